@@ -1,0 +1,236 @@
+"""Reads book.toml into a frozen BookConfig; every key is checked, unknown keys are errors."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import BookError, Problems, SourceLocation
+from .labels import SUPPORTED_LANGUAGES
+from .sources import Project
+
+CONFIG_NAME = "book.toml"
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Publication:
+    publisher: str
+    date: date
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The book face: one family in four styles, paths relative to the project folder."""
+
+    family: str
+    regular: str
+    italic: str
+    bold: str
+    bold_italic: str
+    licence: str
+
+    @property
+    def faces(self) -> tuple[tuple[str, str, str], ...]:
+        """(path, CSS font-style, CSS font-weight) of each face."""
+        return (
+            (self.regular, "normal", "normal"),
+            (self.italic, "italic", "normal"),
+            (self.bold, "normal", "bold"),
+            (self.bold_italic, "italic", "bold"),
+        )
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    """The book's metadata and the paths of its sources (relative to the project folder)."""
+
+    title: str
+    author: str
+    author_file_as: str
+    language: str
+    identifier: str
+    slug: str
+    description: str
+    subjects: tuple[str, ...]
+    rights: str
+    edition_date: date
+    first_publication: Publication | None
+    manuscript: str
+    plates: str
+    timeline: str
+    fonts: Fonts
+
+
+# section -> key -> (type, required, default)
+_SCHEMA: dict[str, dict[str, tuple[type, bool, Any]]] = {
+    "book": {
+        "title": (str, True, None),
+        "author": (str, True, None),
+        "author_file_as": (str, False, ""),
+        "language": (str, True, None),
+        "identifier": (str, True, None),
+        "slug": (str, True, None),
+        "description": (str, False, ""),
+        "subjects": (list, False, []),
+        "rights": (str, False, ""),
+        "edition_date": (date, True, None),
+    },
+    "first_publication": {
+        "publisher": (str, True, None),
+        "date": (date, True, None),
+    },
+    "sources": {
+        "manuscript": (str, False, "manuscript/article.md"),
+        "plates": (str, False, "images/plates.yaml"),
+        "timeline": (str, False, "manuscript/timeline.yaml"),
+    },
+    "fonts": {
+        "family": (str, False, "Charis SIL"),
+        "regular": (str, False, "styles/fonts/CharisSIL-Regular.ttf"),
+        "italic": (str, False, "styles/fonts/CharisSIL-Italic.ttf"),
+        "bold": (str, False, "styles/fonts/CharisSIL-Bold.ttf"),
+        "bold_italic": (str, False, "styles/fonts/CharisSIL-BoldItalic.ttf"),
+        "licence": (str, False, "SIL Open Font License 1.1"),
+    },
+}
+_REQUIRED_SECTIONS = {"book"}
+
+
+def load_config(project: Project) -> BookConfig:
+    path = project.root / CONFIG_NAME
+    if not path.is_file():
+        raise BookError.at(
+            SourceLocation(Path(CONFIG_NAME)),
+            f"no {CONFIG_NAME} in the project folder; create it (see the README) or pass --project",
+        )
+    text = project.read_text(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(match.group(1)) if match else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise BookError.at(
+            project.location(path, line), f"not valid TOML ({reason}); fix the syntax"
+        ) from None
+    return _build_config(raw, text, project.location(path))
+
+
+def _line_of(text: str, section: str, key: str | None) -> int | None:
+    """Line of `[section]`, or of `key = ...` inside it (tomllib gives no positions)."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
+        if header:
+            current = header.group(1)
+            if key is None and current == section:
+                return number
+        elif key is not None and current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
+def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookConfig:
+    problems = Problems()
+
+    def at(section: str, key: str | None = None) -> SourceLocation:
+        return SourceLocation(file.path, _line_of(text, section, key))
+
+    values: dict[str, dict[str, Any]] = {}
+    for section, content in raw.items():
+        if section not in _SCHEMA:
+            known = ", ".join(f"[{name}]" for name in _SCHEMA)
+            problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
+        elif not isinstance(content, dict):
+            problems.add(at(section, section), f"'{section}' must be a section [{section}]")
+    for section, keys in _SCHEMA.items():
+        content = raw.get(section)
+        if not isinstance(content, dict):
+            if section in _REQUIRED_SECTIONS:
+                problems.add(file, f"the section [{section}] is missing; add it")
+            # An absent optional section takes its defaults, or is None if it has required keys.
+            all_optional = not any(required for _, required, _ in keys.values())
+            values[section] = {key: default for key, (_, _, default) in keys.items()} if all_optional else {}
+            continue
+        for key in content:
+            if key not in keys:
+                problems.add(
+                    at(section, key),
+                    f"unknown key '{key}' in [{section}]; the keys are {', '.join(keys)}",
+                )
+        values[section] = {
+            key: _checked(content, section, key, spec, at(section, key if key in content else None), problems)
+            for key, spec in keys.items()
+        }
+    language = values["book"].get("language")
+    if isinstance(language, str) and language not in SUPPORTED_LANGUAGES:
+        problems.add(
+            at("book", "language"),
+            f"language '{language}' is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}",
+        )
+    slug = values["book"].get("slug")
+    if isinstance(slug, str) and not _SLUG.fullmatch(slug):
+        problems.add(
+            at("book", "slug"),
+            f"slug '{slug}' must be lower-case letters, digits and single hyphens (it names the files)",
+        )
+    problems.raise_if_any()
+    book, sources = values["book"], values["sources"]
+    first = values["first_publication"]
+    return BookConfig(
+        title=book["title"],
+        author=book["author"],
+        author_file_as=book["author_file_as"] or book["author"],
+        language=book["language"],
+        identifier=book["identifier"],
+        slug=book["slug"],
+        description=book["description"],
+        subjects=tuple(book["subjects"]),
+        rights=book["rights"],
+        edition_date=book["edition_date"],
+        first_publication=Publication(**first) if first else None,
+        manuscript=sources["manuscript"],
+        plates=sources["plates"],
+        timeline=sources["timeline"],
+        fonts=Fonts(**values["fonts"]),
+    )
+
+
+def _checked(
+    content: dict[str, Any],
+    section: str,
+    key: str,
+    spec: tuple[type, bool, Any],
+    where: SourceLocation,
+    problems: Problems,
+) -> Any:
+    kind, required, default = spec
+    if key not in content:
+        if required:
+            problems.add(where, f"[{section}] needs '{key}'; add it")
+        return default
+    value = content[key]
+    if kind is date and isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            problems.add(where, f"'{key}' must be a date written YYYY-MM-DD, not '{value}'")
+            return default
+    if kind is date and not isinstance(value, date):
+        problems.add(where, f"'{key}' must be a date written YYYY-MM-DD")
+        return default
+    if kind is list:
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            problems.add(where, f'\'{key}\' must be a list of texts, like ["one", "two"]')
+            return default
+        return value
+    if kind is str and not (isinstance(value, str) and value.strip()):
+        problems.add(where, f"'{key}' must be a non-empty text in quotes")
+        return default
+    return value.strip() if isinstance(value, str) else value

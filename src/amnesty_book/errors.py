@@ -1,0 +1,66 @@
+"""Problems found in the sources: where they are, what is wrong, and how to report them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A place in a source file, its path relative to the project folder."""
+
+    path: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path.as_posix()
+        return f"{where}:{self.line}" if self.line is not None else where
+
+    def offset(self, lines: int) -> SourceLocation:
+        """The location `lines` lines further down the same file."""
+        return SourceLocation(self.path, None if self.line is None else self.line + lines)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, printed as `path:line: message`."""
+
+    location: SourceLocation | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class BookError(Exception):
+    """The build cannot go on: the input (or a writer) has one or more problems."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    @classmethod
+    def at(cls, location: SourceLocation | None, message: str) -> BookError:
+        return cls([Problem(location, message)])
+
+
+class Problems:
+    """Collects problems so that a reader reports all of them at once, then fails."""
+
+    def __init__(self) -> None:
+        self._found: list[Problem] = []
+
+    def add(self, location: SourceLocation | None, message: str) -> None:
+        self._found.append(Problem(location, message))
+
+    def extend(self, error: BookError) -> None:
+        self._found.extend(error.problems)
+
+    def __bool__(self) -> bool:
+        return bool(self._found)
+
+    def raise_if_any(self) -> None:
+        if self._found:
+            raise BookError(self._found)

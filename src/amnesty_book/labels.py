@@ -1,0 +1,80 @@
+"""The words the builder itself prints (Contents, Notes, Plate...), in each supported language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from babel.dates import format_date
+
+_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "author_by": "by",
+        "back_to_text": "Back to the text",
+        "colophon": "Colophon",
+        "contents": "Contents",
+        "cover": "Cover",
+        "credit": "Credit",
+        "date": "Date",
+        "edition_built": "This edition was built on",
+        "editorial_entry": "Editorial context entry",
+        "editorial_entries_note": (
+            "Entries marked † are editorial context, not stated in the article; their sources are named."
+        ),
+        "event": "Event",
+        "first_published": "First published by",
+        "fonts": "Set in {family}, licensed under the {licence}.",
+        "landmarks": "Landmarks",
+        "notes": "Notes",
+        "notes_editorial": "All notes are the editor’s.",
+        "page": "Page",
+        "page_list": "Pages",
+        "plate": "Plate",
+        "plates_and_credits": "Plates and credits",
+        "source": "Source",
+        "source_article": "The article",
+        "start_of_content": "Start of content",
+        "timeline": "Timeline, 1939–1942",
+        "title_page": "Title page",
+    },
+    "pl": {
+        "author_by": "",
+        "back_to_text": "Powrót do tekstu",
+        "colophon": "Metryka wydania",
+        "contents": "Spis treści",
+        "cover": "Okładka",
+        "credit": "Źródło",
+        "date": "Data",
+        "edition_built": "To wydanie zbudowano",
+        "editorial_entry": "Wpis redakcyjny",
+        "editorial_entries_note": (
+            "Wpisy oznaczone † pochodzą od redakcji, nie z artykułu; podano ich źródła."
+        ),
+        "event": "Wydarzenie",
+        "first_published": "Pierwodruk:",
+        "fonts": "Złożono krojem {family} na licencji {licence}.",
+        "landmarks": "Punkty orientacyjne",
+        "notes": "Przypisy",
+        "notes_editorial": "Wszystkie przypisy pochodzą od redakcji.",
+        "page": "Strona",
+        "page_list": "Strony",
+        "plate": "Ilustracja",
+        "plates_and_credits": "Ilustracje i ich źródła",
+        "source": "Źródło",
+        "source_article": "Artykuł",
+        "start_of_content": "Początek treści",
+        "timeline": "Kalendarium 1939–1942",
+        "title_page": "Strona tytułowa",
+    },
+}
+
+SUPPORTED_LANGUAGES = tuple(_LABELS)
+
+
+def labels_for(language: str) -> Mapping[str, str]:
+    return _LABELS[language]
+
+
+def long_date(day: date, language: str) -> str:
+    """A date as the book's language writes it in running text ("July 30, 1941", "30 lipca 1941")."""
+    return format_date(day, format="long", locale=language)

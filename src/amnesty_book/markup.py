@@ -1,0 +1,209 @@
+"""Turns Markdown text into safe XHTML fragments with note calls: the only place text becomes markup."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from html.parser import HTMLParser
+
+import markdown
+
+from .errors import BookError, SourceLocation
+from .model import Inline, NoteCall, NoteRef
+
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+_TOKEN = re.compile("\ue000(\\d+)\ue001")
+_RAW_HTML = re.compile(r"<!--|</?([A-Za-z][A-Za-z0-9]*)(?=[\s/>])")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+
+# tag -> attributes kept; anything else in Markdown's output is refused.
+_ALLOWED = {
+    "p": (),
+    "em": (),
+    "strong": (),
+    "blockquote": (),
+    "ul": (),
+    "ol": ("start",),
+    "li": (),
+    "code": (),
+    "pre": (),
+    "sup": (),
+    "sub": (),
+    "br": (),
+    "hr": (),
+    "a": ("href", "title"),
+}
+_VOID = {"br", "hr"}
+_SAFE_LINK = re.compile(r"(https?://|mailto:|#)", re.IGNORECASE)
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
+)
+# Where a line must not break: (pattern, replacement). Applied to text, never to markup.
+_NO_BREAK = (
+    (re.compile(r"\b(Gen|Prof|Dr|St|Mr|Mrs|gen|prof|dr)\. (?=\w)"), "\\1.\u00a0"),
+    (re.compile(rf"\b({_MONTHS}) (?=\d)"), "\\1\u00a0"),
+    (re.compile(rf"(\d) (?=({_MONTHS})\b)"), "\\1\u00a0"),
+    (re.compile(r"(\d{1,2}), (?=\d{4}\b)"), "\\1,\u00a0"),
+    (re.compile(r" – "), "\u00a0– "),
+)
+_RANGE = re.compile(r"\b\d+–\d+\b")
+
+
+def _markdown() -> markdown.Markdown:
+    converter = markdown.Markdown(extensions=["smarty"], output_format="xhtml")
+    # Raw HTML is refused before conversion; never let Markdown pass any through.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
+_CONVERTER = _markdown()
+
+
+def block_markup(text: str, location: SourceLocation, allow_notes: bool = True) -> Inline:
+    """Block-level XHTML (<p>, <blockquote>, lists) of a Markdown block, with its note calls."""
+    markup, calls = _convert(text, location, allow_notes)
+    return _split_calls(markup, calls)
+
+
+def inline_markup(text: str, location: SourceLocation, allow_notes: bool = True) -> Inline:
+    """Inline XHTML of one paragraph of Markdown (a heading, a caption, a note)."""
+    markup, calls = _convert(text, location, allow_notes)
+    if not markup:
+        return ()
+    inner = markup.removeprefix("<p>").removesuffix("</p>")
+    if not markup.startswith("<p>") or "<p>" in inner:
+        raise BookError.at(location, "this text must be a single paragraph of inline Markdown")
+    return _split_calls(inner, calls)
+
+
+def _convert(text: str, location: SourceLocation, allow_notes: bool) -> tuple[str, list[NoteRef]]:
+    calls, tokenised = _tokenise_notes(text, location, allow_notes)
+    _refuse_raw_html(tokenised, location)
+    html = _CONVERTER.reset().convert(tokenised)
+    return _Sanitiser.clean(html, location).strip(), calls
+
+
+def plain_text(content: Inline) -> str:
+    """The text of rich content without markup or note calls (outlines, metadata, alt checks)."""
+    markup = "".join(part for part in content if isinstance(part, str))
+    return _TextOnly.extract(markup)
+
+
+def _tokenise_notes(text: str, location: SourceLocation, allow_notes: bool) -> tuple[list[NoteRef], str]:
+    calls: list[NoteRef] = []
+
+    def token(match: re.Match[str]) -> str:
+        where = location.offset(text.count("\n", 0, match.start()))
+        if not allow_notes:
+            raise BookError.at(
+                where,
+                f"a note call [^{match.group(1)}] cannot stand here (a note inside a note?); "
+                "move it into the running text",
+            )
+        calls.append(NoteRef(match.group(1), where))
+        return f"\ue000{len(calls) - 1}\ue001"
+
+    return calls, NOTE_CALL.sub(token, text)
+
+
+def _refuse_raw_html(text: str, location: SourceLocation) -> None:
+    visible = _CODE_SPAN.sub(lambda match: " " * len(match.group()), text)
+    match = _RAW_HTML.search(visible)
+    if match:
+        where = location.offset(visible.count("\n", 0, match.start()))
+        tag = f"<{match.group(1)}>" if match.group(1) else "<!-- -->"
+        raise BookError.at(
+            where,
+            f"raw HTML {tag} is not allowed in the manuscript; write it in Markdown, "
+            "or put it in `backticks` to show it as text",
+        )
+
+
+def _split_calls(markup: str, calls: list[NoteRef]) -> Inline:
+    parts: list[str | NoteRef | NoteCall] = []
+    for index, piece in enumerate(_TOKEN.split(markup)):
+        if index % 2:
+            parts.append(calls[int(piece)])
+        elif piece:
+            parts.append(piece)
+    return tuple(parts)
+
+
+def _typeset(text: str) -> str:
+    for pattern, replacement in _NO_BREAK:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class _Sanitiser(HTMLParser):
+    """Rebuilds Markdown's HTML as well-formed XHTML, keeping only known tags and safe links."""
+
+    def __init__(self, location: SourceLocation) -> None:
+        super().__init__(convert_charrefs=True)
+        self.location = location
+        self.out: list[str] = []
+        self.open: list[str] = []
+
+    @classmethod
+    def clean(cls, html: str, location: SourceLocation) -> str:
+        parser = cls(location)
+        parser.feed(html)
+        parser.close()
+        return "".join(parser.out)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED:
+            what = "an image: images are plates, placed with '::: plate ID'" if tag == "img" else f"<{tag}>"
+            raise BookError.at(self.location, f"this Markdown makes {what}, which the book does not support")
+        kept = []
+        for name, value in attrs:
+            if name not in _ALLOWED[tag] or value is None:
+                continue
+            if name == "href" and not _SAFE_LINK.match(value):
+                raise BookError.at(
+                    self.location,
+                    f"link target '{value}' is not allowed; use an http(s):, mailto: or #anchor link",
+                )
+            kept.append(f' {name}="{escape(value)}"')
+        if tag in _VOID:
+            self.out.append(f"<{tag}{''.join(kept)}/>")
+        else:
+            self.open.append(tag)
+            self.out.append(f"<{tag}{''.join(kept)}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if tag in self.open:
+            self.open.remove(tag)
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        text = escape(data, quote=False)
+        if "code" in self.open or "pre" in self.open:
+            self.out.append(text)
+            return
+        text = _typeset(text)
+        self.out.append(_RANGE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text))
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+
+    @classmethod
+    def extract(cls, markup: str) -> str:
+        parser = cls()
+        parser.feed(markup)
+        parser.close()
+        return "".join(parser.text)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)

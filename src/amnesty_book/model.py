@@ -1,0 +1,135 @@
+"""The book as every writer sees it: frozen, fully numbered, with no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .config import BookConfig
+from .errors import SourceLocation
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A note call as written in a source (`[^label]`), before numbering."""
+
+    label: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class NoteCall:
+    """A numbered note call, placed in running text or a caption."""
+
+    note: Note
+
+
+# Rich text: XHTML markup strings interleaved with note calls.
+Inline = tuple["str | NoteRef | NoteCall", ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int
+    label: str
+    anchor: str
+    call_anchor: str
+    content: Inline
+    text: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class Plate:
+    id: str
+    number: int
+    anchor: str
+    label: str
+    file: Path
+    width: int
+    height: int
+    caption: Inline
+    credit: Inline
+    alt: str
+    source: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    content: Inline
+    text: str
+    anchor: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A block of running text (paragraph, quotation, list) as XHTML with note calls."""
+
+    content: Inline
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class PullQuote:
+    """A passage repeated from the running text for display; hidden from screen readers."""
+
+    content: Inline
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class PlatePlacement:
+    """Where a plate stands in the text: `plate_id` before numbering, `plate` after."""
+
+    plate_id: str
+    location: SourceLocation
+    plate: Plate | None = None
+
+
+Block = Heading | Prose | PullQuote | PlatePlacement
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: Heading
+    blocks: tuple[Block, ...]
+    notes: tuple[Note, ...]
+
+    @property
+    def sections(self) -> tuple[Heading, ...]:
+        return tuple(block for block in self.blocks if isinstance(block, Heading))
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: date
+    event: str
+    source: str
+    location: SourceLocation
+
+    @property
+    def editorial(self) -> bool:
+        """Entries not taken from the article are the editor's context, marked as such."""
+        return self.source != "article"
+
+
+@dataclass(frozen=True)
+class FontFace:
+    path: Path
+    style: str
+    weight: str
+
+
+@dataclass(frozen=True)
+class Book:
+    config: BookConfig
+    chapters: tuple[Chapter, ...]
+    notes: tuple[Note, ...]
+    plates: tuple[Plate, ...]
+    timeline: tuple[TimelineEvent, ...]
+    fonts: tuple[FontFace, ...]
+    sources: tuple[Path, ...]

@@ -1,0 +1,184 @@
+"""The one place that numbers notes and plates and assigns every anchor id, so all editions agree."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .config import BookConfig
+from .errors import Problems
+from .labels import labels_for
+from .markup import plain_text
+from .model import (
+    Block,
+    Book,
+    Chapter,
+    FontFace,
+    Heading,
+    Inline,
+    Note,
+    NoteCall,
+    NoteRef,
+    Plate,
+    PlatePlacement,
+    Prose,
+    PullQuote,
+    TimelineEvent,
+)
+from .readers.manuscript import Manuscript
+from .readers.plates import PlateEntry
+
+_SLUG_LIMIT = 48
+
+
+def number_book(
+    config: BookConfig,
+    manuscript: Manuscript,
+    plates: dict[str, PlateEntry],
+    timeline: tuple[TimelineEvent, ...],
+    fonts: tuple[FontFace, ...],
+    sources: tuple[Path, ...],
+) -> Book:
+    """Numbers notes by their call and plates by their placement, in reading order."""
+    numbering = _Numbering(manuscript, plates, labels_for(config.language)["plate"])
+    chapters = tuple(numbering.chapter(draft.title, draft.blocks) for draft in manuscript.chapters)
+    numbering.report_unused()
+    numbering.problems.raise_if_any()
+    return Book(
+        config=config,
+        chapters=chapters,
+        notes=tuple(numbering.notes.values()),
+        plates=tuple(numbering.plates.values()),
+        timeline=timeline,
+        fonts=fonts,
+        sources=sources,
+    )
+
+
+class _Numbering:
+    def __init__(self, manuscript: Manuscript, entries: dict[str, PlateEntry], plate_word: str) -> None:
+        self.definitions = {definition.label: definition for definition in manuscript.notes}
+        self.entries = entries
+        self.plate_word = plate_word
+        self.notes: dict[str, Note] = {}
+        self.plates: dict[str, Plate] = {}
+        self.anchors: set[str] = set()
+        self.problems = Problems()
+
+    def chapter(self, title: Heading, drafts: tuple[Block, ...]) -> Chapter:
+        first_note = len(self.notes)
+        numbered_title = self.heading(title)
+        blocks = tuple(self.block(block) for block in drafts)
+        chapter_notes = tuple(self.notes.values())[first_note:]
+        return Chapter(title=numbered_title, blocks=tuple(b for b in blocks if b), notes=chapter_notes)
+
+    def block(self, block: Block) -> Block | None:
+        if isinstance(block, Heading):
+            return self.heading(block)
+        if isinstance(block, Prose):
+            return Prose(self.calls(block.content), block.location)
+        if isinstance(block, PullQuote):
+            return block
+        return self.place(block)
+
+    def heading(self, heading: Heading) -> Heading:
+        return Heading(
+            heading.level, heading.content, heading.text, self.anchor(heading.text), heading.location
+        )
+
+    def place(self, placement: PlatePlacement) -> PlatePlacement | None:
+        entry = self.entries.get(placement.plate_id)
+        if entry is None:
+            known = ", ".join(self.entries) or "none"
+            self.problems.add(
+                placement.location,
+                f"unknown plate '{placement.plate_id}'; the plates manifest has: {known}",
+            )
+            return None
+        if entry.id in self.plates:
+            first = self.plates[entry.id]
+            self.problems.add(
+                placement.location,
+                f"plate '{entry.id}' is placed twice ({first.label} was placed before); place it once",
+            )
+            return None
+        number = len(self.plates) + 1
+        plate = Plate(
+            id=entry.id,
+            number=number,
+            anchor=self.anchor(f"plate-{entry.id}"),
+            label=f"{self.plate_word} {number}",
+            file=entry.file,
+            width=entry.width,
+            height=entry.height,
+            caption=self.calls(entry.caption),
+            credit=entry.credit,
+            alt=entry.alt,
+            source=entry.source,
+            location=entry.location,
+        )
+        self.plates[entry.id] = plate
+        return PlatePlacement(entry.id, placement.location, plate)
+
+    def calls(self, content: Inline) -> Inline:
+        """The content with each note call numbered, in the order the calls are read."""
+        parts: list[str | NoteRef | NoteCall] = []
+        for part in content:
+            if not isinstance(part, NoteRef):
+                parts.append(part)
+                continue
+            definition = self.definitions.get(part.label)
+            if definition is None:
+                self.problems.add(
+                    part.location,
+                    f"note [^{part.label}] is called but never defined; add a line '[^{part.label}]: text'",
+                )
+            elif part.label in self.notes:
+                first = self.notes[part.label]
+                self.problems.add(
+                    part.location,
+                    f"note [^{part.label}] is called twice (first as note {first.number}); "
+                    "call each note once, or write a second note",
+                )
+            else:
+                number = len(self.notes) + 1
+                note = Note(
+                    number=number,
+                    label=part.label,
+                    anchor=self.anchor(f"note-{number}"),
+                    call_anchor=self.anchor(f"noteref-{number}"),
+                    content=definition.content,
+                    text=plain_text(definition.content),
+                    location=definition.location,
+                )
+                self.notes[part.label] = note
+                parts.append(NoteCall(note))
+        return tuple(parts)
+
+    def report_unused(self) -> None:
+        for label, definition in self.definitions.items():
+            if label not in self.notes:
+                self.problems.add(
+                    definition.location,
+                    f"note [^{label}] is defined but never called; call it with [^{label}] or delete it",
+                )
+        for plate_id, entry in self.entries.items():
+            if plate_id not in self.plates:
+                self.problems.add(
+                    entry.location,
+                    f"plate '{plate_id}' is never placed; add '::: plate {plate_id}' to the manuscript "
+                    "or remove it from the manifest",
+                )
+
+    def anchor(self, text: str) -> str:
+        """A unique XML id made from the text."""
+        folded = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+        slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode().lower()).strip("-")
+        base = ("s-" + slug if not slug[:1].isalpha() else slug)[:_SLUG_LIMIT].rstrip("-") or "s"
+        anchor, counter = base, 1
+        while anchor in self.anchors:
+            counter += 1
+            anchor = f"{base}-{counter}"
+        self.anchors.add(anchor)
+        return anchor

@@ -1,0 +1,169 @@
+"""Reads the Markdown manuscript into chapters of blocks and note definitions (not yet numbered)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BookError, Problems, SourceLocation
+from ..markup import block_markup, inline_markup, plain_text
+from ..model import Block, Heading, Inline, PlatePlacement, Prose, PullQuote
+from ..sources import Project
+
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
+_NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:\s?(.*)")
+_DIRECTIVE = re.compile(r":::\s*(\S*)\s*(.*?)\s*$")
+_PLATE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DEEPEST_HEADING = 3
+
+
+@dataclass(frozen=True)
+class NoteDefinition:
+    label: str
+    content: Inline
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class DraftChapter:
+    title: Heading
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    chapters: tuple[DraftChapter, ...]
+    notes: tuple[NoteDefinition, ...]
+
+
+@dataclass
+class _Chunk:
+    """Consecutive non-blank lines that form one Markdown block."""
+
+    first_line: int
+    lines: list[str] = field(default_factory=list)
+
+
+def read_manuscript(project: Project, path: Path) -> Manuscript:
+    text = project.read_text(path)
+    file = project.location(path)
+    if not text.strip():
+        raise BookError.at(file, "the manuscript is empty; write the text, starting with '# Title'")
+    problems = Problems()
+    chapters: list[tuple[Heading, list[Block]]] = []
+    notes: dict[str, NoteDefinition] = {}
+    for chunk in _chunks(text.split("\n"), file, problems):
+        where = SourceLocation(file.path, chunk.first_line)
+        try:
+            _read_chunk(chunk, where, chapters, notes)
+        except BookError as error:
+            problems.extend(error)
+    problems.raise_if_any()
+    return Manuscript(
+        chapters=tuple(DraftChapter(title, tuple(blocks)) for title, blocks in chapters),
+        notes=tuple(notes.values()),
+    )
+
+
+def _chunks(lines: list[str], file: SourceLocation, problems: Problems) -> list[_Chunk]:
+    """Split the text at blank lines; a pull-quote fence runs to its closing ':::'."""
+    chunks: list[_Chunk] = []
+    current: _Chunk | None = None
+    fence: _Chunk | None = None
+    for number, line in enumerate(lines, start=1):
+        if fence is not None:
+            fence.lines.append(line)
+            if line.strip() == ":::":
+                chunks.append(fence)
+                fence = None
+            continue
+        if not line.strip():
+            current = None
+            continue
+        if line.startswith(":::") and line.strip() != ":::" and line.split()[1:2] != ["plate"]:
+            fence = _Chunk(number, [line])
+            current = None
+            continue
+        starts_block = (
+            current is None or line.startswith(("#", ":::")) or (_NOTE_DEFINITION.match(line) is not None)
+        )
+        if starts_block:
+            current = _Chunk(number, [line])
+            chunks.append(current)
+        else:
+            assert current is not None
+            current.lines.append(line)
+    if fence is not None:
+        problems.add(
+            SourceLocation(file.path, fence.first_line),
+            f"'{fence.lines[0].strip()}' is never closed; add a line with ':::' after its text",
+        )
+    return chunks
+
+
+def _read_chunk(
+    chunk: _Chunk,
+    where: SourceLocation,
+    chapters: list[tuple[Heading, list[Block]]],
+    notes: dict[str, NoteDefinition],
+) -> None:
+    first = chunk.lines[0]
+    heading = _HEADING.fullmatch(first)
+    if heading and len(chunk.lines) == 1:
+        level = len(heading.group(1))
+        content = inline_markup(heading.group(2), where, allow_notes=False)
+        if not content:
+            raise BookError.at(where, "this heading has no text; write it after the '#'")
+        title = Heading(level, content, plain_text(content), "", where)
+        if level == 1:
+            chapters.append((title, []))
+            return
+        if level > _DEEPEST_HEADING:
+            raise BookError.at(where, f"headings go down to level {_DEEPEST_HEADING} ('###'); use fewer '#'")
+        _chapter(chapters, where).append(title)
+        return
+    definition = _NOTE_DEFINITION.match(first)
+    if definition:
+        label = definition.group(1)
+        if label in notes:
+            raise BookError.at(
+                where,
+                f"note [^{label}] is defined twice (first at line {notes[label].location.line}); "
+                "rename or merge one",
+            )
+        body = " ".join([definition.group(2), *(line.strip() for line in chunk.lines[1:])])
+        content = inline_markup(body, where, allow_notes=False)
+        if not content:
+            raise BookError.at(where, f"note [^{label}] has no text; write it after the ':'")
+        notes[label] = NoteDefinition(label, content, where)
+        return
+    directive = _DIRECTIVE.fullmatch(first)
+    if directive:
+        _chapter(chapters, where).append(_read_directive(chunk, directive, where))
+        return
+    _chapter(chapters, where).append(Prose(block_markup("\n".join(chunk.lines), where), where))
+
+
+def _read_directive(chunk: _Chunk, directive: re.Match[str], where: SourceLocation) -> Block:
+    name, argument = directive.group(1), directive.group(2)
+    if name == "plate":
+        if not _PLATE_ID.fullmatch(argument):
+            raise BookError.at(
+                where, f"'::: plate {argument}' needs one plate id (lower-case letters, digits, hyphens)"
+            )
+        if len(chunk.lines) > 1:
+            raise BookError.at(where, "'::: plate ID' stands alone: leave a blank line after it")
+        return PlatePlacement(argument, where)
+    if name == "pullquote":
+        body = "\n".join(chunk.lines[1:-1]).strip()
+        if not body:
+            raise BookError.at(where, "this pull quote is empty; write its text between the ':::' lines")
+        return PullQuote(inline_markup(body, where.offset(1), allow_notes=False), where)
+    raise BookError.at(where, f"unknown directive '::: {name}'; use '::: plate ID' or '::: pullquote'")
+
+
+def _chapter(chapters: list[tuple[Heading, list[Block]]], where: SourceLocation) -> list[Block]:
+    if not chapters:
+        raise BookError.at(where, "text before the first chapter title; start the manuscript with '# Title'")
+    return chapters[-1][1]

@@ -1,0 +1,113 @@
+"""Reads the plates manifest (YAML): each plate's file, caption, credit, alt text and source."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from ..errors import BookError, Problems, SourceLocation
+from ..markup import inline_markup, plain_text
+from ..model import Inline
+from ..sources import Project
+from .yaml_records import Record, load_records
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_KEYS = {"id": True, "file": True, "caption": True, "credit": True, "alt": True, "source": True}
+# A scan larger than this is refused rather than decoded (decompression bombs).
+MAX_IMAGE_PIXELS = 80_000_000
+
+
+@dataclass(frozen=True)
+class PlateEntry:
+    id: str
+    file: Path
+    width: int
+    height: int
+    caption: Inline
+    credit: Inline
+    alt: str
+    source: str
+    location: SourceLocation
+
+
+def read_plates(project: Project, path: Path) -> dict[str, PlateEntry]:
+    """Plates by id, in manifest order."""
+    file = project.location(path)
+    records = load_records(project.read_text(path), file, "plate", _KEYS)
+    problems = Problems()
+    plates: dict[str, PlateEntry] = {}
+    for record in records:
+        try:
+            entry = _read_entry(project, path.parent, record)
+        except BookError as error:
+            problems.extend(error)
+            continue
+        if entry.id in plates:
+            problems.add(
+                record.at("id"),
+                f"plate id '{entry.id}' is used twice (first at line {plates[entry.id].location.line}); "
+                "give each plate its own id",
+            )
+        plates[entry.id] = entry
+    problems.raise_if_any()
+    return plates
+
+
+def _text(record: Record, key: str, allow_empty: bool = False) -> str:
+    value = record.values.get(key)
+    if value is None and allow_empty:
+        return ""
+    if not isinstance(value, str) or not (value.strip() or allow_empty):
+        raise BookError.at(record.at(key), f"'{key}' must be a non-empty text")
+    return value.strip()
+
+
+def _read_entry(project: Project, folder: Path, record: Record) -> PlateEntry:
+    plate_id = _text(record, "id")
+    if not _ID.fullmatch(plate_id):
+        raise BookError.at(
+            record.at("id"), f"plate id '{plate_id}' must be lower-case letters, digits and hyphens"
+        )
+    written = _text(record, "file")
+    real = project.resolve(written, record.at("file"), "image", base=folder)
+    width, height = _image_size(real, record.at("file"), written)
+    caption = inline_markup(_text(record, "caption", allow_empty=True), record.at("caption"))
+    alt = _text(record, "alt")
+    if alt == plain_text(caption):
+        raise BookError.at(
+            record.at("alt"),
+            "the alt text repeats the caption; describe what is seen in the image instead",
+        )
+    return PlateEntry(
+        id=plate_id,
+        file=real,
+        width=width,
+        height=height,
+        caption=caption,
+        credit=inline_markup(_text(record, "credit"), record.at("credit"), allow_notes=False),
+        alt=alt,
+        source=_text(record, "source"),
+        location=record.location,
+    )
+
+
+def _image_size(real: Path, where: SourceLocation, shown: str) -> tuple[int, int]:
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(real) as image:
+                if image.format not in {"JPEG", "PNG"}:
+                    raise BookError.at(where, f"image '{shown}' is {image.format}; give a JPEG or PNG file")
+                image.load()
+                return image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BookError.at(
+            where, f"image '{shown}' has more than {MAX_IMAGE_PIXELS:,} pixels; scale it down"
+        ) from None
+    except (OSError, SyntaxError) as error:
+        raise BookError.at(where, f"image '{shown}' cannot be read ({error}); replace the file") from None

@@ -1,0 +1,42 @@
+"""Reads the timeline data (YAML): dated events, each with its source, kept in date order."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ..errors import BookError, Problems
+from ..model import TimelineEvent
+from ..sources import Project
+from .yaml_records import load_records
+
+_KEYS = {"date": True, "event": True, "source": True}
+
+
+def read_timeline(project: Project, path: Path) -> tuple[TimelineEvent, ...]:
+    file = project.location(path)
+    records = load_records(project.read_text(path), file, "timeline", _KEYS)
+    problems = Problems()
+    events: list[TimelineEvent] = []
+    for record in records:
+        day, event, source = (record.values.get(key) for key in _KEYS)
+        if not isinstance(day, date):
+            problems.add(record.at("date"), f"'{day}' is not a date; write it as YYYY-MM-DD")
+            continue
+        texts = {"event": event, "source": source}
+        empty = [key for key, value in texts.items() if not isinstance(value, str) or not value.strip()]
+        for key in empty:
+            problems.add(record.at(key), f"'{key}' must be a non-empty text")
+        if empty:
+            continue
+        if events and day < events[-1].date:
+            problems.add(
+                record.at("date"),
+                f"{day.isoformat()} comes before the previous entry ({events[-1].date.isoformat()}); "
+                "keep the timeline in date order",
+            )
+        events.append(TimelineEvent(day, str(event).strip(), str(source).strip(), record.location))
+    problems.raise_if_any()
+    if not events:
+        raise BookError.at(file, "the timeline has no entries; add at least one")
+    return tuple(events)

@@ -1,0 +1,94 @@
+"""The Jinja2 environment and the context every template gets, for every format alike."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .labels import labels_for, long_date
+from .markup import plain_text
+from .model import Book, Heading, Inline, Plate, PlatePlacement, PullQuote
+
+# epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
+_SEMANTICS = {
+    "titlepage": ("titlepage", None),
+    "toc": ("toc", "doc-toc"),
+    "chapter": ("chapter", "doc-chapter"),
+    "appendix": ("appendix", "doc-appendix"),
+    "colophon": ("colophon", "doc-colophon"),
+}
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("amnesty_book", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.tests["heading"] = lambda block: isinstance(block, Heading)
+    env.tests["plate_placement"] = lambda block: isinstance(block, PlatePlacement)
+    env.tests["pull_quote"] = lambda block: isinstance(block, PullQuote)
+    return env
+
+
+def built_at(book: Book) -> datetime:
+    """When this edition counts as built: SOURCE_DATE_EPOCH if set, else the config's edition date.
+
+    Never the clock, so that two builds of the same sources are identical.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    day = book.config.edition_date
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def render(
+    template: str,
+    book: Book,
+    format: str,
+    href: Callable[[str], str],
+    image_src: Callable[[Plate], str],
+    stylesheets: list[str],
+    **extra: Any,
+) -> str:
+    built = built_at(book)
+    language = book.config.language
+
+    def semantics(kind: str) -> Markup:
+        epub_type, role = _SEMANTICS[kind]
+        attributes = [f'epub:type="{epub_type}"'] if format == "epub" else []
+        attributes += [f'role="{role}"'] if role else []
+        return Markup(" ".join(attributes))
+
+    def plain(content: Inline) -> str:
+        return plain_text(content)
+
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            book=book,
+            format=format,
+            labels=labels_for(language),
+            href=href,
+            image_src=image_src,
+            stylesheets=stylesheets,
+            semantics=semantics,
+            plain=plain,
+            long_date=lambda day: long_date(day, language),
+            built=built.date(),
+            built_timestamp=built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            **extra,
+        )
+    )

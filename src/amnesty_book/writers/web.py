@@ -1,0 +1,37 @@
+"""Writes the web edition: one HTML page with its stylesheet, fonts and screen-sized images."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..images import screen_image
+from ..model import Book, Plate
+from ..rendering import render
+from ..styles import stylesheet
+
+
+def write_web(book: Book, out: Path) -> list[Path]:
+    folder = out / f"{book.config.slug}-web"
+    (folder / "fonts").mkdir(parents=True)
+    (folder / "images").mkdir()
+    for face in book.fonts:
+        shutil.copyfile(face.path, folder / "fonts" / face.path.name)
+    (folder / "style.css").write_text(
+        stylesheet(book, "html", lambda face: f"fonts/{face.path.name}"), encoding="utf-8"
+    )
+    images = {plate.id: screen_image(plate, folder / "images").name for plate in book.plates}
+
+    def image_src(plate: Plate) -> str:
+        return f"images/{images[plate.id]}"
+
+    html = render(
+        "book.html.j2",
+        book,
+        "html",
+        href=lambda anchor: f"#{anchor}",
+        image_src=image_src,
+        stylesheets=["style.css"],
+    )
+    (folder / "index.html").write_text(html, encoding="utf-8")
+    return [folder]

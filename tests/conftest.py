@@ -1,0 +1,98 @@
+"""Shared fixtures: the real book built once, and small throw-away projects for bad input."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from amnesty_book.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+FONT_FILES = sorted((REPO / "styles" / "fonts").glob("*.ttf"))
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The real manuscript built once into a temporary dist/: {'web': folder, 'pdf': file, 'epub': file}."""
+    out = tmp_path_factory.mktemp("dist")
+    written = build(REPO, out)
+    by_suffix = {path.suffix or "web": path for path in written}
+    return {"web": by_suffix["web"], "pdf": by_suffix[".pdf"], "epub": by_suffix[".epub"]}
+
+
+SMALL_CONFIG = """\
+[book]
+title = "A Small Book"
+author = "Ada Author"
+language = "en"
+identifier = "urn:uuid:00000000-0000-4000-8000-000000000001"
+slug = "small"
+edition_date = 2024-01-01
+"""
+
+SMALL_MANUSCRIPT = """\
+# A small chapter
+
+::: plate one
+
+Some text with a note.[^n]
+
+## A section
+
+More text.
+
+[^n]: The note text.
+"""
+
+SMALL_PLATES = """\
+- id: one
+  file: one.jpg
+  caption: A caption.
+  credit: A credit.
+  alt: A grey rectangle.
+  source: An archive
+"""
+
+SMALL_TIMELINE = """\
+- date: 1941-07-30
+  event: Something happens.
+  source: article
+"""
+
+
+class SmallProject:
+    """A minimal valid project in a temporary folder; tests break one file at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "manuscript").mkdir(parents=True)
+        (root / "images").mkdir()
+        fonts = root / "styles" / "fonts"
+        fonts.mkdir(parents=True)
+        for font in FONT_FILES:
+            shutil.copyfile(font, fonts / font.name)
+        Image.new("RGB", (60, 40), (128, 128, 128)).save(root / "images" / "one.jpg")
+        self.write("book.toml", SMALL_CONFIG)
+        self.write("manuscript/article.md", SMALL_MANUSCRIPT)
+        self.write("images/plates.yaml", SMALL_PLATES)
+        self.write("manuscript/timeline.yaml", SMALL_TIMELINE)
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def replace(self, relative: str, old: str, new: str) -> None:
+        path = self.root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> SmallProject:
+    return SmallProject(tmp_path / "project")

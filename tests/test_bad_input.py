@@ -1,0 +1,129 @@
+"""Each bad input stops the build with `path:line: message`, exit code 1, and dist/ untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from amnesty_book.cli import main
+from conftest import SmallProject
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def failed_build(project: SmallProject, capsys: pytest.CaptureFixture[str]) -> str:
+    """Runs the CLI on a project whose dist/ holds a previous build; returns stderr."""
+    dist = project.root / "dist"
+    dist.mkdir(exist_ok=True)
+    (dist / "small.pdf").write_bytes(b"previous good build")
+    before = snapshot(dist)
+    code = main(["build", "--project", str(project.root)])
+    captured = capsys.readouterr()
+    assert code == 1, captured
+    assert snapshot(dist) == before
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+    assert not list(project.root.parent.glob(".amnesty-book-*")), "staging folder left behind"
+    return captured.err
+
+
+def test_missing_image(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    (small_project.root / "images" / "one.jpg").unlink()
+    err = failed_build(small_project, capsys)
+    assert "images/plates.yaml:2: image 'one.jpg' does not exist; check the file name\n" in err
+
+
+def test_note_called_but_not_defined(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.replace("manuscript/article.md", "More text.", "More text.[^missing]")
+    err = failed_build(small_project, capsys)
+    assert (
+        "manuscript/article.md:9: note [^missing] is called but never defined; "
+        "add a line '[^missing]: text'\n" in err
+    )
+
+
+def test_note_defined_but_never_called(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_project.replace("manuscript/article.md", "a note.[^n]", "a note.")
+    err = failed_build(small_project, capsys)
+    assert (
+        "manuscript/article.md:11: note [^n] is defined but never called; call it with [^n] or delete it\n"
+        in err
+    )
+
+
+def test_unknown_plate_id(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.replace("manuscript/article.md", "::: plate one", "::: plate one\n\n::: plate two")
+    err = failed_build(small_project, capsys)
+    assert "manuscript/article.md:5: unknown plate 'two'; the plates manifest has: one\n" in err
+
+
+def test_malformed_config(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.replace("book.toml", 'author = "Ada Author"', 'author = "Ada Author')
+    err = failed_build(small_project, capsys)
+    assert err.startswith("book.toml:3: not valid TOML (")
+    assert err.splitlines()[0].endswith("; fix the syntax")
+
+
+def test_unknown_config_key(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.replace("book.toml", 'slug = "small"', 'slug = "small"\nsubtitle = "Oops"')
+    err = failed_build(small_project, capsys)
+    assert err.startswith("book.toml:7: unknown key 'subtitle' in [book]; the keys are title, author,")
+
+
+def test_malformed_timeline_date(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.replace("manuscript/timeline.yaml", "1941-07-30", "1941-02-30")
+    err = failed_build(small_project, capsys)
+    assert err.startswith("manuscript/timeline.yaml:1: 'date' has a value that cannot be read (")
+
+
+def test_timeline_entry_without_source(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_project.replace("manuscript/timeline.yaml", "  source: article\n", "")
+    err = failed_build(small_project, capsys)
+    assert "manuscript/timeline.yaml:1: this timeline entry has no 'source'; add it\n" in err
+
+
+def test_timeline_out_of_order(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.write(
+        "manuscript/timeline.yaml",
+        "- date: 1941-07-30\n  event: Later.\n  source: article\n"
+        "- date: 1939-09-17\n  event: Earlier.\n  source: article\n",
+    )
+    err = failed_build(small_project, capsys)
+    assert (
+        "manuscript/timeline.yaml:4: 1939-09-17 comes before the previous entry (1941-07-30); "
+        "keep the timeline in date order\n" in err
+    )
+
+
+def test_file_not_utf8(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    path = small_project.root / "manuscript" / "article.md"
+    path.write_bytes(path.read_bytes().replace(b"More text.", "Więcej.".encode("cp1250")))
+    err = failed_build(small_project, capsys)
+    assert "manuscript/article.md:9: byte 0xea is not valid UTF-8; save the file as UTF-8\n" in err
+
+
+def test_image_outside_project(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.replace("images/plates.yaml", "file: one.jpg", "file: ../../outside.jpg")
+    err = failed_build(small_project, capsys)
+    assert "images/plates.yaml:2: image '../../outside.jpg' is outside the project folder;" in err
+
+
+def test_all_problems_reported_at_once(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_project.replace("manuscript/article.md", "More text.", "More <b>text</b>.")
+    small_project.replace("manuscript/timeline.yaml", "  source: article\n", "")
+    err = failed_build(small_project, capsys)
+    assert err.splitlines()[:2] == [
+        "manuscript/article.md:9: raw HTML <b> is not allowed in the manuscript; write it in Markdown, "
+        "or put it in `backticks` to show it as text",
+        "manuscript/timeline.yaml:1: this timeline entry has no 'source'; add it",
+    ]
+    assert err.rstrip().endswith("build failed (2 problem(s)); the output folder was not changed")

@@ -1,0 +1,50 @@
+"""The command line: help, usage errors, and a successful build of a small project."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from amnesty_book.cli import main
+from conftest import SmallProject
+
+
+def test_help_of_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["build", "--help"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 0
+    assert "--project DIR" in capsys.readouterr().out
+
+
+def test_wrong_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["publish"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'publish'" in capsys.readouterr().err
+
+
+def test_help_does_not_import_weasyprint() -> None:
+    code = "import sys; from amnesty_book.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\n"
+    code += "print('weasyprint' in sys.modules, 'ebooklib' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("False False")
+
+
+def test_build_small_project(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    out = small_project.root / "out"
+    assert main(["build", "--project", str(small_project.root), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["small-web", "small.epub", "small.pdf"]
+    assert "wrote " in capsys.readouterr().out
+
+
+def test_python_dash_m(small_project: SmallProject) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "amnesty_book", "build", "--project", str(small_project.root)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (small_project.root / "dist" / "small.pdf").read_bytes().startswith(b"%PDF-")

