@@ -127,3 +127,20 @@ def test_all_problems_reported_at_once(
         "manuscript/timeline.yaml:1: this timeline entry has no 'source'; add it",
     ]
     assert err.rstrip().endswith("build failed (2 problem(s)); the output folder was not changed")
+
+
+def test_writer_failing_halfway_leaves_dist(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web and PDF editions are written, then the EPUB writer breaks: nothing reaches dist/."""
+    import amnesty_book.writers as writers
+
+    def broken(book: object, out: Path) -> list[Path]:
+        (out / "half-written.epub").write_bytes(b"partial")
+        raise RuntimeError("disk full")
+
+    real = writers.writer
+    monkeypatch.setattr(writers, "writer", lambda name: broken if name == "epub" else real(name))
+    monkeypatch.setattr("amnesty_book.build.writer", writers.writer)
+    err = failed_build(small_project, capsys)
+    assert err.startswith("amnesty-book: internal error (RuntimeError: disk full); the output folder was not")

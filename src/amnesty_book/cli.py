@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,6 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(
             f"amnesty-book: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr
+        )
+        return EXIT_FAILED
+    except Exception as error:  # a bug, not bad input: one line, the traceback on request
+        if os.environ.get("AMNESTY_BOOK_TRACEBACK"):
+            raise
+        print(
+            f"amnesty-book: internal error ({type(error).__name__}: {error}); the output folder was not "
+            "changed. Please report it with the output of AMNESTY_BOOK_TRACEBACK=1 amnesty-book ...",
+            file=sys.stderr,
         )
         return EXIT_FAILED
     return EXIT_USAGE

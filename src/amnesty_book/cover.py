@@ -14,7 +14,7 @@ _INK = (245, 240, 228)
 _GROUND = (38, 34, 30)
 
 
-def cover_png(book: Book) -> bytes:
+def cover_jpeg(book: Book) -> bytes:
     width, height = COVER_SIZE
     cover = Image.new("RGB", COVER_SIZE, _GROUND)
     if book.plates:
@@ -35,5 +35,5 @@ def cover_png(book: Book) -> bytes:
     draw.line((width // 2 - 160, y + 60, width // 2 + 160, y + 60), fill=_INK, width=4)
     draw.text((width // 2, y + 130), book.config.author, font=author_font, fill=_INK, anchor="ma")
     buffer = io.BytesIO()
-    cover.save(buffer, "PNG", optimize=True)
+    cover.save(buffer, "JPEG", quality=88, optimize=True)
     return buffer.getvalue()

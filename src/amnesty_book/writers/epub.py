@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from ..cover import cover_png
+from ..cover import cover_jpeg
 from ..images import screen_image
 from ..labels import labels_for
 from ..model import Book, Chapter, Plate
@@ -18,7 +18,6 @@ from ..styles import stylesheet
 
 _STYLESHEET = "styles/book.css"
 _FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2", ".woff": "font/woff"}
-_IMAGE_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
 
 
 class _VerbatimXhtml(epub.EpubHtml):
@@ -93,7 +92,7 @@ def _package(book: Book, image_folder: Path, built: datetime) -> epub.EpubBook:
     for subject in config.subjects:
         package.add_metadata("DC", "subject", subject)
 
-    package.set_cover("images/cover.png", cover_png(book))
+    package.set_cover("images/cover.jpg", cover_jpeg(book))
     package.get_item_with_id("cover").title = labels["cover"]
 
     files = _anchor_files(book)
@@ -125,7 +124,7 @@ def _package(book: Book, image_folder: Path, built: datetime) -> epub.EpubBook:
             epub.EpubItem(
                 uid=f"image-{plate.id}",
                 file_name=images[plate.id],
-                media_type=_IMAGE_TYPES[prepared.suffix],
+                media_type="image/jpeg",
                 content=prepared.read_bytes(),
             )
         )

@@ -1,0 +1,246 @@
+"""Unit tests of the readers, the markup conversion and the numbering, on small inline sources."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from amnesty_book.config import load_config
+from amnesty_book.errors import BookError, SourceLocation
+from amnesty_book.loading import load_book
+from amnesty_book.markup import block_markup, inline_markup, plain_text
+from amnesty_book.model import Heading, NoteCall, NoteRef, PlatePlacement, Prose, PullQuote
+from amnesty_book.readers.manuscript import read_manuscript
+from amnesty_book.readers.timeline import read_timeline
+from amnesty_book.sources import Project
+from conftest import SmallProject
+
+HERE = SourceLocation(Path("manuscript/article.md"), 7)
+
+
+def problem_lines(error: pytest.ExceptionInfo[BookError]) -> list[str]:
+    return [str(problem) for problem in error.value.problems]
+
+
+def read(project: SmallProject, text: str):  # type: ignore[no-untyped-def]
+    path = project.write("manuscript/article.md", text)
+    return read_manuscript(Project(project.root), path)
+
+
+# --- markup ----------------------------------------------------------------------------------------
+
+
+def test_note_calls_split_the_markup() -> None:
+    content = block_markup("A *claim*.[^one] And more.[^two]", HERE)
+    assert content == (
+        "<p>A <em>claim</em>.",
+        NoteRef("one", HERE),
+        " And more.",
+        NoteRef("two", HERE),
+        "</p>",
+    )
+
+
+def test_note_call_location_counts_lines() -> None:
+    content = block_markup("First line\nsecond line.[^n]", HERE)
+    assert content[1] == NoteRef("n", HERE.offset(1))
+
+
+def test_typography_keeps_dates_and_titles_together() -> None:
+    assert inline_markup("Gen. Anders on July 30, 1941, in 1941–1942", HERE) == (
+        'Gen.\u00a0Anders on July\u00a030,\u00a01941, in <span class="nowrap">1941–1942</span>',
+    )
+
+
+def test_straight_quotes_become_typographic() -> None:
+    assert plain_text(inline_markup('The "stake" of Sikorski\'s talks...', HERE)) == (
+        "The “stake” of Sikorski’s talks…"
+    )
+
+
+def test_raw_html_is_refused() -> None:
+    with pytest.raises(BookError) as error:
+        block_markup("Fine.\n<script>alert(1)</script>", HERE)
+    assert problem_lines(error) == [
+        "manuscript/article.md:8: raw HTML <script> is not allowed in the manuscript; "
+        "write it in Markdown, or put it in `backticks` to show it as text"
+    ]
+
+
+def test_html_in_code_is_text() -> None:
+    assert block_markup("Use `<b>` for bold.", HERE) == ("<p>Use <code>&lt;b&gt;</code> for bold.</p>",)
+
+
+def test_unsafe_link_is_refused() -> None:
+    with pytest.raises(BookError) as error:
+        block_markup("[click](javascript:alert(1))", HERE)
+    assert "link target 'javascript:alert(1)' is not allowed" in problem_lines(error)[0]
+
+
+def test_inline_image_is_refused() -> None:
+    with pytest.raises(BookError) as error:
+        block_markup("![a map](map.png)", HERE)
+    assert "this Markdown makes an image: images are plates, placed with '::: plate ID'" in str(error.value)
+
+
+def test_note_inside_a_note_is_refused() -> None:
+    with pytest.raises(BookError) as error:
+        inline_markup("A note with a call[^other].", HERE, allow_notes=False)
+    assert "a note call [^other] cannot stand here (a note inside a note?)" in str(error.value)
+
+
+# --- manuscript ------------------------------------------------------------------------------------
+
+
+def test_manuscript_blocks(small_project: SmallProject) -> None:
+    manuscript = read(
+        small_project,
+        "# Title\n\n::: plate one\n\nText.[^n]\n\n::: pullquote\nText.\n:::\n\n## Part\n\n[^n]: Note.\n",
+    )
+    (chapter,) = manuscript.chapters
+    assert chapter.title.text == "Title"
+    kinds = [type(block) for block in chapter.blocks]
+    assert kinds == [PlatePlacement, Prose, PullQuote, Heading]
+    assert chapter.blocks[0].location.line == 3
+    assert [(note.label, note.location.line) for note in manuscript.notes] == [("n", 13)]
+
+
+def test_unclosed_pull_quote(small_project: SmallProject) -> None:
+    with pytest.raises(BookError) as error:
+        read(small_project, "# Title\n\n::: pullquote\nNever closed.\n")
+    assert problem_lines(error) == [
+        "manuscript/article.md:3: '::: pullquote' is never closed; add a line with ':::' after its text"
+    ]
+
+
+def test_text_before_the_first_title(small_project: SmallProject) -> None:
+    with pytest.raises(BookError) as error:
+        read(small_project, "Hello.\n\n# Title\n")
+    assert problem_lines(error) == [
+        "manuscript/article.md:1: text before the first chapter title; start the manuscript with '# Title'"
+    ]
+
+
+def test_empty_manuscript(small_project: SmallProject) -> None:
+    with pytest.raises(BookError) as error:
+        read(small_project, "\n\n")
+    assert problem_lines(error) == [
+        "manuscript/article.md: the manuscript is empty; write the text, starting with '# Title'"
+    ]
+
+
+def test_note_defined_twice(small_project: SmallProject) -> None:
+    with pytest.raises(BookError) as error:
+        read(small_project, "# T\n\nA.[^n]\n\n[^n]: One.\n\n[^n]: Two.\n")
+    assert problem_lines(error) == [
+        "manuscript/article.md:7: note [^n] is defined twice (first at line 5); rename or merge one"
+    ]
+
+
+def test_unknown_directive(small_project: SmallProject) -> None:
+    with pytest.raises(BookError) as error:
+        read(small_project, "# T\n\n::: sidebar\nText\n:::\n")
+    assert problem_lines(error) == [
+        "manuscript/article.md:3: unknown directive '::: sidebar'; use '::: plate ID' or '::: pullquote'"
+    ]
+
+
+# --- config and timeline -------------------------------------------------------------------------
+
+
+def test_config_reads_dates_and_defaults(small_project: SmallProject) -> None:
+    config = load_config(Project(small_project.root))
+    assert config.edition_date == date(2024, 1, 1)
+    assert config.first_publication is None
+    assert config.manuscript == "manuscript/article.md"
+    assert config.fonts.family == "Charis SIL"
+
+
+def test_config_missing_required_key(small_project: SmallProject) -> None:
+    small_project.replace("book.toml", 'slug = "small"\n', "")
+    with pytest.raises(BookError) as error:
+        load_config(Project(small_project.root))
+    assert problem_lines(error) == ["book.toml:1: [book] needs 'slug'; add it"]
+
+
+def test_config_unsupported_language(small_project: SmallProject) -> None:
+    small_project.replace("book.toml", 'language = "en"', 'language = "xx"')
+    with pytest.raises(BookError) as error:
+        load_config(Project(small_project.root))
+    assert problem_lines(error) == ["book.toml:4: language 'xx' is not supported; use one of en, pl"]
+
+
+def test_timeline_keeps_order_and_marks_editorial_entries(small_project: SmallProject) -> None:
+    path = small_project.write(
+        "manuscript/timeline.yaml",
+        "- date: 1939-09-17\n  event: One.\n  source: article\n"
+        "- date: 1941-08-14\n  event: Two.\n  source: A named book (1961)\n",
+    )
+    events = read_timeline(Project(small_project.root), path)
+    assert [(e.date, e.editorial) for e in events] == [(date(1939, 9, 17), False), (date(1941, 8, 14), True)]
+
+
+def test_timeline_unknown_key(small_project: SmallProject) -> None:
+    path = small_project.write(
+        "manuscript/timeline.yaml", "- date: 1939-09-17\n  event: One.\n  source: article\n  where: x\n"
+    )
+    with pytest.raises(BookError) as error:
+        read_timeline(Project(small_project.root), path)
+    assert problem_lines(error) == [
+        "manuscript/timeline.yaml:4: unknown key 'where'; a timeline entry has date, event, source"
+    ]
+
+
+# --- numbering -------------------------------------------------------------------------------------
+
+
+def test_notes_numbered_by_call_including_captions(small_project: SmallProject) -> None:
+    small_project.write(
+        "manuscript/article.md",
+        "# T\n\nFirst.[^b]\n\n::: plate one\n\nLast.[^a]\n\n"
+        "[^a]: Note a.\n\n[^b]: Note b.\n\n[^c]: Note c.\n",
+    )
+    small_project.replace("images/plates.yaml", "caption: A caption.", "caption: A caption.[^c]")
+    book = load_book(small_project.root)
+    assert [(n.number, n.label, n.anchor) for n in book.notes] == [
+        (1, "b", "note-1"),
+        (2, "c", "note-2"),
+        (3, "a", "note-3"),
+    ]
+    (plate,) = book.plates
+    assert (plate.number, plate.label, plate.anchor) == (1, "Plate 1", "plate-one")
+    assert isinstance(plate.caption[-1], NoteCall) and plate.caption[-1].note.number == 2
+    assert [n.number for n in book.chapters[0].notes] == [1, 2, 3]
+
+
+def test_polish_book_labels_plates_in_polish(small_project: SmallProject) -> None:
+    small_project.replace("book.toml", 'language = "en"', 'language = "pl"')
+    assert load_book(small_project.root).plates[0].label == "Ilustracja 1"
+
+
+def test_note_called_twice(small_project: SmallProject) -> None:
+    small_project.replace("manuscript/article.md", "More text.", "More text.[^n]")
+    with pytest.raises(BookError) as error:
+        load_book(small_project.root)
+    assert problem_lines(error) == [
+        "manuscript/article.md:9: note [^n] is called twice (first as note 1); "
+        "call each note once, or write a second note"
+    ]
+
+
+def test_plate_never_placed(small_project: SmallProject) -> None:
+    small_project.replace("manuscript/article.md", "::: plate one\n", "")
+    with pytest.raises(BookError) as error:
+        load_book(small_project.root)
+    assert problem_lines(error) == [
+        "images/plates.yaml:1: plate 'one' is never placed; add '::: plate one' to the manuscript "
+        "or remove it from the manifest"
+    ]
+
+
+def test_heading_anchors_are_unique(small_project: SmallProject) -> None:
+    small_project.replace("manuscript/article.md", "## A section", "## Same\n\nX.\n\n## Same")
+    sections = load_book(small_project.root).chapters[0].sections
+    assert [s.anchor for s in sections] == ["same", "same-2"]
