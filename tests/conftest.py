@@ -17,11 +17,16 @@ FONT_FILES = sorted((REPO / "styles" / "fonts").glob("*.ttf"))
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The real manuscript built once into a temporary dist/: {'web': folder, 'pdf': file, 'epub': file}."""
+    """The real manuscript built once into a temporary dist/, by edition: 'web' (its folder),
+    'epub', 'pdf' (the A4 reader edition) and 'pdf-letter'."""
     out = tmp_path_factory.mktemp("dist")
-    written = build(REPO, out)
-    by_suffix = {path.suffix or "web": path for path in written}
-    return {"web": by_suffix["web"], "pdf": by_suffix[".pdf"], "epub": by_suffix[".epub"]}
+    written = {path.name: path for path in build(REPO, out)}
+    return {
+        "web": written["amnesty-1941-web"],
+        "epub": written["amnesty-1941.epub"],
+        "pdf": written["amnesty-1941-reader-a4.pdf"],
+        "pdf-letter": written["amnesty-1941-reader-letter.pdf"],
+    }
 
 
 SMALL_CONFIG = """\

@@ -132,15 +132,15 @@ def test_all_problems_reported_at_once(
 def test_writer_failing_halfway_leaves_dist(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The web and PDF editions are written, then the EPUB writer breaks: nothing reaches dist/."""
+    """The web and EPUB editions are written, then the PDF writer breaks: nothing reaches dist/."""
     import amnesty_book.writers as writers
 
-    def broken(book: object, out: Path) -> list[Path]:
-        (out / "half-written.epub").write_bytes(b"partial")
+    def broken(book: object, edition: object, out: Path) -> list[Path]:
+        (out / "half-written.pdf").write_bytes(b"partial")
         raise RuntimeError("disk full")
 
     real = writers.writer
-    monkeypatch.setattr(writers, "writer", lambda name: broken if name == "epub" else real(name))
+    monkeypatch.setattr(writers, "writer", lambda kind: broken if kind == "reader" else real(kind))
     monkeypatch.setattr("amnesty_book.build.writer", writers.writer)
     err = failed_build(small_project, capsys)
     assert err.startswith("amnesty-book: internal error (RuntimeError: disk full); the output folder was not")

@@ -36,7 +36,9 @@ def test_help_does_not_import_weasyprint() -> None:
 def test_build_small_project(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     out = small_project.root / "out"
     assert main(["build", "--project", str(small_project.root), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["small-web", "small.epub", "small.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "small-reader-a4.pdf", "small-reader-letter.pdf", "small-web", "small.epub",
+    ]
     assert "wrote " in capsys.readouterr().out
 
 
@@ -47,4 +49,4 @@ def test_python_dash_m(small_project: SmallProject) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    assert (small_project.root / "dist" / "small.pdf").read_bytes().startswith(b"%PDF-")
+    assert (small_project.root / "dist" / "small-reader-a4.pdf").read_bytes().startswith(b"%PDF-")

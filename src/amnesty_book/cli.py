@@ -12,7 +12,6 @@ from . import __version__
 from .errors import BookError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_EDITIONS = ("web", "pdf", "epub")  # kept here so that --help imports no writer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,33 +23,51 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser(
         "build",
-        help="build every edition into dist/",
-        description="Read the manuscript, plates and timeline of a book project and build "
-        f"its editions ({', '.join(_EDITIONS)}). Nothing in the output folder changes "
-        "unless every edition is built.",
+        help="build the editions of the book into dist/",
+        description="Read the manuscript, plates and timeline of a book project and build its "
+        "editions (all of them, or those named with --edition). Nothing in the output folder "
+        "changes unless every edition is built.",
+    )
+    _project_option(build)
+    build.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="where the editions go (default: DIR/dist)"
     )
     build.add_argument(
+        "--edition",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="build only this edition (repeatable); 'amnesty-book editions' lists them",
+    )
+    editions = commands.add_parser(
+        "editions",
+        help="list the editions of the book",
+        description="List the editions the book config declares: kind, paper and output file.",
+    )
+    _project_option(editions)
+    return parser
+
+
+def _project_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
         "--project",
         type=Path,
         default=Path("."),
         metavar="DIR",
         help="the book project folder, holding book.toml (default: the current folder)",
     )
-    build.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="where the editions go (default: DIR/dist)",
-    )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
+        if not arguments.project.is_dir():
+            print(f"amnesty-book: project folder '{arguments.project}' does not exist", file=sys.stderr)
+            return EXIT_USAGE
         if arguments.command == "build":
-            return _build(arguments.project, arguments.out)
+            return _build(arguments.project, arguments.out, arguments.edition)
+        if arguments.command == "editions":
+            return _editions(arguments.project)
     except BookError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -77,14 +94,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _build(project: Path, out: Path | None) -> int:
+def _build(project: Path, out: Path | None, editions: list[str]) -> int:
     from .build import build  # imported here: `--help` must not load the writers
 
-    if not project.is_dir():
-        print(f"amnesty-book: project folder '{project}' does not exist", file=sys.stderr)
-        return EXIT_USAGE
-    for path in build(project, out):
+    for path in build(project, out, editions):
         print(f"wrote {_shown(path)}")
+    return EXIT_OK
+
+
+def _editions(project: Path) -> int:
+    from .config import load_config
+    from .sources import Project
+
+    config = load_config(Project(project.resolve()))
+    rows = [("edition", "kind", "paper", "output")] + [
+        (e.name, e.kind, e.paper or "-", f"dist/{e.output_name(config.slug)}") for e in config.editions
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return EXIT_OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,35 @@ class Fonts:
         )
 
 
+# Paper sizes the editions may name: CSS page size keyword and (width, height) in mm.
+PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
+    "A4": ("A4", (210.0, 297.0)),
+    "Letter": ("letter", (215.9, 279.4)),
+    "A5": ("A5", (148.0, 210.0)),
+}
+# Kind of edition -> the paper it takes when the config names none (None: not paged).
+EDITION_KINDS: dict[str, str | None] = {"web": None, "epub": None, "reader": "A4"}
+DEFAULT_EDITIONS: dict[str, dict[str, str]] = {
+    "web": {"kind": "web"},
+    "epub": {"kind": "epub"},
+    "reader-a4": {"kind": "reader", "paper": "A4"},
+    "reader-letter": {"kind": "reader", "paper": "Letter"},
+}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One output of the book: what kind of writer makes it, and on what paper."""
+
+    name: str
+    kind: str
+    paper: str | None
+
+    def output_name(self, slug: str) -> str:
+        """The file (or folder, for the web edition) the edition is written to."""
+        return {"web": f"{slug}-web", "epub": f"{slug}.epub"}.get(self.kind, f"{slug}-{self.name}.pdf")
+
+
 @dataclass(frozen=True)
 class BookConfig:
     """The book's metadata and the paths of its sources (relative to the project folder)."""
@@ -64,6 +94,7 @@ class BookConfig:
     plates: str
     timeline: str
     fonts: Fonts
+    editions: tuple[Edition, ...]
 
 
 # section -> key -> (type, required, default)
@@ -99,6 +130,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, bool, Any]]] = {
     },
 }
 _REQUIRED_SECTIONS = {"book"}
+_EDITION_KEYS: dict[str, tuple[type, bool, Any]] = {"kind": (str, True, None), "paper": (str, False, None)}
 
 
 def load_config(project: Project) -> BookConfig:
@@ -144,8 +176,8 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
 
     values: dict[str, dict[str, Any]] = {}
     for section, content in raw.items():
-        if section not in _SCHEMA:
-            known = ", ".join(f"[{name}]" for name in _SCHEMA)
+        if section not in _SCHEMA and section != "editions":
+            known = ", ".join(f"[{name}]" for name in (*_SCHEMA, "editions.NAME"))
             problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
         elif not isinstance(content, dict):
             problems.add(at(section, section), f"'{section}' must be a section [{section}]")
@@ -158,16 +190,7 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             all_optional = not any(required for _, required, _ in keys.values())
             values[section] = {key: default for key, (_, _, default) in keys.items()} if all_optional else {}
             continue
-        for key in content:
-            if key not in keys:
-                problems.add(
-                    at(section, key),
-                    f"unknown key '{key}' in [{section}]; the keys are {', '.join(keys)}",
-                )
-        values[section] = {
-            key: _checked(content, section, key, spec, at(section, key if key in content else None), problems)
-            for key, spec in keys.items()
-        }
+        values[section] = _section(content, section, keys, at, problems)
     language = values["book"].get("language")
     if isinstance(language, str) and language not in SUPPORTED_LANGUAGES:
         problems.add(
@@ -180,6 +203,7 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             at("book", "slug"),
             f"slug '{slug}' must be lower-case letters, digits and single hyphens (it names the files)",
         )
+    editions = _editions(raw.get("editions"), at, problems)
     problems.raise_if_any()
     book, sources = values["book"], values["sources"]
     first = values["first_publication"]
@@ -199,7 +223,62 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         plates=sources["plates"],
         timeline=sources["timeline"],
         fonts=Fonts(**values["fonts"]),
+        editions=editions,
     )
+
+
+def _section(
+    content: dict[str, Any],
+    section: str,
+    keys: dict[str, tuple[type, bool, Any]],
+    at: Callable[[str, str | None], SourceLocation],
+    problems: Problems,
+) -> dict[str, Any]:
+    """The checked values of one table, every key known and of its type."""
+    for key in content:
+        if key not in keys:
+            problems.add(
+                at(section, key), f"unknown key '{key}' in [{section}]; the keys are {', '.join(keys)}"
+            )
+    return {
+        key: _checked(content, section, key, spec, at(section, key if key in content else None), problems)
+        for key, spec in keys.items()
+    }
+
+
+def _editions(
+    raw: Any, at: Callable[[str, str | None], SourceLocation], problems: Problems
+) -> tuple[Edition, ...]:
+    """The editions the config declares ([editions.NAME] tables), or the default set."""
+    if raw is None:
+        raw = DEFAULT_EDITIONS
+    if not isinstance(raw, dict) or not raw or not all(isinstance(table, dict) for table in raw.values()):
+        problems.add(at("editions", None), "declare each edition as a table [editions.NAME] with a 'kind'")
+        return ()
+    editions = []
+    for name, table in raw.items():
+        section = f"editions.{name}"
+        if not _SLUG.fullmatch(name):
+            problems.add(
+                at(section, None), f"edition name '{name}' must be lower-case letters, digits, hyphens"
+            )
+        values = _section(table, section, _EDITION_KEYS, at, problems)
+        kind, paper = values["kind"], values["paper"]
+        if kind is not None and kind not in EDITION_KINDS:
+            problems.add(
+                at(section, "kind"), f"unknown kind '{kind}'; the kinds are {', '.join(EDITION_KINDS)}"
+            )
+            continue
+        if kind is None:
+            continue
+        if paper is not None and (EDITION_KINDS[kind] is None or paper not in PAPERS):
+            allowed = f"one of {', '.join(PAPERS)}" if EDITION_KINDS[kind] else "none (it is not paged)"
+            problems.add(
+                at(section, "paper"), f"paper '{paper}' does not fit a {kind} edition; use {allowed}"
+            )
+            continue
+        editions.append(Edition(name, kind, paper or EDITION_KINDS[kind]))
+    return tuple(editions)
 
 
 def _checked(

@@ -71,6 +71,7 @@ class Prose:
 
     content: Inline
     location: SourceLocation
+    anchor: str = ""  # assigned by numbering: where a page or a break may point
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class PullQuote:
 
     content: Inline
     location: SourceLocation
+    anchor: str = ""
 
 
 @dataclass(frozen=True)

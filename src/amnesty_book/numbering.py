@@ -64,6 +64,7 @@ class _Numbering:
         self.notes: dict[str, Note] = {}
         self.plates: dict[str, Plate] = {}
         self.anchors: set[str] = set()
+        self.blocks = 0
         self.problems = Problems()
 
     def chapter(self, title: Heading, drafts: tuple[Block, ...]) -> Chapter:
@@ -77,9 +78,9 @@ class _Numbering:
         if isinstance(block, Heading):
             return self.heading(block)
         if isinstance(block, Prose):
-            return Prose(self.calls(block.content), block.location)
+            return Prose(self.calls(block.content), block.location, self.block_anchor())
         if isinstance(block, PullQuote):
-            return block
+            return PullQuote(block.content, block.location, self.block_anchor())
         return self.place(block)
 
     def heading(self, heading: Heading) -> Heading:
@@ -170,6 +171,10 @@ class _Numbering:
                     f"plate '{plate_id}' is never placed; add '::: plate {plate_id}' to the manuscript "
                     "or remove it from the manifest",
                 )
+
+    def block_anchor(self) -> str:
+        self.blocks += 1
+        return self.anchor(f"b-{self.blocks}")
 
     def anchor(self, text: str) -> str:
         """A unique XML id made from the text."""

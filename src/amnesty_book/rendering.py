@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -25,6 +26,9 @@ _SEMANTICS = {
 }
 
 
+_FIRST_TAG = re.compile(r"^\s*<[a-z0-9]+")
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -35,10 +39,17 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["with_id"] = _with_id
     env.tests["heading"] = lambda block: isinstance(block, Heading)
     env.tests["plate_placement"] = lambda block: isinstance(block, PlatePlacement)
     env.tests["pull_quote"] = lambda block: isinstance(block, PullQuote)
     return env
+
+
+def _with_id(markup: str, anchor: str, classes: str = "") -> Markup:
+    """The block's markup with its anchor (and classes) on its first element."""
+    extra = f' id="{anchor}"' + (f' class="{classes}"' if classes else "")
+    return Markup(_FIRST_TAG.sub(lambda match: match.group() + extra, markup, count=1))
 
 
 def built_at(book: Book) -> datetime:
@@ -60,6 +71,7 @@ def render(
     href: Callable[[str], str],
     image_src: Callable[[Plate], str],
     stylesheets: list[str],
+    break_before: frozenset[str] = frozenset(),
     **extra: Any,
 ) -> str:
     built = built_at(book)
@@ -84,6 +96,7 @@ def render(
             href=href,
             image_src=image_src,
             stylesheets=stylesheets,
+            break_before=break_before,
             semantics=semantics,
             plain=plain,
             long_date=lambda day: long_date(day, language),

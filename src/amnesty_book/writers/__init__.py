@@ -1,4 +1,4 @@
-"""Writers: each turns the numbered Book into one edition in an output folder."""
+"""Writers: each kind of edition has one, turning the numbered Book into that edition's files."""
 
 from __future__ import annotations
 
@@ -6,20 +6,21 @@ from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 
+from ..config import Edition
 from ..model import Book
 
-Writer = Callable[[Book, Path], list[Path]]
+Writer = Callable[[Book, Edition, Path], list[Path]]
 
-# edition name -> "module:function"; imported only when that edition is built
+# kind of edition -> "module:function"; imported only when such an edition is built
 # (WeasyPrint alone takes half a second to import).
 WRITERS = {
     "web": "amnesty_book.writers.web:write_web",
-    "pdf": "amnesty_book.writers.pdf:write_pdf",
     "epub": "amnesty_book.writers.epub:write_epub",
+    "reader": "amnesty_book.writers.pdf:write_pdf",
 }
 
 
-def writer(name: str) -> Writer:
-    module, function = WRITERS[name].split(":")
+def writer(kind: str) -> Writer:
+    module, function = WRITERS[kind].split(":")
     found: Writer = getattr(import_module(module), function)
     return found

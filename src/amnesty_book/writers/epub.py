@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from ..config import Edition
 from ..cover import cover_jpeg
 from ..images import screen_image
 from ..labels import labels_for
@@ -32,8 +33,8 @@ class _VerbatimXhtml(epub.EpubHtml):
         return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
-def write_epub(book: Book, out: Path) -> list[Path]:
-    target = out / f"{book.config.slug}.epub"
+def write_epub(book: Book, edition: Edition, out: Path) -> list[Path]:
+    target = out / edition.output_name(book.config.slug)
     built = built_at(book)
     with tempfile.TemporaryDirectory() as scratch:
         epub.write_epub(

@@ -12,28 +12,46 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import weasyprint_fixes
+from ..config import PAPERS, Edition
 from ..errors import BookError, Problem
 from ..fetcher import ProjectFetcher
-from ..model import Book, Plate
+from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from ..rendering import render
 from ..styles import stylesheet
 
 PDF_VARIANT = "pdf/ua-1"
+# Each layout may push more blocks to a new page; a note that still does not fit after
+# this many layouts cannot be helped by moving its call.
+_MAX_LAYOUTS = 6
 
 
-def write_pdf(book: Book, out: Path) -> list[Path]:
-    target = out / f"{book.config.slug}.pdf"
-    target.write_bytes(render_pdf(book))
+def write_pdf(book: Book, edition: Edition, out: Path) -> list[Path]:
+    target = out / edition.output_name(book.config.slug)
+    with _failing_on_weasyprint_errors() as problems:
+        document = layout_pdf(book, edition, problems)
+        pdf = document.write_pdf(
+            pdf_variant=PDF_VARIANT, pdf_identifier=book.config.identifier.encode(), custom_metadata=True
+        )
+    if problems:
+        raise BookError(dict.fromkeys(problems))
+    assert pdf is not None
+    target.write_bytes(pdf)
     return [target]
 
 
-def render_pdf(book: Book) -> bytes:
+def layout_pdf(book: Book, edition: Edition, problems: list[Problem]) -> Document:
+    """Lays the book out on the edition's paper, every note at the foot of its call's page.
+
+    Where a note does not fit under its call, the block holding the call starts a new page
+    and the book is laid out again; a note that fits nowhere is reported in `problems`.
+    """
     weasyprint_fixes.apply()
     roots = {face.path.parent for face in book.fonts} | {plate.file.parent for plate in book.plates}
     fetcher = ProjectFetcher(*roots)
     fonts = FontConfiguration()
+    page_size = PAPERS[edition.paper or "A4"][0]
     css = CSS(
-        string=stylesheet(book, "pdf", lambda face: face.path.as_uri()),
+        string=stylesheet(book, "pdf", lambda face: face.path.as_uri()) + f"@page {{ size: {page_size}; }}",
         font_config=fonts,
         url_fetcher=fetcher,
     )
@@ -41,44 +59,92 @@ def render_pdf(book: Book) -> bytes:
     def image_src(plate: Plate) -> str:
         return plate.file.as_uri()
 
-    html = render(
-        "book.html.j2", book, "pdf", href=lambda anchor: f"#{anchor}", image_src=image_src, stylesheets=[]
-    )
-    with _failing_on_weasyprint_errors() as problems:
-        document = HTML(string=html, url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
-        problems += _misplaced_notes(book, document)
-        pdf = document.write_pdf(
-            pdf_variant=PDF_VARIANT, pdf_identifier=book.config.identifier.encode(), custom_metadata=True
+    blocks = _block_anchors(book)
+    breaks: frozenset[str] = frozenset()
+    for _ in range(_MAX_LAYOUTS):
+        html = render(
+            "book.html.j2",
+            book,
+            "pdf",
+            href=lambda anchor: f"#{anchor}",
+            image_src=image_src,
+            stylesheets=[],
+            break_before=breaks,
         )
-    if problems:
-        raise BookError(problems)
-    assert pdf is not None
-    return pdf
+        document = HTML(string=html, url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
+        pages = _anchor_pages(document)
+        misplaced = _misplaced_notes(book, document, pages)
+        more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
+        if not misplaced or more_breaks == breaks:
+            break
+        breaks = frozenset(more_breaks)
+    problems += [
+        Problem(
+            note.location,
+            f"note {note.number} [^{note.label}] does not fit at the foot of the page where it is "
+            f"called ({edition.name}); shorten the note or split it in two",
+        )
+        for note in misplaced
+    ]
+    return document
 
 
-def _misplaced_notes(book: Book, document: Document) -> list[Problem]:
+def _block_anchors(book: Book) -> dict[str, tuple[int, ...]]:
+    """Anchor of every block that may start a page, in reading order, with the notes it calls."""
+    blocks: dict[str, tuple[int, ...]] = {}
+    for chapter in book.chapters:
+        for block in chapter.blocks:
+            if isinstance(block, Prose | PullQuote):
+                content, anchor = block.content, block.anchor
+            elif isinstance(block, PlatePlacement) and block.plate is not None:
+                content, anchor = block.plate.caption, block.plate.anchor
+            else:
+                continue
+            blocks[anchor] = tuple(part.note.number for part in content if isinstance(part, NoteCall))
+    return blocks
+
+
+def _block_to_move(
+    note: Note, blocks: dict[str, tuple[int, ...]], pages: dict[str, int], breaks: frozenset[str]
+) -> str:
+    """The block to start on a new page so that the note can land under its call.
+
+    First the block that calls it. If that already starts a page, WeasyPrint moved the note
+    to keep the page's last paragraph from leaving a widow: that paragraph goes over instead.
+    """
+    calling = next(anchor for anchor, notes in blocks.items() if note.number in notes)
+    if calling not in breaks:
+        return calling
+    on_call_page = [anchor for anchor in blocks if pages.get(anchor) == pages.get(note.call_anchor)]
+    return on_call_page[-1] if on_call_page and on_call_page[-1] != calling else calling
+
+
+def _anchor_pages(document: Document) -> dict[str, int]:
+    """The page number (from 1) on which each anchor of the document first stands."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def _misplaced_notes(book: Book, document: Document, pages: dict[str, int]) -> list[Note]:
     """Notes that did not land whole at the foot of the page of their call.
 
     WeasyPrint never splits a note: one taller than the room left is moved to a later page,
-    or grows over the text and off the page, and its text would be lost to the reader.
+    or grows upwards over the margin and off the page, and its text is lost to the reader.
     """
-    pages_of: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            pages_of.setdefault(anchor, number)
-    problems = []
+    misplaced = []
     for note in book.notes:
-        call_page, note_page = pages_of.get(note.call_anchor), pages_of.get(note.anchor)
-        top = document.pages[note_page - 1].anchors[note.anchor][1] if note_page else None
-        if note_page is None or note_page != call_page or top is None or top < 0:
-            problems.append(
-                Problem(
-                    note.location,
-                    f"note {note.number} [^{note.label}] does not fit at the foot of page {call_page} "
-                    "where it is called; shorten the note or move its call",
-                )
-            )
-    return problems
+        call_page, note_page = pages.get(note.call_anchor), pages.get(note.anchor)
+        if note_page is None or note_page != call_page:
+            misplaced.append(note)
+            continue
+        page = document.pages[note_page - 1]
+        content_top = page._page_box.content_box_y()  # Page exposes no public content box
+        if page.anchors[note.anchor][1] < content_top:
+            misplaced.append(note)
+    return misplaced
 
 
 @contextmanager

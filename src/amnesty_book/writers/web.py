@@ -5,14 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..config import Edition
 from ..images import screen_image
 from ..model import Book, Plate
 from ..rendering import render
 from ..styles import stylesheet
 
 
-def write_web(book: Book, out: Path) -> list[Path]:
-    folder = out / f"{book.config.slug}-web"
+def write_web(book: Book, edition: Edition, out: Path) -> list[Path]:
+    folder = out / edition.output_name(book.config.slug)
     (folder / "fonts").mkdir(parents=True)
     (folder / "images").mkdir()
     for face in book.fonts:
