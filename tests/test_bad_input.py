@@ -144,3 +144,13 @@ def test_writer_failing_halfway_leaves_dist(
     monkeypatch.setattr("amnesty_book.build.writer", writers.writer)
     err = failed_build(small_project, capsys)
     assert err.startswith("amnesty-book: internal error (RuntimeError: disk full); the output folder was not")
+
+
+def test_character_without_glyph(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.replace("manuscript/article.md", "More text.", "More ☭ text.")
+    err = failed_build(small_project, capsys)
+    assert err.splitlines()[0] == (
+        "manuscript/article.md:9: the character '☭' (U+262D HAMMER AND SICKLE) has no glyph in "
+        "CharisSIL-Regular.ttf, CharisSIL-Italic.ttf, CharisSIL-Bold.ttf, CharisSIL-BoldItalic.ttf; "
+        "replace the character or choose a font that has it"
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, load_config
 from .errors import BookError, Problems
+from .glyphs import check_glyphs
 from .model import Book, FontFace, TimelineEvent
 from .numbering import number_book
 from .readers.manuscript import Manuscript, read_manuscript
@@ -52,4 +53,6 @@ def load_book(root: Path) -> Book:
     problems.raise_if_any()
     assert manuscript is not None and plates is not None and timeline is not None
     sources = (project.root / CONFIG_NAME, *paths.values())
-    return number_book(config, manuscript, plates, timeline, tuple(fonts), sources)
+    book = number_book(config, manuscript, plates, timeline, tuple(fonts), sources)
+    check_glyphs(book)
+    return book

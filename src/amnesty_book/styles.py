@@ -23,6 +23,8 @@ def stylesheet(book: Book, format: str, font_url: Callable[[FontFace], str]) -> 
         for face in book.fonts
     ]
     body = f'body {{ font-family: "{family}", serif; }}'
+    if format == "pdf":  # running heads and folios live in the page's margin boxes, outside body
+        body += f'\n@page {{ font-family: "{family}", serif; }}'
     sheets = [
         files("amnesty_book").joinpath("css", name).read_text("utf-8") for name in _FORMAT_SHEETS[format]
     ]

@@ -1,0 +1,69 @@
+"""Checks that the book's faces have a glyph for every character of its text.
+
+A renderer would otherwise substitute another font, or a blank box, without a word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .config import CONFIG_NAME
+from .errors import BookError, Problem, SourceLocation
+from .labels import labels_for
+from .markup import plain_text
+from .model import Book, Heading, Prose, PullQuote
+
+# Line breaks and tabs are never drawn.
+_NOT_DRAWN = frozenset("\n\r\t")
+
+
+def check_glyphs(book: Book) -> None:
+    cmaps = {face.path.name: set(TTFont(face.path, lazy=True).getBestCmap()) for face in book.fonts}
+    seen: set[str] = set()
+    problems = []
+    for text, location in _texts(book):
+        for character in text:
+            if character in seen or character in _NOT_DRAWN:
+                continue
+            seen.add(character)
+            lacking = [name for name, cmap in cmaps.items() if ord(character) not in cmap]
+            if lacking:
+                name = unicodedata.name(character, "unnamed")
+                problems.append(
+                    Problem(
+                        location,
+                        f"the character {character!r} (U+{ord(character):04X} {name}) has no glyph in "
+                        f"{', '.join(lacking)}; replace the character or choose a font that has it",
+                    )
+                )
+    if problems:
+        raise BookError(problems)
+
+
+def _texts(book: Book) -> Iterator[tuple[str, SourceLocation | None]]:
+    """Every text the editions print, with where it comes from."""
+    config = book.config
+    at_config = SourceLocation(Path(CONFIG_NAME))
+    publisher = config.first_publication.publisher if config.first_publication else ""
+    for text in (config.title, config.author, config.description, config.rights, publisher, *config.subjects):
+        yield text, at_config
+    for chapter in book.chapters:
+        yield chapter.title.text, chapter.title.location
+        for block in chapter.blocks:
+            if isinstance(block, Heading):
+                yield block.text, block.location
+            elif isinstance(block, Prose | PullQuote):
+                yield plain_text(block.content), block.location
+    for note in book.notes:
+        yield note.text, note.location
+    for plate in book.plates:
+        for text in (plain_text(plate.caption), plain_text(plate.credit), plate.source, plate.alt):
+            yield text, plate.location
+    for event in book.timeline:
+        yield f"{event.event} {event.source}", event.location
+    for label in labels_for(config.language).values():
+        yield label, None

@@ -1,0 +1,179 @@
+"""The reader PDFs read back: outline, contents pages, notes and plates on the right pages, fonts, paper."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from amnesty_book.errors import BookError
+from amnesty_book.loading import load_book
+from amnesty_book.model import Book
+from conftest import REPO, SmallProject
+from readback import pdf_tagged_text, squash
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def book() -> Book:
+    return load_book(REPO)
+
+
+@pytest.fixture(scope="module")
+def a4(built_book: dict[str, Path]) -> PdfReader:
+    return PdfReader(built_book["pdf"])
+
+
+def destination_pages(reader: PdfReader) -> dict[str, int]:
+    """Anchor id -> page index, from the PDF's named destinations."""
+    return {
+        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
+    }
+
+
+def outline_titles(reader: PdfReader) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+
+    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title))
+
+    walk(reader.outline, 1)
+    return found
+
+
+def folio(reader: PdfReader, index: int) -> str:
+    """The page number printed at the foot of a page (its last line of text)."""
+    return reader.pages[index].extract_text().strip().splitlines()[-1].strip()
+
+
+def test_outline_mirrors_the_headings(a4: PdfReader, book: Book) -> None:
+    expected = [(1, "Contents")]
+    for chapter in book.chapters:
+        expected.append((1, chapter.title.text))
+        expected += [(section.level, section.text) for section in chapter.sections]
+    expected += [(1, "Plates and credits"), (1, "Timeline, 1939–1942"), (1, "Colophon")]
+    assert outline_titles(a4) == [(depth, title.replace("\u00a0", " ")) for depth, title in expected]
+
+
+def test_contents_page_numbers_are_where_the_headings_land(a4: PdfReader, book: Book) -> None:
+    contents = a4.pages[1].extract_text()
+    entries = re.findall(r"(?m)^(.+?)[ .]*\.\s*(\d+)$", contents)
+    assert len(entries) == 1 + len(book.chapters[0].sections) + 3
+    pages = destination_pages(a4)
+    anchors = [book.chapters[0].title.anchor, *(s.anchor for s in book.chapters[0].sections)]
+    anchors += ["plates-title", "timeline-title", "colophon-title"]
+    for (title, number), anchor in zip(entries, anchors, strict=True):
+        assert folio(a4, pages[anchor]) == number, f"contents says {title} is on page {number}"
+
+
+def test_front_matter_has_roman_folios_and_no_folio_on_the_title_page(a4: PdfReader) -> None:
+    assert folio(a4, 1) == "ii"
+    assert not re.fullmatch(r"[ivx]+|\d+", folio(a4, 0))
+    assert folio(a4, 2) == "1"
+
+
+def test_every_note_is_at_the_foot_of_the_page_of_its_call(a4: PdfReader, book: Book) -> None:
+    pages = destination_pages(a4)
+    for note in book.notes:
+        page = pages[note.call_anchor]
+        assert pages[note.anchor] == page, f"note {note.number} is not on the page of its call"
+        assert squash(f"{note.number}. {note.text}") in squash(a4.pages[page].extract_text())
+
+
+def test_every_plate_caption_is_on_the_page_of_its_image(a4: PdfReader, book: Book) -> None:
+    pages = destination_pages(a4)
+    for plate in book.plates:
+        page = a4.pages[pages[plate.anchor]]
+        images = [
+            xobject
+            for xobject in page["/Resources"]["/XObject"].values()
+            if xobject.get_object()["/Subtype"] == "/Image"
+        ]
+        assert images, f"{plate.label}: no image on its page"
+        assert squash(f"{plate.label}.") in squash(page.extract_text())
+
+
+def test_all_fonts_are_embedded(a4: PdfReader) -> None:
+    fonts: dict[str, DictionaryObject] = {}
+    for page in a4.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts") or [font]
+            for descendant in descendants:
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                fonts[str(descriptor["/FontName"])] = descriptor
+    assert fonts and all(
+        any(key in d for key in ("/FontFile", "/FontFile2", "/FontFile3")) for d in fonts.values()
+    )
+    # Only the book face: no fallback font stood in anywhere, margin boxes included.
+    assert {name.split("+")[-1] for name in fonts} == {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold"}
+
+
+def test_document_metadata_and_tags(a4: PdfReader, book: Book) -> None:
+    root = a4.trailer["/Root"]
+    assert root["/Lang"] == "en" and "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    info = a4.metadata
+    assert info is not None
+    assert (info.title, info.author) == (book.config.title, book.config.author)
+    assert info.subject == book.config.description
+    assert info["/Keywords"] == ", ".join(book.config.subjects)
+    assert info["/Creator"] == "amnesty-book"
+    assert info["/CreationDate"] == "D:20261126000000Z", "dates come from the config, not the clock"
+
+
+def test_both_paper_sizes(built_book: dict[str, Path]) -> None:
+    for edition, (width, height) in (("pdf", (210, 297)), ("pdf-letter", (215.9, 279.4))):
+        for page in PdfReader(built_book[edition]).pages:
+            box = page.mediabox
+            assert (round(float(box.width)), round(float(box.height))) == (
+                round(width * MM),
+                round(height * MM),
+            )
+
+
+def test_pull_quotes_are_printed_but_not_read_twice(a4: PdfReader, built_book: dict[str, Path]) -> None:
+    """The passage is printed twice (text and pull quote) but tagged once, so read once."""
+    passage = squash("was born in pain")
+    printed = squash(" ".join(page.extract_text() for page in a4.pages))
+    assert printed.count(passage) == 2
+    tagged = squash(pdf_tagged_text(built_book["pdf"]))
+    assert tagged.count(passage) == 1
+    assert squash("Hesitation of the Soviets") in tagged and squash("— Ed.") in tagged
+
+
+def test_a_note_too_long_for_any_page_fails_the_build(small_project: SmallProject) -> None:
+    long_note = " ".join(["This note goes on and on, longer than any page can hold."] * 160)
+    small_project.replace("manuscript/article.md", "[^n]: The note text.", f"[^n]: {long_note}")
+    with pytest.raises(BookError) as error:
+        from amnesty_book.build import build
+
+        build(small_project.root, editions=["reader-a4"])
+    assert [str(p) for p in error.value.problems] == [
+        "manuscript/article.md:11: note 1 [^n] does not fit at the foot of the page where it is called "
+        "(reader-a4); shorten the note or split it in two"
+    ]
+    assert not (small_project.root / "dist").exists()
+
+
+def test_a_long_note_that_fits_on_a_fresh_page_lands_whole(small_project: SmallProject) -> None:
+    """The call's paragraph moves to a new page where the whole note fits: no text is lost."""
+    from amnesty_book.build import build
+
+    filler = "\n\n".join(["A paragraph of running text that fills the page up. " * 6] * 9)
+    note = " ".join(["A long note, a third of a page."] * 40)
+    small_project.replace("manuscript/article.md", "Some text with a note.[^n]", f"{filler}\n\nThe call.[^n]")
+    small_project.replace("manuscript/article.md", "[^n]: The note text.", f"[^n]: {note}")
+    (pdf,) = build(small_project.root, editions=["reader-a4"])
+    reader = PdfReader(pdf)
+    pages = destination_pages(reader)
+    assert pages["note-1"] == pages["noteref-1"]
+    assert squash(note) in squash(reader.pages[pages["note-1"]].extract_text())
