@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test lint bench clean
+.PHONY: all build test lint bench pages clean
 
 all: build
 
@@ -28,6 +28,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
+
+pages: build
+	$(BIN)/pip install --quiet -e '.[tools]'
+	$(BIN)/python scripts/make_page_strip.py
 
 clean:
 	rm -rf $(VENV) dist/*

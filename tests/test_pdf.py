@@ -177,3 +177,15 @@ def test_a_long_note_that_fits_on_a_fresh_page_lands_whole(small_project: SmallP
     pages = destination_pages(reader)
     assert pages["note-1"] == pages["noteref-1"]
     assert squash(note) in squash(reader.pages[pages["note-1"]].extract_text())
+
+
+def test_timeline_header_repeats_on_every_page_of_the_table(a4: PdfReader, book: Book) -> None:
+    pages = destination_pages(a4)
+    first = pages["timeline-title"]
+    last_event = squash(book.timeline[-1].event)
+    index = first
+    while last_event not in squash(a4.pages[index].extract_text()):
+        index += 1
+    assert index > first, "the timeline should run over more than one page in this book"
+    for page in a4.pages[first : index + 1]:
+        assert squash("Date Event Source") in squash(page.extract_text())
