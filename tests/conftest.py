@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from amnesty_book.build import build
+from amnesty_book.loading import load_book
 
 REPO = Path(__file__).resolve().parent.parent
 FONT_FILES = sorted((REPO / "styles" / "fonts").glob("*.ttf"))
@@ -17,16 +18,13 @@ FONT_FILES = sorted((REPO / "styles" / "fonts").glob("*.ttf"))
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The real manuscript built once into a temporary dist/, by edition: 'web' (its folder),
-    'epub', 'pdf' (the A4 reader edition) and 'pdf-letter'."""
+    book = load_book(REPO)
+    """The real manuscript built once into a temporary dist/, by edition name ('web' is its
+    folder), and 'pdf' for the A4 reader edition."""
     out = tmp_path_factory.mktemp("dist")
-    written = {path.name: path for path in build(REPO, out)}
-    return {
-        "web": written["amnesty-1941-web"],
-        "epub": written["amnesty-1941.epub"],
-        "pdf": written["amnesty-1941-reader-a4.pdf"],
-        "pdf-letter": written["amnesty-1941-reader-letter.pdf"],
-    }
+    build(REPO, out)
+    editions = {edition.name: out / edition.output_name(book.config.slug) for edition in book.config.editions}
+    return {**editions, "pdf": editions["reader-a4"], "pdf-letter": editions["reader-letter"]}
 
 
 SMALL_CONFIG = """\

@@ -37,6 +37,10 @@ def test_build_small_project(small_project: SmallProject, capsys: pytest.Capture
     out = small_project.root / "out"
     assert main(["build", "--project", str(small_project.root), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        "small-archive.pdf",
+        "small-handout-a4.pdf",
+        "small-handout-letter.pdf",
+        "small-press.pdf",
         "small-reader-a4.pdf",
         "small-reader-letter.pdf",
         "small-web",

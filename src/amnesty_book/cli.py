@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import BookError
+from .errors import WARNINGS, BookError
+
+if TYPE_CHECKING:
+    from .config import Edition
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -48,6 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.Handler):
+    """Writes each warning to the current sys.stderr (looked up at each message, not once)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr)
+
+
+def _print_warnings() -> None:
+    """Warnings go to stderr as they come, one line each, in the same form as errors."""
+    if not any(isinstance(handler, _StderrHandler) for handler in WARNINGS.handlers):
+        WARNINGS.addHandler(_StderrHandler())
+        WARNINGS.propagate = False
+
+
 def _project_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--project",
@@ -60,6 +79,7 @@ def _project_option(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    _print_warnings()
     try:
         if not arguments.project.is_dir():
             print(f"amnesty-book: project folder '{arguments.project}' does not exist", file=sys.stderr)
@@ -107,13 +127,21 @@ def _editions(project: Path) -> int:
     from .sources import Project
 
     config = load_config(Project(project.resolve()))
-    rows = [("edition", "kind", "paper", "output")] + [
-        (e.name, e.kind, e.paper or "-", f"dist/{e.output_name(config.slug)}") for e in config.editions
+    rows = [("edition", "kind", "paper", "colour", "output")] + [
+        (e.name, e.kind, _paper(e), e.colour, f"dist/{e.output_name(config.slug)}") for e in config.editions
     ]
-    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return EXIT_OK
+
+
+def _paper(edition: Edition) -> str:
+    if edition.paper is None:
+        return "-"
+    if edition.page_size != edition.paper:
+        return f"{edition.page_size} pages on {edition.paper} sheets"
+    return edition.paper
 
 
 def _shown(path: Path) -> str:

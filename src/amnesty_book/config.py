@@ -46,19 +46,34 @@ class Fonts:
         )
 
 
-# Paper sizes the editions may name: CSS page size keyword and (width, height) in mm.
+# Paper sizes the editions may name: CSS page size and (width, height) in mm.
 PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
     "A4": ("A4", (210.0, 297.0)),
     "Letter": ("letter", (215.9, 279.4)),
     "A5": ("A5", (148.0, 210.0)),
+    "Half-Letter": ("5.5in 8.5in", (139.7, 215.9)),
 }
+# A handout is folded: its pages are half of the sheet the config names.
+HALF_SHEET = {"A4": "A5", "Letter": "Half-Letter"}
 # Kind of edition -> the paper it takes when the config names none (None: not paged).
-EDITION_KINDS: dict[str, str | None] = {"web": None, "epub": None, "reader": "A4"}
+EDITION_KINDS: dict[str, str | None] = {
+    "web": None,
+    "epub": None,
+    "reader": "A4",
+    "press": "A4",
+    "handout": "A4",
+    "archive": "A4",
+}
+GRAYSCALE_KINDS = frozenset({"handout"})
 DEFAULT_EDITIONS: dict[str, dict[str, str]] = {
     "web": {"kind": "web"},
     "epub": {"kind": "epub"},
     "reader-a4": {"kind": "reader", "paper": "A4"},
     "reader-letter": {"kind": "reader", "paper": "Letter"},
+    "press": {"kind": "press", "paper": "A4"},
+    "handout-a4": {"kind": "handout", "paper": "A4"},
+    "handout-letter": {"kind": "handout", "paper": "Letter"},
+    "archive": {"kind": "archive", "paper": "A4"},
 }
 
 
@@ -68,7 +83,17 @@ class Edition:
 
     name: str
     kind: str
-    paper: str | None
+    paper: str | None  # the trim size; for a handout, the sheet it is printed on
+
+    @property
+    def page_size(self) -> str:
+        """The paper each page is laid out on (a handout's pages are half its sheet)."""
+        paper = self.paper or "A4"
+        return HALF_SHEET[paper] if self.kind == "handout" else paper
+
+    @property
+    def colour(self) -> str:
+        return "grayscale" if self.kind in GRAYSCALE_KINDS else "colour"
 
     def output_name(self, slug: str) -> str:
         """The file (or folder, for the web edition) the edition is written to."""
@@ -271,8 +296,9 @@ def _editions(
             continue
         if kind is None:
             continue
-        if paper is not None and (EDITION_KINDS[kind] is None or paper not in PAPERS):
-            allowed = f"one of {', '.join(PAPERS)}" if EDITION_KINDS[kind] else "none (it is not paged)"
+        papers = HALF_SHEET if kind == "handout" else PAPERS
+        if paper is not None and (EDITION_KINDS[kind] is None or paper not in papers):
+            allowed = f"one of {', '.join(papers)}" if EDITION_KINDS[kind] else "none (it is not paged)"
             problems.add(
                 at(section, "paper"), f"paper '{paper}' does not fit a {kind} edition; use {allowed}"
             )

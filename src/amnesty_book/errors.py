@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,3 +65,11 @@ class Problems:
     def raise_if_any(self) -> None:
         if self._found:
             raise BookError(self._found)
+
+
+WARNINGS = logging.getLogger("amnesty_book")
+
+
+def warn(location: SourceLocation | None, message: str) -> None:
+    """A problem that does not stop the build, printed as `path:line: warning: message`."""
+    WARNINGS.warning(f"{location}: warning: {message}" if location else f"warning: {message}")

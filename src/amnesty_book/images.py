@@ -1,4 +1,4 @@
-"""Prepares plate images for screens (web edition and EPUB): oriented, bounded, stripped of metadata."""
+"""Prepares plate images: for screens (bounded, stripped of metadata) and for grey printing."""
 
 from __future__ import annotations
 
@@ -26,4 +26,21 @@ def screen_image(plate: Plate, folder: Path) -> Path:
         image.convert("L" if grey else "RGB").save(
             target, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
         )
+    return target
+
+
+def grayscale_image(plate: Plate, folder: Path) -> Path:
+    """Writes the plate at full resolution in shades of grey, for printing without colour.
+
+    The image data itself is converted, so that the PDF carries grey images (a CSS filter
+    would leave colour data for the printer driver to handle).
+    """
+    with Image.open(plate.file) as original:
+        image = ImageOps.grayscale(ImageOps.exif_transpose(original))
+        if original.format == "PNG":
+            target = folder / f"{plate.id}.png"
+            image.save(target, "PNG", compress_level=6)
+        else:
+            target = folder / f"{plate.id}.jpg"
+            image.save(target, "JPEG", quality=90)
     return target

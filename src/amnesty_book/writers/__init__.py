@@ -17,6 +17,9 @@ WRITERS = {
     "web": "amnesty_book.writers.web:write_web",
     "epub": "amnesty_book.writers.epub:write_epub",
     "reader": "amnesty_book.writers.pdf:write_pdf",
+    "press": "amnesty_book.writers.press:write_press",
+    "handout": "amnesty_book.writers.handout:write_handout",
+    "archive": "amnesty_book.writers.archive:write_archive",
 }
 
 

@@ -1,13 +1,18 @@
-"""Writes the reader PDF with WeasyPrint: tagged PDF/UA-1, page-bottom footnotes, outline, fonts embedded."""
+"""Lays the book out with WeasyPrint for every paged edition, and writes the reader PDF.
+
+The reader PDF is tagged PDF/UA-1, with page-bottom footnotes, an outline and its fonts
+embedded; the press, handout and archive writers lay the book out here too.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from importlib.resources import files
 from pathlib import Path
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
@@ -19,45 +24,65 @@ from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuot
 from ..rendering import render
 from ..styles import stylesheet
 
-PDF_VARIANT = "pdf/ua-1"
+PDF_UA = "pdf/ua-1"
 # Each layout may push more blocks to a new page; a note that still does not fit after
 # this many layouts cannot be helped by moving its call.
 _MAX_LAYOUTS = 6
 
 
 def write_pdf(book: Book, edition: Edition, out: Path) -> list[Path]:
+    """The reader edition."""
+    _, pdf = render_edition(book, edition)
     target = out / edition.output_name(book.config.slug)
-    with _failing_on_weasyprint_errors() as problems:
-        document = layout_pdf(book, edition, problems)
-        pdf = document.write_pdf(
-            pdf_variant=PDF_VARIANT, pdf_identifier=book.config.identifier.encode(), custom_metadata=True
-        )
-    if problems:
-        raise BookError(dict.fromkeys(problems))
-    assert pdf is not None
     target.write_bytes(pdf)
     return [target]
 
 
-def layout_pdf(book: Book, edition: Edition, problems: list[Problem]) -> Document:
+def render_edition(
+    book: Book,
+    edition: Edition,
+    *,
+    variant: str = PDF_UA,
+    image_files: Mapping[str, Path] | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> tuple[Document, bytes]:
+    """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build."""
+    with _failing_on_weasyprint_errors() as problems:
+        document = layout_pdf(book, edition, problems, image_files or {})
+        pdf = document.write_pdf(
+            pdf_variant=variant,
+            pdf_identifier=book.config.identifier.encode(),
+            custom_metadata=True,
+            attachments=list(attachments),
+        )
+    if problems:
+        raise BookError(dict.fromkeys(problems))
+    assert pdf is not None
+    return document, pdf
+
+
+def layout_pdf(
+    book: Book, edition: Edition, problems: list[Problem], image_files: Mapping[str, Path]
+) -> Document:
     """Lays the book out on the edition's paper, every note at the foot of its call's page.
 
     Where a note does not fit under its call, the block holding the call starts a new page
     and the book is laid out again; a note that fits nowhere is reported in `problems`.
+    `image_files` replaces plate images (by plate id), e.g. with grayscale ones.
     """
     weasyprint_fixes.apply()
-    roots = {face.path.parent for face in book.fonts} | {plate.file.parent for plate in book.plates}
+    images = {plate.id: image_files.get(plate.id, plate.file) for plate in book.plates}
+    roots = {face.path.parent for face in book.fonts} | {path.parent for path in images.values()}
     fetcher = ProjectFetcher(*roots)
     fonts = FontConfiguration()
-    page_size = PAPERS[edition.paper or "A4"][0]
     css = CSS(
-        string=stylesheet(book, "pdf", lambda face: face.path.as_uri()) + f"@page {{ size: {page_size}; }}",
+        string=stylesheet(book, "pdf", lambda face: face.path.as_uri()) + _edition_css(edition),
         font_config=fonts,
         url_fetcher=fetcher,
     )
 
     def image_src(plate: Plate) -> str:
-        return plate.file.as_uri()
+        return images[plate.id].as_uri()
 
     blocks = _block_anchors(book)
     breaks: frozenset[str] = frozenset()
@@ -87,6 +112,13 @@ def layout_pdf(book: Book, edition: Edition, problems: list[Problem]) -> Documen
         for note in misplaced
     ]
     return document
+
+
+def _edition_css(edition: Edition) -> str:
+    """The page size, then the stylesheet of the edition's kind (press.css...), if it has one."""
+    sheet = files("amnesty_book").joinpath("css", f"{edition.kind}.css")
+    own = sheet.read_text("utf-8") if sheet.is_file() else ""
+    return f"\n@page {{ size: {PAPERS[edition.page_size][0]}; }}\n{own}"
 
 
 def _block_anchors(book: Book) -> dict[str, tuple[int, ...]]:

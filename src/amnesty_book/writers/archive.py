@@ -1,0 +1,37 @@
+"""Writes the archival PDF: PDF/A-3a, tagged, with the book's sources attached inside it.
+
+An archive keeps one self-contained file from which the book can be rebuilt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from weasyprint import Attachment
+
+from ..config import Edition
+from ..model import Book
+from ..rendering import built_at
+from .pdf import render_edition
+
+PDF_A = "pdf/a-3a"
+
+
+def write_archive(book: Book, edition: Edition, out: Path) -> list[Path]:
+    built = built_at(book)
+    root = book.sources[0].parent  # the config file stands in the project folder
+    attachments = [
+        Attachment(
+            filename=str(source),
+            name=source.relative_to(root).as_posix(),
+            description="Source of this book",
+            created=built,
+            modified=built,
+            relationship="Source",
+        )
+        for source in book.sources
+    ]
+    _, pdf = render_edition(book, edition, variant=PDF_A, attachments=attachments)
+    target = out / edition.output_name(book.config.slug)
+    target.write_bytes(pdf)
+    return [target]

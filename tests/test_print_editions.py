@@ -1,0 +1,170 @@
+"""The print editions read back: press boxes, handout imposition and grey images, archive attachments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTComponent, LTContainer, LTCurve, LTTextContainer
+from pypdf import PageObject, PdfReader
+
+from amnesty_book.cli import main
+from amnesty_book.imposition import saddle_stitch_order
+from conftest import REPO, SmallProject
+
+MM = 72 / 25.4
+FOLIO = re.compile(r"[ivxlc]+|\d+")
+A4 = (210 * MM, 297 * MM)
+LETTER = (215.9 * MM, 279.4 * MM)
+
+
+def box(page: PageObject, name: str) -> tuple[float, ...]:
+    return tuple(round(float(value), 1) for value in page[name])
+
+
+def test_press_file_has_trim_and_bleed_boxes(built_book: dict[str, Path]) -> None:
+    reader = PdfReader(built_book["press"])
+    bleed = 3 * MM
+    for page in reader.pages:
+        assert box(page, "/TrimBox") == (0, 0, round(A4[0], 1), round(A4[1], 1))
+        assert box(page, "/BleedBox") == (
+            round(-bleed, 1),
+            round(-bleed, 1),
+            round(A4[0] + bleed, 1),
+            round(A4[1] + bleed, 1),
+        )
+        media = box(page, "/MediaBox")
+        assert media[0] <= -11 * MM and media[2] >= A4[0] + 11 * MM, "room for crop marks past the bleed"
+
+
+def walk(container: LTContainer) -> Iterator[LTComponent]:
+    for element in container:
+        yield element
+        if isinstance(element, LTContainer):
+            yield from walk(element)
+
+
+def test_press_crop_marks_stand_outside_the_bleed(built_book: dict[str, Path]) -> None:
+    """Each corner has marks on the lines of the trim, drawn wholly beyond the 3 mm bleed."""
+    layout = next(extract_pages(built_book["press"], maxpages=1))
+    page = PdfReader(built_book["press"]).pages[0]
+    x0, y0 = float(page.mediabox.left), float(page.mediabox.bottom)  # pdfminer moves this corner to 0, 0
+    trim = tuple(float(v) - offset for v, offset in zip(page.trimbox, (x0, y0, x0, y0), strict=True))
+    bleed = 3 * MM
+    marks = [e.bbox for e in walk(layout) if isinstance(e, LTCurve) and e.width * e.height == 0]
+    outside = [
+        m
+        for m in marks
+        if m[2] <= trim[0] - bleed
+        or m[0] >= trim[2] + bleed
+        or m[3] <= trim[1] - bleed
+        or m[1] >= trim[3] + bleed
+    ]
+    assert len(outside) == 8, "two marks at each of the four corners, clear of the bleed"
+    on_trim_lines = {round(v, 1) for m in outside for v in m} & {round(v, 1) for v in trim}
+    assert on_trim_lines == {round(v, 1) for v in trim}
+
+
+def test_no_plate_of_the_book_prints_under_300_ppi(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real book's scans are large enough; a 60 px image in a small book is reported."""
+    assert main(["build", "--project", str(small_project.root), "--edition", "press"]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "images/plates.yaml:1: warning: Plate 1 ('one') prints at 96 ppi in the press edition, under 300; "
+        "supply a scan at least 188 pixels wide\n"
+    )
+    assert (
+        main(["build", "--project", str(REPO), "--edition", "press", "--out", str(small_project.root / "o")])
+        == 0
+    )
+    assert "warning" not in capsys.readouterr().err
+
+
+def sheet_folios(path: Path) -> list[tuple[str, str]]:
+    """For each sheet side, the folio printed at the foot of its left and of its right half."""
+    sides = []
+    for layout in extract_pages(path):
+        lowest: dict[int, tuple[float, str]] = {}
+        for element in layout:
+            if isinstance(element, LTTextContainer) and FOLIO.fullmatch(element.get_text().strip()):
+                half = int(element.x0 >= layout.width / 2)
+                if half not in lowest or element.y0 < lowest[half][0]:
+                    lowest[half] = (element.y0, element.get_text().strip())
+        sides.append(tuple(lowest.get(half, (0.0, ""))[1] for half in (0, 1)))
+    return sides  # type: ignore[return-value]
+
+
+def expected_folio(index: int, pages: int) -> str:
+    """Folio of page `index` of the booklet: none on the title page and on blanks, roman ii for
+    the contents, arabic from the article on."""
+    if index == 0 or index >= pages:
+        return ""
+    return "ii" if index == 1 else str(index - 1)
+
+
+@pytest.mark.parametrize(("edition", "sheet"), [("handout-a4", A4), ("handout-letter", LETTER)])
+def test_handout_is_imposed_for_saddle_stitching(
+    built_book: dict[str, Path], edition: str, sheet: tuple[float, float]
+) -> None:
+    reader = PdfReader(built_book[edition])
+    sides = reader.pages
+    assert len(sides) % 2 == 0, "each sheet has a front and a back"
+    for side in sides:  # landscape sheets: two half-sheet pages side by side
+        assert (round(float(side.mediabox.width)), round(float(side.mediabox.height))) == (
+            round(sheet[1]),
+            round(sheet[0]),
+        )
+    folios = sheet_folios(built_book[edition])
+    printed = {folio for pair in folios for folio in pair if folio}
+    pages = max(int(folio) for folio in printed if folio.isdigit()) + 2
+    order = saddle_stitch_order(pages)
+    assert len(order) == len(sides)
+    assert folios == [(expected_folio(left, pages), expected_folio(right, pages)) for left, right in order]
+
+
+def test_saddle_stitch_order_of_eight_pages() -> None:
+    # sheet 1 front: 8|1, back: 2|7; sheet 2 front: 6|3, back: 4|5 (pages counted from 1)
+    assert [(left + 1, right + 1) for left, right in saddle_stitch_order(7)] == [
+        (8, 1),
+        (2, 7),
+        (6, 3),
+        (4, 5),
+    ]
+
+
+def test_handout_images_are_grey(built_book: dict[str, Path]) -> None:
+    spaces = set()
+    for side in PdfReader(built_book["handout-a4"]).pages:
+        xobjects = side["/Resources"].get("/XObject", {})
+        for form in xobjects.values():  # each half page is a form holding its images
+            form = form.get_object()
+            inner = form.get("/Resources", {}).get("/XObject", {}) if form["/Subtype"] == "/Form" else {}
+            for image in [form, *(x.get_object() for x in inner.values())]:
+                if image["/Subtype"] == "/Image":
+                    spaces.add(str(image["/ColorSpace"]))
+    assert spaces == {"/DeviceGray"}
+
+
+def test_archive_is_pdf_a_3a_with_its_sources_attached(built_book: dict[str, Path]) -> None:
+    reader = PdfReader(built_book["archive"])
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r'pdfaid:part="3"', xmp) and re.search(r'pdfaid:conformance="A"', xmp)
+    attachments = reader.attachments
+    names = {"book.toml", "manuscript/article.md", "images/plates.yaml", "manuscript/timeline.yaml"}
+    assert set(attachments) == names
+    for name in names:
+        assert attachments[name] == [(REPO / name).read_bytes()]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_editions_command_lists_paper_colour_and_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["editions", "--project", str(REPO)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["edition", "kind", "paper", "colour", "output"]
+    assert "handout-a4  handout  A5 pages on A4 sheets" in re.sub(r"\s{2,}", "  ", lines[6])
+    assert lines[6].split()[-2:] == ["grayscale", "dist/amnesty-1941-handout-a4.pdf"]
