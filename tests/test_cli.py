@@ -57,3 +57,16 @@ def test_python_dash_m(small_project: SmallProject) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (small_project.root / "dist" / "small-reader-a4.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_lint_command(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "--project", str(small_project.root)]) == 0
+    assert capsys.readouterr().out == ""
+    small_project.replace("manuscript/article.md", "More text.", 'More "text".')
+    assert main(["lint", "--project", str(small_project.root)]) == 0, "a warning alone does not fail"
+    out = capsys.readouterr().out
+    assert out.startswith("manuscript/article.md:9: Y001 ")
+    assert main(["lint", "--strict", "--project", str(small_project.root)]) == 1
+    small_project.replace("manuscript/article.md", "More", "More[^gone]")
+    assert main(["lint", "--project", str(small_project.root)]) == 1
+    assert "manuscript/article.md:9: N001 " in capsys.readouterr().out

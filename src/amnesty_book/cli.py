@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="build only this edition (repeatable); 'amnesty-book editions' lists them",
     )
+    lint = commands.add_parser(
+        "lint",
+        help="check the manuscript, plates and timeline for mistakes and house style",
+        description="Check the sources themselves (not the built editions): notes, plates, "
+        "timeline, typography and links. Each finding has a code, its file and line, and a hint. "
+        "Exit code 1 if any finding is an error (or any at all with --strict).",
+    )
+    _project_option(lint)
+    lint.add_argument("--strict", action="store_true", help="fail on warnings too")
     editions = commands.add_parser(
         "editions",
         help="list the editions of the book",
@@ -86,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         if arguments.command == "build":
             return _build(arguments.project, arguments.out, arguments.edition)
+        if arguments.command == "lint":
+            return _lint(arguments.project, arguments.strict)
         if arguments.command == "editions":
             return _editions(arguments.project)
     except BookError as error:
@@ -120,6 +131,17 @@ def _build(project: Path, out: Path | None, editions: list[str]) -> int:
     for path in build(project, out, editions):
         print(f"wrote {_shown(path)}")
     return EXIT_OK
+
+
+def _lint(project: Path, strict: bool) -> int:
+    from .lint import ERROR, lint_project
+
+    findings = lint_project(project.resolve())
+    for finding in findings:
+        print(finding)
+    errors = sum(finding.severity == ERROR for finding in findings)
+    print(f"{len(findings)} finding(s), {errors} error(s)", file=sys.stderr)
+    return EXIT_FAILED if errors or (strict and findings) else EXIT_OK
 
 
 def _editions(project: Path) -> int:

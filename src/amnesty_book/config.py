@@ -155,6 +155,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, bool, Any]]] = {
     },
 }
 _REQUIRED_SECTIONS = {"book"}
+SOURCE_DEFAULTS: dict[str, str] = {key: default for key, (_, _, default) in _SCHEMA["sources"].items()}
 _EDITION_KEYS: dict[str, tuple[type, bool, Any]] = {"kind": (str, True, None), "paper": (str, False, None)}
 
 

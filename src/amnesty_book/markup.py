@@ -34,7 +34,7 @@ _ALLOWED = {
     "a": ("href", "title"),
 }
 _VOID = {"br", "hr"}
-_SAFE_LINK = re.compile(r"(https?://|mailto:|#)", re.IGNORECASE)
+SAFE_LINK = re.compile(r"(https?://|mailto:|#)", re.IGNORECASE)
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -162,7 +162,7 @@ class _Sanitiser(HTMLParser):
         for name, value in attrs:
             if name not in _ALLOWED[tag] or value is None:
                 continue
-            if name == "href" and not _SAFE_LINK.match(value):
+            if name == "href" and not SAFE_LINK.match(value):
                 raise BookError.at(
                     self.location,
                     f"link target '{value}' is not allowed; use an http(s):, mailto: or #anchor link",

@@ -63,7 +63,7 @@ class _Numbering:
         self.plate_word = plate_word
         self.notes: dict[str, Note] = {}
         self.plates: dict[str, Plate] = {}
-        self.anchors: set[str] = set()
+        self.anchors = Anchors()
         self.blocks = 0
         self.problems = Problems()
 
@@ -177,13 +177,22 @@ class _Numbering:
         return self.anchor(f"b-{self.blocks}")
 
     def anchor(self, text: str) -> str:
-        """A unique XML id made from the text."""
+        return self.anchors.make(text)
+
+
+class Anchors:
+    """Makes XML ids from text, each unique among those it has made."""
+
+    def __init__(self) -> None:
+        self.made: set[str] = set()
+
+    def make(self, text: str) -> str:
         folded = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
         slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode().lower()).strip("-")
         base = ("s-" + slug if not slug[:1].isalpha() else slug)[:_SLUG_LIMIT].rstrip("-") or "s"
         anchor, counter = base, 1
-        while anchor in self.anchors:
+        while anchor in self.made:
             counter += 1
             anchor = f"{base}-{counter}"
-        self.anchors.add(anchor)
+        self.made.add(anchor)
         return anchor

@@ -11,10 +11,10 @@ from ..markup import block_markup, inline_markup, plain_text
 from ..model import Block, Heading, Inline, PlatePlacement, Prose, PullQuote
 from ..sources import Project
 
-_HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
-_NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:\s?(.*)")
-_DIRECTIVE = re.compile(r":::\s*(\S*)\s*(.*?)\s*$")
-_PLATE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
+NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:\s?(.*)")
+DIRECTIVE = re.compile(r":::\s*(\S*)\s*(.*?)\s*$")
+PLATE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DEEPEST_HEADING = 3
 
 
@@ -86,7 +86,7 @@ def _chunks(lines: list[str], file: SourceLocation, problems: Problems) -> list[
             current = None
             continue
         starts_block = (
-            current is None or line.startswith(("#", ":::")) or (_NOTE_DEFINITION.match(line) is not None)
+            current is None or line.startswith(("#", ":::")) or (NOTE_DEFINITION.match(line) is not None)
         )
         if starts_block:
             current = _Chunk(number, [line])
@@ -109,7 +109,7 @@ def _read_chunk(
     notes: dict[str, NoteDefinition],
 ) -> None:
     first = chunk.lines[0]
-    heading = _HEADING.fullmatch(first)
+    heading = HEADING.fullmatch(first)
     if heading and len(chunk.lines) == 1:
         level = len(heading.group(1))
         content = inline_markup(heading.group(2), where, allow_notes=False)
@@ -123,7 +123,7 @@ def _read_chunk(
             raise BookError.at(where, f"headings go down to level {_DEEPEST_HEADING} ('###'); use fewer '#'")
         _chapter(chapters, where).append(title)
         return
-    definition = _NOTE_DEFINITION.match(first)
+    definition = NOTE_DEFINITION.match(first)
     if definition:
         label = definition.group(1)
         if label in notes:
@@ -138,7 +138,7 @@ def _read_chunk(
             raise BookError.at(where, f"note [^{label}] has no text; write it after the ':'")
         notes[label] = NoteDefinition(label, content, where)
         return
-    directive = _DIRECTIVE.fullmatch(first)
+    directive = DIRECTIVE.fullmatch(first)
     if directive:
         _chapter(chapters, where).append(_read_directive(chunk, directive, where))
         return
@@ -148,7 +148,7 @@ def _read_chunk(
 def _read_directive(chunk: _Chunk, directive: re.Match[str], where: SourceLocation) -> Block:
     name, argument = directive.group(1), directive.group(2)
     if name == "plate":
-        if not _PLATE_ID.fullmatch(argument):
+        if not PLATE_ID.fullmatch(argument):
             raise BookError.at(
                 where, f"'::: plate {argument}' needs one plate id (lower-case letters, digits, hyphens)"
             )
