@@ -8,24 +8,29 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import BookError
+from .check import check_editions, errors
+from .config import Edition
+from .errors import BookError, Problem, warn
 from .loading import load_book
+from .model import Book
 from .writers import writer
 
+NO_CHECKS, FAST_CHECKS, ALL_CHECKS = "none", "fast", "all"
 
-def build(project: Path, out: Path | None = None, editions: Sequence[str] = ()) -> list[Path]:
+
+def build(
+    project: Path, out: Path | None = None, editions: Sequence[str] = (), check: str = FAST_CHECKS
+) -> list[Path]:
     """Builds the named editions (all the config declares if none are named) into `out`
     (default: the project's dist/) and returns what was written.
 
-    Nothing in `out` changes unless every edition was written: a bad manuscript or a failing
-    writer leaves the previous build exactly as it was.
+    The editions are read back and checked (`check`: NO_CHECKS, FAST_CHECKS, or ALL_CHECKS
+    with EPUBCheck) before they are published. Nothing in `out` changes unless every edition
+    was written and passed: a bad manuscript, a failing writer or a failed check leaves the
+    previous build exactly as it was.
     """
     book = load_book(project)
-    declared = {edition.name: edition for edition in book.config.editions}
-    unknown = [name for name in editions if name not in declared]
-    if unknown:
-        raise BookError.at(None, f"no edition named {', '.join(unknown)}; the book has {', '.join(declared)}")
-    chosen = [declared[name] for name in dict.fromkeys(editions)] or list(declared.values())
+    chosen = select_editions(book, editions)
     out = (out or project / "dist").resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".amnesty-book-", dir=out.parent) as scratch:
@@ -33,7 +38,22 @@ def build(project: Path, out: Path | None = None, editions: Sequence[str] = ()) 
         staging.mkdir()
         for edition in chosen:
             writer(edition.kind)(book, edition, staging)
+        if check != NO_CHECKS:
+            findings = check_editions(book, staging, chosen, full=check == ALL_CHECKS)
+            if errors(findings):
+                raise BookError(Problem(None, f"check failed: {finding}") for finding in errors(findings))
+            for finding in findings:
+                warn(None, f"{finding.edition}: {finding.where}: {finding.message}")
         return _publish(staging, out, Path(scratch) / "replaced")
+
+
+def select_editions(book: Book, names: Sequence[str]) -> list[Edition]:
+    """The declared editions of these names, in the order given; all of them if none is named."""
+    declared = {edition.name: edition for edition in book.config.editions}
+    unknown = [name for name in names if name not in declared]
+    if unknown:
+        raise BookError.at(None, f"no edition named {', '.join(unknown)}; the book has {', '.join(declared)}")
+    return [declared[name] for name in dict.fromkeys(names)] or list(declared.values())
 
 
 def _publish(staging: Path, out: Path, replaced: Path) -> list[Path]:

@@ -44,6 +44,38 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="build only this edition (repeatable); 'amnesty-book editions' lists them",
     )
+    checks = build.add_mutually_exclusive_group()
+    checks.add_argument(
+        "--no-check",
+        dest="checks",
+        action="store_const",
+        const="none",
+        default="fast",
+        help="do not read the editions back to check them (they are checked by default)",
+    )
+    checks.add_argument(
+        "--check",
+        dest="checks",
+        action="store_const",
+        const="all",
+        help="also run EPUBCheck on the EPUB (a Java process: several seconds)",
+    )
+    check = commands.add_parser(
+        "check",
+        help="read the built editions back and check them, EPUBCheck included",
+        description="Read the editions in dist/ back and check each against the book: the same "
+        "headings, notes, plates and timeline in every edition, fonts embedded, tags, language, "
+        "title and outline of each PDF, internal links, glyphs, plates under 300 ppi in print "
+        "editions, and EPUBCheck's verdict on the EPUB. Exit code 1 if anything is wrong.",
+    )
+    _project_option(check)
+    check.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="where the editions are (default: DIR/dist)"
+    )
+    check.add_argument(
+        "--edition", action="append", default=[], metavar="NAME", help="check only this edition"
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text", help="json: a report for CI")
     lint = commands.add_parser(
         "lint",
         help="check the manuscript, plates and timeline for mistakes and house style",
@@ -94,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"amnesty-book: project folder '{arguments.project}' does not exist", file=sys.stderr)
             return EXIT_USAGE
         if arguments.command == "build":
-            return _build(arguments.project, arguments.out, arguments.edition)
+            return _build(arguments.project, arguments.out, arguments.edition, arguments.checks)
+        if arguments.command == "check":
+            return _check(arguments.project, arguments.out, arguments.edition, arguments.format)
         if arguments.command == "lint":
             return _lint(arguments.project, arguments.strict)
         if arguments.command == "editions":
@@ -125,12 +159,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _build(project: Path, out: Path | None, editions: list[str]) -> int:
+def _build(project: Path, out: Path | None, editions: list[str], checks: str) -> int:
     from .build import build  # imported here: `--help` must not load the writers
 
-    for path in build(project, out, editions):
+    for path in build(project, out, editions, checks):
         print(f"wrote {_shown(path)}")
     return EXIT_OK
+
+
+def _check(project: Path, out: Path | None, editions: list[str], format: str) -> int:
+    from .build import select_editions
+    from .check import as_json, check_editions, errors
+    from .loading import load_book
+
+    book = load_book(project)
+    findings = check_editions(book, out or project / "dist", select_editions(book, editions), full=True)
+    failed = errors(findings)
+    if format == "json":
+        print(as_json(findings))
+    else:
+        for finding in findings:
+            print(finding)
+        warnings = len(findings) - len(failed)
+        print(
+            f"{len(failed)} problem(s), {warnings} warning(s)"
+            if findings
+            else "every edition checked: no problem found"
+        )
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _lint(project: Path, strict: bool) -> int:

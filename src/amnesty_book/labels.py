@@ -9,11 +9,20 @@ from babel.dates import format_date
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
+        "a11y_conforms": (
+            "This publication meets EPUB Accessibility 1.1 at WCAG 2.2 Level AA "
+            "by the checks made when it was built."
+        ),
+        "a11y_display": "Reading systems may change its typeface, text size and colours.",
+        "a11y_images": "Every image has a text description.",
+        "a11y_navigation": "Headings, a table of contents and notes linked both ways allow navigation.",
+        "a11y_not_conforming": "Some accessibility checks failed when this publication was built.",
         "author_by": "by",
         "back_to_text": "Back to the text",
         "colophon": "Colophon",
         "contents": "Contents",
         "cover": "Cover",
+        "cover_alt": "Cover: {author}, {title}",
         "credit": "Credit",
         "date": "Date",
         "edition_built": "This edition was built on",
@@ -39,11 +48,20 @@ _LABELS: dict[str, dict[str, str]] = {
         "title_page": "Title page",
     },
     "pl": {
+        "a11y_conforms": (
+            "Publikacja spełnia wymagania EPUB Accessibility 1.1 na poziomie WCAG 2.2 AA "
+            "według testów wykonanych przy jej budowaniu."
+        ),
+        "a11y_display": "Czytnik może zmienić krój pisma, wielkość tekstu i kolory.",
+        "a11y_images": "Każda ilustracja ma opis tekstowy.",
+        "a11y_navigation": "Nawigację umożliwiają nagłówki, spis treści i przypisy połączone w obie strony.",
+        "a11y_not_conforming": "Niektóre testy dostępności nie powiodły się przy budowaniu tej publikacji.",
         "author_by": "",
         "back_to_text": "Powrót do tekstu",
         "colophon": "Metryka wydania",
         "contents": "Spis treści",
         "cover": "Okładka",
+        "cover_alt": "Okładka: {author}, {title}",
         "credit": "Źródło",
         "date": "Data",
         "edition_built": "To wydanie zbudowano",

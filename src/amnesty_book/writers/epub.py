@@ -1,23 +1,29 @@
-"""Writes the EPUB 3 with ebooklib: XHTML from the shared templates, pop-up notes, nav, cover, fonts."""
+"""Writes the EPUB 3 with ebooklib: shared templates, pop-up notes, nav, cover, subset fonts, metadata."""
 
 from __future__ import annotations
 
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from ebooklib import epub
+from lxml import etree
 
+from ..accessibility import Accessibility, assess
 from ..config import Edition
 from ..cover import cover_jpeg
+from ..fonts import subset_font
 from ..images import screen_image
 from ..labels import labels_for
-from ..model import Book, Chapter, Plate
+from ..model import Book, Plate
 from ..rendering import built_at, render
 from ..styles import stylesheet
 
 _STYLESHEET = "styles/book.css"
+_COVER = "images/cover.jpg"
 _FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2", ".woff": "font/woff"}
 
 
@@ -33,19 +39,25 @@ class _VerbatimXhtml(epub.EpubHtml):
         return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, giving the package document the book's language as well (xml:lang).
+
+    Without it, assistive technology reads the metadata (title, summary) in its own default
+    language; DAISY Ace reports this as a serious violation.
+    """
+
+    def _write_opf_file(self, root: etree._Element) -> None:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
+
+
 def write_epub(book: Book, edition: Edition, out: Path) -> list[Path]:
     target = out / edition.output_name(book.config.slug)
     built = built_at(book)
     with tempfile.TemporaryDirectory() as scratch:
-        epub.write_epub(
-            str(target),
-            _package(book, Path(scratch), built),
-            {
-                "epub3_pages": False,  # ebooklib's own page-list takes every element with an id
-                "mtime": built,
-                "raise_exceptions": True,
-            },
-        )
+        writer = _Writer(str(target), _package(book, Path(scratch)), {"mtime": built})
+        writer.process()
+        writer.write()
     _repack(target, built)
     return [target]
 
@@ -76,47 +88,32 @@ def _anchor_files(book: Book) -> dict[str, str]:
     return files
 
 
-def _package(book: Book, image_folder: Path, built: datetime) -> epub.EpubBook:
+class _Landmark(NamedTuple):
+    type: str  # EPUB 3 structural semantics
+    href: str
+    title: str
+
+
+# The EPUB 2 <guide> names the EPUB 3 landmarks' types differently.
+_GUIDE_TYPES = {"bodymatter": "text"}
+
+
+def _package(book: Book, image_folder: Path) -> epub.EpubBook:
     config = book.config
     labels = labels_for(config.language)
     package = epub.EpubBook()
-    package.set_identifier(config.identifier)
-    package.set_title(config.title)
-    package.set_language(config.language)
-    package.add_author(config.author, file_as=config.author_file_as, role="aut", uid="author")
-    if config.first_publication:
-        package.add_metadata("DC", "publisher", config.first_publication.publisher)
-        package.add_metadata("DC", "date", config.first_publication.date.isoformat())
-    for key, value in (("description", config.description), ("rights", config.rights)):
-        if value:
-            package.add_metadata("DC", key, value)
-    for subject in config.subjects:
-        package.add_metadata("DC", "subject", subject)
-
-    package.set_cover("images/cover.jpg", cover_jpeg(book))
-    package.get_item_with_id("cover").title = labels["cover"]
+    package.set_cover(_COVER, cover_jpeg(book), create_page=False)
 
     files = _anchor_files(book)
 
     def href(anchor: str) -> str:
         return f"{files[anchor]}#{anchor}"
 
+    css_text = stylesheet(book, "epub", lambda face: f"../fonts/{face.path.name}")
     css = epub.EpubItem(
-        uid="css",
-        file_name=_STYLESHEET,
-        media_type="text/css",
-        content=stylesheet(book, "epub", lambda face: f"../fonts/{face.path.name}").encode("utf-8"),
+        uid="css", file_name=_STYLESHEET, media_type="text/css", content=css_text.encode("utf-8")
     )
     package.add_item(css)
-    for index, face in enumerate(book.fonts, start=1):
-        package.add_item(
-            epub.EpubItem(
-                uid=f"font-{index}",
-                file_name=f"fonts/{face.path.name}",
-                media_type=_FONT_TYPES[face.path.suffix.lower()],
-                content=face.path.read_bytes(),
-            )
-        )
     images: dict[str, str] = {}
     for plate in book.plates:
         prepared = screen_image(plate, image_folder)
@@ -133,19 +130,19 @@ def _package(book: Book, image_folder: Path, built: datetime) -> epub.EpubBook:
     def image_src(plate: Plate) -> str:
         return images[plate.id]
 
-    def page(
-        uid: str, file_name: str, title: str, part: str, chapter: Chapter | None = None
-    ) -> epub.EpubHtml:
+    def page(uid: str, file_name: str, title: str, part: str, **extra: Any) -> _VerbatimXhtml:
         xhtml = render(
             "page.xhtml.j2",
             book,
             "epub",
-            href=href,
+            # Links within the document name no file: readers (pandoc among them) match a
+            # note call to its note only by a bare fragment.
+            href=lambda anchor: f"#{anchor}" if files[anchor] == file_name else href(anchor),
             image_src=image_src,
             stylesheets=[_STYLESHEET],
             page_title=title,
             part=part,
-            chapter=chapter,
+            **extra,
         )
         item = _VerbatimXhtml(
             uid=uid, file_name=file_name, title=title, lang=config.language, content=xhtml.encode("utf-8")
@@ -153,40 +150,104 @@ def _package(book: Book, image_folder: Path, built: datetime) -> epub.EpubBook:
         package.add_item(item)
         return item
 
+    landmarks = [
+        _Landmark("cover", "cover.xhtml", labels["cover"]),
+        _Landmark("toc", href("contents"), labels["contents"]),
+        _Landmark("bodymatter", _chapter_file(1), labels["start_of_content"]),
+    ]
+    cover = page("cover", "cover.xhtml", labels["cover"], "cover", cover_src=_COVER)
     title_page = page("title", "title.xhtml", labels["title_page"], "title")
+    # The reading systems' nav document is the book's own contents page, with the landmarks.
+    nav = page("nav", "nav.xhtml", labels["contents"], "contents", landmarks=landmarks)
+    nav.properties.append("nav")
     chapters = [
-        page(f"chapter-{index}", _chapter_file(index), chapter.title.text, "chapter", chapter)
+        page(f"chapter-{index}", _chapter_file(index), chapter.title.text, "chapter", chapter=chapter)
         for index, chapter in enumerate(book.chapters, start=1)
     ]
     plates = page("plates", "plates.xhtml", labels["plates_and_credits"], "plates")
     timeline = page("timeline", "timeline.xhtml", labels["timeline"], "timeline")
     colophon = page("colophon", "colophon.xhtml", labels["colophon"], "colophon")
+    documents = [cover, title_page, nav, *chapters, plates, timeline, colophon]
 
-    package.toc = [
-        *(
-            (
-                epub.Link(href(chapter.title.anchor), chapter.title.text, f"toc-{chapter.title.anchor}"),
-                [epub.Link(href(s.anchor), s.text, f"toc-{s.anchor}") for s in chapter.sections],
-            )
-            if chapter.sections
-            else epub.Link(href(chapter.title.anchor), chapter.title.text, f"toc-{chapter.title.anchor}")
-            for chapter in book.chapters
-        ),
-        epub.Link("plates.xhtml", labels["plates_and_credits"], "toc-plates"),
-        epub.Link("timeline.xhtml", labels["timeline"], "toc-timeline"),
-        epub.Link("colophon.xhtml", labels["colophon"], "toc-colophon"),
-    ]
+    contents = {item.file_name: item.content for item in documents}
+    _add_fonts(package, book, contents.values())
+    _describe(package, book, assess(contents, css_text, config.language))
+    package.toc = _ncx_entries(book, href)
     package.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": labels["cover"]},
-        {"type": "toc", "href": "nav.xhtml", "title": labels["contents"]},
-        {"type": "text", "href": _chapter_file(1), "title": labels["start_of_content"]},
+        {
+            "type": _GUIDE_TYPES.get(landmark.type, landmark.type),
+            "href": landmark.href,
+            "title": landmark.title,
+        }
+        for landmark in landmarks
     ]
-    nav = epub.EpubNav(title=labels["contents"])
-    nav.add_item(css)
-    package.add_item(nav)
     package.add_item(epub.EpubNcx())
-    package.spine = ["cover", title_page, "nav", *chapters, plates, timeline, colophon]
+    # The cover is outside the reading order; the cover landmark leads to it.
+    package.spine = [(cover, "no"), *documents[1:]]
     return package
+
+
+def _add_fonts(package: epub.EpubBook, book: Book, documents: Iterable[bytes]) -> None:
+    """The book's faces, each cut down to the characters of the documents (a twentieth of the size)."""
+    used = {char for xhtml in documents for char in "".join(etree.fromstring(xhtml).itertext())}
+    for index, face in enumerate(book.fonts, start=1):
+        package.add_item(
+            epub.EpubItem(
+                uid=f"font-{index}",
+                file_name=f"fonts/{face.path.name}",
+                media_type=_FONT_TYPES[face.path.suffix.lower()],
+                content=subset_font(face.path, used),
+            )
+        )
+
+
+def _ncx_entries(book: Book, href: Callable[[str], str]) -> list[Any]:
+    """The NCX, for EPUB 2 reading systems: the same entries as the nav's contents."""
+    labels = labels_for(book.config.language)
+
+    def link(anchor: str, text: str) -> epub.Link:
+        return epub.Link(href(anchor), text, f"toc-{anchor}")
+
+    chapters = [
+        (link(c.title.anchor, c.title.text), [link(s.anchor, s.text) for s in c.sections])
+        if c.sections
+        else link(c.title.anchor, c.title.text)
+        for c in book.chapters
+    ]
+    return [
+        *chapters,
+        link("plates", labels["plates_and_credits"]),
+        link("timeline", labels["timeline"]),
+        link("colophon", labels["colophon"]),
+    ]
+
+
+def _describe(package: epub.EpubBook, book: Book, accessibility: Accessibility) -> None:
+    """The package metadata: the book's from book.toml, then what the accessibility checks found."""
+    config = book.config
+    package.set_identifier(config.identifier)
+    package.set_title(config.title)
+    package.set_language(config.language)
+    package.add_author(config.author, role="aut", uid="author")
+    # ebooklib would mark file-as with the relators scheme, which is only for roles.
+    package.add_metadata(None, "meta", config.author_file_as, {"refines": "#author", "property": "file-as"})
+    package.add_metadata("DC", "date", config.edition_date.isoformat())
+    if config.first_publication:
+        package.add_metadata("DC", "publisher", config.first_publication.publisher)
+        # The text's copyright runs from its first publication, not from this edition.
+        package.add_metadata(
+            None,
+            "meta",
+            config.first_publication.date.isoformat(),
+            {"property": "dcterms:dateCopyrighted"},
+        )
+    for key, value in (("description", config.description), ("rights", config.rights)):
+        if value:
+            package.add_metadata("DC", key, value)
+    for subject in config.subjects:
+        package.add_metadata("DC", "subject", subject)
+    for name, value in accessibility.metadata():
+        package.add_metadata(None, "meta", value, {"property": name})
 
 
 def _repack(target: Path, built: datetime) -> None:

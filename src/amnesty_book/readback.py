@@ -1,0 +1,178 @@
+"""Reads built editions back: HTML and EPUB as XML trees, PDFs as page texts, images and fonts."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lxml import etree, html
+from pypdf import PageObject, PdfReader
+
+_OPF = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
+
+
+def norm(text: str) -> str:
+    """Text as a reader sees it: one kind of space, single spaces."""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def squash(text: str) -> str:
+    """Text with no spaces or hyphens, to compare across line breaks and hyphenation."""
+    return re.sub(r"[\s\u00a0\u00ad\u2010-]+", "", unicodedata.normalize("NFC", text))
+
+
+@dataclass
+class Digest:
+    """What every edition must agree on, as one edition shows it."""
+
+    headings: list[str] = field(default_factory=list)
+    notes: dict[int, str] = field(default_factory=dict)
+    plates: list[tuple[str, str, str]] = field(default_factory=list)
+    timeline: list[tuple[str, str]] = field(default_factory=list)
+
+
+def text_of(element: etree._Element) -> str:
+    return norm("".join(element.itertext()))
+
+
+def web_documents(folder: Path) -> dict[str, etree._Element]:
+    return {"index.html": html.fromstring((folder / "index.html").read_bytes())}
+
+
+def epub_documents(path: Path) -> dict[str, etree._Element]:
+    """The EPUB's content documents in spine order, by their path in the package."""
+    with zipfile.ZipFile(path) as archive:
+        container = etree.fromstring(archive.read("META-INF/container.xml"))
+        opf_path = container.xpath("//c:rootfile/@full-path", namespaces=_OPF)[0]
+        opf = etree.fromstring(archive.read(opf_path))
+        folder = PurePosixPath(opf_path).parent
+        items = {
+            item.get("id"): item.get("href") for item in opf.xpath("//opf:manifest/opf:item", namespaces=_OPF)
+        }
+        spine = [items[ref] for ref in opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=_OPF)]
+        return {str(folder / href): etree.fromstring(archive.read(str(folder / href))) for href in spine}
+
+
+def _local(name: str) -> str:
+    return f"*[local-name()='{name}']"
+
+
+def digest(documents: dict[str, etree._Element]) -> Digest:
+    """Headings, notes, plates and timeline rows of an HTML or EPUB edition, in reading order."""
+    found = Digest()
+    for tree in documents.values():
+        parts = tree.xpath(
+            "//*[local-name()='section'][contains(@class, 'chapter') or @id='plates' or @id='timeline'"
+            " or @id='colophon']"
+        )
+        for part in parts:
+            for heading in part.xpath(".//*[local-name()='h1' or local-name()='h2' or local-name()='h3']"):
+                if not heading.xpath("ancestor::*[contains(@class, 'notes')]"):
+                    found.headings.append(text_of(heading))
+        for note in tree.xpath(
+            f"//{_local('aside')}[@role='doc-footnote'] | //*[@role='doc-endnotes']//{_local('li')}"
+        ):
+            backlink = note.xpath(".//*[@role='doc-backlink']")[0]
+            label = text_of(backlink)
+            found.notes[int(label.rstrip("."))] = norm(text_of(note).removeprefix(label))
+        for figure in tree.xpath(f"//{_local('figure')}[contains(@class, 'plate')]"):
+            found.plates.append(
+                tuple(  # type: ignore[arg-type]
+                    text_of(spans[0]) if (spans := figure.xpath(f".//*[@class='{name}']")) else ""
+                    for name in ("plate-label", "caption", "credit")
+                )
+            )
+        for row in tree.xpath(f"//*[@id='timeline']//{_local('tbody')}/{_local('tr')}"):
+            cells = row.xpath(_local("td"))
+            found.timeline.append((text_of(cells[0]), text_of(cells[1]).removesuffix("†").strip()))
+    return found
+
+
+def internal_links(documents: dict[str, etree._Element]) -> list[tuple[str, str]]:
+    """(document, href) of every link that does not leave the edition."""
+    return [
+        (name, href)
+        for name, tree in documents.items()
+        for href in tree.xpath("//*[local-name()='a']/@href")
+        if not re.match(r"[a-z]+:", href)
+    ]
+
+
+def ids(documents: dict[str, etree._Element]) -> dict[str, set[str]]:
+    return {name: set(tree.xpath("//@id")) for name, tree in documents.items()}
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    page: int  # from 1
+    width: int  # pixels
+    height: int
+    ppi: int  # at the size printed
+
+
+def pdf_pages(reader: PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def placed_images(reader: PdfReader) -> list[PlacedImage]:
+    """Every image drawn on the pages, with its resolution at the size it is drawn."""
+    return [
+        image for number, page in enumerate(reader.pages, start=1) for image in _page_images(page, number)
+    ]
+
+
+def _page_images(page: PageObject, number: int) -> list[PlacedImage]:
+    xobjects = page["/Resources"].get("/XObject", {}) if "/Resources" in page else {}
+    placed = []
+
+    def visit(operator: bytes, args: list, cm: list[float], tm: list[float]) -> None:  # type: ignore[type-arg]
+        if operator != b"Do" or args[0] not in xobjects:
+            return
+        image = xobjects[args[0]].get_object()
+        width_points = math.hypot(cm[0], cm[1])
+        if image.get("/Subtype") == "/Image" and width_points:
+            pixels = int(image["/Width"])
+            placed.append(
+                PlacedImage(number, pixels, int(image["/Height"]), round(pixels * 72 / width_points))
+            )
+
+    page.extract_text(visitor_operand_before=visit)
+    return placed
+
+
+def unembedded_fonts(reader: PdfReader) -> set[str]:
+    missing = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {}) if "/Resources" in page else {}
+        for font in fonts.values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts") or [font]:
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor is not None else {}
+                if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    missing.add(str(font.get("/BaseFont")))
+    return missing
+
+
+def link_targets(reader: PdfReader) -> list[tuple[int, str]]:
+    """(page from 1, destination name) of every internal link annotation."""
+    links = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in _annotations(page):
+            destination = annotation.get("/Dest")
+            if (
+                annotation.get("/Subtype") == "/Link"
+                and destination is not None
+                and not isinstance(destination, list)
+            ):
+                links.append((number, str(destination)))
+    return links
+
+
+def _annotations(page: PageObject) -> list:  # type: ignore[type-arg]
+    return [annotation.get_object() for annotation in page.get("/Annots") or []]
