@@ -7,23 +7,21 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
+from amnesty_book.check import expected_digest
 from amnesty_book.loading import load_book
-from amnesty_book.model import Book, Inline, NoteCall
-from conftest import REPO
-from readback import (
+from amnesty_book.model import Book
+from amnesty_book.readback import (
+    digest,
     epub_documents,
-    epub_notes,
-    epub_plates,
-    norm,
     pdf_pages,
-    pdf_running_text,
     squash,
     text_of,
-    web_notes,
-    web_plates,
-    web_tree,
+    web_documents,
 )
+from conftest import REPO
+from readback import pdf_running_text
 
 
 @pytest.fixture(scope="module")
@@ -31,21 +29,8 @@ def book() -> Book:
     return load_book(REPO)
 
 
-def rendered(content: Inline) -> str:
-    """Rich content as a reader sees it: markup dropped, note calls as their numbers."""
-    text = "".join(
-        str(part.note.number) if isinstance(part, NoteCall) else re.sub(r"<[^>]+>", "", str(part))
-        for part in content
-    )
-    return norm(text.replace("&amp;", "&"))
-
-
-def expected_notes(book: Book) -> dict[int, str]:
-    return {note.number: rendered(note.content) for note in book.notes}
-
-
-def expected_plates(book: Book) -> list[tuple[str, str, str]]:
-    return [(f"{p.label}.", rendered(p.caption), rendered(p.credit)) for p in book.plates]
+def web_tree(folder: Path) -> etree._Element:
+    return web_documents(folder)["index.html"]
 
 
 def test_the_book_has_its_notes_and_plates(book: Book) -> None:
@@ -60,24 +45,28 @@ def test_the_book_has_its_notes_and_plates(book: Book) -> None:
     assert all(note.text.endswith("— Ed.") for note in book.notes), "every note is marked as the editor's"
 
 
-def test_web_edition_notes_and_plates(built_book: dict[str, Path], book: Book) -> None:
-    assert web_notes(built_book["web"]) == expected_notes(book)
-    assert web_plates(built_book["web"]) == expected_plates(book)
-
-
-def test_epub_notes_and_plates(built_book: dict[str, Path], book: Book) -> None:
-    assert epub_notes(built_book["epub"]) == expected_notes(book)
-    assert epub_plates(built_book["epub"]) == expected_plates(book)
+def test_web_and_epub_carry_the_books_notes_plates_headings_and_timeline(
+    built_book: dict[str, Path], book: Book
+) -> None:
+    expected = expected_digest(book)
+    assert sorted(expected.notes) == list(range(1, len(book.notes) + 1))
+    for documents in (web_documents(built_book["web"]), epub_documents(built_book["epub"])):
+        found = digest(documents)
+        assert found.notes == expected.notes
+        assert found.plates == expected.plates
+        assert found.headings == expected.headings
+        assert found.timeline == expected.timeline
 
 
 def test_pdf_notes_and_plates(built_book: dict[str, Path], book: Book) -> None:
-    pdf = squash(" ".join(pdf_pages(built_book["pdf"])))
-    for number, text in expected_notes(book).items():
+    expected = expected_digest(book)
+    pdf = squash(" ".join(pdf_pages(PdfReader(built_book["pdf"]))))
+    for number, text in expected.notes.items():
         assert squash(f"{number}. {text}") in pdf, f"note {number} missing from the PDF"
-    for label, caption, credit in expected_plates(book):
+    for label, caption, credit in expected.plates:
         assert squash(f"{label} {caption} {credit}") in pdf, f"{label} missing from the PDF"
-    numbers = re.findall(r"(?m)^(\d+)\.\s", "\n".join(pdf_pages(built_book["pdf"])))
-    assert sorted({int(n) for n in numbers} & set(expected_notes(book))) == sorted(expected_notes(book))
+    numbers = re.findall(r"(?m)^(\d+)\.\s", "\n".join(pdf_pages(PdfReader(built_book["pdf"]))))
+    assert sorted({int(n) for n in numbers} & set(expected.notes)) == sorted(expected.notes)
 
 
 # Lines of the extracted web page that are not part of the article.
@@ -122,7 +111,7 @@ def test_every_sentence_in_every_edition(built_book: dict[str, Path]) -> None:
     )
     # Running text is read without page furniture and note calls; captions page by page.
     pdf_text = comparable(pdf_running_text(built_book["pdf"]))
-    pdf_pages_text = [comparable(page) for page in pdf_pages(built_book["pdf"])]
+    pdf_pages_text = [comparable(page) for page in pdf_pages(PdfReader(built_book["pdf"]))]
     for sentence in sentences:
         wanted = comparable(sentence)
         assert wanted in web, f"web edition lacks: {sentence}"

@@ -25,8 +25,8 @@ from amnesty_book.labels import labels_for
 from amnesty_book.loading import load_book
 from amnesty_book.markup import plain_text
 from amnesty_book.model import Book, Inline, Plate
+from amnesty_book.readback import NS, epub_documents, norm
 from conftest import REPO
-from readback import NS, epub_documents, norm
 
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -12,8 +12,9 @@ from pypdf.generic import DictionaryObject
 from amnesty_book.errors import BookError
 from amnesty_book.loading import load_book
 from amnesty_book.model import Book
+from amnesty_book.readback import squash
 from conftest import REPO, SmallProject
-from readback import pdf_tagged_text, squash
+from readback import pdf_tagged_text
 
 MM = 72 / 25.4
 

@@ -12,6 +12,8 @@ from pathlib import Path, PurePosixPath
 from lxml import etree, html
 from pypdf import PageObject, PdfReader
 
+# The namespaces of EPUB content documents, for XPath: x for XHTML, epub for epub:type.
+NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 _OPF = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
 
 

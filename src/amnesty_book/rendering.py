@@ -40,10 +40,16 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["with_id"] = _with_id
+    env.filters["full_stop"] = _full_stop
     env.tests["heading"] = lambda block: isinstance(block, Heading)
     env.tests["plate_placement"] = lambda block: isinstance(block, PlatePlacement)
     env.tests["pull_quote"] = lambda block: isinstance(block, PullQuote)
     return env
+
+
+def _full_stop(text: str) -> str:
+    """The text ended as a sentence: a full stop unless it already ends with one, ? or !."""
+    return text if text.rstrip().endswith((".", "?", "!", "…")) else f"{text}."
 
 
 def _with_id(markup: str, anchor: str, classes: str = "") -> Markup:
