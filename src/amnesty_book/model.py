@@ -112,6 +112,7 @@ class TimelineEvent:
     event: str
     source: str
     location: SourceLocation
+    anchor: str = ""  # assigned by numbering
 
     @property
     def editorial(self) -> bool:

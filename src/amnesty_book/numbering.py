@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from .config import BookConfig
@@ -45,12 +46,15 @@ def number_book(
     chapters = tuple(numbering.chapter(draft.title, draft.blocks) for draft in manuscript.chapters)
     numbering.report_unused()
     numbering.problems.raise_if_any()
+    events = tuple(
+        replace(event, anchor=numbering.anchor(f"event-{n}")) for n, event in enumerate(timeline, 1)
+    )
     return Book(
         config=config,
         chapters=chapters,
         notes=tuple(numbering.notes.values()),
         plates=tuple(numbering.plates.values()),
-        timeline=timeline,
+        timeline=events,
         fonts=fonts,
         sources=sources,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -78,6 +78,7 @@ def render(
     image_src: Callable[[Plate], str],
     stylesheets: list[str],
     break_before: frozenset[str] = frozenset(),
+    page_breaks: Mapping[str, Sequence[str]] | None = None,
     **extra: Any,
 ) -> str:
     built = built_at(book)
@@ -103,6 +104,7 @@ def render(
             image_src=image_src,
             stylesheets=stylesheets,
             break_before=break_before,
+            page_breaks=page_breaks or {},
             semantics=semantics,
             plain=plain,
             long_date=lambda day: long_date(day, language),

@@ -19,8 +19,10 @@ from ..fonts import subset_font
 from ..images import screen_image
 from ..labels import labels_for
 from ..model import Book, Plate
+from ..pagination import anchors_in_reading_order, page_starts
 from ..rendering import built_at, render
 from ..styles import stylesheet
+from .pdf import laid_out
 
 _STYLESHEET = "styles/book.css"
 _COVER = "images/cover.jpg"
@@ -78,13 +80,12 @@ def _anchor_files(book: Book) -> dict[str, str]:
     for index, chapter in enumerate(book.chapters, start=1):
         name = _chapter_file(index)
         files[chapter.title.anchor] = name
-        files.update((section.anchor, name) for section in chapter.sections)
         for note in chapter.notes:
             files[note.anchor] = files[note.call_anchor] = name
         for block in chapter.blocks:
             plate = getattr(block, "plate", None)
-            if plate is not None:
-                files[plate.anchor] = name
+            files[plate.anchor if plate is not None else block.anchor] = name
+    files.update((event.anchor, "timeline.xhtml") for event in book.timeline)
     return files
 
 
@@ -108,6 +109,13 @@ def _package(book: Book, image_folder: Path) -> epub.EpubBook:
 
     def href(anchor: str) -> str:
         return f"{files[anchor]}#{anchor}"
+
+    source, page_breaks = _print_pages(book)
+    page_list = [
+        (folio, f"{files[anchor]}#page-{folio}")
+        for anchor in anchors_in_reading_order(book)
+        for folio in page_breaks.get(anchor, ())
+    ]
 
     css_text = stylesheet(book, "epub", lambda face: f"../fonts/{face.path.name}")
     css = epub.EpubItem(
@@ -142,6 +150,7 @@ def _package(book: Book, image_folder: Path) -> epub.EpubBook:
             stylesheets=[_STYLESHEET],
             page_title=title,
             part=part,
+            page_breaks=page_breaks,
             **extra,
         )
         item = _VerbatimXhtml(
@@ -158,7 +167,7 @@ def _package(book: Book, image_folder: Path) -> epub.EpubBook:
     cover = page("cover", "cover.xhtml", labels["cover"], "cover", cover_src=_COVER)
     title_page = page("title", "title.xhtml", labels["title_page"], "title")
     # The reading systems' nav document is the book's own contents page, with the landmarks.
-    nav = page("nav", "nav.xhtml", labels["contents"], "contents", landmarks=landmarks)
+    nav = page("nav", "nav.xhtml", labels["contents"], "contents", landmarks=landmarks, page_list=page_list)
     nav.properties.append("nav")
     chapters = [
         page(f"chapter-{index}", _chapter_file(index), chapter.title.text, "chapter", chapter=chapter)
@@ -172,6 +181,9 @@ def _package(book: Book, image_folder: Path) -> epub.EpubBook:
     contents = {item.file_name: item.content for item in documents}
     _add_fonts(package, book, contents.values())
     _describe(package, book, assess(contents, css_text, config.language))
+    if source is not None:
+        # EPUB Accessibility 1.1 "page source": the edition whose pages the page-list gives.
+        package.add_metadata(None, "meta", source.output_name(config.slug), {"property": "pageBreakSource"})
     package.toc = _ncx_entries(book, href)
     package.guide = [
         {
@@ -185,6 +197,15 @@ def _package(book: Book, image_folder: Path) -> epub.EpubBook:
     # The cover is outside the reading order; the cover landmark leads to it.
     package.spine = [(cover, "no"), *documents[1:]]
     return package
+
+
+def _print_pages(book: Book) -> tuple[Edition | None, dict[str, list[str]]]:
+    """The reader edition whose pages the EPUB marks (the first the config declares), and
+    where each of its pages begins, from the same layout as that edition's PDF."""
+    source = next((edition for edition in book.config.editions if edition.kind == "reader"), None)
+    if source is None:
+        return None, {}
+    return source, page_starts(book, laid_out(book, source))
 
 
 def _add_fonts(package: epub.EpubBook, book: Book, documents: Iterable[bytes]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -47,8 +48,8 @@ def render_edition(
     attachments: Sequence[Attachment] = (),
 ) -> tuple[Document, bytes]:
     """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build."""
+    document = laid_out(book, edition, tuple(sorted((image_files or {}).items())))
     with _failing_on_weasyprint_errors() as problems:
-        document = layout_pdf(book, edition, problems, image_files or {})
         pdf = document.write_pdf(
             pdf_variant=variant,
             pdf_identifier=book.config.identifier.encode(),
@@ -59,6 +60,17 @@ def render_edition(
         raise BookError(dict.fromkeys(problems))
     assert pdf is not None
     return document, pdf
+
+
+@lru_cache(maxsize=4)
+def laid_out(book: Book, edition: Edition, image_files: tuple[tuple[str, Path], ...] = ()) -> Document:
+    """The book laid out for the edition, once per build: the EPUB takes its print page
+    numbers from the same layout as the reader PDF."""
+    with _failing_on_weasyprint_errors() as problems:
+        document = layout_pdf(book, edition, problems, dict(image_files))
+    if problems:
+        raise BookError(dict.fromkeys(problems))
+    return document
 
 
 def layout_pdf(
