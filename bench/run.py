@@ -1,15 +1,25 @@
-"""Benchmark: builds the book with amnesty-book and, side by side, the same manuscript with pandoc.
+"""Benchmark: amnesty-book against pandoc on the same manuscript, and the book at 50 times its size.
 
-Run with `make bench` (or `python bench/run.py [--runs N]` in the project's environment).
-Pandoc (from PyPI's pypandoc-binary) makes an EPUB and a PDF through WeasyPrint from a plain
-Markdown copy of the manuscript, plates as images. Each tool runs as a fresh process, as a
-user would run it, several times; the medians and their ratio are printed. Not a test.
+Run with `make bench` (or `python bench/run.py [--runs N] [--scale N]` in the project's
+environment). Every build is a fresh process, as a user runs it; medians of several runs.
+
+1. The A4 reader PDF and the EPUB (fast checks on), side by side with pandoc making an
+   EPUB and a PDF through WeasyPrint from a plain Markdown copy of the manuscript: cold
+   (no cache: every image and font prepared anew) and warm (prepared files kept, every
+   edition still rendered with --force).
+2. Every edition of the book, warm.
+3. The book made 50 times larger (bench/big_book.py): its build time against the 1x
+   build, and the peak memory of the largest process.
+Not a test: it prints figures for the README's table.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -21,13 +31,16 @@ from pathlib import Path
 
 import pypandoc
 import yaml
+from big_book import make_big_book
 
 PROJECT = Path(__file__).resolve().parent.parent
+READER_AND_EPUB = ["--edition", "reader-a4", "--edition", "epub"]
 
 
 def pandoc_markdown(project: Path) -> str:
     """The manuscript in plain pandoc Markdown: each plate an image with its caption."""
-    plates = {plate["id"]: plate for plate in yaml.safe_load((project / "images/plates.yaml").read_text())}
+    manifest = (project / "images/plates.yaml").read_text(encoding="utf-8")
+    plates = {plate["id"]: plate for plate in yaml.safe_load(manifest)}
     text = (project / "manuscript/article.md").read_text(encoding="utf-8")
 
     def figure(match: re.Match[str]) -> str:
@@ -39,68 +52,108 @@ def pandoc_markdown(project: Path) -> str:
     return re.sub(r"(?ms)^::: pullquote\n(.*?)\n:::$", lambda m: "> " + m.group(1), text)
 
 
-def timed(runs: int, command: Callable[[], None]) -> list[float]:
+def timed(runs: int, command: Callable[[], None], before: Callable[[], None] = lambda: None) -> list[float]:
     seconds = []
     for _ in range(runs):
+        before()
         start = time.perf_counter()
         command()
         seconds.append(time.perf_counter() - start)
     return seconds
 
 
+def amnesty_book(project: Path, out: Path, *options: str) -> Callable[[], None]:
+    def run() -> None:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "amnesty_book",
+                "build",
+                "--project",
+                str(project),
+                "--out",
+                str(out),
+                "--force",
+                "--quiet",
+                *options,
+            ],
+            check=True,
+        )
+
+    return run
+
+
+def clear_cache(project: Path) -> Callable[[], None]:
+    return lambda: shutil.rmtree(project / ".cache" / "amnesty-book", ignore_errors=True)
+
+
+def line(name: str, seconds: list[float]) -> str:
+    runs = ", ".join(f"{s:.2f}" for s in seconds)
+    return f"{name:<52} median {statistics.median(seconds):6.2f} s   (runs: {runs})"
+
+
+def ratio(ours: list[float], theirs: list[float]) -> str:
+    return f"{statistics.median(ours) / statistics.median(theirs):.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs of each tool (default 5)")
-    runs = parser.parse_args().runs
-    pandoc = pypandoc.get_pandoc_path()
+    parser.add_argument("--runs", type=int, default=5, help="runs of each build (default 5)")
+    parser.add_argument("--scale", type=int, default=50, help="how many times larger the big book is")
+    arguments = parser.parse_args()
+    runs = arguments.runs
     weasyprint = shutil.which("weasyprint", path=str(Path(sys.executable).parent))
     if weasyprint is None:
         raise SystemExit("weasyprint's command is not in this environment; run from the project's .venv")
+    print(f"machine: {platform.machine()}, cores: {len(os.sched_getaffinity(0))}")
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        shutil.copytree(PROJECT / "images", work / "images")
-        source = work / "article.md"
+        book = work / "book"
+        skip = shutil.ignore_patterns(".venv", ".cache", "dist", ".git", "*.egg-info")
+        shutil.copytree(PROJECT, book, ignore=skip)
+        (work / "pandoc").mkdir()
+        shutil.copytree(PROJECT / "images", work / "pandoc" / "images")
+        source = work / "pandoc" / "article.md"
         source.write_text(pandoc_markdown(PROJECT), encoding="utf-8")
         title = ["--metadata", "title=How did the “amnesty” of Polish citizens from August, 1941 occur?"]
 
-        def ours() -> None:
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "amnesty_book",
-                    "build",
-                    "--project",
-                    str(PROJECT),
-                    "--out",
-                    str(work / "ours"),
-                ],
-                check=True,
-                capture_output=True,
-            )
-
-        def theirs() -> None:
+        def pandoc() -> None:
             for target, extra in (("book.epub", []), ("book.pdf", ["--pdf-engine", weasyprint])):
                 subprocess.run(
-                    [pandoc, str(source), "-o", str(work / target), *title, *extra],
+                    [pypandoc.get_pandoc_path(), str(source), "-o", str(work / target), *title, *extra],
                     check=True,
                     capture_output=True,
-                    cwd=work,
+                    cwd=work / "pandoc",
                 )
 
-        ours_seconds = timed(runs, ours)
-        theirs_seconds = timed(runs, theirs)
-    ours_median, theirs_median = statistics.median(ours_seconds), statistics.median(theirs_seconds)
-    print(f"runs each: {runs}")
-    print(
-        f"amnesty-book build (web + PDF + EPUB): median {ours_median:.2f} s  "
-        f"(all: {', '.join(f'{s:.2f}' for s in ours_seconds)})"
-    )
-    print(
-        f"pandoc (EPUB + WeasyPrint PDF):        median {theirs_median:.2f} s  "
-        f"(all: {', '.join(f'{s:.2f}' for s in theirs_seconds)})"
-    )
-    print(f"ratio of medians (amnesty-book / pandoc): {ours_median / theirs_median:.2f}")
+        out = work / "out"
+        cold = timed(runs, amnesty_book(book, out, *READER_AND_EPUB), clear_cache(book))
+        warm = timed(runs, amnesty_book(book, out, *READER_AND_EPUB))
+        theirs = timed(runs, pandoc)
+        every = timed(runs, amnesty_book(book, out))
+        unchanged = [sys.executable, "-m", "amnesty_book", "build", "--project", str(book), "--out", str(out)]
+        up_to_date = timed(runs, lambda: subprocess.run([*unchanged, "--quiet"], check=True))
+        print(line("amnesty-book: reader-a4 + epub, cold", cold))
+        print(line("amnesty-book: reader-a4 + epub, warm", warm))
+        print(line("pandoc: EPUB + WeasyPrint PDF", theirs))
+        print(
+            f"ratio of medians, amnesty-book / pandoc: cold {ratio(cold, theirs)}, warm {ratio(warm, theirs)}"
+        )
+        print(line("amnesty-book: every edition, warm", every))
+        print(line("amnesty-book: nothing changed (no --force)", up_to_date))
+
+        big = work / "big"
+        counts = make_big_book(book, big, arguments.scale)
+        print(f"big book: {counts}")
+        big_runs = max(1, runs // 2)
+        one = timed(big_runs, amnesty_book(book, out, *READER_AND_EPUB))
+        many = timed(big_runs, amnesty_book(big, work / "big-out", *READER_AND_EPUB))
+        # The largest resident size of any process this benchmark ran: the big book's build.
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(line(f"amnesty-book: reader-a4 + epub, {arguments.scale}x book, first build", many))
+        print(f"ratio of medians, {arguments.scale}x / 1x: {ratio(many, one)}")
+        print(f"peak memory of the largest process: {peak / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Draws the strip of page thumbnails shown in the README from the built A4 reader PDF.
 
-Run after `make`: `python scripts/make_page_strip.py` (needs pypdfium2: `pip install pypdfium2`).
+Run after `make`: `make pages` (or `python scripts/make_page_strip.py` in the project's environment).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -99,3 +101,28 @@ class SmallProject:
 @pytest.fixture
 def small_project(tmp_path: Path) -> SmallProject:
     return SmallProject(tmp_path / "project")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def debian_chromium() -> Path:
+    """Debian's Chromium for the browser tests, installed with apt-get if it is missing and we
+    may (CI runs as root); otherwise the test is skipped, saying what is missing."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        pytest.skip(
+            f"this test needs Debian's Chromium: {CHROMIUM} is missing; run 'apt-get install chromium'"
+        )
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+    ):
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=environment, check=False, timeout=900
+        )
+        if done.returncode != 0:
+            pytest.fail(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
+    return CHROMIUM

@@ -10,6 +10,11 @@ from pathlib import Path
 from pypdf import PageObject, PdfReader
 
 
+def pypdf_pages(path: Path) -> list[str]:
+    """Each page's text as pypdf reads it: a second reader, beside the PDFium one `check` uses."""
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
 def pdf_running_text(path: Path, smallest: float = 10.0) -> str:
     """The PDF's text set at `smallest` points or more: the running text without running heads,
     folios, note calls, footnotes or captions, so that a sentence reads on across a page break."""

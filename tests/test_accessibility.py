@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 
 from amnesty_book.build import build
-from conftest import REPO
+from conftest import REPO, debian_chromium
 
 ACE_PACKAGE = "@daisy/ace-cli"
 ACE_VERSION = "1.4.6"
 ACE_CACHE = REPO / ".cache" / "ace"
-CHROMIUM = Path("/usr/bin/chromium")
 NODE_MAJOR = 20  # the oldest Node.js that Ace 1.4 runs on
 
 
@@ -25,23 +24,6 @@ def _run(command: list[str], env: dict[str, str] | None = None, timeout: int = 9
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
     if done.returncode != 0:
         pytest.fail(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-
-
-def _can_apt_get() -> bool:
-    return os.geteuid() == 0 and shutil.which("apt-get") is not None
-
-
-def _chromium() -> Path:
-    """Debian's Chromium, installed with apt-get if it is missing and we may."""
-    if not CHROMIUM.exists():
-        if not _can_apt_get():
-            pytest.skip(
-                f"DAISY Ace needs Chromium: {CHROMIUM} is missing; run 'apt-get install chromium' as root"
-            )
-        apt = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        _run(["apt-get", "update"], apt)
-        _run(["apt-get", "install", "-y", "--no-install-recommends", "chromium"], apt)
-    return CHROMIUM
 
 
 def _ace() -> Path:
@@ -76,7 +58,7 @@ def _ace() -> Path:
 @pytest.fixture(scope="session")
 def ace_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Ace's report.json on the real book's EPUB: one run for the whole session."""
-    chromium, ace = _chromium(), _ace()
+    chromium, ace = debian_chromium(), _ace()
     (epub,) = build(REPO, tmp_path_factory.mktemp("epub"), editions=["epub"])
     report_dir = tmp_path_factory.mktemp("ace")
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(chromium)}

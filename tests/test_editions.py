@@ -15,13 +15,12 @@ from amnesty_book.model import Book
 from amnesty_book.readback import (
     digest,
     epub_documents,
-    pdf_pages,
     squash,
     text_of,
     web_documents,
 )
 from conftest import REPO
-from readback import pdf_running_text
+from readback import pdf_running_text, pypdf_pages
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +59,12 @@ def test_web_and_epub_carry_the_books_notes_plates_headings_and_timeline(
 
 def test_pdf_notes_and_plates(built_book: dict[str, Path], book: Book) -> None:
     expected = expected_digest(book)
-    pdf = squash(" ".join(pdf_pages(PdfReader(built_book["pdf"]))))
+    pdf = squash(" ".join(pypdf_pages(built_book["pdf"])))
     for number, text in expected.notes.items():
         assert squash(f"{number}. {text}") in pdf, f"note {number} missing from the PDF"
     for label, caption, credit in expected.plates:
         assert squash(f"{label} {caption} {credit}") in pdf, f"{label} missing from the PDF"
-    numbers = re.findall(r"(?m)^(\d+)\.\s", "\n".join(pdf_pages(PdfReader(built_book["pdf"]))))
+    numbers = re.findall(r"(?m)^(\d+)\.\s", "\n".join(pypdf_pages(built_book["pdf"])))
     assert sorted({int(n) for n in numbers} & set(expected.notes)) == sorted(expected.notes)
 
 
@@ -111,7 +110,7 @@ def test_every_sentence_in_every_edition(built_book: dict[str, Path]) -> None:
     )
     # Running text is read without page furniture and note calls; captions page by page.
     pdf_text = comparable(pdf_running_text(built_book["pdf"]))
-    pdf_pages_text = [comparable(page) for page in pdf_pages(PdfReader(built_book["pdf"]))]
+    pdf_pages_text = [comparable(page) for page in pypdf_pages(built_book["pdf"])]
     for sentence in sentences:
         wanted = comparable(sentence)
         assert wanted in web, f"web edition lacks: {sentence}"
@@ -126,7 +125,6 @@ def test_pull_quotes_are_hidden_from_screen_readers(built_book: dict[str, Path])
 
 
 def test_pdf_is_tagged_with_language_and_title(built_book: dict[str, Path]) -> None:
-    from pypdf import PdfReader
 
     reader = PdfReader(built_book["pdf"])
     root = reader.trailer["/Root"]

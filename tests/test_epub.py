@@ -18,6 +18,7 @@ from PIL import Image
 
 from amnesty_book.accessibility import CONFORMANCE, assess
 from amnesty_book.build import build
+from amnesty_book.cache import DerivedFiles
 from amnesty_book.cover import COVER_SIZE
 from amnesty_book.errors import SourceLocation
 from amnesty_book.images import SCREEN_LONG_EDGE, screen_image
@@ -266,7 +267,7 @@ def test_screen_image_turns_upright_shrinks_and_strips(tmp_path: Path) -> None:
         "An archive",
         SourceLocation(Path("images/plates.yaml")),
     )
-    with Image.open(screen_image(plate, tmp_path)) as prepared:
+    with Image.open(screen_image(plate, DerivedFiles(tmp_path))) as prepared:
         assert prepared.size == (round(SCREEN_LONG_EDGE * 2000 / 3000), SCREEN_LONG_EDGE)
         assert_no_metadata(prepared, "the prepared image")
 

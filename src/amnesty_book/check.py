@@ -78,7 +78,7 @@ def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: 
             if edition.kind == "epub" and full:
                 findings += run_epubcheck(edition.name, path)
         else:
-            findings += _check_pdf(edition, PdfReader(path), book, expected, full)
+            findings += _check_pdf(edition, path, book, expected, full)
     return findings
 
 
@@ -141,12 +141,11 @@ def _broken_links(edition: str, documents: dict) -> list[Finding]:  # type: igno
     return findings
 
 
-def _check_pdf(
-    edition: Edition, reader: PdfReader, book: Book, expected: Digest, full: bool
-) -> list[Finding]:
+def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full: bool) -> list[Finding]:
     name = edition.name
     findings = []
-    pages = pdf_pages(reader)
+    reader = PdfReader(path)
+    pages = pdf_pages(path)
     text = squash(" ".join(pages))
     for number, note in expected.notes.items():
         if squash(f"{number}. {note}") not in text:

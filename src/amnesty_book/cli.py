@@ -6,6 +6,8 @@ import argparse
 import logging
 import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="build only this edition (repeatable); 'amnesty-book editions' lists them",
     )
+    build.add_argument(
+        "--force", action="store_true", help="build every edition named, even those already up to date"
+    )
+    talk = build.add_mutually_exclusive_group()
+    talk.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+    talk.add_argument("--verbose", "-v", action="store_true", help="also say what is up to date")
     checks = build.add_mutually_exclusive_group()
     checks.add_argument(
         "--no-check",
@@ -76,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
         "--edition", action="append", default=[], metavar="NAME", help="check only this edition"
     )
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: a report for CI")
+    serve = commands.add_parser(
+        "serve",
+        help="preview the web edition in a browser, rebuilt on every save",
+        description="Build the web edition, serve it on 127.0.0.1 and rebuild it whenever a source "
+        "changes; the open page reloads itself, and shows any build error with its file and line.",
+    )
+    _project_option(serve)
+    serve.add_argument("--port", type=int, default=8000, help="the port to serve on (default 8000)")
     lint = commands.add_parser(
         "lint",
         help="check the manuscript, plates and timeline for mistakes and house style",
@@ -126,9 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"amnesty-book: project folder '{arguments.project}' does not exist", file=sys.stderr)
             return EXIT_USAGE
         if arguments.command == "build":
-            return _build(arguments.project, arguments.out, arguments.edition, arguments.checks)
+            return _build(arguments)
         if arguments.command == "check":
             return _check(arguments.project, arguments.out, arguments.edition, arguments.format)
+        if arguments.command == "serve":
+            return _serve(arguments.project, arguments.port)
         if arguments.command == "lint":
             return _lint(arguments.project, arguments.strict)
         if arguments.command == "editions":
@@ -159,11 +177,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _build(project: Path, out: Path | None, editions: list[str], checks: str) -> int:
-    from .build import build  # imported here: `--help` must not load the writers
+def _build(arguments: argparse.Namespace) -> int:
+    from rich.console import Console  # imported here, as the build: `--help` stays fast
 
-    for path in build(project, out, editions, checks):
-        print(f"wrote {_shown(path)}")
+    from .build import Built, build
+
+    console = Console(highlight=False, soft_wrap=True)  # colour only on a terminal, and never under NO_COLOR
+    start = time.perf_counter()
+
+    def progress(built: Built) -> None:
+        name, output = f"{built.edition.name:<16}", f"{built.output:<38}"
+        if built.seconds is None:
+            if arguments.verbose:
+                console.print(f"  [dim]= {name} {output} up to date[/dim]")
+        elif not arguments.quiet:
+            console.print(f"  [green]✓[/green] {name} {output} [dim]{built.seconds:5.1f} s[/dim]")
+
+    out = arguments.out or arguments.project / "dist"
+    written = build(
+        arguments.project, arguments.out, arguments.edition, arguments.checks, arguments.force, progress
+    )
+    if arguments.quiet:
+        return EXIT_OK
+    took = time.perf_counter() - start
+    if written:
+        console.print(f"wrote {len(written)} edition(s) into {_shown(out)} in {took:.1f} s")
+    else:
+        console.print(
+            f"every edition in {_shown(out)} is up to date ({took:.2f} s); --force builds them again"
+        )
     return EXIT_OK
 
 
@@ -173,7 +215,9 @@ def _check(project: Path, out: Path | None, editions: list[str], format: str) ->
     from .loading import load_book
 
     book = load_book(project)
-    findings = check_editions(book, out or project / "dist", select_editions(book, editions), full=True)
+    findings = check_editions(
+        book, out or project / "dist", select_editions(book.config, editions), full=True
+    )
     failed = errors(findings)
     if format == "json":
         print(as_json(findings))
@@ -187,6 +231,20 @@ def _check(project: Path, out: Path | None, editions: list[str], format: str) ->
             else "every edition checked: no problem found"
         )
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _serve(project: Path, port: int) -> int:
+    from .serve import serve
+
+    server, stop = serve(project, port)
+    host, bound = server.server_address[:2]
+    print(f"previewing the web edition at http://{host}:{bound}/ (Ctrl-C stops)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        stop.set()
+        server.shutdown()
+    return EXIT_OK
 
 
 def _lint(project: Path, strict: bool) -> int:

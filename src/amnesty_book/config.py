@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,8 @@ from .sources import Project
 
 CONFIG_NAME = "book.toml"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A font family name goes into the stylesheets in quotes: nothing that could end them.
+_FAMILY = re.compile(r"\w[\w .'-]*")
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,12 @@ class BookConfig:
     timeline: str
     fonts: Fonts
     editions: tuple[Edition, ...]
+    # "section.key" -> its line in book.toml, for messages about the files the keys name
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+
+    def location(self, section: str, key: str) -> SourceLocation:
+        """Where `key` of `[section]` is written in book.toml (the file alone if it is not)."""
+        return SourceLocation(Path(CONFIG_NAME), dict(self.key_lines).get(f"{section}.{key}"))
 
 
 # section -> key -> (type, required, default)
@@ -169,6 +177,8 @@ def load_config(project: Project) -> BookConfig:
     text = project.read_text(path)
     try:
         raw = tomllib.loads(text)
+    except RecursionError:
+        raise BookError.at(project.location(path), "arrays or tables nest too deeply; fix it") from None
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         line = int(match.group(1)) if match else None
@@ -182,7 +192,7 @@ def load_config(project: Project) -> BookConfig:
 def _line_of(text: str, section: str, key: str | None) -> int | None:
     """Line of `[section]`, or of `key = ...` inside it (tomllib gives no positions)."""
     current = ""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML's lines end only at \n
         stripped = line.strip()
         header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
         if header:
@@ -210,7 +220,7 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
     for section, keys in _SCHEMA.items():
         content = raw.get(section)
         if not isinstance(content, dict):
-            if section in _REQUIRED_SECTIONS:
+            if section in _REQUIRED_SECTIONS and section not in raw:  # not a table: reported above
                 problems.add(file, f"the section [{section}] is missing; add it")
             # An absent optional section takes its defaults, or is None if it has required keys.
             all_optional = not any(required for _, required, _ in keys.values())
@@ -228,6 +238,12 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         problems.add(
             at("book", "slug"),
             f"slug '{slug}' must be lower-case letters, digits and single hyphens (it names the files)",
+        )
+    family = values["fonts"].get("family")
+    if isinstance(family, str) and not _FAMILY.fullmatch(family):
+        problems.add(
+            at("fonts", "family"),
+            "the font family may hold only letters, digits, spaces, hyphens, dots and apostrophes",
         )
     editions = _editions(raw.get("editions"), at, problems)
     problems.raise_if_any()
@@ -250,7 +266,18 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         timeline=sources["timeline"],
         fonts=Fonts(**values["fonts"]),
         editions=editions,
+        key_lines=tuple(
+            (f"{section}.{key}", line)
+            for section in ("sources", "fonts")
+            for key in _SCHEMA[section]
+            if (line := _line_of(text, section, key)) is not None
+        ),
     )
+
+
+def page_source(config: BookConfig) -> Edition | None:
+    """The reader edition whose pages the EPUB marks: the first the config declares."""
+    return next((edition for edition in config.editions if edition.kind == "reader"), None)
 
 
 def _section(
@@ -328,7 +355,7 @@ def _checked(
         except ValueError:
             problems.add(where, f"'{key}' must be a date written YYYY-MM-DD, not '{value}'")
             return default
-    if kind is date and not isinstance(value, date):
+    if kind is date and (not isinstance(value, date) or isinstance(value, datetime)):
         problems.add(where, f"'{key}' must be a date written YYYY-MM-DD")
         return default
     if kind is list:

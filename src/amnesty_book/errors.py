@@ -24,6 +24,10 @@ class SourceLocation:
         return SourceLocation(self.path, None if self.line is None else self.line + lines)
 
 
+# Every character str.splitlines() breaks at, written as an escape instead.
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, printed as `path:line: message`."""
@@ -32,7 +36,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}" if self.location else self.message
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        # One line, whatever a source put in it (a file name or a key with a line break).
+        return text.translate(_LINE_BREAKS)
 
 
 class BookError(Exception):
@@ -41,6 +47,10 @@ class BookError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    def __reduce__(self) -> tuple[type[BookError], tuple[tuple[Problem, ...]]]:
+        # Raised in a worker process of a parallel build, it crosses back whole.
+        return (BookError, (self.problems,))
 
     @classmethod
     def at(cls, location: SourceLocation | None, message: str) -> BookError:

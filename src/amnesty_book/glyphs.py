@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -19,10 +20,26 @@ from .model import Book, Heading, Prose, PullQuote
 
 # Line breaks and tabs are never drawn.
 _NOT_DRAWN = frozenset("\n\r\t")
+# The kinds of font file every edition can embed.
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+
+
+def check_font(path: Path, where: SourceLocation, shown: str) -> None:
+    """Fails unless the file is a face the editions can use: a TrueType or OpenType font
+    (or its WOFF packing) with a character map."""
+    if path.suffix.lower() not in FONT_SUFFIXES:
+        raise BookError.at(where, f"font '{shown}' must be a {', '.join(FONT_SUFFIXES)} file")
+    try:
+        _font_characters(path)
+    except Exception as error:  # fontTools fails on a damaged file in many ways
+        reason = str(error) or type(error).__name__
+        raise BookError.at(
+            where, f"font '{shown}' cannot be read as a font ({reason}); replace the file"
+        ) from None
 
 
 def check_glyphs(book: Book) -> None:
-    cmaps = {face.path.name: set(TTFont(face.path, lazy=True).getBestCmap()) for face in book.fonts}
+    cmaps = {face.path.name: _font_characters(face.path) for face in book.fonts}
     seen: set[str] = set()
     problems = []
     for text, location in _texts(book):
@@ -42,6 +59,20 @@ def check_glyphs(book: Book) -> None:
                 )
     if problems:
         raise BookError(problems)
+
+
+def _font_characters(font: Path) -> frozenset[int]:
+    status = font.stat()
+    return _characters(font, status.st_mtime_ns, status.st_size)
+
+
+@cache
+def _characters(font: Path, modified: int, size: int) -> frozenset[int]:
+    """The code points a face has glyphs for, read again only when the file changes (serve)."""
+    cmap = TTFont(font, lazy=True).getBestCmap()
+    if not cmap:
+        raise ValueError("it has no Unicode character map")
+    return frozenset(cmap)
 
 
 def _texts(book: Book) -> Iterator[tuple[str, SourceLocation | None]]:

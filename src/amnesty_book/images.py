@@ -1,4 +1,7 @@
-"""Prepares plate images: for screens (bounded, stripped of metadata) and for grey printing."""
+"""Prepares plate images: for screens (bounded, stripped of metadata), for print, and in grey.
+
+Each prepared image is made once and kept by the content of its scan (cache.DerivedFiles).
+"""
 
 from __future__ import annotations
 
@@ -6,41 +9,52 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from .cache import DerivedFiles
 from .model import Plate
 
 SCREEN_LONG_EDGE = 1600
 JPEG_QUALITY = 82
+PRINT_JPEG_QUALITY = 92
 
 
-def screen_image(plate: Plate, folder: Path) -> Path:
-    """Writes the plate's screen image into `folder` as a JPEG named after the plate id.
+def screen_image(plate: Plate, derived: DerivedFiles) -> Path:
+    """The plate for a screen: upright, long edge at most 1600 px, a JPEG with no metadata.
 
     Scans of documents come as lossless PNG for print; on a screen a JPEG of the reduced
-    image reads the same at a fraction of the size and encoding time.
+    image reads the same at a fraction of the size.
     """
-    target = folder / f"{plate.id}.jpg"
-    with Image.open(plate.file) as original:
-        image = ImageOps.exif_transpose(original)
-        image.thumbnail((SCREEN_LONG_EDGE, SCREEN_LONG_EDGE), Image.Resampling.LANCZOS)
-        grey = image.mode in {"L", "LA", "I", "I;16"}
-        image.convert("L" if grey else "RGB").save(
-            target, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
-        )
-    return target
+
+    def make(target: Path) -> None:
+        with Image.open(plate.file) as original:
+            image = ImageOps.exif_transpose(original)
+            image.thumbnail((SCREEN_LONG_EDGE, SCREEN_LONG_EDGE), Image.Resampling.LANCZOS)
+            _save_jpeg(image, target, JPEG_QUALITY)
+
+    settings = f"{SCREEN_LONG_EDGE} {JPEG_QUALITY}"
+    return derived.get("screen", [plate.file], settings, ".jpg", make)
 
 
-def grayscale_image(plate: Plate, folder: Path) -> Path:
-    """Writes the plate at full resolution in shades of grey, for printing without colour.
+def print_image(plate: Plate, derived: DerivedFiles, grey: bool = False) -> Path:
+    """The plate at full resolution for a reader or handout PDF, optionally in shades of grey.
 
-    The image data itself is converted, so that the PDF carries grey images (a CSS filter
-    would leave colour data for the printer driver to handle).
+    A PNG scan becomes a JPEG of high quality, which the PDF embeds as it is (WeasyPrint
+    would otherwise decode and recompress every PNG on each build); a JPEG is used as it
+    comes unless it must turn grey. The grey is in the image data itself, so that the PDF
+    carries grey images (a CSS filter would leave colour for the printer driver).
     """
-    with Image.open(plate.file) as original:
-        image = ImageOps.grayscale(ImageOps.exif_transpose(original))
-        if original.format == "PNG":
-            target = folder / f"{plate.id}.png"
-            image.save(target, "PNG", compress_level=6)
-        else:
-            target = folder / f"{plate.id}.jpg"
-            image.save(target, "JPEG", quality=90)
-    return target
+    if plate.file.suffix.lower() in {".jpg", ".jpeg"} and not grey:
+        return plate.file
+
+    def make(target: Path) -> None:
+        with Image.open(plate.file) as original:
+            image = ImageOps.exif_transpose(original)
+            _save_jpeg(ImageOps.grayscale(image) if grey else image, target, PRINT_JPEG_QUALITY)
+
+    return derived.get("print", [plate.file], f"{grey} {PRINT_JPEG_QUALITY}", ".jpg", make)
+
+
+def _save_jpeg(image: Image.Image, target: Path, quality: int) -> None:
+    grey = image.mode in {"L", "LA", "I", "I;16"}
+    image.convert("L" if grey else "RGB").save(
+        target, "JPEG", quality=quality, optimize=True, progressive=True
+    )

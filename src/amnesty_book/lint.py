@@ -671,37 +671,45 @@ def _scan(lines: list[str], file: SourceLocation, cut_short: set[int]) -> tuple[
     return scan, fence[0] if fence is not None and fence[0] not in cut_short else None
 
 
+# code, pattern, message ({excerpt}: the words around the fault, {range}/{1}/{2} for ranges), hint
+_TYPOGRAPHY: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
+    (
+        "Y001",
+        re.compile(r'(?<!\\)"'),
+        "straight double quote in '{excerpt}'",
+        "use the typographic quotes “ and ”",
+    ),
+    (
+        "Y002",
+        re.compile(r"(?<!\\)'"),
+        "straight single quote in '{excerpt}'",
+        "use ’ for an apostrophe, ‘ and ’ for quotes",
+    ),
+    ("Y003", re.compile(r"(?<=\S) {2,}(?=\S)"), "double space in '{excerpt}'", "leave one space"),
+    (
+        "Y004",
+        re.compile(r"(?<![\w\-–.,/])(\d+(?:[.,]\d+)*)-(\d+(?:[.,]\d+)*)(?![\w\-–/])"),
+        "hyphen in the range '{range}'",
+        "write the range with an en dash: {1}–{2}",
+    ),
+    (
+        "Y005",
+        re.compile(r"(?<=\S) - (?=\S)"),
+        "spaced hyphen used as a dash in '{excerpt}'",
+        "use a spaced en dash ' – '",
+    ),
+    ("Y006", re.compile(r"\.\.\."), "three dots in '{excerpt}'", "use the ellipsis character …"),
+)
+
+
 def _typography(line: str, visible: str) -> Iterator[tuple[str, str, str]]:
     """(code, message, hint) of each typographic fault in `visible` (the line with code, links and
     note calls masked), quoting the words around it from `line`."""
-    for match in re.finditer(r'(?<!\\)"', visible):
-        yield (
-            "Y001",
-            f"straight double quote in '{_excerpt(line, match)}'",
-            "use the typographic quotes “ and ”",
-        )
-    for match in re.finditer(r"(?<!\\)'", visible):
-        yield (
-            "Y002",
-            f"straight single quote in '{_excerpt(line, match)}'",
-            "use ’ for an apostrophe, ‘ and ’ for quotes",
-        )
-    for match in re.finditer(r"(?<=\S) {2,}(?=\S)", visible):
-        yield "Y003", f"double space in '{_excerpt(line, match)}'", "leave one space"
-    for match in re.finditer(r"(?<![\w\-–.,/])(\d+(?:[.,]\d+)*)-(\d+(?:[.,]\d+)*)(?![\w\-–/])", visible):
-        yield (
-            "Y004",
-            f"hyphen in the range '{match.group()}'",
-            f"write the range with an en dash: {match.group(1)}–{match.group(2)}",
-        )
-    for match in re.finditer(r"(?<=\S) - (?=\S)", visible):
-        yield (
-            "Y005",
-            f"spaced hyphen used as a dash in '{_excerpt(line, match)}'",
-            "use a spaced en dash ' – '",
-        )
-    for match in re.finditer(r"\.\.\.", visible):
-        yield "Y006", f"three dots in '{_excerpt(line, match)}'", "use the ellipsis character …"
+    for code, pattern, message, hint in _TYPOGRAPHY:
+        for match in pattern.finditer(visible):
+            words = {"excerpt": _excerpt(line, match), "range": match.group()}
+            groups = match.groups()
+            yield code, message.format(**words), hint.format(None, *groups) if groups else hint
 
 
 def _excerpt(line: str, match: re.Match[str]) -> str:

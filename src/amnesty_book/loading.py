@@ -6,13 +6,16 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, load_config
 from .errors import BookError, Problems
-from .glyphs import check_glyphs
+from .glyphs import check_font, check_glyphs
 from .model import Book, FontFace, TimelineEvent
 from .numbering import number_book
 from .readers.manuscript import Manuscript, read_manuscript
 from .readers.plates import PlateEntry, read_plates
 from .readers.timeline import read_timeline
 from .sources import Project
+
+# The keys of book.toml's [fonts] that name the faces, in the order of Fonts.faces.
+_FONT_KEYS = ("regular", "italic", "bold", "bold_italic")
 
 
 def load_book(root: Path) -> Book:
@@ -22,11 +25,10 @@ def load_book(root: Path) -> Book:
     manuscript: Manuscript | None = None
     plates: dict[str, PlateEntry] | None = None
     timeline: tuple[TimelineEvent, ...] | None = None
-    config_file = project.location(project.root / CONFIG_NAME)
     paths = {}
     for key in ("manuscript", "plates", "timeline"):
         try:
-            paths[key] = project.resolve(getattr(config, key), config_file, key)
+            paths[key] = project.resolve(getattr(config, key), config.location("sources", key), key)
         except BookError as error:
             problems.extend(error)
     try:
@@ -45,9 +47,12 @@ def load_book(root: Path) -> Book:
     except BookError as error:
         problems.extend(error)
     fonts = []
-    for relative, style, weight in config.fonts.faces:
+    for key, (relative, style, weight) in zip(_FONT_KEYS, config.fonts.faces, strict=True):
+        where = config.location("fonts", key)
         try:
-            fonts.append(FontFace(project.resolve(relative, config_file, "font"), style, weight))
+            path = project.resolve(relative, where, "font")
+            check_font(path, where, relative)
+            fonts.append(FontFace(path, style, weight))
         except BookError as error:
             problems.extend(error)
     problems.raise_if_any()

@@ -12,7 +12,18 @@ from .errors import BookError, SourceLocation
 from .model import Inline, NoteCall, NoteRef
 
 NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-_TOKEN = re.compile("\ue000(\\d+)\ue001")
+# A note call stands in the text as a token while Markdown converts it. The token's marks are
+# Unicode noncharacters: refused in the sources, and never produced by a character reference
+# (html.unescape drops them), so no text can pass for a token. Control characters are refused
+# too: Markdown uses some of them as marks of its own.
+_TOKEN_OPEN, _TOKEN_CLOSE = "\ufdd0", "\ufdd1"
+_TOKEN = re.compile(f"{_TOKEN_OPEN}(\\d+){_TOKEN_CLOSE}")
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
+# Deeper nesting than this (lists in lists, quotes in quotes) is refused: no book needs it,
+# and Markdown and the layout recurse on it.
+MAX_NESTING = 12
+_NESTING = frozenset({"blockquote", "ul", "ol"})
+_TOO_DEEP = f"this text nests lists or quotations more than {MAX_NESTING} deep; flatten it"
 _RAW_HTML = re.compile(r"<!--|</?([A-Za-z][A-Za-z0-9]*)(?=[\s/>])")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 
@@ -52,6 +63,7 @@ _RANGE = re.compile(r"\b\d+–\d+\b")
 
 
 def _markdown() -> markdown.Markdown:
+    """A converter; one is kept and reused, and made anew if a conversion fails halfway."""
     converter = markdown.Markdown(extensions=["smarty"], output_format="xhtml")
     # Raw HTML is refused before conversion; never let Markdown pass any through.
     converter.preprocessors.deregister("html_block")
@@ -80,10 +92,29 @@ def inline_markup(text: str, location: SourceLocation, allow_notes: bool = True)
 
 
 def _convert(text: str, location: SourceLocation, allow_notes: bool) -> tuple[str, list[NoteRef]]:
+    _refuse_characters_not_text(text, location)
     calls, tokenised = _tokenise_notes(text, location, allow_notes)
     _refuse_raw_html(tokenised, location)
-    html = _CONVERTER.reset().convert(tokenised)
+    global _CONVERTER
+    try:
+        html = _CONVERTER.reset().convert(tokenised)
+    except RecursionError:
+        _CONVERTER = _markdown()  # its parser state is left halfway: never reuse it
+        raise BookError.at(location, _TOO_DEEP) from None
+    except BaseException:
+        _CONVERTER = _markdown()
+        raise
     return _Sanitiser.clean(html, location).strip(), calls
+
+
+def _refuse_characters_not_text(text: str, location: SourceLocation) -> None:
+    match = _NOT_TEXT.search(text)
+    if match:
+        kind = "a control character" if match.group() < "\x80" else "a Unicode noncharacter"
+        raise BookError.at(
+            location.offset(text.count("\n", 0, match.start())),
+            f"the character U+{ord(match.group()):04X} is {kind}, not text; delete it",
+        )
 
 
 def plain_text(content: Inline) -> str:
@@ -104,7 +135,7 @@ def _tokenise_notes(text: str, location: SourceLocation, allow_notes: bool) -> t
                 "move it into the running text",
             )
         calls.append(NoteRef(match.group(1), where))
-        return f"\ue000{len(calls) - 1}\ue001"
+        return f"{_TOKEN_OPEN}{len(calls) - 1}{_TOKEN_CLOSE}"
 
     return calls, NOTE_CALL.sub(token, text)
 
@@ -156,8 +187,12 @@ class _Sanitiser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _ALLOWED:
-            what = "an image: images are plates, placed with '::: plate ID'" if tag == "img" else f"<{tag}>"
-            raise BookError.at(self.location, f"this Markdown makes {what}, which the book does not support")
+            if tag == "img":
+                raise BookError.at(
+                    self.location,
+                    "this Markdown makes an image: images are plates, placed with '::: plate ID'",
+                )
+            raise BookError.at(self.location, f"this Markdown makes <{tag}>, which the book does not support")
         kept = []
         for name, value in attrs:
             if name not in _ALLOWED[tag] or value is None:
@@ -171,6 +206,8 @@ class _Sanitiser(HTMLParser):
         if tag in _VOID:
             self.out.append(f"<{tag}{''.join(kept)}/>")
         else:
+            if tag in _NESTING and sum(outer in _NESTING for outer in self.open) >= MAX_NESTING:
+                raise BookError.at(self.location, _TOO_DEEP)
             self.open.append(tag)
             self.out.append(f"<{tag}{''.join(kept)}>")
 

@@ -135,4 +135,9 @@ class Book:
     plates: tuple[Plate, ...]
     timeline: tuple[TimelineEvent, ...]
     fonts: tuple[FontFace, ...]
-    sources: tuple[Path, ...]
+    sources: tuple[Path, ...]  # the config first, then the manuscript, plates and timeline
+
+    @property
+    def root(self) -> Path:
+        """The project folder: the config stands at its top."""
+        return self.sources[0].parent

@@ -31,6 +31,26 @@ from .readers.manuscript import Manuscript
 from .readers.plates import PlateEntry
 
 _SLUG_LIMIT = 48
+# Ids the templates give their own elements (title page, contents, lists, EPUB navigation,
+# notes headings, page breaks): no anchor made from text may take one of them.
+RESERVED_ANCHORS = frozenset(
+    {
+        "title-page",
+        "contents",
+        "contents-title",
+        "plates",
+        "plates-title",
+        "timeline",
+        "timeline-title",
+        "colophon",
+        "colophon-title",
+        "landmarks",
+        "landmarks-title",
+        "page-list",
+        "page-list-title",
+    }
+)
+_RESERVED_PATTERN = re.compile(r"(page|notes-title)-[a-z0-9]+")
 
 
 def number_book(
@@ -185,7 +205,7 @@ class _Numbering:
 
 
 class Anchors:
-    """Makes XML ids from text, each unique among those it has made."""
+    """Makes XML ids from text, each unique among those it has made and the reserved ones."""
 
     def __init__(self) -> None:
         self.made: set[str] = set()
@@ -195,7 +215,7 @@ class Anchors:
         slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode().lower()).strip("-")
         base = ("s-" + slug if not slug[:1].isalpha() else slug)[:_SLUG_LIMIT].rstrip("-") or "s"
         anchor, counter = base, 1
-        while anchor in self.made:
+        while anchor in self.made or anchor in RESERVED_ANCHORS or _RESERVED_PATTERN.fullmatch(anchor):
             counter += 1
             anchor = f"{base}-{counter}"
         self.made.add(anchor)

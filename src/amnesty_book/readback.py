@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import pypdfium2
 from lxml import etree, html
 from pypdf import PageObject, PdfReader
 
@@ -117,8 +118,13 @@ class PlacedImage:
     ppi: int  # at the size printed
 
 
-def pdf_pages(reader: PdfReader) -> list[str]:
-    return [page.extract_text() for page in reader.pages]
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page (PDFium: fifty times faster than pypdf at this)."""
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return [page.get_textpage().get_text_range().replace("\r\n", "\n") for page in document]
+    finally:
+        document.close()
 
 
 def placed_images(reader: PdfReader) -> list[PlacedImage]:

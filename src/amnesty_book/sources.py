@@ -25,6 +25,8 @@ class Project:
                 f"{what} '{relative}' is a URL; nothing is fetched from the network: "
                 "put the file in the project folder and give its path",
             )
+        if "\0" in relative:
+            raise BookError.at(referenced_at, f"{what} {relative!r} has a NUL character; give a file name")
         name = PurePosixPath(relative)
         if name.is_absolute() or Path(relative).is_absolute():
             raise BookError.at(
@@ -32,15 +34,25 @@ class Project:
                 f"{what} '{relative}' is an absolute path; give a path relative to the project folder",
             )
         candidate = (base or self.root) / relative
-        real = candidate.resolve()
-        if not real.is_relative_to(self.root.resolve()):
+        try:
+            real = candidate.resolve()
+            if not real.is_relative_to(self.root.resolve()):
+                raise BookError.at(
+                    referenced_at,
+                    f"{what} '{relative}' is outside the project folder; "
+                    "copy the file into the project and name it from there",
+                )
+            if real.is_dir():
+                raise BookError.at(referenced_at, f"{what} '{relative}' is a folder; give the path of a file")
+            if real.exists() and not real.is_file():
+                raise BookError.at(referenced_at, f"{what} '{relative}' is not a regular file; give a file")
+            if not real.is_file():
+                raise BookError.at(referenced_at, f"{what} '{relative}' does not exist; check the file name")
+        except (OSError, RuntimeError) as error:  # a name too long; a loop of links (Python 3.11)
+            reason = getattr(error, "strerror", None) or error
             raise BookError.at(
-                referenced_at,
-                f"{what} '{relative}' is outside the project folder; "
-                "copy the file into the project and name it from there",
-            )
-        if not real.is_file():
-            raise BookError.at(referenced_at, f"{what} '{relative}' does not exist; check the file name")
+                referenced_at, f"{what} '{relative}' cannot be opened ({reason}); check the path"
+            ) from None
         return real
 
     def location(self, path: Path, line: int | None = None) -> SourceLocation:
@@ -53,7 +65,14 @@ class Project:
 
     def read_text(self, path: Path) -> str:
         """The text of a source file; a file that is not UTF-8 text is an error at its first bad line."""
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise BookError.at(
+                self.location(path), f"cannot be read ({error.strerror or error}); check the file"
+            ) from None
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise BookError.at(self.location(path, 1), "this file is UTF-16 text; save it as UTF-8")
         if b"\0" in data:
             line = data[: data.index(b"\0")].count(b"\n") + 1
             raise BookError.at(

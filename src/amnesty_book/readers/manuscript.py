@@ -142,7 +142,14 @@ def _read_chunk(
     if directive:
         _chapter(chapters, where).append(_read_directive(chunk, directive, where))
         return
-    _chapter(chapters, where).append(Prose(block_markup("\n".join(chunk.lines), where), where))
+    content = block_markup("\n".join(chunk.lines), where)
+    if not content:  # Markdown consumed it whole: a link reference definition
+        raise BookError.at(
+            where,
+            "this block prints nothing (a link reference '[name]: URL' on its own?); "
+            "write the link in its paragraph as [text](URL)",
+        )
+    _chapter(chapters, where).append(Prose(content, where))
 
 
 def _read_directive(chunk: _Chunk, directive: re.Match[str], where: SourceLocation) -> Block:
@@ -150,7 +157,7 @@ def _read_directive(chunk: _Chunk, directive: re.Match[str], where: SourceLocati
     if name == "plate":
         if not PLATE_ID.fullmatch(argument):
             raise BookError.at(
-                where, f"'::: plate {argument}' needs one plate id (lower-case letters, digits, hyphens)"
+                where, f"'{chunk.lines[0].strip()}' needs one plate id (lower-case letters, digits, hyphens)"
             )
         if len(chunk.lines) > 1:
             raise BookError.at(where, "'::: plate ID' stands alone: leave a blank line after it")
@@ -160,6 +167,8 @@ def _read_directive(chunk: _Chunk, directive: re.Match[str], where: SourceLocati
         if not body:
             raise BookError.at(where, "this pull quote is empty; write its text between the ':::' lines")
         return PullQuote(inline_markup(body, where.offset(1), allow_notes=False), where)
+    if not name:
+        raise BookError.at(where, "this ':::' closes nothing; delete it, or open a '::: pullquote' before it")
     raise BookError.at(where, f"unknown directive '::: {name}'; use '::: plate ID' or '::: pullquote'")
 
 

@@ -7,7 +7,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from ..errors import BookError, Problems, SourceLocation
 from ..markup import inline_markup, plain_text
@@ -97,17 +97,28 @@ def _read_entry(project: Project, folder: Path, record: Record) -> PlateEntry:
 
 def _image_size(real: Path, where: SourceLocation, shown: str) -> tuple[int, int]:
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    # WeasyPrint, once imported, lets Pillow load truncated files for the whole process.
+    load_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(real) as image:
                 if image.format not in {"JPEG", "PNG"}:
                     raise BookError.at(where, f"image '{shown}' is {image.format}; give a JPEG or PNG file")
+                size = image.size
+                # Decoding finds a truncated or corrupt scan; at an eighth of the size it
+                # still reads the whole file, for a fraction of the time.
+                image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()
-                return image.size
+                return size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise BookError.at(
             where, f"image '{shown}' has more than {MAX_IMAGE_PIXELS:,} pixels; scale it down"
         ) from None
-    except (OSError, SyntaxError) as error:
-        raise BookError.at(where, f"image '{shown}' cannot be read ({error}); replace the file") from None
+    except UnidentifiedImageError:
+        raise BookError.at(where, f"image '{shown}' is not a JPEG or PNG image; replace the file") from None
+    except (OSError, SyntaxError, ValueError) as error:  # Pillow's words for a damaged file
+        reason = " ".join(str(error).replace(str(real), shown).split())
+        raise BookError.at(where, f"image '{shown}' cannot be read ({reason}); replace the file") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = load_truncated

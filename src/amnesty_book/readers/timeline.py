@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import BookError, Problems
@@ -20,8 +20,11 @@ def read_timeline(project: Project, path: Path) -> tuple[TimelineEvent, ...]:
     events: list[TimelineEvent] = []
     for record in records:
         day, event, source = (record.values.get(key) for key in _KEYS)
-        if not isinstance(day, date):
-            problems.add(record.at("date"), f"'{day}' is not a date; write it as YYYY-MM-DD")
+        if not isinstance(day, date) or isinstance(day, datetime):
+            shown = (
+                f"'{day}' is not a date" if isinstance(day, str | int | float) else "'date' must be a date"
+            )
+            problems.add(record.at("date"), f"{shown}; write it as YYYY-MM-DD")
             continue
         texts = {"event": event, "source": source}
         empty = [key for key, value in texts.items() if not isinstance(value, str) or not value.strip()]

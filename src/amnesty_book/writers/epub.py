@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -13,7 +12,8 @@ from ebooklib import epub
 from lxml import etree
 
 from ..accessibility import Accessibility, assess
-from ..config import Edition
+from ..cache import DerivedFiles
+from ..config import Edition, page_source
 from ..cover import cover_jpeg
 from ..fonts import subset_font
 from ..images import screen_image
@@ -56,10 +56,9 @@ class _Writer(epub.EpubWriter):
 def write_epub(book: Book, edition: Edition, out: Path) -> list[Path]:
     target = out / edition.output_name(book.config.slug)
     built = built_at(book)
-    with tempfile.TemporaryDirectory() as scratch:
-        writer = _Writer(str(target), _package(book, Path(scratch)), {"mtime": built})
-        writer.process()
-        writer.write()
+    writer = _Writer(str(target), _package(book), {"mtime": built})
+    writer.process()
+    writer.write()
     _repack(target, built)
     return [target]
 
@@ -99,7 +98,7 @@ class _Landmark(NamedTuple):
 _GUIDE_TYPES = {"bodymatter": "text"}
 
 
-def _package(book: Book, image_folder: Path) -> epub.EpubBook:
+def _package(book: Book) -> epub.EpubBook:
     config = book.config
     labels = labels_for(config.language)
     package = epub.EpubBook()
@@ -124,8 +123,8 @@ def _package(book: Book, image_folder: Path) -> epub.EpubBook:
     package.add_item(css)
     images: dict[str, str] = {}
     for plate in book.plates:
-        prepared = screen_image(plate, image_folder)
-        images[plate.id] = f"images/{prepared.name}"
+        prepared = screen_image(plate, DerivedFiles(book.root))
+        images[plate.id] = f"images/{plate.id}.jpg"
         package.add_item(
             epub.EpubItem(
                 uid=f"image-{plate.id}",
@@ -200,9 +199,9 @@ def _package(book: Book, image_folder: Path) -> epub.EpubBook:
 
 
 def _print_pages(book: Book) -> tuple[Edition | None, dict[str, list[str]]]:
-    """The reader edition whose pages the EPUB marks (the first the config declares), and
-    where each of its pages begins, from the same layout as that edition's PDF."""
-    source = next((edition for edition in book.config.editions if edition.kind == "reader"), None)
+    """The reader edition whose pages the EPUB marks, and where each of its pages begins,
+    from the same layout as that edition's PDF."""
+    source = page_source(book.config)
     if source is None:
         return None, {}
     return source, page_starts(book, laid_out(book, source))
@@ -217,9 +216,17 @@ def _add_fonts(package: epub.EpubBook, book: Book, documents: Iterable[bytes]) -
                 uid=f"font-{index}",
                 file_name=f"fonts/{face.path.name}",
                 media_type=_FONT_TYPES[face.path.suffix.lower()],
-                content=subset_font(face.path, used),
+                content=_subset(book, face.path, used).read_bytes(),
             )
         )
+
+
+def _subset(book: Book, font: Path, characters: set[str]) -> Path:
+    """The face cut down to the characters, made once for each set of characters."""
+    text = "".join(sorted(characters))
+    return DerivedFiles(book.root).get(
+        "font-subset", [font], text, font.suffix, lambda target: target.write_bytes(subset_font(font, text))
+    )
 
 
 def _ncx_entries(book: Book, href: Callable[[str], str]) -> list[Any]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from ..config import PAPERS, Edition
-from ..images import grayscale_image
 from ..imposition import impose_booklet
 from ..model import Book
 from .pdf import render_edition
@@ -15,10 +13,8 @@ POINTS_PER_MM = 72 / 25.4
 
 
 def write_handout(book: Book, edition: Edition, out: Path) -> list[Path]:
-    with tempfile.TemporaryDirectory() as scratch:
-        grey = {plate.id: grayscale_image(plate, Path(scratch)) for plate in book.plates}
-        _, pages = render_edition(book, edition, image_files=grey)
-    target = out / edition.output_name(book.config.slug)
+    _, pages = render_edition(book, edition)  # grey images: the edition's colour says so
     width, height = PAPERS[edition.paper or "A4"][1]
+    target = out / edition.output_name(book.config.slug)
     target.write_bytes(impose_booklet(pages, (width * POINTS_PER_MM, height * POINTS_PER_MM)))
     return [target]

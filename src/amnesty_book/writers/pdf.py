@@ -18,9 +18,11 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import weasyprint_fixes
+from ..cache import DerivedFiles
 from ..config import PAPERS, Edition
 from ..errors import BookError, Problem
 from ..fetcher import ProjectFetcher
+from ..images import print_image
 from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from ..rendering import render
 from ..styles import stylesheet
@@ -44,11 +46,10 @@ def render_edition(
     edition: Edition,
     *,
     variant: str = PDF_UA,
-    image_files: Mapping[str, Path] | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> tuple[Document, bytes]:
     """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build."""
-    document = laid_out(book, edition, tuple(sorted((image_files or {}).items())))
+    document = laid_out(book, edition)
     with _failing_on_weasyprint_errors() as problems:
         pdf = document.write_pdf(
             pdf_variant=variant,
@@ -63,11 +64,11 @@ def render_edition(
 
 
 @lru_cache(maxsize=4)
-def laid_out(book: Book, edition: Edition, image_files: tuple[tuple[str, Path], ...] = ()) -> Document:
+def laid_out(book: Book, edition: Edition) -> Document:
     """The book laid out for the edition, once per build: the EPUB takes its print page
     numbers from the same layout as the reader PDF."""
     with _failing_on_weasyprint_errors() as problems:
-        document = layout_pdf(book, edition, problems, dict(image_files))
+        document = layout_pdf(book, edition, problems, _edition_images(book, edition))
     if problems:
         raise BookError(dict.fromkeys(problems))
     return document
@@ -124,6 +125,17 @@ def layout_pdf(
         for note in misplaced
     ]
     return document
+
+
+def _edition_images(book: Book, edition: Edition) -> dict[str, Path]:
+    """The image each plate is printed from: the scans themselves for the press and the
+    archive, prepared ones (JPEG, grey for the handout) for the reader and handout PDFs."""
+    if edition.kind in {"press", "archive"}:
+        return {}
+    derived = DerivedFiles(book.root)
+    return {
+        plate.id: print_image(plate, derived, grey=edition.colour == "grayscale") for plate in book.plates
+    }
 
 
 def _edition_css(edition: Edition) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..cache import DerivedFiles
 from ..config import Edition
 from ..images import screen_image
 from ..model import Book, Plate
@@ -21,7 +22,11 @@ def write_web(book: Book, edition: Edition, out: Path) -> list[Path]:
     (folder / "style.css").write_text(
         stylesheet(book, "html", lambda face: f"fonts/{face.path.name}"), encoding="utf-8"
     )
-    images = {plate.id: screen_image(plate, folder / "images").name for plate in book.plates}
+    images = {}
+    derived = DerivedFiles(book.root)
+    for plate in book.plates:
+        images[plate.id] = f"{plate.id}.jpg"
+        shutil.copyfile(screen_image(plate, derived), folder / "images" / images[plate.id])
 
     def image_src(plate: Plate) -> str:
         return f"images/{images[plate.id]}"

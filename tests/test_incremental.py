@@ -1,0 +1,82 @@
+"""Rebuilds: only what changed is rendered again, prepared images are kept, progress is reported."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from amnesty_book.build import build
+from amnesty_book.cli import main
+from conftest import SmallProject
+
+TWO_READERS = """
+[editions.a4]
+kind = "reader"
+paper = "A4"
+
+[editions.letter]
+kind = "reader"
+paper = "Letter"
+
+[editions.web]
+kind = "web"
+"""
+
+
+@pytest.fixture
+def project(small_project: SmallProject) -> SmallProject:
+    small_project.write("book.toml", (small_project.root / "book.toml").read_text() + TWO_READERS)
+    return small_project
+
+
+def names(paths: list[Path]) -> list[str]:
+    return sorted(path.name for path in paths)
+
+
+def test_nothing_changed_renders_nothing(project: SmallProject) -> None:
+    assert names(build(project.root)) == ["small-a4.pdf", "small-letter.pdf", "small-web"]
+    before = {p: p.stat().st_mtime_ns for p in (project.root / "dist").rglob("*")}
+    assert build(project.root) == []
+    assert {p: p.stat().st_mtime_ns for p in (project.root / "dist").rglob("*")} == before
+    assert names(build(project.root, force=True)) == ["small-a4.pdf", "small-letter.pdf", "small-web"]
+
+
+def test_a_change_renders_only_what_depends_on_it(project: SmallProject) -> None:
+    build(project.root)
+    project.replace("book.toml", 'paper = "Letter"', 'paper = "A5"')
+    assert names(build(project.root)) == ["small-letter.pdf"], "only the edition whose paper changed"
+    project.replace("manuscript/article.md", "More text.", "Other text.")
+    assert names(build(project.root)) == ["small-a4.pdf", "small-letter.pdf", "small-web"]
+
+
+def test_a_deleted_output_is_built_again(project: SmallProject) -> None:
+    build(project.root)
+    (project.root / "dist" / "small-a4.pdf").unlink()
+    assert names(build(project.root)) == ["small-a4.pdf"]
+
+
+def test_prepared_images_are_kept(project: SmallProject) -> None:
+    build(project.root, editions=["web"])
+    (screen,) = (project.root / ".cache" / "amnesty-book" / "derived" / "screen").glob("*.jpg")
+    made = screen.stat().st_mtime_ns
+    build(project.root, editions=["web"], force=True)
+    assert screen.stat().st_mtime_ns == made, "the same scan is not reduced twice"
+
+
+def test_progress_quiet_and_verbose(
+    project: SmallProject, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = str(project.root)
+    assert main(["build", "--project", root, "--edition", "web"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  ✓ web +small-web +\d+\.\d s$", out, re.MULTILINE)
+    assert "\x1b[" not in out, "no colour under NO_COLOR"
+    assert main(["build", "--project", root, "--edition", "web", "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  = web +small-web +up to date$", out, re.MULTILINE)
+    assert "is up to date" in out
+    assert main(["build", "--project", root, "--edition", "web", "--quiet", "--force"]) == 0
+    assert capsys.readouterr().out == ""
