@@ -4,36 +4,51 @@ from __future__ import annotations
 
 import io
 import textwrap
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from .model import Book
 
 COVER_SIZE = (1600, 2400)
-_INK = (245, 240, 228)
-_GROUND = (38, 34, 30)
+_INK = (26, 26, 26)
+_PAPER = (253, 252, 249)
+_RULE = (150, 150, 150)
 
 
 def cover_jpeg(book: Book) -> bytes:
+    """The cover as the PDF's title page sets it (title in bold, author, first publication,
+    centred on white), with the book's first plate below."""
     width, height = COVER_SIZE
-    cover = Image.new("RGB", COVER_SIZE, _GROUND)
-    if book.plates:
-        with Image.open(book.plates[0].file) as plate:
-            picture = ImageOps.fit(ImageOps.grayscale(ImageOps.exif_transpose(plate)), (width, height // 2))
-        cover.paste(ImageOps.colorize(picture, black=(20, 18, 16), white=(214, 200, 176)), (0, height // 2))
+    cover = Image.new("RGB", COVER_SIZE, _PAPER)
     draw = ImageDraw.Draw(cover)
-    regular = next(face.path for face in book.fonts if face.style == "normal" and face.weight == "normal")
-    bold = next(
-        (face.path for face in book.fonts if face.weight == "bold" and face.style == "normal"), regular
-    )
-    title_font = ImageFont.truetype(str(bold), 104)
-    author_font = ImageFont.truetype(str(regular), 72)
-    y = 220
-    for line in textwrap.wrap(book.config.title, width=22):
+    regular = _face(book, "normal", "normal")
+    title_font = ImageFont.truetype(str(_face(book, "normal", "bold") or regular), 100)
+    author_font = ImageFont.truetype(str(regular), 66)
+    small_font = ImageFont.truetype(str(_face(book, "italic", "normal") or regular), 40)
+    y = 200
+    for line in textwrap.wrap(book.config.title, width=24):
         draw.text((width // 2, y), line, font=title_font, fill=_INK, anchor="ma")
-        y += 132
-    draw.line((width // 2 - 160, y + 60, width // 2 + 160, y + 60), fill=_INK, width=4)
-    draw.text((width // 2, y + 130), book.config.author, font=author_font, fill=_INK, anchor="ma")
+        y += 128
+    draw.text((width // 2, y + 70), book.config.author, font=author_font, fill=_INK, anchor="ma")
+    publication = book.config.first_publication
+    if publication:
+        draw.text((width // 2, y + 180), publication.publisher, font=small_font, fill=_INK, anchor="ma")
+    if book.plates:
+        top, margin = y + 320, 160
+        with Image.open(book.plates[0].file) as plate:  # whole, never cropped
+            picture = ImageOps.contain(
+                ImageOps.exif_transpose(plate).convert("RGB"), (width - 2 * margin, height - top - margin)
+            )
+        left = (width - picture.width) // 2
+        cover.paste(picture, (left, top))
+        draw.rectangle(
+            (left - 1, top - 1, left + picture.width, top + picture.height), outline=_RULE, width=2
+        )
     buffer = io.BytesIO()
     cover.save(buffer, "JPEG", quality=88, optimize=True)
     return buffer.getvalue()
+
+
+def _face(book: Book, style: str, weight: str) -> Path | None:
+    return next((face.path for face in book.fonts if face.style == style and face.weight == weight), None)

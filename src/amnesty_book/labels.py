@@ -26,6 +26,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "credit": "Credit",
         "date": "Date",
         "edition_built": "This edition was built on",
+        "edition_archive": "Archival edition (PDF/A-3a)",
+        "edition_epub": "EPUB edition",
+        "edition_handout": "Handout booklet",
+        "edition_press": "Press edition",
+        "edition_reader": "Reader edition",
+        "edition_web": "Web edition",
         "editorial_entry": "Editorial context entry",
         "editorial_entries_note": (
             "Entries marked † are editorial context, not stated in the article; their sources are named."
@@ -65,6 +71,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "credit": "Źródło",
         "date": "Data",
         "edition_built": "To wydanie zbudowano",
+        "edition_archive": "Wydanie archiwalne (PDF/A-3a)",
+        "edition_epub": "Wydanie EPUB",
+        "edition_handout": "Broszura do druku",
+        "edition_press": "Wydanie dla drukarni",
+        "edition_reader": "Wydanie do czytania",
+        "edition_web": "Wydanie internetowe",
         "editorial_entry": "Wpis redakcyjny",
         "editorial_entries_note": (
             "Wpisy oznaczone † pochodzą od redakcji, nie z artykułu; podano ich źródła."

@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .config import Edition
 from .labels import labels_for, long_date
 from .markup import plain_text
 from .model import Book, Heading, Inline, Plate, PlatePlacement, PullQuote
@@ -73,6 +74,7 @@ def built_at(book: Book) -> datetime:
 def render(
     template: str,
     book: Book,
+    edition: Edition,
     format: str,
     href: Callable[[str], str],
     image_src: Callable[[Plate], str],
@@ -98,6 +100,7 @@ def render(
         .get_template(template)
         .render(
             book=book,
+            edition=edition,
             format=format,
             labels=labels_for(language),
             href=href,

@@ -56,7 +56,7 @@ class _Writer(epub.EpubWriter):
 def write_epub(book: Book, edition: Edition, out: Path) -> list[Path]:
     target = out / edition.output_name(book.config.slug)
     built = built_at(book)
-    writer = _Writer(str(target), _package(book), {"mtime": built})
+    writer = _Writer(str(target), _package(book, edition), {"mtime": built})
     writer.process()
     writer.write()
     _repack(target, built)
@@ -98,7 +98,7 @@ class _Landmark(NamedTuple):
 _GUIDE_TYPES = {"bodymatter": "text"}
 
 
-def _package(book: Book) -> epub.EpubBook:
+def _package(book: Book, edition: Edition) -> epub.EpubBook:
     config = book.config
     labels = labels_for(config.language)
     package = epub.EpubBook()
@@ -141,6 +141,7 @@ def _package(book: Book) -> epub.EpubBook:
         xhtml = render(
             "page.xhtml.j2",
             book,
+            edition,
             "epub",
             # Links within the document name no file: readers (pandoc among them) match a
             # note call to its note only by a bare fragment.

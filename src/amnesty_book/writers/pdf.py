@@ -103,6 +103,7 @@ def layout_pdf(
         html = render(
             "book.html.j2",
             book,
+            edition,
             "pdf",
             href=lambda anchor: f"#{anchor}",
             image_src=image_src,

@@ -34,6 +34,7 @@ def write_web(book: Book, edition: Edition, out: Path) -> list[Path]:
     html = render(
         "book.html.j2",
         book,
+        edition,
         "html",
         href=lambda anchor: f"#{anchor}",
         image_src=image_src,
