@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from fontTools import subset
+import uharfbuzz as harfbuzz
 
 # Drawn by the reading system rather than written in the text: the hyphen of automatic
 # hyphenation, and the figures and full stop of list numbers.
 _GENERATED = "-\u2010\u00ad0123456789."
+# SIL's own table: no subsetter understands it, and no reading system reads it.
+_SILT = int.from_bytes(b"Silt", "big")
 
 
 def subset_font(path: Path, characters: Iterable[str]) -> bytes:
     """The face at `path` cut down to `characters` (plus what reading systems draw themselves).
 
+    HarfBuzz's subsetter does it in a millisecond (fontTools takes a quarter of a second).
     The name table is kept whole: it carries the copyright, the Reserved Font Names and the
     licence (nameIDs 0, 13, 14) that the SIL OFL asks to travel with the font. The OFL's
     authors count a subset made only for one document as embedding, not a Modified Version,
-    so the names stay. All layout features stay, for the kerning, ligatures and old-style
-    figures the stylesheet asks for.
+    so the names stay. All layout features and scripts stay, for kerning and ligatures.
     """
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.name_legacy = True
-    options.notdef_outline = True
-    options.drop_tables += ["Silt"]  # SIL's own table: no subsetter, and no reading system reads it
-    options.recalc_timestamp = False  # keep head.modified: equal input, equal bytes
-    font = subset.load_font(str(path), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted({*characters, *_GENERATED})))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
-    return buffer.getvalue()
+    request = harfbuzz.SubsetInput()
+    request.unicode_set.update(ord(character) for character in {*characters, *_GENERATED})
+    for everything in (
+        request.name_id_set,
+        request.name_lang_id_set,
+        request.layout_feature_tag_set,
+        request.layout_script_tag_set,
+    ):
+        everything.clear()
+        everything.invert()
+    request.drop_table_tag_set.add(_SILT)
+    request.flags = harfbuzz.SubsetFlags.NAME_LEGACY | harfbuzz.SubsetFlags.NOTDEF_OUTLINE
+    subset = harfbuzz.subset(harfbuzz.Face(harfbuzz.Blob.from_file_path(str(path))), request)
+    if subset is None:
+        raise ValueError(f"HarfBuzz could not subset {path.name}")
+    return bytes(subset.blob.data)

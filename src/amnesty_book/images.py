@@ -5,6 +5,10 @@ Each prepared image is made once and kept by the content of its scan (cache.Deri
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -32,6 +36,14 @@ def screen_image(plate: Plate, derived: DerivedFiles) -> Path:
 
     settings = f"{SCREEN_LONG_EDGE} {JPEG_QUALITY}"
     return derived.get("screen", [plate.file], settings, ".jpg", make)
+
+
+def screen_images(plates: Sequence[Plate], derived: DerivedFiles) -> dict[str, Path]:
+    """The screen image of each plate, by plate id, made in parallel threads (Pillow decodes,
+    resizes and encodes without holding the interpreter)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        made = pool.map(partial(screen_image, derived=derived), plates)
+        return dict(zip((plate.id for plate in plates), made, strict=True))
 
 
 def print_image(plate: Plate, derived: DerivedFiles, grey: bool = False) -> Path:

@@ -16,7 +16,7 @@ from ..cache import DerivedFiles
 from ..config import Edition, page_source
 from ..cover import cover_jpeg
 from ..fonts import subset_font
-from ..images import screen_image
+from ..images import screen_images
 from ..labels import labels_for
 from ..model import Book, Plate
 from ..pagination import anchors_in_reading_order, page_starts
@@ -122,13 +122,12 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
     )
     package.add_item(css)
     images: dict[str, str] = {}
-    for plate in book.plates:
-        prepared = screen_image(plate, DerivedFiles(book.root))
-        images[plate.id] = f"images/{plate.id}.jpg"
+    for plate_id, prepared in screen_images(book.plates, DerivedFiles(book.root)).items():
+        images[plate_id] = f"images/{plate_id}.jpg"
         package.add_item(
             epub.EpubItem(
-                uid=f"image-{plate.id}",
-                file_name=images[plate.id],
+                uid=f"image-{plate_id}",
+                file_name=images[plate_id],
                 media_type="image/jpeg",
                 content=prepared.read_bytes(),
             )
@@ -217,17 +216,9 @@ def _add_fonts(package: epub.EpubBook, book: Book, documents: Iterable[bytes]) -
                 uid=f"font-{index}",
                 file_name=f"fonts/{face.path.name}",
                 media_type=_FONT_TYPES[face.path.suffix.lower()],
-                content=_subset(book, face.path, used).read_bytes(),
+                content=subset_font(face.path, used),
             )
         )
-
-
-def _subset(book: Book, font: Path, characters: set[str]) -> Path:
-    """The face cut down to the characters, made once for each set of characters."""
-    text = "".join(sorted(characters))
-    return DerivedFiles(book.root).get(
-        "font-subset", [font], text, font.suffix, lambda target: target.write_bytes(subset_font(font, text))
-    )
 
 
 def _ncx_entries(book: Book, href: Callable[[str], str]) -> list[Any]:

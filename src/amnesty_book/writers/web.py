@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..cache import DerivedFiles
 from ..config import Edition
-from ..images import screen_image
+from ..images import screen_images
 from ..model import Book, Plate
 from ..rendering import render
 from ..styles import stylesheet
@@ -23,10 +23,9 @@ def write_web(book: Book, edition: Edition, out: Path) -> list[Path]:
         stylesheet(book, "html", lambda face: f"fonts/{face.path.name}"), encoding="utf-8"
     )
     images = {}
-    derived = DerivedFiles(book.root)
-    for plate in book.plates:
-        images[plate.id] = f"{plate.id}.jpg"
-        shutil.copyfile(screen_image(plate, derived), folder / "images" / images[plate.id])
+    for plate_id, prepared in screen_images(book.plates, DerivedFiles(book.root)).items():
+        images[plate_id] = f"{plate_id}.jpg"
+        shutil.copyfile(prepared, folder / "images" / images[plate_id])
 
     def image_src(plate: Plate) -> str:
         return f"images/{images[plate.id]}"
