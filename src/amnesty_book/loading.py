@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .config import CONFIG_NAME, load_config
 from .errors import BookError, Problems
 from .glyphs import check_font, check_glyphs
-from .model import Book, FontFace, TimelineEvent
+from .model import Book, FontFace
 from .numbering import number_book
-from .readers.manuscript import Manuscript, read_manuscript
-from .readers.plates import PlateEntry, read_plates
+from .readers.manuscript import read_manuscript
+from .readers.plates import read_plates
 from .readers.timeline import read_timeline
 from .sources import Project
 
@@ -22,30 +24,18 @@ def load_book(root: Path) -> Book:
     project = Project(root.resolve())
     config = load_config(project)
     problems = Problems()
-    manuscript: Manuscript | None = None
-    plates: dict[str, PlateEntry] | None = None
-    timeline: tuple[TimelineEvent, ...] | None = None
-    paths = {}
-    for key in ("manuscript", "plates", "timeline"):
+    readers: dict[str, Callable[[Project, Path], Any]] = {
+        "manuscript": read_manuscript,
+        "plates": read_plates,
+        "timeline": read_timeline,
+    }
+    paths, read = {}, {}
+    for key, reader in readers.items():  # each source read even if another is broken
         try:
             paths[key] = project.resolve(getattr(config, key), config.location("sources", key), key)
+            read[key] = reader(project, paths[key])
         except BookError as error:
             problems.extend(error)
-    try:
-        if "manuscript" in paths:
-            manuscript = read_manuscript(project, paths["manuscript"])
-    except BookError as error:
-        problems.extend(error)
-    try:
-        if "plates" in paths:
-            plates = read_plates(project, paths["plates"])
-    except BookError as error:
-        problems.extend(error)
-    try:
-        if "timeline" in paths:
-            timeline = read_timeline(project, paths["timeline"])
-    except BookError as error:
-        problems.extend(error)
     fonts = []
     for key, (relative, style, weight) in zip(_FONT_KEYS, config.fonts.faces, strict=True):
         where = config.location("fonts", key)
@@ -56,8 +46,7 @@ def load_book(root: Path) -> Book:
         except BookError as error:
             problems.extend(error)
     problems.raise_if_any()
-    assert manuscript is not None and plates is not None and timeline is not None
     sources = (project.root / CONFIG_NAME, *paths.values())
-    book = number_book(config, manuscript, plates, timeline, tuple(fonts), sources)
+    book = number_book(config, read["manuscript"], read["plates"], read["timeline"], tuple(fonts), sources)
     check_glyphs(book)
     return book
