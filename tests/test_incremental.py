@@ -80,3 +80,19 @@ def test_progress_quiet_and_verbose(
     assert "is up to date" in out
     assert main(["build", "--project", root, "--edition", "web", "--quiet", "--force"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_verbose_reports_the_size_saved_on_epub_images(
+    project: SmallProject, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    project.write(
+        "book.toml", (project.root / "book.toml").read_text() + '\n[editions.epub]\nkind = "epub"\n'
+    )
+    assert main(["build", "--project", str(project.root), "--edition", "epub", "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(
+        r"^    epub: 1 plate images prepared for screens, [\d.]+ MB of scans in [\d.]+ MB \(-?\d+% saved\)$",
+        out,
+        re.MULTILINE,
+    )

@@ -14,16 +14,17 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
-from .cache import BuildState, code_digest, digest_of
+from .cache import BuildState, DerivedFiles, code_digest, digest_of
 from .check import check_editions, errors
 from .config import BookConfig, Edition, load_config, page_source
 from .errors import WARNINGS, BookError, Problem, warn
+from .images import screen_images
 from .loading import load_book
 from .model import Book
 from .sources import Project
@@ -157,13 +158,13 @@ def _write_all(book: Book, editions: Sequence[Edition], staging: Path, progress:
             raise
 
 
-def _report(result: tuple[list[Built], list[str]], progress: Progress | None) -> None:
-    done, warnings = result
-    for message in warnings:
-        WARNINGS.warning(message)
+def _report(result: tuple[list[Built], list[tuple[int, str]]], progress: Progress | None) -> None:
+    done, messages = result
     for built in done:
         if progress:
             progress(built)
+    for level_and_text in messages:
+        WARNINGS.log(*level_and_text)
 
 
 def _groups(config: BookConfig, editions: Sequence[Edition]) -> list[list[Edition]]:
@@ -182,26 +183,37 @@ def _groups(config: BookConfig, editions: Sequence[Edition]) -> list[list[Editio
     return groups
 
 
-def _write_group(book: Book, group: Sequence[Edition], staging: Path) -> tuple[list[Built], list[str]]:
-    """Writes a group of editions; its warnings come back as text, to be printed in order."""
-    collected: list[str] = []
+def _write_group(
+    book: Book, group: Sequence[Edition], staging: Path
+) -> tuple[list[Built], list[tuple[int, str]]]:
+    """Writes a group of editions; its warnings and notes come back as (level, text), to be
+    printed in order by the process that started the build."""
+    collected: list[tuple[int, str]] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            collected.append(record.getMessage())
+            collected.append((record.levelno, record.getMessage()))
 
     handler = Collect()
     saved = WARNINGS.handlers[:], WARNINGS.propagate
     WARNINGS.handlers[:] = [handler]
     WARNINGS.propagate = False
-    try:
-        done = []
-        for edition in group:
-            start = time.perf_counter()
-            writer(edition.kind)(book, edition, staging)
-            done.append(Built(edition, edition.output_name(book.config.slug), time.perf_counter() - start))
-    finally:
-        WARNINGS.handlers[:], WARNINGS.propagate = saved
+    # A later edition's screen images are made meanwhile: Pillow works outside the
+    # interpreter lock, so the pure-Python PDF layout is not slowed by it.
+    later_screens = [edition for edition in group[1:] if edition.kind in {"web", "epub"}]
+    with ThreadPoolExecutor(max_workers=1) as background:
+        if later_screens:
+            background.submit(screen_images, book.plates, DerivedFiles(book.root))
+        try:
+            done = []
+            for edition in group:
+                start = time.perf_counter()
+                writer(edition.kind)(book, edition, staging)
+                done.append(
+                    Built(edition, edition.output_name(book.config.slug), time.perf_counter() - start)
+                )
+        finally:
+            WARNINGS.handlers[:], WARNINGS.propagate = saved
     return done, collected
 
 

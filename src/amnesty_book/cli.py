@@ -111,10 +111,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class _StderrHandler(logging.Handler):
-    """Writes each warning to the current sys.stderr (looked up at each message, not once)."""
+    """Writes each warning to the current sys.stderr (looked up at each message, not once);
+    notes (--verbose) go to stdout, indented under the edition they belong to."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        print(self.format(record), file=sys.stderr)
+        if record.levelno >= logging.WARNING:
+            print(self.format(record), file=sys.stderr)
+        else:
+            print(f"    {self.format(record)}")
 
 
 def _print_warnings() -> None:
@@ -182,7 +186,10 @@ def _build(arguments: argparse.Namespace) -> int:
 
     from .build import Built, build
 
-    console = Console(highlight=False, soft_wrap=True)  # colour only on a terminal, and never under NO_COLOR
+    console = Console(highlight=False, soft_wrap=True)
+    WARNINGS.setLevel(
+        logging.INFO if arguments.verbose else logging.WARNING
+    )  # colour only on a terminal, and never under NO_COLOR
     start = time.perf_counter()
 
     def progress(built: Built) -> None:

@@ -80,6 +80,11 @@ class Problems:
 WARNINGS = logging.getLogger("amnesty_book")
 
 
+def tell(message: str) -> None:
+    """Something the builder did that a reader of --verbose wants to know (not a problem)."""
+    WARNINGS.info(message)
+
+
 def warn(location: SourceLocation | None, message: str) -> None:
     """A problem that does not stop the build, printed as `path:line: warning: message`."""
     WARNINGS.warning(f"{location}: warning: {message}" if location else f"warning: {message}")

@@ -15,6 +15,7 @@ from ..accessibility import Accessibility, assess
 from ..cache import DerivedFiles
 from ..config import Edition, page_source
 from ..cover import cover_jpeg
+from ..errors import tell
 from ..fonts import subset_font
 from ..images import screen_images
 from ..labels import labels_for
@@ -122,7 +123,14 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
     )
     package.add_item(css)
     images: dict[str, str] = {}
-    for plate_id, prepared in screen_images(book.plates, DerivedFiles(book.root)).items():
+    prepared_images = screen_images(book.plates, DerivedFiles(book.root))
+    scans = sum(plate.file.stat().st_size for plate in book.plates)
+    screens = sum(path.stat().st_size for path in prepared_images.values())
+    tell(
+        f"epub: {len(book.plates)} plate images prepared for screens, {_megabytes(scans)} of scans "
+        f"in {_megabytes(screens)} ({1 - screens / max(scans, 1):.0%} saved)"
+    )
+    for plate_id, prepared in prepared_images.items():
         images[plate_id] = f"images/{plate_id}.jpg"
         package.add_item(
             epub.EpubItem(
@@ -196,6 +204,10 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
     # The cover is outside the reading order; the cover landmark leads to it.
     package.spine = [(cover, "no"), *documents[1:]]
     return package
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def _print_pages(book: Book) -> tuple[Edition | None, dict[str, list[str]]]:
