@@ -1,4 +1,5 @@
-"""What a build can skip: derived files kept by content hash, and editions whose inputs are unchanged.
+"""What a build can skip: derived files kept by content hash, scans already checked, and
+editions whose inputs are unchanged.
 
 Both live under the project's .cache/amnesty-book folder (git ignores .cache); deleting it
 is always safe.
@@ -66,6 +67,20 @@ class DerivedFiles:
             make(partial)
             os.replace(partial, path)  # atomic: parallel builds may make the same file
         return path
+
+
+class CheckedScans:
+    """Scans already decoded whole without a fault, by content: a scan is decoded once."""
+
+    def __init__(self, project: Path) -> None:
+        self.folder = project / CACHE_FOLDER / "checked"
+
+    def __contains__(self, scan: Path) -> bool:
+        return (self.folder / digest_of([scan])).is_file()
+
+    def add(self, scan: Path) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / digest_of([scan])).touch()
 
 
 class BuildState:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from ..cache import CheckedScans
 from ..errors import BookError, Problems, SourceLocation
 from ..markup import inline_markup, plain_text
 from ..model import Inline
@@ -74,7 +75,7 @@ def _read_entry(project: Project, folder: Path, record: Record) -> PlateEntry:
         )
     written = _text(record, "file")
     real = project.resolve(written, record.at("file"), "image", base=folder)
-    width, height = _image_size(real, record.at("file"), written)
+    width, height = _image_size(real, record.at("file"), written, CheckedScans(project.root))
     caption = inline_markup(_text(record, "caption", allow_empty=True), record.at("caption"))
     alt = _text(record, "alt")
     if alt == plain_text(caption):
@@ -95,7 +96,7 @@ def _read_entry(project: Project, folder: Path, record: Record) -> PlateEntry:
     )
 
 
-def _image_size(real: Path, where: SourceLocation, shown: str) -> tuple[int, int]:
+def _image_size(real: Path, where: SourceLocation, shown: str, checked: CheckedScans) -> tuple[int, int]:
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     # WeasyPrint, once imported, lets Pillow load truncated files for the whole process.
     load_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
@@ -106,10 +107,12 @@ def _image_size(real: Path, where: SourceLocation, shown: str) -> tuple[int, int
                 if image.format not in {"JPEG", "PNG"}:
                     raise BookError.at(where, f"image '{shown}' is {image.format}; give a JPEG or PNG file")
                 size = image.size
-                # Decoding finds a truncated or corrupt scan; at an eighth of the size it
-                # still reads the whole file, for a fraction of the time.
-                image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
-                image.load()
+                if real not in checked:
+                    # Decoding finds a truncated or corrupt scan; at an eighth of the size it
+                    # still reads the whole file, for a fraction of the time.
+                    image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
+                    image.load()
+                    checked.add(real)
                 return size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise BookError.at(
