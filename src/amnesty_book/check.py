@@ -16,8 +16,6 @@ from pathlib import Path, PurePosixPath
 from pypdf import PdfReader
 
 from .config import Edition
-from .errors import BookError
-from .glyphs import check_glyphs
 from .labels import labels_for, long_date
 from .markup import plain_text
 from .model import Book, Inline, NoteCall
@@ -59,13 +57,11 @@ class Finding:
 
 def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: bool) -> list[Finding]:
     """Everything wrong with the built editions. The full checks add EPUBCheck (seconds of
-    Java) and the resolution of printed plates (a warning) to the fast, in-process ones."""
+    Java) and the resolution of printed plates (a warning) to the fast, in-process ones.
+    The glyphs of the text are not checked again here: no Book exists whose glyphs
+    load_book has not checked."""
     expected = expected_digest(book)
     findings: list[Finding] = []
-    try:
-        check_glyphs(book)
-    except BookError as error:
-        findings += [Finding("book", "text", str(problem)) for problem in error.problems]
     for edition in editions:
         path = out / edition.output_name(book.config.slug)
         if not path.exists():
