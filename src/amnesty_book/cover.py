@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import textwrap
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from .cache import DerivedFiles
 from .model import Book
 
 COVER_SIZE = (1600, 2400)
@@ -16,9 +16,18 @@ _PAPER = (253, 252, 249)
 _RULE = (150, 150, 150)
 
 
-def cover_jpeg(book: Book) -> bytes:
+def cover_jpeg(book: Book, lead_image: Path | None, derived: DerivedFiles) -> bytes:
     """The cover as the PDF's title page sets it (title in bold, author, first publication,
-    centred on white), with the book's first plate below."""
+    centred on white), with `lead_image` (the first plate, prepared for screens) below.
+    Drawn once and kept until the words, the faces or the image change."""
+    publication = book.config.first_publication
+    words = [book.config.title, book.config.author, publication.publisher if publication else ""]
+    sources = [face.path for face in book.fonts] + ([lead_image] if lead_image else [])
+    made = derived.get("cover", sources, repr(words), ".jpg", lambda target: _draw(book, lead_image, target))
+    return made.read_bytes()
+
+
+def _draw(book: Book, lead_image: Path | None, target: Path) -> None:
     width, height = COVER_SIZE
     cover = Image.new("RGB", COVER_SIZE, _PAPER)
     draw = ImageDraw.Draw(cover)
@@ -34,20 +43,16 @@ def cover_jpeg(book: Book) -> bytes:
     publication = book.config.first_publication
     if publication:
         draw.text((width // 2, y + 180), publication.publisher, font=small_font, fill=_INK, anchor="ma")
-    if book.plates:
+    if lead_image:
         top, margin = y + 320, 160
-        with Image.open(book.plates[0].file) as plate:  # whole, never cropped
-            picture = ImageOps.contain(
-                ImageOps.exif_transpose(plate).convert("RGB"), (width - 2 * margin, height - top - margin)
-            )
+        with Image.open(lead_image) as plate:  # whole, never cropped
+            picture = ImageOps.contain(plate.convert("RGB"), (width - 2 * margin, height - top - margin))
         left = (width - picture.width) // 2
         cover.paste(picture, (left, top))
         draw.rectangle(
             (left - 1, top - 1, left + picture.width, top + picture.height), outline=_RULE, width=2
         )
-    buffer = io.BytesIO()
-    cover.save(buffer, "JPEG", quality=88, optimize=True)
-    return buffer.getvalue()
+    cover.save(target, "JPEG", quality=88, optimize=True)
 
 
 def _face(book: Book, style: str, weight: str) -> Path | None:

@@ -103,7 +103,10 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
     config = book.config
     labels = labels_for(config.language)
     package = epub.EpubBook()
-    package.set_cover(_COVER, cover_jpeg(book), create_page=False)
+    derived = DerivedFiles(book.root)
+    prepared_images = screen_images(book.plates, derived)
+    lead_image = prepared_images[book.plates[0].id] if book.plates else None
+    package.set_cover(_COVER, cover_jpeg(book, lead_image, derived), create_page=False)
 
     files = _anchor_files(book)
 
@@ -123,7 +126,6 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
     )
     package.add_item(css)
     images: dict[str, str] = {}
-    prepared_images = screen_images(book.plates, DerivedFiles(book.root))
     scans = sum(plate.file.stat().st_size for plate in book.plates)
     screens = sum(path.stat().st_size for path in prepared_images.values())
     tell(
