@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from amnesty_book.build import build
+from amnesty_book.cache import DerivedFiles
 from amnesty_book.cli import main
 from conftest import SmallProject
 
@@ -96,3 +100,25 @@ def test_verbose_reports_the_size_saved_on_epub_images(
         out,
         re.MULTILINE,
     )
+
+
+def test_a_derived_file_asked_for_by_two_threads_is_made_once(tmp_path: Path) -> None:
+    source = tmp_path / "scan.txt"
+    source.write_text("scan")
+    made = []
+    started = threading.Event()
+
+    def make(target: Path) -> None:
+        made.append(target)
+        started.set()
+        time.sleep(0.2)  # long enough for the second thread to ask while this one is making it
+        target.write_text("prepared")
+
+    derived = DerivedFiles(tmp_path)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(derived.get, "test", [source], "", ".txt", make)
+        started.wait()
+        second = pool.submit(derived.get, "test", [source], "", ".txt", make)
+        paths = {first.result(), second.result()}
+    assert len(made) == 1
+    assert [path.read_text() for path in paths] == ["prepared"]

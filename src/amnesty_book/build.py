@@ -20,11 +20,11 @@ from pathlib import Path
 
 import yaml
 
-from .cache import BuildState, DerivedFiles, code_digest, digest_of
+from .cache import BuildState, code_digest, digest_of
 from .check import check_editions, errors
 from .config import BookConfig, Edition, load_config, page_source
 from .errors import WARNINGS, BookError, Problem, warn
-from .images import screen_images
+from .images import prepare_images
 from .loading import load_book
 from .model import Book
 from .sources import Project
@@ -198,12 +198,11 @@ def _write_group(
     saved = WARNINGS.handlers[:], WARNINGS.propagate
     WARNINGS.handlers[:] = [handler]
     WARNINGS.propagate = False
-    # A later edition's screen images are made meanwhile: Pillow works outside the
-    # interpreter lock, so the pure-Python PDF layout is not slowed by it.
-    later_screens = [edition for edition in group[1:] if edition.kind in {"web", "epub"}]
+    # The group's prepared images are made meanwhile: Pillow works outside the interpreter
+    # lock, so importing the writers and laying out pure-Python are not slowed by it; a
+    # writer asking for an image not yet made waits for it (DerivedFiles).
     with ThreadPoolExecutor(max_workers=1) as background:
-        if later_screens:
-            background.submit(screen_images, book.plates, DerivedFiles(book.root))
+        preparing = background.submit(prepare_images, book, group)
         try:
             done = []
             for edition in group:
@@ -212,6 +211,7 @@ def _write_group(
                 done.append(
                     Built(edition, edition.output_name(book.config.slug), time.perf_counter() - start)
                 )
+            preparing.result()
         finally:
             WARNINGS.handlers[:], WARNINGS.propagate = saved
     return done, collected

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import ClassVar
 
 CACHE_FOLDER = Path(".cache") / "amnesty-book"
 
@@ -52,6 +54,9 @@ def code_digest() -> str:
 class DerivedFiles:
     """Files made from other files (reduced images, subset fonts), kept by what they are made of."""
 
+    # A thread asking for a file another thread is making waits for it instead of making it again.
+    _making: ClassVar[dict[Path, threading.Lock]] = {}
+
     def __init__(self, project: Path) -> None:
         self.folder = project / CACHE_FOLDER / "derived"
 
@@ -61,11 +66,12 @@ class DerivedFiles:
         """The file `make` writes from `sources` with these settings, made only the first time."""
         key = digest_of(sources, recipe, settings, code_digest())
         path = self.folder / recipe / f"{key}{suffix}"
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            make(partial)
-            os.replace(partial, path)  # atomic: parallel builds may make the same file
+        with self._making.setdefault(path, threading.Lock()):
+            if not path.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+                make(partial)
+                os.replace(partial, path)  # atomic: parallel builds may make the same file
         return path
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from .cache import DerivedFiles
-from .model import Plate
+from .config import Edition
+from .model import Book, Plate
 
 SCREEN_LONG_EDGE = 1600
 JPEG_QUALITY = 82
@@ -63,6 +64,28 @@ def print_image(plate: Plate, derived: DerivedFiles, grey: bool = False) -> Path
             _save_jpeg(ImageOps.grayscale(image) if grey else image, target, PRINT_JPEG_QUALITY)
 
     return derived.get("print", [plate.file], f"{grey} {PRINT_JPEG_QUALITY}", ".jpg", make)
+
+
+def print_images(book: Book, edition: Edition) -> dict[str, Path]:
+    """The image each plate is printed from in a paged edition, by plate id: the scans
+    themselves for the press and the archive, prepared ones (grey for a grayscale edition)
+    for the others."""
+    if edition.kind in {"press", "archive"}:
+        return {plate.id: plate.file for plate in book.plates}
+    derived = DerivedFiles(book.root)
+    return {
+        plate.id: print_image(plate, derived, grey=edition.colour == "grayscale") for plate in book.plates
+    }
+
+
+def prepare_images(book: Book, editions: Sequence[Edition]) -> None:
+    """Makes every prepared image these editions will ask for, print images first (a layout
+    waits for them), so that a build can make them while it does other work."""
+    paged = [edition for edition in editions if edition.kind not in {"web", "epub"}]
+    for edition in paged:
+        print_images(book, edition)
+    if len(paged) < len(editions):
+        screen_images(book.plates, DerivedFiles(book.root))
 
 
 def _save_jpeg(image: Image.Image, target: Path, quality: int) -> None:

@@ -18,11 +18,10 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import weasyprint_fixes
-from ..cache import DerivedFiles
 from ..config import PAPERS, Edition
 from ..errors import BookError, Problem
 from ..fetcher import ProjectFetcher
-from ..images import print_image
+from ..images import print_images
 from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from ..rendering import render
 from ..styles import stylesheet
@@ -68,7 +67,7 @@ def laid_out(book: Book, edition: Edition) -> Document:
     """The book laid out for the edition, once per build: the EPUB takes its print page
     numbers from the same layout as the reader PDF."""
     with _failing_on_weasyprint_errors() as problems:
-        document = layout_pdf(book, edition, problems, _edition_images(book, edition))
+        document = layout_pdf(book, edition, problems, print_images(book, edition))
     if problems:
         raise BookError(dict.fromkeys(problems))
     return document
@@ -81,11 +80,10 @@ def layout_pdf(
 
     Where a note does not fit under its call, the block holding the call starts a new page
     and the book is laid out again; a note that fits nowhere is reported in `problems`.
-    `image_files` replaces plate images (by plate id), e.g. with grayscale ones.
+    `image_files` gives the image each plate is printed from, by plate id.
     """
     weasyprint_fixes.apply()
-    images = {plate.id: image_files.get(plate.id, plate.file) for plate in book.plates}
-    roots = {face.path.parent for face in book.fonts} | {path.parent for path in images.values()}
+    roots = {face.path.parent for face in book.fonts} | {path.parent for path in image_files.values()}
     fetcher = ProjectFetcher(*roots)
     fonts = FontConfiguration()
     css = CSS(
@@ -95,7 +93,7 @@ def layout_pdf(
     )
 
     def image_src(plate: Plate) -> str:
-        return images[plate.id].as_uri()
+        return image_files[plate.id].as_uri()
 
     blocks = _block_anchors(book)
     breaks: frozenset[str] = frozenset()
@@ -126,17 +124,6 @@ def layout_pdf(
         for note in misplaced
     ]
     return document
-
-
-def _edition_images(book: Book, edition: Edition) -> dict[str, Path]:
-    """The image each plate is printed from: the scans themselves for the press and the
-    archive, prepared ones (JPEG, grey for the handout) for the reader and handout PDFs."""
-    if edition.kind in {"press", "archive"}:
-        return {}
-    derived = DerivedFiles(book.root)
-    return {
-        plate.id: print_image(plate, derived, grey=edition.colour == "grayscale") for plate in book.plates
-    }
 
 
 def _edition_css(edition: Edition) -> str:
