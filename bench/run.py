@@ -6,7 +6,7 @@ environment). Every build is a fresh process, as a user runs it; medians of seve
 1. The A4 reader PDF and the EPUB (fast checks on), side by side with pandoc making an
    EPUB and a PDF through WeasyPrint from a plain Markdown copy of the manuscript: cold
    (no cache: every image and font prepared anew) and warm (prepared files kept, every
-   edition still rendered with --force).
+   edition still rendered with --force), taken in turns, round after round.
 2. Every edition of the book, warm.
 3. The book made 50 times larger (bench/big_book.py): its build time against the 1x
    build, and the peak memory of the largest process.
@@ -60,6 +60,13 @@ def timed(runs: int, command: Callable[[], None], before: Callable[[], None] = l
         command()
         seconds.append(time.perf_counter() - start)
     return seconds
+
+
+def side_by_side(runs: int, *builds: tuple[Callable[[], None], Callable[[], None]]) -> list[list[float]]:
+    """Times each (command, before) once per round, round after round: a machine slowing down
+    or speeding up during the benchmark weighs on every build alike."""
+    rounds = [[timed(1, command, before)[0] for command, before in builds] for _ in range(runs)]
+    return [list(seconds) for seconds in zip(*rounds, strict=True)]
 
 
 def amnesty_book(project: Path, out: Path, *options: str) -> Callable[[], None]:
@@ -128,9 +135,11 @@ def main() -> None:
                 )
 
         out = work / "out"
-        cold = timed(runs, amnesty_book(book, out, *READER_AND_EPUB), clear_cache(book))
-        warm = timed(runs, amnesty_book(book, out, *READER_AND_EPUB))
-        theirs = timed(runs, pandoc)
+        ours = amnesty_book(book, out, *READER_AND_EPUB)
+        ours()  # the cache filled, as warm runs find it
+        warm, theirs, cold = side_by_side(
+            runs, (ours, lambda: None), (pandoc, lambda: None), (ours, clear_cache(book))
+        )
         every = timed(runs, amnesty_book(book, out))
         unchanged = [sys.executable, "-m", "amnesty_book", "build", "--project", str(book), "--out", str(out)]
         up_to_date = timed(runs, lambda: subprocess.run([*unchanged, "--quiet"], check=True))
@@ -147,8 +156,11 @@ def main() -> None:
         counts = make_big_book(book, big, arguments.scale)
         print(f"big book: {counts}")
         big_runs = max(1, runs // 2)
-        one = timed(big_runs, amnesty_book(book, out, *READER_AND_EPUB))
-        many = timed(big_runs, amnesty_book(big, work / "big-out", *READER_AND_EPUB))
+        one, many = side_by_side(
+            big_runs,
+            (amnesty_book(book, out, *READER_AND_EPUB), lambda: None),
+            (amnesty_book(big, work / "big-out", *READER_AND_EPUB), lambda: None),
+        )
         # The largest resident size of any process this benchmark ran: the big book's build.
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(line(f"amnesty-book: reader-a4 + epub, {arguments.scale}x book, first build", many))

@@ -15,6 +15,7 @@ from PIL import Image, ImageOps
 
 from .cache import DerivedFiles
 from .config import Edition
+from .cover import cover_jpeg
 from .model import Book, Plate
 
 SCREEN_LONG_EDGE = 1600
@@ -80,12 +81,16 @@ def print_images(book: Book, edition: Edition) -> dict[str, Path]:
 
 def prepare_images(book: Book, editions: Sequence[Edition]) -> None:
     """Makes every prepared image these editions will ask for, print images first (a layout
-    waits for them), so that a build can make them while it does other work."""
-    paged = [edition for edition in editions if edition.kind not in {"web", "epub"}]
-    for edition in paged:
-        print_images(book, edition)
-    if len(paged) < len(editions):
-        screen_images(book.plates, DerivedFiles(book.root))
+    waits for them), then screen images and the EPUB's cover, so that a build can make them
+    while it does other work. One at a time: the build's own thread keeps a core."""
+    derived = DerivedFiles(book.root)
+    for edition in editions:
+        if edition.kind not in {"web", "epub"}:
+            print_images(book, edition)
+    if any(edition.kind in {"web", "epub"} for edition in editions):
+        screens = [screen_image(plate, derived) for plate in book.plates]
+        if any(edition.kind == "epub" for edition in editions):
+            cover_jpeg(book, screens[0] if screens else None, derived)
 
 
 def _save_jpeg(image: Image.Image, target: Path, quality: int) -> None:
