@@ -1,6 +1,6 @@
 """Produces the editions a build found stale: reads the book, writes the editions into a
-staging folder (in parallel processes, the EPUB together with the reader edition whose
-layout gives its page numbers), reads them back and checks them, then publishes them.
+staging folder and reads them back to check them (in parallel processes, the EPUB together
+with the reader edition whose layout gives its page numbers), then publishes them.
 """
 
 from __future__ import annotations
@@ -13,16 +13,30 @@ import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import ALL_CHECKS, NO_CHECKS, Built, Progress
-from .check import check_editions, errors
+from .check import Finding, check_editions, errors
 from .config import BookConfig, Edition, page_source
 from .errors import WARNINGS, BookError, Problem, warn
 from .images import prepare_images
 from .loading import load_book
 from .model import Book
 from .writers import writer
+
+# The order in which groups are started, longest first, so that two cores finish together:
+# a handout is laid out on narrow pages, often more than once; the web edition lays out nothing.
+_LONGEST_FIRST = ("handout", "press", "reader", "archive", "epub", "web")
+
+
+@dataclass
+class GroupResult:
+    """What the process writing a group of editions sends back."""
+
+    built: list[Built] = field(default_factory=list)
+    messages: list[tuple[int, str]] = field(default_factory=list)  # (level, text), printed in order
+    findings: list[Finding] = field(default_factory=list)
 
 
 def produce(
@@ -35,47 +49,52 @@ def produce(
     with tempfile.TemporaryDirectory(prefix=".amnesty-book-", dir=out.parent) as scratch:
         staging = Path(scratch) / "staging"
         staging.mkdir()
-        _write_all(book, editions, staging, progress)
-        if check != NO_CHECKS:
-            findings = check_editions(book, staging, editions, full=check == ALL_CHECKS)
-            if errors(findings):
-                raise BookError(Problem(None, f"check failed: {finding}") for finding in errors(findings))
-            for finding in findings:
-                warn(None, f"{finding.edition}: {finding.where}: {finding.message}")
+        findings = _write_all(book, editions, staging, check, progress)
+        if errors(findings):
+            raise BookError(Problem(None, f"check failed: {finding}") for finding in errors(findings))
+        for finding in findings:
+            warn(None, f"{finding.edition}: {finding.where}: {finding.message}")
         return _publish(staging, out, Path(scratch) / "replaced")
 
 
-def _write_all(book: Book, editions: Sequence[Edition], staging: Path, progress: Progress | None) -> None:
-    """Writes the editions, in parallel processes where there are cores and groups to share."""
+def _write_all(
+    book: Book, editions: Sequence[Edition], staging: Path, check: str, progress: Progress | None
+) -> list[Finding]:
+    """Writes and checks the editions, in parallel processes where there are cores and groups
+    to share; returns the checks' findings."""
     groups = _groups(book.config, editions)
     workers = min(len(groups), os.cpu_count() or 1)
     if workers < 2:
-        for group in groups:
-            _report(_write_group(book, group, staging), progress)
-        return
+        return [
+            finding
+            for group in groups
+            for finding in _report(_write_group(book, group, staging, check), progress)
+        ]
     context = multiprocessing.get_context("fork")  # the book is read once, in this process
+    findings = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_write_group, book, group, staging) for group in groups]
+        futures = [pool.submit(_write_group, book, group, staging, check) for group in groups]
         try:
             for future in as_completed(futures):
-                _report(future.result(), progress)
+                findings += _report(future.result(), progress)
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the build has failed: start no other edition
             raise
+    return findings
 
 
-def _report(result: tuple[list[Built], list[tuple[int, str]]], progress: Progress | None) -> None:
-    done, messages = result
-    for built in done:
+def _report(result: GroupResult, progress: Progress | None) -> list[Finding]:
+    for built in result.built:
         if progress:
             progress(built)
-    for level_and_text in messages:
+    for level_and_text in result.messages:
         WARNINGS.log(*level_and_text)
+    return result.findings
 
 
 def _groups(config: BookConfig, editions: Sequence[Edition]) -> list[list[Edition]]:
-    """The editions in independent groups; the EPUB goes with its page source when both are
-    written, so that the book is laid out once for both."""
+    """The editions in independent groups, the longest to make first; the EPUB goes with its
+    page source when both are written, so that the book is laid out once for both."""
     source = page_source(config)
     epub = [edition for edition in editions if edition.kind == "epub"]
     groups: list[list[Edition]] = []
@@ -86,23 +105,20 @@ def _groups(config: BookConfig, editions: Sequence[Edition]) -> list[list[Editio
         groups.append([edition, *together])
     if epub and source not in editions:
         groups.append(epub)
-    return groups
+    return sorted(groups, key=lambda group: _LONGEST_FIRST.index(group[0].kind))
 
 
-def _write_group(
-    book: Book, group: Sequence[Edition], staging: Path
-) -> tuple[list[Built], list[tuple[int, str]]]:
-    """Writes a group of editions; its warnings and notes come back as (level, text), to be
-    printed in order by the process that started the build."""
-    collected: list[tuple[int, str]] = []
+def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str) -> GroupResult:
+    """Writes a group of editions and reads them back (`check`); its warnings and notes are
+    collected, to be printed in order by the process that started the build."""
+    result = GroupResult()
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            collected.append((record.levelno, record.getMessage()))
+            result.messages.append((record.levelno, record.getMessage()))
 
-    handler = Collect()
     saved = WARNINGS.handlers[:], WARNINGS.propagate
-    WARNINGS.handlers[:] = [handler]
+    WARNINGS.handlers[:] = [Collect()]
     WARNINGS.propagate = False
     # The group's prepared images are made meanwhile: Pillow works outside the interpreter
     # lock, so importing the writers and laying out pure-Python are not slowed by it; a
@@ -110,17 +126,17 @@ def _write_group(
     with ThreadPoolExecutor(max_workers=1) as background:
         preparing = background.submit(prepare_images, book, group)
         try:
-            done = []
             for edition in group:
                 start = time.perf_counter()
                 writer(edition.kind)(book, edition, staging)
-                done.append(
-                    Built(edition, edition.output_name(book.config.slug), time.perf_counter() - start)
-                )
+                seconds = time.perf_counter() - start
+                result.built.append(Built(edition, edition.output_name(book.config.slug), seconds))
             preparing.result()
         finally:
             WARNINGS.handlers[:], WARNINGS.propagate = saved
-    return done, collected
+    if check != NO_CHECKS:
+        result.findings = check_editions(book, staging, group, full=check == ALL_CHECKS)
+    return result
 
 
 def _publish(staging: Path, out: Path, replaced: Path) -> list[Path]:
