@@ -34,7 +34,7 @@ def screen_image(plate: Plate, derived: DerivedFiles) -> Path:
         with Image.open(plate.file) as original:
             image = ImageOps.exif_transpose(original)
             image.thumbnail((SCREEN_LONG_EDGE, SCREEN_LONG_EDGE), Image.Resampling.LANCZOS)
-            _save_jpeg(image, target, JPEG_QUALITY)
+            _save_jpeg(image, target, JPEG_QUALITY, progressive=True)
 
     settings = f"{SCREEN_LONG_EDGE} {JPEG_QUALITY}"
     return derived.get("screen", [plate.file], settings, ".jpg", make)
@@ -62,7 +62,9 @@ def print_image(plate: Plate, derived: DerivedFiles, grey: bool = False) -> Path
     def make(target: Path) -> None:
         with Image.open(plate.file) as original:
             image = ImageOps.exif_transpose(original)
-            _save_jpeg(ImageOps.grayscale(image) if grey else image, target, PRINT_JPEG_QUALITY)
+            _save_jpeg(
+                ImageOps.grayscale(image) if grey else image, target, PRINT_JPEG_QUALITY, progressive=False
+            )
 
     return derived.get("print", [plate.file], f"{grey} {PRINT_JPEG_QUALITY}", ".jpg", make)
 
@@ -93,8 +95,10 @@ def prepare_images(book: Book, editions: Sequence[Edition]) -> None:
             cover_jpeg(book, screens[0] if screens else None, derived)
 
 
-def _save_jpeg(image: Image.Image, target: Path, quality: int) -> None:
+def _save_jpeg(image: Image.Image, target: Path, quality: int, *, progressive: bool) -> None:
+    """Progressive for screens (a page shows the image while it loads); baseline for print,
+    which every printer's interpreter reads."""
     grey = image.mode in {"L", "LA", "I", "I;16"}
     image.convert("L" if grey else "RGB").save(
-        target, "JPEG", quality=quality, optimize=True, progressive=True
+        target, "JPEG", quality=quality, optimize=True, progressive=progressive
     )
