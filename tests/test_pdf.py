@@ -190,3 +190,20 @@ def test_timeline_header_repeats_on_every_page_of_the_table(a4: PdfReader, book:
     assert index > first, "the timeline should run over more than one page in this book"
     for page in a4.pages[first : index + 1]:
         assert squash("Date Event Source") in squash(page.extract_text())
+
+
+@pytest.mark.parametrize("edition", ["pdf", "pdf-letter"])
+def test_no_timeline_page_holds_fewer_than_three_rows(
+    built_book: dict[str, Path], book: Book, edition: str
+) -> None:
+    reader = PdfReader(built_book[edition])
+    first = destination_pages(reader)["timeline-title"]
+    events = [squash(entry.event) for entry in book.timeline]
+    rows_per_page = []
+    for page in reader.pages[first:]:
+        text = squash(page.extract_text())
+        rows_per_page.append(sum(event in text for event in events))
+        if events[-1] in text:
+            break
+    assert sum(rows_per_page) == len(events)
+    assert min(rows_per_page) >= 3, rows_per_page
