@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from .cache import BuildState, code_digest, digest_of
-from .config import BookConfig, Edition, load_config, page_source
+from .config import SOURCE_DEFAULTS, BookConfig, Edition, load_config, page_source
 from .errors import BookError
 from .sources import Project
 
@@ -105,9 +105,7 @@ def _input_files(root: Path, config: BookConfig) -> list[Path] | None:
     None if any is missing or outside the project: the full build then says what is wrong."""
     project = Project(root)
     try:
-        sources = [
-            project.resolve(getattr(config, key), None, key) for key in ("manuscript", "plates", "timeline")
-        ]
+        sources = [project.resolve(getattr(config, key), None, key) for key in SOURCE_DEFAULTS]
         fonts = [project.resolve(relative, None, "font") for relative, _, _ in config.fonts.faces]
         manifest = yaml.safe_load(sources[1].read_text(encoding="utf-8"))
         images = [project.resolve(entry["file"], None, "image", base=sources[1].parent) for entry in manifest]

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from pypdf import PdfReader
 
-from .config import Edition
+from .config import MINIMUM_PPI, Edition
 from .labels import labels_for, long_date
 from .markup import plain_text
 from .model import Book, Inline, NoteCall
@@ -34,7 +34,6 @@ from .readback import (
     web_documents,
 )
 
-MINIMUM_PPI = 300
 _PRINT_KINDS = {"press", "handout", "archive"}
 # An imposed booklet is a print file: its sheets carry no structure or outline to read.
 _UNTAGGED_KINDS = {"handout"}
@@ -67,7 +66,7 @@ def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: 
         if not path.exists():
             findings.append(Finding(edition.name, path.name, "not built; run amnesty-book build"))
             continue
-        if edition.kind in {"web", "epub"}:
+        if not edition.paged:
             documents = web_documents(path) if edition.kind == "web" else epub_documents(path)
             findings += _compare(edition.name, digest(documents), expected)
             findings += _broken_links(edition.name, documents)

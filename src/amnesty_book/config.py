@@ -48,6 +48,9 @@ class Fonts:
         )
 
 
+POINTS_PER_MM = 72 / 25.4
+# A printed plate with fewer pixels per inch than this looks soft.
+MINIMUM_PPI = 300
 # Paper sizes the editions may name: CSS page size and (width, height) in mm.
 PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
     "A4": ("A4", (210.0, 297.0)),
@@ -92,6 +95,10 @@ class Edition:
         """The paper each page is laid out on (a handout's pages are half its sheet)."""
         paper = self.paper or "A4"
         return HALF_SHEET[paper] if self.kind == "handout" else paper
+
+    @property
+    def paged(self) -> bool:
+        return EDITION_KINDS[self.kind] is not None
 
     @property
     def colour(self) -> str:

@@ -87,9 +87,9 @@ def prepare_images(book: Book, editions: Sequence[Edition]) -> None:
     while it does other work. One at a time: the build's own thread keeps a core."""
     derived = DerivedFiles(book.root)
     for edition in editions:
-        if edition.kind not in {"web", "epub"}:
+        if edition.paged:
             print_images(book, edition)
-    if any(edition.kind in {"web", "epub"} for edition in editions):
+    if not all(edition.paged for edition in editions):
         screens = [screen_image(plate, derived) for plate in book.plates]
         if any(edition.kind == "epub" for edition in editions):
             cover_jpeg(book, screens[0] if screens else None, derived)

@@ -145,7 +145,6 @@ class _Entry:
     unreadable: dict[str, tuple[str, str]]
 
 
-_SOURCE_KEYS = ("manuscript", "plates", "timeline")
 _PLATE_KEYS = ("id", "file", "caption", "credit", "alt", "source")
 _TIMELINE_KEYS = ("date", "event", "source")
 _CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -212,7 +211,7 @@ class _Linter:
         config_file = self.project.location(config_path)
         try:
             config = load_config(self.project)
-            written = {key: getattr(config, key) for key in _SOURCE_KEYS}
+            written = {key: getattr(config, key) for key in SOURCE_DEFAULTS}
         except BookError as error:
             self.add_error("S001", error, config_file)
             written = _sources_leniently(config_path)
@@ -790,8 +789,10 @@ def _sources_leniently(config_path: Path) -> dict[str, str]:
         raw = {}
     table = raw.get("sources")
     table = table if isinstance(table, dict) else {}
-    defaults = SOURCE_DEFAULTS
-    return {key: table[key] if isinstance(table.get(key), str) else defaults[key] for key in _SOURCE_KEYS}
+    return {
+        key: table[key] if isinstance(table.get(key), str) else default
+        for key, default in SOURCE_DEFAULTS.items()
+    }
 
 
 def _key_line(text: str, key: str) -> int | None:

@@ -91,6 +91,12 @@ class PlatePlacement:
     location: SourceLocation
     plate: Plate | None = None
 
+    @property
+    def anchor(self) -> str:
+        """The placed plate's anchor: a numbered placement always has its plate."""
+        assert self.plate is not None, f"plate '{self.plate_id}' is not numbered yet"
+        return self.plate.anchor
+
 
 Block = Heading | Prose | PullQuote | PlatePlacement
 

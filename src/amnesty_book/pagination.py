@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from weasyprint.document import Document
 
-from .model import Book, Heading, PlatePlacement, Prose, PullQuote
+from .model import Book
 
 # Page names the stylesheet gives the front matter, numbered in roman figures.
 _FRONT_PAGES = {"front"}
@@ -19,11 +19,7 @@ def anchors_in_reading_order(book: Book) -> list[str]:
     anchors = ["title-page", "contents"]
     for chapter in book.chapters:
         anchors.append(chapter.title.anchor)
-        for block in chapter.blocks:
-            if isinstance(block, Heading | Prose | PullQuote):
-                anchors.append(block.anchor)
-            elif isinstance(block, PlatePlacement) and block.plate is not None:
-                anchors.append(block.plate.anchor)
+        anchors += (block.anchor for block in chapter.blocks)
     return [*anchors, "plates", "timeline", *(event.anchor for event in book.timeline), "colophon"]
 
 
@@ -35,15 +31,12 @@ def page_starts(book: Book, document: Document) -> dict[str, list[str]]:
     page's, before the next block, the nearest paragraph boundary after where it begins.
     """
     order = anchors_in_reading_order(book)
-    first_page: dict[str, int] = {}
-    for number, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            first_page.setdefault(anchor, number)
+    first_page = anchor_pages(document)
     starts: dict[str, list[str]] = {}
     waiting: list[str] = []
     folios = _folios(document)
     position = 0
-    for number, folio in enumerate(folios):
+    for number, folio in enumerate(folios, start=1):
         waiting.append(folio)
         while position < len(order) and first_page.get(order[position], -1) < number:
             position += 1
@@ -53,6 +46,15 @@ def page_starts(book: Book, document: Document) -> dict[str, list[str]]:
     if waiting:  # pages after the last block: with the last block
         starts.setdefault(order[-1], []).extend(waiting)
     return starts
+
+
+def anchor_pages(document: Document) -> dict[str, int]:
+    """The page number (from 1) on which each anchor of the document first stands."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
 
 
 def _folios(document: Document) -> list[str]:

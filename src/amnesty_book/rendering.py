@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .config import Edition
 from .labels import labels_for, long_date
 from .markup import plain_text
-from .model import Book, Heading, Inline, Plate, PlatePlacement, PullQuote
+from .model import Book, Heading, Plate, PlatePlacement, PullQuote
 
 # epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
 _SEMANTICS = {
@@ -92,9 +92,6 @@ def render(
         attributes += [f'role="{role}"'] if role else []
         return Markup(" ".join(attributes))
 
-    def plain(content: Inline) -> str:
-        return plain_text(content)
-
     return (
         environment()
         .get_template(template)
@@ -109,7 +106,7 @@ def render(
             break_before=break_before,
             page_breaks=page_breaks or {},
             semantics=semantics,
-            plain=plain,
+            plain=plain_text,
             long_date=lambda day: long_date(day, language),
             built=built.date(),
             built_timestamp=built.strftime("%Y-%m-%dT%H:%M:%SZ"),

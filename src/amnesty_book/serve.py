@@ -16,12 +16,13 @@ from pathlib import Path
 
 from watchfiles import watch
 
-from .build import FAST_CHECKS, build
+from .build import FAST_CHECKS, build, select_editions
 from .cache import CACHE_FOLDER
 from .config import load_config
 from .errors import BookError
 from .sources import Project
 
+_EDITION = "web"
 # Appended to the served page only, never to the built edition: it listens for rebuilds.
 _LIVE_SCRIPT = """
 <script>
@@ -51,13 +52,17 @@ class Preview:
     def __init__(self, project: Path) -> None:
         self.project = project.resolve()
         self.folder = self.project / CACHE_FOLDER / "preview"
+        config = load_config(Project(self.project))
+        (web,) = select_editions(config, [_EDITION])
+        # Found once: a book.toml broken while editing must not break the page being served.
+        self.page_folder = self.folder / web.output_name(config.slug)
         self.problems: list[str] = []
         self.generation = 0
         self.changed = threading.Condition()
 
     def rebuild(self) -> None:
         try:
-            build(self.project, self.folder, ["web"], FAST_CHECKS)
+            build(self.project, self.folder, [_EDITION], FAST_CHECKS)
             self.problems = []
         except BookError as error:
             self.problems = [str(problem) for problem in error.problems]
@@ -67,10 +72,6 @@ class Preview:
 
     def has_changed_since(self, generation: int) -> bool:
         return self.generation != generation
-
-    def page_folder(self) -> Path:
-        slug = load_config(Project(self.project)).slug
-        return self.folder / f"{slug}-web"
 
     def watch(self, stop: threading.Event) -> None:
         """Rebuilds after each change to the project's sources (not to its outputs or caches)."""
@@ -97,7 +98,7 @@ class _Handler(SimpleHTTPRequestHandler):
             super().do_GET()
 
     def _page(self) -> None:
-        page = self.preview.page_folder() / "index.html"
+        page = self.preview.page_folder / "index.html"
         if page.is_file():
             html = page.read_text(encoding="utf-8")
         else:
@@ -143,7 +144,7 @@ def serve(project: Path, port: int) -> tuple[ThreadingHTTPServer, threading.Even
     preview = Preview(project)
     preview.rebuild()
     handler = type("Handler", (_Handler,), {"preview": preview})
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(preview.page_folder())))
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(preview.page_folder)))
     server.daemon_threads = True
     stop = threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -19,11 +19,10 @@ PDF_A = "pdf/a-3a"
 
 def write_archive(book: Book, edition: Edition, out: Path) -> list[Path]:
     built = built_at(book)
-    root = book.sources[0].parent  # the config file stands in the project folder
     attachments = [
         Attachment(
             filename=str(source),
-            name=source.relative_to(root).as_posix(),
+            name=source.relative_to(book.root).as_posix(),
             description="Source of this book",
             created=built,
             modified=built,

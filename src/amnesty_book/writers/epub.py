@@ -83,8 +83,7 @@ def _anchor_files(book: Book) -> dict[str, str]:
         for note in chapter.notes:
             files[note.anchor] = files[note.call_anchor] = name
         for block in chapter.blocks:
-            plate = getattr(block, "plate", None)
-            files[plate.anchor if plate is not None else block.anchor] = name
+            files[block.anchor] = name
     files.update((event.anchor, "timeline.xhtml") for event in book.timeline)
     return files
 

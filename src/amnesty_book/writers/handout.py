@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import PAPERS, Edition
+from ..config import PAPERS, POINTS_PER_MM, Edition
 from ..imposition import impose_booklet
 from ..model import Book
 from .pdf import render_edition
-
-POINTS_PER_MM = 72 / 25.4
 
 
 def write_handout(book: Book, edition: Edition, out: Path) -> list[Path]:

@@ -23,6 +23,7 @@ from ..errors import BookError, Problem
 from ..fetcher import ProjectFetcher
 from ..images import print_images
 from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
+from ..pagination import anchor_pages
 from ..rendering import render
 from ..styles import stylesheet
 
@@ -86,6 +87,7 @@ def layout_pdf(
     roots = {face.path.parent for face in book.fonts} | {path.parent for path in image_files.values()}
     fetcher = ProjectFetcher(*roots)
     fonts = FontConfiguration()
+    decoded_images: dict[str, object] = {}  # WeasyPrint's own cache: each image read once, not once per pass
     css = CSS(
         string=stylesheet(book, "pdf", lambda face: face.path.as_uri()) + _edition_css(edition),
         font_config=fonts,
@@ -108,8 +110,10 @@ def layout_pdf(
             stylesheets=[],
             break_before=breaks,
         )
-        document = HTML(string=html, url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
-        pages = _anchor_pages(document)
+        document = HTML(string=html, url_fetcher=fetcher).render(
+            stylesheets=[css], font_config=fonts, cache=decoded_images
+        )
+        pages = anchor_pages(document)
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
         if not misplaced or more_breaks == breaks:
@@ -141,7 +145,7 @@ def _block_anchors(book: Book) -> dict[str, tuple[int, ...]]:
             if isinstance(block, Prose | PullQuote):
                 content, anchor = block.content, block.anchor
             elif isinstance(block, PlatePlacement) and block.plate is not None:
-                content, anchor = block.plate.caption, block.plate.anchor
+                content, anchor = block.plate.caption, block.anchor
             else:
                 continue
             blocks[anchor] = tuple(part.note.number for part in content if isinstance(part, NoteCall))
@@ -161,15 +165,6 @@ def _block_to_move(
         return calling
     on_call_page = [anchor for anchor in blocks if pages.get(anchor) == pages.get(note.call_anchor)]
     return on_call_page[-1] if on_call_page and on_call_page[-1] != calling else calling
-
-
-def _anchor_pages(document: Document) -> dict[str, int]:
-    """The page number (from 1) on which each anchor of the document first stands."""
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, number)
-    return pages
 
 
 def _misplaced_notes(book: Book, document: Document, pages: dict[str, int]) -> list[Note]:

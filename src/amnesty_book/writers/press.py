@@ -14,12 +14,11 @@ from pypdf.generic import RectangleObject
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 
-from ..config import Edition
+from ..config import MINIMUM_PPI, POINTS_PER_MM, Edition
 from ..errors import warn
 from ..model import Book
 from .pdf import render_edition
 
-MINIMUM_PPI = 300
 BLEED_MM = 3
 _CSS_PX_PER_INCH = 96
 
@@ -43,7 +42,7 @@ def _with_bleed_box(pdf: bytes, bleed_mm: float) -> bytes:
     """The PDF with each page's BleedBox `bleed_mm` beyond its TrimBox (WeasyPrint sets it at
     most 10 points beyond, whatever the CSS bleed)."""
     document = PdfWriter(clone_from=io.BytesIO(pdf))
-    bleed = bleed_mm * 72 / 25.4
+    bleed = bleed_mm * POINTS_PER_MM
     for page in document.pages:
         left, bottom, right, top = (float(value) for value in page.trimbox)
         page.bleedbox = RectangleObject((left - bleed, bottom - bleed, right + bleed, top + bleed))
