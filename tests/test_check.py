@@ -89,7 +89,7 @@ def test_a_low_resolution_plate_in_a_print_edition(
     code, out = check(built_small, capsys, "--edition", "press", "--edition", "reader-a4")
     assert code == 0, "a plate under 300 ppi is a warning"
     assert out.splitlines() == [
-        "press: page 3: warning: a 60×40 px image prints at 96 ppi (under 300)",
+        "press: page 3: warning: a 60×40 px image prints at 16 ppi (under 300)",
         "0 problem(s), 1 warning(s)",
     ]
 

@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from amnesty_book.cli import main
 from amnesty_book.errors import BookError
 from amnesty_book.loading import load_book
+from amnesty_book.readback import squash
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.sources import Project
 from conftest import SmallProject
@@ -526,7 +527,7 @@ def test_title_with_markup_characters(
     assert all(b"<script>" not in data for data in files.values())
     reader = PdfReader(dist / "small-reader-a4.pdf")
     assert reader.metadata is not None and reader.metadata.title == title
-    assert reader.pages[0].extract_text().startswith(title)
+    assert squash(reader.pages[0].extract_text()).startswith(squash(title))  # the title may wrap
 
 
 # --- unclosed and nested markup -----------------------------------------------------------

@@ -75,8 +75,8 @@ def test_no_plate_of_the_book_prints_under_300_ppi(
     assert main(["build", "--project", str(small_project.root), "--edition", "press"]) == 0
     err = capsys.readouterr().err
     assert err == (
-        "images/plates.yaml:1: warning: Plate 1 ('one') prints at 96 ppi in the press edition, under 300; "
-        "supply a scan at least 188 pixels wide\n"
+        "images/plates.yaml:1: warning: Plate 1 ('one') prints at 16 ppi in the press edition, under 300; "
+        "supply a scan at least 1126 pixels wide\n"
     )
     assert (
         main(["build", "--project", str(REPO), "--edition", "press", "--out", str(small_project.root / "o")])
@@ -100,11 +100,11 @@ def sheet_folios(path: Path) -> list[tuple[str, str]]:
 
 
 def expected_folio(index: int, pages: int) -> str:
-    """Folio of page `index` of the booklet: none on the title page and on blanks, roman ii for
-    the contents, arabic from the article on."""
+    """Folio of page `index` of the booklet: none on the title page and on blanks, roman ii and
+    iii for the imprint on its verso and the contents, arabic from the article on."""
     if index == 0 or index >= pages:
         return ""
-    return "ii" if index == 1 else str(index - 1)
+    return {1: "ii", 2: "iii"}.get(index, str(index - 2))
 
 
 @pytest.mark.parametrize(("edition", "sheet"), [("handout-a4", A4), ("handout-letter", LETTER)])
@@ -121,7 +121,7 @@ def test_handout_is_imposed_for_saddle_stitching(
         )
     folios = sheet_folios(built_book[edition])
     printed = {folio for pair in folios for folio in pair if folio}
-    pages = max(int(folio) for folio in printed if folio.isdigit()) + 2
+    pages = max(int(folio) for folio in printed if folio.isdigit()) + 3
     order = saddle_stitch_order(pages)
     assert len(order) == len(sides)
     assert folios == [(expected_folio(left, pages), expected_folio(right, pages)) for left, right in order]

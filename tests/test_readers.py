@@ -10,7 +10,7 @@ import pytest
 from amnesty_book.config import load_config
 from amnesty_book.errors import BookError, SourceLocation
 from amnesty_book.loading import load_book
-from amnesty_book.markup import block_markup, inline_markup, plain_text
+from amnesty_book.markup import block_markup, inline_markup, plain_text, without_runt
 from amnesty_book.model import Heading, NoteCall, NoteRef, PlatePlacement, Prose, PullQuote
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.timeline import read_timeline
@@ -52,6 +52,18 @@ def test_typography_keeps_dates_and_titles_together() -> None:
     assert inline_markup("Gen. Anders on July 30, 1941, in 1941–1942", HERE) == (
         'Gen.\u00a0Anders on July\u00a030,\u00a01941, in <span class="nowrap">1941–1942</span>',
     )
+
+
+def test_typography_keeps_a_month_with_its_year_and_a_number_with_its_unit() -> None:
+    assert inline_markup("from August, 1941 on, 22 km and 5 % of them", HERE) == (
+        "from August,\u00a01941 on, 22\u00a0km and 5\u00a0% of them",
+    )
+
+
+def test_a_headings_short_last_word_is_bound_to_the_word_before() -> None:
+    assert without_runt("How did it occur?") == "How did it\u00a0occur?"
+    assert without_runt("A signal from Sikorski") == "A signal from Sikorski"
+    assert without_runt("Alone") == "Alone"
 
 
 def test_straight_quotes_become_typographic() -> None:

@@ -10,13 +10,15 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
 from pypdf import PdfReader
 
 from .config import MINIMUM_PPI, Edition
+from .findings import ERROR, WARNING, Finding
 from .labels import labels_for, long_date
+from .layout_audit import audit_pdf, audit_sheets
 from .markup import plain_text
 from .model import Book, Inline, NoteCall
 from .readback import (
@@ -37,21 +39,8 @@ from .readback import (
 _PRINT_KINDS = {"press", "handout", "archive"}
 # An imposed booklet is a print file: its sheets carry no structure or outline to read.
 _UNTAGGED_KINDS = {"handout"}
-
-
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass(frozen=True)
-class Finding:
-    edition: str
-    where: str
-    message: str
-    severity: str = ERROR
-
-    def __str__(self) -> str:
-        marker = "warning: " if self.severity == WARNING else ""
-        return f"{self.edition}: {self.where}: {marker}{self.message}"
+# Its pages are audited before imposition, by the build (production.py); here, its sheets.
+_IMPOSED_KINDS = {"handout"}
 
 
 def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: bool) -> list[Finding]:
@@ -172,6 +161,10 @@ def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full:
         for page, target in link_targets(reader):
             if target not in destinations:
                 findings.append(Finding(name, f"page {page}", f"link to '{target}' leads nowhere"))
+    if edition.kind in _IMPOSED_KINDS:
+        findings += audit_sheets(path, edition)
+    else:
+        findings += audit_pdf(path, edition, book)
     if full and edition.kind in _PRINT_KINDS:
         for image in placed_images(reader):
             if image.ppi < MINIMUM_PPI:

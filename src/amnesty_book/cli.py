@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Read the editions in dist/ back and check each against the book: the same "
         "headings, notes, plates and timeline in every edition, fonts embedded, tags, language, "
         "title and outline of each PDF, internal links, glyphs, plates under 300 ppi in print "
-        "editions, and EPUBCheck's verdict on the EPUB. Exit code 1 if anything is wrong.",
+        "editions, the layout of each PDF's pages (margins, empty pages, line length, hyphens, "
+        "notes and plates on their pages, headings, orphans and widows; a handout's sheets), and "
+        "EPUBCheck's verdict on the EPUB. Exit code 1 if anything is wrong.",
     )
     _project_option(check)
     check.add_argument(
@@ -84,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
         "--edition", action="append", default=[], metavar="NAME", help="check only this edition"
     )
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: a report for CI")
+    check.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="also report measurements that are not problems (characters a line of each paged edition)",
+    )
     serve = commands.add_parser(
         "serve",
         help="preview the web edition in a browser, rebuilt on every save",
@@ -148,7 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "build":
             return _build(arguments)
         if arguments.command == "check":
-            return _check(arguments.project, arguments.out, arguments.edition, arguments.format)
+            return _check(
+                arguments.project, arguments.out, arguments.edition, arguments.format, arguments.verbose
+            )
         if arguments.command == "serve":
             return _serve(arguments.project, arguments.port)
         if arguments.command == "lint":
@@ -216,25 +226,27 @@ def _build(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check(project: Path, out: Path | None, editions: list[str], format: str) -> int:
+def _check(project: Path, out: Path | None, editions: list[str], format: str, verbose: bool) -> int:
     from .build import select_editions
     from .check import as_json, check_editions, errors
+    from .findings import INFO, WARNING
     from .loading import load_book
 
     book = load_book(project)
     findings = check_editions(
         book, out or project / "dist", select_editions(book.config, editions), full=True
     )
+    findings = [finding for finding in findings if verbose or finding.severity != INFO]
     failed = errors(findings)
     if format == "json":
         print(as_json(findings))
     else:
         for finding in findings:
             print(finding)
-        warnings = len(findings) - len(failed)
+        warnings = sum(finding.severity == WARNING for finding in findings)
         print(
             f"{len(failed)} problem(s), {warnings} warning(s)"
-            if findings
+            if failed or warnings
             else "every edition checked: no problem found"
         )
     return EXIT_FAILED if failed else EXIT_OK

@@ -95,6 +95,6 @@ def _texts(book: Book) -> Iterator[tuple[str, SourceLocation | None]]:
         for text in (plain_text(plate.caption), plain_text(plate.credit), plate.source, plate.alt):
             yield text, plate.location
     for event in book.timeline:
-        yield f"{event.event} {event.source}", event.location
+        yield f"{event.event} {plain_text(event.source)}", event.location
     for label in labels_for(config.language).values():
         yield label, None

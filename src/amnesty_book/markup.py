@@ -53,13 +53,27 @@ _MONTHS = (
 )
 # Where a line must not break: (pattern, replacement). Applied to text, never to markup.
 _NO_BREAK = (
-    (re.compile(r"\b(Gen|Prof|Dr|St|Mr|Mrs|gen|prof|dr)\. (?=\w)"), "\\1.\u00a0"),
+    (re.compile(r"\b(Gen|Prof|Dr|St|Mr|Mrs|gen|prof|dr|vol|vols|no|p|pp)\. (?=\w)"), "\\1.\u00a0"),
     (re.compile(rf"\b({_MONTHS}) (?=\d)"), "\\1\u00a0"),
     (re.compile(rf"(\d) (?=({_MONTHS})\b)"), "\\1\u00a0"),
     (re.compile(r"(\d{1,2}), (?=\d{4}\b)"), "\\1,\u00a0"),
+    (re.compile(rf"\b({_MONTHS}), (?=\d{{4}}\b)"), "\\1,\u00a0"),
     (re.compile(r" – "), "\u00a0– "),
+    # A number and its unit.
+    (re.compile(r"(\d) (?=(km|kg|cm|mm|m|ha|t|%|per cent)(?!\w))"), "\\1\u00a0"),
 )
 _RANGE = re.compile(r"\b\d+–\d+\b")
+
+
+# A heading's last word shorter than this does not stand alone on the heading's last line.
+_RUNT = 8
+
+
+def without_runt(heading: str) -> str:
+    """The heading with its last two words bound together when the last is short, so that
+    a break never leaves it alone on a line ("… 1941 / occur?")."""
+    head, space, last = heading.rstrip().rpartition(" ")
+    return f"{head}\u00a0{last}" if space and len(last) < _RUNT else heading
 
 
 def _markdown() -> markdown.Markdown:

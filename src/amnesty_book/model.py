@@ -116,14 +116,14 @@ class Chapter:
 class TimelineEvent:
     date: date
     event: str
-    source: str
+    source: Inline  # "article", or the reference as inline XHTML (titles of works in <em>)
     location: SourceLocation
     anchor: str = ""  # assigned by numbering
 
     @property
     def editorial(self) -> bool:
         """Entries not taken from the article are the editor's context, marked as such."""
-        return self.source != "article"
+        return self.source != ("article",)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ _SLUG_LIMIT = 48
 RESERVED_ANCHORS = frozenset(
     {
         "title-page",
+        "imprint",
         "contents",
         "contents-title",
         "plates",

@@ -16,7 +16,7 @@ _FRONT_PAGES = {"front"}
 
 def anchors_in_reading_order(book: Book) -> list[str]:
     """Every anchor a page may begin at: the parts of the book and each block of the text."""
-    anchors = ["title-page", "contents"]
+    anchors = ["title-page", "imprint", "contents"]
     for chapter in book.chapters:
         anchors.append(chapter.title.anchor)
         anchors += (block.anchor for block in chapter.blocks)

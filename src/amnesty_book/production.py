@@ -19,8 +19,10 @@ from pathlib import Path
 from .build import ALL_CHECKS, NO_CHECKS, Built, Progress
 from .check import Finding, check_editions, errors
 from .config import BookConfig, Edition, page_source
-from .errors import WARNINGS, BookError, Problem, warn
+from .errors import WARNINGS, BookError, Problem, tell, warn
+from .findings import INFO
 from .images import prepare_images
+from .layout_audit import audit_pdf
 from .loading import load_book
 from .model import Book
 from .writers import writer
@@ -53,7 +55,11 @@ def produce(
         if errors(findings):
             raise BookError(Problem(None, f"check failed: {finding}") for finding in errors(findings))
         for finding in findings:
-            warn(None, f"{finding.edition}: {finding.where}: {finding.message}")
+            line = f"{finding.edition}: {finding.where}: {finding.message}"
+            if finding.severity == INFO:
+                tell(line)  # a measurement, not a problem: shown with --verbose
+            else:
+                warn(None, line)
         return _publish(staging, out, Path(scratch) / "replaced")
 
 
@@ -136,7 +142,20 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
             WARNINGS.handlers[:], WARNINGS.propagate = saved
     if check != NO_CHECKS:
         result.findings = check_editions(book, staging, group, full=check == ALL_CHECKS)
+        for edition in group:
+            if edition.kind == "handout":
+                result.findings += _audit_handout_pages(book, edition)
     return result
+
+
+def _audit_handout_pages(book: Book, edition: Edition) -> list[Finding]:
+    """The layout audit of a handout's pages, which its imposed sheets no longer show as
+    pages (check_editions audits the sheets): the writer keeps no unimposed copy, so the
+    pages are written again from the layout this process has just made and keeps."""
+    from .writers.pdf import render_edition  # imported by the handout's writer already
+
+    _, pages = render_edition(book, edition)
+    return audit_pdf(pages, edition, book)
 
 
 def _publish(staging: Path, out: Path, replaced: Path) -> list[Path]:

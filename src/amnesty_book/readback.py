@@ -25,8 +25,11 @@ def norm(text: str) -> str:
 
 
 def squash(text: str) -> str:
-    """Text with no spaces or hyphens, to compare across line breaks and hyphenation."""
-    return re.sub(r"[\s\u00a0\u00ad\u2010-]+", "", unicodedata.normalize("NFC", text))
+    """Text with no spaces or hyphens, to compare across line breaks and hyphenation.
+
+    PDFium reads a hyphen that ends a line as U+FFFE, whether the word was hyphenated or
+    broken after a hyphen of its own ("Government-/in-Exile"): it goes with the hyphens."""
+    return re.sub(r"[\s\u00a0\u00ad\u2010\ufffe-]+", "", unicodedata.normalize("NFC", text))
 
 
 @dataclass

@@ -16,6 +16,7 @@ from .config import Edition
 from .labels import labels_for, long_date
 from .markup import plain_text
 from .model import Book, Heading, Plate, PlatePlacement, PullQuote
+from .plate_plan import PlatePlan
 
 # epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
 _SEMANTICS = {
@@ -80,6 +81,7 @@ def render(
     image_src: Callable[[Plate], str],
     stylesheets: list[str],
     break_before: frozenset[str] = frozenset(),
+    plate_plan: PlatePlan | None = None,
     page_breaks: Mapping[str, Sequence[str]] | None = None,
     **extra: Any,
 ) -> str:
@@ -104,6 +106,7 @@ def render(
             image_src=image_src,
             stylesheets=stylesheets,
             break_before=break_before,
+            plate_plan=plate_plan or PlatePlan(),
             page_breaks=page_breaks or {},
             semantics=semantics,
             plain=plain_text,

@@ -8,9 +8,9 @@ from importlib.resources import files
 from .model import Book, FontFace
 
 _FORMAT_SHEETS = {
-    "html": ("base.css", "screen.css"),
-    "pdf": ("base.css", "print.css"),
-    "epub": ("base.css", "epub.css"),
+    "html": ("base.css", "timeline.css", "screen.css"),
+    "pdf": ("base.css", "timeline.css", "print.css"),
+    "epub": ("base.css", "timeline.css", "epub.css"),
 }
 
 

@@ -10,18 +10,36 @@ Tags: WeasyPrint ignores aria-hidden, so a pull quote would be read out twice fr
 PDF's structure tree. Hidden elements are left out of the tree the way WeasyPrint already
 leaves out running heads and folios (their marked content mapped, not linked).
 
+Widows: to keep a paragraph's last lines together, WeasyPrint moves the page's notes to the
+next page, away from their calls. A book makes the page a line short instead, which
+WeasyPrint also knows how to do: the step that moves the notes is switched off, by a
+one-line change to its source, checked to apply.
+
+Names: WeasyPrint hyphenates every word its dictionary knows; a book does not split a
+proper name (Bri-tain, Sikor-ski). Words that begin with a capital are left whole.
+
+Plates: page floats, in page_floats.py.
+
 Pinned to the version it copies.
 """
 
 from __future__ import annotations
 
+import inspect
+from functools import cache
 from math import inf
+from types import SimpleNamespace
 
+import pyphen
 import weasyprint
 from weasyprint.formatting_structure import boxes, build
-from weasyprint.layout import LayoutContext
+from weasyprint.layout import LayoutContext, block
 from weasyprint.layout.block import block_level_layout
 from weasyprint.pdf import tags
+from weasyprint.text import line_break
+
+from . import page_floats
+from .page_floats import is_page_float
 
 PATCHED_VERSION = "70.0"
 
@@ -29,7 +47,10 @@ PATCHED_VERSION = "70.0"
 def _update_footnote_area(self: LayoutContext) -> bool:
     if self.current_footnote_area.height != "auto" and not self.in_column:
         self.page_bottom += self.current_footnote_area.margin_height()
-    self.current_footnote_area.children = self.current_page_footnotes
+    # Plates floated to the page's foot stand above its notes (see page_floats).
+    self.current_footnote_area.children = sorted(
+        self.current_page_footnotes, key=lambda box: not is_page_float(box)
+    )
     if self.current_footnote_area.children:
         footnote_area = build.create_anonymous_boxes(self.current_footnote_area.deepcopy())
         footnote_area = block_level_layout(self, footnote_area, -inf, None, self.current_footnote_area.page)[
@@ -48,6 +69,24 @@ def _update_footnote_area(self: LayoutContext) -> bool:
     return False
 
 
+_WIDOW_NOTE_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
+
+
+def _keep_notes_under_widowed_lines() -> None:
+    lines, first_line = inspect.getsourcelines(block._linebox_layout)
+    source = "".join(lines)
+    if source.count(_WIDOW_NOTE_REPORT) != 1:
+        raise RuntimeError("weasyprint_fixes: _linebox_layout is not the one this fix changes")
+    # Compiled at its own line in WeasyPrint's file, so that a traceback points at the right line.
+    changed = "\n" * (first_line - 1) + source.replace(_WIDOW_NOTE_REPORT, "report = False")
+    exec(compile(changed, block.__file__, "exec"), vars(block))
+
+
+class _PyphenSparingNames(pyphen.Pyphen):
+    def iterate(self, word: str):  # type: ignore[no-untyped-def]
+        return iter(()) if word[:1].isupper() else super().iterate(word)
+
+
 _build_box_tree = tags._build_box_tree
 
 
@@ -60,10 +99,17 @@ def _build_box_tree_without_hidden(box, parent, pdf, page_number, nums, annotati
     yield from _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags_)
 
 
+@cache
 def apply() -> None:
+    """Applies the fixes, once per process."""
     if weasyprint.__version__ != PATCHED_VERSION:
         raise RuntimeError(
             f"weasyprint_fixes copies WeasyPrint {PATCHED_VERSION}; review it for {weasyprint.__version__}"
         )
     LayoutContext._update_footnote_area = _update_footnote_area
+    _keep_notes_under_widowed_lines()
+    line_break.pyphen = SimpleNamespace(
+        Pyphen=_PyphenSparingNames, language_fallback=pyphen.language_fallback
+    )
     tags._build_box_tree = _build_box_tree_without_hidden
+    page_floats.apply()

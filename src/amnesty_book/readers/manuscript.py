@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BookError, Problems, SourceLocation
-from ..markup import block_markup, inline_markup, plain_text
+from ..markup import block_markup, inline_markup, plain_text, without_runt
 from ..model import Block, Heading, Inline, PlatePlacement, Prose, PullQuote
 from ..sources import Project
 
@@ -112,7 +112,7 @@ def _read_chunk(
     heading = HEADING.fullmatch(first)
     if heading and len(chunk.lines) == 1:
         level = len(heading.group(1))
-        content = inline_markup(heading.group(2), where, allow_notes=False)
+        content = inline_markup(without_runt(heading.group(2)), where, allow_notes=False)
         if not content:
             raise BookError.at(where, "this heading has no text; write it after the '#'")
         title = Heading(level, content, plain_text(content), "", where)

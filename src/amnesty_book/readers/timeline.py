@@ -1,4 +1,8 @@
-"""Reads the timeline data (YAML): dated events, each with its source, kept in date order."""
+"""Reads the timeline data (YAML): dated events, each with its source, kept in date order.
+
+A source is a line of inline Markdown, so that titles of works are set in italics
+(`*Title*`), as in the notes; raw HTML is refused there as everywhere.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import BookError, Problems
+from ..markup import inline_markup
 from ..model import TimelineEvent
 from ..sources import Project
 from .yaml_records import load_records
@@ -38,7 +43,12 @@ def read_timeline(project: Project, path: Path) -> tuple[TimelineEvent, ...]:
                 f"{day.isoformat()} comes before the previous entry ({events[-1].date.isoformat()}); "
                 "keep the timeline in date order",
             )
-        events.append(TimelineEvent(day, str(event).strip(), str(source).strip(), record.location))
+        try:
+            source_markup = inline_markup(str(source).strip(), record.at("source"), allow_notes=False)
+        except BookError as error:
+            problems.extend(error)
+            continue
+        events.append(TimelineEvent(day, str(event).strip(), source_markup, record.location))
     problems.raise_if_any()
     if not events:
         raise BookError.at(file, "the timeline has no entries; add at least one")

@@ -72,6 +72,7 @@ def _anchor_files(book: Book) -> dict[str, str]:
     """The content document that holds each anchor, for links across files."""
     files = {
         "title-page": "title.xhtml",
+        "imprint": "title.xhtml",
         "contents": "nav.xhtml",
         "plates": "plates.xhtml",
         "timeline": "timeline.xhtml",

@@ -18,12 +18,14 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import weasyprint_fixes
-from ..config import PAPERS, Edition
+from ..config import Edition
 from ..errors import BookError, Problem
 from ..fetcher import ProjectFetcher
 from ..images import print_images
 from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
+from ..page_geometry import page_css
 from ..pagination import anchor_pages
+from ..plate_plan import PlatePlan
 from ..rendering import render
 from ..styles import stylesheet
 
@@ -99,6 +101,7 @@ def layout_pdf(
 
     blocks = _block_anchors(book)
     breaks: frozenset[str] = frozenset()
+    plan = PlatePlan.first(book, edition)
     for _ in range(_MAX_LAYOUTS):
         html = render(
             "book.html.j2",
@@ -109,6 +112,7 @@ def layout_pdf(
             image_src=image_src,
             stylesheets=[],
             break_before=breaks,
+            plate_plan=plan,
         )
         document = HTML(string=html, url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=decoded_images
@@ -116,9 +120,10 @@ def layout_pdf(
         pages = anchor_pages(document)
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
-        if not misplaced or more_breaks == breaks:
+        revised = plan.revised(book, edition, pages)
+        if (not misplaced or more_breaks == breaks) and revised == plan:
             break
-        breaks = frozenset(more_breaks)
+        breaks, plan = frozenset(more_breaks), revised
     problems += [
         Problem(
             note.location,
@@ -131,10 +136,11 @@ def layout_pdf(
 
 
 def _edition_css(edition: Edition) -> str:
-    """The page size, then the stylesheet of the edition's kind (press.css...), if it has one."""
+    """The page's design (paper, margins, type size), then the stylesheet of the edition's
+    kind (press.css...), if it has one."""
     sheet = files("amnesty_book").joinpath("css", f"{edition.kind}.css")
     own = sheet.read_text("utf-8") if sheet.is_file() else ""
-    return f"\n@page {{ size: {PAPERS[edition.page_size][0]}; }}\n{own}"
+    return f"\n{page_css(edition)}{own}"
 
 
 def _block_anchors(book: Book) -> dict[str, tuple[int, ...]]:

@@ -1,0 +1,378 @@
+"""The layout audit: each defect is found, with its code and page, in a PDF made to have it; the
+real book's editions have no error.
+
+The test PDFs are laid out by WeasyPrint from small HTML pages, on page_geometry's pages with
+a design of the tests' own (A4 reader pages: 46 lines of 15 pt fill the text block), in the
+book face.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from weasyprint import HTML
+
+from amnesty_book.build import build
+from amnesty_book.cli import main
+from amnesty_book.config import PAPERS, POINTS_PER_MM, Edition
+from amnesty_book.findings import ERROR, INFO, WARNING, Finding
+from amnesty_book.imposition import impose_booklet
+from amnesty_book.layout_audit import CODES, audit_pdf, audit_sheets
+from amnesty_book.loading import load_book
+from amnesty_book.model import Book
+from amnesty_book.page_geometry import DESIGNS, page_css
+from conftest import FONT_FILES, SmallProject
+
+READER = Edition("reader-a4", "reader", "A4")
+PRESS = Edition("press", "press", "A4")
+HANDOUT = Edition("handout-a4", "handout", "A4")
+
+_FACES = {"Regular": ("normal", "normal"), "Bold": ("bold", "normal"), "Italic": ("normal", "italic")}
+FACES = "".join(
+    f"@font-face {{ font-family: Book; font-weight: {weight}; font-style: {style}; "
+    f'src: url("{font.as_uri()}"); }}\n'
+    for font in FONT_FILES
+    for name, (weight, style) in _FACES.items()
+    if font.stem.endswith(f"-{name}")
+)
+# Lines of 15 pt: 46 fill the A4 text block. Heads and folios stand in the margins.
+STYLE = """
+html { font-family: Book; }
+body { margin: 0; text-align: justify; line-height: 15pt; hyphens: manual; }
+p { margin: 0; text-indent: 1.2em; orphans: 1; widows: 1; }
+h1 { font-size: 1.6em; line-height: 30pt; margin: 0; }
+h2 { font-size: 1.2em; line-height: 15pt; margin: 0; break-after: auto; }
+@page { @bottom-center { content: counter(page, lower-roman); font-size: 9pt; } }
+@page :left { @top-left { content: "A Small Book"; font-size: 8.5pt; font-style: italic; } }
+"""
+# Set justified on the measure, this sentence makes two full lines and a short one.
+SENTENCE = (
+    "The negotiations began on the fifth of July, when the general met the ambassador in London "
+    "and asked for the release of every prisoner held in the camps. "
+)
+
+
+def fill(lines: int) -> str:
+    """Short lines of text, one a line."""
+    return "".join(f"<div>Line {number} of the filling text.</div>" for number in range(lines))
+
+
+def png(width_mm: int, height_mm: int) -> str:
+    """A grey PNG as a data URL."""
+    data = io.BytesIO()
+    Image.new("L", (width_mm * 4, height_mm * 4), 128).save(data, "PNG")
+    return "data:image/png;base64," + base64.b64encode(data.getvalue()).decode()
+
+
+def page_full() -> str:
+    """A part's title (two lines) and a page of running text after it."""
+    return "<h1>A part</h1>" + fill(44)
+
+
+def pdf(body: str, css: str = "", edition: Edition = READER) -> bytes:
+    html = f"<html lang='en'><style>{FACES}{page_css(edition)}{STYLE}{css}</style><body>{body}</body></html>"
+    document = HTML(string=html).write_pdf()
+    assert document is not None
+    return document
+
+
+@pytest.fixture(autouse=True)
+def fixed_design(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test pages keep a design of their own, whatever the book's becomes (the real book,
+    built by `built_book`, keeps the book's)."""
+    if "built_book" in request.fixturenames:
+        return
+    designs = {
+        "A4": {"font_size_pt": 10.5, "top_mm": 24, "bottom_mm": 27, "inner_mm": 36, "outer_mm": 54},
+        "A5": {"font_size_pt": 9, "top_mm": 19, "bottom_mm": 22, "inner_mm": 18, "outer_mm": 28},
+    }
+    for paper, values in designs.items():
+        monkeypatch.setitem(DESIGNS, paper, replace(DESIGNS[paper], head_mm=12, folio_mm=13, **values))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    """A book of one note (anchors note-1, noteref-1) and one plate (plate-one, 'Plate 1')."""
+    project = SmallProject(tmp_path_factory.mktemp("small") / "project")
+    return load_book(project.root)
+
+
+def code(finding: Finding) -> str:
+    return finding.message.split()[0]
+
+
+def problems(findings: list[Finding]) -> list[tuple[str, str]]:
+    """(code, page) of each finding but the measure's (L301, L302: tested on their own)."""
+    return [(code(f), f.where) for f in findings if code(f) not in ("L301", "L302")]
+
+
+def only(findings: list[Finding], wanted: str) -> Finding:
+    (found,) = [f for f in findings if code(f) == wanted]
+    return found
+
+
+def test_a_well_set_part_has_nothing_but_its_measure(book: Book) -> None:
+    findings = audit_pdf(pdf(page_full() + f"<p>{SENTENCE * 6}</p>"), READER, book)
+    assert problems(findings) == []
+    (info,) = findings
+    assert info.severity == INFO and info.where == "body text"
+    assert info.message.startswith("L301 characters a line: body text ")
+
+
+def test_every_finding_has_its_code_its_edition_and_a_hint(book: Book) -> None:
+    body = (
+        "<h1>A part</h1>"
+        + fill(20)
+        + f"<p style='break-before: page; margin-right: -20mm'>{SENTENCE * 25}</p>"
+    )
+    findings = audit_pdf(pdf(body, "body { font-size: 7pt; }"), READER, book)
+    assert sorted(code(f) for f in findings) == ["L101", "L201", "L301", "L302"]
+    for finding in findings:
+        assert finding.edition == "reader-a4" and finding.severity == CODES[code(finding)][0]
+        assert "; " in finding.message, "a hint follows the message"
+
+
+def test_a_line_standing_into_the_margin_is_an_error(book: Book) -> None:
+    body = "<h1>A part</h1>" + fill(10) + f"<p style='margin-right: -20mm'>{SENTENCE}</p>"
+    (finding,) = [f for f in audit_pdf(pdf(body), READER, book) if f.severity == ERROR]
+    assert finding.where == "page 1 (folio i)"
+    assert finding.message.startswith(
+        "L201 text “The negotiations began on the…” stands 20.0 mm into the outer margin; only the running"
+    )
+
+
+def test_the_margins_mirror(book: Book) -> None:
+    """A page's inner margin is on the left of a right-hand page, on the right of a left-hand one."""
+    body = page_full() + "<p style='margin-left: -5mm; text-indent: 0'>Into the margin.</p>"
+    (finding,) = [f for f in audit_pdf(pdf(body), READER, book) if f.severity == ERROR]
+    assert finding.where == "page 2 (folio ii)"
+    assert finding.message.startswith("L201 text “Into the margin.” stands 5.0 mm into the outer margin;")
+
+
+def test_an_image_and_a_rule_out_of_the_text_block(book: Book) -> None:
+    image = f"<img src='{png(100, 20)}' style='width: 100mm; margin-left: -10mm'/>"
+    rule = "<hr style='margin: 5mm -8mm 0 0; border: 0; border-top: 1pt solid black'/>"
+    findings = audit_pdf(pdf(f"<h1>A part</h1><div>{image}</div>{rule}"), READER, book)
+    assert [f.message.split(";")[0] for f in findings if f.severity == ERROR] == [
+        "L201 image stands 10.0 mm into the inner margin (and 1 more on this page)"
+    ]
+    findings = audit_pdf(pdf(f"<h1>A part</h1>{rule}"), READER, book)
+    assert [f.message.split(";")[0] for f in findings if f.severity == ERROR] == [
+        "L201 rule stands 8.0 mm into the outer margin"
+    ]
+
+
+def test_running_heads_and_folios_may_stand_in_the_margins_but_not_two_lines(book: Book) -> None:
+    body = page_full() + f"<p>{SENTENCE * 3}</p>"
+    assert problems(audit_pdf(pdf(body), READER, book)) == []
+    two_lines = "@page :left { @top-left { content: 'A Small Book\\A on two lines'; white-space: pre; } }"
+    findings = audit_pdf(pdf(body, two_lines), READER, book)
+    assert problems(findings) == [("L201", "page 2 (folio ii)")]
+    message = only(findings, "L201").message
+    assert "“A Small Book” stands" in message and "into the top margin (and 1 more" in message
+
+
+def test_the_press_file_marks_outside_the_trim_are_not_ink(book: Book) -> None:
+    marked = "@page { bleed: 12mm; marks: crop; }"
+    assert problems(audit_pdf(pdf(page_full() + f"<p>{SENTENCE}</p>", marked, PRESS), PRESS, book)) == []
+    stray = page_full() + f"<p style='margin-right: -3mm'>{SENTENCE * 3}</p>"
+    findings = audit_pdf(pdf(stray, marked, PRESS), PRESS, book)
+    assert problems(findings) == [("L201", "page 2 (folio ii)")]
+    assert "stands 3.0 mm into the inner margin" in only(findings, "L201").message
+
+
+def test_a_half_empty_page_within_a_part_is_underfull(book: Book) -> None:
+    body = "<h1>A part</h1>" + fill(20) + f"<p style='break-before: page'>{SENTENCE}</p>"
+    findings = audit_pdf(pdf(body), READER, book)
+    assert problems(findings) == [("L101", "page 1 (folio i)")]
+    assert only(findings, "L101").message.startswith(
+        "L101 the text block is 53% empty (25 lines' white at its foot) and the page does not end a part;"
+    )
+
+
+def test_a_parts_last_page_may_be_short(book: Book) -> None:
+    body = "<h1>A part</h1>" + fill(20) + "<h1 style='break-before: page'>Another part</h1>" + fill(3)
+    assert problems(audit_pdf(pdf(body), READER, book)) == []
+
+
+def test_a_gap_of_white_between_text_counts_as_empty(book: Book) -> None:
+    body = "<h1>A part</h1>" + fill(10) + "<div style='height: 300pt'></div>" + fill(14) + fill(44)
+    findings = audit_pdf(pdf(body), READER, book)
+    assert problems(findings) == [("L101", "page 1 (folio i)")]
+    assert "(a gap of 20 lines)" in only(findings, "L101").message
+
+
+def test_three_hyphenated_line_ends_in_a_row(book: Book) -> None:
+    ladder = (
+        "A line whose last word is hy-<br/>phenated, and the next line ends in an-<br/>"
+        "other broken word, as does"
+    )
+    three = (
+        f"<p style='text-align: left'>{ladder} this one again, bro-<br/>ken too, and then a whole word.</p>"
+    )
+    findings = audit_pdf(pdf("<h1>A part</h1>" + three), READER, book)
+    assert problems(findings) == [("L401", "page 1 (folio i)")]
+    assert only(findings, "L401").message.startswith(
+        "L401 3 hyphenated line ends in a row, from “A line whose last word is hy-”"
+    )
+    two = f"<p style='text-align: left'>{ladder} this one again, and the next line is whole.</p>"
+    assert problems(audit_pdf(pdf("<h1>A part</h1>" + two), READER, book)) == []
+
+
+def test_a_hyphen_before_a_number_or_a_line_ending_in_a_dash_is_no_hyphenation(book: Book) -> None:
+    lines = "The years 1939-<br/>1945, and so on -<br/>as the text says, and once more-<br/>3 times."
+    assert (
+        problems(audit_pdf(pdf(f"<h1>A part</h1><p style='text-align: left'>{lines}</p>"), READER, book))
+        == []
+    )
+
+
+def test_a_note_away_from_its_call_is_an_error(book: Book) -> None:
+    body = (
+        "<h1>A part</h1><p>A call<a id='noteref-1' href='#note-1'>1</a> in the text.</p>"
+        "<p id='note-1' style='break-before: page'>1. The note text.</p>"
+    )
+    findings = audit_pdf(pdf(body), READER, book)
+    assert ("L501", "page 1 (folio i)") in problems(findings)
+    note = only(findings, "L501")
+    assert note.severity == ERROR
+    assert note.message == (
+        "L501 note 1 is called on this page but stands on page 2 (folio ii); shorten the note, "
+        "or the paragraph calling it (manuscript/article.md:11)"
+    )
+    same_page = body.replace(" style='break-before: page'", "")
+    assert [f for f in audit_pdf(pdf(same_page), READER, book) if f.message.startswith("L501")] == []
+
+
+@pytest.mark.parametrize(
+    ("plate_page", "expected"),
+    [(2, []), (3, [("L502", "page 4 (folio iv)")]), (0, [("L502", "page 1 (folio i)")])],
+    ids=["next page", "two pages later", "before its marker"],
+)
+def test_a_plate_far_from_its_marker_is_an_error(
+    book: Book, plate_page: int, expected: list[tuple[str, str]]
+) -> None:
+    pages = [f"<h1 style='break-before: page'>Part {n}</h1>" for n in range(5)]
+    pages[1] += "<span id='marker-plate-one'></span>"
+    pages[plate_page] += "<figure id='plate-one'>Plate 1. A caption.</figure>"
+    findings = audit_pdf(pdf("".join(pages)), READER, book)
+    assert [p for p in problems(findings) if p[0] == "L502"] == expected
+
+
+def test_a_plate_without_a_marker_is_not_checked(book: Book) -> None:
+    body = "<h1>A part</h1><h1 style='break-before: page'>B</h1><figure id='plate-one'>Plate 1.</figure>"
+    assert [f for f in audit_pdf(pdf(body), READER, book) if f.message.startswith("L502")] == []
+
+
+def test_a_heading_at_the_foot_of_a_page(book: Book) -> None:
+    body = (
+        "<h1>A part</h1>" + fill(43) + "<h2>A section</h2>" + f"<p style='break-before: page'>{SENTENCE}</p>"
+    )
+    findings = audit_pdf(pdf(body), READER, book)
+    assert problems(findings) == [("L601", "page 1 (folio i)")]
+    assert only(findings, "L601").message.startswith(
+        "L601 the heading “A section” stands at the foot of the page"
+    )
+
+
+def test_a_heading_with_its_text_is_not_stranded(book: Book) -> None:
+    body = "<h1>A part</h1>" + fill(40) + "<h2>A section</h2>" + f"<p>{SENTENCE * 3}</p>"
+    assert problems(audit_pdf(pdf(body), READER, book)) == []
+
+
+def test_an_orphan(book: Book) -> None:
+    """The paragraph's indented first line alone in the last line of the page."""
+    findings = audit_pdf(pdf("<h1>A part</h1>" + fill(43) + f"<p>{SENTENCE * 2}</p>"), READER, book)
+    assert problems(findings) == [("L602", "page 1 (folio i)")]
+    assert only(findings, "L602").message.startswith(
+        "L602 orphan: the paragraph from “The negotiations began on the…” leaves its first line alone"
+    )
+
+
+def test_a_widow(book: Book) -> None:
+    """A paragraph of three lines, two at the foot of a page and its last at the next one's head."""
+    body = "<h1>A part</h1>" + fill(42) + f"<p>{SENTENCE}</p><p>{SENTENCE}</p>"
+    findings = audit_pdf(pdf(body), READER, book)
+    assert problems(findings) == [("L603", "page 2 (folio ii)")]
+    assert only(findings, "L603").message.startswith(
+        "L603 widow: the line “in the camps.” ends its paragraph"
+    )
+
+
+def test_two_lines_either_side_of_the_page_break_are_neither(book: Book) -> None:
+    body = "<h1>A part</h1>" + fill(42) + f"<p>{SENTENCE * 2}</p>"
+    assert problems(audit_pdf(pdf(body), READER, book)) == []
+
+
+def test_the_measure_is_reported_and_a_long_one_warned(book: Book) -> None:
+    text = f"<h1>A part</h1><p>{SENTENCE * 30}</p>"
+    small = audit_pdf(pdf(text, "body { font-size: 7pt; }"), READER, book)
+    measure = only(small, "L302")
+    assert measure.severity == WARNING and measure.where == "body text"
+    assert measure.message.startswith("L302 the body text sets ")
+    assert ", outside 60–75; narrow the measure" in measure.message
+    short = audit_pdf(pdf(f"<h1>A part</h1><p>{SENTENCE * 6}</p>", "body { font-size: 7pt; }"), READER, book)
+    assert [code(f) for f in short] == ["L301"], "a few lines are no sample of a measure"
+
+
+def test_imposed_sheets_keep_ink_clear_of_the_edge() -> None:
+    width, height = (mm * POINTS_PER_MM for mm in PAPERS["A4"][1])
+    sheet = (width, height)
+    bare = "@page { @bottom-center { content: none; } } @page :left { @top-left { content: none; } }"
+    pages = pdf(page_full() + f"<p>{SENTENCE * 20}</p>", bare, HANDOUT)
+    assert audit_sheets(impose_booklet(pages, sheet), HANDOUT) == []
+    stray = page_full() + f"<p style='margin-right: -22mm'>{SENTENCE * 20}</p>"
+    (finding,) = audit_sheets(impose_booklet(pdf(stray, bare, HANDOUT), sheet), HANDOUT)
+    assert finding.severity == ERROR and finding.where == "page 2 (sheet 1, back)"
+    assert finding.message.startswith("L701 text “")
+    assert re.search(r"stands 6\.\d mm from the sheet's right edge, within 10 mm of it;", finding.message)
+
+
+def test_the_real_books_editions_have_no_layout_error(built_book: dict[str, Path]) -> None:
+    book = load_book(Path(__file__).resolve().parent.parent)
+    for edition in book.config.editions:
+        if not edition.paged:
+            continue
+        path = built_book[edition.name]
+        if edition.kind == "handout":
+            findings = audit_sheets(path, edition)
+        else:
+            findings = audit_pdf(path, edition, book)
+            assert any(f.message.startswith("L301 ") for f in findings), "the measure is reported"
+        assert [str(f) for f in findings if f.severity == ERROR] == [], edition.name
+
+
+def test_check_reports_the_audit(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    """Errors and warnings in the report of `check`; the measure (an info) with --verbose only."""
+    build(small_project.root, editions=["reader-a4"])
+    capsys.readouterr()  # what the build told, with the verbosity an earlier test may have left
+    arguments = ["check", "--project", str(small_project.root), "--edition", "reader-a4", "--format", "json"]
+    assert main(arguments) == 0
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "findings": []}
+    assert main([*arguments, "--verbose"]) == 0
+    (info,) = json.loads(capsys.readouterr().out)["findings"]
+    assert info["severity"] == "info" and info["message"].startswith("L301 characters a line: body text ")
+    stray = page_full() + f"<p style='margin-right: -20mm'>{SENTENCE * 3}</p>"
+    (small_project.root / "dist" / "small-reader-a4.pdf").write_bytes(pdf(stray))
+    assert main(arguments) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert {"edition": "reader-a4", "where": "page 2 (folio ii)", "severity": "error"}.items() <= next(
+        f for f in findings if f["message"].startswith("L201 ")
+    ).items()
+
+
+def test_a_handouts_pages_are_audited_before_imposition(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its sheets show no measure: the one reported is its pages'."""
+    arguments = ["build", "--project", str(small_project.root), "--edition", "handout-a4", "--verbose"]
+    assert main(arguments) == 0
+    measured = [line.strip() for line in capsys.readouterr().out.splitlines() if "L301" in line]
+    assert len(measured) == 1 and measured[0].startswith("handout-a4: body text: L301 characters a line")

@@ -1,0 +1,175 @@
+"""Plates as page floats, read back from the PDFs: at the head or foot of the text block, on
+their marker's page or the next, with the running text flowing on past them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTFigure, LTImage, LTPage, LTTextContainer, LTTextLine
+from PIL import Image
+from pypdf import PdfReader
+
+from amnesty_book.build import build
+from amnesty_book.config import Edition
+from amnesty_book.loading import load_book
+from amnesty_book.page_geometry import TextBlock, text_block
+from amnesty_book.readback import pdf_pages, squash
+from conftest import REPO, SmallProject
+
+READERS = {
+    "pdf": Edition("reader-a4", "reader", "A4"),
+    "pdf-letter": Edition("reader-letter", "reader", "Letter"),
+}
+# Body lines are set at 10.5 pt; a "line" of slack when judging how full a page is.
+LINE = 10.5 * 1.45
+
+
+# A rectangle in PDF points from the page's lower left corner, as the text block is.
+Box = TextBlock
+
+
+@dataclass
+class PageContent:
+    images: list[Box]
+    lines: list[tuple[Box, str]]
+
+
+def page_contents(path: Path) -> list[PageContent]:
+    """Each page's images and text lines, in PDF points from the page's lower left corner."""
+    pages = []
+    for page in extract_pages(path):
+        assert isinstance(page, LTPage)
+        content = PageContent([], [])
+        for item in page:
+            _collect(item, content)
+        pages.append(content)
+    return pages
+
+
+def _collect(item: object, content: PageContent) -> None:
+    if isinstance(item, LTImage):
+        content.images.append(Box(item.x0, item.y0, item.x1, item.y1))
+    elif isinstance(item, LTTextLine):
+        content.lines.append((Box(item.x0, item.y0, item.x1, item.y1), item.get_text().strip()))
+    elif isinstance(item, LTTextContainer | LTFigure):
+        for child in item:
+            _collect(child, content)
+
+
+def destination_pages(path: Path) -> dict[str, int]:
+    reader = PdfReader(path)
+    return {
+        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
+    }
+
+
+def placement(page: PageContent, image: Box, block: TextBlock) -> str:
+    """'head' when no line of running text stands above the plate's image in the text block
+    (the captions of plates stacked above it may), 'foot' when none stands below it (its
+    own caption and the notes may), else 'amid'. Running text is set at 10.5 pt, captions
+    and notes smaller."""
+    running = [
+        box
+        for box, _ in page.lines
+        if block.bottom - 1 <= box.bottom and box.top <= block.top + 1 and box.top - box.bottom >= 10.5
+    ]
+    if not any(box.bottom >= image.top for box in running):
+        return "head"
+    if not any(box.top <= image.bottom for box in running):
+        return "foot"
+    return "amid"
+
+
+@pytest.mark.parametrize("edition", READERS)
+def test_each_plate_stands_at_the_head_or_foot_of_a_page_by_its_marker(
+    built_book: dict[str, Path], edition: str
+) -> None:
+    book = load_book(REPO)
+    path = built_book[edition]
+    pages = page_contents(path)
+    targets = destination_pages(path)
+    floated = 0
+    for plate in book.plates:
+        page = targets[plate.anchor]
+        marker = targets.get(f"marker-{plate.anchor}")
+        if marker is None:  # a plate that opens its chapter stands under its title
+            continue
+        floated += 1
+        assert marker <= page <= marker + 1, (
+            f"{plate.label} is on page {page + 1}, its marker on {marker + 1}"
+        )
+        images = pages[page].images
+        assert images, f"no image on page {page + 1}"
+        image = max(images, key=lambda box: box.top - box.bottom)
+        where = placement(pages[page], image, text_block(READERS[edition], page))
+        assert where in ("head", "foot"), f"{plate.label} stands {where} the text of page {page + 1}"
+        if page == marker + 1:
+            assert where == "head", f"{plate.label}, held over to the next page, is not at its head"
+    assert floated >= 3
+
+
+def _paragraph(number: int) -> str:
+    words = " ".join(f"word{number}x{index}" if index % 7 else "and" for index in range(90))
+    return f"Paragraph {number} says {words}."
+
+
+@pytest.fixture(scope="module")
+def floating_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """A chapter of long paragraphs with a tall plate after every fourth: some plates fall
+    too near a page's foot to fit there."""
+    project = SmallProject(tmp_path_factory.mktemp("floats") / "project")
+    paragraphs = []
+    plates = []
+    for number in range(1, 25):
+        paragraphs.append(_paragraph(number))
+        if number % 4 == 2:
+            plate_id = f"tall{number}"
+            Image.new("RGB", (900, 1200), (100, 100, 100)).save(project.root / "images" / f"{plate_id}.jpg")
+            paragraphs.append(f"::: plate {plate_id}")
+            plates.append(
+                f"- id: {plate_id}\n  file: {plate_id}.jpg\n  caption: A tall plate.\n  credit: Its credit.\n"
+                f"  alt: A grey rectangle.\n  source: An archive\n"
+            )
+    project.write("manuscript/article.md", "# A chapter of plates\n\n" + "\n\n".join(paragraphs) + "\n")
+    project.write("images/plates.yaml", "".join(plates))
+    out = project.root / "dist"
+    build(project.root, out, editions=["reader-a4"])
+    pdf = out / "small-reader-a4.pdf"
+    return pdf, destination_pages(pdf)
+
+
+def test_text_flows_on_past_a_plate_that_does_not_fit_at_its_markers_page(
+    floating_book: tuple[Path, dict[str, int]],
+) -> None:
+    pdf, targets = floating_book
+    pages = page_contents(pdf)
+    edition = READERS["pdf"]
+    held_over = [
+        name.removeprefix("marker-")
+        for name in targets
+        if name.startswith("marker-") and targets[name.removeprefix("marker-")] == targets[name] + 1
+    ]
+    assert held_over, "no plate of the test book was held over: the test book must make one"
+    for anchor in held_over:
+        marker_page = targets[f"marker-{anchor}"]
+        block = text_block(edition, marker_page)
+        body = [box for box, _ in pages[marker_page].lines if box.top - box.bottom >= 10]
+        lowest = min(box.bottom for box in body)
+        # The marker's page is filled with the text that follows the marker, to its foot.
+        assert lowest - block.bottom < 3 * LINE, (
+            f"page {marker_page + 1} ends {lowest - block.bottom:.0f} pt short"
+        )
+        image = max(pages[marker_page + 1].images, key=lambda box: box.top - box.bottom)
+        assert placement(pages[marker_page + 1], image, text_block(edition, marker_page + 1)) == "head"
+
+
+def test_every_page_of_the_floating_book_keeps_its_text_in_order(
+    floating_book: tuple[Path, dict[str, int]],
+) -> None:
+    pdf, _ = floating_book
+    text = squash(" ".join(pdf_pages(pdf)))
+    positions = [text.find(f"Paragraph{number}says") for number in range(1, 25)]
+    assert -1 not in positions and positions == sorted(positions)
