@@ -15,6 +15,8 @@ from pypdf import PdfReader
 from amnesty_book.build import build
 from amnesty_book.config import Edition
 from amnesty_book.loading import load_book
+from amnesty_book.markup import plain_text
+from amnesty_book.model import PullQuote
 from amnesty_book.page_geometry import TextBlock, text_block
 from amnesty_book.readback import pdf_pages, squash
 from conftest import REPO, SmallProject
@@ -66,15 +68,18 @@ def destination_pages(path: Path) -> dict[str, int]:
     }
 
 
-def placement(page: PageContent, image: Box, block: TextBlock) -> str:
+def placement(page: PageContent, image: Box, block: TextBlock, floats: str = "") -> str:
     """'head' when no line of running text stands above the plate's image in the text block
     (the captions of plates stacked above it may), 'foot' when none stands below it (its
-    own caption and the notes may), else 'amid'. Running text is set at 10.5 pt, captions
-    and notes smaller."""
+    own caption, a pull quote floated with it and the notes may), else 'amid'. Running text
+    is set at 10.5 pt, captions and notes smaller; `floats` is the text of the pull quotes."""
     running = [
         box
-        for box, _ in page.lines
-        if block.bottom - 1 <= box.bottom and box.top <= block.top + 1 and box.top - box.bottom >= 10.5
+        for box, text in page.lines
+        if block.bottom - 1 <= box.bottom
+        and box.top <= block.top + 1
+        and box.top - box.bottom >= 10.5
+        and squash(text) not in floats
     ]
     if not any(box.bottom >= image.top for box in running):
         return "head"
@@ -91,6 +96,9 @@ def test_each_plate_stands_at_the_head_or_foot_of_a_page_by_its_marker(
     path = built_book[edition]
     pages = page_contents(path)
     targets = destination_pages(path)
+    pull_quotes = squash(
+        " ".join(plain_text(b.content) for c in book.chapters for b in c.blocks if isinstance(b, PullQuote))
+    )
     floated = 0
     for plate in book.plates:
         page = targets[plate.anchor]
@@ -104,7 +112,7 @@ def test_each_plate_stands_at_the_head_or_foot_of_a_page_by_its_marker(
         images = pages[page].images
         assert images, f"no image on page {page + 1}"
         image = max(images, key=lambda box: box.top - box.bottom)
-        where = placement(pages[page], image, text_block(READERS[edition], page))
+        where = placement(pages[page], image, text_block(READERS[edition], page), pull_quotes)
         assert where in ("head", "foot"), f"{plate.label} stands {where} the text of page {page + 1}"
         if page == marker + 1:
             assert where == "head", f"{plate.label}, held over to the next page, is not at its head"

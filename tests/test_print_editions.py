@@ -12,7 +12,9 @@ from pdfminer.layout import LTComponent, LTContainer, LTCurve, LTTextContainer
 from pypdf import PageObject, PdfReader
 
 from amnesty_book.cli import main
+from amnesty_book.config import Edition
 from amnesty_book.imposition import saddle_stitch_order
+from amnesty_book.page_geometry import plate_width_mm
 from conftest import REPO, SmallProject
 
 MM = 72 / 25.4
@@ -74,9 +76,10 @@ def test_no_plate_of_the_book_prints_under_300_ppi(
     """The real book's scans are large enough; a 60 px image in a small book is reported."""
     assert main(["build", "--project", str(small_project.root), "--edition", "press"]) == 0
     err = capsys.readouterr().err
+    ppi = round(60 / (plate_width_mm(Edition("press", "press", "A4"), 60, 40) / 25.4))
     assert err == (
-        "images/plates.yaml:1: warning: Plate 1 ('one') prints at 16 ppi in the press edition, under 300; "
-        "supply a scan at least 1126 pixels wide\n"
+        f"images/plates.yaml:1: warning: Plate 1 ('one') prints at {ppi} ppi in the press edition, "
+        f"under 300; supply a scan at least {60 * 300 // ppi + 1} pixels wide\n"
     )
     assert (
         main(["build", "--project", str(REPO), "--edition", "press", "--out", str(small_project.root / "o")])

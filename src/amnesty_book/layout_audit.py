@@ -47,7 +47,8 @@ CODES: dict[str, tuple[str, str]] = {
     "L302": (WARNING, "the body text's median line is outside 45–75 characters (60–75 in a reader edition)"),
     "L401": (WARNING, "more than two hyphenated line ends in a row"),
     "L501": (ERROR, "a note does not stand on the page of its call"),
-    "L502": (ERROR, "a plate stands before its marker's page, or more than one page after it"),
+    "L502": (ERROR, "a plate stands before the page of its marker"),
+    "L503": (WARNING, "a plate stands more than one page after its marker, behind the plates before it"),
     "L601": (WARNING, "a heading in the last two lines of a page, its text following on the next page"),
     "L602": (WARNING, "orphan: a paragraph's first line alone at the foot of a page"),
     "L603": (WARNING, "widow: a paragraph's last line alone at the head of a page"),
@@ -493,10 +494,12 @@ def _plates_away(layout: Layout, edition: Edition, book: Book) -> Iterator[Findi
         placed = layout.destinations.get(plate.anchor)
         if marker is None or placed is None or marker <= placed <= marker + 1:
             continue
+        # Before its marker is wrong; later, the plates called before it took the pages
+        # between, which the builder could not set small enough to share.
         yield _finding(
             edition,
             layout.where(placed),
-            "L502",
+            "L502" if placed < marker else "L503",
             f"{plate.label} stands here, but the text places it on {layout.where(marker)}",
             f"move '::: plate {plate.id}' ({placed_at.get(plate.id, plate.location)}) or make the "
             "plate smaller",

@@ -10,6 +10,7 @@ chosen for about 66 characters a line in the book face (Bringhurst's 45–75).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .config import PAPERS, POINTS_PER_MM, Edition
@@ -27,8 +28,7 @@ class PageDesign:
     # Distances of the running head's and the folio's baselines from the trim edge.
     head_mm: float
     folio_mm: float
-    # The tallest a plate's image is printed: two plates with their captions fit on one
-    # page, so that plates held over to the end of a chapter share a page.
+    # The height of a 4:3 photograph as printed; every plate is given its area.
     plate_mm: float
 
 
@@ -37,18 +37,22 @@ class PageDesign:
 # sheet's edge, so nothing stands within 10 mm of it.
 DESIGNS: dict[str, PageDesign] = {
     "A4": PageDesign(
-        10.5, top_mm=24, bottom_mm=27, inner_mm=36, outer_mm=54, head_mm=15, folio_mm=16, plate_mm=64
+        10.5, top_mm=24, bottom_mm=27, inner_mm=36, outer_mm=54, head_mm=15, folio_mm=16, plate_mm=72
     ),
     "Letter": PageDesign(
-        10.5, top_mm=22, bottom_mm=25, inner_mm=38, outer_mm=57, head_mm=14, folio_mm=15, plate_mm=52
+        10.5, top_mm=22, bottom_mm=25, inner_mm=38, outer_mm=57, head_mm=14, folio_mm=15, plate_mm=66
     ),
     "A5": PageDesign(
-        9, top_mm=19, bottom_mm=22, inner_mm=18, outer_mm=28, head_mm=13.5, folio_mm=13, plate_mm=44
+        9, top_mm=19, bottom_mm=22, inner_mm=18, outer_mm=28, head_mm=13.5, folio_mm=13, plate_mm=54
     ),
     "Half-Letter": PageDesign(
-        9, top_mm=19, bottom_mm=22, inner_mm=16, outer_mm=24, head_mm=13.5, folio_mm=13, plate_mm=44
+        9, top_mm=19, bottom_mm=22, inner_mm=16, outer_mm=24, head_mm=13.5, folio_mm=13, plate_mm=54
     ),
 }
+
+
+# The tallest share of the text block a plate's image takes.
+_TALLEST_PLATE = 0.6
 
 
 @dataclass(frozen=True)
@@ -100,9 +104,15 @@ def measure_mm(edition: Edition) -> float:
 
 
 def plate_width_mm(edition: Edition, width_px: int, height_px: int) -> float:
-    """How wide a plate's image is printed: the measure, or less for an image that would
-    otherwise stand taller than the page allows. Its caption takes the same width."""
-    return round(min(measure_mm(edition), design(edition).plate_mm * width_px / height_px), 1)
+    """How wide a plate's image is printed. Plates are given one area, so that an upright
+    scan weighs on the page as a landscape photograph does (sized by height alone, it would
+    stand a third as wide); no plate is wider than the measure, nor so tall that it could not
+    share a page with its caption and some lines of text. Its caption takes its width."""
+    page = design(edition)
+    area = page.plate_mm * page.plate_mm * 4 / 3  # that of a 4:3 photograph plate_mm high
+    aspect = width_px / height_px
+    tallest = _TALLEST_PLATE * (PAPERS[edition.page_size][1][1] - page.top_mm - page.bottom_mm)
+    return round(min(measure_mm(edition), math.sqrt(area * aspect), tallest * aspect), 1)
 
 
 def page_css(edition: Edition) -> str:

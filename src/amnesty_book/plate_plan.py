@@ -10,16 +10,22 @@ same page before it, is set a little smaller with them, so that they can share a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .config import Edition
 from .model import Book, PlatePlacement
-from .page_geometry import plate_width_mm
+from .page_geometry import design, plate_width_mm, text_block
 
 FLOAT, CHAPTER_END = "float", "chapter-end"
 # Each revision sets a late plate this much smaller, down to the smallest scale.
-_SHRINK, _SMALLEST = 0.85, 0.6
+_SHRINK, _SMALLEST = 0.85, 0.5
+# What a page keeps beside its plates, in ems: three lines of text (as page_floats holds
+# them to) and the rule over the notes, with its space.
+_TEXT_BESIDE_PLATES = 4.5 + 2
+# A little less than the estimate, which lines broken otherwise may exceed.
+_MARGIN = 0.97
 _BACK_MATTER = ("plates", "timeline", "colophon")
 
 
@@ -43,16 +49,23 @@ class PlatePlan:
                 opening = opening and isinstance(block, PlatePlacement)
         return cls(positions, _widths(book, edition, {}), {})
 
-    def revised(self, book: Book, edition: Edition, pages: Mapping[str, int]) -> PlatePlan:
-        """The plan mended where the plates of a layout (anchor -> page) went wrong; the
-        same plan when nothing can be mended. Plates held too late are first set smaller,
-        which may also bring them back into their chapter; only a plate that can be set no
-        smaller is made to close its chapter."""
+    def revised(
+        self, book: Book, edition: Edition, pages: Mapping[str, int], heights: Mapping[str, PlateHeight]
+    ) -> PlatePlan:
+        """The plan mended where the plates of a layout went wrong (`pages`: anchor -> page;
+        `heights`: how tall each plate came out); the same plan when nothing can be mended.
+
+        Plates that are held too late, with those called on their page before them, are set
+        smaller together, by as much as lets them share one page with three lines of text,
+        unless that would take them under half their size: then they keep it, and the last
+        stands two pages on. Setting them smaller may also bring them back into their
+        chapter; only plates that are not set smaller are made to close it."""
         scales = dict(self.scales)
-        for anchor in self._late(book, pages):
-            smaller = scales.get(anchor, 1.0) * _SHRINK
-            if smaller >= _SMALLEST:
-                scales[anchor] = smaller
+        for run in self._late_runs(book, pages):
+            fit = _fitting_scale(edition, [heights[anchor] for anchor in run if anchor in heights])
+            smaller = {anchor: scales.get(anchor, 1.0) * min(_SHRINK, fit) for anchor in run}
+            if min(smaller.values()) >= _SMALLEST:  # else no size that still reads lets them share
+                scales.update(smaller)
         if scales != self.scales:
             return PlatePlan(self.positions, _widths(book, edition, scales), scales)
         stranded = self._stranded(book, pages)
@@ -84,20 +97,43 @@ class PlatePlan:
             ]
         return stranded
 
-    def _late(self, book: Book, pages: Mapping[str, int]) -> set[str]:
-        """Floating plates more than a page after their marker, with the plates called on the
-        same page before them, whose room they wait for."""
+    def _late_runs(self, book: Book, pages: Mapping[str, int]) -> list[list[str]]:
+        """Each floating plate more than a page after its marker, with the plates called on
+        the same page before it, whose room it waits for."""
         floating = self._floating(book)
         called_on = {block.anchor: pages.get(marker_anchor(block.anchor), 0) for block in floating}
-        late: set[str] = set()
-        for index, block in enumerate(floating):
-            if pages.get(block.anchor, 0) > called_on[block.anchor] + 1:
-                late |= {
-                    earlier.anchor
-                    for earlier in floating[: index + 1]
-                    if called_on[earlier.anchor] == called_on[block.anchor]
-                }
-        return late
+        return [
+            [
+                earlier.anchor
+                for earlier in floating[: index + 1]
+                if called_on[earlier.anchor] == called_on[block.anchor]
+            ]
+            for index, block in enumerate(floating)
+            if pages.get(block.anchor, 0) > called_on[block.anchor] + 1
+        ]
+
+
+@dataclass(frozen=True)
+class PlateHeight:
+    """How tall a plate came out in a layout, in points: all of it, and its image."""
+
+    whole: float
+    image: float
+
+
+def _fitting_scale(edition: Edition, run: list[PlateHeight]) -> float:
+    """The scale at which the images of `run`, with their captions and the notes these call,
+    fit on one page beside three lines of text.
+
+    At scale s the images take s·I and the captions, as narrow as their images, about C/s:
+    the largest s with s·I + C/s within the room R is the larger root of I·s² − R·s + C."""
+    room = text_block(edition, 0).height - _TEXT_BESIDE_PLATES * design(edition).font_size_pt
+    images = sum(plate.image for plate in run)
+    captions = sum(plate.whole - plate.image for plate in run)
+    discriminant = room * room - 4 * images * captions
+    if not images or discriminant < 0:
+        return 0.0  # at no scale: the images shrink by as much as their captions grow
+    return _MARGIN * (room + math.sqrt(discriminant)) / (2 * images)
 
 
 def marker_anchor(plate_anchor: str) -> str:

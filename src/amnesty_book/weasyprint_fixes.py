@@ -69,17 +69,25 @@ def _update_footnote_area(self: LayoutContext) -> bool:
     return False
 
 
-_WIDOW_NOTE_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
+# One-line changes to WeasyPrint's _linebox_layout: (what it says, what it says instead).
+_LINEBOX_CHANGES = (
+    # Widows: never move notes off their page; the page runs a line short instead.
+    (
+        "report = not context.in_column and can_break_now and not could_break_before",
+        "report = False",
+    ),
+)
 
 
-def _keep_notes_under_widowed_lines() -> None:
+def _change_linebox_layout() -> None:
     lines, first_line = inspect.getsourcelines(block._linebox_layout)
     source = "".join(lines)
-    if source.count(_WIDOW_NOTE_REPORT) != 1:
-        raise RuntimeError("weasyprint_fixes: _linebox_layout is not the one this fix changes")
+    for old, new in _LINEBOX_CHANGES:
+        if source.count(old) != 1:
+            raise RuntimeError("weasyprint_fixes: _linebox_layout is not the one these fixes change")
+        source = source.replace(old, new)
     # Compiled at its own line in WeasyPrint's file, so that a traceback points at the right line.
-    changed = "\n" * (first_line - 1) + source.replace(_WIDOW_NOTE_REPORT, "report = False")
-    exec(compile(changed, block.__file__, "exec"), vars(block))
+    exec(compile("\n" * (first_line - 1) + source, block.__file__, "exec"), vars(block))
 
 
 class _PyphenSparingNames(pyphen.Pyphen):
@@ -107,7 +115,7 @@ def apply() -> None:
             f"weasyprint_fixes copies WeasyPrint {PATCHED_VERSION}; review it for {weasyprint.__version__}"
         )
     LayoutContext._update_footnote_area = _update_footnote_area
-    _keep_notes_under_widowed_lines()
+    _change_linebox_layout()
     line_break.pyphen = SimpleNamespace(
         Pyphen=_PyphenSparingNames, language_fallback=pyphen.language_fallback
     )

@@ -25,11 +25,12 @@ from ..images import print_images
 from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from ..page_geometry import page_css
 from ..pagination import anchor_pages
-from ..plate_plan import PlatePlan
+from ..plate_plan import PlateHeight, PlatePlan
 from ..rendering import render
 from ..styles import stylesheet
 
 PDF_UA = "pdf/ua-1"
+_PT_PER_PX = 72 / 96  # CSS pixels, in which WeasyPrint lays out, to points
 # Each layout may push more blocks to a new page; a note that still does not fit after
 # this many layouts cannot be helped by moving its call.
 _MAX_LAYOUTS = 6
@@ -120,7 +121,7 @@ def layout_pdf(
         pages = anchor_pages(document)
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
-        revised = plan.revised(book, edition, pages)
+        revised = plan.revised(book, edition, pages, plate_heights(document))
         if (not misplaced or more_breaks == breaks) and revised == plan:
             break
         breaks, plan = frozenset(more_breaks), revised
@@ -133,6 +134,32 @@ def layout_pdf(
         for note in misplaced
     ]
     return document
+
+
+def plate_heights(document: Document) -> dict[str, PlateHeight]:
+    """How tall each plate came out, in points, by anchor: with the notes of its caption,
+    which stand on its page."""
+    boxes_by_id: dict[str, object] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():  # Page exposes no public box tree
+            anchor = (
+                box.element.get("id")
+                if box.element is not None and box.element_tag in ("figure", "span")
+                else None
+            )
+            if anchor and anchor not in boxes_by_id:
+                boxes_by_id[anchor] = box
+    heights = {}
+    for anchor, box in boxes_by_id.items():
+        if box.element_tag != "figure":
+            continue
+        image = next(child for child in box.descendants() if child.element_tag == "img")
+        notes = [
+            boxes_by_id.get(element.get("id")) for element in box.element.iter() if element.get("data-n")
+        ]
+        whole = box.margin_height() + sum(note.margin_height() for note in notes if note is not None)
+        heights[anchor] = PlateHeight(whole * _PT_PER_PX, image.height * _PT_PER_PX)
+    return heights
 
 
 def _edition_css(edition: Edition) -> str:

@@ -1,0 +1,68 @@
+"""Where the plates stand in the paged editions, and how the plan is mended after a layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from amnesty_book.config import Edition
+from amnesty_book.loading import load_book
+from amnesty_book.model import Book
+from amnesty_book.plate_plan import CHAPTER_END, FLOAT, PlateHeight, PlatePlan, marker_anchor
+from conftest import REPO
+
+A4 = Edition("reader-a4", "reader", "A4")
+
+
+@pytest.fixture(scope="module")
+def book() -> Book:
+    return load_book(REPO)
+
+
+def pages_where(book: Book, **plate_pages: int) -> dict[str, int]:
+    """A layout in which each plate stands by its marker, plate n's on page 2n, but those
+    named, which stand on the page given (the last two plates are called on one page)."""
+    pages = {"plates": 20, "timeline": 22, "colophon": 24}
+    for number, plate in enumerate(book.plates, start=1):
+        marker = 2 * min(number, len(book.plates) - 1)
+        pages[marker_anchor(plate.anchor)] = marker
+        pages[plate.anchor] = plate_pages.get(plate.id, marker)
+    return pages
+
+
+def test_every_plate_floats_but_the_one_opening_its_chapter(book: Book) -> None:
+    plan = PlatePlan.first(book, A4)
+    assert plan.positions == {plate.anchor: FLOAT for plate in book.plates if plate.id != "lead"}
+    assert set(plan.widths_mm) == {plate.anchor for plate in book.plates}
+
+
+def test_a_layout_with_every_plate_by_its_marker_needs_no_mending(book: Book) -> None:
+    plan = PlatePlan.first(book, A4)
+    assert plan.revised(book, A4, pages_where(book), {}) is plan
+
+
+def test_plates_called_together_are_set_smaller_to_share_a_page(book: Book) -> None:
+    plan = PlatePlan.first(book, A4)
+    heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
+    revised = plan.revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights)
+    # The last plate, two pages after its marker, and the one called on its page before it.
+    late = {plate.anchor for plate in book.plates[-2:]}
+    assert set(revised.scales) == late
+    (scale,) = set(revised.scales.values())
+    assert 0.5 <= scale <= 0.85
+    for anchor in late:
+        assert revised.widths_mm[anchor] == pytest.approx(plan.widths_mm[anchor] * scale, abs=0.1)
+
+
+def test_plates_that_could_share_a_page_at_no_readable_size_keep_theirs(book: Book) -> None:
+    plan = PlatePlan.first(book, A4)
+    heights = {plate.anchor: PlateHeight(whole=900, image=250) for plate in book.plates}  # long captions
+    revised = plan.revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights)
+    assert revised.scales == {}
+
+
+def test_a_plate_held_into_the_next_part_closes_its_chapter(book: Book) -> None:
+    plan = PlatePlan.first(book, A4)
+    stalins = next(plate.anchor for plate in book.plates if plate.id == "stalins-paradise")
+    revised = plan.revised(book, A4, pages_where(book, **{"stalins-paradise": 9}) | {"plates": 9}, {})
+    assert revised.positions[stalins] == CHAPTER_END
+    assert {anchor for anchor, at in revised.positions.items() if at == CHAPTER_END} == {stalins}

@@ -1,0 +1,135 @@
+"""The reader PDFs' typography read back: the measure, hyphenation, headings, captions."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTChar, LTFigure, LTImage, LTPage, LTTextContainer, LTTextLine
+
+from amnesty_book.config import Edition
+from amnesty_book.loading import load_book
+from amnesty_book.page_geometry import measure_mm, text_block
+from amnesty_book.plate_plan import PlatePlan
+from conftest import REPO
+
+READERS = {
+    "pdf": Edition("reader-a4", "reader", "A4"),
+    "pdf-letter": Edition("reader-letter", "reader", "Letter"),
+}
+MM = 72 / 25.4
+BODY_SIZE = 10.5
+
+
+def lines_of(path: Path) -> list[tuple[int, LTTextLine, float]]:
+    """(page index, line, font size) of every text line."""
+    found = []
+    for index, page in enumerate(extract_pages(path)):
+        assert isinstance(page, LTPage)
+        found += [(index, line, size) for line, size in lines_of_page(page)]
+    return found
+
+
+def lines_of_page(page: LTPage) -> list[tuple[LTTextLine, float]]:
+    found = []
+
+    def walk(item: object) -> None:
+        if isinstance(item, LTTextLine):
+            sizes = [char.size for char in item if isinstance(char, LTChar)]
+            if sizes:
+                found.append((item, statistics.median(sizes)))
+        elif isinstance(item, LTTextContainer | LTFigure):
+            for child in item:
+                walk(child)
+
+    for item in page:
+        walk(item)
+    return found
+
+
+@pytest.mark.parametrize("edition", READERS)
+def test_the_body_text_sets_60_to_75_characters_a_line(built_book: dict[str, Path], edition: str) -> None:
+    measure = measure_mm(READERS[edition]) * MM
+    full = [
+        len(line.get_text().strip())
+        for _, line, size in lines_of(built_book[edition])
+        if abs(size - BODY_SIZE) < 0.2 and line.width > 0.9 * measure
+    ]
+    assert len(full) > 50
+    assert 60 <= statistics.median(full) <= 75
+
+
+@pytest.mark.parametrize("edition", READERS)
+def test_names_are_not_hyphenated(built_book: dict[str, Path], edition: str) -> None:
+    """No line ends inside a word that begins with a capital ("Bri-" / "tain"); a word may
+    break after a hyphen of its own ("Government-" / "in-Exile")."""
+    sources = " ".join(
+        (REPO / name).read_text(encoding="utf-8")
+        for name in ("manuscript/article.md", "images/plates.yaml", "manuscript/timeline.yaml")
+    )
+    lines = lines_of(built_book[edition])
+    for (page, line, _), (_, following, _) in itertools.pairwise(lines):
+        broken = re.search(r"(\S+[-\u2010])$", line.get_text().rstrip())
+        if broken and broken.group(1)[:1].isupper():
+            rest = following.get_text().split()[0] if following.get_text().split() else ""
+            assert f"{broken.group(1)}{rest}"[: len(broken.group(1)) + 2] in sources, (
+                f"page {page + 1}: '{broken.group(1)}' splits a name"
+            )
+
+
+@pytest.mark.parametrize("edition", READERS)
+def test_the_chapter_title_keeps_its_date_and_its_last_word(
+    built_book: dict[str, Path], edition: str
+) -> None:
+    title = load_book(REPO).chapters[0].title.text.replace("\u00a0", " ")
+    big = [line.get_text().strip() for _, line, size in lines_of(built_book[edition]) if size > 14]
+    title_lines = [text for text in big if text and text in title]
+    assert title_lines, "the chapter title is set in large type"
+    assert not any(text.endswith("August,") or text == "occur?" for text in title_lines)
+    assert any("August, 1941 occur?" in text for text in title_lines)
+
+
+@pytest.mark.parametrize("edition", READERS)
+def test_a_caption_is_no_wider_than_its_image(built_book: dict[str, Path], edition: str) -> None:
+    book = load_book(REPO)
+    widths = PlatePlan.first(book, READERS[edition]).widths_mm
+    narrowest = min(widths.values()) * MM
+    assert narrowest < measure_mm(READERS[edition]) * MM - 10, (
+        "the book has a plate narrower than the measure"
+    )
+    for index, page in enumerate(extract_pages(built_book[edition])):
+        block = text_block(READERS[edition], index)
+        images = [item for item in _images(page) if item.width > 40]
+        captions = [
+            line
+            for line, size in lines_of_page(page)
+            if size < BODY_SIZE - 1 and line.get_text().lstrip().startswith("Plate ")
+        ]
+        for caption in captions:
+            above = [image for image in images if image.y0 >= caption.y1 - 2]
+            if not above:
+                continue
+            image = min(above, key=lambda image: image.y0 - caption.y1)
+            assert caption.x0 >= image.x0 - 1 and caption.x1 <= image.x1 + 1, (
+                f"page {index + 1}: '{caption.get_text().strip()[:30]}' runs past its image"
+            )
+            assert block.left - 1 <= image.x0 and image.x1 <= block.right + 1
+
+
+def _images(page: LTPage) -> list[LTImage]:
+    found = []
+
+    def walk(item: object) -> None:
+        if isinstance(item, LTImage):
+            found.append(item)
+        elif isinstance(item, LTFigure):
+            for child in item:
+                walk(child)
+
+    for item in page:
+        walk(item)
+    return found
