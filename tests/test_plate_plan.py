@@ -7,6 +7,7 @@ import pytest
 from amnesty_book.config import Edition
 from amnesty_book.loading import load_book
 from amnesty_book.model import Book
+from amnesty_book.page_geometry import plate_width_mm
 from amnesty_book.plate_plan import CHAPTER_END, FLOAT, PlateHeight, PlatePlan, marker_anchor
 from conftest import REPO
 
@@ -35,34 +36,51 @@ def test_every_plate_floats_but_the_one_opening_its_chapter(book: Book) -> None:
     assert set(plan.widths_mm) == {plate.anchor for plate in book.plates}
 
 
+def test_plates_placed_one_after_the_other_are_sized_at_once_to_share_a_page(book: Book) -> None:
+    """The last two plates stand together in the manuscript: on A4 they are set smaller to
+    share a page; on Letter even half their size would not let them, so they keep theirs."""
+    together = {plate.anchor for plate in book.plates[-2:]}
+    a4 = PlatePlan.first(book, A4)
+    assert set(a4.scales) == together and len(set(a4.scales.values())) == 1
+    assert 0.5 <= next(iter(a4.scales.values())) < 1
+    for plate in book.plates:
+        full = plate_width_mm(A4, plate.width, plate.height)
+        assert a4.widths_mm[plate.anchor] == pytest.approx(full * a4.scales.get(plate.anchor, 1), abs=0.1)
+    assert PlatePlan.first(book, Edition("reader-letter", "reader", "Letter")).scales == {}
+
+
+def unscaled(book: Book) -> PlatePlan:
+    return PlatePlan(PlatePlan.first(book, A4).positions)
+
+
 def test_a_layout_with_every_plate_by_its_marker_needs_no_mending(book: Book) -> None:
-    plan = PlatePlan.first(book, A4)
+    plan = unscaled(book)
     assert plan.revised(book, A4, pages_where(book), {}) is plan
 
 
 def test_plates_called_together_are_set_smaller_to_share_a_page(book: Book) -> None:
-    plan = PlatePlan.first(book, A4)
     heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
-    revised = plan.revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights)
+    revised = unscaled(book).revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights)
     # The last plate, two pages after its marker, and the one called on its page before it.
     late = {plate.anchor for plate in book.plates[-2:]}
     assert set(revised.scales) == late
     (scale,) = set(revised.scales.values())
     assert 0.5 <= scale <= 0.85
-    for anchor in late:
-        assert revised.widths_mm[anchor] == pytest.approx(plan.widths_mm[anchor] * scale, abs=0.1)
+    for plate in book.plates:
+        full = plate_width_mm(A4, plate.width, plate.height)
+        assert revised.widths_mm[plate.anchor] == pytest.approx(
+            full * revised.scales.get(plate.anchor, 1), abs=0.1
+        )
 
 
 def test_plates_that_could_share_a_page_at_no_readable_size_keep_theirs(book: Book) -> None:
-    plan = PlatePlan.first(book, A4)
     heights = {plate.anchor: PlateHeight(whole=900, image=250) for plate in book.plates}  # long captions
-    revised = plan.revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights)
+    revised = unscaled(book).revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights)
     assert revised.scales == {}
 
 
 def test_a_plate_held_into_the_next_part_closes_its_chapter(book: Book) -> None:
-    plan = PlatePlan.first(book, A4)
     stalins = next(plate.anchor for plate in book.plates if plate.id == "stalins-paradise")
-    revised = plan.revised(book, A4, pages_where(book, **{"stalins-paradise": 9}) | {"plates": 9}, {})
-    assert revised.positions[stalins] == CHAPTER_END
+    pages = pages_where(book, **{"stalins-paradise": 9}) | {"plates": 9}
+    revised = unscaled(book).revised(book, A4, pages, {})
     assert {anchor for anchor, at in revised.positions.items() if at == CHAPTER_END} == {stalins}

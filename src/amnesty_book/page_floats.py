@@ -1,5 +1,5 @@
-"""Plates as page floats in WeasyPrint 70, which has none: at the foot of the page where their
-marker falls, or at the head of the next page when they do not fit there.
+"""Plates (and pull quotes) as page floats in WeasyPrint 70, which has none: at the foot of
+the page where their marker falls, or at the head of the next page when they do not fit there.
 
 A floating plate is styled `float: footnote` with no call or marker: WeasyPrint then takes it
 out of the running text and offers it to the page where its marker's line is set, exactly as
@@ -26,11 +26,10 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import page as page_layout
 
-# The class the templates give a plate that floats in the paged editions.
+from .page_geometry import TEXT_BESIDE_PLATES_EM
+
+# The class the templates give a plate or pull quote that floats in the paged editions.
 FLOAT_CLASS = "page-float"
-# The room a page must keep for text beside its plates, in ems of the page's type: three
-# lines. (WeasyPrint sets a page's first line even where there is no room for it.)
-_ROOM_FOR_TEXT = 4.5
 
 _layout_footnote = LayoutContext.layout_footnote
 _unlayout_footnote = LayoutContext.unlayout_footnote
@@ -62,7 +61,7 @@ def layout_footnote(self: LayoutContext, footnote: boxes.Box) -> bool:
         # held back to the same page waits for the next unless it leaves three lines of text.
         area = self.current_footnote_area
         room = self.page_bottom - area.page.content_box_y()
-        if footnote is not self.carried_floats[0] and room < _ROOM_FOR_TEXT * area.style["font_size"]:
+        if footnote is not self.carried_floats[0] and room < TEXT_BESIDE_PLATES_EM * area.style["font_size"]:
             _hold_back(self, footnote)
         return False
     return overflow

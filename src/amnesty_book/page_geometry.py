@@ -53,6 +53,8 @@ DESIGNS: dict[str, PageDesign] = {
 
 # The tallest share of the text block a plate's image takes.
 _TALLEST_PLATE = 0.6
+# The room a page keeps for running text beside its plates, in ems of its type: three lines.
+TEXT_BESIDE_PLATES_EM = 4.5
 
 
 @dataclass(frozen=True)

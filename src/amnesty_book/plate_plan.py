@@ -14,16 +14,19 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .config import Edition
-from .model import Book, PlatePlacement
-from .page_geometry import design, plate_width_mm, text_block
+from .config import POINTS_PER_MM, Edition
+from .markup import plain_text
+from .model import Book, NoteCall, PlatePlacement
+from .page_geometry import TEXT_BESIDE_PLATES_EM, design, measure_mm, plate_width_mm, text_block
 
 FLOAT, CHAPTER_END = "float", "chapter-end"
 # Each revision sets a late plate this much smaller, down to the smallest scale.
 _SHRINK, _SMALLEST = 0.85, 0.5
-# What a page keeps beside its plates, in ems: three lines of text (as page_floats holds
-# them to) and the rule over the notes, with its space.
-_TEXT_BESIDE_PLATES = 4.5 + 2
+# The rule over a page's notes, with its space, in ems.
+_NOTES_RULE_EM = 2
+# For estimating a caption's lines: its type and its notes' (print.css), an average
+# character's width and the leading, in ems, and the space around a floated figure.
+_CAPTION_EM, _NOTE_EM, _AVERAGE_CHARACTER_EM, _LEADING, _FIGURE_SPACE_EM = 0.85, 0.81, 0.45, 1.35, 1.8
 # A little less than the estimate, which lines broken otherwise may exceed.
 _MARGIN = 0.97
 _BACK_MATTER = ("plates", "timeline", "colophon")
@@ -40,14 +43,26 @@ class PlatePlan:
 
     @classmethod
     def first(cls, book: Book, edition: Edition) -> PlatePlan:
+        """Every plate floats but those that open their chapter; plates placed one after the
+        other, with no text between, are sized at once to share a page, from an estimate of
+        their captions' height (a layout would otherwise be spent finding it out)."""
         positions = {}
+        scales: dict[str, float] = {}
         for chapter in book.chapters:
             opening = True
-            for block in chapter.blocks:
+            run: list[PlatePlacement] = []
+            for block in (*chapter.blocks, None):
                 if isinstance(block, PlatePlacement) and not opening:
                     positions[block.anchor] = FLOAT
+                    run.append(block)
+                    continue
+                if len(run) > 1:
+                    fit = _fitting_scale(edition, [_estimated_height(edition, placed) for placed in run])
+                    if _SMALLEST <= fit < 1:
+                        scales.update(dict.fromkeys((placed.anchor for placed in run), fit))
+                run = []
                 opening = opening and isinstance(block, PlatePlacement)
-        return cls(positions, _widths(book, edition, {}), {})
+        return cls(positions, _widths(book, edition, scales), scales)
 
     def revised(
         self, book: Book, edition: Edition, pages: Mapping[str, int], heights: Mapping[str, PlateHeight]
@@ -127,13 +142,40 @@ def _fitting_scale(edition: Edition, run: list[PlateHeight]) -> float:
 
     At scale s the images take s·I and the captions, as narrow as their images, about C/s:
     the largest s with s·I + C/s within the room R is the larger root of I·s² − R·s + C."""
-    room = text_block(edition, 0).height - _TEXT_BESIDE_PLATES * design(edition).font_size_pt
+    beside = (TEXT_BESIDE_PLATES_EM + _NOTES_RULE_EM) * design(edition).font_size_pt
+    room = text_block(edition, 0).height - beside
     images = sum(plate.image for plate in run)
     captions = sum(plate.whole - plate.image for plate in run)
     discriminant = room * room - 4 * images * captions
     if not images or discriminant < 0:
         return 0.0  # at no scale: the images shrink by as much as their captions grow
     return _MARGIN * (room + math.sqrt(discriminant)) / (2 * images)
+
+
+def _estimated_height(edition: Edition, placed: PlatePlacement) -> PlateHeight:
+    """A plate's height, in points, before any layout: its image at its width, and its
+    caption's and credit's lines (and those of the notes they call) at an average
+    character's width."""
+    plate = placed.plate
+    assert plate is not None, "plates are numbered before they are placed"
+    width = plate_width_mm(edition, plate.width, plate.height) * POINTS_PER_MM
+    size = design(edition).font_size_pt
+    caption_size = _CAPTION_EM * size
+
+    def lines(text: str, measure: float, type_size: float) -> int:
+        return math.ceil(len(text) * _AVERAGE_CHARACTER_EM * type_size / measure) if text else 0
+
+    caption = lines(f"{plate.label}. {plain_text(plate.caption)}", width, caption_size)
+    caption += lines(plain_text(plate.credit), width, caption_size)
+    note_size = _NOTE_EM * size
+    notes = sum(
+        lines(part.note.text, measure_mm(edition) * POINTS_PER_MM, note_size)
+        for part in plate.caption
+        if isinstance(part, NoteCall)
+    )
+    image = width * plate.height / plate.width
+    text = (caption * caption_size + notes * note_size) * _LEADING + _FIGURE_SPACE_EM * size
+    return PlateHeight(whole=image + text, image=image)
 
 
 def marker_anchor(plate_anchor: str) -> str:
