@@ -73,20 +73,20 @@ class PlatePlan:
         Plates that are held too late, with those called on their page before them, are set
         smaller together, by as much as lets them share one page with three lines of text,
         unless that would take them under half their size: then they keep it, and the last
-        stands two pages on. Setting them smaller may also bring them back into their
-        chapter; only plates that are not set smaller are made to close it."""
+        stands two pages on. A plate held into the next part closes its chapter instead,
+        unless it is being set smaller, which may bring it back into its chapter."""
         scales = dict(self.scales)
         for run in self._late_runs(book, pages):
             fit = _fitting_scale(edition, [heights[anchor] for anchor in run if anchor in heights])
             smaller = {anchor: scales.get(anchor, 1.0) * min(_SHRINK, fit) for anchor in run}
             if min(smaller.values()) >= _SMALLEST:  # else no size that still reads lets them share
                 scales.update(smaller)
-        if scales != self.scales:
-            return PlatePlan(self.positions, _widths(book, edition, scales), scales)
-        stranded = self._stranded(book, pages)
-        if not stranded:
+        shrunk = {anchor for anchor in scales if scales[anchor] != self.scales.get(anchor)}
+        positions = dict(self.positions)
+        positions.update(dict.fromkeys(set(self._stranded(book, pages)) - shrunk, CHAPTER_END))
+        if scales == self.scales and positions == self.positions:
             return self
-        return PlatePlan({**self.positions, **dict.fromkeys(stranded, CHAPTER_END)}, self.widths_mm, scales)
+        return PlatePlan(positions, _widths(book, edition, scales), scales)
 
     def _floating(self, book: Book) -> list[PlatePlacement]:
         return [
