@@ -55,12 +55,12 @@ def unscaled(book: Book) -> PlatePlan:
 
 def test_a_layout_with_every_plate_by_its_marker_needs_no_mending(book: Book) -> None:
     plan = unscaled(book)
-    assert plan.revised(book, A4, pages_where(book), {}) is plan
+    assert plan.revised(book, A4, pages_where(book), {}, {}) is plan
 
 
 def test_plates_called_together_are_set_smaller_to_share_a_page(book: Book) -> None:
     heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
-    revised = unscaled(book).revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights)
+    revised = unscaled(book).revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights, {})
     # The last plate, two pages after its marker, and the one called on its page before it.
     late = {plate.anchor for plate in book.plates[-2:]}
     assert set(revised.scales) == late
@@ -75,12 +75,19 @@ def test_plates_called_together_are_set_smaller_to_share_a_page(book: Book) -> N
 
 def test_plates_that_could_share_a_page_at_no_readable_size_keep_theirs(book: Book) -> None:
     heights = {plate.anchor: PlateHeight(whole=900, image=250) for plate in book.plates}  # long captions
-    revised = unscaled(book).revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights)
+    revised = unscaled(book).revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights, {})
     assert revised.scales == {}
 
 
 def test_a_plate_held_into_the_next_part_closes_its_chapter(book: Book) -> None:
     stalins = next(plate.anchor for plate in book.plates if plate.id == "stalins-paradise")
     pages = pages_where(book, **{"stalins-paradise": 9}) | {"plates": 9}
-    revised = unscaled(book).revised(book, A4, pages, {})
+    revised = unscaled(book).revised(book, A4, pages, {}, {})
     assert {anchor for anchor, at in revised.positions.items() if at == CHAPTER_END} == {stalins}
+
+
+def test_a_plate_under_white_at_a_pages_foot_waits_for_the_next_page(book: Book) -> None:
+    katyn, document = (plate.anchor for plate in book.plates if plate.id in ("katyn", "document"))
+    revised = unscaled(book).revised(book, A4, pages_where(book), {}, {katyn: 0.10, document: 0.18})
+    assert revised.to_next_page == {document}, "only a page more than 15 % white is mended"
+    assert revised.revised(book, A4, pages_where(book), {}, {}) is revised, "and it stays mended"

@@ -30,6 +30,8 @@ from .page_geometry import TEXT_BESIDE_PLATES_EM
 
 # The class the templates give a plate or pull quote that floats in the paged editions.
 FLOAT_CLASS = "page-float"
+# ... and one that waits for the head of the page after its marker's.
+NEXT_PAGE_CLASS = "next-page"
 
 _layout_footnote = LayoutContext.layout_footnote
 _unlayout_footnote = LayoutContext.unlayout_footnote
@@ -38,8 +40,11 @@ _make_page = page_layout.make_page
 
 
 def is_page_float(box: boxes.Box) -> bool:
-    element = box.element
-    return element is not None and FLOAT_CLASS in (element.get("class") or "").split()
+    return FLOAT_CLASS in _classes(box)
+
+
+def _classes(box: boxes.Box) -> list[str]:
+    return (box.element.get("class") or "").split() if box.element is not None else []
 
 
 def _caption_notes(plate: boxes.Box) -> list[boxes.Box]:
@@ -51,6 +56,10 @@ def layout_footnote(self: LayoutContext, footnote: boxes.Box) -> bool:
     """Adds a note, or a plate with the notes of its caption, to the page's foot area."""
     if not is_page_float(footnote):
         return _layout_footnote(self, footnote)
+    if NEXT_PAGE_CLASS in _classes(footnote) and footnote not in self.carried_floats:
+        self.footnotes.remove(footnote)
+        self.held_back_floats.append(footnote)  # straight to the next page's head
+        return False
     for note in _caption_notes(footnote):
         if note in self.footnotes:
             self.footnotes.remove(note)

@@ -20,6 +20,8 @@ from .model import Book, NoteCall, PlatePlacement
 from .page_geometry import TEXT_BESIDE_PLATES_EM, design, measure_mm, plate_width_mm, text_block
 
 FLOAT, CHAPTER_END = "float", "chapter-end"
+# A page's text block may be left this white above a plate at its foot (as the audit's L101).
+_MOST_WHITE = 0.15
 # Each revision sets a late plate this much smaller, down to the smallest scale.
 _SHRINK, _SMALLEST = 0.85, 0.5
 # The rule over a page's notes, with its space, in ems.
@@ -40,6 +42,8 @@ class PlatePlan:
     widths_mm: Mapping[str, float] = field(default_factory=dict)
     # anchor -> the share of its full size a plate is set at, when set smaller.
     scales: Mapping[str, float] = field(default_factory=dict)
+    # Floating plates that wait for the head of the page after their marker's.
+    to_next_page: frozenset[str] = frozenset()
 
     @classmethod
     def first(cls, book: Book, edition: Edition) -> PlatePlan:
@@ -65,16 +69,25 @@ class PlatePlan:
         return cls(positions, _widths(book, edition, scales), scales)
 
     def revised(
-        self, book: Book, edition: Edition, pages: Mapping[str, int], heights: Mapping[str, PlateHeight]
+        self,
+        book: Book,
+        edition: Edition,
+        pages: Mapping[str, int],
+        heights: Mapping[str, PlateHeight],
+        white_above: Mapping[str, float],
     ) -> PlatePlan:
         """The plan mended where the plates of a layout went wrong (`pages`: anchor -> page;
-        `heights`: how tall each plate came out); the same plan when nothing can be mended.
+        `heights`: how tall each plate came out; `white_above`: the share of its page's text
+        block left white above a plate at the page's foot); the same plan when nothing can
+        be mended.
 
         Plates that are held too late, with those called on their page before them, are set
         smaller together, by as much as lets them share one page with three lines of text,
         unless that would take them under half their size: then they keep it, and the last
         stands two pages on. A plate held into the next part closes its chapter instead,
-        unless it is being set smaller, which may bring it back into its chapter."""
+        unless it is being set smaller, which may bring it back into its chapter. A plate at
+        a page's foot under white that the text could not fill (a heading kept with its
+        paragraph, a note kept with its call) waits for the next page's head instead."""
         scales = dict(self.scales)
         for run in self._late_runs(book, pages):
             fit = _fitting_scale(edition, [heights[anchor] for anchor in run if anchor in heights])
@@ -84,9 +97,14 @@ class PlatePlan:
         shrunk = {anchor for anchor in scales if scales[anchor] != self.scales.get(anchor)}
         positions = dict(self.positions)
         positions.update(dict.fromkeys(set(self._stranded(book, pages)) - shrunk, CHAPTER_END))
-        if scales == self.scales and positions == self.positions:
+        waiting = self.to_next_page | {
+            anchor
+            for anchor, white in white_above.items()
+            if white > _MOST_WHITE and positions.get(anchor) == FLOAT and anchor not in shrunk
+        }
+        if scales == self.scales and positions == self.positions and waiting == self.to_next_page:
             return self
-        return PlatePlan(positions, _widths(book, edition, scales), scales)
+        return PlatePlan(positions, _widths(book, edition, scales), scales, frozenset(waiting))
 
     def _floating(self, book: Book) -> list[PlatePlacement]:
         return [

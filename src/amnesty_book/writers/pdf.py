@@ -15,6 +15,7 @@ from pathlib import Path
 
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import LineBox
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import weasyprint_fixes
@@ -23,6 +24,7 @@ from ..errors import BookError, Problem
 from ..fetcher import ProjectFetcher
 from ..images import print_images
 from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
+from ..page_floats import is_page_float
 from ..page_geometry import page_css
 from ..pagination import anchor_pages
 from ..plate_plan import PlateHeight, PlatePlan
@@ -121,7 +123,7 @@ def layout_pdf(
         pages = anchor_pages(document)
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
-        revised = plan.revised(book, edition, pages, plate_heights(document))
+        revised = plan.revised(book, edition, pages, plate_heights(document), white_above_plates(document))
         if (not misplaced or more_breaks == breaks) and revised == plan:
             break
         breaks, plan = frozenset(more_breaks), revised
@@ -160,6 +162,35 @@ def plate_heights(document: Document) -> dict[str, PlateHeight]:
         whole = box.margin_height() + sum(note.margin_height() for note in notes if note is not None)
         heights[anchor] = PlateHeight(whole * _PT_PER_PX, image.height * _PT_PER_PX)
     return heights
+
+
+def white_above_plates(document: Document) -> dict[str, float]:
+    """Plate anchor -> the share of its page's text block left white between the last line of
+    running text and a plate standing at the page's foot."""
+    white = {}
+    for page in document.pages:
+        page_box = page._page_box  # Page exposes no public box tree
+        root = page_box.children[0]
+        height = page_box.height
+        plates = [box for box in root.descendants() if box.element_tag == "figure" and is_page_float(box)]
+        lines = [
+            box
+            for box in root.descendants()
+            if isinstance(box, LineBox) and not any(_inside(box, plate) for plate in plates)
+        ]
+        for plate in plates:
+            above = [
+                line.position_y + line.height
+                for line in lines
+                if line.position_y + line.height <= plate.position_y
+            ]
+            if above:  # no text above: it stands at the head, under the plates stacked there
+                white[plate.element.get("id")] = (plate.position_y - max(above)) / height
+    return white
+
+
+def _inside(box: object, plate: object) -> bool:
+    return plate.position_y <= box.position_y < plate.position_y + plate.margin_height()
 
 
 def _edition_css(edition: Edition) -> str:
