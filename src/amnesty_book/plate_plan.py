@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .config import POINTS_PER_MM, Edition
 from .markup import plain_text
-from .model import Book, NoteCall, PlatePlacement
+from .model import Book, NoteCall, PlatePlacement, PullQuote
 from .page_geometry import TEXT_BESIDE_PLATES_EM, design, measure_mm, plate_width_mm, text_block
 
 FLOAT, CHAPTER_END = "float", "chapter-end"
@@ -42,7 +42,8 @@ class PlatePlan:
     widths_mm: Mapping[str, float] = field(default_factory=dict)
     # anchor -> the share of its full size a plate is set at, when set smaller.
     scales: Mapping[str, float] = field(default_factory=dict)
-    # Floating plates that wait for the head of the page after their marker's.
+    # Floating plates (and pull quotes, which always float) that wait for the head of the
+    # page after their marker's.
     to_next_page: frozenset[str] = frozenset()
 
     @classmethod
@@ -78,16 +79,16 @@ class PlatePlan:
     ) -> PlatePlan:
         """The plan mended where the plates of a layout went wrong (`pages`: anchor -> page;
         `heights`: how tall each plate came out; `white_above`: the share of its page's text
-        block left white above a plate at the page's foot); the same plan when nothing can
+        block left white above a plate or pull quote at the page's foot); the same plan when nothing can
         be mended.
 
         Plates that are held too late, with those called on their page before them, are set
         smaller together, by as much as lets them share one page with three lines of text,
         unless that would take them under half their size: then they keep it, and the last
         stands two pages on. A plate held into the next part closes its chapter instead,
-        unless it is being set smaller, which may bring it back into its chapter. A plate at
-        a page's foot under white that the text could not fill (a heading kept with its
-        paragraph, a note kept with its call) waits for the next page's head instead."""
+        unless it is being set smaller, which may bring it back into its chapter. A plate or
+        pull quote at a page's foot under white that the text could not fill (a heading kept
+        with its paragraph, a note kept with its call) waits for the next page's head."""
         scales = dict(self.scales)
         for run in self._late_runs(book, pages):
             fit = _fitting_scale(edition, [heights[anchor] for anchor in run if anchor in heights])
@@ -97,10 +98,18 @@ class PlatePlan:
         shrunk = {anchor for anchor in scales if scales[anchor] != self.scales.get(anchor)}
         positions = dict(self.positions)
         positions.update(dict.fromkeys(set(self._stranded(book, pages)) - shrunk, CHAPTER_END))
+        pull_quotes = {
+            block.anchor
+            for chapter in book.chapters
+            for block in chapter.blocks
+            if isinstance(block, PullQuote)
+        }
         waiting = self.to_next_page | {
             anchor
             for anchor, white in white_above.items()
-            if white > _MOST_WHITE and positions.get(anchor) == FLOAT and anchor not in shrunk
+            if white > _MOST_WHITE
+            and (positions.get(anchor) == FLOAT or anchor in pull_quotes)
+            and anchor not in shrunk
         }
         if scales == self.scales and positions == self.positions and waiting == self.to_next_page:
             return self

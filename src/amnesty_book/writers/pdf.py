@@ -15,7 +15,7 @@ from pathlib import Path
 
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import weasyprint_fixes
@@ -123,7 +123,7 @@ def layout_pdf(
         pages = anchor_pages(document)
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
-        revised = plan.revised(book, edition, pages, plate_heights(document), white_above_plates(document))
+        revised = plan.revised(book, edition, pages, plate_heights(document), white_above_floats(document))
         if (not misplaced or more_breaks == breaks) and revised == plan:
             break
         breaks, plan = frozenset(more_breaks), revised
@@ -164,33 +164,42 @@ def plate_heights(document: Document) -> dict[str, PlateHeight]:
     return heights
 
 
-def white_above_plates(document: Document) -> dict[str, float]:
-    """Plate anchor -> the share of its page's text block left white between the last line of
-    running text and a plate standing at the page's foot."""
+def white_above_floats(document: Document) -> dict[str, float]:
+    """Anchor of each plate or pull quote standing at a page's foot -> the share of the
+    page's text block left white above it, under the last line of running text or the float
+    set over it."""
     white = {}
     for page in document.pages:
         page_box = page._page_box  # Page exposes no public box tree
         root = page_box.children[0]
-        height = page_box.height
-        plates = [box for box in root.descendants() if box.element_tag == "figure" and is_page_float(box)]
+        floats: dict[str, Box] = {}
+        for box in root.descendants():  # a float's outer box, not its call or the boxes inside it
+            anchor = box.element.get("id") if isinstance(box, BlockBox) and is_page_float(box) else None
+            if anchor and (anchor not in floats or box.margin_height() > floats[anchor].margin_height()):
+                floats[anchor] = box
         lines = [
             box
             for box in root.descendants()
-            if isinstance(box, LineBox) and not any(_inside(box, plate) for plate in plates)
+            if isinstance(box, LineBox) and not any(_inside(box, float_) for float_ in floats.values())
         ]
-        for plate in plates:
-            above = [
-                line.position_y + line.height
-                for line in lines
-                if line.position_y + line.height <= plate.position_y
+        for anchor, float_ in floats.items():
+            top = float_.position_y
+            text_above = [
+                line.position_y + line.height for line in lines if line.position_y + line.height <= top
             ]
-            if above:  # no text above: it stands at the head, under the plates stacked there
-                white[plate.element.get("id")] = (plate.position_y - max(above)) / height
+            if not text_above:  # it stands at the head, under the floats stacked there
+                continue
+            floats_above = [
+                other.position_y + other.margin_height()
+                for other in floats.values()
+                if other.position_y < top
+            ]
+            white[anchor] = max(0.0, top - max(text_above + floats_above)) / page_box.height
     return white
 
 
-def _inside(box: object, plate: object) -> bool:
-    return plate.position_y <= box.position_y < plate.position_y + plate.margin_height()
+def _inside(box: Box, float_: Box) -> bool:
+    return float_.position_y <= box.position_y < float_.position_y + float_.margin_height()
 
 
 def _edition_css(edition: Edition) -> str:
