@@ -149,6 +149,17 @@ def _project_option(command: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     _print_warnings()
+    # --verbose adds the notes of this command only: a caller of main (a test, the preview
+    # server) gets the level back as it was.
+    level = WARNINGS.level
+    WARNINGS.setLevel(logging.INFO if getattr(arguments, "verbose", False) else logging.WARNING)
+    try:
+        return _run(arguments)
+    finally:
+        WARNINGS.setLevel(level)
+
+
+def _run(arguments: argparse.Namespace) -> int:
     try:
         if not arguments.project.is_dir():
             print(f"amnesty-book: project folder '{arguments.project}' does not exist", file=sys.stderr)
@@ -197,9 +208,7 @@ def _build(arguments: argparse.Namespace) -> int:
     from .build import Built, build
 
     console = Console(highlight=False, soft_wrap=True)
-    WARNINGS.setLevel(
-        logging.INFO if arguments.verbose else logging.WARNING
-    )  # colour only on a terminal, and never under NO_COLOR
+    # colour only on a terminal, and never under NO_COLOR
     start = time.perf_counter()
 
     def progress(built: Built) -> None:
