@@ -1,11 +1,12 @@
 """Where each plate stands in a paged edition, and how wide it is printed.
 
 Every plate floats to the head or foot of a page (page_floats.py), but a plate that opens its
-chapter, which stands under the chapter's title. After a layout, the plan is revised where
-the floats went wrong, as a typesetter would: a plate held over onto the page where the next
-part opens closes its own chapter instead (as LaTeX's \\clearpage sets the floats still
-waiting), and a plate held more than a page behind its marker, by the plates called on the
-same page before it, is set a little smaller with them, so that they can share a page.
+chapter, which stands under the chapter's title; plates placed one after the other are sized
+to share a page. After a layout, the plan is mended where the floats went wrong, as a
+typesetter would: plates held more than a page behind their markers are set smaller
+together; a plate held over onto the page where the next part opens closes its own chapter
+instead (as LaTeX's \\clearpage sets the floats still waiting); a plate or pull quote at a
+page's foot under white the text could not fill waits for the next page's head.
 """
 
 from __future__ import annotations
@@ -78,9 +79,9 @@ class PlatePlan:
         white_above: Mapping[str, float],
     ) -> PlatePlan:
         """The plan mended where the plates of a layout went wrong (`pages`: anchor -> page;
-        `heights`: how tall each plate came out; `white_above`: the share of its page's text
-        block left white above a plate or pull quote at the page's foot); the same plan when nothing can
-        be mended.
+        `heights`: how tall each plate came out; `white_above`: the share of its page's
+        text block left white above a plate or pull quote at the page's foot); the same plan
+        when nothing can be mended.
 
         Plates that are held too late, with those called on their page before them, are set
         smaller together, by as much as lets them share one page with three lines of text,

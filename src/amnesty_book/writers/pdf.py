@@ -82,11 +82,13 @@ def laid_out(book: Book, edition: Edition) -> Document:
 def layout_pdf(
     book: Book, edition: Edition, problems: list[Problem], image_files: Mapping[str, Path]
 ) -> Document:
-    """Lays the book out on the edition's paper, every note at the foot of its call's page.
+    """Lays the book out on the edition's paper, every note at the foot of its call's page
+    and every plate floated by the plate plan.
 
-    Where a note does not fit under its call, the block holding the call starts a new page
-    and the book is laid out again; a note that fits nowhere is reported in `problems`.
-    `image_files` gives the image each plate is printed from, by plate id.
+    Where a note does not fit under its call, the block holding the call starts a new page,
+    and where the plates went wrong the plan is mended (plate_plan.py); then the book is laid
+    out again. A note that fits nowhere is reported in `problems`. `image_files` gives the
+    image each plate is printed from, by plate id.
     """
     weasyprint_fixes.apply()
     roots = {face.path.parent for face in book.fonts} | {path.parent for path in image_files.values()}
