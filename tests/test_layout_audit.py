@@ -202,6 +202,17 @@ def test_a_parts_last_page_may_be_short(book: Book) -> None:
     assert problems(audit_pdf(pdf(body), READER, book)) == []
 
 
+def test_the_last_page_of_a_parts_text_may_be_short_when_plates_alone_follow(book: Book) -> None:
+    """A chapter's last plates may close it on a page of their own: the text's last page
+    before them is the part's end, as far as its white goes; text after them is not."""
+    image = f"<img src='{png(100, 120)}'/>"
+    plate_page = f"<div style='break-before: page'>{image}<p style='font-size: 8pt'>Plate 5.</p></div>"
+    body = "<h1>A part</h1>" + fill(20) + plate_page
+    assert problems(audit_pdf(pdf(body), READER, book)) == []
+    text_after = body + f"<p>{SENTENCE * 3}</p>"
+    assert problems(audit_pdf(pdf(text_after), READER, book)) == [("L101", "page 1 (folio i)")]
+
+
 def test_a_gap_of_white_between_text_counts_as_empty(book: Book) -> None:
     body = "<h1>A part</h1>" + fill(10) + "<div style='height: 300pt'></div>" + fill(14) + fill(44)
     findings = audit_pdf(pdf(body), READER, book)

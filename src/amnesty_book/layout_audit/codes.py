@@ -7,7 +7,7 @@ from ..findings import ERROR, INFO, WARNING, Finding
 
 # code -> (severity, what the code finds). The codes are stable: never renumber or reuse one.
 CODES: dict[str, tuple[str, str]] = {
-    "L101": (WARNING, "a page's text block is more than 15 % empty, and the page does not end a part"),
+    "L101": (WARNING, "a page's text block is more than 15 % empty, and the page does not end a part's text"),
     "L201": (ERROR, "ink outside the text block (other than a running head or a folio in its margin)"),
     "L301": (INFO, "characters per line of the body text, the notes and the captions"),
     "L302": (WARNING, "the body text's median line is outside 45–75 characters (60–75 in a reader edition)"),

@@ -61,7 +61,7 @@ def _mm(points: float) -> str:
 
 def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
     for page in layout.pages:
-        if layout.ends_part(page.index):
+        if _ends_running_text(layout, page.index, sizes):
             continue
         foot, gaps = _white(page, sizes.pitch)
         share = (foot + sum(gaps)) / page.block.height
@@ -79,6 +79,17 @@ def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Findin
             "let what follows run on: a plate that does not fit may float to a later page, a forced "
             "break may go, or the paragraphs before may gain or lose a line",
         )
+
+
+def _ends_running_text(layout: Layout, index: int, sizes: Sizes) -> bool:
+    """Whether the page holds its part's last lines of running text: it ends the part, or the
+    pages after it to the part's end hold plates alone (a chapter's last plates, closing it)."""
+    for later in layout.pages[index + 1 :]:
+        if later.index in layout.part_starts:
+            return True
+        if not later.images or any(sizes.is_body(line) for line in later.inside):
+            return False
+    return True
 
 
 def _white(page: Page, pitch: float) -> tuple[float, list[float]]:
