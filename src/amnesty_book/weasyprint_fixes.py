@@ -25,7 +25,6 @@ Pinned to the version it copies.
 
 from __future__ import annotations
 
-import inspect
 from functools import cache
 from math import inf
 from types import SimpleNamespace
@@ -40,6 +39,7 @@ from weasyprint.text import line_break
 
 from . import page_floats
 from .page_floats import is_page_float
+from .weasyprint_source import changed
 
 PATCHED_VERSION = "70.0"
 
@@ -79,17 +79,6 @@ _LINEBOX_CHANGES = (
 )
 
 
-def _change_linebox_layout() -> None:
-    lines, first_line = inspect.getsourcelines(block._linebox_layout)
-    source = "".join(lines)
-    for old, new in _LINEBOX_CHANGES:
-        if source.count(old) != 1:
-            raise RuntimeError("weasyprint_fixes: _linebox_layout is not the one these fixes change")
-        source = source.replace(old, new)
-    # Compiled at its own line in WeasyPrint's file, so that a traceback points at the right line.
-    exec(compile("\n" * (first_line - 1) + source, block.__file__, "exec"), vars(block))
-
-
 class _PyphenSparingNames(pyphen.Pyphen):
     def iterate(self, word: str):  # type: ignore[no-untyped-def]
         return iter(()) if word[:1].isupper() else super().iterate(word)
@@ -115,7 +104,7 @@ def apply() -> None:
             f"weasyprint_fixes copies WeasyPrint {PATCHED_VERSION}; review it for {weasyprint.__version__}"
         )
     LayoutContext._update_footnote_area = _update_footnote_area
-    _change_linebox_layout()
+    block._linebox_layout = changed(block._linebox_layout, _LINEBOX_CHANGES)
     line_break.pyphen = SimpleNamespace(
         Pyphen=_PyphenSparingNames, language_fallback=pyphen.language_fallback
     )

@@ -36,8 +36,9 @@ def ink_outside(layout: Layout, edition: Edition) -> Iterator[Finding]:
             "L201",
             f"{what} stands {_mm(distance)} into the {margin} margin{more}",
             "only the running head and the folio may stand in the margins: the stylesheet's @page "
-            "margins must be those of page_geometry.py, and nothing may be wider than the measure "
-            "(a table, a fixed-width image, an unbreakable word)",
+            "margins must be those of page_geometry.py, nothing may be wider than the measure "
+            "(a table, a fixed-width image, an unbreakable word), and no plate with its caption "
+            "taller than the page (shorten the caption)",
         )
 
 
