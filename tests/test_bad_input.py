@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,26 @@ def test_character_without_glyph(small_project: SmallProject, capsys: pytest.Cap
         "CharisSIL-Regular.ttf, CharisSIL-Italic.ttf, CharisSIL-Bold.ttf, CharisSIL-BoldItalic.ttf; "
         "replace the character or choose a font that has it"
     )
+
+
+PAGED_EDITIONS = ("reader-a4", "reader-letter", "press", "handout-a4", "handout-letter", "archive")
+
+
+def test_a_plate_whose_caption_no_page_can_hold(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its caption would run off the page: the build stops, naming the plate's line, before
+    the layout audit would find its text in the margin."""
+    words = " ".join(f"word{number}" for number in range(450))
+    small_project.replace("images/plates.yaml", "caption: A caption.", f"caption: A caption. {words}")
+    err = failed_build(small_project, capsys, failing=PAGED_EDITIONS)
+    lines = [line for line in err.splitlines() if "Plate 1 ('one')" in line]
+    assert lines and all(
+        re.fullmatch(
+            r"images/plates\.yaml:1: Plate 1 \('one'\) with its caption stands \d+ mm tall in the "
+            r"[\w-]+ edition, more than a page holds beside three lines of text \(\d+ mm\); "
+            r"shorten its caption",
+            line,
+        )
+        for line in lines
+    ), err
