@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTFigure, LTImage, LTPage, LTTextContainer, LTTextLine
+from weasyprint import HTML
 
+from amnesty_book import weasyprint_fixes
 from amnesty_book.config import Edition
 from amnesty_book.loading import load_book
 from amnesty_book.page_geometry import measure_mm, text_block
@@ -133,3 +135,24 @@ def _images(page: LTPage) -> list[LTImage]:
     for item in page:
         walk(item)
     return found
+
+
+def test_no_more_than_two_hyphenated_lines_in_a_row(tmp_path: Path) -> None:
+    """A narrow justified column of long words, where WeasyPrint alone sets ladders of five
+    hyphens, keeps to two in a row and still hyphenates."""
+    weasyprint_fixes.apply()
+    words = (
+        "the negotiations concerning the government representatives continued throughout september "
+        "although considerable disagreements persisted regarding compensation arrangements and "
+        "administrative responsibilities "
+    )
+    body = (
+        "<body style='width: 44mm; text-align: justify; hyphens: auto; font-size: 10pt; "
+        f"hyphenate-limit-chars: 7 3 3'><p>{words * 8}</p></body>"
+    )
+    pdf = tmp_path / "column.pdf"
+    HTML(string=f"<html lang='en'>{body}</html>").write_pdf(pdf)
+    ends = [line.get_text().rstrip().endswith(("-", "\u2010")) for _, line, _ in lines_of(pdf)]
+    runs = [len(list(group)) for hyphenated, group in itertools.groupby(ends) if hyphenated]
+    assert runs, "the column is hyphenated"
+    assert max(runs) <= 2

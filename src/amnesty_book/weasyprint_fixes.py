@@ -15,8 +15,10 @@ next page, away from their calls. A book makes the page a line short instead, wh
 WeasyPrint also knows how to do: the step that moves the notes is switched off, by a
 one-line change to its source, checked to apply.
 
-Names: WeasyPrint hyphenates every word its dictionary knows; a book does not split a
-proper name (Bri-tain, Sikor-ski). Words that begin with a capital are left whole.
+Hyphens: WeasyPrint hyphenates every word its dictionary knows, on every line; a book does
+not split a proper name (Bri-tain, Sikor-ski) and sets no more than two hyphenated lines in a
+row. Words that begin with a capital are left whole, and after two hyphenated lines the next
+is not hyphenated (each line WeasyPrint sets is counted by a one-line change to its source).
 
 Plates: page floats, in page_floats.py.
 
@@ -76,12 +78,40 @@ _LINEBOX_CHANGES = (
         "report = not context.in_column and can_break_now and not could_break_before",
         "report = False",
     ),
+    # Hyphens: each line set is told to the hyphenation, which counts the ladder.
+    (
+        "        new_children.append(line)\n        position_y = new_position_y\n",
+        "        new_children.append(line)\n        _HYPHENS.line_set(line)\n"
+        "        position_y = new_position_y\n",
+    ),
 )
 
 
-class _PyphenSparingNames(pyphen.Pyphen):
+class _Hyphenation:
+    """What a book allows of hyphens: none in a name, and no more than two hyphenated line
+    ends in a row (the line set next is not hyphenated)."""
+
+    LADDER = 2
+
+    def __init__(self) -> None:
+        self.run = 0  # hyphenated line ends in a row, up to the line last set
+
+    def line_set(self, line: boxes.LineBox) -> None:
+        texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+        last = texts[-1] if texts else None
+        ends = last is not None and last.text.endswith(last.style["hyphenate_character"])
+        self.run = self.run + 1 if ends else 0
+
+    def allows(self, word: str) -> bool:
+        return not word[:1].isupper() and self.run < self.LADDER
+
+
+_HYPHENS = _Hyphenation()
+
+
+class _PyphenAsABookDoes(pyphen.Pyphen):
     def iterate(self, word: str):  # type: ignore[no-untyped-def]
-        return iter(()) if word[:1].isupper() else super().iterate(word)
+        return super().iterate(word) if _HYPHENS.allows(word) else iter(())
 
 
 _build_box_tree = tags._build_box_tree
@@ -104,9 +134,7 @@ def apply() -> None:
             f"weasyprint_fixes copies WeasyPrint {PATCHED_VERSION}; review it for {weasyprint.__version__}"
         )
     LayoutContext._update_footnote_area = _update_footnote_area
-    block._linebox_layout = changed(block._linebox_layout, _LINEBOX_CHANGES)
-    line_break.pyphen = SimpleNamespace(
-        Pyphen=_PyphenSparingNames, language_fallback=pyphen.language_fallback
-    )
+    block._linebox_layout = changed(block._linebox_layout, _LINEBOX_CHANGES, _HYPHENS=_HYPHENS)
+    line_break.pyphen = SimpleNamespace(Pyphen=_PyphenAsABookDoes, language_fallback=pyphen.language_fallback)
     tags._build_box_tree = _build_box_tree_without_hidden
     page_floats.apply()

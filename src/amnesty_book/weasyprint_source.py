@@ -8,11 +8,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 
-def changed(function: Callable[..., Any], changes: Sequence[tuple[str, str]]) -> Callable[..., Any]:
-    """`function` with each (old, new) change made to its source. Each `old` must stand in it
-    exactly once: a WeasyPrint that is not the one these changes were written for is refused
-    rather than changed wrongly. The changed function is compiled at its own lines of its own
-    file, so that a traceback points where it should."""
+def changed(
+    function: Callable[..., Any], changes: Sequence[tuple[str, str]], **names: object
+) -> Callable[..., Any]:
+    """`function` with each (old, new) change made to its source, and `names` among its
+    globals for the new lines to call. Each `old` must stand in it exactly once: a WeasyPrint
+    that is not the one these changes were written for is refused rather than changed wrongly.
+    The changed function is compiled at its own lines of its own file, so that a traceback
+    points where it should."""
     lines, first_line = inspect.getsourcelines(function)
     source = "".join(lines)
     for old, new in changes:
@@ -23,7 +26,7 @@ def changed(function: Callable[..., Any], changes: Sequence[tuple[str, str]]) ->
             )
         source = source.replace(old, new)
     module = sys.modules[function.__module__]
-    namespace = dict(vars(module))
+    namespace = {**vars(module), **names}
     exec(compile("\n" * (first_line - 1) + source, module.__file__ or function.__module__, "exec"), namespace)
     new_function: Callable[..., Any] = namespace[function.__name__]
     return new_function
