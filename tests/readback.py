@@ -1,18 +1,61 @@
-"""PDF readers only the tests need: running text by type size, and the text the tags expose.
+"""PDF readers only the tests need: running text by type size, the text the tags expose, the
+laid-out lines and images of each page, and where each named destination stands.
 
 Everything else is read back with amnesty_book.readback, which `amnesty-book check` uses too.
 """
 
 from __future__ import annotations
 
+import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTChar, LTFigure, LTImage, LTTextContainer, LTTextLine
 from pypdf import PageObject, PdfReader
 
 
 def pypdf_pages(path: Path) -> list[str]:
     """Each page's text as pypdf reads it: a second reader, beside the PDFium one `check` uses."""
     return [page.extract_text() for page in PdfReader(path).pages]
+
+
+@dataclass
+class LaidOutPage:
+    """A page as pdfminer lays it out: its images, and its text lines with their type size."""
+
+    images: list[LTImage]
+    lines: list[tuple[LTTextLine, float]]
+
+
+def pdf_layout(path: Path) -> list[LaidOutPage]:
+    """Each page's images and text lines, positions in points from its lower left corner."""
+    pages = []
+    for page in extract_pages(path):
+        laid_out = LaidOutPage([], [])
+        for item in page:
+            _collect(item, laid_out)
+        pages.append(laid_out)
+    return pages
+
+
+def _collect(item: object, page: LaidOutPage) -> None:
+    if isinstance(item, LTImage):
+        page.images.append(item)
+    elif isinstance(item, LTTextLine):
+        sizes = [char.size for char in item if isinstance(char, LTChar)]
+        if sizes:
+            page.lines.append((item, statistics.median(sizes)))
+    elif isinstance(item, LTTextContainer | LTFigure):
+        for child in item:
+            _collect(child, page)
+
+
+def destination_pages(reader: PdfReader) -> dict[str, int]:
+    """Anchor id -> page index, from the PDF's named destinations."""
+    return {
+        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
+    }
 
 
 def pdf_running_text(path: Path, smallest: float = 10.0) -> str:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTFigure, LTImage, LTPage, LTTextContainer, LTTextLine
 from PIL import Image
 from pypdf import PdfReader
 
@@ -20,6 +18,7 @@ from amnesty_book.model import PullQuote
 from amnesty_book.page_geometry import TextBlock, text_block
 from amnesty_book.readback import pdf_pages, squash
 from conftest import REPO, SmallProject
+from readback import destination_pages, pdf_layout
 
 READERS = {
     "pdf": Edition("reader-a4", "reader", "A4"),
@@ -41,31 +40,17 @@ class PageContent:
 
 def page_contents(path: Path) -> list[PageContent]:
     """Each page's images and text lines, in PDF points from the page's lower left corner."""
-    pages = []
-    for page in extract_pages(path):
-        assert isinstance(page, LTPage)
-        content = PageContent([], [])
-        for item in page:
-            _collect(item, content)
-        pages.append(content)
-    return pages
+    return [
+        PageContent(
+            [Box(image.x0, image.y0, image.x1, image.y1) for image in page.images],
+            [(Box(line.x0, line.y0, line.x1, line.y1), line.get_text().strip()) for line, _ in page.lines],
+        )
+        for page in pdf_layout(path)
+    ]
 
 
-def _collect(item: object, content: PageContent) -> None:
-    if isinstance(item, LTImage):
-        content.images.append(Box(item.x0, item.y0, item.x1, item.y1))
-    elif isinstance(item, LTTextLine):
-        content.lines.append((Box(item.x0, item.y0, item.x1, item.y1), item.get_text().strip()))
-    elif isinstance(item, LTTextContainer | LTFigure):
-        for child in item:
-            _collect(child, content)
-
-
-def destination_pages(path: Path) -> dict[str, int]:
-    reader = PdfReader(path)
-    return {
-        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
-    }
+def destinations(path: Path) -> dict[str, int]:
+    return destination_pages(PdfReader(path))
 
 
 def placement(page: PageContent, image: Box, block: TextBlock, floats: str = "") -> str:
@@ -95,7 +80,7 @@ def test_each_plate_stands_at_the_head_or_foot_of_a_page_by_its_marker(
     book = load_book(REPO)
     path = built_book[edition]
     pages = page_contents(path)
-    targets = destination_pages(path)
+    targets = destinations(path)
     pull_quotes = squash(
         " ".join(plain_text(b.content) for c in book.chapters for b in c.blocks if isinstance(b, PullQuote))
     )
@@ -146,7 +131,7 @@ def floating_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
     out = project.root / "dist"
     build(project.root, out, editions=["reader-a4"])
     pdf = out / "small-reader-a4.pdf"
-    return pdf, destination_pages(pdf)
+    return pdf, destinations(pdf)
 
 
 def test_text_flows_on_past_a_plate_that_does_not_fit_at_its_markers_page(

@@ -14,7 +14,7 @@ from amnesty_book.loading import load_book
 from amnesty_book.model import Book
 from amnesty_book.readback import squash
 from conftest import REPO, SmallProject
-from readback import pdf_tagged_text
+from readback import destination_pages, pdf_tagged_text
 
 MM = 72 / 25.4
 
@@ -27,13 +27,6 @@ def book() -> Book:
 @pytest.fixture(scope="module")
 def a4(built_book: dict[str, Path]) -> PdfReader:
     return PdfReader(built_book["pdf"])
-
-
-def destination_pages(reader: PdfReader) -> dict[str, int]:
-    """Anchor id -> page index, from the PDF's named destinations."""
-    return {
-        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
-    }
 
 
 def outline_titles(reader: PdfReader) -> list[tuple[int, str]]:

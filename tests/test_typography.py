@@ -8,8 +8,7 @@ import statistics
 from pathlib import Path
 
 import pytest
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTChar, LTFigure, LTImage, LTPage, LTTextContainer, LTTextLine
+from pdfminer.layout import LTTextLine
 from weasyprint import HTML
 
 from amnesty_book import weasyprint_fixes
@@ -18,6 +17,7 @@ from amnesty_book.loading import load_book
 from amnesty_book.page_geometry import measure_mm, text_block
 from amnesty_book.plate_plan import PlatePlan
 from conftest import REPO
+from readback import pdf_layout
 
 READERS = {
     "pdf": Edition("reader-a4", "reader", "A4"),
@@ -29,28 +29,7 @@ BODY_SIZE = 10.5
 
 def lines_of(path: Path) -> list[tuple[int, LTTextLine, float]]:
     """(page index, line, font size) of every text line."""
-    found = []
-    for index, page in enumerate(extract_pages(path)):
-        assert isinstance(page, LTPage)
-        found += [(index, line, size) for line, size in lines_of_page(page)]
-    return found
-
-
-def lines_of_page(page: LTPage) -> list[tuple[LTTextLine, float]]:
-    found = []
-
-    def walk(item: object) -> None:
-        if isinstance(item, LTTextLine):
-            sizes = [char.size for char in item if isinstance(char, LTChar)]
-            if sizes:
-                found.append((item, statistics.median(sizes)))
-        elif isinstance(item, LTTextContainer | LTFigure):
-            for child in item:
-                walk(child)
-
-    for item in page:
-        walk(item)
-    return found
+    return [(index, line, size) for index, page in enumerate(pdf_layout(path)) for line, size in page.lines]
 
 
 @pytest.mark.parametrize("edition", READERS)
@@ -103,12 +82,12 @@ def test_a_caption_is_no_wider_than_its_image(built_book: dict[str, Path], editi
     assert narrowest < measure_mm(READERS[edition]) * MM - 10, (
         "the book has a plate narrower than the measure"
     )
-    for index, page in enumerate(extract_pages(built_book[edition])):
+    for index, page in enumerate(pdf_layout(built_book[edition])):
         block = text_block(READERS[edition], index)
-        images = [item for item in _images(page) if item.width > 40]
+        images = [item for item in page.images if item.width > 40]
         captions = [
             line
-            for line, size in lines_of_page(page)
+            for line, size in page.lines
             if size < BODY_SIZE - 1 and line.get_text().lstrip().startswith("Plate ")
         ]
         for caption in captions:
@@ -120,21 +99,6 @@ def test_a_caption_is_no_wider_than_its_image(built_book: dict[str, Path], editi
                 f"page {index + 1}: '{caption.get_text().strip()[:30]}' runs past its image"
             )
             assert block.left - 1 <= image.x0 and image.x1 <= block.right + 1
-
-
-def _images(page: LTPage) -> list[LTImage]:
-    found = []
-
-    def walk(item: object) -> None:
-        if isinstance(item, LTImage):
-            found.append(item)
-        elif isinstance(item, LTFigure):
-            for child in item:
-                walk(child)
-
-    for item in page:
-        walk(item)
-    return found
 
 
 def test_no_more_than_two_hyphenated_lines_in_a_row(tmp_path: Path) -> None:

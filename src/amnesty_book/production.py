@@ -150,12 +150,10 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
 
 def _audit_handout_pages(book: Book, edition: Edition) -> list[Finding]:
     """The layout audit of a handout's pages, which its imposed sheets no longer show as
-    pages (check_editions audits the sheets): the writer keeps no unimposed copy, so the
-    pages are written again from the layout this process has just made and keeps."""
-    from .writers.pdf import render_edition  # imported by the handout's writer already
+    pages (check_editions audits the sheets): the pages its writer made before imposing them."""
+    from .writers.handout import handout_pages  # imported by the handout's writer already
 
-    _, pages = render_edition(book, edition)
-    return audit_pdf(pages, edition, book)
+    return audit_pdf(handout_pages(book, edition), edition, book)
 
 
 def _publish(staging: Path, out: Path, replaced: Path) -> list[Path]:

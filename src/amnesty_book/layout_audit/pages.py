@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, reduce
 
 from ..page_geometry import TextBlock
 
@@ -92,17 +92,11 @@ class Line:
 
     @cached_property
     def box(self) -> Box:
-        box = self.runs[0].box
-        for run in self.runs[1:]:
-            box = box.union(run.box)
-        return box
+        return reduce(Box.union, (run.box for run in self.runs))
 
     @cached_property
     def body(self) -> Box:
-        body = self.runs[0].body
-        for run in self.runs[1:]:
-            body = body.union(run.body)
-        return body
+        return reduce(Box.union, (run.body for run in self.runs))
 
     @cached_property
     def text(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..config import PAPERS, POINTS_PER_MM, Edition
@@ -11,8 +12,15 @@ from .pdf import render_edition
 
 
 def write_handout(book: Book, edition: Edition, out: Path) -> list[Path]:
-    _, pages = render_edition(book, edition)  # grey images: the edition's colour says so
+    pages = handout_pages(book, edition)
     width, height = PAPERS[edition.paper or "A4"][1]
     target = out / edition.output_name(book.config.slug)
     target.write_bytes(impose_booklet(pages, (width * POINTS_PER_MM, height * POINTS_PER_MM)))
     return [target]
+
+
+@lru_cache(maxsize=2)
+def handout_pages(book: Book, edition: Edition) -> bytes:
+    """The handout's pages before they are imposed, made once: the layout audit reads them too."""
+    _, pages = render_edition(book, edition)  # grey images: the edition's colour says so
+    return pages

@@ -125,7 +125,8 @@ def layout_pdf(
         pages = anchor_pages(document)
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
-        revised = plan.revised(book, edition, pages, plate_heights(document), white_above_floats(document))
+        heights = plate_heights(document)
+        revised = plan.revised(book, edition, pages, heights, white_above_floats(document))
         if (not misplaced or more_breaks == breaks) and revised == plan:
             break
         breaks, plan = frozenset(more_breaks), revised
@@ -137,7 +138,7 @@ def layout_pdf(
         )
         for note in misplaced
     ]
-    problems += _plates_too_tall(book, edition, plate_heights(document))
+    problems += _plates_too_tall(book, edition, heights)
     return document
 
 
@@ -193,15 +194,15 @@ def white_above_floats(document: Document) -> dict[str, float]:
         page_box = page._page_box  # Page exposes no public box tree
         root = page_box.children[0]
         floats: dict[str, Box] = {}
-        for box in root.descendants():  # a float's outer box, not its call or the boxes inside it
+        all_lines = []
+        for box in root.descendants():
+            if isinstance(box, LineBox):
+                all_lines.append(box)
+            # A float's outer box, not its call or the boxes inside it.
             anchor = box.element.get("id") if isinstance(box, BlockBox) and is_page_float(box) else None
             if anchor and (anchor not in floats or box.margin_height() > floats[anchor].margin_height()):
                 floats[anchor] = box
-        lines = [
-            box
-            for box in root.descendants()
-            if isinstance(box, LineBox) and not any(_inside(box, float_) for float_ in floats.values())
-        ]
+        lines = [line for line in all_lines if not any(_inside(line, float_) for float_ in floats.values())]
         for anchor, float_ in floats.items():
             top = float_.position_y
             text_above = [
