@@ -178,8 +178,7 @@ def test_a_plate_whose_caption_no_page_can_hold(
     assert lines and all(
         re.fullmatch(
             r"images/plates\.yaml:1: Plate 1 \('one'\) with its caption stands \d+ mm tall in the "
-            r"[\w-]+ edition, more than a page holds beside three lines of text \(\d+ mm\); "
-            r"shorten its caption",
+            r"[\w-]+ edition, more than a page's text block holds \(\d+ mm\); shorten its caption",
             line,
         )
         for line in lines

@@ -166,3 +166,51 @@ def test_every_page_of_the_floating_book_keeps_its_text_in_order(
     text = squash(" ".join(pdf_pages(pdf)))
     positions = [text.find(f"Paragraph{number}says") for number in range(1, 25)]
     assert -1 not in positions and positions == sorted(positions)
+
+
+@pytest.fixture(scope="module")
+def own_page_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int], str]:
+    """A plate whose caption makes it too tall to share a page with a few lines of text."""
+    project = SmallProject(tmp_path_factory.mktemp("own-page") / "project")
+    caption = " ".join(f"caption{index}" if index % 5 else "of the" for index in range(150))
+    Image.new("RGB", (900, 1200), (100, 100, 100)).save(project.root / "images" / "tall.jpg")
+    paragraphs = [_paragraph(number) for number in range(1, 9)]
+    paragraphs.insert(3, "::: plate tall")
+    project.write("manuscript/article.md", "# A chapter\n\n" + "\n\n".join(paragraphs) + "\n")
+    project.write(
+        "images/plates.yaml",
+        f"- id: tall\n  file: tall.jpg\n  caption: {caption}\n  credit: Its credit.\n"
+        "  alt: A grey rectangle.\n  source: An archive\n",
+    )
+    out = project.root / "dist"
+    build(project.root, out, editions=["reader-a4"])
+    pdf = out / "small-reader-a4.pdf"
+    return pdf, destinations(pdf), caption
+
+
+def test_a_plate_too_tall_to_share_a_page_has_the_next_page_to_itself(
+    own_page_book: tuple[Path, dict[str, int], str],
+) -> None:
+    pdf, targets, caption = own_page_book
+    pages = page_contents(pdf)
+    edition = READERS["pdf"]
+    marker, plate = targets["marker-plate-tall"], targets["plate-tall"]
+    assert plate == marker + 1, f"the plate stands on page {plate + 1}, its marker on page {marker + 1}"
+
+    def running(page: int) -> list[Box]:
+        block = text_block(edition, page)
+        return [
+            box
+            for box, _ in pages[page].lines
+            if box.top - box.bottom >= 10.5 and block.bottom - 1 <= box.bottom and box.top <= block.top + 1
+        ]
+
+    block = text_block(edition, marker)
+    lowest = min(box.bottom for box in running(marker))
+    assert lowest - block.bottom < 3 * LINE, f"the marker's page ends {lowest - block.bottom:.0f} pt short"
+    assert pages[plate].images and not running(plate), "the plate's page holds running text"
+    highest = max(box.top for box in running(plate + 1))
+    assert text_block(edition, plate + 1).top - highest < LINE, (
+        "the text does not run on at the next page's head"
+    )
+    assert squash(caption) in squash(pdf_pages(pdf)[plate]), "the caption is not whole on the plate's page"

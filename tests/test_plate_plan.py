@@ -7,8 +7,15 @@ import pytest
 from amnesty_book.config import Edition
 from amnesty_book.loading import load_book
 from amnesty_book.model import Book
-from amnesty_book.page_geometry import plate_width_mm
-from amnesty_book.plate_plan import CHAPTER_END, FLOAT, PlateHeight, PlatePlan, marker_anchor
+from amnesty_book.page_geometry import plate_width_mm, text_block
+from amnesty_book.plate_plan import (
+    CHAPTER_END,
+    FLOAT,
+    PlateHeight,
+    PlatePlan,
+    marker_anchor,
+    room_beside_text,
+)
 from conftest import REPO
 
 A4 = Edition("reader-a4", "reader", "A4")
@@ -91,3 +98,29 @@ def test_a_plate_under_white_at_a_pages_foot_waits_for_the_next_page(book: Book)
     revised = unscaled(book).revised(book, A4, pages_where(book), {}, {katyn: 0.10, document: 0.18})
     assert revised.to_next_page == {document}, "only a page more than 15 % white is mended"
     assert revised.revised(book, A4, pages_where(book), {}, {}) is revised, "and it stays mended"
+
+
+def test_a_plate_too_tall_to_share_a_page_takes_one_of_its_own(book: Book) -> None:
+    katyn = next(plate.anchor for plate in book.plates if plate.id == "katyn")
+    heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
+    heights[katyn] = PlateHeight(whole=room_beside_text(A4) + 10, image=400)
+    revised = unscaled(book).revised(book, A4, pages_where(book), heights, {})
+    assert revised.own_page == {katyn}
+    assert revised.scales == {}, "it fits its own page at its size"
+    assert revised.revised(book, A4, pages_where(book), heights, {}) is revised, "and it keeps it"
+
+
+def test_a_plate_taller_than_its_own_page_is_set_smaller(book: Book) -> None:
+    """Its caption runs the full measure on its own page, as tall at any size: the image
+    alone is made smaller, enough to fit the text block."""
+    katyn = next(plate.anchor for plate in book.plates if plate.id == "katyn")
+    block = text_block(A4, 0).height
+    plan = PlatePlan(unscaled(book).positions, own_page=frozenset({katyn}))
+    revised = plan.revised(
+        book, A4, pages_where(book), {katyn: PlateHeight(whole=block + 100, image=500)}, {}
+    )
+    (scale,) = revised.scales.values()
+    assert set(revised.scales) == {katyn}
+    assert 0.5 <= scale <= 0.85 and 500 * scale + 100 + block - 500 <= block
+    hopeless = plan.revised(book, A4, pages_where(book), {katyn: PlateHeight(whole=2 * block, image=100)}, {})
+    assert hopeless.scales == {}, "a caption taller than the page is an error, not a smaller plate"

@@ -15,6 +15,10 @@ it does a note. Four changes make such a plate a page float rather than a note:
   tagged PDF reads it in its section's order. The notes' rule then stands over the notes
   alone.
 
+A plate too tall to share a page with a few lines of text is held back at once, and the page
+that receives it is made with no running text, as WeasyPrint makes a blank page: the text
+runs on, past the plate's own page, to the next.
+
 Pinned to the version it copies; applied with `weasyprint_fixes.apply`.
 """
 
@@ -32,6 +36,8 @@ from .page_geometry import TEXT_BESIDE_PLATES_EM
 FLOAT_CLASS = "page-float"
 # ... and one that waits for the head of the page after its marker's.
 NEXT_PAGE_CLASS = "next-page"
+# ... and one that takes that page to itself.
+OWN_PAGE_CLASS = "own-page"
 
 _layout_footnote = LayoutContext.layout_footnote
 _unlayout_footnote = LayoutContext.unlayout_footnote
@@ -56,7 +62,8 @@ def layout_footnote(self: LayoutContext, footnote: boxes.Box) -> bool:
     """Adds a note, or a plate with the notes of its caption, to the page's foot area."""
     if not is_page_float(footnote):
         return _layout_footnote(self, footnote)
-    if NEXT_PAGE_CLASS in _classes(footnote) and footnote not in self.carried_floats:
+    waits = {NEXT_PAGE_CLASS, OWN_PAGE_CLASS} & set(_classes(footnote))
+    if waits and footnote not in self.carried_floats:
         self.footnotes.remove(footnote)
         self.held_back_floats.append(footnote)  # straight to the next page's head
         return False
@@ -114,24 +121,40 @@ def make_page(context, root_box, page_type, resume_at, page_number, page_state):
     The plates each page holds back are kept by the number of the page that receives them:
     WeasyPrint makes some pages again (for page references) while keeping others, and a page
     made again must receive what the page before it held back, whichever of them was made last.
+    A plate that takes a page of its own gets the page alone, with no running text; the
+    plates held back with it wait for the page after.
     """
     if not hasattr(context, "floats_by_page"):
         context.floats_by_page = {}
-    carried = context.floats_by_page.get(page_number, [])
+    carried, postponed = _own_page_split(context.floats_by_page.get(page_number, []))
     context.reported_footnotes = carried + [
         box for box in context.reported_footnotes if not is_page_float(box)
     ]
     context.carried_floats = carried
     context.held_back_floats = []
-    page, resume_at, next_page = _make_page(context, root_box, page_type, resume_at, page_number, page_state)
-    held = context.held_back_floats
+    alone = bool(carried) and OWN_PAGE_CLASS in _classes(carried[0])
+    flow = root_box.copy_with_children([]) if alone else root_box
+    page, next_resume_at, next_page = _make_page(context, flow, page_type, resume_at, page_number, page_state)
+    if alone:  # the running text starts the next page where it would have started this one
+        next_resume_at, next_page = resume_at, context.page_maker[page_number - 1][1]
+    held = postponed + context.held_back_floats
     context.floats_by_page[page_number + 1] = held
     # Between pages, held-back plates wait with the reported notes, so that WeasyPrint makes
     # a page for them even after the last line of the book.
     context.reported_footnotes = held + [box for box in context.reported_footnotes if box not in held]
     context.held_back_floats = []
     _lift_floats(page, {box.element for box in carried})
-    return page, resume_at, next_page
+    return page, next_resume_at, next_page
+
+
+def _own_page_split(carried: list[boxes.Box]) -> tuple[list[boxes.Box], list[boxes.Box]]:
+    """The plates a page receives, and those that wait for the page after it: a plate that
+    takes a page of its own has it alone, and waits for it behind the plates before it."""
+    alone = next((index for index, box in enumerate(carried) if OWN_PAGE_CLASS in _classes(box)), None)
+    if alone is None:
+        return carried, []
+    end = max(alone, 1)
+    return carried[:end], carried[end:]
 
 
 def _lift_floats(page: boxes.PageBox, carried: set[object]) -> None:
@@ -164,7 +187,7 @@ def _insert_by_marker(root: boxes.Box, plate: boxes.Box) -> None:
         parent.children = [*parent.children[: index + 1], plate, *parent.children[index + 1 :]]
         return
     holder = next((box for box in _blocks(root) if _is_parent(box.element, plate.element)), None)
-    holder = holder or next(box for box in _blocks(root) if box.element_tag == "body")
+    holder = holder or next((box for box in _blocks(root) if box.element_tag == "body"), root)
     holder.children = [plate, *holder.children]
 
 

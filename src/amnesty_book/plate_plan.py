@@ -6,7 +6,8 @@ to share a page. After a layout, the plan is mended where the floats went wrong,
 typesetter would: plates held more than a page behind their markers are set smaller
 together; a plate held over onto the page where the next part opens closes its own chapter
 instead (as LaTeX's \\clearpage sets the floats still waiting); a plate or pull quote at a
-page's foot under white the text could not fill waits for the next page's head.
+page's foot under white the text could not fill waits for the next page's head; a plate too
+tall to share a page with a few lines of text takes a page of its own.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class PlatePlan:
     # Floating plates (and pull quotes, which always float) that wait for the head of the
     # page after their marker's.
     to_next_page: frozenset[str] = frozenset()
+    # Floating plates too tall to share a page with a few lines of text: each takes the next
+    # page to itself, and the text runs on past it.
+    own_page: frozenset[str] = frozenset()
 
     @classmethod
     def first(cls, book: Book, edition: Edition) -> PlatePlan:
@@ -54,13 +58,17 @@ class PlatePlan:
         their captions' height (a layout would otherwise be spent finding it out)."""
         positions = {}
         scales: dict[str, float] = {}
+        own_page = set()
         for chapter in book.chapters:
             opening = True
             run: list[PlatePlacement] = []
             for block in (*chapter.blocks, None):
                 if isinstance(block, PlatePlacement) and not opening:
                     positions[block.anchor] = FLOAT
-                    run.append(block)
+                    if _estimated_height(edition, block).whole > room_beside_text(edition):
+                        own_page.add(block.anchor)
+                    else:
+                        run.append(block)
                     continue
                 if len(run) > 1:
                     fit = _fitting_scale(edition, [_estimated_height(edition, placed) for placed in run])
@@ -68,7 +76,7 @@ class PlatePlan:
                         scales.update(dict.fromkeys((placed.anchor for placed in run), fit))
                 run = []
                 opening = opening and isinstance(block, PlatePlacement)
-        return cls(positions, _widths(book, edition, scales), scales)
+        return cls(positions, _widths(book, edition, scales), scales, own_page=frozenset(own_page))
 
     def revised(
         self,
@@ -89,13 +97,21 @@ class PlatePlan:
         stands two pages on. A plate held into the next part closes its chapter instead,
         unless it is being set smaller, which may bring it back into its chapter. A plate or
         pull quote at a page's foot under white that the text could not fill (a heading kept
-        with its paragraph, a note kept with its call) waits for the next page's head."""
+        with its paragraph, a note kept with its call) waits for the next page's head. A
+        floating plate that came out too tall to share a page with three lines of text takes
+        a page of its own, its caption at the full measure; one taller than its page is set
+        smaller, down to half its size."""
         scales = dict(self.scales)
         for run in self._late_runs(book, pages):
+            run = [anchor for anchor in run if anchor not in self.own_page]
             fit = _fitting_scale(edition, [heights[anchor] for anchor in run if anchor in heights])
             smaller = {anchor: scales.get(anchor, 1.0) * min(_SHRINK, fit) for anchor in run}
             if min(smaller.values()) >= _SMALLEST:  # else no size that still reads lets them share
                 scales.update(smaller)
+        for anchor in self.own_page & heights.keys():
+            smaller = scales.get(anchor, 1.0) * min(_SHRINK, _alone_scale(edition, heights[anchor]))
+            if heights[anchor].whole > text_block(edition, 0).height and smaller >= _SMALLEST:
+                scales[anchor] = smaller
         shrunk = {anchor for anchor in scales if scales[anchor] != self.scales.get(anchor)}
         positions = dict(self.positions)
         positions.update(dict.fromkeys(set(self._stranded(book, pages)) - shrunk, CHAPTER_END))
@@ -112,9 +128,21 @@ class PlatePlan:
             and (positions.get(anchor) == FLOAT or anchor in pull_quotes)
             and anchor not in shrunk
         }
-        if scales == self.scales and positions == self.positions and waiting == self.to_next_page:
+        own_page = self.own_page | {
+            anchor
+            for anchor, height in heights.items()
+            if positions.get(anchor) == FLOAT and height.whole > room_beside_text(edition)
+        }
+        if (scales, positions, waiting, own_page) == (
+            self.scales,
+            self.positions,
+            self.to_next_page,
+            self.own_page,
+        ):
             return self
-        return PlatePlan(positions, _widths(book, edition, scales), scales, frozenset(waiting))
+        return PlatePlan(
+            positions, _widths(book, edition, scales), scales, frozenset(waiting), frozenset(own_page)
+        )
 
     def _floating(self, book: Book) -> list[PlatePlacement]:
         return [
@@ -170,14 +198,27 @@ def _fitting_scale(edition: Edition, run: list[PlateHeight]) -> float:
 
     At scale s the images take s·I and the captions, as narrow as their images, about C/s:
     the largest s with s·I + C/s within the room R is the larger root of I·s² − R·s + C."""
-    beside = (TEXT_BESIDE_PLATES_EM + _NOTES_RULE_EM) * design(edition).font_size_pt
-    room = text_block(edition, 0).height - beside
+    room = room_beside_text(edition)
     images = sum(plate.image for plate in run)
     captions = sum(plate.whole - plate.image for plate in run)
     discriminant = room * room - 4 * images * captions
     if not images or discriminant < 0:
         return 0.0  # at no scale: the images shrink by as much as their captions grow
     return _MARGIN * (room + math.sqrt(discriminant)) / (2 * images)
+
+
+def _alone_scale(edition: Edition, plate: PlateHeight) -> float:
+    """The scale at which a plate on a page of its own, its caption at the full measure (and
+    so as tall at any scale), fits the text block."""
+    caption = plate.whole - plate.image
+    return _MARGIN * (text_block(edition, 0).height - caption) / plate.image
+
+
+def room_beside_text(edition: Edition) -> float:
+    """The height, in points, that plates may take on a page beside three lines of text (and
+    a note's rule)."""
+    beside = (TEXT_BESIDE_PLATES_EM + _NOTES_RULE_EM) * design(edition).font_size_pt
+    return text_block(edition, 0).height - beside
 
 
 def _estimated_height(edition: Edition, placed: PlatePlacement) -> PlateHeight:

@@ -62,7 +62,7 @@ def _mm(points: float) -> str:
 
 def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
     for page in layout.pages:
-        if _ends_running_text(layout, page.index, sizes):
+        if _ends_running_text(layout, page.index, sizes) or _plates_alone(page, sizes):
             continue
         foot, gaps = _white(page, sizes.pitch)
         share = (foot + sum(gaps)) / page.block.height
@@ -88,9 +88,14 @@ def _ends_running_text(layout: Layout, index: int, sizes: Sizes) -> bool:
     for later in layout.pages[index + 1 :]:
         if later.index in layout.part_starts:
             return True
-        if not later.images or any(sizes.is_body(line) for line in later.inside):
+        if not _plates_alone(later, sizes):
             return False
     return True
+
+
+def _plates_alone(page: Page, sizes: Sizes) -> bool:
+    """A page of plates with no running text (a plate too tall to share a page has one)."""
+    return bool(page.images) and not any(sizes.is_body(line) for line in page.inside)
 
 
 def _white(page: Page, pitch: float) -> tuple[float, list[float]]:

@@ -25,7 +25,7 @@ from ..fetcher import ProjectFetcher
 from ..images import print_images
 from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from ..page_floats import is_page_float
-from ..page_geometry import TEXT_BESIDE_PLATES_EM, design, page_css, text_block
+from ..page_geometry import page_css, text_block
 from ..pagination import anchor_pages
 from ..plate_plan import PlateHeight, PlatePlan
 from ..rendering import render
@@ -143,16 +143,15 @@ def layout_pdf(
 
 
 def _plates_too_tall(book: Book, edition: Edition, heights: Mapping[str, PlateHeight]) -> list[Problem]:
-    """Plates that with their captions (and the notes these call) stand taller than a page can
-    hold beside three lines of text: no page can take them, and their text would be lost."""
-    room = text_block(edition, 0).height - TEXT_BESIDE_PLATES_EM * design(edition).font_size_pt
+    """Plates that with their captions (and the notes these call) stand taller than the text
+    block, even on a page of their own: their caption would run off the page."""
+    room = text_block(edition, 0).height
     return [
         Problem(
             plate.location,
             f"{plate.label} ('{plate.id}') with its caption stands "
             f"{heights[plate.anchor].whole / POINTS_PER_MM:.0f} mm tall in the {edition.name} edition, "
-            f"more than a page holds beside three lines of text ({room / POINTS_PER_MM:.0f} mm); "
-            "shorten its caption",
+            f"more than a page's text block holds ({room / POINTS_PER_MM:.0f} mm); shorten its caption",
         )
         for plate in book.plates
         if plate.anchor in heights and heights[plate.anchor].whole > room
