@@ -310,6 +310,13 @@ def test_an_orphan(book: Book) -> None:
     )
 
 
+def test_the_contents_entries_are_no_orphans(book: Book) -> None:
+    """The same lines as the orphan's, but in the contents, which runs on to a second page."""
+    body = f'<nav id="contents"><h1>Contents</h1>{fill(43)}<p>{SENTENCE * 2}</p></nav>'
+    body += '<h1 style="break-before: page">A part</h1>'
+    assert problems(audit_pdf(pdf(body), READER, book)) == []
+
+
 def test_a_widow(book: Book) -> None:
     """A paragraph of three lines, two at the foot of a page and its last at the next one's head."""
     body = "<h1>A part</h1>" + fill(42) + f"<p>{SENTENCE}</p><p>{SENTENCE}</p>"

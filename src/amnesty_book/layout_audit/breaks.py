@@ -10,6 +10,8 @@ from .codes import finding
 from .pages import Layout, Line, Page
 from .sizes import NOTE_MARKER, Sizes
 
+CONTENTS_ANCHOR = "contents"  # the id of the contents' <nav> (templates/sections.j2)
+
 
 def stranded_headings(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
     for page in layout.pages:
@@ -37,7 +39,8 @@ def stranded_headings(layout: Layout, edition: Edition, sizes: Sizes) -> Iterato
 
 def orphans_and_widows(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
     for page, following in zip(layout.pages, layout.pages[1:], strict=False):
-        if following.index in layout.part_starts:
+        # The contents' entries are no paragraphs, however their lines are set.
+        if following.index in layout.part_starts or layout.in_part(CONTENTS_ANCHOR, page.index):
             continue
         last, first = _foot_line(page, sizes), _head_line(following, sizes)
         # Only a full line, justified to the measure, surely runs on to the next page; and a

@@ -173,6 +173,13 @@ class Layout:
     def ends_part(self, index: int) -> bool:
         return index + 1 >= len(self.pages) or index + 1 in self.part_starts
 
+    def in_part(self, anchor: str, index: int) -> bool:
+        """Whether the page is one of the part that opens with the element `anchor`."""
+        start = self.destinations.get(anchor)
+        if start is None or index < start:
+            return False
+        return index < min((later for later in self.part_starts if later > start), default=len(self.pages))
+
     def where(self, index: int) -> str:
         return self.pages[index].where if 0 <= index < len(self.pages) else f"page {index + 1}"
 
