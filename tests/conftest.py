@@ -18,6 +18,21 @@ REPO = Path(__file__).resolve().parent.parent
 FONT_FILES = sorted((REPO / "styles" / "fonts").glob("*.ttf"))
 
 
+SAMPLE_BOOKS = Path(__file__).resolve().parent / "books"
+
+
+def sample_project(name: str, folder: Path) -> Path:
+    """A copy of the sample book tests/books/NAME in `folder`, with the book's fonts (which
+    the samples do not carry twice)."""
+    root = folder / name
+    shutil.copytree(SAMPLE_BOOKS / name, root)
+    fonts = root / "styles" / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for font in FONT_FILES:
+        shutil.copyfile(font, fonts / font.name)
+    return root
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     book = load_book(REPO)
@@ -65,7 +80,7 @@ SMALL_PLATES = """\
 SMALL_TIMELINE = """\
 - date: 1941-07-30
   event: Something happens.
-  source: article
+  source: text
 """
 
 

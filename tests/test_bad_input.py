@@ -91,7 +91,7 @@ def test_malformed_timeline_date(small_project: SmallProject, capsys: pytest.Cap
 def test_timeline_entry_without_source(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    small_project.replace("manuscript/timeline.yaml", "  source: article\n", "")
+    small_project.replace("manuscript/timeline.yaml", "  source: text\n", "")
     err = failed_build(small_project, capsys)
     assert "manuscript/timeline.yaml:1: this timeline entry has no 'source'; add it\n" in err
 
@@ -99,8 +99,8 @@ def test_timeline_entry_without_source(
 def test_timeline_out_of_order(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     small_project.write(
         "manuscript/timeline.yaml",
-        "- date: 1941-07-30\n  event: Later.\n  source: article\n"
-        "- date: 1939-09-17\n  event: Earlier.\n  source: article\n",
+        "- date: 1941-07-30\n  event: Later.\n  source: text\n"
+        "- date: 1939-09-17\n  event: Earlier.\n  source: text\n",
     )
     err = failed_build(small_project, capsys)
     assert (
@@ -126,7 +126,7 @@ def test_all_problems_reported_at_once(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
     small_project.replace("manuscript/article.md", "More text.", "More <b>text</b>.")
-    small_project.replace("manuscript/timeline.yaml", "  source: article\n", "")
+    small_project.replace("manuscript/timeline.yaml", "  source: text\n", "")
     err = failed_build(small_project, capsys)
     assert err.splitlines()[:2] == [
         "manuscript/article.md:9: raw HTML <b> is not allowed in the manuscript; write it in Markdown, "

@@ -182,7 +182,7 @@ def png_declaring(width: int, height: int) -> bytes:
 def test_empty_manuscript(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     small_project.write(MANUSCRIPT, "\n  \n\t\n")
     assert refused(small_project, capsys) == [
-        "manuscript/article.md: the manuscript is empty; write the text, starting with '# Title'"
+        "manuscript/article.md: this manuscript file is empty; write the text, starting with '# Title'"
     ]
 
 
@@ -263,7 +263,7 @@ def test_yaml_keys_twice_or_not_words(
 
 
 def test_yaml_nested_too_deeply(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
-    small_project.replace(TIMELINE, "source: article", "source: " + "[" * 5000 + "]" * 5000)
+    small_project.replace(TIMELINE, "source: text", "source: " + "[" * 5000 + "]" * 5000)
     assert refused(small_project, capsys) == [
         "manuscript/timeline.yaml: the timeline file nests lists or mappings too deeply; fix it"
     ]
@@ -279,7 +279,7 @@ def test_plates_nested_too_deeply(small_project: SmallProject, capsys: pytest.Ca
 def test_key_with_a_line_break_is_reported_on_one_line(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    small_project.replace(TIMELINE, "  source: article", '  source: article\n  "sour\\nce": x')
+    small_project.replace(TIMELINE, "  source: text", '  source: text\n  "sour\\nce": x')
     assert refused(small_project, capsys) == [
         "manuscript/timeline.yaml:4: unknown key 'sour\\nce'; a timeline entry has date, event, source"
     ]
@@ -299,10 +299,10 @@ def test_edition_date_with_a_time(small_project: SmallProject, capsys: pytest.Ca
 
 def test_sources_naming_a_folder(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     small_project.replace(
-        "book.toml", "[book]", '[sources]\nmanuscript = "manuscript"\ntimeline = "."\n\n[book]'
+        "book.toml", "[book]", '[sources]\nmanuscript = "images"\ntimeline = "."\n\n[book]'
     )
     assert refused(small_project, capsys) == [
-        "book.toml:2: manuscript 'manuscript' is a folder; give the path of a file",
+        "book.toml:2: manuscript folder 'images' holds no .md file; put the text in it, or name its files",
         "book.toml:3: timeline '.' is a folder; give the path of a file",
     ]
 
@@ -725,8 +725,7 @@ def test_manuscript_of_headings_only(small_project: SmallProject, capsys: pytest
         "Two",
         "Three",
         "Four",
-        "Plates and credits",
-        "Timeline, 1939–1942",
+        "Timeline",
         "Colophon",
     ]
 
@@ -765,7 +764,7 @@ def test_reading_any_text_never_breaks(small_project: SmallProject, text: str) -
     path = small_project.root / MANUSCRIPT
     path.write_text(text, encoding="utf-8", newline="")
     try:
-        read_manuscript(Project(small_project.root.resolve()), path)
+        read_manuscript(Project(small_project.root.resolve()), [path])
     except BookError as error:
         _assert_reported_well(error)
 

@@ -213,8 +213,8 @@ def test_p008_plate_id_used_twice(small_project: SmallProject) -> None:
 def test_t001_timeline_out_of_order(small_project: SmallProject) -> None:
     small_project.write(
         TIMELINE,
-        "- date: 1941-07-30\n  event: Later.\n  source: article\n"
-        "- date: 1939-09-17\n  event: Earlier.\n  source: article\n",
+        "- date: 1941-07-30\n  event: Later.\n  source: text\n"
+        "- date: 1939-09-17\n  event: Earlier.\n  source: text\n",
     )
     assert lint(small_project) == [
         "manuscript/timeline.yaml:4: T001 1939-09-17 comes before the previous entry (1941-07-30); "
@@ -225,8 +225,8 @@ def test_t001_timeline_out_of_order(small_project: SmallProject) -> None:
 def test_t002_impossible_date_is_reported_and_the_rest_still_checked(small_project: SmallProject) -> None:
     small_project.write(
         TIMELINE,
-        "- date: 1941-02-30\n  event: Never.\n  source: article\n"
-        "- date: 1941-07-30\n  event: Later.\n  source: article\n"
+        "- date: 1941-02-30\n  event: Never.\n  source: text\n"
+        "- date: 1941-07-30\n  event: Later.\n  source: text\n"
         "- date: 1939-09-17\n  event: Earlier.\n  source: \n",
     )
     assert lint(small_project) == [
@@ -234,7 +234,7 @@ def test_t002_impossible_date_is_reported_and_the_rest_still_checked(small_proje
         "check the year, month and day (YYYY-MM-DD)",
         "manuscript/timeline.yaml:7: T001 1939-09-17 comes before the previous entry (1941-07-30); "
         "keep the timeline in date order",
-        "manuscript/timeline.yaml:9: T003 the entry's source is empty; write 'article' or name the reference",
+        "manuscript/timeline.yaml:9: T003 the entry's source is empty; write 'text' (the book's own text) or name the reference",
     ]
 
 
@@ -247,10 +247,10 @@ def test_t002_date_that_is_not_a_date(small_project: SmallProject) -> None:
 
 def test_t003_empty_event_and_missing_source(small_project: SmallProject) -> None:
     small_project.replace(TIMELINE, "event: Something happens.", 'event: ""')
-    small_project.replace(TIMELINE, "  source: article\n", "")
+    small_project.replace(TIMELINE, "  source: text\n", "")
     assert lint(small_project) == [
         "manuscript/timeline.yaml:1: T003 the entry's source is missing; "
-        "write 'article' or name the reference",
+        "write 'text' (the book's own text) or name the reference",
         "manuscript/timeline.yaml:2: T003 the entry's event is empty; write what happened in one sentence",
     ]
 
@@ -384,7 +384,7 @@ def test_s002_unknown_key_in_plates(small_project: SmallProject) -> None:
 
 
 def test_s002_key_given_twice_in_timeline(small_project: SmallProject) -> None:
-    small_project.replace(TIMELINE, "  source: article\n", "  source: article\n  source: book\n")
+    small_project.replace(TIMELINE, "  source: text\n", "  source: text\n  source: book\n")
     assert lint(small_project) == [
         "manuscript/timeline.yaml:4: S002 'source' is given twice (first at line 3); keep one"
     ]

@@ -26,7 +26,7 @@ def problem_lines(error: pytest.ExceptionInfo[BookError]) -> list[str]:
 
 def read(project: SmallProject, text: str):  # type: ignore[no-untyped-def]
     path = project.write("manuscript/article.md", text)
-    return read_manuscript(Project(project.root), path)
+    return read_manuscript(Project(project.root), [path])
 
 
 # --- markup ----------------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_text_before_the_first_title(small_project: SmallProject) -> None:
     with pytest.raises(BookError) as error:
         read(small_project, "Hello.\n\n# Title\n")
     assert problem_lines(error) == [
-        "manuscript/article.md:1: text before the first chapter title; start the manuscript with '# Title'"
+        "manuscript/article.md:1: text before the first chapter title; start the file with '# Title'"
     ]
 
 
@@ -139,7 +139,7 @@ def test_empty_manuscript(small_project: SmallProject) -> None:
     with pytest.raises(BookError) as error:
         read(small_project, "\n\n")
     assert problem_lines(error) == [
-        "manuscript/article.md: the manuscript is empty; write the text, starting with '# Title'"
+        "manuscript/article.md: this manuscript file is empty; write the text, starting with '# Title'"
     ]
 
 
@@ -166,7 +166,9 @@ def test_config_reads_dates_and_defaults(small_project: SmallProject) -> None:
     config = load_config(Project(small_project.root))
     assert config.edition_date == date(2024, 1, 1)
     assert config.first_publication is None
-    assert config.manuscript == "manuscript/article.md"
+    assert config.manuscript == ("manuscript",), "the manuscript folder's Markdown files"
+    assert (config.plates, config.timeline) == (None, None), "the default files, if they exist"
+    assert config.own_source == "text" and config.labels["timeline"] == "Timeline"
     assert config.fonts.family == "Charis SIL"
 
 
@@ -187,19 +189,19 @@ def test_config_unsupported_language(small_project: SmallProject) -> None:
 def test_timeline_keeps_order_and_marks_editorial_entries(small_project: SmallProject) -> None:
     path = small_project.write(
         "manuscript/timeline.yaml",
-        "- date: 1939-09-17\n  event: One.\n  source: article\n"
+        "- date: 1939-09-17\n  event: One.\n  source: text\n"
         "- date: 1941-08-14\n  event: Two.\n  source: A named book (1961)\n",
     )
-    events = read_timeline(Project(small_project.root), path)
+    events = read_timeline(Project(small_project.root), path, "text")
     assert [(e.date, e.editorial) for e in events] == [(date(1939, 9, 17), False), (date(1941, 8, 14), True)]
 
 
 def test_timeline_unknown_key(small_project: SmallProject) -> None:
     path = small_project.write(
-        "manuscript/timeline.yaml", "- date: 1939-09-17\n  event: One.\n  source: article\n  where: x\n"
+        "manuscript/timeline.yaml", "- date: 1939-09-17\n  event: One.\n  source: text\n  where: x\n"
     )
     with pytest.raises(BookError) as error:
-        read_timeline(Project(small_project.root), path)
+        read_timeline(Project(small_project.root), path, "text")
     assert problem_lines(error) == [
         "manuscript/timeline.yaml:4: unknown key 'where'; a timeline entry has date, event, source"
     ]
@@ -256,3 +258,41 @@ def test_heading_anchors_are_unique(small_project: SmallProject) -> None:
     small_project.replace("manuscript/article.md", "## A section", "## Same\n\nX.\n\n## Same")
     sections = load_book(small_project.root).chapters[0].sections
     assert [s.anchor for s in sections] == ["same", "same-2"]
+
+
+def test_the_book_words_the_builders_labels_its_own_way(small_project: SmallProject) -> None:
+    small_project.write(
+        "book.toml",
+        (small_project.root / "book.toml").read_text()
+        + '\n[labels]\ntimeline = "Chronology"\nnotes_statement = "The notes are the author\'s."\n',
+    )
+    config = load_config(Project(small_project.root))
+    assert config.labels["timeline"] == "Chronology"
+    assert config.labels["notes_statement"] == "The notes are the author's."
+    assert config.labels["contents"] == "Contents", "the others stay the builder's"
+
+
+def test_an_unknown_label(small_project: SmallProject) -> None:
+    text = (small_project.root / "book.toml").read_text()
+    small_project.write("book.toml", text + '\n[labels]\ntimeline = "Chronology"\ntimelime = "Chronology"\n')
+    line = text.count("\n") + 4
+    with pytest.raises(BookError) as error:
+        load_config(Project(small_project.root))
+    (message,) = problem_lines(error)
+    assert message.startswith(f"book.toml:{line}: unknown label 'timelime' in [labels]; the labels are ")
+
+
+def test_a_manuscript_in_files_named_one_by_one(small_project: SmallProject) -> None:
+    small_project.write("manuscript/b.md", "# Second\n\nText of the second.[^1]\n\n[^1]: Its note.\n")
+    small_project.replace(
+        "book.toml",
+        "[book]",
+        '[sources]\nmanuscript = ["manuscript/b.md", "manuscript/article.md"]\n\n[book]',
+    )
+    book = load_book(small_project.root)
+    assert [chapter.title.text for chapter in book.chapters][0] == "Second"
+    assert book.notes[0].text == "Its note."
+    small_project.replace("book.toml", '"manuscript/article.md"]', '"manuscript/b.md"]')
+    with pytest.raises(BookError) as error:
+        load_book(small_project.root)
+    assert problem_lines(error) == ["book.toml:2: the manuscript names a file twice; name each file once"]

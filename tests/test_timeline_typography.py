@@ -21,7 +21,6 @@ from pypdf import PdfReader
 
 from amnesty_book.config import PAPERS, POINTS_PER_MM, Edition
 from amnesty_book.imposition import saddle_stitch_order
-from amnesty_book.labels import labels_for
 from amnesty_book.loading import load_book
 from amnesty_book.model import Book
 from amnesty_book.page_geometry import TextBlock, text_block
@@ -190,7 +189,7 @@ def timeline_pages(path: Path, name: str) -> tuple[TimelinePage, ...]:
     the folio)."""
     book = load_book(REPO)
     edition = edition_named(book, name)
-    labels = labels_for(book.config.language)
+    labels = book.config.labels
     pages = read_pages(path, edition)
     legend = _squeezed(labels["editorial_entries_note"])
     last_event = _squeezed(" ".join(book.timeline[-1].event.split()[:4]))
@@ -335,7 +334,7 @@ def test_titles_are_em_in_web_and_epub(built_book: dict[str, Path]) -> None:
 def test_raw_html_in_a_timeline_source_is_refused(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    small_project.replace("manuscript/timeline.yaml", "source: article", "source: 'A <b>bold</b> claim'")
+    small_project.replace("manuscript/timeline.yaml", "source: text", "source: 'A <b>bold</b> claim'")
     err = failed_build(small_project, capsys)
     assert (
         "manuscript/timeline.yaml:3: raw HTML <b> is not allowed in the manuscript; "
@@ -345,7 +344,7 @@ def test_raw_html_in_a_timeline_source_is_refused(
 
 def test_markdown_title_in_a_timeline_source(small_project: SmallProject) -> None:
     small_project.replace(
-        "manuscript/timeline.yaml", "source: article", "source: 'Ann Author, *A Title* (1990)'"
+        "manuscript/timeline.yaml", "source: text", "source: 'Ann Author, *A Title* (1990)'"
     )
     book = load_book(small_project.root)
     (event,) = book.timeline

@@ -13,8 +13,9 @@ from pathlib import Path
 import yaml
 
 from .cache import BuildState, code_digest, digest_of
-from .config import SOURCE_DEFAULTS, BookConfig, Edition, load_config, page_source
+from .config import BookConfig, Edition, load_config, page_source
 from .errors import BookError
+from .source_files import source_files
 from .sources import Project
 
 NO_CHECKS, FAST_CHECKS, ALL_CHECKS = "none", "fast", "all"
@@ -105,10 +106,13 @@ def _input_files(root: Path, config: BookConfig) -> list[Path] | None:
     None if any is missing or outside the project: the full build then says what is wrong."""
     project = Project(root)
     try:
-        sources = [project.resolve(getattr(config, key), None, key) for key in SOURCE_DEFAULTS]
+        files = source_files(project, config)
         fonts = [project.resolve(relative, None, "font") for relative, _, _ in config.fonts.faces]
-        manifest = yaml.safe_load(sources[1].read_text(encoding="utf-8"))
-        images = [project.resolve(entry["file"], None, "image", base=sources[1].parent) for entry in manifest]
+        images = []
+        if files.plates:
+            manifest = yaml.safe_load(files.plates.read_text(encoding="utf-8"))
+            folder = files.plates.parent
+            images = [project.resolve(item["file"], None, "image", base=folder) for item in manifest]
     except (BookError, OSError, ValueError, yaml.YAMLError, TypeError, KeyError, RecursionError):
         return None
-    return [*sources, *fonts, *images]
+    return [*files.all, *fonts, *images]

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from .config import MINIMUM_PPI, Edition
 from .findings import ERROR, WARNING, Finding
-from .labels import labels_for, long_date
+from .labels import PART_TITLES, long_date
 from .layout_audit import audit_pdf, audit_sheets
 from .markup import plain_text
 from .model import Book, Inline, NoteCall
@@ -71,8 +71,7 @@ def expected_digest(book: Book) -> Digest:
     expected = Digest()
     for chapter in book.chapters:
         expected.headings += [chapter.title.text, *(section.text for section in chapter.sections)]
-    labels = labels_for(book.config.language)
-    expected.headings += [labels["plates_and_credits"], labels["timeline"], labels["colophon"]]
+    expected.headings += [book.config.labels[PART_TITLES[part]] for part in book.back_matter]
     expected.headings = [norm(heading) for heading in expected.headings]
     expected.notes = {note.number: _as_read(note.content) for note in book.notes}
     expected.plates = [(f"{p.label}.", _as_read(p.caption), _as_read(p.credit)) for p in book.plates]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import BookError, Problems, SourceLocation
-from .labels import SUPPORTED_LANGUAGES
+from .labels import SUPPORTED_LANGUAGES, labels_for
 from .sources import Project
 
 CONFIG_NAME = "book.toml"
@@ -124,17 +124,32 @@ class BookConfig:
     rights: str
     edition_date: date
     first_publication: Publication | None
-    manuscript: str
-    plates: str
-    timeline: str
+    # Each a file, or a folder whose Markdown files are read in name order.
+    manuscript: tuple[str, ...]
+    # None where book.toml names none: the default file is then read if it exists.
+    plates: str | None
+    timeline: str | None
     fonts: Fonts
     editions: tuple[Edition, ...]
+    # The timeline `source` that marks an entry as the book's own text (any other is the editor's).
+    own_source: str = "text"
+    # [labels] of book.toml: the builder's words (labels.py) this book words its own way.
+    label_overrides: tuple[tuple[str, str], ...] = ()
     # "section.key" -> its line in book.toml, for messages about the files the keys name
     key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        """The words the builder prints in this book: its language's, with the book's own."""
+        return {**labels_for(self.language), **dict(self.label_overrides)}
 
     def location(self, section: str, key: str) -> SourceLocation:
         """Where `key` of `[section]` is written in book.toml (the file alone if it is not)."""
         return SourceLocation(Path(CONFIG_NAME), dict(self.key_lines).get(f"{section}.{key}"))
+
+
+class _Paths(list[str]):
+    """The type of a key that takes one path or a list of them."""
 
 
 # section -> key -> (type, required, default)
@@ -156,9 +171,12 @@ _SCHEMA: dict[str, dict[str, tuple[type, bool, Any]]] = {
         "date": (date, True, None),
     },
     "sources": {
-        "manuscript": (str, False, "manuscript/article.md"),
-        "plates": (str, False, "images/plates.yaml"),
-        "timeline": (str, False, "manuscript/timeline.yaml"),
+        "manuscript": (_Paths, False, ["manuscript"]),
+        "plates": (str, False, None),
+        "timeline": (str, False, None),
+    },
+    "timeline": {
+        "own_source": (str, False, "text"),
     },
     "fonts": {
         "family": (str, False, "Charis SIL"),
@@ -170,7 +188,8 @@ _SCHEMA: dict[str, dict[str, tuple[type, bool, Any]]] = {
     },
 }
 _REQUIRED_SECTIONS = {"book"}
-SOURCE_DEFAULTS: dict[str, str] = {key: default for key, (_, _, default) in _SCHEMA["sources"].items()}
+# The files read where book.toml names no plates or timeline, if they exist.
+SOURCE_DEFAULTS: dict[str, str] = {"plates": "images/plates.yaml", "timeline": "manuscript/timeline.yaml"}
 _EDITION_KEYS: dict[str, tuple[type, bool, Any]] = {"kind": (str, True, None), "paper": (str, False, None)}
 
 
@@ -219,8 +238,8 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
 
     values: dict[str, dict[str, Any]] = {}
     for section, content in raw.items():
-        if section not in _SCHEMA and section != "editions":
-            known = ", ".join(f"[{name}]" for name in (*_SCHEMA, "editions.NAME"))
+        if section not in _SCHEMA and section not in ("editions", "labels"):
+            known = ", ".join(f"[{name}]" for name in (*_SCHEMA, "labels", "editions.NAME"))
             problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
         elif not isinstance(content, dict):
             problems.add(at(section, section), f"'{section}' must be a section [{section}]")
@@ -253,6 +272,7 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             "the font family may hold only letters, digits, spaces, hyphens, dots and apostrophes",
         )
     editions = _editions(raw.get("editions"), at, problems)
+    overrides = _label_overrides(raw.get("labels"), at, problems)
     problems.raise_if_any()
     book, sources = values["book"], values["sources"]
     first = values["first_publication"]
@@ -268,11 +288,13 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         rights=book["rights"],
         edition_date=book["edition_date"],
         first_publication=Publication(**first) if first else None,
-        manuscript=sources["manuscript"],
+        manuscript=tuple(sources["manuscript"]),
         plates=sources["plates"],
         timeline=sources["timeline"],
         fonts=Fonts(**values["fonts"]),
         editions=editions,
+        own_source=values["timeline"]["own_source"],
+        label_overrides=overrides,
         key_lines=tuple(
             (f"{section}.{key}", line)
             for section in ("sources", "fonts")
@@ -342,6 +364,27 @@ def _editions(
     return tuple(editions)
 
 
+def _label_overrides(
+    raw: Any, at: Callable[[str, str | None], SourceLocation], problems: Problems
+) -> tuple[tuple[str, str], ...]:
+    """The [labels] table: builder's words by name, each replaced by the book's own text
+    (an empty text leaves it out, where it is a sentence of its own)."""
+    if raw is None or not isinstance(raw, dict):  # not a table: reported with the sections
+        return ()
+    known = labels_for("en")
+    overrides = []
+    for key, value in raw.items():
+        if key not in known:
+            problems.add(
+                at("labels", key), f"unknown label '{key}' in [labels]; the labels are {', '.join(known)}"
+            )
+        elif not isinstance(value, str):
+            problems.add(at("labels", key), f"label '{key}' must be a text in quotes")
+        else:
+            overrides.append((key, value.strip()))
+    return tuple(overrides)
+
+
 def _checked(
     content: dict[str, Any],
     section: str,
@@ -365,6 +408,18 @@ def _checked(
     if kind is date and (not isinstance(value, date) or isinstance(value, datetime)):
         problems.add(where, f"'{key}' must be a date written YYYY-MM-DD")
         return default
+    if kind is _Paths:
+        paths = [value] if isinstance(value, str) else value
+        if (
+            not isinstance(paths, list)
+            or not paths
+            or not all(isinstance(p, str) and p.strip() for p in paths)
+        ):
+            problems.add(
+                where, f'\'{key}\' must be a path in quotes, or a list of them, like ["one.md", "two.md"]'
+            )
+            return default
+        return [path.strip() for path in paths]
     if kind is list:
         if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
             problems.add(where, f'\'{key}\' must be a list of texts, like ["one", "two"]')

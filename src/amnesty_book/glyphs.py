@@ -14,7 +14,6 @@ from fontTools.ttLib import TTFont
 
 from .config import CONFIG_NAME
 from .errors import BookError, Problem, SourceLocation
-from .labels import labels_for
 from .markup import plain_text
 from .model import Book, Heading, Prose, PullQuote
 
@@ -96,5 +95,5 @@ def _texts(book: Book) -> Iterator[tuple[str, SourceLocation | None]]:
             yield text, plate.location
     for event in book.timeline:
         yield f"{event.event} {plain_text(event.source)}", event.location
-    for label in labels_for(config.language).values():
+    for label in config.labels.values():
         yield label, None

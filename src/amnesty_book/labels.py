@@ -1,4 +1,8 @@
-"""The words the builder itself prints (Contents, Notes, Plate...), in each supported language."""
+"""The words the builder itself prints (Contents, Notes, Plate...), in each supported language.
+
+A book words any of them its own way in book.toml's [labels]; those it has no use for in
+general are empty here ("notes_statement", a sentence on who wrote the notes).
+"""
 
 from __future__ import annotations
 
@@ -33,23 +37,23 @@ _LABELS: dict[str, dict[str, str]] = {
         "edition_web": "Web edition",
         "editorial_entry": "Editorial context entry",
         "editorial_entries_note": (
-            "Entries marked † are editorial context, not stated in the article; their sources are named."
+            "Entries marked † are the editor’s context, not taken from the text; their sources are named."
         ),
         "event": "Event",
         "first_published": "First published by",
         "fonts": "Set in {family}, licensed under the {licence}.",
         "landmarks": "Landmarks",
         "notes": "Notes",
-        "notes_editorial": "All notes are the editor’s.",
+        "notes_statement": "",
         "page": "Page",
         "page_abbreviation": "p.",
         "page_list": "Pages",
         "plate": "Plate",
         "plates_and_credits": "Plates and credits",
         "source": "Source",
-        "source_article": "The article",
+        "source_text": "The text",
         "start_of_content": "Start of content",
-        "timeline": "Timeline, 1939–1942",
+        "timeline": "Timeline",
         "title_page": "Title page",
     },
     "pl": {
@@ -76,29 +80,29 @@ _LABELS: dict[str, dict[str, str]] = {
         "edition_reader": "Wydanie do czytania",
         "edition_web": "Wydanie internetowe",
         "editorial_entry": "Wpis redakcyjny",
-        "editorial_entries_note": (
-            "Wpisy oznaczone † pochodzą od redakcji, nie z artykułu; podano ich źródła."
-        ),
+        "editorial_entries_note": "Wpisy oznaczone † pochodzą od redakcji, nie z tekstu; podano ich źródła.",
         "event": "Wydarzenie",
         "first_published": "Pierwodruk:",
         "fonts": "Złożono krojem {family} na licencji {licence}.",
         "landmarks": "Punkty orientacyjne",
         "notes": "Przypisy",
-        "notes_editorial": "Wszystkie przypisy pochodzą od redakcji.",
+        "notes_statement": "",
         "page": "Strona",
         "page_abbreviation": "s.",
         "page_list": "Strony",
         "plate": "Ilustracja",
         "plates_and_credits": "Ilustracje i ich źródła",
         "source": "Źródło",
-        "source_article": "Artykuł",
+        "source_text": "Tekst",
         "start_of_content": "Początek treści",
-        "timeline": "Kalendarium 1939–1942",
+        "timeline": "Kalendarium",
         "title_page": "Strona tytułowa",
     },
 }
 
 SUPPORTED_LANGUAGES = tuple(_LABELS)
+# The label that titles each part after the chapters (model.Book.back_matter), by anchor.
+PART_TITLES = {"plates": "plates_and_credits", "timeline": "timeline", "colophon": "colophon"}
 
 
 def labels_for(language: str) -> Mapping[str, str]:

@@ -22,12 +22,13 @@ from typing import Any
 
 import yaml
 
-from .config import CONFIG_NAME, SOURCE_DEFAULTS, load_config
+from .config import CONFIG_NAME, SOURCE_DEFAULTS, BookConfig, load_config
 from .errors import BookError, SourceLocation
 from .markup import NOTE_CALL, SAFE_LINK, inline_markup, plain_text
 from .numbering import Anchors
 from .readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID
 from .readers.yaml_records import Record
+from .source_files import SourceFiles, source_files
 from .sources import Project
 
 ERROR, WARNING = "error", "warning"
@@ -174,6 +175,7 @@ class _Linter:
         self.project = project
         self.findings: list[Finding] = []
         self.texts: list[_Text] = []
+        self.own_source = "text"  # book.toml's [timeline] own_source, once it is read
 
     # --- reporting ---
 
@@ -193,37 +195,41 @@ class _Linter:
     # --- the run ---
 
     def run(self) -> None:
-        paths = self.source_paths()
-        scan = self.scan_manuscript(paths["manuscript"]) if "manuscript" in paths else None
-        plates = self.read_plates(paths["plates"]) if "plates" in paths else None
-        if "timeline" in paths:
-            self.read_timeline(paths["timeline"])
-        anchors = _heading_anchors(scan.headings) if scan is not None else None
-        texts = [item for item in scan.items if isinstance(item, _Text)] if scan is not None else []
+        files = self.source_files()
+        scans = [scan for path in files.manuscript if (scan := self.scan_manuscript(path)) is not None]
+        scan = _Scan(
+            items=[item for each in scans for item in each.items],
+            headings=[heading for each in scans for heading in each.headings],
+            definitions=[definition for each in scans for definition in each.definitions],
+        )
+        plates = self.read_plates(files.plates) if files.plates else None
+        if files.timeline:
+            self.read_timeline(files.timeline)
+        anchors = _heading_anchors(scan.headings) if scans else None
+        texts = [item for item in scan.items if isinstance(item, _Text)]
         for text in [*texts, *self.texts]:
             self.check_text(text, anchors)
-        if scan is not None:
-            self.check_notes_and_placements(scan, plates)
+        if scans:
+            self.check_notes_and_placements(
+                scan, plates, {file.path for file in map(self.project.location, files.manuscript)}
+            )
 
-    def source_paths(self) -> dict[str, Path]:
+    def source_files(self) -> SourceFiles:
         """The sources book.toml names; if it cannot be read, those it seems to name, or the defaults."""
         config_path = self.project.root / CONFIG_NAME
         config_file = self.project.location(config_path)
+        config: BookConfig | _GuessedSources
         try:
             config = load_config(self.project)
-            written = {key: getattr(config, key) for key in SOURCE_DEFAULTS}
         except BookError as error:
             self.add_error("S001", error, config_file)
-            written = _sources_leniently(config_path)
-        config_text = _read_leniently(config_path) or ""
-        paths = {}
-        for key, relative in written.items():
-            where = SourceLocation(config_file.path, _key_line(config_text, key))
-            try:
-                paths[key] = self.project.resolve(relative, where, key)
-            except BookError as error:
-                self.add_error("S001", error, where)
-        return paths
+            config = _sources_leniently(config_path)
+        self.own_source = config.own_source
+        try:
+            return source_files(self.project, config)
+        except BookError as error:
+            self.add_error("S001", error, config_file)
+            return SourceFiles((), None, None)
 
     def read(self, path: Path) -> str | None:
         """The text of a source; one that is not UTF-8 is reported, then read as well as it can be."""
@@ -389,7 +395,7 @@ class _Linter:
                 previous = day
             for key, hint in (
                 ("event", "write what happened in one sentence"),
-                ("source", "write 'article' or name the reference"),
+                ("source", f"write '{self.own_source}' (the book's own text) or name the reference"),
             ):
                 value = self.string(entry, key)
                 if _blank(entry, key):
@@ -527,39 +533,48 @@ class _Linter:
 
     # --- notes and plates across the sources ---
 
-    def check_notes_and_placements(self, scan: _Scan, plates: dict[str, _Plate] | None) -> None:
-        defined: dict[str, SourceLocation] = {}
+    def check_notes_and_placements(
+        self, scan: _Scan, plates: dict[str, _Plate] | None, manuscript_files: set[Path]
+    ) -> None:
+        """Each note's label is its own file's (the build's numbering.py); a caption's call
+        names the note of that label in whichever file defines it."""
+        defined: dict[tuple[Path, str], SourceLocation] = {}
         for label, where in scan.definitions:
-            if label in defined:
+            key = (where.path, label)
+            if key in defined:
                 self.add(
                     "N004",
                     where,
-                    f"note [^{label}] is defined twice (first at line {defined[label].line})",
+                    f"note [^{label}] is defined twice (first at line {defined[key].line})",
                     "rename or merge one",
                 )
             else:
-                defined[label] = where
-        called: dict[str, SourceLocation] = {}
+                defined[key] = where
+        called: dict[tuple[Path, str], SourceLocation] = {}
 
         def call(text: _Text) -> None:
             for match in NOTE_CALL.finditer(text.text):
                 label = match.group(1)
-                if label not in defined:
+                if text.location.path in manuscript_files:
+                    keys = [(text.location.path, label)] if (text.location.path, label) in defined else []
+                else:
+                    keys = [key for key in defined if key[1] == label]
+                if not keys:
                     self.add(
                         "N001",
                         text.location,
                         f"note [^{label}] is called but never defined",
                         f"add a line '[^{label}]: text'",
                     )
-                elif label in called:
+                elif keys[0] in called:
                     self.add(
                         "N005",
                         text.location,
-                        f"note [^{label}] is called twice (first at {called[label]})",
+                        f"note [^{label}] is called twice (first at {called[keys[0]]})",
                         "call each note once, or write a second note",
                     )
                 else:
-                    called[label] = text.location
+                    called[keys[0]] = text.location
 
         placed: dict[str, SourceLocation] = {}
         for item in scan.items:
@@ -601,8 +616,8 @@ class _Linter:
                 )
                 if plate.caption is not None:
                     call(plate.caption)
-        for label, where in defined.items():
-            if label not in called:
+        for (path, label), where in defined.items():
+            if (path, label) not in called:
                 self.add(
                     "N002",
                     where,
@@ -781,18 +796,37 @@ def _read_leniently(path: Path) -> str | None:
     return data.decode("utf-8", errors="replace").removeprefix("\ufeff").replace("\r\n", "\n")
 
 
-def _sources_leniently(config_path: Path) -> dict[str, str]:
-    """The source paths an unreadable book.toml seems to give, or the defaults."""
+@dataclass(frozen=True)
+class _GuessedSources:
+    """The sources an unreadable book.toml seems to name, or the defaults."""
+
+    manuscript: tuple[str, ...]
+    plates: str | None
+    timeline: str | None
+    own_source: str
+    text: str
+
+    def location(self, section: str, key: str) -> SourceLocation:
+        return SourceLocation(Path(CONFIG_NAME), _key_line(self.text, key))
+
+
+def _sources_leniently(config_path: Path) -> _GuessedSources:
+    text = _read_leniently(config_path) or ""
     try:
-        raw = tomllib.loads(_read_leniently(config_path) or "")
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         raw = {}
-    table = raw.get("sources")
-    table = table if isinstance(table, dict) else {}
-    return {
-        key: table[key] if isinstance(table.get(key), str) else default
-        for key, default in SOURCE_DEFAULTS.items()
-    }
+    sources = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
+    written = sources.get("manuscript")
+    manuscript = [written] if isinstance(written, str) else written
+    if not isinstance(manuscript, list) or not all(isinstance(path, str) for path in manuscript):
+        manuscript = ["manuscript"]
+    plates, timeline = (
+        value if isinstance(value := sources.get(key), str) else None for key in SOURCE_DEFAULTS
+    )
+    timeline_table = raw.get("timeline") if isinstance(raw.get("timeline"), dict) else {}
+    own = timeline_table.get("own_source")
+    return _GuessedSources(tuple(manuscript), plates, timeline, own if isinstance(own, str) else "text", text)
 
 
 def _key_line(text: str, key: str) -> int | None:

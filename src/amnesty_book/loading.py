@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from .config import CONFIG_NAME, load_config
 from .errors import BookError, Problems
@@ -14,6 +12,7 @@ from .numbering import number_book
 from .readers.manuscript import read_manuscript
 from .readers.plates import read_plates
 from .readers.timeline import read_timeline
+from .source_files import source_files
 from .sources import Project
 
 # The keys of book.toml's [fonts] that name the faces, in the order of Fonts.faces.
@@ -23,19 +22,21 @@ _FONT_KEYS = ("regular", "italic", "bold", "bold_italic")
 def load_book(root: Path) -> Book:
     project = Project(root.resolve())
     config = load_config(project)
+    files = source_files(project, config)
     problems = Problems()
-    readers: dict[str, Callable[[Project, Path], Any]] = {
-        "manuscript": read_manuscript,
-        "plates": read_plates,
-        "timeline": read_timeline,
-    }
-    paths, read = {}, {}
-    for key, reader in readers.items():  # each source read even if another is broken
-        try:
-            paths[key] = project.resolve(getattr(config, key), config.location("sources", key), key)
-            read[key] = reader(project, paths[key])
-        except BookError as error:
-            problems.extend(error)
+    manuscript, plates, timeline = None, {}, ()
+    try:  # each source read even if another is broken
+        manuscript = read_manuscript(project, files.manuscript)
+    except BookError as error:
+        problems.extend(error)
+    try:
+        plates = read_plates(project, files.plates) if files.plates else {}
+    except BookError as error:
+        problems.extend(error)
+    try:
+        timeline = read_timeline(project, files.timeline, config.own_source) if files.timeline else ()
+    except BookError as error:
+        problems.extend(error)
     fonts = []
     for key, (relative, style, weight) in zip(_FONT_KEYS, config.fonts.faces, strict=True):
         where = config.location("fonts", key)
@@ -46,7 +47,8 @@ def load_book(root: Path) -> Book:
         except BookError as error:
             problems.extend(error)
     problems.raise_if_any()
-    sources = (project.root / CONFIG_NAME, *paths.values())
-    book = number_book(config, read["manuscript"], read["plates"], read["timeline"], tuple(fonts), sources)
+    assert manuscript is not None  # else a problem was raised
+    sources = (project.root / CONFIG_NAME, *files.all)
+    book = number_book(config, manuscript, plates, timeline, tuple(fonts), sources)
     check_glyphs(book)
     return book

@@ -116,14 +116,12 @@ class Chapter:
 class TimelineEvent:
     date: date
     event: str
-    source: Inline  # "article", or the reference as inline XHTML (titles of works in <em>)
+    source: Inline  # the reference as inline XHTML (titles of works in <em>)
+    # Not taken from the book's own text (book.toml's [timeline] own_source): the editor's
+    # context, marked as such.
+    editorial: bool
     location: SourceLocation
     anchor: str = ""  # assigned by numbering
-
-    @property
-    def editorial(self) -> bool:
-        """Entries not taken from the article are the editor's context, marked as such."""
-        return self.source != ("article",)
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,12 @@ class Book:
     plates: tuple[Plate, ...]
     timeline: tuple[TimelineEvent, ...]
     fonts: tuple[FontFace, ...]
-    sources: tuple[Path, ...]  # the config first, then the manuscript, plates and timeline
+    sources: tuple[Path, ...]  # the config first, then the manuscript's files, plates and timeline
+
+    @property
+    def back_matter(self) -> tuple[str, ...]:
+        """The anchors of the parts after the chapters, in order: those the book has."""
+        return (*(("plates",) if self.plates else ()), *(("timeline",) if self.timeline else ()), "colophon")
 
     @property
     def root(self) -> Path:

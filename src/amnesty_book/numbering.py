@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .config import BookConfig
 from .errors import Problems
-from .labels import labels_for
 from .markup import plain_text
 from .model import (
     Block,
@@ -27,7 +26,7 @@ from .model import (
     PullQuote,
     TimelineEvent,
 )
-from .readers.manuscript import Manuscript
+from .readers.manuscript import Manuscript, NoteDefinition
 from .readers.plates import PlateEntry
 
 _SLUG_LIMIT = 48
@@ -63,7 +62,7 @@ def number_book(
     sources: tuple[Path, ...],
 ) -> Book:
     """Numbers notes by their call and plates by their placement, in reading order."""
-    numbering = _Numbering(manuscript, plates, labels_for(config.language)["plate"])
+    numbering = _Numbering(manuscript, plates, config.labels["plate"])
     chapters = tuple(numbering.chapter(draft.title, draft.blocks) for draft in manuscript.chapters)
     numbering.report_unused()
     numbering.problems.raise_if_any()
@@ -83,10 +82,12 @@ def number_book(
 
 class _Numbering:
     def __init__(self, manuscript: Manuscript, entries: dict[str, PlateEntry], plate_word: str) -> None:
-        self.definitions = {definition.label: definition for definition in manuscript.notes}
+        # A note's label is its file's own: (file, label) -> its definition.
+        self.definitions = {(note.location.path, note.label): note for note in manuscript.notes}
+        self.manuscript_files = frozenset(manuscript.files)
         self.entries = entries
         self.plate_word = plate_word
-        self.notes: dict[str, Note] = {}
+        self.notes: dict[tuple[Path, str], Note] = {}
         self.plates: dict[str, Plate] = {}
         self.anchors = Anchors()
         self.blocks = 0
@@ -154,14 +155,12 @@ class _Numbering:
             if not isinstance(part, NoteRef):
                 parts.append(part)
                 continue
-            definition = self.definitions.get(part.label)
+            definition = self.definition(part)
             if definition is None:
-                self.problems.add(
-                    part.location,
-                    f"note [^{part.label}] is called but never defined; add a line '[^{part.label}]: text'",
-                )
-            elif part.label in self.notes:
-                first = self.notes[part.label]
+                continue
+            key = (definition.location.path, definition.label)
+            if key in self.notes:
+                first = self.notes[key]
                 self.problems.add(
                     part.location,
                     f"note [^{part.label}] is called twice (first as note {first.number}); "
@@ -178,13 +177,38 @@ class _Numbering:
                     text=plain_text(definition.content),
                     location=definition.location,
                 )
-                self.notes[part.label] = note
+                self.notes[key] = note
                 parts.append(NoteCall(note))
         return tuple(parts)
 
+    def definition(self, call: NoteRef) -> NoteDefinition | None:
+        """The note a call names: in the manuscript, the one its own file defines; in a caption,
+        the one the manuscript defines under that label."""
+        if call.location.path in self.manuscript_files:
+            found = [
+                self.definitions[key] for key in [(call.location.path, call.label)] if key in self.definitions
+            ]
+        else:
+            found = [note for (_, label), note in self.definitions.items() if label == call.label]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            files = ", ".join(str(note.location.path) for note in found)
+            self.problems.add(
+                call.location,
+                f"note [^{call.label}] is defined in several files ({files}); "
+                "give this note a label of its own",
+            )
+        else:
+            self.problems.add(
+                call.location,
+                f"note [^{call.label}] is called but never defined; add a line '[^{call.label}]: text'",
+            )
+        return None
+
     def report_unused(self) -> None:
-        for label, definition in self.definitions.items():
-            if label not in self.notes:
+        for (path, label), definition in self.definitions.items():
+            if (path, label) not in self.notes:
                 self.problems.add(
                     definition.location,
                     f"note [^{label}] is defined but never called; call it with [^{label}] or delete it",

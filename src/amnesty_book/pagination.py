@@ -20,7 +20,11 @@ def anchors_in_reading_order(book: Book) -> list[str]:
     for chapter in book.chapters:
         anchors.append(chapter.title.anchor)
         anchors += (block.anchor for block in chapter.blocks)
-    return [*anchors, "plates", "timeline", *(event.anchor for event in book.timeline), "colophon"]
+    for part in book.back_matter:
+        anchors.append(part)
+        if part == "timeline":
+            anchors += (event.anchor for event in book.timeline)
+    return anchors
 
 
 def page_starts(book: Book, document: Document) -> dict[str, list[str]]:

@@ -33,7 +33,6 @@ _NOTES_RULE_EM = 2
 _CAPTION_EM, _NOTE_EM, _AVERAGE_CHARACTER_EM, _LEADING, _FIGURE_SPACE_EM = 0.85, 0.81, 0.45, 1.35, 1.8
 # A little less than the estimate, which lines broken otherwise may exceed.
 _MARGIN = 0.97
-_BACK_MATTER = ("plates", "timeline", "colophon")
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ class PlatePlan:
 
     def _stranded(self, book: Book, pages: Mapping[str, int]) -> list[str]:
         """Floating plates held over onto the page where a later part opens."""
-        openings = [chapter.title.anchor for chapter in book.chapters[1:]] + list(_BACK_MATTER)
+        openings = [chapter.title.anchor for chapter in book.chapters[1:]] + list(book.back_matter)
         stranded = []
         for index, chapter in enumerate(book.chapters):
             later = [pages[anchor] for anchor in openings[index:] if anchor in pages]

@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from .config import Edition
-from .labels import labels_for, long_date
+from .labels import PART_TITLES, long_date
 from .markup import plain_text
 from .model import Book, Heading, Plate, PlatePlacement, PullQuote
 from .plate_plan import PlatePlan
@@ -87,6 +87,7 @@ def render(
 ) -> str:
     built = built_at(book)
     language = book.config.language
+    labels = book.config.labels
 
     def semantics(kind: str) -> Markup:
         epub_type, role = _SEMANTICS[kind]
@@ -101,7 +102,8 @@ def render(
             book=book,
             edition=edition,
             format=format,
-            labels=labels_for(language),
+            labels=labels,
+            part_title=lambda anchor: labels[PART_TITLES[anchor]],
             href=href,
             image_src=image_src,
             stylesheets=stylesheets,

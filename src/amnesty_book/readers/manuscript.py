@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class DraftChapter:
 class Manuscript:
     chapters: tuple[DraftChapter, ...]
     notes: tuple[NoteDefinition, ...]
+    files: tuple[Path, ...] = ()  # as messages name them (SourceLocation.path)
 
 
 @dataclass
@@ -45,25 +47,43 @@ class _Chunk:
     lines: list[str] = field(default_factory=list)
 
 
-def read_manuscript(project: Project, path: Path) -> Manuscript:
-    text = project.read_text(path)
-    file = project.location(path)
-    if not text.strip():
-        raise BookError.at(file, "the manuscript is empty; write the text, starting with '# Title'")
+def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
+    """The chapters of the manuscript's files, in the order given; each file starts a chapter
+    and keeps its notes' labels to itself (`[^1]` may be defined in every file)."""
     problems = Problems()
     chapters: list[tuple[Heading, list[Block]]] = []
-    notes: dict[str, NoteDefinition] = {}
-    for chunk in _chunks(text.split("\n"), file, problems):
-        where = SourceLocation(file.path, chunk.first_line)
+    notes: list[NoteDefinition] = []
+    for path in paths:
         try:
-            _read_chunk(chunk, where, chapters, notes)
+            notes += _read_file(project, path, chapters)
         except BookError as error:
             problems.extend(error)
     problems.raise_if_any()
     return Manuscript(
         chapters=tuple(DraftChapter(title, tuple(blocks)) for title, blocks in chapters),
-        notes=tuple(notes.values()),
+        notes=tuple(notes),
+        files=tuple(project.location(path).path for path in paths),
     )
+
+
+def _read_file(
+    project: Project, path: Path, chapters: list[tuple[Heading, list[Block]]]
+) -> list[NoteDefinition]:
+    text = project.read_text(path)
+    file = project.location(path)
+    if not text.strip():
+        raise BookError.at(file, "this manuscript file is empty; write the text, starting with '# Title'")
+    problems = Problems()
+    notes: dict[str, NoteDefinition] = {}
+    first_chapter = len(chapters)
+    for chunk in _chunks(text.split("\n"), file, problems):
+        where = SourceLocation(file.path, chunk.first_line)
+        try:
+            _read_chunk(chunk, where, chapters, notes, first_chapter)
+        except BookError as error:
+            problems.extend(error)
+    problems.raise_if_any()
+    return list(notes.values())
 
 
 def _chunks(lines: list[str], file: SourceLocation, problems: Problems) -> list[_Chunk]:
@@ -107,7 +127,10 @@ def _read_chunk(
     where: SourceLocation,
     chapters: list[tuple[Heading, list[Block]]],
     notes: dict[str, NoteDefinition],
+    first_chapter: int,
 ) -> None:
+    """Adds the chunk to the last chapter (of this file: those before `first_chapter` are
+    another file's), or to the notes."""
     first = chunk.lines[0]
     heading = HEADING.fullmatch(first)
     if heading and len(chunk.lines) == 1:
@@ -121,7 +144,7 @@ def _read_chunk(
             return
         if level > _DEEPEST_HEADING:
             raise BookError.at(where, f"headings go down to level {_DEEPEST_HEADING} ('###'); use fewer '#'")
-        _chapter(chapters, where).append(title)
+        _chapter(chapters, where, first_chapter).append(title)
         return
     definition = NOTE_DEFINITION.match(first)
     if definition:
@@ -140,7 +163,7 @@ def _read_chunk(
         return
     directive = DIRECTIVE.fullmatch(first)
     if directive:
-        _chapter(chapters, where).append(_read_directive(chunk, directive, where))
+        _chapter(chapters, where, first_chapter).append(_read_directive(chunk, directive, where))
         return
     content = block_markup("\n".join(chunk.lines), where)
     if not content:  # Markdown consumed it whole: a link reference definition
@@ -149,7 +172,7 @@ def _read_chunk(
             "this block prints nothing (a link reference '[name]: URL' on its own?); "
             "write the link in its paragraph as [text](URL)",
         )
-    _chapter(chapters, where).append(Prose(content, where))
+    _chapter(chapters, where, first_chapter).append(Prose(content, where))
 
 
 def _read_directive(chunk: _Chunk, directive: re.Match[str], where: SourceLocation) -> Block:
@@ -172,7 +195,7 @@ def _read_directive(chunk: _Chunk, directive: re.Match[str], where: SourceLocati
     raise BookError.at(where, f"unknown directive '::: {name}'; use '::: plate ID' or '::: pullquote'")
 
 
-def _chapter(chapters: list[tuple[Heading, list[Block]]], where: SourceLocation) -> list[Block]:
-    if not chapters:
-        raise BookError.at(where, "text before the first chapter title; start the manuscript with '# Title'")
+def _chapter(chapters: list[tuple[Heading, list[Block]]], where: SourceLocation, first: int) -> list[Block]:
+    if len(chapters) <= first:
+        raise BookError.at(where, "text before the first chapter title; start the file with '# Title'")
     return chapters[-1][1]

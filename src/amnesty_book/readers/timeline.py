@@ -18,7 +18,9 @@ from .yaml_records import load_records
 _KEYS = {"date": True, "event": True, "source": True}
 
 
-def read_timeline(project: Project, path: Path) -> tuple[TimelineEvent, ...]:
+def read_timeline(project: Project, path: Path, own_source: str) -> tuple[TimelineEvent, ...]:
+    """The events in date order; one whose source is `own_source` is taken from the book's
+    own text, any other is the editor's."""
     file = project.location(path)
     records = load_records(project.read_text(path), file, "timeline", _KEYS)
     problems = Problems()
@@ -48,7 +50,8 @@ def read_timeline(project: Project, path: Path) -> tuple[TimelineEvent, ...]:
         except BookError as error:
             problems.extend(error)
             continue
-        events.append(TimelineEvent(day, str(event).strip(), source_markup, record.location))
+        editorial = str(source).strip() != own_source
+        events.append(TimelineEvent(day, str(event).strip(), source_markup, editorial, record.location))
     problems.raise_if_any()
     if not events:
         raise BookError.at(file, "the timeline has no entries; add at least one")

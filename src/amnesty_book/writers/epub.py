@@ -18,7 +18,7 @@ from ..cover import cover_jpeg
 from ..errors import tell
 from ..fonts import subset_font
 from ..images import screen_images
-from ..labels import labels_for
+from ..labels import PART_TITLES
 from ..model import Book, Plate
 from ..pagination import anchors_in_reading_order, page_starts
 from ..rendering import built_at, render
@@ -101,7 +101,7 @@ _GUIDE_TYPES = {"bodymatter": "text"}
 
 def _package(book: Book, edition: Edition) -> epub.EpubBook:
     config = book.config
-    labels = labels_for(config.language)
+    labels = config.labels
     package = epub.EpubBook()
     derived = DerivedFiles(book.root)
     prepared_images = screen_images(book.plates, derived)
@@ -182,10 +182,10 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
         page(f"chapter-{index}", _chapter_file(index), chapter.title.text, "chapter", chapter=chapter)
         for index, chapter in enumerate(book.chapters, start=1)
     ]
-    plates = page("plates", "plates.xhtml", labels["plates_and_credits"], "plates")
-    timeline = page("timeline", "timeline.xhtml", labels["timeline"], "timeline")
-    colophon = page("colophon", "colophon.xhtml", labels["colophon"], "colophon")
-    documents = [cover, title_page, nav, *chapters, plates, timeline, colophon]
+    back_matter = [
+        page(part, f"{part}.xhtml", labels[PART_TITLES[part]], part) for part in book.back_matter
+    ]
+    documents = [cover, title_page, nav, *chapters, *back_matter]
 
     contents = {item.file_name: item.content for item in documents}
     _add_fonts(package, book, contents.values())
@@ -237,7 +237,7 @@ def _add_fonts(package: epub.EpubBook, book: Book, documents: Iterable[bytes]) -
 
 def _ncx_entries(book: Book, href: Callable[[str], str]) -> list[Any]:
     """The NCX, for EPUB 2 reading systems: the same entries as the nav's contents."""
-    labels = labels_for(book.config.language)
+    labels = book.config.labels
 
     def link(anchor: str, text: str) -> epub.Link:
         return epub.Link(href(anchor), text, f"toc-{anchor}")
@@ -248,12 +248,7 @@ def _ncx_entries(book: Book, href: Callable[[str], str]) -> list[Any]:
         else link(c.title.anchor, c.title.text)
         for c in book.chapters
     ]
-    return [
-        *chapters,
-        link("plates", labels["plates_and_credits"]),
-        link("timeline", labels["timeline"]),
-        link("colophon", labels["colophon"]),
-    ]
+    return [*chapters, *(link(part, labels[PART_TITLES[part]]) for part in book.back_matter)]
 
 
 def _describe(package: epub.EpubBook, book: Book, accessibility: Accessibility) -> None:
