@@ -298,9 +298,7 @@ def test_edition_date_with_a_time(small_project: SmallProject, capsys: pytest.Ca
 
 
 def test_sources_naming_a_folder(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
-    small_project.replace(
-        "book.toml", "[book]", '[sources]\nmanuscript = "images"\ntimeline = "."\n\n[book]'
-    )
+    small_project.replace("book.toml", "[book]", '[sources]\nmanuscript = "images"\ntimeline = "."\n\n[book]')
     assert refused(small_project, capsys) == [
         "book.toml:2: manuscript folder 'images' holds no .md file; put the text in it, or name its files",
         "book.toml:3: timeline '.' is a folder; give the path of a file",

@@ -234,7 +234,8 @@ def test_t002_impossible_date_is_reported_and_the_rest_still_checked(small_proje
         "check the year, month and day (YYYY-MM-DD)",
         "manuscript/timeline.yaml:7: T001 1939-09-17 comes before the previous entry (1941-07-30); "
         "keep the timeline in date order",
-        "manuscript/timeline.yaml:9: T003 the entry's source is empty; write 'text' (the book's own text) or name the reference",
+        "manuscript/timeline.yaml:9: T003 the entry's source is empty; "
+        "write 'text' (the book's own text) or name the reference",
     ]
 
 

@@ -290,7 +290,7 @@ def test_a_manuscript_in_files_named_one_by_one(small_project: SmallProject) -> 
         '[sources]\nmanuscript = ["manuscript/b.md", "manuscript/article.md"]\n\n[book]',
     )
     book = load_book(small_project.root)
-    assert [chapter.title.text for chapter in book.chapters][0] == "Second"
+    assert book.chapters[0].title.text == "Second"
     assert book.notes[0].text == "Its note."
     small_project.replace("book.toml", '"manuscript/article.md"]', '"manuscript/b.md"]')
     with pytest.raises(BookError) as error:

@@ -23,6 +23,7 @@ from .markup import plain_text
 from .model import Book, Inline, NoteCall
 from .readback import (
     Digest,
+    PrintedText,
     digest,
     epub_documents,
     ids,
@@ -31,7 +32,6 @@ from .readback import (
     norm,
     pdf_pages,
     placed_images,
-    squash,
     unembedded_fonts,
     web_documents,
 )
@@ -128,19 +128,18 @@ def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full:
     name = edition.name
     findings = []
     reader = PdfReader(path)
-    pages = pdf_pages(path)
-    text = squash(" ".join(pages))
+    text = PrintedText(pdf_pages(path))
     for number, note in expected.notes.items():
-        if squash(f"{number}. {note}") not in text:
+        if f"{number}. {note}" not in text:
             findings.append(Finding(name, f"note {number}", f"text not found: {note}"))
     for label, caption, credit in expected.plates:
-        if squash(f"{label} {caption} {credit}") not in text:
+        if f"{label} {caption} {credit}" not in text:
             findings.append(Finding(name, label.rstrip("."), "label, caption and credit not found together"))
     for heading in expected.headings:
-        if squash(heading) not in text:
+        if heading not in text:
             findings.append(Finding(name, "heading", f"not found: {heading}"))
     for day, event in expected.timeline:
-        if squash(event) not in text:
+        if event not in text:
             findings.append(Finding(name, f"timeline {day}", f"not found: {event}"))
     for font in sorted(unembedded_fonts(reader)):
         findings.append(Finding(name, "fonts", f"{font} is not embedded"))

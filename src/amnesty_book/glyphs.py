@@ -5,6 +5,7 @@ A renderer would otherwise substitute another font, or a blank box, without a wo
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -19,6 +20,30 @@ from .model import Book, Heading, Prose, PullQuote
 
 # Line breaks and tabs are never drawn.
 _NOT_DRAWN = frozenset("\n\r\t")
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): format characters a
+# renderer shows as nothing when no font has them (joiners, soft hyphens, bidi controls,
+# variation selectors). No face is asked for them, and the read-back drops them: a PDF keeps
+# no trace of most.
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian variation selectors and vowel separator
+    (0x200B, 0x200F),  # zero width space, non-joiner and joiner; left-to-right and right-to-left marks
+    (0x202A, 0x202E),  # bidi embeddings and overrides
+    (0x2060, 0x206F),  # word joiner, invisible operators, bidi isolates
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),  # zero width no-break space
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF0, 0xFFF8),  # unassigned, reserved as ignorable
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
+    (0x1D173, 0x1D17A),  # musical symbol format controls
+    (0xE0000, 0xE0FFF),  # tags and variation selectors supplement
+)
+IGNORABLE = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _DEFAULT_IGNORABLE) + "]")
 # The kinds of font file every edition can embed.
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
@@ -43,7 +68,7 @@ def check_glyphs(book: Book) -> None:
     problems = []
     for text, location in _texts(book):
         for character in text:
-            if character in seen or character in _NOT_DRAWN:
+            if character in seen or character in _NOT_DRAWN or IGNORABLE.match(character):
                 continue
             seen.add(character)
             lacking = [name for name, cmap in cmaps.items() if ord(character) not in cmap]

@@ -43,7 +43,30 @@ _ALLOWED = {
     "br": (),
     "hr": (),
     "a": ("href", "title"),
+    # GFM tables (a cell's alignment becomes a class) and definition lists.
+    "table": (),
+    "thead": (),
+    "tbody": (),
+    "tr": (),
+    "th": (),
+    "td": (),
+    "dl": (),
+    "dt": (),
+    "dd": (),
 }
+_ALIGNMENT = re.compile(r"text-align:\s*(left|right|center)")
+# Markdown of other dialects that this one would print as it stands: (pattern in the text
+# Markdown made, what it is and how to write it here).
+_FOREIGN_SYNTAX = (
+    (re.compile(r"~~\S"), "strikethrough (~~text~~) is not supported; delete the '~~' or reword"),
+    (re.compile(r"\^\["), "an inline note ^[...] is not supported; write [^label] and define the note below"),
+    (
+        re.compile(r"(?:^|\n)\s*\|.*\|"),
+        "this looks like a table, but its second line is not a row of dashes (|---|---|); "
+        "add it under the header row",
+    ),
+    (re.compile(r"\{[#.][\w-][^}]*\}"), "attributes like {#id} or {.class} are not supported; delete them"),
+)
 _VOID = {"br", "hr"}
 SAFE_LINK = re.compile(r"(https?://|mailto:|#)", re.IGNORECASE)
 
@@ -76,9 +99,44 @@ def without_runt(heading: str) -> str:
     return f"{head}\u00a0{last}" if space and len(last) < _RUNT else heading
 
 
+# A note's blocks, as the spans a PDF's footnote (an inline element of its paragraph) may
+# hold: tag -> the class of the span that stands for it (print.css sets them as blocks).
+_PHRASING = {
+    "p": "note-p",
+    "blockquote": "note-quote",
+    "ul": "note-list",
+    "ol": "note-list note-ordered",
+    "li": "note-item",
+    "pre": "note-pre",
+    "hr": "note-rule",
+}
+_BLOCK_TAG = re.compile(rf"\s*<(/?)({'|'.join(_PHRASING)})\b[^>]*?(/?)>\s*")
+
+
+def as_phrasing(markup: str) -> str:
+    """Block-level markup (a note of several paragraphs, a quotation, a list) rewritten as
+    spans, for the PDF, where the note stands inside the paragraph that calls it."""
+
+    def span(match: re.Match[str]) -> str:
+        closing, tag, empty = match.groups()
+        if closing:
+            return "</span>"
+        return f'<span class="{_PHRASING[tag]}"></span>' if empty else f'<span class="{_PHRASING[tag]}">'
+
+    return _BLOCK_TAG.sub(span, markup)
+
+
+def with_lead(markup: str, lead: str) -> str:
+    """Block-level markup with `lead` (a note's number, linking back) opening its first
+    paragraph, or in a paragraph of its own when the markup opens with another block."""
+    if markup.startswith("<p>"):
+        return f"<p>{lead} {markup.removeprefix('<p>')}"
+    return f"<p>{lead}</p>{markup}"
+
+
 def _markdown() -> markdown.Markdown:
     """A converter; one is kept and reused, and made anew if a conversion fails halfway."""
-    converter = markdown.Markdown(extensions=["smarty"], output_format="xhtml")
+    converter = markdown.Markdown(extensions=["smarty", "tables", "def_list"], output_format="xhtml")
     # Raw HTML is refused before conversion; never let Markdown pass any through.
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
@@ -208,6 +266,11 @@ class _Sanitiser(HTMLParser):
                 )
             raise BookError.at(self.location, f"this Markdown makes <{tag}>, which the book does not support")
         kept = []
+        if tag in ("th", "td"):
+            alignment = _ALIGNMENT.search(dict(attrs).get("style") or "")
+            kept += [f' class="align-{alignment.group(1)}"'] if alignment else []
+            # A column's head, for the tagged PDF's TH (GFM tables have no row heads).
+            kept += [' scope="col"'] if tag == "th" else []
         for name, value in attrs:
             if name not in _ALLOWED[tag] or value is None:
                 continue
@@ -240,6 +303,9 @@ class _Sanitiser(HTMLParser):
         if "code" in self.open or "pre" in self.open:
             self.out.append(text)
             return
+        for pattern, message in _FOREIGN_SYNTAX:
+            if pattern.search(data):
+                raise BookError.at(self.location, message)
         text = _typeset(text)
         self.out.append(_RANGE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text))
 

@@ -111,7 +111,11 @@ class _Numbering:
 
     def heading(self, heading: Heading) -> Heading:
         return Heading(
-            heading.level, heading.content, heading.text, self.anchor(heading.text), heading.location
+            heading.level,
+            self.calls(heading.content),
+            heading.text,
+            self.anchor(heading.text),
+            heading.location,
         )
 
     def place(self, placement: PlatePlacement) -> PlatePlacement | None:

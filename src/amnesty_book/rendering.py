@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .config import Edition
 from .labels import PART_TITLES, long_date
-from .markup import plain_text
+from .markup import as_phrasing, plain_text, with_lead
 from .model import Book, Heading, Plate, PlatePlacement, PullQuote
 from .plate_plan import PlatePlan
 
@@ -43,6 +43,8 @@ def environment() -> Environment:
     )
     env.filters["with_id"] = _with_id
     env.filters["full_stop"] = _full_stop
+    env.filters["as_phrasing"] = lambda markup: Markup(as_phrasing(str(markup)))
+    env.filters["with_lead"] = lambda markup, lead: Markup(with_lead(str(markup), str(lead)))
     env.tests["heading"] = lambda block: isinstance(block, Heading)
     env.tests["plate_placement"] = lambda block: isinstance(block, PlatePlacement)
     env.tests["pull_quote"] = lambda block: isinstance(block, PullQuote)

@@ -16,6 +16,9 @@ HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:\s?(.*)")
 DIRECTIVE = re.compile(r":::\s*(\S*)\s*(.*?)\s*$")
 PLATE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A note's further blocks are indented under its definition by four spaces or a tab.
+_NOTE_BLOCK = re.compile(r"^(?: {4}|\t)")
+_NOTE_INDENT = re.compile(r"^(?: {1,4}|\t)")
 _DEEPEST_HEADING = 3
 
 
@@ -87,10 +90,14 @@ def _read_file(
 
 
 def _chunks(lines: list[str], file: SourceLocation, problems: Problems) -> list[_Chunk]:
-    """Split the text at blank lines; a pull-quote fence runs to its closing ':::'."""
+    """Split the text at blank lines; a pull-quote fence runs to its closing ':::', and a
+    note's definition takes the blocks indented under it (its further paragraphs, quotations
+    and lists, as pandoc and PHP Markdown Extra read them)."""
     chunks: list[_Chunk] = []
     current: _Chunk | None = None
     fence: _Chunk | None = None
+    note: _Chunk | None = None  # the last note definition, while indented blocks follow it
+    blank = 0  # blank lines since the last text
     for number, line in enumerate(lines, start=1):
         if fence is not None:
             fence.lines.append(line)
@@ -100,10 +107,16 @@ def _chunks(lines: list[str], file: SourceLocation, problems: Problems) -> list[
             continue
         if not line.strip():
             current = None
+            blank += 1
             continue
+        if note is not None and blank and _NOTE_BLOCK.match(line):
+            note.lines += [""] * blank + [line]
+            current, blank = note, 0
+            continue
+        blank = 0
         if line.startswith(":::") and line.strip() != ":::" and line.split()[1:2] != ["plate"]:
             fence = _Chunk(number, [line])
-            current = None
+            current = note = None
             continue
         starts_block = (
             current is None or line.startswith(("#", ":::")) or (NOTE_DEFINITION.match(line) is not None)
@@ -111,6 +124,7 @@ def _chunks(lines: list[str], file: SourceLocation, problems: Problems) -> list[
         if starts_block:
             current = _Chunk(number, [line])
             chunks.append(current)
+            note = current if NOTE_DEFINITION.match(line) else None
         else:
             assert current is not None
             current.lines.append(line)
@@ -135,7 +149,7 @@ def _read_chunk(
     heading = HEADING.fullmatch(first)
     if heading and len(chunk.lines) == 1:
         level = len(heading.group(1))
-        content = inline_markup(without_runt(heading.group(2)), where, allow_notes=False)
+        content = inline_markup(without_runt(heading.group(2)), where)
         if not content:
             raise BookError.at(where, "this heading has no text; write it after the '#'")
         title = Heading(level, content, plain_text(content), "", where)
@@ -155,8 +169,12 @@ def _read_chunk(
                 f"note [^{label}] is defined twice (first at line {notes[label].location.line}); "
                 "rename or merge one",
             )
-        body = " ".join([definition.group(2), *(line.strip() for line in chunk.lines[1:])])
-        content = inline_markup(body, where, allow_notes=False)
+        body = "\n".join([definition.group(2), *(_NOTE_INDENT.sub("", line) for line in chunk.lines[1:])])
+        content = block_markup(body, where, allow_notes=False)
+        if any(tag in part for part in content for tag in ("<table", "<dl")):
+            raise BookError.at(
+                where, f"note [^{label}] holds a table or a definition list; put it in the running text"
+            )
         if not content:
             raise BookError.at(where, f"note [^{label}] has no text; write it after the ':'")
         notes[label] = NoteDefinition(label, content, where)

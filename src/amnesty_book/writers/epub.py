@@ -182,9 +182,7 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
         page(f"chapter-{index}", _chapter_file(index), chapter.title.text, "chapter", chapter=chapter)
         for index, chapter in enumerate(book.chapters, start=1)
     ]
-    back_matter = [
-        page(part, f"{part}.xhtml", labels[PART_TITLES[part]], part) for part in book.back_matter
-    ]
+    back_matter = [page(part, f"{part}.xhtml", labels[PART_TITLES[part]], part) for part in book.back_matter]
     documents = [cover, title_page, nav, *chapters, *back_matter]
 
     contents = {item.file_name: item.content for item in documents}
