@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from amnesty_book.build import build
 from amnesty_book.loading import load_book
-from amnesty_book.readback import NS, epub_documents, norm, pdf_pages, squash, text_of
+from amnesty_book.readback import NS, PrintedText, epub_documents, norm, pdf_pages, squash, text_of
 from conftest import sample_project
+from readback import pdf_layout
 
 
 def outline_titles(path: Path) -> list[str]:
@@ -210,3 +211,48 @@ def test_a_definition_list_and_a_section_break(diary: tuple[Path, dict[str, Path
     assert web.xpath("//section[contains(@class, 'chapter')]//hr")
     text = " ".join(pdf_pages(editions["reader-a4"]))
     assert "Ford" in text and "|" not in text and ":   " not in text
+
+
+@pytest.fixture(scope="module")
+def polish(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The Polish book, built into every edition with the full checks."""
+    root = sample_project("polish", tmp_path_factory.mktemp("samples"))
+    out = root / "dist"
+    build(root, out, check="all")
+    book = load_book(root)
+    return {edition.name: out / edition.output_name(book.config.slug) for edition in book.config.editions}
+
+
+PAGED = ("reader-a4", "reader-letter", "press", "archive")
+QUOTED = "„taka zima zdarza się raz na dziesięć lat”"
+ONE_LETTER_WORDS = set("aiouwzAIOUWZ")
+
+
+def test_the_polish_book_speaks_polish(polish: dict[str, Path]) -> None:
+    """Its labels, its dates and its quotation marks, in every edition."""
+    web = etree.HTML((polish["web"] / "index.html").read_bytes())
+    text = norm("".join(web.itertext()))
+    for words in ("Spis treści", "Przypisy", "Kalendarium", "Metryka wydania", "1 grudnia 1940", QUOTED):
+        assert words in text, words
+    epub = " ".join(norm("".join(tree.itertext())) for tree in epub_documents(polish["epub"]).values())
+    assert QUOTED in epub and "7 stycznia 1941" in epub
+    for name in PAGED:
+        pages = squash(" ".join(pdf_pages(polish[name])))
+        for words in ("Spis treści", "Kalendarium", "9 grudnia 1940", QUOTED):
+            assert squash(words) in pages, (name, words)
+
+
+def test_no_line_of_the_polish_book_ends_with_a_one_letter_word(polish: dict[str, Path]) -> None:
+    """Polish typesetting keeps a, i, o, u, w, z with the word after them; and the book is
+    hyphenated by Polish patterns."""
+    hyphenated = []
+    for name in PAGED:
+        for page in pdf_layout(polish[name]):
+            for line, _ in page.lines:
+                words = line.get_text().split()
+                assert not words or words[-1] not in ONE_LETTER_WORDS, (name, line.get_text())
+                if words and words[-1].endswith(("-", "\u2010")) and words[-1][:-1].isalpha():
+                    hyphenated.append(words[-1])
+    assert hyphenated, "no word of the Polish book was hyphenated"
+    printed = PrintedText(pdf_pages(polish["reader-a4"]))
+    assert "zamarzła w brodzie" in printed and "i usłyszała w odpowiedzi" in printed

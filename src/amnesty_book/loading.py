@@ -7,6 +7,7 @@ from pathlib import Path
 from .config import CONFIG_NAME, load_config
 from .errors import BookError, Problems
 from .glyphs import check_font, check_glyphs
+from .markup import typeset_in
 from .model import Book, FontFace
 from .numbering import number_book
 from .readers.manuscript import read_manuscript
@@ -25,18 +26,19 @@ def load_book(root: Path) -> Book:
     files = source_files(project, config)
     problems = Problems()
     manuscript, plates, timeline = None, {}, ()
-    try:  # each source read even if another is broken
-        manuscript = read_manuscript(project, files.manuscript)
-    except BookError as error:
-        problems.extend(error)
-    try:
-        plates = read_plates(project, files.plates) if files.plates else {}
-    except BookError as error:
-        problems.extend(error)
-    try:
-        timeline = read_timeline(project, files.timeline, config.own_source) if files.timeline else ()
-    except BookError as error:
-        problems.extend(error)
+    with typeset_in(config.language):
+        try:  # each source read even if another is broken
+            manuscript = read_manuscript(project, files.manuscript)
+        except BookError as error:
+            problems.extend(error)
+        try:
+            plates = read_plates(project, files.plates) if files.plates else {}
+        except BookError as error:
+            problems.extend(error)
+        try:
+            timeline = read_timeline(project, files.timeline, config.own_source) if files.timeline else ()
+        except BookError as error:
+            problems.extend(error)
     fonts = []
     for key, (relative, style, weight) in zip(_FONT_KEYS, config.fonts.faces, strict=True):
         where = config.location("fonts", key)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html import escape
 from html.parser import HTMLParser
 
@@ -86,6 +89,9 @@ _NO_BREAK = (
     (re.compile(r"(\d) (?=(km|kg|cm|mm|m|ha|t|%|per cent)(?!\w))"), "\\1\u00a0"),
 )
 _RANGE = re.compile(r"\b\d+–\d+\b")
+# ... and where a language's own rules forbid it: Polish typesetting leaves no one-letter
+# word (a, i, o, u, w, z) at a line's end.
+_NO_BREAK_IN = {"pl": ((re.compile(r"(?<!\w)([aiouwzAIOUWZ]) (?=\S)"), "\\1\u00a0"),)}
 
 
 # A heading's last word shorter than this does not stand alone on the heading's last line.
@@ -134,16 +140,45 @@ def with_lead(markup: str, lead: str) -> str:
     return f"<p>{lead}</p>{markup}"
 
 
-def _markdown() -> markdown.Markdown:
-    """A converter; one is kept and reused, and made anew if a conversion fails halfway."""
-    converter = markdown.Markdown(extensions=["smarty", "tables", "def_list"], output_format="xhtml")
+# Quotation marks as each language prints them (Python-Markdown's smarty, from straight
+# quotes); a language not named takes English ones.
+_QUOTES = {
+    "pl": {
+        "left-double-quote": "&bdquo;",
+        "right-double-quote": "&rdquo;",
+        "left-single-quote": "&sbquo;",
+        "right-single-quote": "&rsquo;",
+    },
+}
+# The language the text being read is set in (book.toml's [book] language): typeset_in.
+_LANGUAGE: ContextVar[str] = ContextVar("language", default="en")
+
+
+@contextmanager
+def typeset_in(language: str) -> Iterator[None]:
+    """Markdown read inside takes this language's quotation marks and line-break rules."""
+    token = _LANGUAGE.set(language)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def _markdown(language: str) -> markdown.Markdown:
+    """A converter for the language; one is kept and reused, and made anew if a conversion
+    fails halfway."""
+    converter = markdown.Markdown(
+        extensions=["smarty", "tables", "def_list"],
+        extension_configs={"smarty": {"substitutions": _QUOTES.get(language, {})}},
+        output_format="xhtml",
+    )
     # Raw HTML is refused before conversion; never let Markdown pass any through.
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
     return converter
 
 
-_CONVERTER = _markdown()
+_CONVERTERS: dict[str, markdown.Markdown] = {}
 
 
 def block_markup(text: str, location: SourceLocation, allow_notes: bool = True) -> Inline:
@@ -167,14 +202,15 @@ def _convert(text: str, location: SourceLocation, allow_notes: bool) -> tuple[st
     _refuse_characters_not_text(text, location)
     calls, tokenised = _tokenise_notes(text, location, allow_notes)
     _refuse_raw_html(tokenised, location)
-    global _CONVERTER
+    language = _LANGUAGE.get()
+    converter = _CONVERTERS.get(language) or _CONVERTERS.setdefault(language, _markdown(language))
     try:
-        html = _CONVERTER.reset().convert(tokenised)
+        html = converter.reset().convert(tokenised)
     except RecursionError:
-        _CONVERTER = _markdown()  # its parser state is left halfway: never reuse it
+        del _CONVERTERS[language]  # its parser state is left halfway: never reuse it
         raise BookError.at(location, _TOO_DEEP) from None
     except BaseException:
-        _CONVERTER = _markdown()
+        del _CONVERTERS[language]
         raise
     return _Sanitiser.clean(html, location).strip(), calls
 
@@ -236,7 +272,7 @@ def _split_calls(markup: str, calls: list[NoteRef]) -> Inline:
 
 
 def _typeset(text: str) -> str:
-    for pattern, replacement in _NO_BREAK:
+    for pattern, replacement in (*_NO_BREAK, *_NO_BREAK_IN.get(_LANGUAGE.get(), ())):
         text = pattern.sub(replacement, text)
     return text
 
