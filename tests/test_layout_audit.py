@@ -343,6 +343,25 @@ def test_the_measure_is_reported_and_a_long_one_warned(book: Book) -> None:
     assert [code(f) for f in short] == ["L301"], "a few lines are no sample of a measure"
 
 
+def test_the_body_text_is_told_from_notes_that_outnumber_it(book: Book) -> None:
+    """A note-heavy page: more characters in the small type than in the body's; the body's
+    measure is still the body's (no L302 for the notes' longer lines)."""
+    body = f"<h1>A part</h1><p>{SENTENCE * 12}</p><div style='font-size: 7pt'>{SENTENCE * 30}</div>"
+    findings = audit_pdf(pdf(body), READER, book)
+    assert [code(f) for f in findings] == ["L301"], findings
+    assert only(findings, "L301").message.startswith("L301 characters a line: body text 6")
+
+
+def test_a_ligature_overhanging_the_measure_is_no_overflow(book: Book) -> None:
+    """Justified lines ending in "off" (an ff ligature, whose ink overhangs its advance) stay
+    inside the text block; a word wider than the measure does not."""
+    justified = "text-align: justify; text-align-last: justify"
+    lines = "".join(f"<div style='{justified}'>the ship was seen off</div>" for _ in range(40))
+    assert problems(audit_pdf(pdf(f"<h1>A part</h1>{lines}"), READER, book)) == []
+    wide = audit_pdf(pdf(f"<h1>A part</h1><p>{'x' * 120}</p>"), READER, book)
+    assert only(wide, "L201").severity == ERROR
+
+
 def test_imposed_sheets_keep_ink_clear_of_the_edge() -> None:
     width, height = (mm * POINTS_PER_MM for mm in PAPERS["A4"][1])
     sheet = (width, height)

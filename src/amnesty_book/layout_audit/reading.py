@@ -182,8 +182,9 @@ def _set_right(
     if not font or not pdfium_c.FPDFFont_GetGlyphWidth(font, unicode, 1.0, ctypes.byref(width)):
         return default
     right = x.value - origin[0] + width.value * width_scale
-    # A glyph's overhang or side bearing is a fraction of an em: anything else is a misreading.
-    return right if abs(right - ink.right) < 0.3 * width_scale else default
+    # A glyph's overhang or side bearing is a fraction of an em: anything else is a misreading
+    # (the last letter of a ligature, "ff", is placed and measured as no glyph of its own).
+    return right if -0.3 * width_scale < right - ink.right < 0.1 * width_scale else default
 
 
 def _text(obj: pypdfium2.PdfObject, textpage: pypdfium2.PdfTextPage) -> str:

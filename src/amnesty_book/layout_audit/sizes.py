@@ -13,6 +13,8 @@ from .pages import Layout, Line
 
 # A note's first line opens with its number.
 NOTE_MARKER = re.compile(r"(\d+)\.\s")
+# The body text sets at least this share of a book's characters.
+_BODY_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -32,14 +34,16 @@ class Sizes:
 
 
 def sizes_of(layout: Layout, book: Book) -> Sizes:
-    """Body, note and caption sizes: the body's is the size most characters are set in, the
+    """Body, note and caption sizes: the body's is the largest size that sets a good share of
+    the characters (in a note-heavy book the notes' smaller size may set most of them), the
     notes' that of lines opening with a note's number, the captions' that of lines opening
     with a plate's label."""
     lines = [line for page in layout.pages for line in page.inside]
     weights: Counter[float] = Counter()
     for line in lines:
         weights[line.size] += line.chars
-    body = weights.most_common(1)[0][0] if weights else 10.0
+    total = sum(weights.values())
+    body = max((size for size, chars in weights.items() if chars >= _BODY_SHARE * total), default=10.0)
     numbers = {note.number for note in book.notes}
     notes = _commonest(
         line.size

@@ -18,12 +18,19 @@ MAX_EMPTY = 0.15
 # heading is part of the design.
 WHITE_GAP_LINES = 3
 SHEET_MARGIN_MM = 10
+OVERHANG_EM = 0.1
 
 
 def ink_outside(layout: Layout, edition: Edition) -> Iterator[Finding]:
     for page in layout.pages:
         text = [line for line in page.lines if line is not page.head and line is not page.folio_line]
-        strays = [(*_overshoot(line.body, page), f"text {line.shown()}") for line in text]
+        # A line's end is read from its last glyph's advance; where that glyph is a ligature
+        # ("ff", "fi") it is read from the ink, which may overhang by a fraction of an em.
+        strays = [
+            (*_overshoot(line.body, page), f"text {line.shown()}")
+            for line in text
+            if _overshoot(line.body, page)[0] > max(TOLERANCE_PT, OVERHANG_EM * line.size)
+        ]
         strays += [(*_overshoot(mark.box, page), mark.what) for mark in page.marks]
         strays = [stray for stray in strays if stray[0] > TOLERANCE_PT]
         if not strays:

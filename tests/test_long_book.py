@@ -1,0 +1,40 @@
+"""A long, note-heavy book made elsewhere (bench/long_book.py: 12 chapter files, 816 notes of one
+to three paragraphs, some with a quotation, some called from headings) builds with its checks on."""
+
+from __future__ import annotations
+
+import importlib.util
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from amnesty_book.build import build
+from amnesty_book.loading import load_book
+from amnesty_book.readback import PrintedText, pdf_pages
+from conftest import REPO
+
+_SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")
+assert _SPEC and _SPEC.loader
+long_book = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(long_book)
+
+
+def test_a_long_note_heavy_book_builds_with_its_checks(tmp_path: Path) -> None:
+    root = tmp_path / "long"
+    assert long_book.make_long_book(REPO, root) == "12 chapters, 816 notes"
+    out = tmp_path / "dist"
+    build(root, out, editions=["reader-a4", "epub"])  # the read-back check raises on any difference
+    book = load_book(root)
+    assert len(book.notes) == 816 and len(book.chapters) == 12
+    with zipfile.ZipFile(out / "amnesty-1941.epub") as archive:
+        asides = [
+            aside
+            for name in archive.namelist()
+            if name.endswith(".xhtml")
+            for aside in etree.fromstring(archive.read(name)).iter("{http://www.w3.org/1999/xhtml}aside")
+        ]
+    assert len(asides) == 816
+    printed = PrintedText(pdf_pages(out / "amnesty-1941-reader-a4.pdf"))
+    last = book.notes[-1]
+    assert f"{last.number}. {last.text}" in printed
