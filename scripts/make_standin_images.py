@@ -27,7 +27,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "images"
 PLATES = IMAGES / "plates.yaml"
-FONTS = ROOT / "styles" / "fonts"
+FONTS = ROOT / "src" / "amnesty_book" / "fonts"
 REGULAR = FONTS / "CharisSIL-Regular.ttf"
 ITALIC = FONTS / "CharisSIL-Italic.ttf"
 

@@ -15,7 +15,7 @@ from amnesty_book.build import build
 from amnesty_book.loading import load_book
 
 REPO = Path(__file__).resolve().parent.parent
-FONT_FILES = sorted((REPO / "styles" / "fonts").glob("*.ttf"))
+FONT_FILES = sorted((REPO / "src" / "amnesty_book" / "fonts").glob("*.ttf"))
 
 
 SAMPLE_BOOKS = Path(__file__).resolve().parent / "books"

@@ -219,7 +219,7 @@ def test_fonts_are_subset_yet_cover_the_text(archive: dict[str, bytes], epub_fil
     fonts = {name: data for name, data in archive.items() if name.startswith("EPUB/fonts/")}
     assert len(fonts) == 4
     for name, data in fonts.items():
-        original_path = REPO / "styles" / "fonts" / Path(name).name
+        original_path = REPO / "src" / "amnesty_book" / "fonts" / Path(name).name
         assert len(data) < original_path.stat().st_size / 5, f"{name} is not subset"
         subset, original = TTFont(io.BytesIO(data)), TTFont(original_path)
         missing = {c for c in characters if ord(c) not in subset.getBestCmap()}

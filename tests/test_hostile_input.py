@@ -306,10 +306,30 @@ def test_sources_naming_a_folder(small_project: SmallProject, capsys: pytest.Cap
 
 
 def test_font_that_is_no_font(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    faces = "".join(
+        f'{key} = "styles/fonts/CharisSIL-{name}.ttf"\n'
+        for key, name in (
+            ("regular", "Regular"),
+            ("italic", "Italic"),
+            ("bold", "Bold"),
+            ("bold_italic", "BoldItalic"),
+        )
+    )
+    small_project.replace("book.toml", "[book]", f"[fonts]\n{faces}\n[book]")
     (small_project.root / "styles" / "fonts" / "CharisSIL-Bold.ttf").write_bytes(b"not a font" * 100)
     assert refused(small_project, capsys) == [
-        "book.toml: font 'styles/fonts/CharisSIL-Bold.ttf' cannot be read as a font "
+        "book.toml:4: font 'styles/fonts/CharisSIL-Bold.ttf' cannot be read as a font "
         "(Not a TrueType or OpenType font (bad sfntVersion)); replace the file"
+    ]
+
+
+def test_fonts_named_in_part(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    small_project.replace(
+        "book.toml", "[book]", '[fonts]\nregular = "styles/fonts/CharisSIL-Regular.ttf"\n\n[book]'
+    )
+    assert refused(small_project, capsys) == [
+        "book.toml:2: name all four faces of the family (regular, italic, bold, bold_italic), "
+        "or none for the builder's own Charis SIL"
     ]
 
 

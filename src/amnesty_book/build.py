@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from .cache import BuildState, code_digest, digest_of
-from .config import BookConfig, Edition, load_config, page_source
+from .config import PACKAGED_FACES, BookConfig, Edition, load_config, page_source
 from .errors import BookError
 from .source_files import source_files
 from .sources import Project
@@ -107,7 +107,10 @@ def _input_files(root: Path, config: BookConfig) -> list[Path] | None:
     project = Project(root)
     try:
         files = source_files(project, config)
-        fonts = [project.resolve(relative, None, "font") for relative, _, _ in config.fonts.faces]
+        fonts = [
+            project.resolve(relative, None, "font") if relative else packaged
+            for (relative, _, _), packaged in zip(config.fonts.faces, PACKAGED_FACES, strict=True)
+        ]
         images = []
         if files.plates:
             manifest = yaml.safe_load(files.plates.read_text(encoding="utf-8"))

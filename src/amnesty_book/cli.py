@@ -109,6 +109,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     _project_option(lint)
     lint.add_argument("--strict", action="store_true", help="fail on warnings too")
+    new = commands.add_parser(
+        "new",
+        help="start a new book: a project that builds at once, with a README of what to edit",
+        description="Write a minimal book project into DIR (new or empty): book.toml, a chapter "
+        "with a note, a stand-in plate, and a README saying what to edit. Then 'cd DIR' and "
+        "'amnesty-book build'.",
+    )
+    new.add_argument("folder", type=Path, metavar="DIR", help="the new project's folder")
+    new.add_argument("--title", default="A New Book", help="the book's title")
+    new.add_argument("--author", default="The Author", help="the author's name")
+    new.add_argument("--language", default="en", help="the book's language: en or pl (default en)")
     editions = commands.add_parser(
         "editions",
         help="list the editions of the book",
@@ -161,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(arguments: argparse.Namespace) -> int:
     try:
+        if arguments.command == "new":
+            return _new(arguments.folder, arguments.title, arguments.author, arguments.language)
         if not arguments.project.is_dir():
             print(f"amnesty-book: project folder '{arguments.project}' does not exist", file=sys.stderr)
             return EXIT_USAGE
@@ -284,6 +297,20 @@ def _lint(project: Path, strict: bool) -> int:
     errors = sum(finding.severity == ERROR for finding in findings)
     print(f"{len(findings)} finding(s), {errors} error(s)", file=sys.stderr)
     return EXIT_FAILED if errors or (strict and findings) else EXIT_OK
+
+
+def _new(folder: Path, title: str, author: str, language: str) -> int:
+    from .scaffold import new_project
+
+    try:
+        new_project(folder, title, author, language)
+    except BookError as error:
+        for problem in error.problems:
+            print(f"amnesty-book: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    shown = _shown(folder)
+    print(f"a new book in {shown}: 'cd {shown}' then 'amnesty-book build'; its README says what to edit")
+    return EXIT_OK
 
 
 def _editions(project: Path) -> int:

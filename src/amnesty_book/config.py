@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,8 @@ class Fonts:
 
     @property
     def faces(self) -> tuple[tuple[str, str, str], ...]:
-        """(path, CSS font-style, CSS font-weight) of each face."""
+        """(path, CSS font-style, CSS font-weight) of each face; the paths are empty where
+        book.toml names no faces (the builder's own: PACKAGED_FACES)."""
         return (
             (self.regular, "normal", "normal"),
             (self.italic, "italic", "normal"),
@@ -48,6 +50,12 @@ class Fonts:
         )
 
 
+# The builder's own face, for a book that names none in book.toml: Charis SIL (SIL Open
+# Font License), in the order of Fonts.faces.
+PACKAGED_FACES = tuple(
+    Path(str(files("amnesty_book").joinpath("fonts", f"CharisSIL-{style}.ttf")))
+    for style in ("Regular", "Italic", "Bold", "BoldItalic")
+)
 POINTS_PER_MM = 72 / 25.4
 # A printed plate with fewer pixels per inch than this looks soft.
 MINIMUM_PPI = 300
@@ -180,10 +188,11 @@ _SCHEMA: dict[str, dict[str, tuple[type, bool, Any]]] = {
     },
     "fonts": {
         "family": (str, False, "Charis SIL"),
-        "regular": (str, False, "styles/fonts/CharisSIL-Regular.ttf"),
-        "italic": (str, False, "styles/fonts/CharisSIL-Italic.ttf"),
-        "bold": (str, False, "styles/fonts/CharisSIL-Bold.ttf"),
-        "bold_italic": (str, False, "styles/fonts/CharisSIL-BoldItalic.ttf"),
+        # The four faces, paths in the project; none named: the builder's own Charis SIL.
+        "regular": (str, False, ""),
+        "italic": (str, False, ""),
+        "bold": (str, False, ""),
+        "bold_italic": (str, False, ""),
         "licence": (str, False, "SIL Open Font License 1.1"),
     },
 }
@@ -264,6 +273,13 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         problems.add(
             at("book", "slug"),
             f"slug '{slug}' must be lower-case letters, digits and single hyphens (it names the files)",
+        )
+    named = [key for key in ("regular", "italic", "bold", "bold_italic") if values["fonts"].get(key)]
+    if named and len(named) < 4:
+        problems.add(
+            at("fonts", named[0]),
+            "name all four faces of the family (regular, italic, bold, bold_italic), or none for the "
+            "builder's own Charis SIL",
         )
     family = values["fonts"].get("family")
     if isinstance(family, str) and not _FAMILY.fullmatch(family):

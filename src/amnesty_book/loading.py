@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import CONFIG_NAME, load_config
+from .config import CONFIG_NAME, PACKAGED_FACES, load_config
 from .errors import BookError, Problems
 from .glyphs import check_font, check_glyphs
 from .markup import typeset_in
@@ -40,11 +40,13 @@ def load_book(root: Path) -> Book:
         except BookError as error:
             problems.extend(error)
     fonts = []
-    for key, (relative, style, weight) in zip(_FONT_KEYS, config.fonts.faces, strict=True):
+    for key, (relative, style, weight), packaged in zip(
+        _FONT_KEYS, config.fonts.faces, PACKAGED_FACES, strict=True
+    ):
         where = config.location("fonts", key)
         try:
-            path = project.resolve(relative, where, "font")
-            check_font(path, where, relative)
+            path = project.resolve(relative, where, "font") if relative else packaged
+            check_font(path, where, relative or path.name)
             fonts.append(FontFace(path, style, weight))
         except BookError as error:
             problems.extend(error)
