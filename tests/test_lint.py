@@ -8,6 +8,7 @@ import pytest
 
 from amnesty_book.errors import SourceLocation
 from amnesty_book.lint import CODES, Finding, lint_project
+from amnesty_book.loading import load_book
 from conftest import SmallProject
 
 ARTICLE = "manuscript/article.md"
@@ -104,12 +105,26 @@ def test_n005_note_called_twice(small_project: SmallProject) -> None:
     ]
 
 
-def test_n006_note_call_in_a_heading(small_project: SmallProject) -> None:
-    small_project.replace(ARTICLE, "## A section", "## A section[^n]")
-    assert lint(small_project) == [
-        "manuscript/article.md:7: N006 note call [^n] cannot stand in a heading; "
+def test_n006_note_call_in_a_pull_quote(small_project: SmallProject) -> None:
+    text = "# T\n\nText.\n\n::: plate one\n\n::: pullquote\nText.[^n]\n:::\n\n[^n]: A note.\n"
+    small_project.write(ARTICLE, text)
+    assert [line for line in lint(small_project) if "N006" in line] == [
+        "manuscript/article.md:8: N006 note call [^n] cannot stand in a pull quote; "
         "move it into the running text"
     ]
+
+
+def test_a_note_called_from_a_heading_as_the_build_reads_it(small_project: SmallProject) -> None:
+    small_project.replace(ARTICLE, "a note.[^n]", "a note.")
+    small_project.replace(ARTICLE, "## A section", "## A section[^n]")
+    assert lint(small_project) == []
+    load_book(small_project.root)  # and the build takes it
+
+
+def test_the_spaces_of_tables_and_definition_lists_are_syntax(small_project: SmallProject) -> None:
+    table = "| Year | Event    |\n|------|----------|\n| 1941 | The pact |\n\nTerm\n:   Its definition.\n"
+    small_project.replace(ARTICLE, "## A section", f"## A section\n\n{table}")
+    assert lint(small_project) == []
 
 
 def test_note_called_from_a_caption_counts_as_called(small_project: SmallProject) -> None:

@@ -93,7 +93,7 @@ def lint_project(root: Path) -> list[Finding]:
 # context -> (how messages name it, whether it may call notes, whether it is Markdown)
 _CONTEXTS: dict[str, tuple[str, bool, bool]] = {
     "prose": ("the running text", True, True),
-    "heading": ("a heading", False, True),
+    "heading": ("a heading", True, True),
     "note": ("a note", False, True),
     "pullquote": ("a pull quote", False, True),
     "caption": ("a caption", True, True),
@@ -716,10 +716,15 @@ _TYPOGRAPHY: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
 )
 
 
+_MARKDOWN_SPACING = re.compile(r"[ \t]*[:|]")
+
+
 def _typography(line: str, visible: str) -> Iterator[tuple[str, str, str]]:
     """(code, message, hint) of each typographic fault in `visible` (the line with code, links and
     note calls masked), quoting the words around it from `line`."""
     for code, pattern, message, hint in _TYPOGRAPHY:
+        if code == "Y003" and _MARKDOWN_SPACING.match(line):
+            continue  # the spaces of Markdown's own syntax: after a definition's ':', in a table's row
         for match in pattern.finditer(visible):
             words = {"excerpt": _excerpt(line, match), "range": match.group()}
             groups = match.groups()
