@@ -296,3 +296,22 @@ def test_a_manuscript_in_files_named_one_by_one(small_project: SmallProject) -> 
     with pytest.raises(BookError) as error:
         load_book(small_project.root)
     assert problem_lines(error) == ["book.toml:2: the manuscript names a file twice; name each file once"]
+
+
+def test_a_link_to_an_anchor_the_book_has(small_project: SmallProject) -> None:
+    small_project.replace("manuscript/article.md", "More text.", "More text, as [above](#a-small-chapter).")
+    small_project.replace(
+        "manuscript/article.md", "The note text.", "The note text; see [Plate 1](#plate-one)."
+    )
+    load_book(small_project.root)
+
+
+def test_a_link_to_an_anchor_the_book_has_not(small_project: SmallProject) -> None:
+    """Located at its line, as the linter's L002, rather than WeasyPrint's 'No anchor' at build time."""
+    small_project.replace("manuscript/article.md", "More text.", "More text, as [above](#nowhere).")
+    with pytest.raises(BookError) as error:
+        load_book(small_project.root)
+    assert problem_lines(error) == [
+        "manuscript/article.md:9: link '#nowhere' points at no heading; "
+        "the heading anchors are: a-small-chapter, a-section"
+    ]

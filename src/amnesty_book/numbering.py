@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .config import BookConfig
-from .errors import Problems
+from .errors import Problems, SourceLocation
 from .markup import plain_text
 from .model import (
     Block,
@@ -51,6 +51,7 @@ RESERVED_ANCHORS = frozenset(
     }
 )
 _RESERVED_PATTERN = re.compile(r"(page|notes-title)-[a-z0-9]+")
+_INTERNAL_LINK = re.compile(r'href="#([^"]*)"')
 
 
 def number_book(
@@ -65,10 +66,11 @@ def number_book(
     numbering = _Numbering(manuscript, plates, config.labels["plate"])
     chapters = tuple(numbering.chapter(draft.title, draft.blocks) for draft in manuscript.chapters)
     numbering.report_unused()
-    numbering.problems.raise_if_any()
     events = tuple(
         replace(event, anchor=numbering.anchor(f"event-{n}")) for n, event in enumerate(timeline, 1)
     )
+    numbering.check_links(chapters, events)
+    numbering.problems.raise_if_any()
     return Book(
         config=config,
         chapters=chapters,
@@ -224,6 +226,31 @@ class _Numbering:
                     f"plate '{plate_id}' is never placed; add '::: plate {plate_id}' to the manuscript "
                     "or remove it from the manifest",
                 )
+
+    def check_links(self, chapters: tuple[Chapter, ...], events: tuple[TimelineEvent, ...]) -> None:
+        """Every #anchor link of the text names an anchor of the book (the linter's L002, with
+        its words): else WeasyPrint would report it with no file or line."""
+        headings = [heading.anchor for chapter in chapters for heading in (chapter.title, *chapter.sections)]
+        known = set(self.anchors.made) | RESERVED_ANCHORS
+        texts: list[tuple[Inline, SourceLocation]] = [
+            (block.content, block.location)
+            for chapter in chapters
+            for block in chapter.blocks
+            if isinstance(block, Prose | PullQuote | Heading)
+        ]
+        texts += [(note.content, note.location) for note in self.notes.values()]
+        texts += [
+            (part, plate.location) for plate in self.plates.values() for part in (plate.caption, plate.credit)
+        ]
+        texts += [(event.source, event.location) for event in events]
+        for content, where in texts:
+            for part in content:
+                for target in _INTERNAL_LINK.findall(part) if isinstance(part, str) else ():
+                    if target not in known:
+                        shown = ", ".join(headings[:12]) + (", ..." if len(headings) > 12 else "")
+                        self.problems.add(
+                            where, f"link '#{target}' points at no heading; the heading anchors are: {shown}"
+                        )
 
     def block_anchor(self) -> str:
         self.blocks += 1
