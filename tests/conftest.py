@@ -22,14 +22,10 @@ SAMPLE_BOOKS = Path(__file__).resolve().parent / "books"
 
 
 def sample_project(name: str, folder: Path) -> Path:
-    """A copy of the sample book tests/books/NAME in `folder`, with the book's fonts (which
-    the samples do not carry twice)."""
+    """A copy of the sample book tests/books/NAME in `folder`, to build (set in the builder's
+    own face)."""
     root = folder / name
     shutil.copytree(SAMPLE_BOOKS / name, root)
-    fonts = root / "styles" / "fonts"
-    fonts.mkdir(parents=True, exist_ok=True)
-    for font in FONT_FILES:
-        shutil.copyfile(font, fonts / font.name)
     return root
 
 

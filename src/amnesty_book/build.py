@@ -15,6 +15,7 @@ import yaml
 from .cache import BuildState, code_digest, digest_of
 from .config import PACKAGED_FACES, BookConfig, Edition, load_config, page_source
 from .errors import BookError
+from .project_styles import style_files
 from .source_files import source_files
 from .sources import Project
 
@@ -92,8 +93,10 @@ def _edition_keys(root: Path, config: BookConfig, editions: Sequence[Edition]) -
     inputs = _input_files(root, config)
     if inputs is None:
         return None
-    # The config counts by its meaning, less its editions: each edition by its own entry.
-    everything = digest_of(inputs, code_digest(), repr(replace(config, editions=())))
+    # The config counts by its meaning, less its editions: each edition by its own entry. The
+    # project's files count by their names too: a stylesheet's name says which editions read it.
+    names = [path.relative_to(root).as_posix() for path in inputs if path.is_relative_to(root)]
+    everything = digest_of(inputs, code_digest(), repr(replace(config, editions=())), *names)
     source = page_source(config)
     return {
         edition.name: digest_of((), everything, repr(edition), repr(source) if edition.kind == "epub" else "")
@@ -102,7 +105,8 @@ def _edition_keys(root: Path, config: BookConfig, editions: Sequence[Edition]) -
 
 
 def _input_files(root: Path, config: BookConfig) -> list[Path] | None:
-    """The files every edition is made from: the sources, the fonts and the plates' images.
+    """The files every edition is made from: the sources, the fonts, the plates' images and
+    the project's look (every file in styles/: stylesheets, templates, their fonts and images).
     None if any is missing or outside the project: the full build then says what is wrong."""
     project = Project(root)
     try:
@@ -116,6 +120,7 @@ def _input_files(root: Path, config: BookConfig) -> list[Path] | None:
             manifest = yaml.safe_load(files.plates.read_text(encoding="utf-8"))
             folder = files.plates.parent
             images = [project.resolve(item["file"], None, "image", base=folder) for item in manifest]
+        look = style_files(root)
     except (BookError, OSError, ValueError, yaml.YAMLError, TypeError, KeyError, RecursionError):
         return None
-    return [*files.all, *fonts, *images]
+    return [*files.all, *fonts, *images, *look]

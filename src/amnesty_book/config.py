@@ -281,6 +281,14 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             "name all four faces of the family (regular, italic, bold, bold_italic), or none for the "
             "builder's own Charis SIL",
         )
+    # The EPUB embeds its faces cut down to the characters it uses, and a WOFF cannot be cut.
+    for key in named:
+        if Path(values["fonts"][key]).suffix.lower() in (".woff", ".woff2"):
+            problems.add(
+                at("fonts", key),
+                f"font '{values['fonts'][key]}' is packed for browsers (WOFF); "
+                "name the .ttf or .otf file it was made from",
+            )
     family = values["fonts"].get("family")
     if isinstance(family, str) and not _FAMILY.fullmatch(family):
         problems.add(

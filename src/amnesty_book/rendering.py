@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import os
 import re
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .config import Edition
+from .errors import BookError, SourceLocation
 from .labels import PART_TITLES, long_date
 from .markup import as_phrasing, plain_text, with_lead
 from .model import Book, Heading, Plate, PlatePlacement, PullQuote
 from .plate_plan import PlatePlan
+from .project_styles import STYLES, TEMPLATES, templates_folder
+from .sources import Project
 
 # epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
 _SEMANTICS = {
@@ -32,15 +46,20 @@ _FIRST_TAG = re.compile(r"^\s*<[a-z0-9]+")
 
 
 @cache
-def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("amnesty_book", "templates"),
+def environment(templates: Path | None = None) -> Environment:
+    """The templates' environment: a project's own templates (`templates`, its styles/templates
+    folder) before the packaged ones, each project's environment its own."""
+    packaged = PackageLoader("amnesty_book", "templates")
+    project = Project(templates.parents[1]) if templates else None
+    env = _Environment(
+        loader=_ProjectTemplates(project, packaged) if project else packaged,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.project = project
     env.filters["with_id"] = _with_id
     env.filters["full_stop"] = _full_stop
     env.filters["as_phrasing"] = lambda markup: Markup(as_phrasing(str(markup)))
@@ -49,6 +68,68 @@ def environment() -> Environment:
     env.tests["plate_placement"] = lambda block: isinstance(block, PlatePlacement)
     env.tests["pull_quote"] = lambda block: isinstance(block, PullQuote)
     return env
+
+
+class _ProjectTemplates(BaseLoader):
+    """A project's templates (styles/templates/NAME.j2) before the builder's, read as its other
+    sources are: from inside the project, as UTF-8 text."""
+
+    def __init__(self, project: Project, packaged: BaseLoader) -> None:
+        self.project, self.packaged = project, packaged
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        relative = "/".join((STYLES, TEMPLATES, *split_template_path(template)))  # refuses '..'
+        own = self.project.root / relative
+        if not own.is_file():
+            source, filename, uptodate = self.packaged.get_source(environment, template)
+            # One the project makes later (while the preview runs) takes the builder's place.
+            return source, filename, lambda: not own.is_file() and (uptodate is None or uptodate())
+        path = self.project.resolve(relative, None, "template")
+        modified = path.stat().st_mtime_ns
+        return self.project.read_text(path), str(path), lambda: _modified(path) == modified
+
+
+def _modified(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+class _Environment(Environment):
+    """Jinja2's environment, but a mistake in a project's template stops the build with its
+    `path:line`, as a mistake in any other source does."""
+
+    project: Project | None = None  # the project whose templates come first
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        try:
+            super().handle_exception(source)
+        except Exception as error:  # Jinja2's, or that of the code the template ran
+            if self.project is None or isinstance(error, BookError):
+                raise
+            folder = (self.project.root / STYLES / TEMPLATES).resolve()
+            where = _innermost_line(error, self.project, folder)
+            if where is None and not isinstance(error, TemplateError):
+                raise  # the builder's own templates and code failed: a bug of the builder
+            # Where no line of the project's passed it, its templates do not fit the builder's.
+            message = error.message if isinstance(error, TemplateSyntaxError) else str(error)
+            raise BookError.at(
+                where or self.project.location(folder),
+                f"{(message or type(error).__name__).rstrip('.')}; fix the template",
+            ) from None
+
+
+def _innermost_line(error: BaseException, project: Project, folder: Path) -> SourceLocation | None:
+    """The innermost line of a template in `folder` the error passed through (Jinja2 gives each
+    template's lines frames of their own)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if path.is_relative_to(folder):
+            return project.location(path, frame.lineno)
+    return None
 
 
 def _full_stop(text: str) -> str:
@@ -98,7 +179,7 @@ def render(
         return Markup(" ".join(attributes))
 
     return (
-        environment()
+        environment(templates_folder(book.root))
         .get_template(template)
         .render(
             book=book,

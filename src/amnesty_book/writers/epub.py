@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -21,13 +22,13 @@ from ..images import screen_images
 from ..labels import PART_TITLES
 from ..model import Book, Plate
 from ..pagination import anchors_in_reading_order, page_starts
+from ..project_styles import ASSET_TYPES
 from ..rendering import built_at, render
-from ..styles import stylesheet
+from ..styles import font_files, stylesheet
 from .pdf import laid_out
 
 _STYLESHEET = "styles/book.css"
 _COVER = "images/cover.jpg"
-_FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2", ".woff": "font/woff"}
 
 
 class _VerbatimXhtml(epub.EpubHtml):
@@ -120,11 +121,23 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
         for folio in page_breaks.get(anchor, ())
     ]
 
-    css_text = stylesheet(book, "epub", lambda face: f"../fonts/{face.path.name}")
+    fonts = font_files(book)
+    # The files the project's stylesheets use stand where their names lead from the stylesheet.
+    styles = stylesheet(book, edition, lambda face: f"../fonts/{fonts[face.path]}", lambda name: name)
+    css_text = styles.css
     css = epub.EpubItem(
         uid="css", file_name=_STYLESHEET, media_type="text/css", content=css_text.encode("utf-8")
     )
     package.add_item(css)
+    for index, (name, path) in enumerate(styles.assets.items(), start=1):
+        package.add_item(
+            epub.EpubItem(
+                uid=f"style-{index}",
+                file_name=posixpath.join(posixpath.dirname(_STYLESHEET), name),
+                media_type=ASSET_TYPES[path.suffix.lower()],
+                content=path.read_bytes(),
+            )
+        )
     images: dict[str, str] = {}
     scans = sum(plate.file.stat().st_size for plate in book.plates)
     screens = sum(path.stat().st_size for path in prepared_images.values())
@@ -222,13 +235,13 @@ def _print_pages(book: Book) -> tuple[Edition | None, dict[str, list[str]]]:
 def _add_fonts(package: epub.EpubBook, book: Book, documents: Iterable[bytes]) -> None:
     """The book's faces, each cut down to the characters of the documents (a twentieth of the size)."""
     used = {char for xhtml in documents for char in "".join(etree.fromstring(xhtml).itertext())}
-    for index, face in enumerate(book.fonts, start=1):
+    for index, (path, name) in enumerate(font_files(book).items(), start=1):
         package.add_item(
             epub.EpubItem(
                 uid=f"font-{index}",
-                file_name=f"fonts/{face.path.name}",
-                media_type=_FONT_TYPES[face.path.suffix.lower()],
-                content=subset_font(face.path, used),
+                file_name=f"fonts/{name}",
+                media_type=ASSET_TYPES[path.suffix.lower()],
+                content=subset_font(path, used),
             )
         )
 

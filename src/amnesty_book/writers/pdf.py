@@ -10,7 +10,6 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 from weasyprint import CSS, HTML, Attachment
@@ -25,9 +24,10 @@ from ..fetcher import ProjectFetcher
 from ..images import print_images
 from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from ..page_floats import is_page_float
-from ..page_geometry import page_css, text_block
+from ..page_geometry import text_block
 from ..pagination import anchor_pages
 from ..plate_plan import PlateHeight, PlatePlan
+from ..project_styles import STYLES
 from ..rendering import render
 from ..styles import stylesheet
 
@@ -91,12 +91,15 @@ def layout_pdf(
     image each plate is printed from, by plate id.
     """
     weasyprint_fixes.apply()
+    styles = book.root / STYLES  # the fonts and images the project's stylesheets use
     roots = {face.path.parent for face in book.fonts} | {path.parent for path in image_files.values()}
-    fetcher = ProjectFetcher(*roots)
+    fetcher = ProjectFetcher(styles, *roots)
     fonts = FontConfiguration()
     decoded_images: dict[str, object] = {}  # WeasyPrint's own cache: each image read once, not once per pass
     css = CSS(
-        string=stylesheet(book, "pdf", lambda face: face.path.as_uri()) + _edition_css(edition),
+        string=stylesheet(
+            book, edition, lambda face: face.path.as_uri(), lambda name: styles.joinpath(name).as_uri()
+        ).css,
         font_config=fonts,
         url_fetcher=fetcher,
     )
@@ -220,14 +223,6 @@ def white_above_floats(document: Document) -> dict[str, float]:
 
 def _inside(box: Box, float_: Box) -> bool:
     return float_.position_y <= box.position_y < float_.position_y + float_.margin_height()
-
-
-def _edition_css(edition: Edition) -> str:
-    """The page's design (paper, margins, type size), then the stylesheet of the edition's
-    kind (press.css...), if it has one."""
-    sheet = files("amnesty_book").joinpath("css", f"{edition.kind}.css")
-    own = sheet.read_text("utf-8") if sheet.is_file() else ""
-    return f"\n{page_css(edition)}{own}"
 
 
 def _block_anchors(book: Book) -> dict[str, tuple[int, ...]]:

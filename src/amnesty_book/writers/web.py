@@ -9,19 +9,26 @@ from ..cache import DerivedFiles
 from ..config import Edition
 from ..images import screen_images
 from ..model import Book, Plate
+from ..project_styles import STYLES
 from ..rendering import render
-from ..styles import stylesheet
+from ..styles import font_files, stylesheet
 
 
 def write_web(book: Book, edition: Edition, out: Path) -> list[Path]:
     folder = out / edition.output_name(book.config.slug)
     (folder / "fonts").mkdir(parents=True)
     (folder / "images").mkdir()
-    for face in book.fonts:
-        shutil.copyfile(face.path, folder / "fonts" / face.path.name)
-    (folder / "style.css").write_text(
-        stylesheet(book, "html", lambda face: f"fonts/{face.path.name}"), encoding="utf-8"
+    fonts = font_files(book)
+    for path, name in fonts.items():
+        shutil.copyfile(path, folder / "fonts" / name)
+    styles = stylesheet(
+        book, edition, lambda face: f"fonts/{fonts[face.path]}", lambda name: f"{STYLES}/{name}"
     )
+    (folder / "style.css").write_text(styles.css, encoding="utf-8")
+    # The fonts and images of the project's stylesheets, under the names they have in styles/.
+    for name, path in styles.assets.items():
+        (folder / STYLES / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / STYLES / name)
     images = {}
     for plate_id, prepared in screen_images(book.plates, DerivedFiles(book.root)).items():
         images[plate_id] = f"{plate_id}.jpg"
