@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from amnesty_book.config import load_config
+from amnesty_book.config import documented_keys, load_config
 from amnesty_book.errors import BookError, SourceLocation
 from amnesty_book.loading import load_book
 from amnesty_book.markup import block_markup, inline_markup, plain_text, without_runt
@@ -15,7 +15,7 @@ from amnesty_book.model import Heading, NoteCall, NoteRef, PlatePlacement, Prose
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.timeline import read_timeline
 from amnesty_book.sources import Project
-from conftest import SmallProject
+from conftest import REPO, SmallProject
 
 HERE = SourceLocation(Path("manuscript/article.md"), 7)
 
@@ -315,3 +315,15 @@ def test_a_link_to_an_anchor_the_book_has_not(small_project: SmallProject) -> No
         "manuscript/article.md:9: link '#nowhere' points at no heading; "
         "the heading anchors are: a-small-chapter, a-section"
     ]
+
+
+def test_the_readme_documents_every_key_of_book_toml() -> None:
+    """The keys are declared once, with what they mean (config.key); the README's table says
+    the same of each."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [
+        (section, name)
+        for section, name, doc in documented_keys()
+        if f"| `[{section}]` | `{name}` | {doc} |" not in readme
+    ]
+    assert not missing, f"README.md's table of book.toml lacks or words otherwise: {missing}"

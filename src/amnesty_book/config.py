@@ -5,38 +5,55 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, get_type_hints
 
 from .errors import BookError, Problems, SourceLocation
 from .labels import SUPPORTED_LANGUAGES, labels_for
 from .sources import Project
 
 CONFIG_NAME = "book.toml"
+# The files read where book.toml names no plates or timeline, if they exist.
+SOURCE_DEFAULTS: dict[str, str] = {"plates": "images/plates.yaml", "timeline": "manuscript/timeline.yaml"}
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A font family name goes into the stylesheets in quotes: nothing that could end them.
 _FAMILY = re.compile(r"\w[\w .'-]*")
 
 
-@dataclass(frozen=True)
+_REQUIRED: Any = object()
+
+
+class Paths(tuple[str, ...]):
+    """The type of a key that takes one path or a list of them."""
+
+
+def key(section: str, doc: str, default: Any = _REQUIRED) -> Any:
+    """A key of book.toml, declared once: the field that holds it, its section, what it means
+    (`amnesty-book` and the README say it), its type (the field's) and its default (none:
+    the key must be given)."""
+    metadata = {"section": section, "doc": doc}
+    return field(metadata=metadata) if default is _REQUIRED else field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Publication:
-    publisher: str
-    date: date
+    publisher: str = key("first_publication", "who first published the text")
+    date: date = key("first_publication", "when, YYYY-MM-DD")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fonts:
     """The book face: one family in four styles, paths relative to the project folder."""
 
-    family: str
-    regular: str
-    italic: str
-    bold: str
-    bold_italic: str
-    licence: str
+    family: str = key("fonts", "the family's name", "Charis SIL")
+    regular: str = key("fonts", "its regular face, a .ttf or .otf file (all four, or none: Charis SIL)", "")
+    italic: str = key("fonts", "its italic face", "")
+    bold: str = key("fonts", "its bold face", "")
+    bold_italic: str = key("fonts", "its bold italic face", "")
+    licence: str = key("fonts", "the licence the colophon names", "SIL Open Font License 1.1")
 
     @property
     def faces(self) -> tuple[tuple[str, str, str], ...]:
@@ -117,32 +134,43 @@ class Edition:
         return {"web": f"{slug}-web", "epub": f"{slug}.epub"}.get(self.kind, f"{slug}-{self.name}.pdf")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BookConfig:
-    """The book's metadata and the paths of its sources (relative to the project folder)."""
+    """The book's metadata and the paths of its sources (relative to the project folder): each
+    key of book.toml is one field, declared with `key`."""
 
-    title: str
-    author: str
-    author_file_as: str
-    language: str
-    identifier: str
-    slug: str
-    description: str
-    subjects: tuple[str, ...]
-    rights: str
-    edition_date: date
-    first_publication: Publication | None
-    # Each a file, or a folder whose Markdown files are read in name order.
-    manuscript: tuple[str, ...]
-    # None where book.toml names none: the default file is then read if it exists.
-    plates: str | None
-    timeline: str | None
-    fonts: Fonts
-    editions: tuple[Edition, ...]
-    # The timeline `source` that marks an entry as the book's own text (any other is the editor's).
-    own_source: str = "text"
-    # [labels] of book.toml: the builder's words (labels.py) this book words its own way.
-    label_overrides: tuple[tuple[str, str], ...] = ()
+    title: str = key("book", "the book's title")
+    author: str = key("book", "its author, as the title page names them")
+    author_file_as: str = key("book", "the author's name as catalogues sort it (default: author)", "")
+    language: str = key("book", "the language it is written in: en or pl")
+    identifier: str = key("book", "a stable identifier, such as urn:uuid:…, the same in every edition")
+    slug: str = key("book", "the name of its files in dist/: lower-case letters, digits, hyphens")
+    description: str = key("book", "a sentence on what it is about, for catalogues", "")
+    subjects: tuple[str, ...] = key("book", "its subjects, a list of texts", ())
+    rights: str = key("book", "its copyright statement, on the title page's verso", "")
+    edition_date: date = key("book", "the date of this edition, YYYY-MM-DD")
+    first_publication: Publication | None = key("first_publication", "the text's first publication", None)
+    manuscript: Paths = key(
+        "sources",
+        "the manuscript: a file, a folder of .md files (in name order) or a list",
+        Paths(("manuscript",)),
+    )
+    plates: str | None = key(
+        "sources", f"the plates manifest (default {SOURCE_DEFAULTS['plates']}, if it exists)", None
+    )
+    timeline: str | None = key(
+        "sources", f"the timeline (default {SOURCE_DEFAULTS['timeline']}, if it exists)", None
+    )
+    fonts: Fonts = key("fonts", "the book face", Fonts())
+    own_source: str = key(
+        "timeline",
+        "the source that marks an entry as the book's own text (any other: the editor's, †)",
+        "text",
+    )
+    editions: tuple[Edition, ...] = ()  # [editions.NAME]; none: every edition of DEFAULT_EDITIONS
+    label_overrides: tuple[
+        tuple[str, str], ...
+    ] = ()  # [labels]: the builder's words the book words its own way
     # "section.key" -> its line in book.toml, for messages about the files the keys name
     key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
@@ -156,50 +184,41 @@ class BookConfig:
         return SourceLocation(Path(CONFIG_NAME), dict(self.key_lines).get(f"{section}.{key}"))
 
 
-class _Paths(list[str]):
-    """The type of a key that takes one path or a list of them."""
+class _Key(NamedTuple):
+    type: Any
+    required: bool
+    default: Any
+    doc: str
 
 
-# section -> key -> (type, required, default)
-_SCHEMA: dict[str, dict[str, tuple[type, bool, Any]]] = {
-    "book": {
-        "title": (str, True, None),
-        "author": (str, True, None),
-        "author_file_as": (str, False, ""),
-        "language": (str, True, None),
-        "identifier": (str, True, None),
-        "slug": (str, True, None),
-        "description": (str, False, ""),
-        "subjects": (list, False, []),
-        "rights": (str, False, ""),
-        "edition_date": (date, True, None),
-    },
-    "first_publication": {
-        "publisher": (str, True, None),
-        "date": (date, True, None),
-    },
-    "sources": {
-        "manuscript": (_Paths, False, ["manuscript"]),
-        "plates": (str, False, None),
-        "timeline": (str, False, None),
-    },
-    "timeline": {
-        "own_source": (str, False, "text"),
-    },
-    "fonts": {
-        "family": (str, False, "Charis SIL"),
-        # The four faces, paths in the project; none named: the builder's own Charis SIL.
-        "regular": (str, False, ""),
-        "italic": (str, False, ""),
-        "bold": (str, False, ""),
-        "bold_italic": (str, False, ""),
-        "licence": (str, False, "SIL Open Font License 1.1"),
-    },
-}
+def _schema() -> dict[str, dict[str, _Key]]:
+    """section -> key -> its declaration, from the fields that hold the keys."""
+    schema: dict[str, dict[str, _Key]] = {}
+    for holder in (BookConfig, Publication, Fonts):
+        hints = get_type_hints(holder)
+        for each in fields(holder):
+            if "section" not in each.metadata or hints[each.name] in (Publication | None, Fonts):
+                continue  # not a key, or a section of its own
+            required = each.default is MISSING
+            schema.setdefault(each.metadata["section"], {})[each.name] = _Key(
+                hints[each.name], required, None if required else each.default, each.metadata["doc"]
+            )
+    return schema
+
+
+_SCHEMA = _schema()
+
+
+def documented_keys() -> list[tuple[str, str, str]]:
+    """(section, key, what it means) of every key of book.toml: the README's table."""
+    return [(section, name, key.doc) for section, keys in _SCHEMA.items() for name, key in keys.items()]
+
+
 _REQUIRED_SECTIONS = {"book"}
-# The files read where book.toml names no plates or timeline, if they exist.
-SOURCE_DEFAULTS: dict[str, str] = {"plates": "images/plates.yaml", "timeline": "manuscript/timeline.yaml"}
-_EDITION_KEYS: dict[str, tuple[type, bool, Any]] = {"kind": (str, True, None), "paper": (str, False, None)}
+_EDITION_KEYS = {
+    "kind": _Key(str, True, None, "the kind of edition: " + ", ".join(EDITION_KINDS)),
+    "paper": _Key(str, False, None, "its paper: A4 or Letter"),
+}
 
 
 def load_config(project: Project) -> BookConfig:
@@ -258,8 +277,8 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             if section in _REQUIRED_SECTIONS and section not in raw:  # not a table: reported above
                 problems.add(file, f"the section [{section}] is missing; add it")
             # An absent optional section takes its defaults, or is None if it has required keys.
-            all_optional = not any(required for _, required, _ in keys.values())
-            values[section] = {key: default for key, (_, _, default) in keys.items()} if all_optional else {}
+            all_optional = not any(key.required for key in keys.values())
+            values[section] = {name: key.default for name, key in keys.items()} if all_optional else {}
             continue
         values[section] = _section(content, section, keys, at, problems)
     language = values["book"].get("language")
@@ -298,26 +317,15 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
     editions = _editions(raw.get("editions"), at, problems)
     overrides = _label_overrides(raw.get("labels"), at, problems)
     problems.raise_if_any()
-    book, sources = values["book"], values["sources"]
     first = values["first_publication"]
+    values["book"]["author_file_as"] = values["book"]["author_file_as"] or values["book"]["author"]
     return BookConfig(
-        title=book["title"],
-        author=book["author"],
-        author_file_as=book["author_file_as"] or book["author"],
-        language=book["language"],
-        identifier=book["identifier"],
-        slug=book["slug"],
-        description=book["description"],
-        subjects=tuple(book["subjects"]),
-        rights=book["rights"],
-        edition_date=book["edition_date"],
+        **values["book"],
+        **values["sources"],
+        **values["timeline"],
         first_publication=Publication(**first) if first else None,
-        manuscript=tuple(sources["manuscript"]),
-        plates=sources["plates"],
-        timeline=sources["timeline"],
         fonts=Fonts(**values["fonts"]),
         editions=editions,
-        own_source=values["timeline"]["own_source"],
         label_overrides=overrides,
         key_lines=tuple(
             (f"{section}.{key}", line)
@@ -336,7 +344,7 @@ def page_source(config: BookConfig) -> Edition | None:
 def _section(
     content: dict[str, Any],
     section: str,
-    keys: dict[str, tuple[type, bool, Any]],
+    keys: dict[str, _Key],
     at: Callable[[str, str | None], SourceLocation],
     problems: Problems,
 ) -> dict[str, Any]:
@@ -413,11 +421,11 @@ def _checked(
     content: dict[str, Any],
     section: str,
     key: str,
-    spec: tuple[type, bool, Any],
+    spec: _Key,
     where: SourceLocation,
     problems: Problems,
 ) -> Any:
-    kind, required, default = spec
+    kind, required, default, _ = spec
     if key not in content:
         if required:
             problems.add(where, f"[{section}] needs '{key}'; add it")
@@ -432,7 +440,7 @@ def _checked(
     if kind is date and (not isinstance(value, date) or isinstance(value, datetime)):
         problems.add(where, f"'{key}' must be a date written YYYY-MM-DD")
         return default
-    if kind is _Paths:
+    if kind is Paths:
         paths = [value] if isinstance(value, str) else value
         if (
             not isinstance(paths, list)
@@ -443,13 +451,13 @@ def _checked(
                 where, f'\'{key}\' must be a path in quotes, or a list of them, like ["one.md", "two.md"]'
             )
             return default
-        return [path.strip() for path in paths]
-    if kind is list:
+        return Paths(path.strip() for path in paths)
+    if kind == tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
             problems.add(where, f'\'{key}\' must be a list of texts, like ["one", "two"]')
             return default
-        return value
-    if kind is str and not (isinstance(value, str) and value.strip()):
+        return tuple(value)
+    if kind in (str, str | None) and not (isinstance(value, str) and value.strip()):
         problems.add(where, f"'{key}' must be a non-empty text in quotes")
         return default
     return value.strip() if isinstance(value, str) else value
