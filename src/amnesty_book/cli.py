@@ -166,8 +166,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     WARNINGS.setLevel(logging.INFO if getattr(arguments, "verbose", False) else logging.WARNING)
     try:
         return _run(arguments)
+    except KeyboardInterrupt:
+        return _interrupted(arguments)
     finally:
         WARNINGS.setLevel(level)
+
+
+def _interrupted(arguments: argparse.Namespace) -> int:
+    """Ctrl-C: one line instead of a traceback, and the exit code a shell gives a command it
+    stopped (128 + SIGINT). A build publishes nothing until its editions are all written."""
+    if arguments.command == "build":
+        out = arguments.out or arguments.project / "dist"
+        print(f"amnesty-book: interrupted, {out}/ unchanged", file=sys.stderr)
+    else:
+        print("amnesty-book: interrupted", file=sys.stderr)
+    return 130
 
 
 def _run(arguments: argparse.Namespace) -> int:

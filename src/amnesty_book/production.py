@@ -1,18 +1,26 @@
 """Produces the editions a build found stale: reads the book, writes the editions into a
 staging folder and reads them back to check them (in parallel processes, the EPUB together
-with the reader edition whose layout gives its page numbers), then publishes them.
+with the reader edition whose layout gives its page numbers), then publishes them. A build
+killed half-way leaves neither its staging folder nor its processes behind for long.
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import logging
 import multiprocessing
 import os
+import re
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +39,16 @@ from .writers import writer
 # a handout is laid out on narrow pages, often more than once; the web edition lays out nothing.
 _LONGEST_FIRST = ("handout", "press", "reader", "archive", "epub", "web")
 
+# A build's scratch folder, beside its output folder (.gitignore has the pattern): a name as
+# tempfile.mkdtemp makes it, and a lock file its build holds (with its workers) while it lives.
+_SCRATCH_PREFIX = ".amnesty-book-"
+_SCRATCH_NAME = re.compile(re.escape(_SCRATCH_PREFIX) + r"[a-z0-9_]{8}")
+_LOCK = "lock"
+# A scratch folder without a lock file is one a build is just making, or one left by a version
+# that took no lock: abandoned once it is older than this (seconds).
+_UNLOCKED_GRACE = 60
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
 
 @dataclass
 class GroupResult:
@@ -48,8 +66,9 @@ def produce(
     Nothing in `out` changes unless every edition was written and passed."""
     book = load_book(root)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".amnesty-book-", dir=out.parent) as scratch:
-        staging = Path(scratch) / "staging"
+    _remove_abandoned_scratch(out.parent)
+    with _scratch_folder(out.parent) as scratch:
+        staging = scratch / "staging"
         staging.mkdir()
         findings = _write_all(book, editions, staging, check, progress)
         if errors(findings):
@@ -60,7 +79,59 @@ def produce(
                 tell(line)  # a measurement, not a problem: shown with --verbose
             else:
                 warn(None, line)
-        return _publish(staging, out, Path(scratch) / "replaced")
+        with _uninterrupted():
+            return _publish(staging, out, scratch / "replaced")
+
+
+@contextmanager
+def _scratch_folder(parent: Path) -> Iterator[Path]:
+    """A new scratch folder in `parent`, locked until it is removed; the workers forked
+    meanwhile share the lock, so a folder stays in use while any of them runs."""
+    folder = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=parent))
+    with open(folder / f"{_LOCK}.new", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        os.replace(lock.name, folder / _LOCK)  # named once locked: no other build sees it free
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # still locked: no other build removes it too
+
+
+def _remove_abandoned_scratch(parent: Path) -> None:
+    """Removes the scratch folders that builds killed half-way (kill -9, a crash, a power cut)
+    left in `parent`, keeping those of builds still running."""
+    for folder in parent.iterdir():
+        if _SCRATCH_NAME.fullmatch(folder.name) and _abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _abandoned(folder: Path) -> bool:
+    """Whether no running build, nor any of its workers, uses the scratch folder."""
+    try:
+        with open(folder / _LOCK) as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True  # its build and workers are gone: the kernel released their lock
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime > _UNLOCKED_GRACE
+        except OSError:
+            return False
+    except OSError:  # locked by a live build, or not a folder of ours
+        return False
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C is ignored while the editions are published: the renames that replace them in the
+    output folder are never stopped half-way, and a build that has come so far is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread has signal handlers (the preview server builds in another)
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _write_all(
@@ -78,15 +149,48 @@ def _write_all(
         ]
     context = multiprocessing.get_context("fork")  # the book is read once, in this process
     findings = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_write_group, book, group, staging, check) for group in groups]
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
         try:
+            futures = [pool.submit(_write_group, book, group, staging, check) for group in groups]
             for future in as_completed(futures):
                 findings += _report(future.result(), progress)
-        except BaseException:
+        except BaseException as failure:
+            if isinstance(failure, KeyboardInterrupt):  # Ctrl-C: stop the editions being written too
+                for worker in multiprocessing.active_children():
+                    worker.terminate()
             pool.shutdown(cancel_futures=True)  # the build has failed: start no other edition
             raise
     return findings
+
+
+def _start_worker(parent: int) -> None:
+    """Starts a worker: it ignores Ctrl-C, which the terminal sends it too (its build stops it,
+    and a worker waiting for work would print a traceback), and it ends when its build process
+    does, even one killed by kill -9, whose workers would otherwise wait for work forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _killed_with_parent():
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the build died before the worker asked to follow it
+        os._exit(1)
+
+
+def _killed_with_parent() -> bool:
+    """Has Linux kill this process when the thread that forked it ends: the one running
+    _write_all, which outlives its pool. False where there is no prctl."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:  # an orphan's parent becomes init (or a subreaper)
+        time.sleep(1)
+    os._exit(1)
 
 
 def _report(result: GroupResult, progress: Progress | None) -> list[Finding]:

@@ -6,13 +6,16 @@ underneath until the error is fixed.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import threading
 from collections.abc import Iterator
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 
 from watchfiles import watch
 
@@ -97,6 +100,12 @@ class _Handler(SimpleHTTPRequestHandler):
         else:
             super().do_GET()
 
+    def send_head(self) -> io.BytesIO | BinaryIO | None:  # for GET and HEAD of the edition's files
+        if not _is_file_name(self.translate_path(self.path)):
+            self.send_error(HTTPStatus.BAD_REQUEST, "malformed path")
+            return None
+        return super().send_head()
+
     def _page(self) -> None:
         page = self.preview.page_folder / "index.html"
         if page.is_file():
@@ -136,6 +145,15 @@ class _Handler(SimpleHTTPRequestHandler):
                 continue
             seen = preview.generation
             yield ("problem", json.dumps(preview.problems)) if preview.problems else ("reload", "{}")
+
+
+def _is_file_name(path: str) -> bool:
+    """Whether the file system can take the path at all: with a NUL or a lone surrogate (as
+    `%ed%a0%80` decodes) open() raises ValueError, not the OSError that answers 404."""
+    try:
+        return b"\0" not in os.fsencode(path)
+    except UnicodeEncodeError:
+        return False
 
 
 def serve(project: Path, port: int) -> tuple[ThreadingHTTPServer, threading.Event]:
