@@ -21,7 +21,8 @@ from weasyprint import HTML
 
 from amnesty_book.build import build
 from amnesty_book.cli import main
-from amnesty_book.config import PAPERS, POINTS_PER_MM, Edition
+from amnesty_book.config import POINTS_PER_MM, Edition
+from amnesty_book.edition_kinds import PAPERS
 from amnesty_book.findings import ERROR, INFO, WARNING, Finding
 from amnesty_book.imposition import impose_booklet
 from amnesty_book.layout_audit import CODES, audit_pdf, audit_sheets

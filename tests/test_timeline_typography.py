@@ -19,7 +19,8 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTItem
 from pypdf import PdfReader
 
-from amnesty_book.config import PAPERS, POINTS_PER_MM, Edition
+from amnesty_book.config import POINTS_PER_MM, Edition
+from amnesty_book.edition_kinds import PAPERS
 from amnesty_book.imposition import saddle_stitch_order
 from amnesty_book.loading import load_book
 from amnesty_book.model import Book

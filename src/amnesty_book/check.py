@@ -55,14 +55,14 @@ def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: 
         if not path.exists():
             findings.append(Finding(edition.name, path.name, "not built; run amnesty-book build"))
             continue
-        if not edition.paged:
-            documents = web_documents(path) if edition.kind == "web" else epub_documents(path)
-            findings += _compare(edition.name, digest(documents), expected)
-            findings += _broken_links(edition.name, documents)
-            if edition.kind == "epub" and full:
-                findings += run_epubcheck(edition.name, path)
-        else:
+        if edition.format == "pdf":
             findings += _check_pdf(edition, path, book, expected, full)
+            continue
+        documents = web_documents(path) if edition.format == "html" else epub_documents(path)
+        findings += _compare(edition.name, digest(documents), expected)
+        findings += _broken_links(edition.name, documents)
+        if edition.format == "epub" and full:
+            findings += run_epubcheck(edition.name, path)
     return findings
 
 

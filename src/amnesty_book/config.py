@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple, get_type_hints
 
+from .edition_kinds import HALF_SHEET, KINDS
 from .errors import BookError, Problems, SourceLocation
 from .labels import SUPPORTED_LANGUAGES, labels_for
 from .sources import Project
@@ -76,25 +77,6 @@ PACKAGED_FACES = tuple(
 POINTS_PER_MM = 72 / 25.4
 # A printed plate with fewer pixels per inch than this looks soft.
 MINIMUM_PPI = 300
-# Paper sizes the editions may name: CSS page size and (width, height) in mm.
-PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
-    "A4": ("A4", (210.0, 297.0)),
-    "Letter": ("letter", (215.9, 279.4)),
-    "A5": ("A5", (148.0, 210.0)),
-    "Half-Letter": ("5.5in 8.5in", (139.7, 215.9)),
-}
-# A handout is folded: its pages are half of the sheet the config names.
-HALF_SHEET = {"A4": "A5", "Letter": "Half-Letter"}
-# Kind of edition -> the paper it takes when the config names none (None: not paged).
-EDITION_KINDS: dict[str, str | None] = {
-    "web": None,
-    "epub": None,
-    "reader": "A4",
-    "press": "A4",
-    "handout": "A4",
-    "archive": "A4",
-}
-GRAYSCALE_KINDS = frozenset({"handout"})
 DEFAULT_EDITIONS: dict[str, dict[str, str]] = {
     "web": {"kind": "web"},
     "epub": {"kind": "epub"},
@@ -117,21 +99,26 @@ class Edition:
 
     @property
     def page_size(self) -> str:
-        """The paper each page is laid out on (a handout's pages are half its sheet)."""
+        """The paper each page is laid out on (a folded edition's pages are half its sheet)."""
         paper = self.paper or "A4"
-        return HALF_SHEET[paper] if self.kind == "handout" else paper
+        return HALF_SHEET[paper] if KINDS[self.kind].folded else paper
 
     @property
     def paged(self) -> bool:
-        return EDITION_KINDS[self.kind] is not None
+        return bool(KINDS[self.kind].papers)
+
+    @property
+    def format(self) -> str:
+        """html, epub or pdf: the templates, stylesheets and checks the edition takes."""
+        return KINDS[self.kind].format
 
     @property
     def colour(self) -> str:
-        return "grayscale" if self.kind in GRAYSCALE_KINDS else "colour"
+        return "grayscale" if KINDS[self.kind].grayscale else "colour"
 
     def output_name(self, slug: str) -> str:
         """The file (or folder, for the web edition) the edition is written to."""
-        return {"web": f"{slug}-web", "epub": f"{slug}.epub"}.get(self.kind, f"{slug}-{self.name}.pdf")
+        return KINDS[self.kind].output.format(slug=slug, edition=self.name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,7 +203,7 @@ def documented_keys() -> list[tuple[str, str, str]]:
 
 _REQUIRED_SECTIONS = {"book"}
 _EDITION_KEYS = {
-    "kind": _Key(str, True, None, "the kind of edition: " + ", ".join(EDITION_KINDS)),
+    "kind": _Key(str, True, None, "the kind of edition: " + ", ".join(KINDS)),
     "paper": _Key(str, False, None, "its paper: A4 or Letter"),
 }
 
@@ -378,21 +365,19 @@ def _editions(
             )
         values = _section(table, section, _EDITION_KEYS, at, problems)
         kind, paper = values["kind"], values["paper"]
-        if kind is not None and kind not in EDITION_KINDS:
-            problems.add(
-                at(section, "kind"), f"unknown kind '{kind}'; the kinds are {', '.join(EDITION_KINDS)}"
-            )
+        if kind is not None and kind not in KINDS:
+            problems.add(at(section, "kind"), f"unknown kind '{kind}'; the kinds are {', '.join(KINDS)}")
             continue
         if kind is None:
             continue
-        papers = HALF_SHEET if kind == "handout" else PAPERS
-        if paper is not None and (EDITION_KINDS[kind] is None or paper not in papers):
-            allowed = f"one of {', '.join(papers)}" if EDITION_KINDS[kind] else "none (it is not paged)"
+        papers = KINDS[kind].papers
+        if paper is not None and paper not in papers:
+            allowed = f"one of {', '.join(papers)}" if papers else "none (it is not paged)"
             problems.add(
                 at(section, "paper"), f"paper '{paper}' does not fit a {kind} edition; use {allowed}"
             )
             continue
-        editions.append(Edition(name, kind, paper or EDITION_KINDS[kind]))
+        editions.append(Edition(name, kind, paper or next(iter(papers), None)))
     return tuple(editions)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .config import PAPERS, POINTS_PER_MM, Edition
+from .config import POINTS_PER_MM, Edition
+from .edition_kinds import PAPERS
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from .build import ALL_CHECKS, NO_CHECKS, Built, Progress
 from .check import Finding, check_editions, errors
 from .config import BookConfig, Edition, page_source
+from .edition_kinds import KINDS
 from .errors import WARNINGS, BookError, Problem, tell, warn
 from .findings import INFO
 from .images import prepare_images
@@ -34,10 +35,6 @@ from .layout_audit import audit_pdf
 from .loading import load_book
 from .model import Book
 from .writers import writer
-
-# The order in which groups are started, longest first, so that two cores finish together:
-# a handout is laid out on narrow pages, often more than once; the web edition lays out nothing.
-_LONGEST_FIRST = ("handout", "press", "reader", "archive", "epub", "web")
 
 # A build's scratch folder, beside its output folder (.gitignore has the pattern): a name as
 # tempfile.mkdtemp makes it, and a lock file its build holds (with its workers) while it lives.
@@ -215,7 +212,7 @@ def _groups(config: BookConfig, editions: Sequence[Edition]) -> list[list[Editio
         groups.append([edition, *together])
     if epub and source not in editions:
         groups.append(epub)
-    return sorted(groups, key=lambda group: _LONGEST_FIRST.index(group[0].kind))
+    return sorted(groups, key=lambda group: -KINDS[group[0].kind].cost)  # the longest first
 
 
 def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str) -> GroupResult:

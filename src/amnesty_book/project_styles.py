@@ -12,18 +12,17 @@ from urllib.parse import urlsplit
 import tinycss2
 from tinycss2.ast import Node, URLToken
 
-from .config import EDITION_KINDS, Edition
+from .config import Edition
+from .edition_kinds import FORMATS, KINDS
 from .errors import Problems
 from .sources import Project
 
 STYLES = "styles"
 TEMPLATES = "templates"  # inside styles/
-# The format each kind of edition is written in, which names its stylesheets.
-FORMATS = {kind: {"web": "html", "epub": "epub"}.get(kind, "pdf") for kind in EDITION_KINDS}
 # The project's stylesheets, in the order they follow the packaged ones: every edition's, then
 # its format's, then its kind's (for the paged kinds: a web or EPUB edition's kind is its format).
-SHEETS = ("book.css", *dict.fromkeys(f"{format}.css" for format in FORMATS.values()))
-SHEETS += tuple(f"{kind}.css" for kind, paper in EDITION_KINDS.items() if paper)
+SHEETS = ("book.css", *(f"{format}.css" for format in FORMATS))
+SHEETS += tuple(f"{kind.name}.css" for kind in KINDS.values() if kind.papers)
 # What a project stylesheet's url() may name, with its media type in the EPUB.
 ASSET_TYPES = {
     ".ttf": "font/ttf",
@@ -43,7 +42,7 @@ _SCREEN_ONLY = "put the rule in html.css or epub.css"
 def sheet_names(edition: Edition) -> tuple[str, ...]:
     """The names of the project stylesheets an edition reads (where they exist), in order."""
     own = (f"{edition.kind}.css",) if edition.paged else ()
-    return ("book.css", f"{FORMATS[edition.kind]}.css", *own)
+    return ("book.css", f"{edition.format}.css", *own)
 
 
 def style_files(root: Path) -> list[Path]:

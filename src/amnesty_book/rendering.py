@@ -24,6 +24,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .config import Edition
+from .edition_kinds import KINDS
 from .errors import BookError, SourceLocation
 from .labels import PART_TITLES, long_date
 from .markup import as_phrasing, plain_text, with_lead
@@ -187,6 +188,7 @@ def render(
             format=format,
             labels=labels,
             part_title=lambda anchor: labels[PART_TITLES[anchor]],
+            edition_label=KINDS[edition.kind].label_key,
             href=href,
             image_src=image_src,
             stylesheets=stylesheets,

@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import Edition
 from .model import Book, FontFace
 from .page_geometry import page_css
-from .project_styles import FORMATS, project_css
+from .project_styles import project_css
 
 _FORMAT_SHEETS = {
     "html": ("base.css", "timeline.css", "screen.css"),
@@ -44,7 +44,7 @@ def stylesheet(
     ]
     body = f'body {{ font-family: "{family}", serif; }}'
     packaged = files("amnesty_book").joinpath("css")
-    sheets = [packaged.joinpath(name).read_text("utf-8") for name in _FORMAT_SHEETS[FORMATS[edition.kind]]]
+    sheets = [packaged.joinpath(name).read_text("utf-8") for name in _FORMAT_SHEETS[edition.format]]
     if edition.paged:
         # Running heads and folios live in the page's margin boxes, outside body.
         body += f'\n@page {{ font-family: "{family}", serif; }}'

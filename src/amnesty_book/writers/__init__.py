@@ -5,25 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import Edition
-from ..model import Book
+from ..edition_kinds import KINDS
 
-Writer = Callable[[Book, Edition, Path], list[Path]]
+if TYPE_CHECKING:  # the registry imports this package to find its writers: it stays light
+    from ..config import Edition
+    from ..model import Book
 
-# kind of edition -> "module:function"; imported only when such an edition is built
-# (WeasyPrint alone takes half a second to import).
-WRITERS = {
-    "web": "amnesty_book.writers.web:write_web",
-    "epub": "amnesty_book.writers.epub:write_epub",
-    "reader": "amnesty_book.writers.pdf:write_pdf",
-    "press": "amnesty_book.writers.press:write_press",
-    "handout": "amnesty_book.writers.handout:write_handout",
-    "archive": "amnesty_book.writers.archive:write_archive",
-}
+Writer = Callable[["Book", "Edition", Path], list[Path]]
 
 
 def writer(kind: str) -> Writer:
-    module, function = WRITERS[kind].split(":")
+    """The writer of a kind of edition (edition_kinds.py), imported only when such an edition
+    is built (WeasyPrint alone takes half a second to import)."""
+    module, function = KINDS[kind].writer.split(":")
     found: Writer = getattr(import_module(module), function)
     return found

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import PAPERS, POINTS_PER_MM, Edition
+from ..config import POINTS_PER_MM, Edition
+from ..edition_kinds import PAPERS
 from ..imposition import impose_booklet
 from ..model import Book
 from .pdf import render_edition
