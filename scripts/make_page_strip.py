@@ -12,8 +12,8 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image, ImageDraw
 
-from amnesty_book.config import Edition, load_config
-from amnesty_book.sources import Project
+from amnesty_book.project.config import Edition, load_config
+from amnesty_book.project.sources import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"

@@ -27,7 +27,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "images"
 PLATES = IMAGES / "plates.yaml"
-FONTS = ROOT / "src" / "amnesty_book" / "fonts"
+FONTS = ROOT / "src" / "amnesty_book" / "theme" / "fonts"
 REGULAR = FONTS / "CharisSIL-Regular.ttf"
 ITALIC = FONTS / "CharisSIL-Italic.ttf"
 

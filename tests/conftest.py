@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 
 from amnesty_book.build import build
-from amnesty_book.loading import load_book
+from amnesty_book.model.loading import load_book
 
 REPO = Path(__file__).resolve().parent.parent
-FONT_FILES = sorted((REPO / "src" / "amnesty_book" / "fonts").glob("*.ttf"))
+FONT_FILES = sorted((REPO / "src" / "amnesty_book" / "theme" / "fonts").glob("*.ttf"))
 
 
 SAMPLE_BOOKS = Path(__file__).resolve().parent / "books"

@@ -1,7 +1,7 @@
 """PDF readers only the tests need: running text by type size, the text the tags expose, the
 laid-out lines and images of each page, and where each named destination stands.
 
-Everything else is read back with amnesty_book.readback, which `amnesty-book check` uses too.
+Everything else is read back with amnesty_book.checks.readback, which `amnesty-book check` uses too.
 """
 
 from __future__ import annotations

@@ -148,7 +148,7 @@ def test_writer_failing_halfway_leaves_dist(
 
     real = writers.writer
     monkeypatch.setattr(writers, "writer", lambda kind: broken if kind == "reader" else real(kind))
-    monkeypatch.setattr("amnesty_book.production.writer", writers.writer)
+    monkeypatch.setattr("amnesty_book.build.production.writer", writers.writer)
     err = failed_build(small_project, capsys, failing=("reader-a4", "reader-letter"))
     assert err.startswith("amnesty-book: internal error (RuntimeError: disk full); the output folder was not")
 

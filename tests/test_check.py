@@ -12,9 +12,9 @@ from PIL import Image
 
 from amnesty_book.build import build
 from amnesty_book.cli import main
-from amnesty_book.config import Edition
 from amnesty_book.errors import BookError
-from amnesty_book.page_geometry import plate_width_mm
+from amnesty_book.project.config import Edition
+from amnesty_book.writers.page_geometry import plate_width_mm
 from conftest import SmallProject
 
 

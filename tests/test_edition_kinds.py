@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from amnesty_book.build import build
-from amnesty_book.edition_kinds import KINDS, EditionKind, RegistrationError, register
+from amnesty_book.project.edition_kinds import KINDS, EditionKind, RegistrationError, register
 from conftest import SmallProject
 
 WEB = KINDS["web"]

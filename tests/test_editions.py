@@ -9,16 +9,16 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from amnesty_book.check import expected_digest
-from amnesty_book.loading import load_book
-from amnesty_book.model import Book
-from amnesty_book.readback import (
+from amnesty_book.checks.editions import expected_digest
+from amnesty_book.checks.readback import (
     digest,
     epub_documents,
     squash,
     text_of,
     web_documents,
 )
+from amnesty_book.model import Book
+from amnesty_book.model.loading import load_book
 from conftest import REPO
 from readback import pdf_running_text, pypdf_pages
 

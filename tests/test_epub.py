@@ -16,17 +16,17 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
 
-from amnesty_book.accessibility import CONFORMANCE, assess
 from amnesty_book.build import build
-from amnesty_book.cache import DerivedFiles
-from amnesty_book.cover import COVER_SIZE
+from amnesty_book.build.cache import DerivedFiles
+from amnesty_book.checks.accessibility import CONFORMANCE, assess
+from amnesty_book.checks.readback import NS, epub_documents, norm
 from amnesty_book.errors import SourceLocation
-from amnesty_book.images import SCREEN_LONG_EDGE, screen_image
-from amnesty_book.labels import labels_for
-from amnesty_book.loading import load_book
-from amnesty_book.markup import plain_text
 from amnesty_book.model import Book, Inline, Plate
-from amnesty_book.readback import NS, epub_documents, norm
+from amnesty_book.model.loading import load_book
+from amnesty_book.readers.markup import plain_text
+from amnesty_book.theme.labels import labels_for
+from amnesty_book.writers.cover import COVER_SIZE
+from amnesty_book.writers.images import SCREEN_LONG_EDGE, screen_image
 from conftest import REPO
 
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
@@ -219,7 +219,7 @@ def test_fonts_are_subset_yet_cover_the_text(archive: dict[str, bytes], epub_fil
     fonts = {name: data for name, data in archive.items() if name.startswith("EPUB/fonts/")}
     assert len(fonts) == 4
     for name, data in fonts.items():
-        original_path = REPO / "src" / "amnesty_book" / "fonts" / Path(name).name
+        original_path = REPO / "src" / "amnesty_book" / "theme" / "fonts" / Path(name).name
         assert len(data) < original_path.stat().st_size / 5, f"{name} is not subset"
         subset, original = TTFont(io.BytesIO(data)), TTFont(original_path)
         missing = {c for c in characters if ord(c) not in subset.getBestCmap()}

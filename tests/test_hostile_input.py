@@ -22,12 +22,12 @@ from pdfminer.layout import LTTextLine
 from PIL import Image
 from pypdf import PdfReader
 
+from amnesty_book.checks.readback import squash
 from amnesty_book.cli import main
 from amnesty_book.errors import BookError
-from amnesty_book.loading import load_book
-from amnesty_book.readback import squash
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.sources import Project
 from amnesty_book.readers.manuscript import read_manuscript
-from amnesty_book.sources import Project
 from conftest import SmallProject
 from test_bad_input import failed_build
 

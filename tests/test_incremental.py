@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from amnesty_book.build import build
-from amnesty_book.cache import DerivedFiles
+from amnesty_book.build.cache import DerivedFiles
 from amnesty_book.cli import main
 from conftest import SmallProject
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from amnesty_book.checks.lint import CODES, Finding, lint_project
 from amnesty_book.errors import SourceLocation
-from amnesty_book.lint import CODES, Finding, lint_project
-from amnesty_book.loading import load_book
+from amnesty_book.model.loading import load_book
 from conftest import SmallProject
 
 ARTICLE = "manuscript/article.md"

@@ -10,8 +10,8 @@ from pathlib import Path
 from lxml import etree
 
 from amnesty_book.build import build
-from amnesty_book.loading import load_book
-from amnesty_book.readback import PrintedText, pdf_pages
+from amnesty_book.checks.readback import PrintedText, pdf_pages
+from amnesty_book.model.loading import load_book
 from conftest import REPO
 
 _SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")

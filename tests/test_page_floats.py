@@ -11,12 +11,12 @@ from PIL import Image
 from pypdf import PdfReader
 
 from amnesty_book.build import build
-from amnesty_book.config import Edition
-from amnesty_book.loading import load_book
-from amnesty_book.markup import plain_text
+from amnesty_book.checks.readback import pdf_pages, squash
 from amnesty_book.model import PullQuote
-from amnesty_book.page_geometry import TextBlock, text_block
-from amnesty_book.readback import pdf_pages, squash
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.config import Edition
+from amnesty_book.readers.markup import plain_text
+from amnesty_book.writers.page_geometry import TextBlock, text_block
 from conftest import REPO, SmallProject
 from readback import destination_pages, pdf_layout
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from amnesty_book.loading import load_book
-from amnesty_book.pagination import anchors_in_reading_order
-from amnesty_book.readback import NS, epub_documents, text_of
+from amnesty_book.checks.readback import NS, epub_documents, text_of
+from amnesty_book.model.loading import load_book
+from amnesty_book.writers.pagination import anchors_in_reading_order
 from conftest import REPO
 
 

@@ -9,10 +9,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from amnesty_book.checks.readback import squash
 from amnesty_book.errors import BookError
-from amnesty_book.loading import load_book
 from amnesty_book.model import Book
-from amnesty_book.readback import squash
+from amnesty_book.model.loading import load_book
 from conftest import REPO, SmallProject
 from readback import destination_pages, pdf_tagged_text
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from amnesty_book.config import Edition
-from amnesty_book.loading import load_book
 from amnesty_book.model import Book
-from amnesty_book.page_geometry import plate_width_mm, text_block
-from amnesty_book.plate_plan import (
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.config import Edition
+from amnesty_book.writers.page_geometry import plate_width_mm, text_block
+from amnesty_book.writers.plate_plan import (
     CHAPTER_END,
     FLOAT,
     PlateHeight,

@@ -12,9 +12,9 @@ from pdfminer.layout import LTComponent, LTContainer, LTCurve, LTTextContainer
 from pypdf import PageObject, PdfReader
 
 from amnesty_book.cli import main
-from amnesty_book.config import Edition
-from amnesty_book.imposition import saddle_stitch_order
-from amnesty_book.page_geometry import plate_width_mm
+from amnesty_book.project.config import Edition
+from amnesty_book.writers.imposition import saddle_stitch_order
+from amnesty_book.writers.page_geometry import plate_width_mm
 from conftest import REPO, SmallProject
 
 MM = 72 / 25.4

@@ -22,12 +22,12 @@ from PIL import Image
 from pypdf import PdfReader
 
 from amnesty_book.build import build
-from amnesty_book.config import Edition, load_config
 from amnesty_book.errors import BookError
-from amnesty_book.loading import load_book
-from amnesty_book.project_styles import project_css
-from amnesty_book.rendering import render
-from amnesty_book.sources import Project
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.config import Edition, load_config
+from amnesty_book.project.sources import Project
+from amnesty_book.theme.project_styles import project_css
+from amnesty_book.theme.rendering import render
 from conftest import FONT_FILES, SmallProject
 from test_bad_input import failed_build, snapshot
 
@@ -57,7 +57,7 @@ def put(project: SmallProject, relative: str, text: str) -> None:
 
 def sections_with(line: str) -> str:
     """The packaged sections.j2 with `line` added to the colophon, after its fonts line."""
-    packaged = files("amnesty_book").joinpath("templates", "sections.j2").read_text("utf-8")
+    packaged = files("amnesty_book.theme").joinpath("templates", "sections.j2").read_text("utf-8")
     fonts_line = next(line for line in packaged.splitlines() if "labels.fonts.format" in line)
     return packaged.replace(fonts_line, f"{fonts_line}\n{line}")
 
@@ -120,7 +120,7 @@ def test_project_css_colours_the_pdf_of_its_editions(styled: Path) -> None:
 def test_project_css_follows_the_packaged_css_on_the_web(styled: Path) -> None:
     web = styled / "small-web"
     css = (web / "style.css").read_text(encoding="utf-8")
-    packaged = files("amnesty_book").joinpath("css", "screen.css").read_text("utf-8")
+    packaged = files("amnesty_book.theme").joinpath("css", "screen.css").read_text("utf-8")
     book_css, html_css = css.index("h1 { color: rgb(200, 0, 0); }"), css.index("h2 { color: rgb(0, 120, 0)")
     assert css.index(packaged) < book_css < html_css, "book.css, then html.css, after the packaged sheets"
     assert "rgb(0, 0, 200)" not in css, "reader.css is not the web edition's"

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from amnesty_book.config import documented_keys, load_config
 from amnesty_book.errors import BookError, SourceLocation
-from amnesty_book.loading import load_book
-from amnesty_book.markup import block_markup, inline_markup, plain_text, without_runt
 from amnesty_book.model import Heading, NoteCall, NoteRef, PlatePlacement, Prose, PullQuote
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.config import documented_keys, load_config
+from amnesty_book.project.sources import Project
 from amnesty_book.readers.manuscript import read_manuscript
+from amnesty_book.readers.markup import block_markup, inline_markup, plain_text, without_runt
 from amnesty_book.readers.timeline import read_timeline
-from amnesty_book.sources import Project
 from conftest import REPO, SmallProject
 
 HERE = SourceLocation(Path("manuscript/article.md"), 7)

@@ -16,8 +16,8 @@ import pytest
 
 from amnesty_book import build as build_module
 from amnesty_book.build import build
+from amnesty_book.build.serve import serve
 from amnesty_book.cli import main
-from amnesty_book.serve import serve
 from conftest import SmallProject
 
 T = TypeVar("T")

@@ -11,8 +11,8 @@ from lxml import etree
 from pypdf import PdfReader
 
 from amnesty_book.build import build
-from amnesty_book.loading import load_book
-from amnesty_book.readback import NS, PrintedText, epub_documents, norm, pdf_pages, squash, text_of
+from amnesty_book.checks.readback import NS, PrintedText, epub_documents, norm, pdf_pages, squash, text_of
+from amnesty_book.model.loading import load_book
 from conftest import sample_project
 from readback import pdf_layout
 

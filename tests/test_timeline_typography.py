@@ -19,12 +19,12 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTItem
 from pypdf import PdfReader
 
-from amnesty_book.config import POINTS_PER_MM, Edition
-from amnesty_book.edition_kinds import PAPERS
-from amnesty_book.imposition import saddle_stitch_order
-from amnesty_book.loading import load_book
 from amnesty_book.model import Book
-from amnesty_book.page_geometry import TextBlock, text_block
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.config import POINTS_PER_MM, Edition
+from amnesty_book.project.edition_kinds import PAPERS
+from amnesty_book.writers.imposition import saddle_stitch_order
+from amnesty_book.writers.page_geometry import TextBlock, text_block
 from conftest import REPO, SmallProject
 from test_bad_input import failed_build
 

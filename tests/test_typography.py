@@ -11,11 +11,11 @@ import pytest
 from pdfminer.layout import LTTextLine
 from weasyprint import HTML
 
-from amnesty_book import weasyprint_fixes
-from amnesty_book.config import Edition
-from amnesty_book.loading import load_book
-from amnesty_book.page_geometry import measure_mm, text_block
-from amnesty_book.plate_plan import PlatePlan
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.config import Edition
+from amnesty_book.writers import weasyprint_fixes
+from amnesty_book.writers.page_geometry import measure_mm, text_block
+from amnesty_book.writers.plate_plan import PlatePlan
 from conftest import REPO
 from readback import pdf_layout
 

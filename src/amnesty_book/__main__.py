@@ -1,5 +1,5 @@
 """Runs the command line as `python -m amnesty_book`."""
 
-from .cli import main
+from amnesty_book.cli import main
 
 raise SystemExit(main())

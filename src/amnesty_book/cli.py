@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .errors import WARNINGS, BookError
+from amnesty_book import __version__
+from amnesty_book.errors import WARNINGS, BookError
 
 if TYPE_CHECKING:
-    from .config import Edition
+    from amnesty_book.project.config import Edition
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -231,7 +231,8 @@ def _run(arguments: argparse.Namespace) -> int:
 def _build(arguments: argparse.Namespace) -> int:
     from rich.console import Console  # imported here, as the build: `--help` stays fast
 
-    from .build import Built, build
+    from amnesty_book.build import build
+    from amnesty_book.build.progress import Built
 
     console = Console(highlight=False, soft_wrap=True)
     # colour only on a terminal, and never under NO_COLOR
@@ -262,10 +263,10 @@ def _build(arguments: argparse.Namespace) -> int:
 
 
 def _check(project: Path, out: Path | None, editions: list[str], format: str, verbose: bool) -> int:
-    from .build import select_editions
-    from .check import as_json, check_editions, errors
-    from .findings import INFO, WARNING
-    from .loading import load_book
+    from amnesty_book.build import select_editions
+    from amnesty_book.checks.editions import as_json, check_editions, errors
+    from amnesty_book.checks.findings import INFO, WARNING
+    from amnesty_book.model.loading import load_book
 
     book = load_book(project)
     findings = check_editions(
@@ -288,7 +289,7 @@ def _check(project: Path, out: Path | None, editions: list[str], format: str, ve
 
 
 def _serve(project: Path, port: int) -> int:
-    from .serve import serve
+    from amnesty_book.build.serve import serve
 
     server, stop = serve(project, port)
     host, bound = server.server_address[:2]
@@ -302,7 +303,7 @@ def _serve(project: Path, port: int) -> int:
 
 
 def _lint(project: Path, strict: bool) -> int:
-    from .lint import ERROR, lint_project
+    from amnesty_book.checks.lint import ERROR, lint_project
 
     findings = lint_project(project.resolve())
     for finding in findings:
@@ -313,7 +314,7 @@ def _lint(project: Path, strict: bool) -> int:
 
 
 def _new(folder: Path, title: str, author: str, language: str) -> int:
-    from .scaffold import new_project
+    from amnesty_book.project.scaffold import new_project
 
     try:
         new_project(folder, title, author, language)
@@ -327,8 +328,8 @@ def _new(folder: Path, title: str, author: str, language: str) -> int:
 
 
 def _editions(project: Path) -> int:
-    from .config import load_config
-    from .sources import Project
+    from amnesty_book.project.config import load_config
+    from amnesty_book.project.sources import Project
 
     config = load_config(Project(project.resolve()))
     rows = [("edition", "kind", "paper", "colour", "output")] + [

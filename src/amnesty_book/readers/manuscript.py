@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BookError, Problems, SourceLocation
-from ..markup import block_markup, inline_markup, plain_text, without_runt
-from ..model import Block, Heading, Inline, PlatePlacement, Prose, PullQuote
-from ..sources import Project
+from amnesty_book.errors import BookError, Problems, SourceLocation
+from amnesty_book.model import Block, Heading, Inline, PlatePlacement, Prose, PullQuote
+from amnesty_book.project.sources import Project
+from amnesty_book.readers.markup import block_markup, inline_markup, plain_text, without_runt
 
 HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:\s?(.*)")

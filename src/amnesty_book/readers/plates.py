@@ -9,12 +9,12 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from ..cache import CheckedScans
-from ..errors import BookError, Problems, SourceLocation
-from ..markup import inline_markup, plain_text
-from ..model import Inline
-from ..sources import Project
-from .yaml_records import Record, load_records
+from amnesty_book.build.cache import CheckedScans
+from amnesty_book.errors import BookError, Problems, SourceLocation
+from amnesty_book.model import Inline
+from amnesty_book.project.sources import Project
+from amnesty_book.readers.markup import inline_markup, plain_text
+from amnesty_book.readers.yaml_records import Record, load_records
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _KEYS = {"id": True, "file": True, "caption": True, "credit": True, "alt": True, "source": True}

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from ..errors import BookError, Problems
-from ..markup import inline_markup
-from ..model import TimelineEvent
-from ..sources import Project
-from .yaml_records import load_records
+from amnesty_book.errors import BookError, Problems
+from amnesty_book.model import TimelineEvent
+from amnesty_book.project.sources import Project
+from amnesty_book.readers.markup import inline_markup
+from amnesty_book.readers.yaml_records import load_records
 
 _KEYS = {"date": True, "event": True, "source": True}
 

@@ -7,11 +7,11 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..edition_kinds import KINDS
+from amnesty_book.project.edition_kinds import KINDS
 
 if TYPE_CHECKING:  # the registry imports this package to find its writers: it stays light
-    from ..config import Edition
-    from ..model import Book
+    from amnesty_book.model import Book
+    from amnesty_book.project.config import Edition
 
 Writer = Callable[["Book", "Edition", Path], list[Path]]
 

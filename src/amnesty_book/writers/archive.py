@@ -9,10 +9,10 @@ from pathlib import Path
 
 from weasyprint import Attachment
 
-from ..config import Edition
-from ..model import Book
-from ..rendering import built_at
-from .pdf import render_edition
+from amnesty_book.model import Book
+from amnesty_book.project.config import Edition
+from amnesty_book.theme.rendering import built_at
+from amnesty_book.writers.pdf import render_edition
 
 PDF_A = "pdf/a-3a"
 

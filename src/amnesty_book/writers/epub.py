@@ -12,20 +12,20 @@ from typing import Any, NamedTuple
 from ebooklib import epub
 from lxml import etree
 
-from ..accessibility import Accessibility, assess
-from ..cache import DerivedFiles
-from ..config import Edition, page_source
-from ..cover import cover_jpeg
-from ..errors import tell
-from ..fonts import subset_font
-from ..images import screen_images
-from ..labels import PART_TITLES
-from ..model import Book, Plate
-from ..pagination import anchors_in_reading_order, page_starts
-from ..project_styles import ASSET_TYPES
-from ..rendering import built_at, render
-from ..styles import font_files, stylesheet
-from .pdf import laid_out
+from amnesty_book.build.cache import DerivedFiles
+from amnesty_book.checks.accessibility import Accessibility, assess
+from amnesty_book.errors import tell
+from amnesty_book.model import Book, Plate
+from amnesty_book.project.config import Edition, page_source
+from amnesty_book.theme.labels import PART_TITLES
+from amnesty_book.theme.project_styles import ASSET_TYPES
+from amnesty_book.theme.rendering import built_at, render
+from amnesty_book.theme.styles import font_files, stylesheet
+from amnesty_book.writers.cover import cover_jpeg
+from amnesty_book.writers.fonts import subset_font
+from amnesty_book.writers.images import screen_images
+from amnesty_book.writers.pagination import anchors_in_reading_order, page_starts
+from amnesty_book.writers.pdf import laid_out
 
 _STYLESHEET = "styles/book.css"
 _COVER = "images/cover.jpg"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import POINTS_PER_MM, Edition
-from ..edition_kinds import PAPERS
-from ..imposition import impose_booklet
-from ..model import Book
-from .pdf import render_edition
+from amnesty_book.model import Book
+from amnesty_book.project.config import POINTS_PER_MM, Edition
+from amnesty_book.project.edition_kinds import PAPERS
+from amnesty_book.writers.imposition import impose_booklet
+from amnesty_book.writers.pdf import render_edition
 
 
 def write_handout(book: Book, edition: Edition, out: Path) -> list[Path]:

@@ -17,19 +17,19 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
-from .. import weasyprint_fixes
-from ..config import POINTS_PER_MM, Edition
-from ..errors import BookError, Problem
-from ..fetcher import ProjectFetcher
-from ..images import print_images
-from ..model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
-from ..page_floats import is_page_float
-from ..page_geometry import text_block
-from ..pagination import anchor_pages
-from ..plate_plan import PlateHeight, PlatePlan
-from ..project_styles import STYLES
-from ..rendering import render
-from ..styles import stylesheet
+from amnesty_book.errors import BookError, Problem
+from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
+from amnesty_book.project.config import POINTS_PER_MM, Edition
+from amnesty_book.theme.project_styles import STYLES
+from amnesty_book.theme.rendering import render
+from amnesty_book.theme.styles import stylesheet
+from amnesty_book.writers import weasyprint_fixes
+from amnesty_book.writers.fetcher import ProjectFetcher
+from amnesty_book.writers.images import print_images
+from amnesty_book.writers.page_floats import is_page_float
+from amnesty_book.writers.page_geometry import text_block
+from amnesty_book.writers.pagination import anchor_pages
+from amnesty_book.writers.plate_plan import PlateHeight, PlatePlan
 
 PDF_UA = "pdf/ua-1"
 _PT_PER_PX = 72 / 96  # CSS pixels, in which WeasyPrint lays out, to points

@@ -14,10 +14,10 @@ from pypdf.generic import RectangleObject
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 
-from ..config import MINIMUM_PPI, POINTS_PER_MM, Edition
-from ..errors import warn
-from ..model import Book
-from .pdf import render_edition
+from amnesty_book.errors import warn
+from amnesty_book.model import Book
+from amnesty_book.project.config import MINIMUM_PPI, POINTS_PER_MM, Edition
+from amnesty_book.writers.pdf import render_edition
 
 BLEED_MM = 3
 _CSS_PX_PER_INCH = 96

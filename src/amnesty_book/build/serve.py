@@ -1,0 +1,171 @@
+"""Live preview: serves the web edition on 127.0.0.1, rebuilds it on every save, reloads the page.
+
+A build error is shown over the page with its `path:line`, and the last good version stays
+underneath until the error is fixed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import BinaryIO
+
+from watchfiles import watch
+
+from amnesty_book.build import build, select_editions
+from amnesty_book.build.cache import CACHE_FOLDER
+from amnesty_book.build.progress import FAST_CHECKS
+from amnesty_book.errors import BookError
+from amnesty_book.project.config import load_config
+from amnesty_book.project.sources import Project
+
+_EDITION = "web"
+# Appended to the served page only, never to the built edition: it listens for rebuilds.
+_LIVE_SCRIPT = """
+<script>
+(() => {
+  const events = new EventSource("/__events");
+  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("problem", (event) => {
+    let box = document.getElementById("amnesty-book-problem");
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "amnesty-book-problem";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:0;right:0;bottom:0;margin:0;padding:1em;" +
+        "background:#7a1010;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap;z-index:9999";
+      document.body.append(box);
+    }
+    box.textContent = JSON.parse(event.data).join("\\n");
+  });
+})();
+</script>
+"""
+
+
+class Preview:
+    """The preview folder, the last build's outcome, and the pages waiting to hear of the next."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project.resolve()
+        self.folder = self.project / CACHE_FOLDER / "preview"
+        config = load_config(Project(self.project))
+        (web,) = select_editions(config, [_EDITION])
+        # Found once: a book.toml broken while editing must not break the page being served.
+        self.page_folder = self.folder / web.output_name(config.slug)
+        self.problems: list[str] = []
+        self.generation = 0
+        self.changed = threading.Condition()
+
+    def rebuild(self) -> None:
+        try:
+            build(self.project, self.folder, [_EDITION], FAST_CHECKS)
+            self.problems = []
+        except BookError as error:
+            self.problems = [str(problem) for problem in error.problems]
+        with self.changed:
+            self.generation += 1
+            self.changed.notify_all()
+
+    def has_changed_since(self, generation: int) -> bool:
+        return self.generation != generation
+
+    def watch(self, stop: threading.Event) -> None:
+        """Rebuilds after each change to the project's sources (not to its outputs or caches)."""
+        for _ in watch(self.project, stop_event=stop, watch_filter=self._is_source):
+            self.rebuild()
+
+    def _is_source(self, _change: object, path: str) -> bool:
+        relative = Path(path).resolve().relative_to(self.project)
+        return relative.parts[:1] not in {(".cache",), ("dist",), (".git",), (".venv",)}
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    preview: Preview
+
+    def log_message(self, format: str, *args: object) -> None:  # the terminal is for the book
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/__events":
+            self._events()
+        elif self.path in {"/", "/index.html"}:
+            self._page()
+        else:
+            super().do_GET()
+
+    def send_head(self) -> io.BytesIO | BinaryIO | None:  # for GET and HEAD of the edition's files
+        if not _is_file_name(self.translate_path(self.path)):
+            self.send_error(HTTPStatus.BAD_REQUEST, "malformed path")
+            return None
+        return super().send_head()
+
+    def _page(self) -> None:
+        page = self.preview.page_folder / "index.html"
+        if page.is_file():
+            html = page.read_text(encoding="utf-8")
+        else:
+            html = "<!DOCTYPE html><html><head><title>amnesty-book</title></head><body></body></html>"
+        body = html.replace("</body>", _LIVE_SCRIPT + "</body>").encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            for event, data in self._outcomes():
+                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+
+    def _outcomes(self) -> Iterator[tuple[str, str]]:
+        preview = self.preview
+        seen = preview.generation
+        if preview.problems:
+            yield "problem", json.dumps(preview.problems)
+        while True:
+            with preview.changed:
+                preview.changed.wait_for(partial(preview.has_changed_since, seen), timeout=15)
+            if preview.generation == seen:
+                yield "ping", "{}"  # keeps the connection, and finds a closed page
+                continue
+            seen = preview.generation
+            yield ("problem", json.dumps(preview.problems)) if preview.problems else ("reload", "{}")
+
+
+def _is_file_name(path: str) -> bool:
+    """Whether the file system can take the path at all: with a NUL or a lone surrogate (as
+    `%ed%a0%80` decodes) open() raises ValueError, not the OSError that answers 404."""
+    try:
+        return b"\0" not in os.fsencode(path)
+    except UnicodeEncodeError:
+        return False
+
+
+def serve(project: Path, port: int) -> tuple[ThreadingHTTPServer, threading.Event]:
+    """Builds the preview, then serves and watches it in background threads; returns the server
+    (its address says where) and the event that stops the watching."""
+    preview = Preview(project)
+    preview.rebuild()
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(preview.page_folder)))
+    server.daemon_threads = True
+    stop = threading.Event()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()
+    return server, stop

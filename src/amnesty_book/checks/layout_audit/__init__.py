@@ -1,0 +1,59 @@
+"""The layout audit: reads each paged edition's PDF back and checks its pages as a book designer would.
+
+Like TeX's overfull and underfull box warnings, it reports what the layout let through: ink
+outside the text block, pages left part-empty, lines too long or too short to read well,
+ladders of hyphens, notes and plates away from their calls, and headings, orphans and widows
+at a page's foot or head. Every finding starts with a stable code (see CODES), names its
+edition and page (physical and printed) and ends with a hint.
+
+Only a certain defect is an error, which fails the build; whatever is guessed from the
+geometry of lines (empty pages, headings, orphans, widows) is a warning, and those guesses
+are made only where the signs are unambiguous, so that a well-set book never cries wolf.
+
+`pages` models a PDF's pages and `reading` reads one into that model; `sizes` finds the sizes
+the book is set in, `codes` holds the codes, and the checks are in `space`, `text`, `breaks`
+and `placement`.
+"""
+
+from __future__ import annotations
+
+from amnesty_book.checks.findings import Finding
+from amnesty_book.checks.layout_audit.breaks import orphans_and_widows, stranded_headings
+from amnesty_book.checks.layout_audit.codes import CODES
+from amnesty_book.checks.layout_audit.placement import notes_away, plates_away
+from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_layout
+from amnesty_book.checks.layout_audit.sizes import sizes_of
+from amnesty_book.checks.layout_audit.space import ink_outside, sheet_edge, underfull
+from amnesty_book.checks.layout_audit.text import hyphen_ladders, measure
+from amnesty_book.model import Book
+from amnesty_book.project.config import Edition
+
+__all__ = ["CODES", "audit_pdf", "audit_sheets"]
+
+
+def audit_pdf(pdf: PdfSource, edition: Edition, book: Book) -> list[Finding]:
+    """Every layout defect of a paged edition's pages (not imposed), errors and warnings."""
+    layout = read_layout(pdf, edition)
+    if not layout.pages:
+        return []
+    sizes = sizes_of(layout, book)
+    return [
+        *ink_outside(layout, edition),
+        *underfull(layout, edition, sizes),
+        *measure(layout, edition, sizes),
+        *hyphen_ladders(layout, edition),
+        *notes_away(layout, edition, book),
+        *plates_away(layout, edition, book),
+        *stranded_headings(layout, edition, sizes),
+        *orphans_and_widows(layout, edition, sizes),
+    ]
+
+
+def audit_sheets(pdf: PdfSource, edition: Edition) -> list[Finding]:
+    """An imposed booklet's sheets: no ink within SHEET_MARGIN_MM of a sheet's edge."""
+    with opened(pdf) as document:
+        return [
+            finding
+            for index in range(len(document))
+            if (finding := sheet_edge(document[index], index, edition)) is not None
+        ]

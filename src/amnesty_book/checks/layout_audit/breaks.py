@@ -1,0 +1,135 @@
+"""Checks of page breaks: a heading stranded at a page's foot, orphans and widows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from amnesty_book.checks.findings import Finding
+from amnesty_book.checks.layout_audit.codes import finding
+from amnesty_book.checks.layout_audit.pages import Layout, Line, Page
+from amnesty_book.checks.layout_audit.sizes import NOTE_MARKER, Sizes
+from amnesty_book.project.config import Edition
+
+CONTENTS_ANCHOR = "contents"  # the id of the contents' <nav> (templates/sections.j2)
+
+
+def stranded_headings(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
+    for page in layout.pages:
+        if layout.ends_part(page.index):
+            continue
+        flow = _flow(page, sizes)
+        headings = [line for line in flow if sizes.is_heading(line)]
+        if not headings:
+            continue
+        heading = headings[-1]
+        after = [line for line in flow if line.baseline < heading.baseline]
+        below = [box for box in page.images if box.top <= heading.box.bottom]
+        following = _flow(layout.pages[page.index + 1], sizes)
+        # A heading with lines under it is kept with its text; a single line under it is
+        # an orphan's business (L602), and may well be a whole one-line paragraph.
+        if not after and not below and any(sizes.is_body(line) for line in following):
+            yield finding(
+                edition,
+                page.where,
+                "L601",
+                f"the heading {heading.shown()} stands at the foot of the page, its text on the next",
+                "keep a heading with its text: let the page before run a line short or long, or move a plate",
+            )
+
+
+def orphans_and_widows(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
+    for page, following in zip(layout.pages, layout.pages[1:], strict=False):
+        # The contents' entries are no paragraphs, however their lines are set.
+        if following.index in layout.part_starts or layout.in_part(CONTENTS_ANCHOR, page.index):
+            continue
+        last, first = _foot_line(page, sizes), _head_line(following, sizes)
+        # Only a full line, justified to the measure, surely runs on to the next page; and a
+        # line flush left at the next page's head surely continues its paragraph.
+        if last is None or first is None or not _full(last, page) or _indent(first, following, sizes) > 0:
+            continue
+        if _starts_paragraph(page, last, sizes):
+            yield finding(
+                edition,
+                page.where,
+                "L602",
+                f"orphan: the paragraph from {last.shown()} leaves its first line alone at the foot",
+                "let the page run a line short, or reword the paragraph before",
+            )
+        if _ends_paragraph(following, first, sizes):
+            yield finding(
+                edition,
+                following.where,
+                "L603",
+                f"widow: the line {first.shown()} ends its paragraph alone at the head of the page",
+                "let the page before run a line long, or shorten the paragraph by a few words",
+            )
+
+
+def _flow(page: Page, sizes: Sizes) -> list[Line]:
+    """The lines of the running text: the text block's lines above the notes."""
+    notes_top = _notes_top(page, sizes)
+    return [line for line in page.inside if notes_top is None or line.box.bottom > notes_top]
+
+
+def _notes_top(page: Page, sizes: Sizes) -> float | None:
+    if sizes.notes is None:
+        return None
+    markers = [line for line in page.inside if line.size == sizes.notes and NOTE_MARKER.match(line.text)]
+    return max((line.box.top for line in markers), default=None)
+
+
+def _foot_line(page: Page, sizes: Sizes) -> Line | None:
+    """The running text's last line, if it is body text and nothing but notes stands below it."""
+    flow = _flow(page, sizes)
+    if not flow or not sizes.is_body(flow[-1]):
+        return None
+    last = flow[-1]
+    return None if any(box.top <= last.box.bottom for box in page.images) else last
+
+
+def _head_line(page: Page, sizes: Sizes) -> Line | None:
+    """The text block's first line, if it is body text and no ink stands above it."""
+    if not page.inside or not sizes.is_body(page.inside[0]):
+        return None
+    first = page.inside[0]
+    return None if any(box.bottom >= first.box.top for box in page.images) else first
+
+
+def _indent(line: Line, page: Page, sizes: Sizes) -> int:
+    """1 if the line is indented (a paragraph's first line), 0 if flush left, -1 otherwise."""
+    indent = line.body.left - page.block.left
+    if indent < 0.3 * sizes.body:
+        return 0
+    return 1 if indent <= 3 * sizes.body else -1
+
+
+def _full(line: Line, page: Page) -> bool:
+    return page.block.right - line.body.right <= 1.0
+
+
+def _short(line: Line, page: Page, sizes: Sizes) -> bool:
+    return page.block.right - line.body.right > sizes.body
+
+
+def _starts_paragraph(page: Page, line: Line, sizes: Sizes) -> bool:
+    """Indented, or right after a heading, or after a body line ending short of the measure."""
+    indent = _indent(line, page, sizes)
+    before = [other for other in page.inside if other.baseline > line.baseline]
+    if indent != 0 or not before:
+        return indent == 1
+    previous = before[-1]
+    close = previous.baseline - line.baseline <= 2.5 * sizes.pitch
+    return close and (
+        sizes.is_heading(previous) or (sizes.is_body(previous) and _short(previous, page, sizes))
+    )
+
+
+def _ends_paragraph(page: Page, line: Line, sizes: Sizes) -> bool:
+    """A short line, followed by nothing, or by an indented line or a heading."""
+    if not _short(line, page, sizes):
+        return False
+    after = [other for other in _flow(page, sizes) if other.baseline < line.baseline]
+    if not after:
+        return True
+    following = after[0]
+    return sizes.is_heading(following) or (sizes.is_body(following) and _indent(following, page, sizes) == 1)

@@ -1,0 +1,260 @@
+"""Reading a paged edition's PDF back with PDFium into pages of runs, lines and marks.
+
+The PDF is read once: WeasyPrint draws each run of one font on one line as a text object, and
+those runs are grouped into lines by their baselines; images and painted paths are ink too.
+Positions are taken from the trim box's lower left corner, as page_geometry's text block is,
+so that the press file's marks outside the trim are ignored.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+
+from amnesty_book.checks.layout_audit.pages import Box, Layout, Line, Mark, Page, Run
+from amnesty_book.project.config import Edition
+from amnesty_book.writers.page_geometry import text_block
+
+PdfSource = bytes | Path | pypdfium2.PdfDocument
+
+# PDFium reads a hyphen ending a line as U+0002 (or U+FFFE): it is read back as one.
+_READ_HYPHEN = str.maketrans({"\x02": "-", "\ufffe": "-"})
+
+
+def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
+    with opened(pdf) as document:
+        pages = [_read_page(document[index], index, edition) for index in range(len(document))]
+        return Layout(pages, _part_starts(document), _destinations(document))
+
+
+@contextmanager
+def opened(pdf: PdfSource) -> Iterator[pypdfium2.PdfDocument]:
+    if isinstance(pdf, pypdfium2.PdfDocument):
+        yield pdf
+        return
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        yield document
+    finally:
+        document.close()
+
+
+def _read_page(page: pypdfium2.PdfPage, index: int, edition: Edition) -> Page:
+    left, bottom, right, top = page.get_trimbox()
+    trim = Box(0, 0, right - left, top - bottom)
+    textpage = page.get_textpage()
+    block = text_block(edition, index)
+    runs, marks = [], []
+    for obj, matrix in _drawn(page):
+        box = _placed(obj, matrix, left, bottom, trim)
+        if box is None:
+            continue  # outside the trim: the press file's marks
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            run = _run(obj, textpage, matrix, box, (left, bottom), block.right)
+            if run is not None:
+                runs.append(run)
+        elif (what := _mark(obj)) is not None:
+            marks.append(Mark(what, box))
+    return Page(index, block, _lines(runs), marks)
+
+
+def ink(page: pypdfium2.PdfPage, left: float, bottom: float, area: Box) -> Iterator[tuple[str, Box]]:
+    """What is drawn on the page within `area`, named, as boxes from (left, bottom)."""
+    textpage = page.get_textpage()
+    for obj, matrix in _drawn(page):
+        box = _placed(obj, matrix, left, bottom, area)
+        if box is None:
+            continue
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            text = _text(obj, textpage).strip()
+            if text:
+                yield f"text “{text[:30]}”", box
+        elif (what := _mark(obj)) is not None:
+            yield what, box
+
+
+def _drawn(
+    page: pypdfium2.PdfPage,
+    form: pypdfium2.PdfObject | None = None,
+    matrix: pypdfium2.PdfMatrix | None = None,
+) -> Iterator[tuple[pypdfium2.PdfObject, pypdfium2.PdfMatrix]]:
+    """Every object drawn on the page, with the matrix of the forms holding it (the press
+    file's marks are drawn in a form)."""
+    matrix = matrix or pypdfium2.PdfMatrix()
+    for obj in page.get_objects(max_depth=1, form=form):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+            yield from _drawn(page, obj, obj.get_matrix().multiply(matrix))
+        else:
+            yield obj, matrix
+
+
+def _placed(
+    obj: pypdfium2.PdfObject, matrix: pypdfium2.PdfMatrix, left: float, bottom: float, area: Box
+) -> Box | None:
+    x0, y0, x1, y1 = matrix.on_rect(*obj.get_bounds())
+    box = Box(x0 - left, y0 - bottom, x1 - left, y1 - bottom)
+    return box.clipped(area.left, area.bottom, area.right, area.top)
+
+
+def _mark(obj: pypdfium2.PdfObject) -> str | None:
+    if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        return "image"
+    if obj.type == pdfium_c.FPDF_PAGEOBJ_SHADING:
+        return "shading"
+    if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH and _painted(obj):
+        return "rule"
+    return None
+
+
+def _painted(path: pypdfium2.PdfObject) -> bool:
+    """A path that leaves ink: filled or stroked, not transparent, not white."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(path, ctypes.byref(fill), ctypes.byref(stroke)):
+        return True
+    colours = []
+    if fill.value:
+        colours.append(pdfium_c.FPDFPageObj_GetFillColor)
+    if stroke.value:
+        colours.append(pdfium_c.FPDFPageObj_GetStrokeColor)
+    return any(_inked(path, colour) for colour in colours)
+
+
+def _inked(path: pypdfium2.PdfObject, colour: Callable[..., int]) -> bool:
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    if not colour(path, *(ctypes.byref(value) for value in rgba)):
+        return True  # a pattern or a colour space PDFium does not report: count it as ink
+    red, green, blue, alpha = (value.value for value in rgba)
+    return alpha > 0 and (red, green, blue) != (255, 255, 255)
+
+
+def _run(
+    obj: pypdfium2.PdfObject,
+    textpage: pypdfium2.PdfTextPage,
+    matrix: pypdfium2.PdfMatrix,
+    box: Box,
+    origin: tuple[float, float],
+    measure_right: float,
+) -> Run | None:
+    text = _text(obj, textpage)
+    if (
+        not text.strip()
+        or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+    ):
+        return None
+    font_size = ctypes.c_float()
+    pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(font_size))
+    placed = obj.get_matrix().multiply(matrix)
+    size = font_size.value * math.sqrt(abs(placed.a * placed.d - placed.b * placed.c))
+    baseline = placed.f - origin[1]
+    right = box.right
+    if right > measure_right - 2:  # only a run ending at the measure needs its exact end
+        right = _set_right(
+            obj, textpage, font_size.value * math.hypot(placed.a, placed.b), box, origin, right
+        )
+    body = Box(placed.e - origin[0], baseline - 0.2 * size, right, baseline + 0.7 * size)
+    return Run(box, body, baseline, round(size, 1), _bold(obj), text)
+
+
+def _set_right(
+    obj: pypdfium2.PdfObject,
+    textpage: pypdfium2.PdfTextPage,
+    width_scale: float,
+    ink: Box,
+    origin: tuple[float, float],
+    default: float,
+) -> float:
+    """Where the advance of the glyph whose ink ends the run ends: its origin plus its width.
+    (PDFium's "loose" glyph box takes the ink's edge where a glyph overhangs.)"""
+    middle = (ink.bottom + ink.top) / 2 + origin[1]
+    index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage, ink.right - 0.3 + origin[0], middle, 1.0, 1.0)
+    x, y, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+    if index < 0 or not pdfium_c.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y)):
+        return default
+    unicode = pdfium_c.FPDFText_GetUnicode(textpage, index)
+    unicode = ord("-") if unicode in (2, 0xFFFE) else unicode  # PDFium's mark of a line-end hyphen
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    if not font or not pdfium_c.FPDFFont_GetGlyphWidth(font, unicode, 1.0, ctypes.byref(width)):
+        return default
+    right = x.value - origin[0] + width.value * width_scale
+    # A glyph's overhang or side bearing is a fraction of an em: anything else is a misreading
+    # (the last letter of a ligature, "ff", is placed and measured as no glyph of its own).
+    return right if -0.3 * width_scale < right - ink.right < 0.1 * width_scale else default
+
+
+def _text(obj: pypdfium2.PdfObject, textpage: pypdfium2.PdfTextPage) -> str:
+    length = pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0)  # bytes, with the final NUL
+    if length <= 2:
+        return ""
+    buffer = (ctypes.c_ushort * (length // 2))()
+    pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, length)
+    return bytes(buffer)[: length - 2].decode("utf-16-le", errors="replace").translate(_READ_HYPHEN)
+
+
+def _bold(obj: pypdfium2.PdfObject) -> bool:
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    if not font:
+        return False
+    get_name = getattr(pdfium_c, "FPDFFont_GetBaseFontName", None) or pdfium_c.FPDFFont_GetFamilyName
+    length = get_name(font, None, 0)
+    name = ctypes.create_string_buffer(max(length, 1))
+    get_name(font, name, length)
+    weight = pdfium_c.FPDFFont_GetWeight(font)
+    return b"bold" in name.value.lower() or b"black" in name.value.lower() or weight >= 600
+
+
+def _lines(runs: Sequence[Run]) -> list[Line]:
+    """Runs grouped into lines, top to bottom. The largest runs are placed first, so that a
+    superscript joins the line it stands on rather than starting one."""
+    lines: list[Line] = []
+    for run in sorted(runs, key=lambda run: -run.size):
+        line = next((line for line in lines if _on_line(run, line.runs[0])), None)
+        if line is None:
+            lines.append(Line([run]))
+        else:
+            line.runs.append(run)
+    return sorted(lines, key=lambda line: -line.baseline)
+
+
+def _on_line(run: Run, main: Run) -> bool:
+    shift = run.baseline - main.baseline
+    if run.size >= 0.8 * main.size:
+        return abs(shift) <= 0.25 * main.size
+    return -0.35 * main.size <= shift <= 0.7 * main.size  # a superscript or a subscript
+
+
+def _part_starts(document: pypdfium2.PdfDocument) -> frozenset[int]:
+    """The page of each top-level outline entry starts a part; so does each page before the
+    first (the title page and its verso are parts of their own: the book's title matter)."""
+    starts = set()
+    bookmark = pdfium_c.FPDFBookmark_GetFirstChild(document, None)
+    for _ in range(10_000):  # a malformed outline may loop
+        if not bookmark:
+            break
+        destination = pdfium_c.FPDFBookmark_GetDest(document, bookmark)
+        if destination:
+            starts.add(pdfium_c.FPDFDest_GetDestPageIndex(document, destination))
+        bookmark = pdfium_c.FPDFBookmark_GetNextSibling(document, bookmark)
+    starts = {start for start in starts if start >= 0}
+    return frozenset(starts | set(range(min(starts, default=1))))
+
+
+def _destinations(document: pypdfium2.PdfDocument) -> dict[str, int]:
+    """Named destination -> page index; WeasyPrint names one after every element id."""
+    found = {}
+    for index in range(pdfium_c.FPDF_CountNamedDests(document)):
+        length = ctypes.c_long(0)
+        pdfium_c.FPDF_GetNamedDest(document, index, None, ctypes.byref(length))
+        if length.value <= 2:
+            continue
+        name = ctypes.create_string_buffer(length.value)
+        destination = pdfium_c.FPDF_GetNamedDest(document, index, name, ctypes.byref(length))
+        page = pdfium_c.FPDFDest_GetDestPageIndex(document, destination) if destination else -1
+        if page >= 0:
+            found[name.raw[: length.value - 2].decode("utf-16-le")] = page
+    return found

@@ -1,0 +1,150 @@
+"""Checks of space: ink outside the text block, underfull pages, ink near an imposed sheet's edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pypdfium2
+
+from amnesty_book.checks.findings import Finding
+from amnesty_book.checks.layout_audit.codes import finding
+from amnesty_book.checks.layout_audit.pages import TOLERANCE_PT, Box, Layout, Page
+from amnesty_book.checks.layout_audit.reading import ink
+from amnesty_book.checks.layout_audit.sizes import Sizes
+from amnesty_book.project.config import POINTS_PER_MM, Edition
+
+MAX_EMPTY = 0.15
+# White between ink counts as empty only past this many lines: space around a plate or a
+# heading is part of the design.
+WHITE_GAP_LINES = 3
+SHEET_MARGIN_MM = 10
+OVERHANG_EM = 0.1
+
+
+def ink_outside(layout: Layout, edition: Edition) -> Iterator[Finding]:
+    for page in layout.pages:
+        text = [line for line in page.lines if line is not page.head and line is not page.folio_line]
+        # A line's end is read from its last glyph's advance; where that glyph is a ligature
+        # ("ff", "fi") it is read from the ink, which may overhang by a fraction of an em.
+        strays = [
+            (*_overshoot(line.body, page), f"text {line.shown()}")
+            for line in text
+            if _overshoot(line.body, page)[0] > max(TOLERANCE_PT, OVERHANG_EM * line.size)
+        ]
+        strays += [(*_overshoot(mark.box, page), mark.what) for mark in page.marks]
+        strays = [stray for stray in strays if stray[0] > TOLERANCE_PT]
+        if not strays:
+            continue
+        distance, margin, what = max(strays)
+        more = f" (and {len(strays) - 1} more on this page)" if len(strays) > 1 else ""
+        yield finding(
+            edition,
+            page.where,
+            "L201",
+            f"{what} stands {_mm(distance)} into the {margin} margin{more}",
+            "only the running head and the folio may stand in the margins: the stylesheet's @page "
+            "margins must be those of page_geometry.py, nothing may be wider than the measure "
+            "(a table, a fixed-width image, an unbreakable word), and no plate with its caption "
+            "taller than the page (shorten the caption)",
+        )
+
+
+def _overshoot(box: Box, page: Page) -> tuple[float, str]:
+    """How far the box reaches past the text block, and into which margin."""
+    block = page.block
+    inner, outer = ("inner", "outer") if page.right_hand else ("outer", "inner")
+    reach = {
+        "top": box.top - block.top,
+        "bottom": block.bottom - box.bottom,
+        inner: block.left - box.left,
+        outer: box.right - block.right,
+    }
+    margin = max(reach, key=lambda side: reach[side])
+    return reach[margin], margin
+
+
+def _mm(points: float) -> str:
+    return f"{points / POINTS_PER_MM:.1f} mm"
+
+
+def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
+    for page in layout.pages:
+        if _ends_running_text(layout, page.index, sizes) or _plates_alone(page, sizes):
+            continue
+        foot, gaps = _white(page, sizes.pitch)
+        share = (foot + sum(gaps)) / page.block.height
+        if share <= MAX_EMPTY:
+            continue
+        lines = foot / sizes.pitch
+        where_white = [f"{lines:.0f} lines' white at its foot"] if lines > 1.5 else []
+        where_white += [f"a gap of {gap / sizes.pitch:.0f} lines" for gap in gaps]
+        yield finding(
+            edition,
+            page.where,
+            "L101",
+            f"the text block is {share:.0%} empty ({', '.join(where_white)}) and the page does not "
+            "end a part",
+            "let what follows run on: a plate that does not fit may float to a later page, a forced "
+            "break may go, or the paragraphs before may gain or lose a line",
+        )
+
+
+def _ends_running_text(layout: Layout, index: int, sizes: Sizes) -> bool:
+    """Whether the page holds its part's last lines of running text: it ends the part, or the
+    pages after it to the part's end hold plates alone (a chapter's last plates, closing it)."""
+    for later in layout.pages[index + 1 :]:
+        if later.index in layout.part_starts:
+            return True
+        if not _plates_alone(later, sizes):
+            return False
+    return True
+
+
+def _plates_alone(page: Page, sizes: Sizes) -> bool:
+    """A page of plates with no running text (a plate too tall to share a page has one)."""
+    return bool(page.images) and not any(sizes.is_body(line) for line in page.inside)
+
+
+def _white(page: Page, pitch: float) -> tuple[float, list[float]]:
+    """White in the text block: below the lowest ink, and gaps of more than WHITE_GAP_LINES
+    lines between ink (or above the highest)."""
+    block = page.block
+    boxes = [line.box for line in page.inside] + [mark.box for mark in page.marks if mark.box.meets(block)]
+    cursor, gaps = block.top, []
+    for box in sorted(boxes, key=lambda box: -box.top):
+        gap = cursor - min(box.top, block.top)
+        if gap > WHITE_GAP_LINES * pitch:
+            gaps.append(gap)
+        cursor = min(cursor, max(box.bottom, block.bottom))
+    return cursor - block.bottom, gaps
+
+
+def sheet_edge(page: pypdfium2.PdfPage, index: int, edition: Edition) -> Finding | None:
+    """The ink nearest the sheet side's edge, if it is too near."""
+    left, bottom, right, top = page.get_mediabox()
+    sheet = Box(0, 0, right - left, top - bottom)
+    near = [(_edge_distance(box, sheet), what) for what, box in ink(page, left, bottom, sheet)]
+    if not near:
+        return None
+    (distance, edge), what = min(near)
+    if distance >= SHEET_MARGIN_MM * POINTS_PER_MM - 0.01:
+        return None
+    return finding(
+        edition,
+        f"page {index + 1} (sheet {index // 2 + 1}, {'front' if index % 2 == 0 else 'back'})",
+        "L701",
+        f"{what} stands {_mm(distance)} from the sheet's {edge} edge, within {SHEET_MARGIN_MM} mm of it",
+        "an office printer cannot print so near the edge: keep the handout's page margins "
+        "(page_geometry.py) clear of the sheet's edge",
+    )
+
+
+def _edge_distance(box: Box, sheet: Box) -> tuple[float, str]:
+    distances = {
+        "left": box.left - sheet.left,
+        "bottom": box.bottom - sheet.bottom,
+        "right": sheet.right - box.right,
+        "top": sheet.top - box.top,
+    }
+    edge = min(distances, key=lambda side: distances[side])
+    return distances[edge], edge

@@ -1,0 +1,841 @@
+"""The manuscript linter: checks the sources themselves (not the built editions).
+
+Every finding has a stable code (see CODES), its `path:line`, what is wrong and how to fix it.
+Unlike the build, which stops when a source cannot be read into the Book model, the linter reads
+each source leniently, line by line and entry by entry, so one broken file or entry hides nothing
+else: `lint_project` returns all the findings at once, even when the build itself would fail.
+
+The linter reuses the build's own syntax (the readers' patterns, the note-call pattern, the link
+rule of the sanitiser, the anchor maker of the numbering) so that it reads the sources as the
+build does.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from amnesty_book.errors import BookError, SourceLocation
+from amnesty_book.model.numbering import Anchors
+from amnesty_book.project.config import CONFIG_NAME, SOURCE_DEFAULTS, BookConfig, load_config
+from amnesty_book.project.source_files import SourceFiles, source_files
+from amnesty_book.project.sources import Project
+from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID
+from amnesty_book.readers.markup import NOTE_CALL, SAFE_LINK, inline_markup, plain_text
+from amnesty_book.readers.yaml_records import Record
+
+ERROR, WARNING = "error", "warning"
+
+# code -> (severity, what the code finds). The codes are stable: never renumber or reuse one.
+CODES: dict[str, tuple[str, str]] = {
+    "N001": (ERROR, "a note is called but never defined"),
+    "N002": (ERROR, "a note is defined but never called"),
+    "N003": (WARNING, "a note call stands before punctuation; house style puts it after"),
+    "N004": (ERROR, "a note label is defined twice"),
+    "N005": (ERROR, "a note is called twice"),
+    "N006": (ERROR, "a note call stands where no note can be called (heading, note, pull quote, ...)"),
+    "P001": (ERROR, "a plate has no alt text"),
+    "P002": (ERROR, "a plate's alt text repeats its caption (error) or is part of it (warning)"),
+    "P003": (ERROR, "a plate has no credit"),
+    "P004": (ERROR, "a plate of the manifest is never placed"),
+    "P005": (ERROR, "'::: plate ID' names no plate of the manifest"),
+    "P006": (ERROR, "a plate's image file is missing (or is a URL, or outside the project)"),
+    "P007": (ERROR, "a plate is placed twice"),
+    "P008": (ERROR, "two plates of the manifest have the same id"),
+    "T001": (ERROR, "a timeline entry is out of date order"),
+    "T002": (ERROR, "a timeline date is impossible (1941-02-30) or not a date"),
+    "T003": (ERROR, "a timeline entry's event or source is empty"),
+    "Y001": (WARNING, 'straight double quote (") where typographic quotes belong'),
+    "Y002": (WARNING, "straight single quote (') where an apostrophe or typographic quote belongs"),
+    "Y003": (WARNING, "double space between words"),
+    "Y004": (WARNING, "hyphen in a numeric range (1939-1945) where an en dash belongs"),
+    "Y005": (WARNING, "spaced hyphen ( - ) used as a dash where a spaced en dash belongs"),
+    "Y006": (WARNING, "three dots (...) where the ellipsis character belongs"),
+    "L001": (ERROR, "a link target is not http(s):, mailto: or #anchor"),
+    "L002": (ERROR, "an #anchor link points at no heading"),
+    "S001": (ERROR, "a source cannot be read (missing, not UTF-8, not valid TOML/YAML, bad book.toml)"),
+    "S002": (ERROR, "a plates or timeline entry is malformed (unknown, missing or unreadable key)"),
+    "S003": (ERROR, "a '::: pullquote' block or a code fence is never closed"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the linter found, printed as `path:line: CODE message; hint`."""
+
+    code: str
+    location: SourceLocation
+    message: str  # what is wrong
+    hint: str  # how to fix it
+    severity: str  # "error" (the build fails or an edition is broken) or "warning" (house style)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code} {self.message}; {self.hint}"
+
+
+def lint_project(root: Path) -> list[Finding]:
+    """Every finding in the sources of the book project in `root`, sorted by path, line and code."""
+    linter = _Linter(Project(root.resolve()))
+    linter.run()
+    unique = dict.fromkeys(linter.findings)
+    return sorted(unique, key=lambda f: (f.location.path.as_posix(), f.location.line or 0, f.code))
+
+
+# --- what the linter reads ----------------------------------------------------------------------------
+
+# context -> (how messages name it, whether it may call notes, whether it is Markdown)
+_CONTEXTS: dict[str, tuple[str, bool, bool]] = {
+    "prose": ("the running text", True, True),
+    "heading": ("a heading", True, True),
+    "note": ("a note", False, True),
+    "pullquote": ("a pull quote", False, True),
+    "caption": ("a caption", True, True),
+    "credit": ("a credit line", False, True),
+    "alt": ("alt text", False, False),
+    "source": ("a source line", False, False),
+    "event": ("a timeline event", False, False),
+}
+
+
+@dataclass(frozen=True)
+class _Text:
+    """One line of text a reader meets, and what it belongs to (a key of _CONTEXTS)."""
+
+    location: SourceLocation
+    text: str
+    context: str
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """A `::: plate ID` line; `plate_id` is None when the line names no valid id."""
+
+    plate_id: str | None
+    written: str
+    location: SourceLocation
+
+
+@dataclass
+class _Scan:
+    """The manuscript as read line by line: text and placements in reading order."""
+
+    items: list[_Text | _Placement] = field(default_factory=list)
+    headings: list[tuple[str, SourceLocation]] = field(default_factory=list)
+    definitions: list[tuple[str, SourceLocation]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Plate:
+    id: str
+    location: SourceLocation
+    caption: _Text | None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A YAML list entry: its record, and the values YAML itself could not read (raw text, why)."""
+
+    record: Record
+    unreadable: dict[str, tuple[str, str]]
+
+
+_PLATE_KEYS = ("id", "file", "caption", "credit", "alt", "source")
+_TIMELINE_KEYS = ("date", "event", "source")
+_CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+_INLINE_LINK = re.compile(
+    r"(?<!!)\[(?!\^)(?:[^\[\]]|\[[^\[\]]*\])*\]"
+    r"(?P<tail>\(\s*(?P<target><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\))"
+)
+_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:[ \t]*(?P<tail>(?P<target><[^<>\n]*>|\S+).*)$")
+_AUTOLINK = re.compile(r"<(?P<target>(?:https?|ftp)://[^<>\s]*|[^<>@\s]+@[^<>@\s]+)>", re.IGNORECASE)
+_BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>]*", re.IGNORECASE)
+_AFTER_CALL = {
+    ".": "full stop",
+    ",": "comma",
+    ";": "semicolon",
+    ":": "colon",
+    "?": "question mark",
+    "!": "exclamation mark",
+}
+_CLOSERS = "”’»)\"'"
+_MASK = "\x00"
+
+
+class _Linter:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.findings: list[Finding] = []
+        self.texts: list[_Text] = []
+        self.own_source = "text"  # book.toml's [timeline] own_source, once it is read
+
+    # --- reporting ---
+
+    def add(
+        self, code: str, location: SourceLocation, message: str, hint: str, severity: str | None = None
+    ) -> None:
+        if location.line is None:  # a finding about a whole file points at its first line
+            location = SourceLocation(location.path, 1)
+        self.findings.append(Finding(code, location, message, hint, severity or CODES[code][0]))
+
+    def add_error(self, code: str, error: BookError, fallback: SourceLocation) -> None:
+        """The build's own problems as findings: its messages are written 'what; how to fix'."""
+        for problem in error.problems:
+            message, _, hint = problem.message.partition("; ")
+            self.add(code, problem.location or fallback, message, hint or "fix it")
+
+    # --- the run ---
+
+    def run(self) -> None:
+        files = self.source_files()
+        scans = [scan for path in files.manuscript if (scan := self.scan_manuscript(path)) is not None]
+        scan = _Scan(
+            items=[item for each in scans for item in each.items],
+            headings=[heading for each in scans for heading in each.headings],
+            definitions=[definition for each in scans for definition in each.definitions],
+        )
+        plates = self.read_plates(files.plates) if files.plates else None
+        if files.timeline:
+            self.read_timeline(files.timeline)
+        anchors = _heading_anchors(scan.headings) if scans else None
+        texts = [item for item in scan.items if isinstance(item, _Text)]
+        for text in [*texts, *self.texts]:
+            self.check_text(text, anchors)
+        if scans:
+            self.check_notes_and_placements(
+                scan, plates, {file.path for file in map(self.project.location, files.manuscript)}
+            )
+
+    def source_files(self) -> SourceFiles:
+        """The sources book.toml names; if it cannot be read, those it seems to name, or the defaults."""
+        config_path = self.project.root / CONFIG_NAME
+        config_file = self.project.location(config_path)
+        config: BookConfig | _GuessedSources
+        try:
+            config = load_config(self.project)
+        except BookError as error:
+            self.add_error("S001", error, config_file)
+            config = _sources_leniently(config_path)
+        self.own_source = config.own_source
+        try:
+            return source_files(self.project, config)
+        except BookError as error:
+            self.add_error("S001", error, config_file)
+            return SourceFiles((), None, None)
+
+    def read(self, path: Path) -> str | None:
+        """The text of a source; one that is not UTF-8 is reported, then read as well as it can be."""
+        try:
+            return self.project.read_text(path)
+        except BookError as error:
+            self.add_error("S001", error, self.project.location(path))
+            return _read_leniently(path)
+
+    # --- the manuscript ---
+
+    def scan_manuscript(self, path: Path) -> _Scan | None:
+        """The manuscript's lines split as the build's reader splits them, skipping fenced code.
+        A fence never closed would swallow the rest of the text: it is reported, then read as
+        if it ended at the next blank line."""
+        text = self.read(path)
+        if text is None:
+            return None
+        file = self.project.location(path)
+        lines = text.split("\n")
+        cut_short: set[int] = set()
+        while True:
+            scan, unclosed = _scan(lines, file, cut_short)
+            if unclosed is None:
+                return scan
+            cut_short.add(unclosed)
+            opening = lines[unclosed - 1].strip()
+            closing = ":::" if opening.startswith(":::") else opening[:3]
+            self.add(
+                "S003",
+                SourceLocation(file.path, unclosed),
+                f"'{opening}' is never closed",
+                f"add a line with '{closing}' after its text",
+            )
+
+    # --- the plates manifest ---
+
+    def read_plates(self, path: Path) -> dict[str, _Plate] | None:
+        text = self.read(path)
+        entries = self.entries(path, text, "plate", _PLATE_KEYS, ("id", "file", "caption", "source"))
+        if entries is None:
+            return None
+        plates: dict[str, _Plate] = {}
+        for entry in entries:
+            record = entry.record
+            texts = {key: self.string(entry, key) for key in _PLATE_KEYS}
+            plate_id = texts.get("id")
+            name = f"plate '{plate_id}'" if plate_id else "this plate"
+            if plate_id and not PLATE_ID.fullmatch(plate_id):
+                self.add(
+                    "S002",
+                    record.at("id"),
+                    f"plate id '{plate_id}' is not valid",
+                    "use lower-case letters, digits and hyphens",
+                )
+                plate_id = None
+            caption = None
+            for key in ("caption", "credit", "alt", "source"):
+                value = texts.get(key)
+                if value:
+                    lines = [_Text(record.at(key), part, key) for part in value.split("\n")]
+                    self.texts.extend(lines)
+                    if key == "caption":
+                        caption = _Text(record.at(key), value.replace("\n", " "), key)
+            if _blank(entry, "alt"):
+                self.add(
+                    "P001",
+                    record.at("alt"),
+                    f"{name} has no alt text",
+                    "describe what the image shows in 'alt'",
+                )
+            if _blank(entry, "credit"):
+                self.add(
+                    "P003",
+                    record.at("credit"),
+                    f"{name} has no credit",
+                    "add a 'credit' line naming the holder of the image",
+                )
+            self.check_alt(record, texts.get("alt"), caption)
+            if texts.get("file"):
+                try:
+                    self.project.resolve(texts["file"], record.at("file"), "image", base=path.parent)
+                except BookError as error:
+                    self.add_error("P006", error, record.at("file"))
+            if plate_id is None:
+                continue
+            if plate_id in plates:
+                self.add(
+                    "P008",
+                    record.at("id"),
+                    f"plate id '{plate_id}' is used twice (first at line {plates[plate_id].location.line})",
+                    "give each plate its own id",
+                )
+                continue
+            plates[plate_id] = _Plate(plate_id, record.location, caption)
+        return plates
+
+    def string(self, entry: _Entry, key: str) -> str | None:
+        """The text of a key, stripped; None when absent, empty or no text (which is reported)."""
+        value = entry.record.values.get(key)
+        if value is None or key in entry.unreadable:
+            return None
+        if not isinstance(value, str):
+            self.add("S002", entry.record.at(key), f"'{key}' must be a text, not {value!r}", "write a text")
+            return None
+        return value.strip() or None
+
+    def check_alt(self, record: Record, alt: str | None, caption: _Text | None) -> None:
+        if not alt or caption is None:
+            return
+        try:
+            caption_text = plain_text(inline_markup(caption.text, caption.location))
+        except BookError:
+            caption_text = NOTE_CALL.sub("", caption.text)
+        said, shown = _comparable(alt), _comparable(caption_text)
+        if said == shown:
+            self.add(
+                "P002",
+                record.at("alt"),
+                "the alt text repeats the caption",
+                "describe what is seen in the image instead",
+                ERROR,
+            )
+        elif said and said in shown:
+            self.add(
+                "P002",
+                record.at("alt"),
+                "the alt text is part of the caption",
+                "describe what is seen in the image instead",
+                WARNING,
+            )
+
+    # --- the timeline ---
+
+    def read_timeline(self, path: Path) -> None:
+        text = self.read(path)
+        entries = self.entries(path, text, "timeline", _TIMELINE_KEYS, (), lenient=("date",))
+        previous: date | None = None
+        for entry in entries or ():
+            record = entry.record
+            day = record.values.get("date")
+            if "date" in entry.unreadable:
+                raw, reason = entry.unreadable["date"]
+                self.add(
+                    "T002",
+                    record.at("date"),
+                    f"{raw} is not a real date ({reason})",
+                    "check the year, month and day (YYYY-MM-DD)",
+                )
+            elif "date" not in record.key_locations:
+                self.add("T002", record.location, "this timeline entry has no date", "add 'date: YYYY-MM-DD'")
+            elif not isinstance(day, date):
+                self.add("T002", record.at("date"), f"'{day}' is not a date", "write it as YYYY-MM-DD")
+            else:
+                day = day.date() if isinstance(day, datetime) else day
+                if previous is not None and day < previous:
+                    self.add(
+                        "T001",
+                        record.at("date"),
+                        f"{day.isoformat()} comes before the previous entry ({previous.isoformat()})",
+                        "keep the timeline in date order",
+                    )
+                previous = day
+            for key, hint in (
+                ("event", "write what happened in one sentence"),
+                ("source", f"write '{self.own_source}' (the book's own text) or name the reference"),
+            ):
+                value = self.string(entry, key)
+                if _blank(entry, key):
+                    empty = "is empty" if key in record.key_locations else "is missing"
+                    self.add("T003", record.at(key), f"the entry's {key} {empty}", hint)
+                elif value is not None:
+                    self.texts.extend(_Text(record.at(key), part, key) for part in value.split("\n"))
+
+    # --- YAML entries, read leniently ---
+
+    def entries(
+        self,
+        path: Path,
+        text: str | None,
+        what: str,
+        keys: tuple[str, ...],
+        required: tuple[str, ...],
+        lenient: tuple[str, ...] = (),
+    ) -> list[_Entry] | None:
+        """The entries of a YAML list, each key with its line (as readers/yaml_records.py reads them),
+        but every value read on its own: a value YAML cannot read is reported (or, for the `lenient`
+        keys, left to the caller to report) and set aside, never fatal."""
+        if text is None:
+            return None
+        file = self.project.location(path)
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            reason = getattr(error, "problem", None) or "syntax error"
+            where = SourceLocation(file.path, mark.line + 1 if mark is not None else None)
+            self.add("S001", where, f"not valid YAML ({reason})", "fix the syntax")
+            return None
+        finally:
+            loader.dispose()
+        if root is None:
+            self.add("S001", file, f"the {what} file is empty", f"list the {what} entries")
+            return None
+        if not isinstance(root, yaml.SequenceNode):
+            where = SourceLocation(file.path, root.start_mark.line + 1)
+            self.add("S001", where, f"the {what} file is not a list", "start each entry with '- '")
+            return None
+        entries = []
+        for item in root.value:
+            where = SourceLocation(file.path, item.start_mark.line + 1)
+            if not isinstance(item, yaml.MappingNode):
+                self.add(
+                    "S002",
+                    where,
+                    f"this {what} entry is not a set of 'key: value' lines",
+                    f"write it as lines 'key: value' ({', '.join(keys)})",
+                )
+                continue
+            values: dict[str, Any] = {}
+            key_locations: dict[str, SourceLocation] = {}
+            unreadable: dict[str, tuple[str, str]] = {}
+            for key_node, value_node in item.value:
+                key = str(key_node.value)
+                key_at = SourceLocation(file.path, key_node.start_mark.line + 1)
+                if key not in keys:
+                    self.add("S002", key_at, f"unknown key '{key}'", f"a {what} entry has {', '.join(keys)}")
+                    continue
+                if key in key_locations:
+                    self.add(
+                        "S002",
+                        key_at,
+                        f"'{key}' is given twice (first at line {key_locations[key].line})",
+                        "keep one",
+                    )
+                key_locations[key] = key_at
+                try:
+                    values[key] = yaml.SafeLoader("").construct_object(value_node, deep=True)
+                except (yaml.YAMLError, ValueError, TypeError) as error:
+                    raw = value_node.value if isinstance(value_node, yaml.ScalarNode) else ""
+                    unreadable[key] = (str(raw), str(error))
+                    if key not in lenient:
+                        self.add(
+                            "S002", key_at, f"'{key}' has a value that cannot be read ({error})", "fix it"
+                        )
+            for key in required:
+                if key not in key_locations:
+                    self.add("S002", where, f"this {what} entry has no '{key}'", "add it")
+            entries.append(_Entry(Record(values, where, key_locations), unreadable))
+        return entries
+
+    # --- every line of text ---
+
+    def check_text(self, text: _Text, anchors: list[str] | None) -> None:
+        phrase, notes_allowed, is_markdown = _CONTEXTS[text.context]
+        where, line = text.location, text.text
+        visible = _mask(line, _CODE_SPAN) if is_markdown else line
+        for call in NOTE_CALL.finditer(line):
+            if not notes_allowed:
+                self.add(
+                    "N006",
+                    where,
+                    f"note call [^{call.group(1)}] cannot stand in {phrase}",
+                    "move it into the running text",
+                )
+        if notes_allowed:
+            for call in NOTE_CALL.finditer(visible):
+                after = visible[call.end() : call.end() + 1]
+                before = visible[call.start() - 1 : call.start()]
+                if after in _AFTER_CALL and not (before and before in _CLOSERS):
+                    self.add(
+                        "N003",
+                        where,
+                        f"note call placed before the {_AFTER_CALL[after]}",
+                        f"put [^{call.group(1)}] after the punctuation",
+                    )
+        if is_markdown:
+            for target in _link_targets(visible):
+                self.check_link(where, target, anchors)
+            for pattern in (_INLINE_LINK, _REFERENCE):
+                visible = _mask(visible, pattern, "tail")
+            visible = _mask(visible, _AUTOLINK)
+        visible = _mask(_mask(visible, NOTE_CALL), _BARE_URL)
+        for code, message, hint in _typography(line, visible):
+            self.add(code, where, message, hint)
+
+    def check_link(self, where: SourceLocation, target: str, anchors: list[str] | None) -> None:
+        if not SAFE_LINK.match(target):
+            self.add(
+                "L001",
+                where,
+                f"link target '{target}' is not allowed",
+                "use an http(s):, mailto: or #anchor link",
+            )
+        elif target.startswith("#") and anchors is not None and target[1:] not in anchors:
+            known = ", ".join(anchors[:12]) + (", ..." if len(anchors) > 12 else "") or "none"
+            self.add(
+                "L002", where, f"link '{target}' points at no heading", f"the heading anchors are: {known}"
+            )
+
+    # --- notes and plates across the sources ---
+
+    def check_notes_and_placements(
+        self, scan: _Scan, plates: dict[str, _Plate] | None, manuscript_files: set[Path]
+    ) -> None:
+        """Each note's label is its own file's (the build's numbering.py); a caption's call
+        names the note of that label in whichever file defines it."""
+        defined: dict[tuple[Path, str], SourceLocation] = {}
+        for label, where in scan.definitions:
+            key = (where.path, label)
+            if key in defined:
+                self.add(
+                    "N004",
+                    where,
+                    f"note [^{label}] is defined twice (first at line {defined[key].line})",
+                    "rename or merge one",
+                )
+            else:
+                defined[key] = where
+        called: dict[tuple[Path, str], SourceLocation] = {}
+
+        def call(text: _Text) -> None:
+            for match in NOTE_CALL.finditer(text.text):
+                label = match.group(1)
+                if text.location.path in manuscript_files:
+                    keys = [(text.location.path, label)] if (text.location.path, label) in defined else []
+                else:
+                    keys = [key for key in defined if key[1] == label]
+                if not keys:
+                    self.add(
+                        "N001",
+                        text.location,
+                        f"note [^{label}] is called but never defined",
+                        f"add a line '[^{label}]: text'",
+                    )
+                elif keys[0] in called:
+                    self.add(
+                        "N005",
+                        text.location,
+                        f"note [^{label}] is called twice (first at {called[keys[0]]})",
+                        "call each note once, or write a second note",
+                    )
+                else:
+                    called[keys[0]] = text.location
+
+        placed: dict[str, SourceLocation] = {}
+        for item in scan.items:
+            if isinstance(item, _Text):
+                if _CONTEXTS[item.context][1]:
+                    call(item)
+                continue
+            if plates is None:
+                continue
+            if item.plate_id is None or item.plate_id not in plates:
+                known = ", ".join(plates) or "none"
+                self.add(
+                    "P005",
+                    item.location,
+                    f"unknown plate '{item.written}'",
+                    f"the plates manifest has: {known}",
+                )
+            elif item.plate_id in placed:
+                self.add(
+                    "P007",
+                    item.location,
+                    f"plate '{item.plate_id}' is placed twice (first at line {placed[item.plate_id].line})",
+                    "place it once",
+                )
+            else:
+                placed[item.plate_id] = item.location
+                caption = plates[item.plate_id].caption
+                if caption is not None:
+                    call(caption)
+        if plates is None:
+            return  # the captions' calls are unknown: 'never called' cannot be told
+        for plate in plates.values():
+            if plate.id not in placed:
+                self.add(
+                    "P004",
+                    plate.location,
+                    f"plate '{plate.id}' is never placed",
+                    f"add '::: plate {plate.id}' to the manuscript or remove it from the manifest",
+                )
+                if plate.caption is not None:
+                    call(plate.caption)
+        for (path, label), where in defined.items():
+            if (path, label) not in called:
+                self.add(
+                    "N002",
+                    where,
+                    f"note [^{label}] is defined but never called",
+                    f"call it with [^{label}] or delete it",
+                )
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _scan(lines: list[str], file: SourceLocation, cut_short: set[int]) -> tuple[_Scan, int | None]:
+    """The manuscript's items in reading order, and the line of a fence never closed (if any);
+    the fences opened on the lines `cut_short` end at the next blank line."""
+    scan = _Scan()
+    block: str | None = None  # the context of the block the next line continues
+    fence: tuple[int, str] | None = None  # (line, closing) of an open ':::' block or code fence
+    for number, line in enumerate(lines, start=1):
+        where = SourceLocation(file.path, number)
+        stripped = line.strip()
+        if fence is not None:
+            opened, closing = fence
+            if (stripped == ":::") if closing == ":::" else stripped.startswith(closing):
+                fence = None
+            elif not stripped and opened in cut_short:
+                fence, block = None, None
+            elif closing == ":::":
+                scan.items.append(_Text(where, line, "pullquote"))
+            continue
+        code = _CODE_FENCE.match(line)
+        if code:
+            fence, block = (number, code.group(1)), None
+            continue
+        if not stripped:
+            block = None
+            continue
+        if line.startswith(":::"):
+            block = None
+            if stripped != ":::" and line.split()[1:2] != ["plate"]:
+                fence = (number, ":::")  # as the build reads it: a fenced block up to ':::'
+                continue
+            directive = DIRECTIVE.fullmatch(line)
+            if directive and directive.group(1) == "plate":
+                argument = directive.group(2)
+                valid = argument if PLATE_ID.fullmatch(argument) else None
+                scan.items.append(_Placement(valid, argument, where))
+                block = "plate"
+            continue
+        definition = NOTE_DEFINITION.match(line)
+        if block is None or line.startswith("#") or definition:
+            heading = HEADING.fullmatch(line) if line.startswith("#") else None
+            if heading:
+                block = "heading"
+                scan.headings.append((heading.group(2), where))
+                scan.items.append(_Text(where, heading.group(2), "heading"))
+            elif definition:
+                block = "note"
+                scan.definitions.append((definition.group(1), where))
+                scan.items.append(_Text(where, line[definition.start(2) :], "note"))
+            else:
+                block = "prose"
+                scan.items.append(_Text(where, line, "prose"))
+        elif block != "plate":
+            scan.items.append(_Text(where, line, block))
+    return scan, fence[0] if fence is not None and fence[0] not in cut_short else None
+
+
+# code, pattern, message ({excerpt}: the words around the fault, {range}/{1}/{2} for ranges), hint
+_TYPOGRAPHY: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
+    (
+        "Y001",
+        re.compile(r'(?<!\\)"'),
+        "straight double quote in '{excerpt}'",
+        "use the typographic quotes “ and ”",
+    ),
+    (
+        "Y002",
+        re.compile(r"(?<!\\)'"),
+        "straight single quote in '{excerpt}'",
+        "use ’ for an apostrophe, ‘ and ’ for quotes",
+    ),
+    ("Y003", re.compile(r"(?<=\S) {2,}(?=\S)"), "double space in '{excerpt}'", "leave one space"),
+    (
+        "Y004",
+        re.compile(r"(?<![\w\-–.,/])(\d+(?:[.,]\d+)*)-(\d+(?:[.,]\d+)*)(?![\w\-–/])"),
+        "hyphen in the range '{range}'",
+        "write the range with an en dash: {1}–{2}",
+    ),
+    (
+        "Y005",
+        re.compile(r"(?<=\S) - (?=\S)"),
+        "spaced hyphen used as a dash in '{excerpt}'",
+        "use a spaced en dash ' – '",
+    ),
+    ("Y006", re.compile(r"\.\.\."), "three dots in '{excerpt}'", "use the ellipsis character …"),
+)
+
+
+_MARKDOWN_SPACING = re.compile(r"[ \t]*[:|]")
+
+
+def _typography(line: str, visible: str) -> Iterator[tuple[str, str, str]]:
+    """(code, message, hint) of each typographic fault in `visible` (the line with code, links and
+    note calls masked), quoting the words around it from `line`."""
+    for code, pattern, message, hint in _TYPOGRAPHY:
+        if code == "Y003" and _MARKDOWN_SPACING.match(line):
+            continue  # the spaces of Markdown's own syntax: after a definition's ':', in a table's row
+        for match in pattern.finditer(visible):
+            words = {"excerpt": _excerpt(line, match), "range": match.group()}
+            groups = match.groups()
+            yield code, message.format(**words), hint.format(None, *groups) if groups else hint
+
+
+def _excerpt(line: str, match: re.Match[str]) -> str:
+    """The word(s) around a match, as the writer will find them in the source."""
+    left, right = match.start(), match.end()
+    while left > 0 and not line[left - 1].isspace() and match.start() - left < 20:
+        left -= 1
+    while right < len(line) and not line[right].isspace() and right - match.end() < 20:
+        right += 1
+    return line[left:right]
+
+
+def _mask(text: str, pattern: re.Pattern[str], group: int | str = 0) -> str:
+    """The text with each match (or one group of it) blotted out, keeping every column in place."""
+
+    def blot(match: re.Match[str]) -> str:
+        start, end = match.span(group)
+        whole = match.group()
+        inner = start - match.start()
+        return whole[:inner] + _MASK * (end - start) + whole[inner + end - start :]
+
+    return pattern.sub(blot, text)
+
+
+def _link_targets(visible: str) -> Iterator[str]:
+    for pattern in (_INLINE_LINK, _REFERENCE, _AUTOLINK):
+        for match in pattern.finditer(visible):
+            target = match.group("target")
+            if pattern is _AUTOLINK:
+                yield target if "://" in target else f"mailto:{target}"
+            else:
+                yield target.removeprefix("<").removesuffix(">")
+
+
+def _heading_anchors(headings: list[tuple[str, SourceLocation]]) -> list[str]:
+    """The anchors of the headings, made by the numbering's own anchor maker, in reading order."""
+    made = Anchors()
+    anchors = []
+    for written, where in headings:
+        try:
+            text = plain_text(inline_markup(NOTE_CALL.sub("", written), where))
+        except BookError:
+            text = written
+        anchors.append(made.make(text))
+    return anchors
+
+
+def _blank(entry: _Entry, key: str) -> bool:
+    """Whether a key is absent or empty (a value that is no text, or unreadable, is not blank)."""
+    value = entry.record.values.get(key)
+    absent = value is None and key not in entry.unreadable
+    return absent or (isinstance(value, str) and not value.strip())
+
+
+def _comparable(text: str) -> str:
+    """Text as a reader hears it: no case, quotes or spacing differences, no closing full stop."""
+    folded = text.translate(str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "}))
+    folded = folded.replace("…", "...")
+    return " ".join(folded.split()).rstrip(".").casefold()
+
+
+def _read_leniently(path: Path) -> str | None:
+    """The text of a file whatever its encoding (bad bytes replaced); None for a binary or absent file."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if b"\0" in data:
+        return None
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+@dataclass(frozen=True)
+class _GuessedSources:
+    """The sources an unreadable book.toml seems to name, or the defaults."""
+
+    manuscript: tuple[str, ...]
+    plates: str | None
+    timeline: str | None
+    own_source: str
+    text: str
+
+    def location(self, section: str, key: str) -> SourceLocation:
+        return SourceLocation(Path(CONFIG_NAME), _key_line(self.text, key))
+
+
+def _sources_leniently(config_path: Path) -> _GuessedSources:
+    text = _read_leniently(config_path) or ""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raw = {}
+    sources = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
+    written = sources.get("manuscript")
+    manuscript = [written] if isinstance(written, str) else written
+    if not isinstance(manuscript, list) or not all(isinstance(path, str) for path in manuscript):
+        manuscript = ["manuscript"]
+    plates, timeline = (
+        value if isinstance(value := sources.get(key), str) else None for key in SOURCE_DEFAULTS
+    )
+    timeline_table = raw.get("timeline") if isinstance(raw.get("timeline"), dict) else {}
+    own = timeline_table.get("own_source")
+    return _GuessedSources(tuple(manuscript), plates, timeline, own if isinstance(own, str) else "text", text)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None

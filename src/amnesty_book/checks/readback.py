@@ -1,0 +1,271 @@
+"""Reads built editions back: HTML and EPUB as XML trees, PDFs as page texts, images and fonts."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pypdfium2
+from lxml import etree, html
+from pypdf import PageObject, PdfReader
+
+from amnesty_book.checks.glyphs import IGNORABLE
+
+# The namespaces of EPUB content documents, for XPath: x for XHTML, epub for epub:type.
+NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+_OPF = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
+
+
+# The hyphens a word is written with: the hyphen-minus, U+2010 HYPHEN (which WeasyPrint's
+# hyphenation draws) and U+2011 NON-BREAKING HYPHEN. A face may draw them with one glyph, and
+# a PDF then reads back one for another: they compare as one.
+_HYPHENS = "-\u2010\u2011"
+_ONE_HYPHEN = str.maketrans(dict.fromkeys(_HYPHENS[1:], "-"))
+_NO_SPACE_NOR_HYPHEN = re.compile(rf"[\s{re.escape(_HYPHENS)}]")
+# Python's \s takes in the no-break spaces (U+00A0, U+2007 FIGURE SPACE, U+202F NARROW NO-BREAK
+# SPACE): they keep words together on a line, and a reader sees a space.
+_SPACES = re.compile(r"\s+")
+# PDFium's text of a page (get_text_range) has a hyphen-minus or soft hyphen that ends a line
+# after a letter as U+FFFE, the line joined to the next: the hyphen and the line break are given
+# back, as printed. (U+0002 is the same mark in a text object's own text: layout_audit/reading.py.)
+_PDFIUM_LINE_END_HYPHEN = "\ufffe"
+# A hyphen that ends a line before the rest of its word (a soft hyphen too, if a face draws it).
+_LINE_END_HYPHEN = re.compile(rf"(?<=\w)([{re.escape(_HYPHENS)}\u00ad])[^\S\n]*\n(?=\w)")
+# Marks of such a hyphen: likely the layout's ("nego-/tiations": read without it), or likely
+# the word's own ("Solicitor-/General": kept). Control characters, which no text has (and
+# which \s does not take, as it takes U+001C-001F).
+_LAYOUT_HYPHEN, _OWN_HYPHEN = "\x0e", "\x0f"
+
+
+def norm(text: str) -> str:
+    """Text as a reader sees it: no format characters (Unicode's default-ignorables: joiners,
+    soft hyphens, bidi marks), one kind of space, single spaces."""
+    text = unicodedata.normalize("NFC", IGNORABLE.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def squash(text: str) -> str:
+    """Text with no spaces or hyphens: finds a passage however its lines broke and were
+    hyphenated, blind to a hyphen too many or too few (PrintedText is not)."""
+    return _NO_SPACE_NOR_HYPHEN.sub("", norm(text))
+
+
+class PrintedText:
+    """A PDF's text as the check searches it, each word broken at a line's end read whole."""
+
+    def __init__(self, pages: Sequence[str]) -> None:
+        marked = norm(_LINE_END_HYPHEN.sub(_mark, "\n".join(pages)))
+        # The likely reading: WeasyPrint hyphenates with U+2010 (CSS hyphenate-character's
+        # default), and words are written with U+002D.
+        self.text = marked.replace(_LAYOUT_HYPHEN, "").replace(_OWN_HYPHEN, "-")
+        self._likely = _compact(self.text)
+        self._marked = _compact(marked)
+
+    def __contains__(self, passage: str) -> bool:
+        """The passage is printed, its spaces and line breaks aside."""
+        wanted = _compact(norm(passage))
+        if wanted in self._likely:
+            return True
+        # Else any reading: each hyphen that ends a line may be the layout's or the word's own.
+        # A regular expression, slower than a search for a string: only for what the likely
+        # reading lacks.
+        either = f"[{_LAYOUT_HYPHEN}{_OWN_HYPHEN}]"
+        pattern = f"{either}?".join(
+            f"[-{_LAYOUT_HYPHEN}{_OWN_HYPHEN}]" if character == "-" else re.escape(character)
+            for character in wanted
+        )
+        return re.search(pattern, self._marked) is not None
+
+
+def _mark(hyphen: re.Match[str]) -> str:
+    return _OWN_HYPHEN if hyphen.group(1) in "-\u2011" else _LAYOUT_HYPHEN
+
+
+def _compact(normed: str) -> str:
+    """Normalised text without its spaces, its hyphens all U+002D."""
+    return normed.replace(" ", "").translate(_ONE_HYPHEN)
+
+
+@dataclass
+class Digest:
+    """What every edition must agree on, as one edition shows it."""
+
+    headings: list[str] = field(default_factory=list)
+    notes: dict[int, str] = field(default_factory=dict)
+    plates: list[tuple[str, str, str]] = field(default_factory=list)
+    timeline: list[tuple[str, str]] = field(default_factory=list)
+
+
+def text_of(element: etree._Element) -> str:
+    return norm("".join(element.itertext()))
+
+
+def web_documents(folder: Path) -> dict[str, etree._Element]:
+    return {"index.html": html.fromstring((folder / "index.html").read_bytes())}
+
+
+def epub_documents(path: Path) -> dict[str, etree._Element]:
+    """The EPUB's content documents in spine order, by their path in the package."""
+    with zipfile.ZipFile(path) as archive:
+        container = etree.fromstring(archive.read("META-INF/container.xml"))
+        opf_path = container.xpath("//c:rootfile/@full-path", namespaces=_OPF)[0]
+        opf = etree.fromstring(archive.read(opf_path))
+        folder = PurePosixPath(opf_path).parent
+        items = {
+            item.get("id"): item.get("href") for item in opf.xpath("//opf:manifest/opf:item", namespaces=_OPF)
+        }
+        spine = [items[ref] for ref in opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=_OPF)]
+        return {str(folder / href): etree.fromstring(archive.read(str(folder / href))) for href in spine}
+
+
+def _local(name: str) -> str:
+    return f"*[local-name()='{name}']"
+
+
+def digest(documents: dict[str, etree._Element]) -> Digest:
+    """Headings, notes, plates and timeline rows of an HTML or EPUB edition, in reading order."""
+    found = Digest()
+    for tree in documents.values():
+        parts = tree.xpath(
+            "//*[local-name()='section'][contains(@class, 'chapter') or @id='plates' or @id='timeline'"
+            " or @id='colophon']"
+        )
+        for part in parts:
+            for heading in part.xpath(".//*[local-name()='h1' or local-name()='h2' or local-name()='h3']"):
+                if not heading.xpath("ancestor::*[contains(@class, 'notes')]"):
+                    found.headings.append(_text_without_calls(heading))
+        for note in tree.xpath(
+            f"//{_local('aside')}[@role='doc-footnote']"
+            f" | //*[@role='doc-endnotes']/{_local('ol')}/{_local('li')}"
+        ):
+            backlink = note.xpath(".//*[@role='doc-backlink']")[0]
+            label = text_of(backlink)
+            found.notes[int(label.rstrip("."))] = norm(text_of(note).removeprefix(label))
+        for figure in tree.xpath(f"//{_local('figure')}[contains(@class, 'plate')]"):
+            found.plates.append(
+                tuple(  # type: ignore[arg-type]
+                    text_of(spans[0]) if (spans := figure.xpath(f".//*[@class='{name}']")) else ""
+                    for name in ("plate-label", "caption", "credit")
+                )
+            )
+        for row in tree.xpath(f"//*[@id='timeline']//{_local('tbody')}/{_local('tr')}"):
+            cells = row.xpath(_local("td"))
+            found.timeline.append((text_of(cells[0]), text_of(cells[1]).removesuffix("†").strip()))
+    return found
+
+
+def _text_without_calls(element: etree._Element) -> str:
+    """The element's text less the numbers of the note calls it holds (a heading's)."""
+    copy = deepcopy(element)
+    for call in copy.xpath(".//*[@role='doc-noteref' or contains(@class, 'noteref')]"):
+        _drop_keeping_tail(call)
+    return text_of(copy)
+
+
+def _drop_keeping_tail(element: etree._Element) -> None:
+    parent, previous = element.getparent(), element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def internal_links(documents: dict[str, etree._Element]) -> list[tuple[str, str]]:
+    """(document, href) of every link that does not leave the edition."""
+    return [
+        (name, href)
+        for name, tree in documents.items()
+        for href in tree.xpath("//*[local-name()='a']/@href")
+        if not re.match(r"[a-z]+:", href)
+    ]
+
+
+def ids(documents: dict[str, etree._Element]) -> dict[str, set[str]]:
+    return {name: set(tree.xpath("//@id")) for name, tree in documents.items()}
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    page: int  # from 1
+    width: int  # pixels
+    height: int
+    ppi: int  # at the size printed
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page (PDFium: fifty times faster than pypdf at this)."""
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return [
+            page.get_textpage().get_text_range().replace("\r\n", "\n").replace(_PDFIUM_LINE_END_HYPHEN, "-\n")
+            for page in document
+        ]
+    finally:
+        document.close()
+
+
+def placed_images(reader: PdfReader) -> list[PlacedImage]:
+    """Every image drawn on the pages, with its resolution at the size it is drawn."""
+    return [
+        image for number, page in enumerate(reader.pages, start=1) for image in _page_images(page, number)
+    ]
+
+
+def _page_images(page: PageObject, number: int) -> list[PlacedImage]:
+    xobjects = page["/Resources"].get("/XObject", {}) if "/Resources" in page else {}
+    placed = []
+
+    def visit(operator: bytes, args: list, cm: list[float], tm: list[float]) -> None:  # type: ignore[type-arg]
+        if operator != b"Do" or args[0] not in xobjects:
+            return
+        image = xobjects[args[0]].get_object()
+        width_points = math.hypot(cm[0], cm[1])
+        if image.get("/Subtype") == "/Image" and width_points:
+            pixels = int(image["/Width"])
+            placed.append(
+                PlacedImage(number, pixels, int(image["/Height"]), round(pixels * 72 / width_points))
+            )
+
+    page.extract_text(visitor_operand_before=visit)
+    return placed
+
+
+def unembedded_fonts(reader: PdfReader) -> set[str]:
+    missing = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {}) if "/Resources" in page else {}
+        for font in fonts.values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts") or [font]:
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor is not None else {}
+                if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    missing.add(str(font.get("/BaseFont")))
+    return missing
+
+
+def link_targets(reader: PdfReader) -> list[tuple[int, str]]:
+    """(page from 1, destination name) of every internal link annotation."""
+    links = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in _annotations(page):
+            destination = annotation.get("/Dest")
+            if (
+                annotation.get("/Subtype") == "/Link"
+                and destination is not None
+                and not isinstance(destination, list)
+            ):
+                links.append((number, str(destination)))
+    return links
+
+
+def _annotations(page: PageObject) -> list:  # type: ignore[type-arg]
+    return [annotation.get_object() for annotation in page.get("/Annots") or []]

@@ -1,0 +1,58 @@
+"""Reads every source of a project into the numbered Book, reporting all problems at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from amnesty_book.checks.glyphs import check_font, check_glyphs
+from amnesty_book.errors import BookError, Problems
+from amnesty_book.model import Book, FontFace
+from amnesty_book.model.numbering import number_book
+from amnesty_book.project.config import CONFIG_NAME, PACKAGED_FACES, load_config
+from amnesty_book.project.source_files import source_files
+from amnesty_book.project.sources import Project
+from amnesty_book.readers.manuscript import read_manuscript
+from amnesty_book.readers.markup import typeset_in
+from amnesty_book.readers.plates import read_plates
+from amnesty_book.readers.timeline import read_timeline
+
+# The keys of book.toml's [fonts] that name the faces, in the order of Fonts.faces.
+_FONT_KEYS = ("regular", "italic", "bold", "bold_italic")
+
+
+def load_book(root: Path) -> Book:
+    project = Project(root.resolve())
+    config = load_config(project)
+    files = source_files(project, config)
+    problems = Problems()
+    manuscript, plates, timeline = None, {}, ()
+    with typeset_in(config.language):
+        try:  # each source read even if another is broken
+            manuscript = read_manuscript(project, files.manuscript)
+        except BookError as error:
+            problems.extend(error)
+        try:
+            plates = read_plates(project, files.plates) if files.plates else {}
+        except BookError as error:
+            problems.extend(error)
+        try:
+            timeline = read_timeline(project, files.timeline, config.own_source) if files.timeline else ()
+        except BookError as error:
+            problems.extend(error)
+    fonts = []
+    for key, (relative, style, weight), packaged in zip(
+        _FONT_KEYS, config.fonts.faces, PACKAGED_FACES, strict=True
+    ):
+        where = config.location("fonts", key)
+        try:
+            path = project.resolve(relative, where, "font") if relative else packaged
+            check_font(path, where, relative or path.name)
+            fonts.append(FontFace(path, style, weight))
+        except BookError as error:
+            problems.extend(error)
+    problems.raise_if_any()
+    assert manuscript is not None  # else a problem was raised
+    sources = (project.root / CONFIG_NAME, *files.all)
+    book = number_book(config, manuscript, plates, timeline, tuple(fonts), sources)
+    check_glyphs(book)
+    return book

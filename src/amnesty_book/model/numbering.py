@@ -1,0 +1,278 @@
+"""The one place that numbers notes and plates and assigns every anchor id, so all editions agree."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+from amnesty_book.errors import Problems, SourceLocation
+from amnesty_book.model import (
+    Block,
+    Book,
+    Chapter,
+    FontFace,
+    Heading,
+    Inline,
+    Note,
+    NoteCall,
+    NoteRef,
+    Plate,
+    PlatePlacement,
+    Prose,
+    PullQuote,
+    TimelineEvent,
+)
+from amnesty_book.project.config import BookConfig
+from amnesty_book.readers.manuscript import Manuscript, NoteDefinition
+from amnesty_book.readers.markup import plain_text
+from amnesty_book.readers.plates import PlateEntry
+
+_SLUG_LIMIT = 48
+# Ids the templates give their own elements (title page, contents, lists, EPUB navigation,
+# notes headings, page breaks): no anchor made from text may take one of them.
+RESERVED_ANCHORS = frozenset(
+    {
+        "title-page",
+        "imprint",
+        "contents",
+        "contents-title",
+        "plates",
+        "plates-title",
+        "timeline",
+        "timeline-title",
+        "colophon",
+        "colophon-title",
+        "landmarks",
+        "landmarks-title",
+        "page-list",
+        "page-list-title",
+    }
+)
+_RESERVED_PATTERN = re.compile(r"(page|notes-title)-[a-z0-9]+")
+_INTERNAL_LINK = re.compile(r'href="#([^"]*)"')
+
+
+def number_book(
+    config: BookConfig,
+    manuscript: Manuscript,
+    plates: dict[str, PlateEntry],
+    timeline: tuple[TimelineEvent, ...],
+    fonts: tuple[FontFace, ...],
+    sources: tuple[Path, ...],
+) -> Book:
+    """Numbers notes by their call and plates by their placement, in reading order."""
+    numbering = _Numbering(manuscript, plates, config.labels["plate"])
+    chapters = tuple(numbering.chapter(draft.title, draft.blocks) for draft in manuscript.chapters)
+    numbering.report_unused()
+    events = tuple(
+        replace(event, anchor=numbering.anchor(f"event-{n}")) for n, event in enumerate(timeline, 1)
+    )
+    numbering.check_links(chapters, events)
+    numbering.problems.raise_if_any()
+    return Book(
+        config=config,
+        chapters=chapters,
+        notes=tuple(numbering.notes.values()),
+        plates=tuple(numbering.plates.values()),
+        timeline=events,
+        fonts=fonts,
+        sources=sources,
+    )
+
+
+class _Numbering:
+    def __init__(self, manuscript: Manuscript, entries: dict[str, PlateEntry], plate_word: str) -> None:
+        # A note's label is its file's own: (file, label) -> its definition.
+        self.definitions = {(note.location.path, note.label): note for note in manuscript.notes}
+        self.manuscript_files = frozenset(manuscript.files)
+        self.entries = entries
+        self.plate_word = plate_word
+        self.notes: dict[tuple[Path, str], Note] = {}
+        self.plates: dict[str, Plate] = {}
+        self.anchors = Anchors()
+        self.blocks = 0
+        self.problems = Problems()
+
+    def chapter(self, title: Heading, drafts: tuple[Block, ...]) -> Chapter:
+        first_note = len(self.notes)
+        numbered_title = self.heading(title)
+        blocks = tuple(self.block(block) for block in drafts)
+        chapter_notes = tuple(self.notes.values())[first_note:]
+        return Chapter(title=numbered_title, blocks=tuple(b for b in blocks if b), notes=chapter_notes)
+
+    def block(self, block: Block) -> Block | None:
+        if isinstance(block, Heading):
+            return self.heading(block)
+        if isinstance(block, Prose):
+            return Prose(self.calls(block.content), block.location, self.block_anchor())
+        if isinstance(block, PullQuote):
+            return PullQuote(block.content, block.location, self.block_anchor())
+        return self.place(block)
+
+    def heading(self, heading: Heading) -> Heading:
+        return Heading(
+            heading.level,
+            self.calls(heading.content),
+            heading.text,
+            self.anchor(heading.text),
+            heading.location,
+        )
+
+    def place(self, placement: PlatePlacement) -> PlatePlacement | None:
+        entry = self.entries.get(placement.plate_id)
+        if entry is None:
+            known = ", ".join(self.entries) or "none"
+            self.problems.add(
+                placement.location,
+                f"unknown plate '{placement.plate_id}'; the plates manifest has: {known}",
+            )
+            return None
+        if entry.id in self.plates:
+            first = self.plates[entry.id]
+            self.problems.add(
+                placement.location,
+                f"plate '{entry.id}' is placed twice ({first.label} was placed before); place it once",
+            )
+            return None
+        number = len(self.plates) + 1
+        plate = Plate(
+            id=entry.id,
+            number=number,
+            anchor=self.anchor(f"plate-{entry.id}"),
+            label=f"{self.plate_word} {number}",
+            file=entry.file,
+            width=entry.width,
+            height=entry.height,
+            caption=self.calls(entry.caption),
+            credit=entry.credit,
+            alt=entry.alt,
+            source=entry.source,
+            location=entry.location,
+        )
+        self.plates[entry.id] = plate
+        return PlatePlacement(entry.id, placement.location, plate)
+
+    def calls(self, content: Inline) -> Inline:
+        """The content with each note call numbered, in the order the calls are read."""
+        parts: list[str | NoteRef | NoteCall] = []
+        for part in content:
+            if not isinstance(part, NoteRef):
+                parts.append(part)
+                continue
+            definition = self.definition(part)
+            if definition is None:
+                continue
+            key = (definition.location.path, definition.label)
+            if key in self.notes:
+                first = self.notes[key]
+                self.problems.add(
+                    part.location,
+                    f"note [^{part.label}] is called twice (first as note {first.number}); "
+                    "call each note once, or write a second note",
+                )
+            else:
+                number = len(self.notes) + 1
+                note = Note(
+                    number=number,
+                    label=part.label,
+                    anchor=self.anchor(f"note-{number}"),
+                    call_anchor=self.anchor(f"noteref-{number}"),
+                    content=definition.content,
+                    text=plain_text(definition.content),
+                    location=definition.location,
+                )
+                self.notes[key] = note
+                parts.append(NoteCall(note))
+        return tuple(parts)
+
+    def definition(self, call: NoteRef) -> NoteDefinition | None:
+        """The note a call names: in the manuscript, the one its own file defines; in a caption,
+        the one the manuscript defines under that label."""
+        if call.location.path in self.manuscript_files:
+            found = [
+                self.definitions[key] for key in [(call.location.path, call.label)] if key in self.definitions
+            ]
+        else:
+            found = [note for (_, label), note in self.definitions.items() if label == call.label]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            files = ", ".join(str(note.location.path) for note in found)
+            self.problems.add(
+                call.location,
+                f"note [^{call.label}] is defined in several files ({files}); "
+                "give this note a label of its own",
+            )
+        else:
+            self.problems.add(
+                call.location,
+                f"note [^{call.label}] is called but never defined; add a line '[^{call.label}]: text'",
+            )
+        return None
+
+    def report_unused(self) -> None:
+        for (path, label), definition in self.definitions.items():
+            if (path, label) not in self.notes:
+                self.problems.add(
+                    definition.location,
+                    f"note [^{label}] is defined but never called; call it with [^{label}] or delete it",
+                )
+        for plate_id, entry in self.entries.items():
+            if plate_id not in self.plates:
+                self.problems.add(
+                    entry.location,
+                    f"plate '{plate_id}' is never placed; add '::: plate {plate_id}' to the manuscript "
+                    "or remove it from the manifest",
+                )
+
+    def check_links(self, chapters: tuple[Chapter, ...], events: tuple[TimelineEvent, ...]) -> None:
+        """Every #anchor link of the text names an anchor of the book (the linter's L002, with
+        its words): else WeasyPrint would report it with no file or line."""
+        headings = [heading.anchor for chapter in chapters for heading in (chapter.title, *chapter.sections)]
+        known = set(self.anchors.made) | RESERVED_ANCHORS
+        texts: list[tuple[Inline, SourceLocation]] = [
+            (block.content, block.location)
+            for chapter in chapters
+            for block in chapter.blocks
+            if isinstance(block, Prose | PullQuote | Heading)
+        ]
+        texts += [(note.content, note.location) for note in self.notes.values()]
+        texts += [
+            (part, plate.location) for plate in self.plates.values() for part in (plate.caption, plate.credit)
+        ]
+        texts += [(event.source, event.location) for event in events]
+        for content, where in texts:
+            for part in content:
+                for target in _INTERNAL_LINK.findall(part) if isinstance(part, str) else ():
+                    if target not in known:
+                        shown = ", ".join(headings[:12]) + (", ..." if len(headings) > 12 else "")
+                        self.problems.add(
+                            where, f"link '#{target}' points at no heading; the heading anchors are: {shown}"
+                        )
+
+    def block_anchor(self) -> str:
+        self.blocks += 1
+        return self.anchor(f"b-{self.blocks}")
+
+    def anchor(self, text: str) -> str:
+        return self.anchors.make(text)
+
+
+class Anchors:
+    """Makes XML ids from text, each unique among those it has made and the reserved ones."""
+
+    def __init__(self) -> None:
+        self.made: set[str] = set()
+
+    def make(self, text: str) -> str:
+        folded = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+        slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode().lower()).strip("-")
+        base = ("s-" + slug if not slug[:1].isalpha() else slug)[:_SLUG_LIMIT].rstrip("-") or "s"
+        anchor, counter = base, 1
+        while anchor in self.made or anchor in RESERVED_ANCHORS or _RESERVED_PATTERN.fullmatch(anchor):
+            counter += 1
+            anchor = f"{base}-{counter}"
+        self.made.add(anchor)
+        return anchor

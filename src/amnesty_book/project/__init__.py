@@ -1,0 +1,1 @@
+"""The project: its book.toml, its files, and the kinds of edition it may ask for."""

@@ -1,0 +1,448 @@
+"""Reads book.toml into a frozen BookConfig; every key is checked, unknown keys are errors."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import date, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, NamedTuple, get_type_hints
+
+from amnesty_book.errors import BookError, Problems, SourceLocation
+from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS
+from amnesty_book.project.sources import Project
+from amnesty_book.theme.labels import SUPPORTED_LANGUAGES, labels_for
+
+CONFIG_NAME = "book.toml"
+# The files read where book.toml names no plates or timeline, if they exist.
+SOURCE_DEFAULTS: dict[str, str] = {"plates": "images/plates.yaml", "timeline": "manuscript/timeline.yaml"}
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A font family name goes into the stylesheets in quotes: nothing that could end them.
+_FAMILY = re.compile(r"\w[\w .'-]*")
+
+
+_REQUIRED: Any = object()
+
+
+class Paths(tuple[str, ...]):
+    """The type of a key that takes one path or a list of them."""
+
+
+def key(section: str, doc: str, default: Any = _REQUIRED) -> Any:
+    """A key of book.toml, declared once: the field that holds it, its section, what it means
+    (`amnesty-book` and the README say it), its type (the field's) and its default (none:
+    the key must be given)."""
+    metadata = {"section": section, "doc": doc}
+    return field(metadata=metadata) if default is _REQUIRED else field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publication:
+    publisher: str = key("first_publication", "who first published the text")
+    date: date = key("first_publication", "when, YYYY-MM-DD")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fonts:
+    """The book face: one family in four styles, paths relative to the project folder."""
+
+    family: str = key("fonts", "the family's name", "Charis SIL")
+    regular: str = key("fonts", "its regular face, a .ttf or .otf file (all four, or none: Charis SIL)", "")
+    italic: str = key("fonts", "its italic face", "")
+    bold: str = key("fonts", "its bold face", "")
+    bold_italic: str = key("fonts", "its bold italic face", "")
+    licence: str = key("fonts", "the licence the colophon names", "SIL Open Font License 1.1")
+
+    @property
+    def faces(self) -> tuple[tuple[str, str, str], ...]:
+        """(path, CSS font-style, CSS font-weight) of each face; the paths are empty where
+        book.toml names no faces (the builder's own: PACKAGED_FACES)."""
+        return (
+            (self.regular, "normal", "normal"),
+            (self.italic, "italic", "normal"),
+            (self.bold, "normal", "bold"),
+            (self.bold_italic, "italic", "bold"),
+        )
+
+
+# The builder's own face, for a book that names none in book.toml: Charis SIL (SIL Open
+# Font License), in the order of Fonts.faces.
+PACKAGED_FACES = tuple(
+    Path(str(files("amnesty_book.theme").joinpath("fonts", f"CharisSIL-{style}.ttf")))
+    for style in ("Regular", "Italic", "Bold", "BoldItalic")
+)
+POINTS_PER_MM = 72 / 25.4
+# A printed plate with fewer pixels per inch than this looks soft.
+MINIMUM_PPI = 300
+DEFAULT_EDITIONS: dict[str, dict[str, str]] = {
+    "web": {"kind": "web"},
+    "epub": {"kind": "epub"},
+    "reader-a4": {"kind": "reader", "paper": "A4"},
+    "reader-letter": {"kind": "reader", "paper": "Letter"},
+    "press": {"kind": "press", "paper": "A4"},
+    "handout-a4": {"kind": "handout", "paper": "A4"},
+    "handout-letter": {"kind": "handout", "paper": "Letter"},
+    "archive": {"kind": "archive", "paper": "A4"},
+}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One output of the book: what kind of writer makes it, and on what paper."""
+
+    name: str
+    kind: str
+    paper: str | None  # the trim size; for a handout, the sheet it is printed on
+
+    @property
+    def page_size(self) -> str:
+        """The paper each page is laid out on (a folded edition's pages are half its sheet)."""
+        paper = self.paper or "A4"
+        return HALF_SHEET[paper] if KINDS[self.kind].folded else paper
+
+    @property
+    def paged(self) -> bool:
+        return bool(KINDS[self.kind].papers)
+
+    @property
+    def format(self) -> str:
+        """html, epub or pdf: the templates, stylesheets and checks the edition takes."""
+        return KINDS[self.kind].format
+
+    @property
+    def colour(self) -> str:
+        return "grayscale" if KINDS[self.kind].grayscale else "colour"
+
+    def output_name(self, slug: str) -> str:
+        """The file (or folder, for the web edition) the edition is written to."""
+        return KINDS[self.kind].output.format(slug=slug, edition=self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookConfig:
+    """The book's metadata and the paths of its sources (relative to the project folder): each
+    key of book.toml is one field, declared with `key`."""
+
+    title: str = key("book", "the book's title")
+    author: str = key("book", "its author, as the title page names them")
+    author_file_as: str = key("book", "the author's name as catalogues sort it (default: author)", "")
+    language: str = key("book", "the language it is written in: en or pl")
+    identifier: str = key("book", "a stable identifier, such as urn:uuid:…, the same in every edition")
+    slug: str = key("book", "the name of its files in dist/: lower-case letters, digits, hyphens")
+    description: str = key("book", "a sentence on what it is about, for catalogues", "")
+    subjects: tuple[str, ...] = key("book", "its subjects, a list of texts", ())
+    rights: str = key("book", "its copyright statement, on the title page's verso", "")
+    edition_date: date = key("book", "the date of this edition, YYYY-MM-DD")
+    first_publication: Publication | None = key("first_publication", "the text's first publication", None)
+    manuscript: Paths = key(
+        "sources",
+        "the manuscript: a file, a folder of .md files (in name order) or a list",
+        Paths(("manuscript",)),
+    )
+    plates: str | None = key(
+        "sources", f"the plates manifest (default {SOURCE_DEFAULTS['plates']}, if it exists)", None
+    )
+    timeline: str | None = key(
+        "sources", f"the timeline (default {SOURCE_DEFAULTS['timeline']}, if it exists)", None
+    )
+    fonts: Fonts = key("fonts", "the book face", Fonts())
+    own_source: str = key(
+        "timeline",
+        "the source that marks an entry as the book's own text (any other: the editor's, †)",
+        "text",
+    )
+    editions: tuple[Edition, ...] = ()  # [editions.NAME]; none: every edition of DEFAULT_EDITIONS
+    label_overrides: tuple[
+        tuple[str, str], ...
+    ] = ()  # [labels]: the builder's words the book words its own way
+    # "section.key" -> its line in book.toml, for messages about the files the keys name
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        """The words the builder prints in this book: its language's, with the book's own."""
+        return {**labels_for(self.language), **dict(self.label_overrides)}
+
+    def location(self, section: str, key: str) -> SourceLocation:
+        """Where `key` of `[section]` is written in book.toml (the file alone if it is not)."""
+        return SourceLocation(Path(CONFIG_NAME), dict(self.key_lines).get(f"{section}.{key}"))
+
+
+class _Key(NamedTuple):
+    type: Any
+    required: bool
+    default: Any
+    doc: str
+
+
+def _schema() -> dict[str, dict[str, _Key]]:
+    """section -> key -> its declaration, from the fields that hold the keys."""
+    schema: dict[str, dict[str, _Key]] = {}
+    for holder in (BookConfig, Publication, Fonts):
+        hints = get_type_hints(holder)
+        for each in fields(holder):
+            if "section" not in each.metadata or hints[each.name] in (Publication | None, Fonts):
+                continue  # not a key, or a section of its own
+            required = each.default is MISSING
+            schema.setdefault(each.metadata["section"], {})[each.name] = _Key(
+                hints[each.name], required, None if required else each.default, each.metadata["doc"]
+            )
+    return schema
+
+
+_SCHEMA = _schema()
+
+
+def documented_keys() -> list[tuple[str, str, str]]:
+    """(section, key, what it means) of every key of book.toml: the README's table."""
+    return [(section, name, key.doc) for section, keys in _SCHEMA.items() for name, key in keys.items()]
+
+
+_REQUIRED_SECTIONS = {"book"}
+_EDITION_KEYS = {
+    "kind": _Key(str, True, None, "the kind of edition: " + ", ".join(KINDS)),
+    "paper": _Key(str, False, None, "its paper: A4 or Letter"),
+}
+
+
+def load_config(project: Project) -> BookConfig:
+    path = project.root / CONFIG_NAME
+    if not path.is_file():
+        raise BookError.at(
+            SourceLocation(Path(CONFIG_NAME)),
+            f"no {CONFIG_NAME} in the project folder; create it (see the README) or pass --project",
+        )
+    text = project.read_text(path)
+    try:
+        raw = tomllib.loads(text)
+    except RecursionError:
+        raise BookError.at(project.location(path), "arrays or tables nest too deeply; fix it") from None
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(match.group(1)) if match else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise BookError.at(
+            project.location(path, line), f"not valid TOML ({reason}); fix the syntax"
+        ) from None
+    return _build_config(raw, text, project.location(path))
+
+
+def _line_of(text: str, section: str, key: str | None) -> int | None:
+    """Line of `[section]`, or of `key = ...` inside it (tomllib gives no positions)."""
+    current = ""
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML's lines end only at \n
+        stripped = line.strip()
+        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
+        if header:
+            current = header.group(1)
+            if key is None and current == section:
+                return number
+        elif key is not None and current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
+def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookConfig:
+    problems = Problems()
+
+    def at(section: str, key: str | None = None) -> SourceLocation:
+        return SourceLocation(file.path, _line_of(text, section, key))
+
+    values: dict[str, dict[str, Any]] = {}
+    for section, content in raw.items():
+        if section not in _SCHEMA and section not in ("editions", "labels"):
+            known = ", ".join(f"[{name}]" for name in (*_SCHEMA, "labels", "editions.NAME"))
+            problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
+        elif not isinstance(content, dict):
+            problems.add(at(section, section), f"'{section}' must be a section [{section}]")
+    for section, keys in _SCHEMA.items():
+        content = raw.get(section)
+        if not isinstance(content, dict):
+            if section in _REQUIRED_SECTIONS and section not in raw:  # not a table: reported above
+                problems.add(file, f"the section [{section}] is missing; add it")
+            # An absent optional section takes its defaults, or is None if it has required keys.
+            all_optional = not any(key.required for key in keys.values())
+            values[section] = {name: key.default for name, key in keys.items()} if all_optional else {}
+            continue
+        values[section] = _section(content, section, keys, at, problems)
+    language = values["book"].get("language")
+    if isinstance(language, str) and language not in SUPPORTED_LANGUAGES:
+        problems.add(
+            at("book", "language"),
+            f"language '{language}' is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}",
+        )
+    slug = values["book"].get("slug")
+    if isinstance(slug, str) and not _SLUG.fullmatch(slug):
+        problems.add(
+            at("book", "slug"),
+            f"slug '{slug}' must be lower-case letters, digits and single hyphens (it names the files)",
+        )
+    named = [key for key in ("regular", "italic", "bold", "bold_italic") if values["fonts"].get(key)]
+    if named and len(named) < 4:
+        problems.add(
+            at("fonts", named[0]),
+            "name all four faces of the family (regular, italic, bold, bold_italic), or none for the "
+            "builder's own Charis SIL",
+        )
+    # The EPUB embeds its faces cut down to the characters it uses, and a WOFF cannot be cut.
+    for key in named:
+        if Path(values["fonts"][key]).suffix.lower() in (".woff", ".woff2"):
+            problems.add(
+                at("fonts", key),
+                f"font '{values['fonts'][key]}' is packed for browsers (WOFF); "
+                "name the .ttf or .otf file it was made from",
+            )
+    family = values["fonts"].get("family")
+    if isinstance(family, str) and not _FAMILY.fullmatch(family):
+        problems.add(
+            at("fonts", "family"),
+            "the font family may hold only letters, digits, spaces, hyphens, dots and apostrophes",
+        )
+    editions = _editions(raw.get("editions"), at, problems)
+    overrides = _label_overrides(raw.get("labels"), at, problems)
+    problems.raise_if_any()
+    first = values["first_publication"]
+    values["book"]["author_file_as"] = values["book"]["author_file_as"] or values["book"]["author"]
+    return BookConfig(
+        **values["book"],
+        **values["sources"],
+        **values["timeline"],
+        first_publication=Publication(**first) if first else None,
+        fonts=Fonts(**values["fonts"]),
+        editions=editions,
+        label_overrides=overrides,
+        key_lines=tuple(
+            (f"{section}.{key}", line)
+            for section in ("sources", "fonts")
+            for key in _SCHEMA[section]
+            if (line := _line_of(text, section, key)) is not None
+        ),
+    )
+
+
+def page_source(config: BookConfig) -> Edition | None:
+    """The reader edition whose pages the EPUB marks: the first the config declares."""
+    return next((edition for edition in config.editions if edition.kind == "reader"), None)
+
+
+def _section(
+    content: dict[str, Any],
+    section: str,
+    keys: dict[str, _Key],
+    at: Callable[[str, str | None], SourceLocation],
+    problems: Problems,
+) -> dict[str, Any]:
+    """The checked values of one table, every key known and of its type."""
+    for key in content:
+        if key not in keys:
+            problems.add(
+                at(section, key), f"unknown key '{key}' in [{section}]; the keys are {', '.join(keys)}"
+            )
+    return {
+        key: _checked(content, section, key, spec, at(section, key if key in content else None), problems)
+        for key, spec in keys.items()
+    }
+
+
+def _editions(
+    raw: Any, at: Callable[[str, str | None], SourceLocation], problems: Problems
+) -> tuple[Edition, ...]:
+    """The editions the config declares ([editions.NAME] tables), or the default set."""
+    if raw is None:
+        raw = DEFAULT_EDITIONS
+    if not isinstance(raw, dict) or not raw or not all(isinstance(table, dict) for table in raw.values()):
+        problems.add(at("editions", None), "declare each edition as a table [editions.NAME] with a 'kind'")
+        return ()
+    editions = []
+    for name, table in raw.items():
+        section = f"editions.{name}"
+        if not _SLUG.fullmatch(name):
+            problems.add(
+                at(section, None), f"edition name '{name}' must be lower-case letters, digits, hyphens"
+            )
+        values = _section(table, section, _EDITION_KEYS, at, problems)
+        kind, paper = values["kind"], values["paper"]
+        if kind is not None and kind not in KINDS:
+            problems.add(at(section, "kind"), f"unknown kind '{kind}'; the kinds are {', '.join(KINDS)}")
+            continue
+        if kind is None:
+            continue
+        papers = KINDS[kind].papers
+        if paper is not None and paper not in papers:
+            allowed = f"one of {', '.join(papers)}" if papers else "none (it is not paged)"
+            problems.add(
+                at(section, "paper"), f"paper '{paper}' does not fit a {kind} edition; use {allowed}"
+            )
+            continue
+        editions.append(Edition(name, kind, paper or next(iter(papers), None)))
+    return tuple(editions)
+
+
+def _label_overrides(
+    raw: Any, at: Callable[[str, str | None], SourceLocation], problems: Problems
+) -> tuple[tuple[str, str], ...]:
+    """The [labels] table: builder's words by name, each replaced by the book's own text
+    (an empty text leaves it out, where it is a sentence of its own)."""
+    if raw is None or not isinstance(raw, dict):  # not a table: reported with the sections
+        return ()
+    known = labels_for("en")
+    overrides = []
+    for key, value in raw.items():
+        if key not in known:
+            problems.add(
+                at("labels", key), f"unknown label '{key}' in [labels]; the labels are {', '.join(known)}"
+            )
+        elif not isinstance(value, str):
+            problems.add(at("labels", key), f"label '{key}' must be a text in quotes")
+        else:
+            overrides.append((key, value.strip()))
+    return tuple(overrides)
+
+
+def _checked(
+    content: dict[str, Any],
+    section: str,
+    key: str,
+    spec: _Key,
+    where: SourceLocation,
+    problems: Problems,
+) -> Any:
+    kind, required, default, _ = spec
+    if key not in content:
+        if required:
+            problems.add(where, f"[{section}] needs '{key}'; add it")
+        return default
+    value = content[key]
+    if kind is date and isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            problems.add(where, f"'{key}' must be a date written YYYY-MM-DD, not '{value}'")
+            return default
+    if kind is date and (not isinstance(value, date) or isinstance(value, datetime)):
+        problems.add(where, f"'{key}' must be a date written YYYY-MM-DD")
+        return default
+    if kind is Paths:
+        paths = [value] if isinstance(value, str) else value
+        if (
+            not isinstance(paths, list)
+            or not paths
+            or not all(isinstance(p, str) and p.strip() for p in paths)
+        ):
+            problems.add(
+                where, f'\'{key}\' must be a path in quotes, or a list of them, like ["one.md", "two.md"]'
+            )
+            return default
+        return Paths(path.strip() for path in paths)
+    if kind == tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            problems.add(where, f'\'{key}\' must be a list of texts, like ["one", "two"]')
+            return default
+        return tuple(value)
+    if kind in (str, str | None) and not (isinstance(value, str) and value.strip()):
+        problems.add(where, f"'{key}' must be a non-empty text in quotes")
+        return default
+    return value.strip() if isinstance(value, str) else value

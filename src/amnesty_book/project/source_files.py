@@ -1,0 +1,66 @@
+"""Which files a book is read from: its manuscript's, and its plates manifest and timeline if it has them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from amnesty_book.errors import BookError, Problems, SourceLocation
+from amnesty_book.project.config import SOURCE_DEFAULTS
+from amnesty_book.project.sources import Project
+
+
+class NamedSources(Protocol):
+    """What book.toml says of the sources (a BookConfig; the linter's guess at a broken one)."""
+
+    @property
+    def manuscript(self) -> tuple[str, ...]: ...
+    @property
+    def plates(self) -> str | None: ...
+    @property
+    def timeline(self) -> str | None: ...
+    def location(self, section: str, key: str) -> SourceLocation: ...
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    manuscript: tuple[Path, ...]  # in reading order
+    plates: Path | None
+    timeline: Path | None
+
+    @property
+    def all(self) -> tuple[Path, ...]:
+        return (*self.manuscript, *(path for path in (self.plates, self.timeline) if path is not None))
+
+
+def source_files(project: Project, config: NamedSources) -> SourceFiles:
+    """The files book.toml names; where it names no plates or timeline, the default file if
+    there is one, else none: the book has no plates, or no timeline."""
+    problems = Problems()
+    manuscript: list[Path] = []
+    for written in config.manuscript:
+        try:
+            manuscript += project.resolve_files(
+                written, config.location("sources", "manuscript"), "manuscript", ".md"
+            )
+        except BookError as error:
+            problems.extend(error)
+    optional: dict[str, Path | None] = {}
+    for key in ("plates", "timeline"):
+        written = getattr(config, key)
+        try:
+            if written is not None:
+                optional[key] = project.resolve(written, config.location("sources", key), key)
+            elif (project.root / SOURCE_DEFAULTS[key]).is_file():
+                optional[key] = project.resolve(SOURCE_DEFAULTS[key], None, key)
+            else:
+                optional[key] = None
+        except BookError as error:
+            problems.extend(error)
+    problems.raise_if_any()
+    if len(set(manuscript)) < len(manuscript):
+        raise BookError.at(
+            config.location("sources", "manuscript"), "the manuscript names a file twice; name each file once"
+        )
+    return SourceFiles(tuple(manuscript), optional["plates"], optional["timeline"])

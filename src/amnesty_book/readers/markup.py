@@ -1,0 +1,362 @@
+"""Turns Markdown text into safe XHTML fragments with note calls: the only place text becomes markup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from html import escape
+from html.parser import HTMLParser
+
+import markdown
+
+from amnesty_book.errors import BookError, SourceLocation
+from amnesty_book.model import Inline, NoteCall, NoteRef
+
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+# A note call stands in the text as a token while Markdown converts it. The token's marks are
+# Unicode noncharacters: refused in the sources, and never produced by a character reference
+# (html.unescape drops them), so no text can pass for a token. Control characters are refused
+# too: Markdown uses some of them as marks of its own.
+_TOKEN_OPEN, _TOKEN_CLOSE = "\ufdd0", "\ufdd1"
+_TOKEN = re.compile(f"{_TOKEN_OPEN}(\\d+){_TOKEN_CLOSE}")
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
+# Deeper nesting than this (lists in lists, quotes in quotes) is refused: no book needs it,
+# and Markdown and the layout recurse on it.
+MAX_NESTING = 12
+_NESTING = frozenset({"blockquote", "ul", "ol"})
+_TOO_DEEP = f"this text nests lists or quotations more than {MAX_NESTING} deep; flatten it"
+_RAW_HTML = re.compile(r"<!--|</?([A-Za-z][A-Za-z0-9]*)(?=[\s/>])")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+
+# tag -> attributes kept; anything else in Markdown's output is refused.
+_ALLOWED = {
+    "p": (),
+    "em": (),
+    "strong": (),
+    "blockquote": (),
+    "ul": (),
+    "ol": ("start",),
+    "li": (),
+    "code": (),
+    "pre": (),
+    "sup": (),
+    "sub": (),
+    "br": (),
+    "hr": (),
+    "a": ("href", "title"),
+    # GFM tables (a cell's alignment becomes a class) and definition lists.
+    "table": (),
+    "thead": (),
+    "tbody": (),
+    "tr": (),
+    "th": (),
+    "td": (),
+    "dl": (),
+    "dt": (),
+    "dd": (),
+}
+_ALIGNMENT = re.compile(r"text-align:\s*(left|right|center)")
+# Markdown of other dialects that this one would print as it stands: (pattern in the text
+# Markdown made, what it is and how to write it here).
+_FOREIGN_SYNTAX = (
+    (re.compile(r"~~\S"), "strikethrough (~~text~~) is not supported; delete the '~~' or reword"),
+    (re.compile(r"\^\["), "an inline note ^[...] is not supported; write [^label] and define the note below"),
+    (
+        re.compile(r"(?:^|\n)\s*\|.*\|"),
+        "this looks like a table, but its second line is not a row of dashes (|---|---|); "
+        "add it under the header row",
+    ),
+    (re.compile(r"\{[#.][\w-][^}]*\}"), "attributes like {#id} or {.class} are not supported; delete them"),
+)
+_VOID = {"br", "hr"}
+SAFE_LINK = re.compile(r"(https?://|mailto:|#)", re.IGNORECASE)
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
+)
+# Where a line must not break: (pattern, replacement). Applied to text, never to markup.
+_NO_BREAK = (
+    (re.compile(r"\b(Gen|Prof|Dr|St|Mr|Mrs|gen|prof|dr|vol|vols|no|p|pp)\. (?=\w)"), "\\1.\u00a0"),
+    (re.compile(rf"\b({_MONTHS}) (?=\d)"), "\\1\u00a0"),
+    (re.compile(rf"(\d) (?=({_MONTHS})\b)"), "\\1\u00a0"),
+    (re.compile(r"(\d{1,2}), (?=\d{4}\b)"), "\\1,\u00a0"),
+    (re.compile(rf"\b({_MONTHS}), (?=\d{{4}}\b)"), "\\1,\u00a0"),
+    (re.compile(r" – "), "\u00a0– "),
+    # A number and its unit.
+    (re.compile(r"(\d) (?=(km|kg|cm|mm|m|ha|t|%|per cent)(?!\w))"), "\\1\u00a0"),
+)
+_RANGE = re.compile(r"\b\d+–\d+\b")
+# ... and where a language's own rules forbid it: Polish typesetting leaves no one-letter
+# word (a, i, o, u, w, z) at a line's end.
+_NO_BREAK_IN = {"pl": ((re.compile(r"(?<!\w)([aiouwzAIOUWZ]) (?=\S)"), "\\1\u00a0"),)}
+
+
+# A heading's last word shorter than this does not stand alone on the heading's last line.
+_RUNT = 8
+
+
+def without_runt(heading: str) -> str:
+    """The heading with its last two words bound together when the last is short, so that
+    a break never leaves it alone on a line ("… 1941 / occur?")."""
+    head, space, last = heading.rstrip().rpartition(" ")
+    return f"{head}\u00a0{last}" if space and len(last) < _RUNT else heading
+
+
+# A note's blocks, as the spans a PDF's footnote (an inline element of its paragraph) may
+# hold: tag -> the class of the span that stands for it (print.css sets them as blocks).
+_PHRASING = {
+    "p": "note-p",
+    "blockquote": "note-quote",
+    "ul": "note-list",
+    "ol": "note-list note-ordered",
+    "li": "note-item",
+    "pre": "note-pre",
+    "hr": "note-rule",
+}
+_BLOCK_TAG = re.compile(rf"\s*<(/?)({'|'.join(_PHRASING)})\b[^>]*?(/?)>\s*")
+
+
+def as_phrasing(markup: str) -> str:
+    """Block-level markup (a note of several paragraphs, a quotation, a list) rewritten as
+    spans, for the PDF, where the note stands inside the paragraph that calls it."""
+
+    def span(match: re.Match[str]) -> str:
+        closing, tag, empty = match.groups()
+        if closing:
+            return "</span>"
+        return f'<span class="{_PHRASING[tag]}"></span>' if empty else f'<span class="{_PHRASING[tag]}">'
+
+    return _BLOCK_TAG.sub(span, markup)
+
+
+def with_lead(markup: str, lead: str) -> str:
+    """Block-level markup with `lead` (a note's number, linking back) opening its first
+    paragraph, or in a paragraph of its own when the markup opens with another block."""
+    if markup.startswith("<p>"):
+        return f"<p>{lead} {markup.removeprefix('<p>')}"
+    return f"<p>{lead}</p>{markup}"
+
+
+# Quotation marks as each language prints them (Python-Markdown's smarty, from straight
+# quotes); a language not named takes English ones.
+_QUOTES = {
+    "pl": {
+        "left-double-quote": "&bdquo;",
+        "right-double-quote": "&rdquo;",
+        "left-single-quote": "&sbquo;",
+        "right-single-quote": "&rsquo;",
+    },
+}
+# The language the text being read is set in (book.toml's [book] language): typeset_in.
+_LANGUAGE: ContextVar[str] = ContextVar("language", default="en")
+
+
+@contextmanager
+def typeset_in(language: str) -> Iterator[None]:
+    """Markdown read inside takes this language's quotation marks and line-break rules."""
+    token = _LANGUAGE.set(language)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def _markdown(language: str) -> markdown.Markdown:
+    """A converter for the language; one is kept and reused, and made anew if a conversion
+    fails halfway."""
+    converter = markdown.Markdown(
+        extensions=["smarty", "tables", "def_list"],
+        extension_configs={"smarty": {"substitutions": _QUOTES.get(language, {})}},
+        output_format="xhtml",
+    )
+    # Raw HTML is refused before conversion; never let Markdown pass any through.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
+_CONVERTERS: dict[str, markdown.Markdown] = {}
+
+
+def block_markup(text: str, location: SourceLocation, allow_notes: bool = True) -> Inline:
+    """Block-level XHTML (<p>, <blockquote>, lists) of a Markdown block, with its note calls."""
+    markup, calls = _convert(text, location, allow_notes)
+    return _split_calls(markup, calls)
+
+
+def inline_markup(text: str, location: SourceLocation, allow_notes: bool = True) -> Inline:
+    """Inline XHTML of one paragraph of Markdown (a heading, a caption, a note)."""
+    markup, calls = _convert(text, location, allow_notes)
+    if not markup:
+        return ()
+    inner = markup.removeprefix("<p>").removesuffix("</p>")
+    if not markup.startswith("<p>") or "<p>" in inner:
+        raise BookError.at(location, "this text must be a single paragraph of inline Markdown")
+    return _split_calls(inner, calls)
+
+
+def _convert(text: str, location: SourceLocation, allow_notes: bool) -> tuple[str, list[NoteRef]]:
+    _refuse_characters_not_text(text, location)
+    calls, tokenised = _tokenise_notes(text, location, allow_notes)
+    _refuse_raw_html(tokenised, location)
+    language = _LANGUAGE.get()
+    converter = _CONVERTERS.get(language) or _CONVERTERS.setdefault(language, _markdown(language))
+    try:
+        html = converter.reset().convert(tokenised)
+    except RecursionError:
+        del _CONVERTERS[language]  # its parser state is left halfway: never reuse it
+        raise BookError.at(location, _TOO_DEEP) from None
+    except BaseException:
+        del _CONVERTERS[language]
+        raise
+    return _Sanitiser.clean(html, location).strip(), calls
+
+
+def _refuse_characters_not_text(text: str, location: SourceLocation) -> None:
+    match = _NOT_TEXT.search(text)
+    if match:
+        kind = "a control character" if match.group() < "\x80" else "a Unicode noncharacter"
+        raise BookError.at(
+            location.offset(text.count("\n", 0, match.start())),
+            f"the character U+{ord(match.group()):04X} is {kind}, not text; delete it",
+        )
+
+
+def plain_text(content: Inline) -> str:
+    """The text of rich content without markup or note calls (outlines, metadata, alt checks)."""
+    markup = "".join(part for part in content if isinstance(part, str))
+    return _TextOnly.extract(markup)
+
+
+def _tokenise_notes(text: str, location: SourceLocation, allow_notes: bool) -> tuple[list[NoteRef], str]:
+    calls: list[NoteRef] = []
+
+    def token(match: re.Match[str]) -> str:
+        where = location.offset(text.count("\n", 0, match.start()))
+        if not allow_notes:
+            raise BookError.at(
+                where,
+                f"a note call [^{match.group(1)}] cannot stand here (a note inside a note?); "
+                "move it into the running text",
+            )
+        calls.append(NoteRef(match.group(1), where))
+        return f"{_TOKEN_OPEN}{len(calls) - 1}{_TOKEN_CLOSE}"
+
+    return calls, NOTE_CALL.sub(token, text)
+
+
+def _refuse_raw_html(text: str, location: SourceLocation) -> None:
+    visible = _CODE_SPAN.sub(lambda match: " " * len(match.group()), text)
+    match = _RAW_HTML.search(visible)
+    if match:
+        where = location.offset(visible.count("\n", 0, match.start()))
+        tag = f"<{match.group(1)}>" if match.group(1) else "<!-- -->"
+        raise BookError.at(
+            where,
+            f"raw HTML {tag} is not allowed in the manuscript; write it in Markdown, "
+            "or put it in `backticks` to show it as text",
+        )
+
+
+def _split_calls(markup: str, calls: list[NoteRef]) -> Inline:
+    parts: list[str | NoteRef | NoteCall] = []
+    for index, piece in enumerate(_TOKEN.split(markup)):
+        if index % 2:
+            parts.append(calls[int(piece)])
+        elif piece:
+            parts.append(piece)
+    return tuple(parts)
+
+
+def _typeset(text: str) -> str:
+    for pattern, replacement in (*_NO_BREAK, *_NO_BREAK_IN.get(_LANGUAGE.get(), ())):
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class _Sanitiser(HTMLParser):
+    """Rebuilds Markdown's HTML as well-formed XHTML, keeping only known tags and safe links."""
+
+    def __init__(self, location: SourceLocation) -> None:
+        super().__init__(convert_charrefs=True)
+        self.location = location
+        self.out: list[str] = []
+        self.open: list[str] = []
+
+    @classmethod
+    def clean(cls, html: str, location: SourceLocation) -> str:
+        parser = cls(location)
+        parser.feed(html)
+        parser.close()
+        return "".join(parser.out)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED:
+            if tag == "img":
+                raise BookError.at(
+                    self.location,
+                    "this Markdown makes an image: images are plates, placed with '::: plate ID'",
+                )
+            raise BookError.at(self.location, f"this Markdown makes <{tag}>, which the book does not support")
+        kept = []
+        if tag in ("th", "td"):
+            alignment = _ALIGNMENT.search(dict(attrs).get("style") or "")
+            kept += [f' class="align-{alignment.group(1)}"'] if alignment else []
+            # A column's head, for the tagged PDF's TH (GFM tables have no row heads).
+            kept += [' scope="col"'] if tag == "th" else []
+        for name, value in attrs:
+            if name not in _ALLOWED[tag] or value is None:
+                continue
+            if name == "href" and not SAFE_LINK.match(value):
+                raise BookError.at(
+                    self.location,
+                    f"link target '{value}' is not allowed; use an http(s):, mailto: or #anchor link",
+                )
+            kept.append(f' {name}="{escape(value)}"')
+        if tag in _VOID:
+            self.out.append(f"<{tag}{''.join(kept)}/>")
+        else:
+            if tag in _NESTING and sum(outer in _NESTING for outer in self.open) >= MAX_NESTING:
+                raise BookError.at(self.location, _TOO_DEEP)
+            self.open.append(tag)
+            self.out.append(f"<{tag}{''.join(kept)}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if tag in self.open:
+            self.open.remove(tag)
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        text = escape(data, quote=False)
+        if "code" in self.open or "pre" in self.open:
+            self.out.append(text)
+            return
+        for pattern, message in _FOREIGN_SYNTAX:
+            if pattern.search(data):
+                raise BookError.at(self.location, message)
+        text = _typeset(text)
+        self.out.append(_RANGE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text))
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+
+    @classmethod
+    def extract(cls, markup: str) -> str:
+        parser = cls()
+        parser.feed(markup)
+        parser.close()
+        return "".join(parser.text)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)

@@ -1,0 +1,1 @@
+"""The look and the words: templates, stylesheets, the book face and the builder's labels."""

@@ -1,0 +1,205 @@
+"""The Jinja2 environment and the context every template gets, for every format alike."""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, NoReturn
+
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from jinja2.loaders import split_template_path
+from markupsafe import Markup
+
+from amnesty_book.errors import BookError, SourceLocation
+from amnesty_book.model import Book, Heading, Plate, PlatePlacement, PullQuote
+from amnesty_book.project.config import Edition
+from amnesty_book.project.edition_kinds import KINDS
+from amnesty_book.project.sources import Project
+from amnesty_book.readers.markup import as_phrasing, plain_text, with_lead
+from amnesty_book.theme.labels import PART_TITLES, long_date
+from amnesty_book.theme.project_styles import STYLES, TEMPLATES, templates_folder
+from amnesty_book.writers.plate_plan import PlatePlan
+
+# epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
+_SEMANTICS = {
+    "titlepage": ("titlepage", None),
+    "toc": ("toc", "doc-toc"),
+    "chapter": ("chapter", "doc-chapter"),
+    "appendix": ("appendix", "doc-appendix"),
+    "colophon": ("colophon", "doc-colophon"),
+}
+
+
+_FIRST_TAG = re.compile(r"^\s*<[a-z0-9]+")
+
+
+@cache
+def environment(templates: Path | None = None) -> Environment:
+    """The templates' environment: a project's own templates (`templates`, its styles/templates
+    folder) before the packaged ones, each project's environment its own."""
+    packaged = PackageLoader("amnesty_book.theme", "templates")
+    project = Project(templates.parents[1]) if templates else None
+    env = _Environment(
+        loader=_ProjectTemplates(project, packaged) if project else packaged,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.project = project
+    env.filters["with_id"] = _with_id
+    env.filters["full_stop"] = _full_stop
+    env.filters["as_phrasing"] = lambda markup: Markup(as_phrasing(str(markup)))
+    env.filters["with_lead"] = lambda markup, lead: Markup(with_lead(str(markup), str(lead)))
+    env.tests["heading"] = lambda block: isinstance(block, Heading)
+    env.tests["plate_placement"] = lambda block: isinstance(block, PlatePlacement)
+    env.tests["pull_quote"] = lambda block: isinstance(block, PullQuote)
+    return env
+
+
+class _ProjectTemplates(BaseLoader):
+    """A project's templates (styles/templates/NAME.j2) before the builder's, read as its other
+    sources are: from inside the project, as UTF-8 text."""
+
+    def __init__(self, project: Project, packaged: BaseLoader) -> None:
+        self.project, self.packaged = project, packaged
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        relative = "/".join((STYLES, TEMPLATES, *split_template_path(template)))  # refuses '..'
+        own = self.project.root / relative
+        if not own.is_file():
+            source, filename, uptodate = self.packaged.get_source(environment, template)
+            # One the project makes later (while the preview runs) takes the builder's place.
+            return source, filename, lambda: not own.is_file() and (uptodate is None or uptodate())
+        path = self.project.resolve(relative, None, "template")
+        modified = path.stat().st_mtime_ns
+        return self.project.read_text(path), str(path), lambda: _modified(path) == modified
+
+
+def _modified(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+class _Environment(Environment):
+    """Jinja2's environment, but a mistake in a project's template stops the build with its
+    `path:line`, as a mistake in any other source does."""
+
+    project: Project | None = None  # the project whose templates come first
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        try:
+            super().handle_exception(source)
+        except Exception as error:  # Jinja2's, or that of the code the template ran
+            if self.project is None or isinstance(error, BookError):
+                raise
+            folder = (self.project.root / STYLES / TEMPLATES).resolve()
+            where = _innermost_line(error, self.project, folder)
+            if where is None and not isinstance(error, TemplateError):
+                raise  # the builder's own templates and code failed: a bug of the builder
+            # Where no line of the project's passed it, its templates do not fit the builder's.
+            message = error.message if isinstance(error, TemplateSyntaxError) else str(error)
+            raise BookError.at(
+                where or self.project.location(folder),
+                f"{(message or type(error).__name__).rstrip('.')}; fix the template",
+            ) from None
+
+
+def _innermost_line(error: BaseException, project: Project, folder: Path) -> SourceLocation | None:
+    """The innermost line of a template in `folder` the error passed through (Jinja2 gives each
+    template's lines frames of their own)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if path.is_relative_to(folder):
+            return project.location(path, frame.lineno)
+    return None
+
+
+def _full_stop(text: str) -> str:
+    """The text ended as a sentence: a full stop unless it already ends with one, ? or !."""
+    return text if text.rstrip().endswith((".", "?", "!", "…")) else f"{text}."
+
+
+def _with_id(markup: str, anchor: str, classes: str = "") -> Markup:
+    """The block's markup with its anchor (and classes) on its first element."""
+    extra = f' id="{anchor}"' + (f' class="{classes}"' if classes else "")
+    return Markup(_FIRST_TAG.sub(lambda match: match.group() + extra, markup, count=1))
+
+
+def built_at(book: Book) -> datetime:
+    """When this edition counts as built: SOURCE_DATE_EPOCH if set, else the config's edition date.
+
+    Never the clock, so that two builds of the same sources are identical.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    day = book.config.edition_date
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def render(
+    template: str,
+    book: Book,
+    edition: Edition,
+    format: str,
+    href: Callable[[str], str],
+    image_src: Callable[[Plate], str],
+    stylesheets: list[str],
+    break_before: frozenset[str] = frozenset(),
+    plate_plan: PlatePlan | None = None,
+    page_breaks: Mapping[str, Sequence[str]] | None = None,
+    **extra: Any,
+) -> str:
+    built = built_at(book)
+    language = book.config.language
+    labels = book.config.labels
+
+    def semantics(kind: str) -> Markup:
+        epub_type, role = _SEMANTICS[kind]
+        attributes = [f'epub:type="{epub_type}"'] if format == "epub" else []
+        attributes += [f'role="{role}"'] if role else []
+        return Markup(" ".join(attributes))
+
+    return (
+        environment(templates_folder(book.root))
+        .get_template(template)
+        .render(
+            book=book,
+            edition=edition,
+            format=format,
+            labels=labels,
+            part_title=lambda anchor: labels[PART_TITLES[anchor]],
+            edition_label=KINDS[edition.kind].label_key,
+            href=href,
+            image_src=image_src,
+            stylesheets=stylesheets,
+            break_before=break_before,
+            plate_plan=plate_plan or PlatePlan(),
+            page_breaks=page_breaks or {},
+            semantics=semantics,
+            plain=plain_text,
+            long_date=lambda day: long_date(day, language),
+            built=built.date(),
+            built_timestamp=built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            **extra,
+        )
+    )

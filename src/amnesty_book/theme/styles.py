@@ -1,0 +1,65 @@
+"""The stylesheet of each edition: the book's @font-face rules, the packaged CSS, the project's own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from amnesty_book.model import Book, FontFace
+from amnesty_book.project.config import Edition
+from amnesty_book.theme.project_styles import project_css
+from amnesty_book.writers.page_geometry import page_css
+
+_FORMAT_SHEETS = {
+    "html": ("base.css", "timeline.css", "screen.css"),
+    "pdf": ("base.css", "timeline.css", "print.css"),
+    "epub": ("base.css", "timeline.css", "epub.css"),
+}
+# A file name in the web edition and the EPUB is a URL: an EPUB allows no space in it.
+_NOT_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    css: str
+    # The files the project's stylesheets use (fonts, images), by their names under styles/.
+    assets: Mapping[str, Path]
+
+
+def stylesheet(
+    book: Book, edition: Edition, font_url: Callable[[FontFace], str], asset_url: Callable[[str], str]
+) -> Stylesheet:
+    """One stylesheet for the edition, the book's faces first: the packaged sheets of its format;
+    for a paged edition its page's design (paper, margins, type size) and the packaged sheet of
+    its kind (press.css...); then the project's own (project_styles.py), so that its rules win.
+    `asset_url` gives the URL of a file the project's stylesheets use, from its name under styles/."""
+    family = book.config.fonts.family
+    faces = [
+        f'@font-face {{ font-family: "{family}"; font-style: {face.style}; '
+        f'font-weight: {face.weight}; src: url("{font_url(face)}"); }}'
+        for face in book.fonts
+    ]
+    body = f'body {{ font-family: "{family}", serif; }}'
+    packaged = files("amnesty_book.theme").joinpath("css")
+    sheets = [packaged.joinpath(name).read_text("utf-8") for name in _FORMAT_SHEETS[edition.format]]
+    if edition.paged:
+        # Running heads and folios live in the page's margin boxes, outside body.
+        body += f'\n@page {{ font-family: "{family}", serif; }}'
+        own = packaged.joinpath(f"{edition.kind}.css")
+        sheets += [page_css(edition), *([own.read_text("utf-8")] if own.is_file() else [])]
+    project = project_css(book.root, edition, asset_url)
+    return Stylesheet("\n".join([*faces, body, *sheets, project.text]), project.assets)
+
+
+def font_files(book: Book) -> dict[Path, str]:
+    """The name each of the book's font files takes in the web edition and the EPUB: its own,
+    with any character a URL would have to escape made '-', and numbered if two come out alike."""
+    names: dict[Path, str] = {}
+    for face in book.fonts:
+        if face.path not in names:
+            name = _NOT_IN_FILE_NAMES.sub("-", face.path.name)
+            names[face.path] = f"{len(names) + 1}-{name}" if name in names.values() else name
+    return names

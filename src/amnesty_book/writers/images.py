@@ -1,0 +1,104 @@
+"""Prepares plate images: for screens (bounded, stripped of metadata), for print, and in grey.
+
+Each prepared image is made once and kept by the content of its scan (cache.DerivedFiles).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from amnesty_book.build.cache import DerivedFiles
+from amnesty_book.model import Book, Plate
+from amnesty_book.project.config import Edition
+from amnesty_book.writers.cover import cover_jpeg
+
+SCREEN_LONG_EDGE = 1600
+JPEG_QUALITY = 82
+PRINT_JPEG_QUALITY = 92
+
+
+def screen_image(plate: Plate, derived: DerivedFiles) -> Path:
+    """The plate for a screen: upright, long edge at most 1600 px, a JPEG with no metadata.
+
+    Scans of documents come as lossless PNG for print; on a screen a JPEG of the reduced
+    image reads the same at a fraction of the size.
+    """
+
+    def make(target: Path) -> None:
+        with Image.open(plate.file) as original:
+            image = ImageOps.exif_transpose(original)
+            image.thumbnail((SCREEN_LONG_EDGE, SCREEN_LONG_EDGE), Image.Resampling.LANCZOS)
+            _save_jpeg(image, target, JPEG_QUALITY, progressive=True)
+
+    settings = f"{SCREEN_LONG_EDGE} {JPEG_QUALITY}"
+    return derived.get("screen", [plate.file], settings, ".jpg", make)
+
+
+def screen_images(plates: Sequence[Plate], derived: DerivedFiles) -> dict[str, Path]:
+    """The screen image of each plate, by plate id, made in parallel threads (Pillow decodes,
+    resizes and encodes without holding the interpreter)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        made = pool.map(partial(screen_image, derived=derived), plates)
+        return dict(zip((plate.id for plate in plates), made, strict=True))
+
+
+def print_image(plate: Plate, derived: DerivedFiles, grey: bool = False) -> Path:
+    """The plate at full resolution for a reader or handout PDF, optionally in shades of grey.
+
+    A PNG scan becomes a JPEG of high quality, which the PDF embeds as it is (WeasyPrint
+    would otherwise decode and recompress every PNG on each build); a JPEG is used as it
+    comes unless it must turn grey. The grey is in the image data itself, so that the PDF
+    carries grey images (a CSS filter would leave colour for the printer driver).
+    """
+    if plate.file.suffix.lower() in {".jpg", ".jpeg"} and not grey:
+        return plate.file
+
+    def make(target: Path) -> None:
+        with Image.open(plate.file) as original:
+            image = ImageOps.exif_transpose(original)
+            _save_jpeg(
+                ImageOps.grayscale(image) if grey else image, target, PRINT_JPEG_QUALITY, progressive=False
+            )
+
+    return derived.get("print", [plate.file], f"{grey} {PRINT_JPEG_QUALITY}", ".jpg", make)
+
+
+def print_images(book: Book, edition: Edition) -> dict[str, Path]:
+    """The image each plate is printed from in a paged edition, by plate id: the scans
+    themselves for the press and the archive, prepared ones (grey for a grayscale edition)
+    for the others."""
+    if edition.kind in {"press", "archive"}:
+        return {plate.id: plate.file for plate in book.plates}
+    derived = DerivedFiles(book.root)
+    return {
+        plate.id: print_image(plate, derived, grey=edition.colour == "grayscale") for plate in book.plates
+    }
+
+
+def prepare_images(book: Book, editions: Sequence[Edition]) -> None:
+    """Makes every prepared image these editions will ask for, print images first (a layout
+    waits for them), then screen images and the EPUB's cover, so that a build can make them
+    while it does other work. One at a time: the build's own thread keeps a core."""
+    derived = DerivedFiles(book.root)
+    for edition in editions:
+        if edition.paged:
+            print_images(book, edition)
+    if not all(edition.paged for edition in editions):
+        screens = [screen_image(plate, derived) for plate in book.plates]
+        if any(edition.kind == "epub" for edition in editions):
+            cover_jpeg(book, screens[0] if screens else None, derived)
+
+
+def _save_jpeg(image: Image.Image, target: Path, quality: int, *, progressive: bool) -> None:
+    """Progressive for screens (a page shows the image while it loads); baseline for print,
+    which every printer's interpreter reads."""
+    grey = image.mode in {"L", "LA", "I", "I;16"}
+    image.convert("L" if grey else "RGB").save(
+        target, "JPEG", quality=quality, optimize=True, progressive=progressive
+    )

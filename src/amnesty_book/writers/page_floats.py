@@ -1,0 +1,230 @@
+"""Plates (and pull quotes) as page floats in WeasyPrint 70, which has none: at the foot of
+the page where their marker falls, or at the head of the next page when they do not fit there.
+
+A floating plate is styled `float: footnote` with no call or marker: WeasyPrint then takes it
+out of the running text and offers it to the page where its marker's line is set, exactly as
+it does a note. Four changes make such a plate a page float rather than a note:
+
+- it goes before the notes in the page's foot area;
+- when it does not fit, it is held back for the next page (not "reported" like a note, which
+  would push every later note of the page, and the lines calling them, along with it);
+- the notes called from its caption travel with it, so that they stand on its page;
+- once the page is made, the plate is lifted out of the note area: left at the foot of its
+  marker's page, or moved to the head of the next page with the text moved down under it,
+  and put back into the page's box tree after the block that holds its marker, so that the
+  tagged PDF reads it in its section's order. The notes' rule then stands over the notes
+  alone.
+
+A plate too tall to share a page with a few lines of text is held back at once, and the page
+that receives it is made with no running text, as WeasyPrint makes a blank page: the text
+runs on, past the plate's own page, to the next.
+
+Pinned to the version it copies; applied with `weasyprint_fixes.apply`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import LayoutContext
+from weasyprint.layout import page as page_layout
+
+from amnesty_book.writers.page_geometry import TEXT_BESIDE_PLATES_EM
+
+# The class the templates give a plate or pull quote that floats in the paged editions.
+FLOAT_CLASS = "page-float"
+# ... and one that waits for the head of the page after its marker's.
+NEXT_PAGE_CLASS = "next-page"
+# ... and one that takes that page to itself.
+OWN_PAGE_CLASS = "own-page"
+
+_layout_footnote = LayoutContext.layout_footnote
+_unlayout_footnote = LayoutContext.unlayout_footnote
+_report_footnote = LayoutContext.report_footnote
+_make_page = page_layout.make_page
+
+
+def is_page_float(box: boxes.Box) -> bool:
+    return FLOAT_CLASS in _classes(box)
+
+
+def _classes(box: boxes.Box) -> list[str]:
+    return (box.element.get("class") or "").split() if box.element is not None else []
+
+
+def _caption_notes(plate: boxes.Box) -> list[boxes.Box]:
+    """The notes called from the plate's caption and credit."""
+    return [call.footnote for call in plate.descendants() if call.footnote is not None]
+
+
+def layout_footnote(self: LayoutContext, footnote: boxes.Box) -> bool:
+    """Adds a note, or a plate with the notes of its caption, to the page's foot area."""
+    if not is_page_float(footnote):
+        return _layout_footnote(self, footnote)
+    waits = {NEXT_PAGE_CLASS, OWN_PAGE_CLASS} & set(_classes(footnote))
+    if waits and footnote not in self.carried_floats:
+        self.footnotes.remove(footnote)
+        self.held_back_floats.append(footnote)  # straight to the next page's head
+        return False
+    for note in _caption_notes(footnote):
+        if note in self.footnotes:
+            self.footnotes.remove(note)
+            self.current_page_footnotes.append(note)
+    overflow = _layout_footnote(self, footnote)
+    if footnote in getattr(self, "carried_floats", ()):
+        # Held back once already: it opens this page, whatever the room. A second plate
+        # held back to the same page waits for the next unless it leaves three lines of text.
+        area = self.current_footnote_area
+        room = self.page_bottom - area.page.content_box_y()
+        if footnote is not self.carried_floats[0] and room < TEXT_BESIDE_PLATES_EM * area.style["font_size"]:
+            _hold_back(self, footnote)
+        return False
+    return overflow
+
+
+def report_footnote(self: LayoutContext, footnote: boxes.Box) -> None:
+    """A note that does not fit goes to the next page; a plate is held back for it instead."""
+    if is_page_float(footnote):
+        _hold_back(self, footnote)
+    else:
+        _report_footnote(self, footnote)
+
+
+def _hold_back(context: LayoutContext, plate: boxes.Box) -> None:
+    for box in (plate, *_caption_notes(plate)):
+        if box in context.current_page_footnotes:
+            context.current_page_footnotes.remove(box)
+    for note in _caption_notes(plate):
+        if note not in context.footnotes:
+            context.footnotes.append(note)
+    context.held_back_floats.append(plate)
+    context._update_footnote_area()
+
+
+def unlayout_footnote(self: LayoutContext, footnote: boxes.Box) -> None:
+    """The block calling it was taken back: so is the plate, with the notes of its caption."""
+    if is_page_float(footnote):
+        held = self.held_back_floats
+        if footnote in held:
+            held.remove(footnote)
+            if footnote not in self.footnotes:
+                self.footnotes.append(footnote)
+        for note in _caption_notes(footnote):
+            _unlayout_footnote(self, note)
+    _unlayout_footnote(self, footnote)
+
+
+def make_page(context, root_box, page_type, resume_at, page_number, page_state):  # type: ignore[no-untyped-def]
+    """WeasyPrint's page, its held-back plates laid out first, its plates lifted into place.
+
+    The plates each page holds back are kept by the number of the page that receives them:
+    WeasyPrint makes some pages again (for page references) while keeping others, and a page
+    made again must receive what the page before it held back, whichever of them was made last.
+    A plate that takes a page of its own gets the page alone, with no running text; the
+    plates held back with it wait for the page after.
+    """
+    if not hasattr(context, "floats_by_page"):
+        context.floats_by_page = {}
+    carried, postponed = _own_page_split(context.floats_by_page.get(page_number, []))
+    context.reported_footnotes = carried + [
+        box for box in context.reported_footnotes if not is_page_float(box)
+    ]
+    context.carried_floats = carried
+    context.held_back_floats = []
+    alone = bool(carried) and OWN_PAGE_CLASS in _classes(carried[0])
+    flow = root_box.copy_with_children([]) if alone else root_box
+    page, next_resume_at, next_page = _make_page(context, flow, page_type, resume_at, page_number, page_state)
+    if alone:  # the running text starts the next page where it would have started this one
+        next_resume_at, next_page = resume_at, context.page_maker[page_number - 1][1]
+    held = postponed + context.held_back_floats
+    context.floats_by_page[page_number + 1] = held
+    # Between pages, held-back plates wait with the reported notes, so that WeasyPrint makes
+    # a page for them even after the last line of the book.
+    context.reported_footnotes = held + [box for box in context.reported_footnotes if box not in held]
+    context.held_back_floats = []
+    _lift_floats(page, {box.element for box in carried})
+    return page, next_resume_at, next_page
+
+
+def _own_page_split(carried: list[boxes.Box]) -> tuple[list[boxes.Box], list[boxes.Box]]:
+    """The plates a page receives, and those that wait for the page after it: a plate that
+    takes a page of its own has it alone, and waits for it behind the plates before it."""
+    alone = next((index for index, box in enumerate(carried) if OWN_PAGE_CLASS in _classes(box)), None)
+    if alone is None:
+        return carried, []
+    end = max(alone, 1)
+    return carried[:end], carried[end:]
+
+
+def _lift_floats(page: boxes.PageBox, carried: set[object]) -> None:
+    """Moves the page's plates out of its foot area: carried plates to the head of the page,
+    the others left at its foot, each into the box tree by its marker."""
+    root, area, _ = page.children
+    plates = [box for box in area.children if is_page_float(box)]
+    if not plates:
+        return
+    lifted = sum(plate.margin_height() for plate in plates)
+    area.children = [box for box in area.children if not is_page_float(box)]
+    area.position_y += lifted
+    area.height -= lifted
+    heading = [plate for plate in plates if plate.element in carried]
+    if heading:
+        drop = sum(plate.margin_height() for plate in heading)
+        root.translate(dy=drop)
+        top = root.position_y - drop + root.margin_top + root.border_top_width + root.padding_top
+        for plate in heading:
+            plate.translate(dy=top - plate.position_y)
+            top += plate.margin_height()
+    for plate in plates:
+        _insert_by_marker(root, plate)
+
+
+def _insert_by_marker(root: boxes.Box, plate: boxes.Box) -> None:
+    """Puts the plate into the page's tree after the block holding its marker, or, for a
+    plate carried over from the page before, first in its section's part of this page."""
+    for parent, index in _marker_positions(root, plate.element):
+        parent.children = [*parent.children[: index + 1], plate, *parent.children[index + 1 :]]
+        return
+    holder = next((box for box in _blocks(root) if _is_parent(box.element, plate.element)), None)
+    holder = holder or next((box for box in _blocks(root) if box.element_tag == "body"), root)
+    holder.children = [plate, *holder.children]
+
+
+def _is_parent(element: object, child: object) -> bool:
+    return element is not None and any(each is child for each in element)  # type: ignore[attr-defined]
+
+
+def _marker_positions(box: boxes.Box, element: object) -> Iterator[tuple[boxes.Box, int]]:
+    """(parent, index) of each child block of `box` whose lines hold the plate's call."""
+    for index, child in enumerate(getattr(box, "children", ())):
+        if isinstance(child, boxes.LineBox):
+            continue
+        if any(
+            getattr(d, "footnote", None) is not None and d.footnote.element is element
+            for d in _lines_of(child)
+        ):
+            yield box, index
+        else:
+            yield from _marker_positions(child, element)
+
+
+def _lines_of(box: boxes.Box) -> Iterator[boxes.Box]:
+    """The inline boxes of the block's own lines (not those of its child blocks)."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.LineBox):
+            yield from child.descendants()
+
+
+def _blocks(box: boxes.Box) -> Iterator[boxes.Box]:
+    yield box
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.BlockBox):
+            yield from _blocks(child)
+
+
+def apply() -> None:
+    LayoutContext.layout_footnote = layout_footnote
+    LayoutContext.report_footnote = report_footnote
+    LayoutContext.unlayout_footnote = unlayout_footnote
+    page_layout.make_page = make_page
