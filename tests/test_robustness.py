@@ -202,6 +202,17 @@ def test_only_abandoned_staging_folders_are_removed(small_project: SmallProject)
     assert scratch_folders(root) == [starting, other]
 
 
+def test_a_build_with_nothing_to_do_removes_abandoned_folders_too(small_project: SmallProject) -> None:
+    root = small_project.root
+    build(root, editions=["web"])
+    old = root / ".amnesty-book-old12345"
+    old.mkdir()
+    hours_ago = time.time() - 3 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    assert build(root, editions=["web"]) == [], "the web edition is up to date"
+    assert scratch_folders(root) == []
+
+
 def test_preview_answers_a_malformed_path_with_400(
     small_project: SmallProject, capfd: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,6 +15,7 @@ import yaml
 
 from amnesty_book.build.cache import BuildState, code_digest, digest_of
 from amnesty_book.build.progress import FAST_CHECKS, Built, Progress
+from amnesty_book.build.scratch import remove_abandoned_scratch
 from amnesty_book.errors import BookError
 from amnesty_book.project.config import PACKAGED_FACES, BookConfig, Edition, load_config, page_source
 from amnesty_book.project.source_files import source_files
@@ -56,6 +57,7 @@ def build(
         for edition in chosen:
             if edition not in stale:
                 progress(Built(edition, edition.output_name(config.slug), None))
+    remove_abandoned_scratch(out.parent)
     if not stale:
         return []
     from amnesty_book.build.production import produce  # the book's readers, the writers and the checks

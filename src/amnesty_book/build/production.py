@@ -7,15 +7,12 @@ killed half-way leaves neither its staging folder nor its processes behind for l
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import logging
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -25,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amnesty_book.build.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
+from amnesty_book.build.scratch import scratch_folder
 from amnesty_book.checks.editions import Finding, check_editions, errors
 from amnesty_book.checks.findings import INFO
 from amnesty_book.checks.layout_audit import audit_pdf
@@ -36,14 +34,6 @@ from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.writers import writer
 from amnesty_book.writers.images import prepare_images
 
-# A build's scratch folder, beside its output folder (.gitignore has the pattern): a name as
-# tempfile.mkdtemp makes it, and a lock file its build holds (with its workers) while it lives.
-_SCRATCH_PREFIX = ".amnesty-book-"
-_SCRATCH_NAME = re.compile(re.escape(_SCRATCH_PREFIX) + r"[a-z0-9_]{8}")
-_LOCK = "lock"
-# A scratch folder without a lock file is one a build is just making, or one left by a version
-# that took no lock: abandoned once it is older than this (seconds).
-_UNLOCKED_GRACE = 60
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -63,8 +53,7 @@ def produce(
     Nothing in `out` changes unless every edition was written and passed."""
     book = load_book(root)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_scratch(out.parent)
-    with _scratch_folder(out.parent) as scratch:
+    with scratch_folder(out.parent) as scratch:
         staging = scratch / "staging"
         staging.mkdir()
         findings = _write_all(book, editions, staging, check, progress)
@@ -78,43 +67,6 @@ def produce(
                 warn(None, line)
         with _uninterrupted():
             return _publish(staging, out, scratch / "replaced")
-
-
-@contextmanager
-def _scratch_folder(parent: Path) -> Iterator[Path]:
-    """A new scratch folder in `parent`, locked until it is removed; the workers forked
-    meanwhile share the lock, so a folder stays in use while any of them runs."""
-    folder = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=parent))
-    with open(folder / f"{_LOCK}.new", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        os.replace(lock.name, folder / _LOCK)  # named once locked: no other build sees it free
-        try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)  # still locked: no other build removes it too
-
-
-def _remove_abandoned_scratch(parent: Path) -> None:
-    """Removes the scratch folders that builds killed half-way (kill -9, a crash, a power cut)
-    left in `parent`, keeping those of builds still running."""
-    for folder in parent.iterdir():
-        if _SCRATCH_NAME.fullmatch(folder.name) and _abandoned(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _abandoned(folder: Path) -> bool:
-    """Whether no running build, nor any of its workers, uses the scratch folder."""
-    try:
-        with open(folder / _LOCK) as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True  # its build and workers are gone: the kernel released their lock
-    except FileNotFoundError:
-        try:
-            return time.time() - folder.stat().st_mtime > _UNLOCKED_GRACE
-        except OSError:
-            return False
-    except OSError:  # locked by a live build, or not a folder of ours
-        return False
 
 
 @contextmanager
