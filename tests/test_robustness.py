@@ -235,3 +235,20 @@ def test_preview_answers_a_malformed_path_with_400(
         stop.set()
         server.shutdown()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_ctrl_c_while_the_command_line_is_imported_is_quiet_too() -> None:
+    """A KeyboardInterrupt raised as amnesty_book.cli is imported (Ctrl-C in the first
+    moments) gives the one line and 130, as one raised once it runs."""
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'amnesty_book.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from amnesty_book.__main__ import run\n"
+        "raise SystemExit(run())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (130, "amnesty-book: interrupted\n")

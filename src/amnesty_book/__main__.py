@@ -1,5 +1,19 @@
-"""Runs the command line as `python -m amnesty_book`."""
+"""Runs the command line as `python -m amnesty_book` and as `amnesty-book`: Ctrl-C while the
+command line is still being imported is a quiet exit too, as it is once it runs (cli.main)."""
 
-from amnesty_book.cli import main
+import sys
 
-raise SystemExit(main())
+EXIT_INTERRUPTED = 128 + 2  # as a shell reports a command that SIGINT ended
+
+
+def run() -> int:
+    try:
+        from amnesty_book.cli import main
+    except KeyboardInterrupt:
+        print("amnesty-book: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amnesty_book import __version__
+from amnesty_book.__main__ import EXIT_INTERRUPTED
 from amnesty_book.errors import WARNINGS, BookError
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def _interrupted(arguments: argparse.Namespace) -> int:
         print(f"amnesty-book: interrupted, {out}/ unchanged", file=sys.stderr)
     else:
         print("amnesty-book: interrupted", file=sys.stderr)
-    return 130
+    return EXIT_INTERRUPTED
 
 
 def _run(arguments: argparse.Namespace) -> int:
