@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from amnesty_book.checks.lint import CODES, Finding, lint_project
-from amnesty_book.errors import SourceLocation
+from amnesty_book.errors import BookError, SourceLocation
 from amnesty_book.model.loading import load_book
 from conftest import SmallProject
 
@@ -445,3 +445,30 @@ def test_real_manuscript_lints() -> None:
         print(finding)
         assert finding.location.path.as_posix() and finding.location.line is not None
         assert finding.code in CODES
+
+
+CODE = "```\nprint(\"a straight quote\")  # two  spaces, [^x]\n\nprint('after a blank line')\n```\n"
+
+
+def test_lint_and_build_read_the_same_blocks(small_project: SmallProject) -> None:
+    """Both split the manuscript with the reader's own `chunks`: a fenced code block (blank
+    lines and all) is code to both, and a note's indented paragraph is the note's to both."""
+    small_project.replace(ARTICLE, "More text.", f"More text.\n\n{CODE}")
+    assert lint(small_project) == [], "code is set as it stands: no house style in it"
+    book = load_book(small_project.root)
+    code = [
+        block
+        for block in book.chapters[0].blocks
+        if "<pre>" in "".join(map(str, getattr(block, "content", ())))
+    ]
+    assert len(code) == 1 and "after a blank line" in "".join(map(str, code[0].content))
+    assert not book.notes[1:], "the [^x] in the code is no note call"
+    small_project.replace(
+        ARTICLE, "[^n]: The note text.", "[^n]: The note text.\n\n    Its second paragraph.[^m]\n\n[^m]: M."
+    )
+    assert [line for line in lint(small_project) if "N006" in line] == [
+        "manuscript/article.md:20: N006 note call [^m] cannot stand in a note; move it into the running text"
+    ]
+    with pytest.raises(BookError) as error:
+        load_book(small_project.root)
+    assert "a note call [^m] cannot stand here (a note inside a note?)" in str(error.value.problems[0])

@@ -5,9 +5,10 @@ Unlike the build, which stops when a source cannot be read into the Book model, 
 each source leniently, line by line and entry by entry, so one broken file or entry hides nothing
 else: `lint_project` returns all the findings at once, even when the build itself would fail.
 
-The linter reuses the build's own syntax (the readers' patterns, the note-call pattern, the link
-rule of the sanitiser, the anchor maker of the numbering) so that it reads the sources as the
-build does.
+The linter reads the sources with the build's own reading: the manuscript split into blocks by
+the reader's `chunks` (fences, code, notes with their indented blocks, as the build sees them),
+the readers' patterns, the note-call pattern, the link rule of the sanitiser and the anchor
+maker of the numbering; what it adds is leniency, and the house style.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from amnesty_book.model.numbering import Anchors
 from amnesty_book.project.config import CONFIG_NAME, SOURCE_DEFAULTS, BookConfig, load_config
 from amnesty_book.project.source_files import SourceFiles, source_files
 from amnesty_book.project.sources import Project
-from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID
+from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
 from amnesty_book.readers.markup import NOTE_CALL, SAFE_LINK, inline_markup, plain_text
 from amnesty_book.readers.yaml_records import Record
 
@@ -148,7 +149,6 @@ class _Entry:
 
 _PLATE_KEYS = ("id", "file", "caption", "credit", "alt", "source")
 _TIMELINE_KEYS = ("date", "event", "source")
-_CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _INLINE_LINK = re.compile(
     r"(?<!!)\[(?!\^)(?:[^\[\]]|\[[^\[\]]*\])*\]"
@@ -242,28 +242,24 @@ class _Linter:
     # --- the manuscript ---
 
     def scan_manuscript(self, path: Path) -> _Scan | None:
-        """The manuscript's lines split as the build's reader splits them, skipping fenced code.
-        A fence never closed would swallow the rest of the text: it is reported, then read as
-        if it ended at the next blank line."""
+        """The manuscript's lines in the blocks the build's reader splits it into (its own
+        `chunks`), code left out. A fence never closed, which the build refuses, is reported
+        and read as ending at the next blank line, as the reader reads it."""
         text = self.read(path)
         if text is None:
             return None
         file = self.project.location(path)
-        lines = text.split("\n")
-        cut_short: set[int] = set()
-        while True:
-            scan, unclosed = _scan(lines, file, cut_short)
-            if unclosed is None:
-                return scan
-            cut_short.add(unclosed)
-            opening = lines[unclosed - 1].strip()
-            closing = ":::" if opening.startswith(":::") else opening[:3]
-            self.add(
-                "S003",
-                SourceLocation(file.path, unclosed),
-                f"'{opening}' is never closed",
-                f"add a line with '{closing}' after its text",
-            )
+        scan = _Scan()
+        for chunk in chunks(text.split("\n")):
+            if not chunk.closed:
+                self.add(
+                    "S003",
+                    SourceLocation(file.path, chunk.first_line),
+                    f"'{chunk.lines[0].strip()}' is never closed",
+                    f"add a line with '{chunk.fence}' after its text",
+                )
+            _scan_chunk(chunk, file, scan)
+        return scan
 
     # --- the plates manifest ---
 
@@ -629,60 +625,38 @@ class _Linter:
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _scan(lines: list[str], file: SourceLocation, cut_short: set[int]) -> tuple[_Scan, int | None]:
-    """The manuscript's items in reading order, and the line of a fence never closed (if any);
-    the fences opened on the lines `cut_short` end at the next blank line."""
-    scan = _Scan()
-    block: str | None = None  # the context of the block the next line continues
-    fence: tuple[int, str] | None = None  # (line, closing) of an open ':::' block or code fence
-    for number, line in enumerate(lines, start=1):
-        where = SourceLocation(file.path, number)
-        stripped = line.strip()
-        if fence is not None:
-            opened, closing = fence
-            if (stripped == ":::") if closing == ":::" else stripped.startswith(closing):
-                fence = None
-            elif not stripped and opened in cut_short:
-                fence, block = None, None
-            elif closing == ":::":
-                scan.items.append(_Text(where, line, "pullquote"))
-            continue
-        code = _CODE_FENCE.match(line)
-        if code:
-            fence, block = (number, code.group(1)), None
-            continue
-        if not stripped:
-            block = None
-            continue
-        if line.startswith(":::"):
-            block = None
-            if stripped != ":::" and line.split()[1:2] != ["plate"]:
-                fence = (number, ":::")  # as the build reads it: a fenced block up to ':::'
-                continue
-            directive = DIRECTIVE.fullmatch(line)
-            if directive and directive.group(1) == "plate":
-                argument = directive.group(2)
-                valid = argument if PLATE_ID.fullmatch(argument) else None
-                scan.items.append(_Placement(valid, argument, where))
-                block = "plate"
-            continue
-        definition = NOTE_DEFINITION.match(line)
-        if block is None or line.startswith("#") or definition:
-            heading = HEADING.fullmatch(line) if line.startswith("#") else None
-            if heading:
-                block = "heading"
-                scan.headings.append((heading.group(2), where))
-                scan.items.append(_Text(where, heading.group(2), "heading"))
-            elif definition:
-                block = "note"
-                scan.definitions.append((definition.group(1), where))
-                scan.items.append(_Text(where, line[definition.start(2) :], "note"))
-            else:
-                block = "prose"
-                scan.items.append(_Text(where, line, "prose"))
-        elif block != "plate":
-            scan.items.append(_Text(where, line, block))
-    return scan, fence[0] if fence is not None and fence[0] not in cut_short else None
+def _scan_chunk(chunk: Chunk, file: SourceLocation, scan: _Scan) -> None:
+    """Adds a block's lines to the scan, each with what it belongs to (a key of _CONTEXTS)."""
+    lines = [
+        (SourceLocation(file.path, chunk.first_line + offset), line)
+        for offset, line in enumerate(chunk.lines)
+    ]
+    (where, first), rest = lines[0], lines[1:]
+    if chunk.fence:
+        if chunk.fence == ":::":  # a pull quote (or a directive the build refuses), set as running text
+            inner = rest[:-1] if chunk.closed else rest
+            scan.items += [_Text(at, line, "pullquote") for at, line in inner if line.strip()]
+        return  # code, set as it stands
+    heading = HEADING.fullmatch(first) if first.startswith("#") else None
+    definition = NOTE_DEFINITION.match(first)
+    directive = DIRECTIVE.fullmatch(first) if first.startswith(":::") else None
+    if heading:
+        scan.headings.append((heading.group(2), where))
+        scan.items.append(_Text(where, heading.group(2), "heading"))
+        context = "heading"
+    elif definition:
+        scan.definitions.append((definition.group(1), where))
+        scan.items.append(_Text(where, first[definition.start(2) :], "note"))
+        context = "note"
+    elif directive:
+        if directive.group(1) == "plate":
+            argument = directive.group(2)
+            scan.items.append(_Placement(argument if PLATE_ID.fullmatch(argument) else None, argument, where))
+        return
+    else:
+        scan.items.append(_Text(where, first, "prose"))
+        context = "prose"
+    scan.items += [_Text(at, line, context) for at, line in rest if line.strip()]
 
 
 # code, pattern, message ({excerpt}: the words around the fault, {range}/{1}/{2} for ranges), hint

@@ -16,6 +16,8 @@ HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:\s?(.*)")
 DIRECTIVE = re.compile(r":::\s*(\S*)\s*(.*?)\s*$")
 PLATE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A code block's fence: three or more backticks or tildes.
+CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 # A note's further blocks are indented under its definition by four spaces or a tab.
 _NOTE_BLOCK = re.compile(r"^(?: {4}|\t)")
 _NOTE_INDENT = re.compile(r"^(?: {1,4}|\t)")
@@ -43,11 +45,15 @@ class Manuscript:
 
 
 @dataclass
-class _Chunk:
-    """Consecutive non-blank lines that form one Markdown block."""
+class Chunk:
+    """Consecutive lines that form one block of the manuscript: a Markdown block (with a
+    note's indented blocks), or a fence: a '::: name' block up to its ':::', or a code block
+    between ``` (or ~~~) lines, blank lines and all."""
 
     first_line: int
     lines: list[str] = field(default_factory=list)
+    fence: str = ""  # the line that closes it: ':::', '```'...; none for a Markdown block
+    closed: bool = True  # a fence never closed ends at the next blank line
 
 
 def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
@@ -79,8 +85,14 @@ def _read_file(
     problems = Problems()
     notes: dict[str, NoteDefinition] = {}
     first_chapter = len(chapters)
-    for chunk in _chunks(text.split("\n"), file, problems):
+    for chunk in chunks(text.split("\n")):
         where = SourceLocation(file.path, chunk.first_line)
+        if not chunk.closed:
+            problems.add(
+                where,
+                f"'{chunk.lines[0].strip()}' is never closed; add a line with '{chunk.fence}' after its text",
+            )
+            continue
         try:
             _read_chunk(chunk, where, chapters, notes, first_chapter)
         except BookError as error:
@@ -89,21 +101,25 @@ def _read_file(
     return list(notes.values())
 
 
-def _chunks(lines: list[str], file: SourceLocation, problems: Problems) -> list[_Chunk]:
-    """Split the text at blank lines; a pull-quote fence runs to its closing ':::', and a
-    note's definition takes the blocks indented under it (its further paragraphs, quotations
-    and lists, as pandoc and PHP Markdown Extra read them)."""
-    chunks: list[_Chunk] = []
-    current: _Chunk | None = None
-    fence: _Chunk | None = None
-    note: _Chunk | None = None  # the last note definition, while indented blocks follow it
+def chunks(lines: list[str]) -> list[Chunk]:
+    """The manuscript's blocks, as the build reads them and the linter checks them: split at
+    blank lines; a fence runs to its closing line (one never closed, to the next blank line);
+    a note's definition takes the blocks indented under it (its further paragraphs,
+    quotations and lists, as pandoc and PHP Markdown Extra read them)."""
+    found: list[Chunk] = []
+    current: Chunk | None = None
+    fence: Chunk | None = None
+    note: Chunk | None = None  # the last note definition, while indented blocks follow it
     blank = 0  # blank lines since the last text
     for number, line in enumerate(lines, start=1):
         if fence is not None:
-            fence.lines.append(line)
-            if line.strip() == ":::":
-                chunks.append(fence)
+            if line.strip() == fence.fence or (fence.fence != ":::" and line.strip().startswith(fence.fence)):
+                fence.lines.append(line)
                 fence = None
+            elif not line.strip() and _later_closing(lines, number, fence.fence) is None:
+                fence.closed, fence = False, None
+            else:
+                fence.lines.append(line)
             continue
         if not line.strip():
             current = None
@@ -114,30 +130,41 @@ def _chunks(lines: list[str], file: SourceLocation, problems: Problems) -> list[
             current, blank = note, 0
             continue
         blank = 0
-        if line.startswith(":::") and line.strip() != ":::" and line.split()[1:2] != ["plate"]:
-            fence = _Chunk(number, [line])
+        code = CODE_FENCE.match(line)
+        if code or (line.startswith(":::") and line.strip() != ":::" and line.split()[1:2] != ["plate"]):
+            fence = Chunk(number, [line], fence=code.group(1) if code else ":::")
+            found.append(fence)
             current = note = None
             continue
         starts_block = (
             current is None or line.startswith(("#", ":::")) or (NOTE_DEFINITION.match(line) is not None)
         )
         if starts_block:
-            current = _Chunk(number, [line])
-            chunks.append(current)
+            current = Chunk(number, [line])
+            found.append(current)
             note = current if NOTE_DEFINITION.match(line) else None
         else:
             assert current is not None
             current.lines.append(line)
     if fence is not None:
-        problems.add(
-            SourceLocation(file.path, fence.first_line),
-            f"'{fence.lines[0].strip()}' is never closed; add a line with ':::' after its text",
-        )
-    return chunks
+        fence.closed = False
+    return found
+
+
+def _later_closing(lines: list[str], after: int, closing: str) -> int | None:
+    """The line after line `after` that would close a fence closed by `closing`, if any."""
+    return next(
+        (
+            number
+            for number, line in enumerate(lines[after:], start=after + 1)
+            if line.strip() == closing or (closing != ":::" and line.strip().startswith(closing))
+        ),
+        None,
+    )
 
 
 def _read_chunk(
-    chunk: _Chunk,
+    chunk: Chunk,
     where: SourceLocation,
     chapters: list[tuple[Heading, list[Block]]],
     notes: dict[str, NoteDefinition],
@@ -146,6 +173,11 @@ def _read_chunk(
     """Adds the chunk to the last chapter (of this file: those before `first_chapter` are
     another file's), or to the notes."""
     first = chunk.lines[0]
+    if chunk.fence and chunk.fence != ":::":  # code, set as it stands
+        _chapter(chapters, where, first_chapter).append(
+            Prose(block_markup("\n".join(chunk.lines), where), where)
+        )
+        return
     heading = HEADING.fullmatch(first)
     if heading and len(chunk.lines) == 1:
         level = len(heading.group(1))
@@ -193,7 +225,7 @@ def _read_chunk(
     _chapter(chapters, where, first_chapter).append(Prose(content, where))
 
 
-def _read_directive(chunk: _Chunk, directive: re.Match[str], where: SourceLocation) -> Block:
+def _read_directive(chunk: Chunk, directive: re.Match[str], where: SourceLocation) -> Block:
     name, argument = directive.group(1), directive.group(2)
     if name == "plate":
         if not PLATE_ID.fullmatch(argument):

@@ -29,6 +29,7 @@ _NESTING = frozenset({"blockquote", "ul", "ol"})
 _TOO_DEEP = f"this text nests lists or quotations more than {MAX_NESTING} deep; flatten it"
 _RAW_HTML = re.compile(r"<!--|</?([A-Za-z][A-Za-z0-9]*)(?=[\s/>])")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
+_CODE_BLOCK = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[`~]*[ \t]*$")
 
 # tag -> attributes kept; anything else in Markdown's output is refused.
 _ALLOWED = {
@@ -168,7 +169,7 @@ def _markdown(language: str) -> markdown.Markdown:
     """A converter for the language; one is kept and reused, and made anew if a conversion
     fails halfway."""
     converter = markdown.Markdown(
-        extensions=["smarty", "tables", "def_list"],
+        extensions=["smarty", "tables", "def_list", "fenced_code"],
         extension_configs={"smarty": {"substitutions": _QUOTES.get(language, {})}},
         output_format="xhtml",
     )
@@ -245,11 +246,26 @@ def _tokenise_notes(text: str, location: SourceLocation, allow_notes: bool) -> t
         calls.append(NoteRef(match.group(1), where))
         return f"{_TOKEN_OPEN}{len(calls) - 1}{_TOKEN_CLOSE}"
 
-    return calls, NOTE_CALL.sub(token, text)
+    visible = _outside_code(text)
+    pieces, end = [], 0
+    for match in NOTE_CALL.finditer(visible):
+        pieces += [text[end : match.start()], token(match)]
+        end = match.end()
+    return calls, "".join([*pieces, text[end:]])
+
+
+def _outside_code(text: str) -> str:
+    """The text with its code (fenced blocks and `spans`) blanked, every line and column kept:
+    where note calls and raw HTML are looked for, as code shows them as they stand."""
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group())
+
+    return _CODE_SPAN.sub(blank, _CODE_BLOCK.sub(blank, text))
 
 
 def _refuse_raw_html(text: str, location: SourceLocation) -> None:
-    visible = _CODE_SPAN.sub(lambda match: " " * len(match.group()), text)
+    visible = _outside_code(text)
     match = _RAW_HTML.search(visible)
     if match:
         where = location.offset(visible.count("\n", 0, match.start()))
