@@ -257,7 +257,7 @@ def test_yaml_keys_twice_or_not_words(
 ) -> None:
     small_project.replace(PLATES, "  source: An archive\n", "  source: An archive\n  id: two\n  [a, b]: c\n")
     assert refused(small_project, capsys) == [
-        "images/plates.yaml:7: 'id' is given twice in this entry (first at line 1)",
+        "images/plates.yaml:7: 'id' is given twice in this entry (first at line 1); keep one",
         "images/plates.yaml:8: a plate entry's keys are plain words: id, file, caption, credit, alt, source",
     ]
 

@@ -402,7 +402,7 @@ def test_s002_unknown_key_in_plates(small_project: SmallProject) -> None:
 def test_s002_key_given_twice_in_timeline(small_project: SmallProject) -> None:
     small_project.replace(TIMELINE, "  source: text\n", "  source: text\n  source: book\n")
     assert lint(small_project) == [
-        "manuscript/timeline.yaml:4: S002 'source' is given twice (first at line 3); keep one"
+        "manuscript/timeline.yaml:4: S002 'source' is given twice in this entry (first at line 3); keep one"
     ]
 
 

@@ -72,6 +72,10 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self._found)
 
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(self._found)
+
     def raise_if_any(self) -> None:
         if self._found:
             raise BookError(self._found)

@@ -7,8 +7,9 @@ else: `lint_project` returns all the findings at once, even when the build itsel
 
 The linter reads the sources with the build's own reading: the manuscript split into blocks by
 the reader's `chunks` (fences, code, notes with their indented blocks, as the build sees them),
-the readers' patterns, the note-call pattern, the link rule of the sanitiser and the anchor
-maker of the numbering; what it adds is leniency, and the house style.
+the plates manifest and the timeline by the reader's `read_records` (its problems, in its words,
+become S001 and S002), the readers' patterns, the note-call pattern, the link rule of the
+sanitiser and the anchor maker of the numbering; what it adds is leniency, and the house style.
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from amnesty_book.errors import BookError, SourceLocation
 from amnesty_book.model.numbering import Anchors
@@ -30,7 +28,7 @@ from amnesty_book.project.source_files import SourceFiles, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
 from amnesty_book.readers.markup import NOTE_CALL, SAFE_LINK, inline_markup, plain_text
-from amnesty_book.readers.yaml_records import Record
+from amnesty_book.readers.yaml_records import Record, read_records
 
 ERROR, WARNING = "error", "warning"
 
@@ -139,16 +137,10 @@ class _Plate:
     caption: _Text | None
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """A YAML list entry: its record, and the values YAML itself could not read (raw text, why)."""
-
-    record: Record
-    unreadable: dict[str, tuple[str, str]]
-
-
-_PLATE_KEYS = ("id", "file", "caption", "credit", "alt", "source")
-_TIMELINE_KEYS = ("date", "event", "source")
+# The keys of an entry, and whether the reader itself requires them: a missing alt text,
+# credit, date, event or source has a finding of its own (P001, P003, T002, T003).
+_PLATE_KEYS = {"id": True, "file": True, "caption": True, "credit": False, "alt": False, "source": True}
+_TIMELINE_KEYS = {"date": False, "event": False, "source": False}
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _INLINE_LINK = re.compile(
     r"(?<!!)\[(?!\^)(?:[^\[\]]|\[[^\[\]]*\])*\]"
@@ -265,13 +257,12 @@ class _Linter:
 
     def read_plates(self, path: Path) -> dict[str, _Plate] | None:
         text = self.read(path)
-        entries = self.entries(path, text, "plate", _PLATE_KEYS, ("id", "file", "caption", "source"))
+        entries = self.entries(path, text, "plate", _PLATE_KEYS)
         if entries is None:
             return None
         plates: dict[str, _Plate] = {}
-        for entry in entries:
-            record = entry.record
-            texts = {key: self.string(entry, key) for key in _PLATE_KEYS}
+        for record in entries:
+            texts = {key: self.string(record, key) for key in _PLATE_KEYS}
             plate_id = texts.get("id")
             name = f"plate '{plate_id}'" if plate_id else "this plate"
             if plate_id and not PLATE_ID.fullmatch(plate_id):
@@ -290,14 +281,14 @@ class _Linter:
                     self.texts.extend(lines)
                     if key == "caption":
                         caption = _Text(record.at(key), value.replace("\n", " "), key)
-            if _blank(entry, "alt"):
+            if _blank(record, "alt"):
                 self.add(
                     "P001",
                     record.at("alt"),
                     f"{name} has no alt text",
                     "describe what the image shows in 'alt'",
                 )
-            if _blank(entry, "credit"):
+            if _blank(record, "credit"):
                 self.add(
                     "P003",
                     record.at("credit"),
@@ -323,13 +314,13 @@ class _Linter:
             plates[plate_id] = _Plate(plate_id, record.location, caption)
         return plates
 
-    def string(self, entry: _Entry, key: str) -> str | None:
+    def string(self, record: Record, key: str) -> str | None:
         """The text of a key, stripped; None when absent, empty or no text (which is reported)."""
-        value = entry.record.values.get(key)
-        if value is None or key in entry.unreadable:
+        value = record.values.get(key)
+        if value is None or key in record.unreadable:
             return None
         if not isinstance(value, str):
-            self.add("S002", entry.record.at(key), f"'{key}' must be a text, not {value!r}", "write a text")
+            self.add("S002", record.at(key), f"'{key}' must be a text, not {value!r}", "write a text")
             return None
         return value.strip() or None
 
@@ -362,13 +353,12 @@ class _Linter:
 
     def read_timeline(self, path: Path) -> None:
         text = self.read(path)
-        entries = self.entries(path, text, "timeline", _TIMELINE_KEYS, (), lenient=("date",))
+        entries = self.entries(path, text, "timeline", _TIMELINE_KEYS, lenient=("date",))
         previous: date | None = None
-        for entry in entries or ():
-            record = entry.record
+        for record in entries or ():
             day = record.values.get("date")
-            if "date" in entry.unreadable:
-                raw, reason = entry.unreadable["date"]
+            if "date" in record.unreadable:
+                raw, reason = record.unreadable["date"]
                 self.add(
                     "T002",
                     record.at("date"),
@@ -393,90 +383,32 @@ class _Linter:
                 ("event", "write what happened in one sentence"),
                 ("source", f"write '{self.own_source}' (the book's own text) or name the reference"),
             ):
-                value = self.string(entry, key)
-                if _blank(entry, key):
+                value = self.string(record, key)
+                if _blank(record, key):
                     empty = "is empty" if key in record.key_locations else "is missing"
                     self.add("T003", record.at(key), f"the entry's {key} {empty}", hint)
                 elif value is not None:
                     self.texts.extend(_Text(record.at(key), part, key) for part in value.split("\n"))
 
-    # --- YAML entries, read leniently ---
+    # --- YAML entries, read as the build reads them ---
 
     def entries(
-        self,
-        path: Path,
-        text: str | None,
-        what: str,
-        keys: tuple[str, ...],
-        required: tuple[str, ...],
-        lenient: tuple[str, ...] = (),
-    ) -> list[_Entry] | None:
-        """The entries of a YAML list, each key with its line (as readers/yaml_records.py reads them),
-        but every value read on its own: a value YAML cannot read is reported (or, for the `lenient`
-        keys, left to the caller to report) and set aside, never fatal."""
+        self, path: Path, text: str | None, what: str, keys: dict[str, bool], lenient: tuple[str, ...] = ()
+    ) -> list[Record] | None:
+        """The entries of a YAML list, read by the build's own reader (readers/yaml_records.py),
+        every problem a finding: the file's as S001, its entries' as S002; a value YAML cannot
+        read is S002 too, but for the `lenient` keys, which the caller reports."""
         if text is None:
             return None
-        file = self.project.location(path)
-        loader = yaml.SafeLoader(text)
-        try:
-            root = loader.get_single_node()
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            reason = getattr(error, "problem", None) or "syntax error"
-            where = SourceLocation(file.path, mark.line + 1 if mark is not None else None)
-            self.add("S001", where, f"not valid YAML ({reason})", "fix the syntax")
-            return None
-        finally:
-            loader.dispose()
-        if root is None:
-            self.add("S001", file, f"the {what} file is empty", f"list the {what} entries")
-            return None
-        if not isinstance(root, yaml.SequenceNode):
-            where = SourceLocation(file.path, root.start_mark.line + 1)
-            self.add("S001", where, f"the {what} file is not a list", "start each entry with '- '")
-            return None
-        entries = []
-        for item in root.value:
-            where = SourceLocation(file.path, item.start_mark.line + 1)
-            if not isinstance(item, yaml.MappingNode):
-                self.add(
-                    "S002",
-                    where,
-                    f"this {what} entry is not a set of 'key: value' lines",
-                    f"write it as lines 'key: value' ({', '.join(keys)})",
-                )
-                continue
-            values: dict[str, Any] = {}
-            key_locations: dict[str, SourceLocation] = {}
-            unreadable: dict[str, tuple[str, str]] = {}
-            for key_node, value_node in item.value:
-                key = str(key_node.value)
-                key_at = SourceLocation(file.path, key_node.start_mark.line + 1)
-                if key not in keys:
-                    self.add("S002", key_at, f"unknown key '{key}'", f"a {what} entry has {', '.join(keys)}")
-                    continue
-                if key in key_locations:
-                    self.add(
-                        "S002",
-                        key_at,
-                        f"'{key}' is given twice (first at line {key_locations[key].line})",
-                        "keep one",
-                    )
-                key_locations[key] = key_at
-                try:
-                    values[key] = yaml.SafeLoader("").construct_object(value_node, deep=True)
-                except (yaml.YAMLError, ValueError, TypeError) as error:
-                    raw = value_node.value if isinstance(value_node, yaml.ScalarNode) else ""
-                    unreadable[key] = (str(raw), str(error))
-                    if key not in lenient:
-                        self.add(
-                            "S002", key_at, f"'{key}' has a value that cannot be read ({error})", "fix it"
-                        )
-            for key in required:
-                if key not in key_locations:
-                    self.add("S002", where, f"this {what} entry has no '{key}'", "add it")
-            entries.append(_Entry(Record(values, where, key_locations), unreadable))
-        return entries
+        read = read_records(text, self.project.location(path), what, keys)
+        for code, problems in (("S001", read.file_problems), ("S002", read.entry_problems)):
+            self.add_error(code, BookError(problems.problems), self.project.location(path))
+        for record in read.records:
+            for key, (_, reason) in record.unreadable.items():
+                if key not in lenient:
+                    message = f"'{key}' has a value that cannot be read ({reason})"
+                    self.add("S002", record.at(key), message, "fix it")
+        return read.records if not read.file_problems else None
 
     # --- every line of text ---
 
@@ -750,10 +682,10 @@ def _heading_anchors(headings: list[tuple[str, SourceLocation]]) -> list[str]:
     return anchors
 
 
-def _blank(entry: _Entry, key: str) -> bool:
+def _blank(record: Record, key: str) -> bool:
     """Whether a key is absent or empty (a value that is no text, or unreadable, is not blank)."""
-    value = entry.record.values.get(key)
-    absent = value is None and key not in entry.unreadable
+    value = record.values.get(key)
+    absent = value is None and key not in record.unreadable
     return absent or (isinstance(value, str) and not value.strip())
 
 
