@@ -17,8 +17,8 @@ from amnesty_book.build.cache import BuildState, code_digest, digest_of
 from amnesty_book.build.progress import FAST_CHECKS, Built, Progress
 from amnesty_book.build.scratch import remove_abandoned_scratch
 from amnesty_book.errors import BookError
-from amnesty_book.project.config import PACKAGED_FACES, BookConfig, Edition, load_config, page_source
-from amnesty_book.project.source_files import source_files
+from amnesty_book.project.config import BookConfig, Edition, load_config, page_source
+from amnesty_book.project.source_files import face_files, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.theme.project_styles import style_files
 
@@ -101,10 +101,7 @@ def _input_files(root: Path, config: BookConfig) -> list[Path] | None:
     project = Project(root)
     try:
         files = source_files(project, config)
-        fonts = [
-            project.resolve(relative, None, "font") if relative else packaged
-            for (relative, _, _), packaged in zip(config.fonts.faces, PACKAGED_FACES, strict=True)
-        ]
+        fonts = face_files(project, config)
         images = []
         if files.plates:
             manifest = yaml.safe_load(files.plates.read_text(encoding="utf-8"))

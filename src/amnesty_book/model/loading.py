@@ -8,16 +8,13 @@ from amnesty_book.checks.glyphs import check_font, check_glyphs
 from amnesty_book.errors import BookError, Problems
 from amnesty_book.model import Book, FontFace
 from amnesty_book.model.numbering import number_book
-from amnesty_book.project.config import CONFIG_NAME, PACKAGED_FACES, load_config
-from amnesty_book.project.source_files import source_files
+from amnesty_book.project.config import CONFIG_NAME, load_config
+from amnesty_book.project.source_files import FONT_KEYS, face_files, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import typeset_in
 from amnesty_book.readers.plates import read_plates
 from amnesty_book.readers.timeline import read_timeline
-
-# The keys of book.toml's [fonts] that name the faces, in the order of Fonts.faces.
-_FONT_KEYS = ("regular", "italic", "bold", "bold_italic")
 
 
 def load_book(root: Path) -> Book:
@@ -40,12 +37,14 @@ def load_book(root: Path) -> Book:
         except BookError as error:
             problems.extend(error)
     fonts = []
-    for key, (relative, style, weight), packaged in zip(
-        _FONT_KEYS, config.fonts.faces, PACKAGED_FACES, strict=True
-    ):
+    try:
+        faces = face_files(project, config)
+    except BookError as error:
+        problems.extend(error)
+        faces = ()
+    for key, path, (relative, style, weight) in zip(FONT_KEYS, faces, config.fonts.faces, strict=False):
         where = config.location("fonts", key)
         try:
-            path = project.resolve(relative, where, "font") if relative else packaged
             check_font(path, where, relative or path.name)
             fonts.append(FontFace(path, style, weight))
         except BookError as error:

@@ -232,6 +232,7 @@ class _Numbering:
         its words): else WeasyPrint would report it with no file or line."""
         headings = [heading.anchor for chapter in chapters for heading in (chapter.title, *chapter.sections)]
         known = set(self.anchors.made) | RESERVED_ANCHORS
+        shown = ", ".join(headings[:12]) + (", ..." if len(headings) > 12 else "")
         texts: list[tuple[Inline, SourceLocation]] = [
             (block.content, block.location)
             for chapter in chapters
@@ -247,7 +248,6 @@ class _Numbering:
             for part in content:
                 for target in _INTERNAL_LINK.findall(part) if isinstance(part, str) else ():
                     if target not in known:
-                        shown = ", ".join(headings[:12]) + (", ..." if len(headings) > 12 else "")
                         self.problems.add(
                             where, f"link '#{target}' points at no heading; the heading anchors are: {shown}"
                         )

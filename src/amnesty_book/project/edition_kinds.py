@@ -100,14 +100,14 @@ for builtin in (
         name="reader",
         writer="amnesty_book.writers.pdf:write_pdf",
         format="pdf",
-        papers=("A4", "Letter", "A5", "Half-Letter"),
+        papers=tuple(PAPERS),
         cost=3,
     ),
     EditionKind(
         name="press",
         writer="amnesty_book.writers.press:write_press",
         format="pdf",
-        papers=("A4", "Letter", "A5", "Half-Letter"),
+        papers=tuple(PAPERS),
         cost=4,
     ),
     # A booklet of half-sheet pages, on narrow pages laid out more than once: the longest.
@@ -124,7 +124,7 @@ for builtin in (
         name="archive",
         writer="amnesty_book.writers.archive:write_archive",
         format="pdf",
-        papers=("A4", "Letter", "A5", "Half-Letter"),
+        papers=tuple(PAPERS),
         cost=2,
     ),
 ):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from amnesty_book.errors import BookError, Problems, SourceLocation
-from amnesty_book.project.config import SOURCE_DEFAULTS
+from amnesty_book.project.config import PACKAGED_FACES, SOURCE_DEFAULTS, BookConfig
 from amnesty_book.project.sources import Project
 
 
@@ -64,3 +64,23 @@ def source_files(project: Project, config: NamedSources) -> SourceFiles:
             config.location("sources", "manuscript"), "the manuscript names a file twice; name each file once"
         )
     return SourceFiles(tuple(manuscript), optional["plates"], optional["timeline"])
+
+
+# The keys of book.toml's [fonts] that name the faces, in the order of Fonts.faces.
+FONT_KEYS = ("regular", "italic", "bold", "bold_italic")
+
+
+def face_files(project: Project, config: BookConfig) -> tuple[Path, ...]:
+    """The book face's four files, in the order of Fonts.faces: those [fonts] names, inside
+    the project, or the builder's own Charis SIL."""
+    problems = Problems()
+    paths = []
+    for key, (relative, _, _), packaged in zip(FONT_KEYS, config.fonts.faces, PACKAGED_FACES, strict=True):
+        try:
+            paths.append(
+                project.resolve(relative, config.location("fonts", key), "font") if relative else packaged
+            )
+        except BookError as error:
+            problems.extend(error)
+    problems.raise_if_any()
+    return tuple(paths)
