@@ -46,7 +46,7 @@ def make_long_book(project: Path, target: Path) -> str:
         notes += SECTIONS
         (folder / f"{chapter:02d}.md").write_text("\n".join(text + definitions), encoding="utf-8")
     config = (target / "book.toml").read_text(encoding="utf-8")
-    config = re.sub(r"(?m)^(manuscript|plates|timeline) = .*$\n", "", config)
+    config = re.sub(r"(?m)^(manuscript|plates|timeline|bibliography) = .*$\n", "", config)
     config = config.replace("[sources]", '[sources]\nmanuscript = "manuscript"')
     (target / "book.toml").write_text(config, encoding="utf-8")
     return f"{CHAPTERS} chapters, {notes} notes"

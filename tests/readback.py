@@ -51,13 +51,6 @@ def _collect(item: object, page: LaidOutPage) -> None:
             _collect(child, page)
 
 
-def destination_pages(reader: PdfReader) -> dict[str, int]:
-    """Anchor id -> page index, from the PDF's named destinations."""
-    return {
-        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
-    }
-
-
 def pdf_running_text(path: Path, smallest: float = 10.0) -> str:
     """The PDF's text set at `smallest` points or more: the running text without running heads,
     folios, note calls, footnotes or captions, so that a sentence reads on across a page break."""

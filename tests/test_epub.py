@@ -204,7 +204,9 @@ def test_landmarks_are_hidden_and_lead_to_the_book(archive: dict[str, bytes], bo
     assert targets == {"cover": "cover.xhtml", "toc": "nav.xhtml#contents", "bodymatter": "chapter-1.xhtml"}
     (toc,) = nav.xpath('//x:nav[@epub:type="toc"]', namespaces=NS)
     assert toc.get("hidden") is None and toc.get("id") == "contents"
-    assert len(toc.xpath(".//x:a", namespaces=NS)) == 3 + sum(1 + len(c.sections) for c in book.chapters)
+    assert len(toc.xpath(".//x:a", namespaces=NS)) == len(book.back_matter) + sum(
+        1 + len(c.sections) for c in book.chapters
+    )
     opf = etree.fromstring(archive["EPUB/content.opf"])
     (nav_item,) = opf.xpath('//opf:item[@properties="nav"]', namespaces=OPF_NS)
     assert nav_item.get("href") == "nav.xhtml"

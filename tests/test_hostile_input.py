@@ -281,14 +281,15 @@ def test_key_with_a_line_break_is_reported_on_one_line(
 ) -> None:
     small_project.replace(TIMELINE, "  source: text", '  source: text\n  "sour\\nce": x')
     assert refused(small_project, capsys) == [
-        "manuscript/timeline.yaml:4: unknown key 'sour\\nce'; a timeline entry has date, event, source"
+        "manuscript/timeline.yaml:4: unknown key 'sour\\nce'; a timeline entry has date, event, source, id"
     ]
 
 
 def test_unknown_config_key(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     small_project.replace("book.toml", "[book]", '[sources]\nmanuscrpt = "manuscript/article.md"\n\n[book]')
     assert refused(small_project, capsys) == [
-        "book.toml:2: unknown key 'manuscrpt' in [sources]; the keys are manuscript, plates, timeline"
+        "book.toml:2: unknown key 'manuscrpt' in [sources]; "
+        "the keys are manuscript, plates, timeline, bibliography"
     ]
 
 
@@ -507,19 +508,19 @@ def test_raw_html_refused(
 def test_html_in_code_and_plain_fields_reaches_no_output_as_markup(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Where HTML may be written (a code span, an alt text, a timeline entry), it is text."""
+    """Where HTML may be written (a code span, an alt text, a plate's source), it is text."""
     hostile = '<script>alert(1)</script><iframe src=x onload="alert(2)"><!-- c -->'
     small_project.replace(MANUSCRIPT, "More text.", f"More `{hostile}` text.")
     small_project.replace(PLATES, "alt: A grey rectangle.", f"alt: 'A grey {hostile}'")
     small_project.replace(PLATES, "source: An archive", f"source: 'An archive {hostile}'")
-    small_project.replace(TIMELINE, "event: Something happens.", f"event: 'Something {hostile}'")
+    small_project.replace(TIMELINE, "event: Something happens.", f"event: 'Something `{hostile}`'")
     dist = built(small_project, capsys, "web", "epub", "reader-a4")
     html = web_page(dist)
     assert active_markup(lxml.html.document_fromstring(html)) == []
     for name, data in epub_files(dist).items():
         assert active_markup(etree.fromstring(data)) == [], name
     assert "<!--" not in html and "<script" not in html and "<iframe" not in html
-    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4  # text, alt, source, event
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4  # text, alt, source, event's code
     pdf = " ".join(page.extract_text() for page in PdfReader(dist / "small-reader-a4.pdf").pages)
     assert "<script>alert(1)</script>" in pdf
 

@@ -7,13 +7,26 @@ from pathlib import Path
 import pytest
 
 from amnesty_book.checks.lint import CODES, Finding, lint_project
+from amnesty_book.citing.entries import missing_fields
 from amnesty_book.errors import BookError, SourceLocation
 from amnesty_book.model.loading import load_book
-from conftest import SmallProject
+from conftest import REPO, SAMPLE_BOOKS, SmallProject
 
 ARTICLE = "manuscript/article.md"
 PLATES = "images/plates.yaml"
 TIMELINE = "manuscript/timeline.yaml"
+WORKS = "manuscript/works.json"
+# Two entries with all the default style prints of them; "id" on lines 2 and 5.
+WORKS_JSON = """\
+[
+  {"id": "doe2001", "type": "book", "title": "A Book", "author": [{"family": "Doe", "given": "Jane"}],
+   "publisher": "A Press", "issued": {"date-parts": [[2001]]}},
+  {
+    "id": "roe2002", "type": "article-journal", "title": "An Article", "author": [{"family": "Roe"}],
+    "container-title": "A Journal", "issued": {"date-parts": [[2002]]}
+  }
+]
+"""
 
 
 def lint(project: SmallProject) -> list[str]:
@@ -362,6 +375,256 @@ def test_l002_anchor_link_to_no_heading(small_project: SmallProject) -> None:
     ]
 
 
+# --- citations and cross-references --------------------------------------------------------------
+
+
+def with_bibliography(project: SmallProject, text: str = WORKS_JSON, name: str = WORKS) -> None:
+    """The project with a bibliography, named in book.toml (its line 10)."""
+    project.write(name, text)
+    project.replace(
+        "book.toml",
+        "edition_date = 2024-01-01\n",
+        f'edition_date = 2024-01-01\n\n[sources]\nbibliography = "{name}"\n',
+    )
+
+
+def test_c001_key_not_in_the_bibliography(small_project: SmallProject) -> None:
+    with_bibliography(small_project)
+    small_project.replace(ARTICLE, "More text.", "More text [see @doe2001, 4; @roe2002; @poe2003].")
+    assert lint(small_project) == [
+        "manuscript/article.md:9: C001 @poe2003 is not in the bibliography (manuscript/works.json); "
+        "check the key, or add the entry"
+    ]
+
+
+def test_c001_citation_in_a_book_with_no_bibliography(small_project: SmallProject) -> None:
+    small_project.replace(ARTICLE, "More text.", "More text, as @doe2001 says.")
+    assert lint(small_project) == [
+        "manuscript/article.md:9: C001 @doe2001 cites a bibliography, but book.toml names none; "
+        'add [sources] bibliography = "file.bib", or write \\@ for an @ that cites nothing'
+    ]
+
+
+def test_citations_are_looked_for_wherever_the_build_reads_markdown(small_project: SmallProject) -> None:
+    """Headings, notes, captions, credits, plates' sources and the timeline's events and
+    sources; never code or alt text, which the build does not read as Markdown."""
+    small_project.replace(ARTICLE, "## A section", "## A section, after @head2000")
+    small_project.replace(ARTICLE, "The note text.", "The note text, after @note2000.")
+    small_project.replace(
+        ARTICLE, "More text.", "More `@code2000` text.\n\n```\n@fence2000\n```\n\nAnd @prose2000."
+    )
+    small_project.replace(PLATES, "caption: A caption.", "caption: A caption, after @caption2000.")
+    small_project.replace(PLATES, "credit: A credit.", "credit: After @credit2000.")
+    small_project.replace(PLATES, "alt: A grey rectangle.", "alt: A grey rectangle, @alt2000.")
+    small_project.replace(PLATES, "source: An archive", "source: An archive, @archive2000")
+    small_project.replace(TIMELINE, "Something happens.", "Something happens, after @event2000.")
+    small_project.replace(TIMELINE, "source: text", 'source: "[@source2000]"')
+    hint = 'add [sources] bibliography = "file.bib", or write \\@ for an @ that cites nothing'
+    expected = [
+        f"{where}: @{key} cites a bibliography, but book.toml names none; {hint}"
+        for where, key in (
+            ("images/plates.yaml:3", "caption2000"),
+            ("images/plates.yaml:4", "credit2000"),
+            ("images/plates.yaml:6", "archive2000"),
+            ("manuscript/article.md:7", "head2000"),
+            ("manuscript/article.md:15", "prose2000"),
+            ("manuscript/article.md:17", "note2000"),
+            ("manuscript/timeline.yaml:2", "event2000"),
+            ("manuscript/timeline.yaml:3", "source2000"),
+        )
+    ]
+    assert lint(small_project) == [line.replace(": @", ": C001 @", 1) for line in expected]
+    with pytest.raises(BookError) as error:
+        load_book(small_project.root)
+    assert sorted(str(problem) for problem in error.value.problems) == sorted(expected)
+
+
+def test_c002_key_given_twice(small_project: SmallProject) -> None:
+    with_bibliography(small_project, WORKS_JSON.replace('"roe2002"', '"doe2001"'))
+    small_project.replace(ARTICLE, "More text.", "More text [@doe2001].")
+    assert lint(small_project) == [
+        "manuscript/works.json:5: C002 the key 'doe2001' is given twice (first at line 2); "
+        "give each entry a key of its own"
+    ]
+
+
+def test_c003_cited_entry_lacks_what_the_style_prints(small_project: SmallProject) -> None:
+    """A BibTeX file, read by pandoc as the build's citeproc reads it."""
+    with_bibliography(
+        small_project,
+        "@book{doe2001,\n  author = {Doe, Jane},\n  title = {A Book},\n}\n\n"
+        "@incollection{roe2002,\n  author = {Roe, Rita},\n  title = {A Chapter},\n  date = {2002},\n}\n",
+        "manuscript/works.bib",
+    )
+    small_project.replace(ARTICLE, "More text.", "More text [@doe2001; @roe2002].")
+    assert lint(small_project) == [
+        "manuscript/works.bib:1: C003 entry 'doe2001' has no date, no publisher; "
+        "add what it lacks: the citation style prints it",
+        "manuscript/works.bib:6: C003 entry 'roe2002' has no book title, no publisher; "
+        "add what it lacks: the citation style prints it",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "missing"),
+    [
+        (
+            {"type": "book", "title": "T", "editor": [{"literal": "E"}], "publisher": "P", "issued": {}},
+            ["date"],
+        ),
+        (
+            {
+                "type": "article-newspaper",
+                "title": "T",
+                "container-title": "C",
+                "issued": {"date-parts": [[1]]},
+            },
+            [],
+        ),
+        ({"type": "entry-encyclopedia", "title": "T"}, []),
+        ({"type": "webpage", "issued": {"date-parts": [[1]]}}, ["title"]),
+        (
+            {"type": "chapter", "title": "T", "status": "forthcoming"},
+            ["author or editor", "book title", "publisher"],
+        ),
+    ],
+)
+def test_c003_asks_only_what_the_default_style_prints(item: dict[str, object], missing: list[str]) -> None:
+    """An unsigned newspaper article is set under the newspaper's name, a reference entry with
+    no date has no "n.d.", a status stands for the date."""
+    assert missing_fields(item) == missing
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "finding"),
+    [
+        (
+            "manuscript/works.txt",
+            "doe2001",
+            "manuscript/works.txt:1: C004 a bibliography is a CSL-JSON (.json) or BibTeX (.bib) file; "
+            "export it from Zotero as one",
+        ),
+        (
+            WORKS,
+            '[\n  {"id": "doe2001",}\n]\n',
+            "manuscript/works.json:2: C004 this is not valid JSON: Expecting property name enclosed in "
+            "double quotes; correct it",
+        ),
+        (
+            WORKS,
+            '[\n  {"title": "A Book"}\n]\n',
+            'manuscript/works.json:1: C004 entry 1 has no "id" (its citation key); '
+            'give it one, as "id": "name2024"',
+        ),
+        (
+            "manuscript/works.bib",
+            "@book{doe2001,\n  title = {A Book},\n\n@book{roe2002, title = {An Article}}\n",
+            "manuscript/works.bib:4: C004 pandoc cannot read the bibliography (unexpected '@'); "
+            "check the braces, commas and quotes of the entry at or before this line",
+        ),
+    ],
+)
+def test_c004_bibliography_cannot_be_read(
+    small_project: SmallProject, name: str, text: str, finding: str
+) -> None:
+    with_bibliography(small_project, text, name)
+    small_project.replace(ARTICLE, "More text.", "More text [@doe2001; @roe2002].")
+    assert lint(small_project) == [finding]
+
+
+def test_c005_entry_never_cited(small_project: SmallProject) -> None:
+    with_bibliography(small_project)
+    small_project.replace(TIMELINE, "source: text", 'source: "[@doe2001, 12]"')
+    findings = lint_project(small_project.root)
+    assert [str(finding) for finding in findings] == [
+        "manuscript/works.json:5: C005 entry 'roe2002' is never cited; "
+        "cite it (@roe2002), delete it, or list it anyway: [citations] list_uncited = true"
+    ]
+    assert findings[0].severity == "warning"
+    (small_project.root / "book.toml").write_text(
+        (small_project.root / "book.toml").read_text() + "\n[citations]\nlist_uncited = true\n"
+    )
+    assert lint(small_project) == []
+
+
+def test_c006_cross_reference_names_nothing_in_the_builds_words(small_project: SmallProject) -> None:
+    small_project.replace(
+        ARTICLE, "More text.", "More, see @plate:two, @sec:nowhere, @note:m and @event:flood."
+    )
+    expected = [
+        "manuscript/article.md:9: @plate:two names no plate of the book; the book has: @plate:one",
+        "manuscript/article.md:9: @sec:nowhere names no heading of the book; "
+        "the book has: @sec:a-small-chapter, @sec:a-section",
+        "manuscript/article.md:9: @note:m names no note of the book; the book has: @note:n",
+        "manuscript/article.md:9: @event:flood names no timeline entry of the book; "
+        "the book has: @event:1941-07-30",
+    ]
+    assert lint(small_project) == [line.replace(": @", ": C006 @", 1) for line in expected]
+    with pytest.raises(BookError) as error:
+        load_book(small_project.root)
+    assert [str(problem) for problem in error.value.problems] == expected
+
+
+def test_c006_note_label_of_several_files(small_project: SmallProject) -> None:
+    """A chapter's file names its own note; the timeline cannot tell which file's it names."""
+    small_project.replace("book.toml", "[book]", '[sources]\nmanuscript = "manuscript"\n\n[book]')
+    small_project.write(
+        "manuscript/second.md", "# A second chapter\n\nIts text.[^n]\n\n[^n]: Its note, see @note:n.\n"
+    )
+    small_project.replace(TIMELINE, "Something happens.", "Something happens; see @note:n.")
+    assert lint(small_project) == [
+        "manuscript/timeline.yaml:2: C006 @note:n could be the note of that label in several files; "
+        "give the note a label of its own"
+    ]
+
+
+def test_cross_references_resolve_as_the_build_resolves_them(small_project: SmallProject) -> None:
+    """A timeline entry's own id, a heading's anchor, a note's label, a plate's id."""
+    small_project.replace(TIMELINE, "- date: 1941-07-30", "- id: pact\n  date: 1941-07-30")
+    small_project.replace(
+        TIMELINE, "Something happens.", "Something happens; see @note:n and @sec:a-section."
+    )
+    small_project.replace(ARTICLE, "More text.", "More text, after @event:pact, as in @plate:one.")
+    assert lint(small_project) == []
+    load_book(small_project.root)
+
+
+def test_c007_citation_or_cross_reference_where_none_may_stand(small_project: SmallProject) -> None:
+    small_project.replace(
+        ARTICLE, "More text.", "More text [see @plate:one].\n\n::: pullquote\nAs @doe2001 says.\n:::"
+    )
+    assert lint(small_project) == [
+        "manuscript/article.md:9: C007 a cross-reference stands alone, as @plate:one, not inside [...]; "
+        "take it out of the brackets",
+        "manuscript/article.md:12: C007 a citation or cross-reference (@doe2001) cannot stand in "
+        "a pull quote; move it into the running text",
+    ]
+
+
+def test_an_at_that_cites_nothing_is_no_citation(small_project: SmallProject) -> None:
+    """No bibliography, and an @ only in an address, escaped or in code: nothing to report."""
+    small_project.replace(
+        ARTICLE, "More text.", "Write to ada@example.org or \\@ada, not `@decorator`.\n\n```\n@key\n```"
+    )
+    assert lint(small_project) == []
+    load_book(small_project.root)
+
+
+def test_citations_are_checked_when_book_toml_is_only_guessed_at(small_project: SmallProject) -> None:
+    """The bibliography and [citations] an unreadable book.toml seems to name are checked."""
+    with_bibliography(small_project)
+    small_project.replace("book.toml", 'slug = "small"', 'slug = "small"\ncolour = "grey"')
+    small_project.replace(ARTICLE, "More text.", "More text [@doe2001; @poe2003].")
+    assert lint(small_project) == [
+        "book.toml:7: S001 unknown key 'colour' in [book]; the keys are title, author, author_file_as, "
+        "language, identifier, slug, description, subjects, rights, edition_date",
+        "manuscript/article.md:9: C001 @poe2003 is not in the bibliography (manuscript/works.json); "
+        "check the key, or add the entry",
+        "manuscript/works.json:5: C005 entry 'roe2002' is never cited; "
+        "cite it (@roe2002), delete it, or list it anyway: [citations] list_uncited = true",
+    ]
+
+
 # --- unreadable sources ----------------------------------------------------------------------------
 
 
@@ -445,6 +708,16 @@ def test_real_manuscript_lints() -> None:
         print(finding)
         assert finding.location.path.as_posix() and finding.location.line is not None
         assert finding.code in CODES
+
+
+def test_real_manuscript_and_sample_books_have_no_citation_findings() -> None:
+    """Their citations, cross-references, bibliographies and timeline ids (S002) are sound: no
+    crying wolf."""
+    for root in (REPO, *sorted(SAMPLE_BOOKS.iterdir())):
+        findings = [
+            str(finding) for finding in lint_project(root) if finding.code[0] == "C" or finding.code == "S002"
+        ]
+        assert findings == [], root.name
 
 
 CODE = "```\nprint(\"a straight quote\")  # two  spaces, [^x]\n\nprint('after a blank line')\n```\n"

@@ -158,7 +158,13 @@ def test_archive_is_pdf_a_3a_with_its_sources_attached(built_book: dict[str, Pat
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r'pdfaid:part="3"', xmp) and re.search(r'pdfaid:conformance="A"', xmp)
     attachments = reader.attachments
-    names = {"book.toml", "manuscript/article.md", "images/plates.yaml", "manuscript/timeline.yaml"}
+    names = {
+        "book.toml",
+        "manuscript/article.md",
+        "images/plates.yaml",
+        "manuscript/timeline.yaml",
+        "manuscript/sources.json",
+    }
     assert set(attachments) == names
     for name in names:
         assert attachments[name] == [(REPO / name).read_bytes()]

@@ -203,7 +203,7 @@ def test_timeline_unknown_key(small_project: SmallProject) -> None:
     with pytest.raises(BookError) as error:
         read_timeline(Project(small_project.root), path, "text")
     assert problem_lines(error) == [
-        "manuscript/timeline.yaml:4: unknown key 'where'; a timeline entry has date, event, source"
+        "manuscript/timeline.yaml:4: unknown key 'where'; a timeline entry has date, event, source, id"
     ]
 
 

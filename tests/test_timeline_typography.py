@@ -23,6 +23,7 @@ from amnesty_book.model import Book
 from amnesty_book.model.loading import load_book
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import PAPERS
+from amnesty_book.readers.markup import plain_text
 from amnesty_book.writers.imposition import saddle_stitch_order
 from amnesty_book.writers.page_geometry import TextBlock, text_block
 from conftest import REPO, SmallProject
@@ -193,7 +194,7 @@ def timeline_pages(path: Path, name: str) -> tuple[TimelinePage, ...]:
     labels = book.config.labels
     pages = read_pages(path, edition)
     legend = _squeezed(labels["editorial_entries_note"])
-    last_event = _squeezed(" ".join(book.timeline[-1].event.split()[:4]))
+    last_event = _squeezed(" ".join(plain_text(book.timeline[-1].event).split()[:4]))
     texts = {index: _squeezed("".join(char.text for char in ink.chars)) for index, ink in pages.items()}
     first = min(index for index, text in texts.items() if legend in text)
     last = min(index for index, text in texts.items() if index >= first and last_event in text)
@@ -329,7 +330,7 @@ def test_titles_are_em_in_web_and_epub(built_book: dict[str, Path]) -> None:
         page = etree.fromstring(epub.read(name))
     for titles in (_timeline_sources(web), _timeline_sources(page)):
         assert TITLE in titles
-        assert "Katyn: A Crime Without Punishment" in titles
+        assert "Katyn" in titles  # the short form: the Sources give the whole title
 
 
 def test_raw_html_in_a_timeline_source_is_refused(

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from pypdf import PdfReader
@@ -20,6 +20,7 @@ from amnesty_book.checks.layout_audit import audit_pdf, audit_sheets
 from amnesty_book.checks.readback import (
     Digest,
     PrintedText,
+    destination_pages,
     digest,
     epub_documents,
     ids,
@@ -31,7 +32,7 @@ from amnesty_book.checks.readback import (
     unembedded_fonts,
     web_documents,
 )
-from amnesty_book.model import Book, Inline, NoteCall
+from amnesty_book.model import Book, CrossLink, Inline, NoteCall
 from amnesty_book.project.config import MINIMUM_PPI, Edition
 from amnesty_book.readers.markup import plain_text
 from amnesty_book.theme.labels import PART_TITLES, long_date
@@ -66,24 +67,61 @@ def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: 
     return findings
 
 
-def expected_digest(book: Book) -> Digest:
-    """What every edition must show, taken from the numbered book."""
+def expected_digest(book: Book, printed: PrintedPages | None = None) -> Digest:
+    """What every edition must show, taken from the numbered book; in print, cross-references
+    carry their pages."""
     expected = Digest()
     for chapter in book.chapters:
         expected.headings += [chapter.title.text, *(section.text for section in chapter.sections)]
     expected.headings += [book.config.labels[PART_TITLES[part]] for part in book.back_matter]
     expected.headings = [norm(heading) for heading in expected.headings]
-    expected.notes = {note.number: _as_read(note.content) for note in book.notes}
-    expected.plates = [(f"{p.label}.", _as_read(p.caption), _as_read(p.credit)) for p in book.plates]
-    expected.timeline = [
-        (norm(long_date(e.date, book.config.language)), norm(e.event)) for e in book.timeline
+    expected.notes = {note.number: _as_read(note.content, printed) for note in book.notes}
+    expected.plates = [
+        (f"{p.label}.", _as_read(p.caption, printed), _as_read(p.credit, printed)) for p in book.plates
     ]
+    expected.timeline = [
+        (norm(long_date(e.date, book.config.language)), _as_read(e.event, printed)) for e in book.timeline
+    ]
+    expected.bibliography = [norm(plain_text((entry.content,))) for entry in book.bibliography]
     return expected
 
 
-def _as_read(content: Inline) -> str:
-    """Rich content as a reader sees it: note calls as their numbers."""
-    return norm("".join(str(p.note.number) if isinstance(p, NoteCall) else plain_text((p,)) for p in content))
+@dataclass(frozen=True)
+class PrintedPages:
+    """The folio each anchor is printed on, as a cross-reference gives it: pages count from
+    the first chapter's (print.css)."""
+
+    abbreviation: str  # "p."
+    pages: dict[str, int]  # anchor -> page index
+    first_chapter: str
+
+    def folio(self, anchor: str) -> str:
+        """The folio; on an imposed sheet, which has no destinations, any (UNKNOWN_PAGE)."""
+        if anchor not in self.pages or self.first_chapter not in self.pages:
+            return UNKNOWN_PAGE
+        return str(self.pages[anchor] - self.pages[self.first_chapter] + 1)
+
+
+# Stands for a page the check cannot know: the text is looked for in pieces around it.
+UNKNOWN_PAGE = "\x00"
+
+
+def _printed(passage: str, text: PrintedText) -> bool:
+    return all(piece.strip() in text for piece in passage.split(UNKNOWN_PAGE) if piece.strip())
+
+
+def _as_read(content: Inline, printed: PrintedPages | None = None) -> str:
+    """Rich content as a reader sees it: note calls as their numbers; in print, a
+    cross-reference with its target's page."""
+
+    def read(part: object) -> str:
+        if isinstance(part, NoteCall):
+            return str(part.note.number)
+        if isinstance(part, CrossLink) and printed:
+            return f"{part.text} ({printed.abbreviation} {printed.folio(part.anchor)})"
+        return plain_text((part,))  # type: ignore[arg-type]
+
+    return norm("".join(read(part) for part in content))
 
 
 def _compare(edition: str, actual: Digest, expected: Digest) -> list[Finding]:
@@ -129,17 +167,24 @@ def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full:
     findings = []
     reader = PdfReader(path)
     text = PrintedText(pdf_pages(path))
+    first_chapter = book.chapters[0].title.anchor
+    expected = expected_digest(
+        book, PrintedPages(book.config.labels["page_abbreviation"], destination_pages(reader), first_chapter)
+    )
     for number, note in expected.notes.items():
-        if f"{number}. {note}" not in text:
+        if not _printed(f"{number}. {note}", text):
             findings.append(Finding(name, f"note {number}", f"text not found: {note}"))
     for label, caption, credit in expected.plates:
-        if f"{label} {caption} {credit}" not in text:
+        if not _printed(f"{label} {caption} {credit}", text):
             findings.append(Finding(name, label.rstrip("."), "label, caption and credit not found together"))
+    for entry in expected.bibliography:
+        if entry not in text:
+            findings.append(Finding(name, "Sources", f"entry not found: {entry}"))
     for heading in expected.headings:
         if heading not in text:
             findings.append(Finding(name, "heading", f"not found: {heading}"))
     for day, event in expected.timeline:
-        if event not in text:
+        if not _printed(event, text):
             findings.append(Finding(name, f"timeline {day}", f"not found: {event}"))
     for font in sorted(unembedded_fonts(reader)):
         findings.append(Finding(name, "fonts", f"{font} is not embedded"))

@@ -116,9 +116,9 @@ def _texts(book: Book) -> Iterator[tuple[str, SourceLocation | None]]:
     for note in book.notes:
         yield note.text, note.location
     for plate in book.plates:
-        for text in (plain_text(plate.caption), plain_text(plate.credit), plate.source, plate.alt):
+        for text in (plain_text(plate.caption), plain_text(plate.credit), plain_text(plate.source), plate.alt):
             yield text, plate.location
     for event in book.timeline:
-        yield f"{event.event} {plain_text(event.source)}", event.location
+        yield f"{plain_text(event.event)} {plain_text(event.source)}", event.location
     for label in config.labels.values():
         yield label, None

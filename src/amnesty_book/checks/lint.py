@@ -10,6 +10,9 @@ the reader's `chunks` (fences, code, notes with their indented blocks, as the bu
 the plates manifest and the timeline by the reader's `read_records` (its problems, in its words,
 become S001 and S002), the readers' patterns, the note-call pattern, the link rule of the
 sanitiser and the anchor maker of the numbering; what it adds is leniency, and the house style.
+Citations and cross-references are found by the build's own `find` wherever the build reads
+Markdown, the bibliography is read by the build's `read_bibliography`, and its entries are those
+pandoc's citeproc reads.
 """
 
 from __future__ import annotations
@@ -21,9 +24,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from amnesty_book.citing.bibliography import Bibliography, read_bibliography
+from amnesty_book.citing.entries import csl_items, missing_fields
+from amnesty_book.citing.processor import key_problem
+from amnesty_book.citing.syntax import Found, find
 from amnesty_book.errors import BookError, SourceLocation
+from amnesty_book.model.cross_references import AMBIGUOUS_NOTE, notes_named, unknown_target
 from amnesty_book.model.numbering import Anchors
-from amnesty_book.project.config import CONFIG_NAME, SOURCE_DEFAULTS, BookConfig, load_config
+from amnesty_book.project.config import CONFIG_NAME, SOURCE_DEFAULTS, BookConfig, Citations, load_config
 from amnesty_book.project.source_files import SourceFiles, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
@@ -62,6 +70,13 @@ CODES: dict[str, tuple[str, str]] = {
     "S001": (ERROR, "a source cannot be read (missing, not UTF-8, not valid TOML/YAML, bad book.toml)"),
     "S002": (ERROR, "a plates or timeline entry is malformed (unknown, missing or unreadable key)"),
     "S003": (ERROR, "a '::: pullquote' block or a code fence is never closed"),
+    "C001": (ERROR, "a citation's key is not in the bibliography, or book.toml names no bibliography"),
+    "C002": (ERROR, "a key is given to two entries of the bibliography"),
+    "C003": (ERROR, "a cited (or listed) entry lacks what the citation style prints (title, date, ...)"),
+    "C004": (ERROR, "the bibliography cannot be read (not .json or .bib, not valid JSON or BibTeX, no id)"),
+    "C005": (WARNING, "an entry of the bibliography is never cited (and book.toml lists only those cited)"),
+    "C006": (ERROR, "a cross-reference names no plate, heading, note or timeline entry (or several notes)"),
+    "C007": (ERROR, "a citation or cross-reference stands where none may (inside [...], in a pull quote)"),
 }
 
 
@@ -89,17 +104,20 @@ def lint_project(root: Path) -> list[Finding]:
 
 # --- what the linter reads ----------------------------------------------------------------------------
 
-# context -> (how messages name it, whether it may call notes, whether it is Markdown)
-_CONTEXTS: dict[str, tuple[str, bool, bool]] = {
-    "prose": ("the running text", True, True),
-    "heading": ("a heading", True, True),
-    "note": ("a note", False, True),
-    "pullquote": ("a pull quote", False, True),
-    "caption": ("a caption", True, True),
-    "credit": ("a credit line", False, True),
-    "alt": ("alt text", False, False),
-    "source": ("a source line", False, False),
-    "event": ("a timeline event", False, False),
+# context -> (how messages name it, whether it may call notes, whether it is Markdown (read by the
+# build's markup reader, so where citations and cross-references are looked for), whether they may
+# stand in it)
+_CONTEXTS: dict[str, tuple[str, bool, bool, bool]] = {
+    "prose": ("the running text", True, True, True),
+    "heading": ("a heading", True, True, True),
+    "note": ("a note", False, True, True),
+    "pullquote": ("a pull quote", False, True, False),
+    "caption": ("a caption", True, True, True),
+    "credit": ("a credit line", False, True, True),
+    "alt": ("alt text", False, False, False),
+    "source": ("a plate's source line", False, True, True),
+    "event": ("a timeline event", False, True, True),
+    "timeline source": ("a timeline source", False, True, True),
 }
 
 
@@ -140,7 +158,7 @@ class _Plate:
 # The keys of an entry, and whether the reader itself requires them: a missing alt text,
 # credit, date, event or source has a finding of its own (P001, P003, T002, T003).
 _PLATE_KEYS = {"id": True, "file": True, "caption": True, "credit": False, "alt": False, "source": True}
-_TIMELINE_KEYS = {"date": False, "event": False, "source": False}
+_TIMELINE_KEYS = {"date": False, "event": False, "source": False, "id": False}
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _INLINE_LINK = re.compile(
     r"(?<!!)\[(?!\^)(?:[^\[\]]|\[[^\[\]]*\])*\]"
@@ -160,6 +178,9 @@ _AFTER_CALL = {
 }
 _CLOSERS = "”’»)\"'"
 _MASK = "\x00"
+# read_bibliography's words for a key given twice (C002); its other problems are C004.
+_GIVEN_TWICE = re.compile(r"the key '.*' is given twice")
+# What a cross-reference's kind names, in the build's words (model/cross_references.py).
 
 
 class _Linter:
@@ -168,6 +189,10 @@ class _Linter:
         self.findings: list[Finding] = []
         self.texts: list[_Text] = []
         self.own_source = "text"  # book.toml's [timeline] own_source, once it is read
+        self.citations_config = Citations()  # book.toml's [citations], once it is read
+        self.config_read = True  # whether book.toml could be read, not only guessed at
+        self.citations: list[tuple[_Text, Found]] = []  # every citation and cross-reference, as written
+        self.event_ids: list[str] | None = []  # the timeline entries' ids; None when it cannot be read
 
     # --- reporting ---
 
@@ -197,14 +222,23 @@ class _Linter:
         plates = self.read_plates(files.plates) if files.plates else None
         if files.timeline:
             self.read_timeline(files.timeline)
+        bibliography = self.read_bibliography_file(files.bibliography) if files.bibliography else None
         anchors = _heading_anchors(scan.headings) if scans else None
         texts = [item for item in scan.items if isinstance(item, _Text)]
         for text in [*texts, *self.texts]:
             self.check_text(text, anchors)
+        manuscript_files = {file.path for file in map(self.project.location, files.manuscript)}
         if scans:
-            self.check_notes_and_placements(
-                scan, plates, {file.path for file in map(self.project.location, files.manuscript)}
-            )
+            self.check_notes_and_placements(scan, plates, manuscript_files)
+        standing = self.standing_citations()
+        self.check_cited_keys(standing, bibliography, files.bibliography is None and self.config_read)
+        if bibliography is not None:
+            self.check_entries(bibliography)
+        # No manifest: the book has no plates; one that cannot be read: its plates are unknown.
+        plate_ids = list(plates or ()) if plates is not None or not files.plates else None
+        labels = [label for label, _ in scan.definitions] if scans else None
+        targets = {"plate": plate_ids, "sec": anchors, "event": self.event_ids, "note": labels}
+        self.check_cross_references(standing, targets, scan.definitions, manuscript_files)
 
     def source_files(self) -> SourceFiles:
         """The sources book.toml names; if it cannot be read, those it seems to name, or the defaults."""
@@ -216,7 +250,9 @@ class _Linter:
         except BookError as error:
             self.add_error("S001", error, config_file)
             config = _sources_leniently(config_path)
+            self.config_read = False
         self.own_source = config.own_source
+        self.citations_config = config.citations
         try:
             return source_files(self.project, config)
         except BookError as error:
@@ -354,8 +390,13 @@ class _Linter:
     def read_timeline(self, path: Path) -> None:
         text = self.read(path)
         entries = self.entries(path, text, "timeline", _TIMELINE_KEYS, lenient=("date",))
+        if entries is None:
+            self.event_ids = None
         previous: date | None = None
         for record in entries or ():
+            entry_id = _event_id(record)
+            if entry_id is not None and self.event_ids is not None:
+                self.event_ids.append(entry_id)
             day = record.values.get("date")
             if "date" in record.unreadable:
                 raw, reason = record.unreadable["date"]
@@ -379,16 +420,20 @@ class _Linter:
                         "keep the timeline in date order",
                     )
                 previous = day
-            for key, hint in (
-                ("event", "write what happened in one sentence"),
-                ("source", f"write '{self.own_source}' (the book's own text) or name the reference"),
+            for key, context, hint in (
+                ("event", "event", "write what happened in one sentence"),
+                (
+                    "source",
+                    "timeline source",
+                    f"write '{self.own_source}' (the book's own text) or name the reference",
+                ),
             ):
                 value = self.string(record, key)
                 if _blank(record, key):
                     empty = "is empty" if key in record.key_locations else "is missing"
                     self.add("T003", record.at(key), f"the entry's {key} {empty}", hint)
                 elif value is not None:
-                    self.texts.extend(_Text(record.at(key), part, key) for part in value.split("\n"))
+                    self.texts.extend(_Text(record.at(key), part, context) for part in value.split("\n"))
 
     # --- YAML entries, read as the build reads them ---
 
@@ -413,9 +458,11 @@ class _Linter:
     # --- every line of text ---
 
     def check_text(self, text: _Text, anchors: list[str] | None) -> None:
-        phrase, notes_allowed, is_markdown = _CONTEXTS[text.context]
+        phrase, notes_allowed, is_markdown, _ = _CONTEXTS[text.context]
         where, line = text.location, text.text
         visible = _mask(line, _CODE_SPAN) if is_markdown else line
+        if is_markdown:
+            self.citations += [(text, found) for found in find(visible)]
         for call in NOTE_CALL.finditer(line):
             if not notes_allowed:
                 self.add(
@@ -454,9 +501,11 @@ class _Linter:
                 "use an http(s):, mailto: or #anchor link",
             )
         elif target.startswith("#") and anchors is not None and target[1:] not in anchors:
-            known = ", ".join(anchors[:12]) + (", ..." if len(anchors) > 12 else "") or "none"
             self.add(
-                "L002", where, f"link '{target}' points at no heading", f"the heading anchors are: {known}"
+                "L002",
+                where,
+                f"link '{target}' points at no heading",
+                f"the heading anchors are: {_listed(anchors)}",
             )
 
     # --- notes and plates across the sources ---
@@ -552,6 +601,105 @@ class _Linter:
                     f"note [^{label}] is defined but never called",
                     f"call it with [^{label}] or delete it",
                 )
+
+    # --- citations and cross-references ---
+
+    def read_bibliography_file(self, path: Path) -> Bibliography | None:
+        """The bibliography as the build reads it; one it refuses is checked no further, as its
+        keys are then unknown."""
+        try:
+            return read_bibliography(self.project, path)
+        except BookError as error:
+            for problem in error.problems:
+                code = "C002" if _GIVEN_TWICE.match(problem.message) else "C004"
+                self.add_error(code, BookError([problem]), self.project.location(path))
+        return None
+
+    def standing_citations(self) -> list[tuple[_Text, Found]]:
+        """The citations and cross-references the build takes; each it refuses is a C007."""
+        standing = []
+        for text, found in self.citations:
+            phrase, _, _, may_cite = _CONTEXTS[text.context]
+            if found.problem:
+                self.add_error("C007", BookError.at(text.location, found.problem), text.location)
+            elif not may_cite:
+                self.add(
+                    "C007",
+                    text.location,
+                    f"a citation or cross-reference ({found.source}) cannot stand in {phrase}",
+                    "move it into the running text",
+                )
+            else:
+                standing.append((text, found))
+        return standing
+
+    def check_cited_keys(
+        self, standing: list[tuple[_Text, Found]], bibliography: Bibliography | None, names_none: bool
+    ) -> None:
+        """Every cited key is in the bibliography, in the build's words (citing/processor.py's
+        check_keys); `names_none` when book.toml was read and names no bibliography. Of a
+        bibliography that cannot be read, no key is known, so none is reported."""
+        for text, found in standing:
+            for key in found.keys:
+                if (names_none or bibliography is not None) and (problem := key_problem(key, bibliography)):
+                    self.add_error("C001", BookError.at(text.location, problem), text.location)
+
+    def check_entries(self, bibliography: Bibliography) -> None:
+        """The entries the book's Sources lists (those cited, or all of them) hold what the style
+        prints of them; with only those cited listed, an entry never cited is a warning. A
+        citation the build refuses (C007) still counts: its entry is meant to be cited."""
+        cited = {key for _, found in self.citations for key in found.keys}
+        list_all = self.citations_config.list_uncited
+        self.check_fields(bibliography, set(bibliography.lines) if list_all else cited)
+        if not list_all:
+            for key in bibliography.lines.keys() - cited:
+                self.add(
+                    "C005",
+                    bibliography.location(key),
+                    f"entry '{key}' is never cited",
+                    f"cite it (@{key}), delete it, or list it anyway: [citations] list_uncited = true",
+                )
+
+    def check_fields(self, bibliography: Bibliography, listed: set[str]) -> None:
+        """The listed entries, as pandoc's citeproc reads them, hold what the style prints."""
+        try:
+            items = csl_items(bibliography)
+        except BookError as error:
+            self.add_error("C004", error, bibliography.file)
+            return
+        for item in items:
+            if item["id"] in listed and (missing := missing_fields(item)):
+                self.add(
+                    "C003",
+                    bibliography.location(item["id"]),
+                    f"entry '{item['id']}' has no {', no '.join(missing)}",
+                    "add what it lacks: the citation style prints it",
+                )
+
+    def check_cross_references(
+        self,
+        standing: list[tuple[_Text, Found]],
+        targets: dict[str, list[str] | None],
+        definitions: list[tuple[str, SourceLocation]],
+        manuscript_files: set[Path],
+    ) -> None:
+        """Every cross-reference names a target of the book, resolved as the build resolves it
+        (model/cross_references.py); targets that cannot be read (None) are not checked."""
+        for text, found in standing:
+            if found.cross_reference is None:
+                continue
+            kind, target = found.cross_reference
+            known = targets[kind]
+            if known is not None and target not in known:
+                problem = unknown_target(kind, target, known)
+            elif kind == "note":
+                notes = [(name, at.path, at.path) for name, at in definitions]
+                files = set(notes_named(target, text.location, notes, manuscript_files))
+                problem = AMBIGUOUS_NOTE.format(label=target) if len(files) > 1 else ""
+            else:
+                problem = ""
+            if problem:
+                self.add_error("C006", BookError.at(text.location, problem), text.location)
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -682,6 +830,20 @@ def _heading_anchors(headings: list[tuple[str, SourceLocation]]) -> list[str]:
     return anchors
 
 
+def _listed(names: list[str]) -> str:
+    """The first dozen names, for a hint."""
+    return ", ".join(names[:12]) + (", ..." if len(names) > 12 else "") or "none"
+
+
+def _event_id(record: Record) -> str | None:
+    """The id cross-references name a timeline entry by (readers/timeline.py): its 'id', else
+    its date; None when it has neither."""
+    given, day = record.values.get("id"), record.values.get("date")
+    if given is not None:
+        return str(given)
+    return day.isoformat() if isinstance(day, date) and "date" not in record.unreadable else None
+
+
 def _blank(record: Record, key: str) -> bool:
     """Whether a key is absent or empty (a value that is no text, or unreadable, is not blank)."""
     value = record.values.get(key)
@@ -714,7 +876,9 @@ class _GuessedSources:
     manuscript: tuple[str, ...]
     plates: str | None
     timeline: str | None
+    bibliography: str | None
     own_source: str
+    citations: Citations
     text: str
 
     def location(self, section: str, key: str) -> SourceLocation:
@@ -732,12 +896,23 @@ def _sources_leniently(config_path: Path) -> _GuessedSources:
     manuscript = [written] if isinstance(written, str) else written
     if not isinstance(manuscript, list) or not all(isinstance(path, str) for path in manuscript):
         manuscript = ["manuscript"]
-    plates, timeline = (
-        value if isinstance(value := sources.get(key), str) else None for key in SOURCE_DEFAULTS
+    plates, timeline, bibliography = (
+        value if isinstance(value := sources.get(key), str) else None
+        for key in (*SOURCE_DEFAULTS, "bibliography")
     )
     timeline_table = raw.get("timeline") if isinstance(raw.get("timeline"), dict) else {}
     own = timeline_table.get("own_source")
-    return _GuessedSources(tuple(manuscript), plates, timeline, own if isinstance(own, str) else "text", text)
+    citations_table = raw.get("citations") if isinstance(raw.get("citations"), dict) else {}
+    citations = Citations(list_uncited=citations_table.get("list_uncited") is True)
+    return _GuessedSources(
+        tuple(manuscript),
+        plates,
+        timeline,
+        bibliography,
+        own if isinstance(own, str) else "text",
+        citations,
+        text,
+    )
 
 
 def _key_line(text: str, key: str) -> int | None:

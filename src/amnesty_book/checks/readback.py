@@ -100,6 +100,7 @@ class Digest:
     notes: dict[int, str] = field(default_factory=dict)
     plates: list[tuple[str, str, str]] = field(default_factory=list)
     timeline: list[tuple[str, str]] = field(default_factory=list)
+    bibliography: list[str] = field(default_factory=list)
 
 
 def text_of(element: etree._Element) -> str:
@@ -129,12 +130,13 @@ def _local(name: str) -> str:
 
 
 def digest(documents: dict[str, etree._Element]) -> Digest:
-    """Headings, notes, plates and timeline rows of an HTML or EPUB edition, in reading order."""
+    """Headings, notes, plates, timeline rows and Sources of an HTML or EPUB edition, in
+    reading order."""
     found = Digest()
     for tree in documents.values():
         parts = tree.xpath(
             "//*[local-name()='section'][contains(@class, 'chapter') or @id='plates' or @id='timeline'"
-            " or @id='colophon']"
+            " or @id='bibliography' or @id='colophon']"
         )
         for part in parts:
             for heading in part.xpath(".//*[local-name()='h1' or local-name()='h2' or local-name()='h3']"):
@@ -157,6 +159,9 @@ def digest(documents: dict[str, etree._Element]) -> Digest:
         for row in tree.xpath(f"//*[@id='timeline']//{_local('tbody')}/{_local('tr')}"):
             cells = row.xpath(_local("td"))
             found.timeline.append((text_of(cells[0]), text_of(cells[1]).removesuffix("†").strip()))
+        found.bibliography += [
+            text_of(entry) for entry in tree.xpath(f"//*[@id='bibliography']//{_local('li')}")
+        ]
     return found
 
 
@@ -210,6 +215,13 @@ def pdf_pages(path: Path) -> list[str]:
         ]
     finally:
         document.close()
+
+
+def destination_pages(reader: PdfReader) -> dict[str, int]:
+    """Anchor id -> page index, from the PDF's named destinations."""
+    return {
+        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
+    }
 
 
 def placed_images(reader: PdfReader) -> list[PlacedImage]:

@@ -25,8 +25,38 @@ class NoteCall:
     note: Note
 
 
-# Rich text: XHTML markup strings interleaved with note calls.
-Inline = tuple["str | NoteRef | NoteCall", ...]
+@dataclass(frozen=True, eq=False)
+class CiteRef:
+    """A citation as written, in pandoc's syntax (`[see @key, 45]`, `@key says`), before the
+    style sets it. Compared by identity: the same words twice are two citations."""
+
+    source: str
+    keys: tuple[str, ...]
+    location: SourceLocation
+    # In running text, in a note style: the note the citation makes (numbering makes it).
+    note: Note | None = None
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """A cross-reference as written (`@plate:katyn`), before numbering resolves it."""
+
+    kind: str  # plate, sec, note or event
+    target: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class CrossLink:
+    """A resolved cross-reference: the words that name its target ("Plate 2") and the
+    target's anchor, where print adds its page."""
+
+    text: str
+    anchor: str
+
+
+# Rich text: XHTML markup strings interleaved with note calls, citations and cross-references.
+Inline = tuple["str | NoteRef | NoteCall | CiteRef | CrossRef | CrossLink", ...]
 
 
 @dataclass(frozen=True)
@@ -52,7 +82,7 @@ class Plate:
     caption: Inline
     credit: Inline
     alt: str
-    source: str
+    source: Inline
     location: SourceLocation
 
 
@@ -115,13 +145,23 @@ class Chapter:
 @dataclass(frozen=True)
 class TimelineEvent:
     date: date
-    event: str
-    source: Inline  # the reference as inline XHTML (titles of works in <em>)
+    event: Inline
+    source: Inline  # the reference as inline XHTML: a citation, or titles of works in <em>
     # Not taken from the book's own text (book.toml's [timeline] own_source): the editor's
     # context, marked as such.
     editorial: bool
     location: SourceLocation
+    id: str = ""  # what a cross-reference names it by (@event:id): its date, unless given
     anchor: str = ""  # assigned by numbering
+
+
+@dataclass(frozen=True)
+class BibliographyEntry:
+    """An entry of the book's Sources, as the citation style sets it."""
+
+    key: str
+    anchor: str
+    content: str  # inline XHTML
 
 
 @dataclass(frozen=True)
@@ -139,12 +179,14 @@ class Book:
     plates: tuple[Plate, ...]
     timeline: tuple[TimelineEvent, ...]
     fonts: tuple[FontFace, ...]
-    sources: tuple[Path, ...]  # the config first, then the manuscript's files, plates and timeline
+    sources: tuple[Path, ...]  # the config first, then the manuscript's files and the other sources
+    bibliography: tuple[BibliographyEntry, ...] = ()  # what the Sources section lists
 
     @property
     def back_matter(self) -> tuple[str, ...]:
         """The anchors of the parts after the chapters, in order: those the book has."""
-        return (*(("plates",) if self.plates else ()), *(("timeline",) if self.timeline else ()), "colophon")
+        parts = {"plates": self.plates, "timeline": self.timeline, "bibliography": self.bibliography}
+        return (*(anchor for anchor, present in parts.items() if present), "colophon")
 
     @property
     def root(self) -> Path:

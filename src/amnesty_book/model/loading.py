@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from amnesty_book.checks.glyphs import check_font, check_glyphs
+from amnesty_book.citing.bibliography import read_bibliography
+from amnesty_book.citing.processor import check_keys, set_citations
+from amnesty_book.citing.style import find_style
 from amnesty_book.errors import BookError, Problems
 from amnesty_book.model import Book, FontFace
 from amnesty_book.model.numbering import number_book
@@ -36,6 +39,15 @@ def load_book(root: Path) -> Book:
             timeline = read_timeline(project, files.timeline, config.own_source) if files.timeline else ()
         except BookError as error:
             problems.extend(error)
+    bibliography, citation_style = None, None
+    if files.bibliography:
+        try:
+            bibliography = read_bibliography(project, files.bibliography)
+            citation_style = find_style(
+                project, config.citations.style, config.location("citations", "style")
+            )
+        except BookError as error:
+            problems.extend(error)
     fonts = []
     try:
         faces = face_files(project, config)
@@ -52,6 +64,10 @@ def load_book(root: Path) -> Book:
     problems.raise_if_any()
     assert manuscript is not None  # else a problem was raised
     sources = (project.root / CONFIG_NAME, *files.all)
-    book = number_book(config, manuscript, plates, timeline, tuple(fonts), sources)
+    makes_notes = citation_style is not None and citation_style.makes_notes
+    book = number_book(config, manuscript, plates, timeline, tuple(fonts), sources, makes_notes)
+    check_keys(book, bibliography)
+    if bibliography and citation_style:
+        book = set_citations(book, bibliography, citation_style, config.citations.list_uncited)
     check_glyphs(book)
     return book

@@ -12,6 +12,9 @@ from amnesty_book.model import (
     Block,
     Book,
     Chapter,
+    CiteRef,
+    CrossLink,
+    CrossRef,
     FontFace,
     Heading,
     Inline,
@@ -24,6 +27,7 @@ from amnesty_book.model import (
     PullQuote,
     TimelineEvent,
 )
+from amnesty_book.model.cross_references import resolve_cross_references
 from amnesty_book.project.config import BookConfig
 from amnesty_book.readers.manuscript import Manuscript, NoteDefinition
 from amnesty_book.readers.markup import plain_text
@@ -42,6 +46,8 @@ RESERVED_ANCHORS = frozenset(
         "plates-title",
         "timeline",
         "timeline-title",
+        "bibliography",
+        "bibliography-title",
         "colophon",
         "colophon-title",
         "landmarks",
@@ -50,7 +56,7 @@ RESERVED_ANCHORS = frozenset(
         "page-list-title",
     }
 )
-_RESERVED_PATTERN = re.compile(r"(page|notes-title)-[a-z0-9]+")
+_RESERVED_PATTERN = re.compile(r"(page|notes-title|source)-[a-z0-9]+")
 _INTERNAL_LINK = re.compile(r'href="#([^"]*)"')
 
 
@@ -61,17 +67,21 @@ def number_book(
     timeline: tuple[TimelineEvent, ...],
     fonts: tuple[FontFace, ...],
     sources: tuple[Path, ...],
+    citations_make_notes: bool = False,
 ) -> Book:
-    """Numbers notes by their call and plates by their placement, in reading order."""
-    numbering = _Numbering(manuscript, plates, config.labels["plate"])
+    """Numbers notes by their call and plates by their placement, in reading order, and
+    resolves cross-references. In a note style (`citations_make_notes`), a citation in the
+    running text makes a note, numbered with the others."""
+    numbering = _Numbering(manuscript, plates, config.labels["plate"], citations_make_notes)
     chapters = tuple(numbering.chapter(draft.title, draft.blocks) for draft in manuscript.chapters)
     numbering.report_unused()
     events = tuple(
         replace(event, anchor=numbering.anchor(f"event-{n}")) for n, event in enumerate(timeline, 1)
     )
+    numbering.check_event_ids(events)
     numbering.check_links(chapters, events)
     numbering.problems.raise_if_any()
-    return Book(
+    book = Book(
         config=config,
         chapters=chapters,
         notes=tuple(numbering.notes.values()),
@@ -80,15 +90,25 @@ def number_book(
         fonts=fonts,
         sources=sources,
     )
+    book = resolve_cross_references(book, numbering.manuscript_files, numbering.problems)
+    numbering.problems.raise_if_any()
+    return book
 
 
 class _Numbering:
-    def __init__(self, manuscript: Manuscript, entries: dict[str, PlateEntry], plate_word: str) -> None:
+    def __init__(
+        self,
+        manuscript: Manuscript,
+        entries: dict[str, PlateEntry],
+        plate_word: str,
+        citations_make_notes: bool,
+    ) -> None:
         # A note's label is its file's own: (file, label) -> its definition.
         self.definitions = {(note.location.path, note.label): note for note in manuscript.notes}
         self.manuscript_files = frozenset(manuscript.files)
         self.entries = entries
         self.plate_word = plate_word
+        self.citations_make_notes = citations_make_notes
         self.notes: dict[tuple[Path, str], Note] = {}
         self.plates: dict[str, Plate] = {}
         self.anchors = Anchors()
@@ -145,7 +165,7 @@ class _Numbering:
             file=entry.file,
             width=entry.width,
             height=entry.height,
-            caption=self.calls(entry.caption),
+            caption=self.calls(entry.caption, running=False),
             credit=entry.credit,
             alt=entry.alt,
             source=entry.source,
@@ -154,10 +174,14 @@ class _Numbering:
         self.plates[entry.id] = plate
         return PlatePlacement(entry.id, placement.location, plate)
 
-    def calls(self, content: Inline) -> Inline:
-        """The content with each note call numbered, in the order the calls are read."""
-        parts: list[str | NoteRef | NoteCall] = []
+    def calls(self, content: Inline, running: bool = True) -> Inline:
+        """The content with each note call numbered, in the order the calls are read; in the
+        running text of a note style, each citation makes a note of its own."""
+        parts: list[str | NoteRef | NoteCall | CiteRef | CrossRef | CrossLink] = []
         for part in content:
+            if isinstance(part, CiteRef) and running and self.citations_make_notes:
+                parts.append(replace(part, note=self.new_note("", (part,), part.location)))
+                continue
             if not isinstance(part, NoteRef):
                 parts.append(part)
                 continue
@@ -173,19 +197,27 @@ class _Numbering:
                     "call each note once, or write a second note",
                 )
             else:
-                number = len(self.notes) + 1
-                note = Note(
-                    number=number,
-                    label=part.label,
-                    anchor=self.anchor(f"note-{number}"),
-                    call_anchor=self.anchor(f"noteref-{number}"),
-                    content=definition.content,
-                    text=plain_text(definition.content),
-                    location=definition.location,
+                parts.append(
+                    NoteCall(self.new_note(part.label, definition.content, definition.location, key))
                 )
-                self.notes[key] = note
-                parts.append(NoteCall(note))
         return tuple(parts)
+
+    def new_note(
+        self, label: str, content: Inline, location: SourceLocation, key: tuple[Path, str] | None = None
+    ) -> Note:
+        """The next note; one a citation makes has no label, and its own key."""
+        number = len(self.notes) + 1
+        note = Note(
+            number=number,
+            label=label,
+            anchor=self.anchor(f"note-{number}"),
+            call_anchor=self.anchor(f"noteref-{number}"),
+            content=content,
+            text=plain_text(content),
+            location=location,
+        )
+        self.notes[key or (location.path, f"@{number}")] = note
+        return note
 
     def definition(self, call: NoteRef) -> NoteDefinition | None:
         """The note a call names: in the manuscript, the one its own file defines; in a caption,
@@ -226,6 +258,17 @@ class _Numbering:
                     f"plate '{plate_id}' is never placed; add '::: plate {plate_id}' to the manuscript "
                     "or remove it from the manifest",
                 )
+
+    def check_event_ids(self, events: tuple[TimelineEvent, ...]) -> None:
+        seen: dict[str, TimelineEvent] = {}
+        for event in events:
+            if event.id in seen:
+                self.problems.add(
+                    event.location,
+                    f"two timeline entries have the id '{event.id}' (the first at line "
+                    f"{seen[event.id].location.line}); give this one an id of its own, as id: name",
+                )
+            seen.setdefault(event.id, event)
 
     def check_links(self, chapters: tuple[Chapter, ...], events: tuple[TimelineEvent, ...]) -> None:
         """Every #anchor link of the text names an anchor of the book (the linter's L002, with

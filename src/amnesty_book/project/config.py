@@ -46,6 +46,20 @@ class Publication:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Citations:
+    """How citations of the bibliography are set: a CSL style, by name or file."""
+
+    style: str = key(
+        "citations",
+        "a CSL style: a name from the CSL repository (such as apa) or a .csl file of the project",
+        "chicago-notes-bibliography",
+    )
+    list_uncited: bool = key(
+        "citations", "list every entry of the bibliography in its section, cited or not", False
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Fonts:
     """The book face: one family in four styles, paths relative to the project folder."""
 
@@ -148,7 +162,11 @@ class BookConfig:
     timeline: str | None = key(
         "sources", f"the timeline (default {SOURCE_DEFAULTS['timeline']}, if it exists)", None
     )
+    bibliography: str | None = key(
+        "sources", "the bibliography: a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them", None
+    )
     fonts: Fonts = key("fonts", "the book face", Fonts())
+    citations: Citations = key("citations", "how citations are set", Citations())
     own_source: str = key(
         "timeline",
         "the source that marks an entry as the book's own text (any other: the editor's, †)",
@@ -181,10 +199,10 @@ class _Key(NamedTuple):
 def _schema() -> dict[str, dict[str, _Key]]:
     """section -> key -> its declaration, from the fields that hold the keys."""
     schema: dict[str, dict[str, _Key]] = {}
-    for holder in (BookConfig, Publication, Fonts):
+    for holder in (BookConfig, Publication, Fonts, Citations):
         hints = get_type_hints(holder)
         for each in fields(holder):
-            if "section" not in each.metadata or hints[each.name] in (Publication | None, Fonts):
+            if "section" not in each.metadata or hints[each.name] in (Publication | None, Fonts, Citations):
                 continue  # not a key, or a section of its own
             required = each.default is MISSING
             schema.setdefault(each.metadata["section"], {})[each.name] = _Key(
@@ -312,11 +330,12 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         **values["timeline"],
         first_publication=Publication(**first) if first else None,
         fonts=Fonts(**values["fonts"]),
+        citations=Citations(**values["citations"]),
         editions=editions,
         label_overrides=overrides,
         key_lines=tuple(
             (f"{section}.{key}", line)
-            for section in ("sources", "fonts")
+            for section in ("sources", "fonts", "citations")
             for key in _SCHEMA[section]
             if (line := _line_of(text, section, key)) is not None
         ),
@@ -442,6 +461,9 @@ def _checked(
             problems.add(where, f'\'{key}\' must be a list of texts, like ["one", "two"]')
             return default
         return tuple(value)
+    if kind is bool and not isinstance(value, bool):
+        problems.add(where, f"'{key}' must be true or false")
+        return default
     if kind in (str, str | None) and not (isinstance(value, str) and value.strip()):
         problems.add(where, f"'{key}' must be a non-empty text in quotes")
         return default

@@ -1,4 +1,5 @@
-"""Which files a book is read from: its manuscript's, and its plates manifest and timeline if it has them."""
+"""Which files a book is read from: its manuscript's, and its plates manifest, timeline and
+bibliography if it has them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class NamedSources(Protocol):
     def plates(self) -> str | None: ...
     @property
     def timeline(self) -> str | None: ...
+    @property
+    def bibliography(self) -> str | None: ...
     def location(self, section: str, key: str) -> SourceLocation: ...
 
 
@@ -28,15 +31,18 @@ class SourceFiles:
     manuscript: tuple[Path, ...]  # in reading order
     plates: Path | None
     timeline: Path | None
+    bibliography: Path | None = None
 
     @property
     def all(self) -> tuple[Path, ...]:
-        return (*self.manuscript, *(path for path in (self.plates, self.timeline) if path is not None))
+        optional = (self.plates, self.timeline, self.bibliography)
+        return (*self.manuscript, *(path for path in optional if path is not None))
 
 
 def source_files(project: Project, config: NamedSources) -> SourceFiles:
     """The files book.toml names; where it names no plates or timeline, the default file if
-    there is one, else none: the book has no plates, or no timeline."""
+    there is one, else none: the book has no plates, or no timeline. A bibliography is read
+    only where book.toml names one."""
     problems = Problems()
     manuscript: list[Path] = []
     for written in config.manuscript:
@@ -47,12 +53,12 @@ def source_files(project: Project, config: NamedSources) -> SourceFiles:
         except BookError as error:
             problems.extend(error)
     optional: dict[str, Path | None] = {}
-    for key in ("plates", "timeline"):
+    for key in ("plates", "timeline", "bibliography"):
         written = getattr(config, key)
         try:
             if written is not None:
                 optional[key] = project.resolve(written, config.location("sources", key), key)
-            elif (project.root / SOURCE_DEFAULTS[key]).is_file():
+            elif key in SOURCE_DEFAULTS and (project.root / SOURCE_DEFAULTS[key]).is_file():
                 optional[key] = project.resolve(SOURCE_DEFAULTS[key], None, key)
             else:
                 optional[key] = None
@@ -63,7 +69,7 @@ def source_files(project: Project, config: NamedSources) -> SourceFiles:
         raise BookError.at(
             config.location("sources", "manuscript"), "the manuscript names a file twice; name each file once"
         )
-    return SourceFiles(tuple(manuscript), optional["plates"], optional["timeline"])
+    return SourceFiles(tuple(manuscript), optional["plates"], optional["timeline"], optional["bibliography"])
 
 
 # The keys of book.toml's [fonts] that name the faces, in the order of Fonts.faces.

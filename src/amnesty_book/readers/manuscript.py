@@ -203,7 +203,7 @@ def _read_chunk(
             )
         body = "\n".join([definition.group(2), *(_NOTE_INDENT.sub("", line) for line in chunk.lines[1:])])
         content = block_markup(body, where, allow_notes=False)
-        if any(tag in part for part in content for tag in ("<table", "<dl")):
+        if any(isinstance(part, str) and tag in part for part in content for tag in ("<table", "<dl")):
             raise BookError.at(
                 where, f"note [^{label}] holds a table or a definition list; put it in the running text"
             )
@@ -239,7 +239,9 @@ def _read_directive(chunk: Chunk, directive: re.Match[str], where: SourceLocatio
         body = "\n".join(chunk.lines[1:-1]).strip()
         if not body:
             raise BookError.at(where, "this pull quote is empty; write its text between the ':::' lines")
-        return PullQuote(inline_markup(body, where.offset(1), allow_notes=False), where)
+        return PullQuote(
+            inline_markup(body, where.offset(1), allow_notes=False, allow_citations=False), where
+        )
     if not name:
         raise BookError.at(where, "this ':::' closes nothing; delete it, or open a '::: pullquote' before it")
     raise BookError.at(where, f"unknown directive '::: {name}'; use '::: plate ID' or '::: pullquote'")

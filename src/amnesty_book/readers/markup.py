@@ -11,8 +11,13 @@ from html.parser import HTMLParser
 
 import markdown
 
+from amnesty_book.citing.syntax import Found
+from amnesty_book.citing.syntax import find as find_citations
 from amnesty_book.errors import BookError, SourceLocation
-from amnesty_book.model import Inline, NoteCall, NoteRef
+from amnesty_book.model import CiteRef, CrossLink, CrossRef, Inline, NoteRef
+
+# What a token stands for in the text Markdown converts.
+InlineRef = NoteRef | CiteRef | CrossRef
 
 NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 # A note call stands in the text as a token while Markdown converts it. The token's marks are
@@ -21,6 +26,7 @@ NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 # too: Markdown uses some of them as marks of its own.
 _TOKEN_OPEN, _TOKEN_CLOSE = "\ufdd0", "\ufdd1"
 _TOKEN = re.compile(f"{_TOKEN_OPEN}(\\d+){_TOKEN_CLOSE}")
+_ESCAPED_AT = re.compile(r"\\@")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
 # Deeper nesting than this (lists in lists, quotes in quotes) is refused: no book needs it,
 # and Markdown and the layout recurse on it.
@@ -141,16 +147,23 @@ def with_lead(markup: str, lead: str) -> str:
     return f"<p>{lead}</p>{markup}"
 
 
-# Quotation marks as each language prints them (Python-Markdown's smarty, from straight
-# quotes); a language not named takes English ones.
-_QUOTES = {
-    "pl": {
-        "left-double-quote": "&bdquo;",
-        "right-double-quote": "&rdquo;",
-        "left-single-quote": "&sbquo;",
-        "right-single-quote": "&rsquo;",
-    },
-}
+# Quotation marks as each language prints them: double opening and closing, then single
+# (nested). A language not named takes English ones.
+_QUOTATION_MARKS = {"en": ("“", "”", "‘", "’"), "pl": ("„", "”", "‚", "’")}
+# ... as Python-Markdown's smarty makes them from straight quotes.
+_SMARTY_QUOTES = ("left-double-quote", "right-double-quote", "left-single-quote", "right-single-quote")
+
+
+def quotation_marks(language: str) -> tuple[str, str, str, str]:
+    return _QUOTATION_MARKS.get(language, _QUOTATION_MARKS["en"])
+
+
+def quoted(text: str, language: str) -> str:
+    """Text in the language's double quotation marks, as XHTML."""
+    opening, closing, _, _ = quotation_marks(language)
+    return f"{opening}{escape(text, quote=False)}{closing}"
+
+
 # The language the text being read is set in (book.toml's [book] language): typeset_in.
 _LANGUAGE: ContextVar[str] = ContextVar("language", default="en")
 
@@ -170,7 +183,9 @@ def _markdown(language: str) -> markdown.Markdown:
     fails halfway."""
     converter = markdown.Markdown(
         extensions=["smarty", "tables", "def_list", "fenced_code"],
-        extension_configs={"smarty": {"substitutions": _QUOTES.get(language, {})}},
+        extension_configs={
+            "smarty": {"substitutions": dict(zip(_SMARTY_QUOTES, quotation_marks(language), strict=True))}
+        },
         output_format="xhtml",
     )
     # Raw HTML is refused before conversion; never let Markdown pass any through.
@@ -182,15 +197,20 @@ def _markdown(language: str) -> markdown.Markdown:
 _CONVERTERS: dict[str, markdown.Markdown] = {}
 
 
-def block_markup(text: str, location: SourceLocation, allow_notes: bool = True) -> Inline:
-    """Block-level XHTML (<p>, <blockquote>, lists) of a Markdown block, with its note calls."""
-    markup, calls = _convert(text, location, allow_notes)
+def block_markup(
+    text: str, location: SourceLocation, allow_notes: bool = True, allow_citations: bool = True
+) -> Inline:
+    """Block-level XHTML (<p>, <blockquote>, lists) of a Markdown block, with its note calls,
+    citations and cross-references."""
+    markup, calls = _convert(text, location, allow_notes, allow_citations)
     return _split_calls(markup, calls)
 
 
-def inline_markup(text: str, location: SourceLocation, allow_notes: bool = True) -> Inline:
+def inline_markup(
+    text: str, location: SourceLocation, allow_notes: bool = True, allow_citations: bool = True
+) -> Inline:
     """Inline XHTML of one paragraph of Markdown (a heading, a caption, a note)."""
-    markup, calls = _convert(text, location, allow_notes)
+    markup, calls = _convert(text, location, allow_notes, allow_citations)
     if not markup:
         return ()
     inner = markup.removeprefix("<p>").removesuffix("</p>")
@@ -199,9 +219,11 @@ def inline_markup(text: str, location: SourceLocation, allow_notes: bool = True)
     return _split_calls(inner, calls)
 
 
-def _convert(text: str, location: SourceLocation, allow_notes: bool) -> tuple[str, list[NoteRef]]:
+def _convert(
+    text: str, location: SourceLocation, allow_notes: bool, allow_citations: bool
+) -> tuple[str, list[InlineRef]]:
     _refuse_characters_not_text(text, location)
-    calls, tokenised = _tokenise_notes(text, location, allow_notes)
+    calls, tokenised = _tokenise(text, location, allow_notes, allow_citations)
     _refuse_raw_html(tokenised, location)
     language = _LANGUAGE.get()
     converter = _CONVERTERS.get(language) or _CONVERTERS.setdefault(language, _markdown(language))
@@ -227,31 +249,61 @@ def _refuse_characters_not_text(text: str, location: SourceLocation) -> None:
 
 
 def plain_text(content: Inline) -> str:
-    """The text of rich content without markup or note calls (outlines, metadata, alt checks)."""
-    markup = "".join(part for part in content if isinstance(part, str))
+    """The text of rich content without markup or note calls (outlines, metadata, alt checks);
+    a cross-reference as the words that name its target."""
+    markup = "".join(
+        part if isinstance(part, str) else escape(part.text, quote=False)
+        for part in content
+        if isinstance(part, str | CrossLink)
+    )
     return _TextOnly.extract(markup)
 
 
-def _tokenise_notes(text: str, location: SourceLocation, allow_notes: bool) -> tuple[list[NoteRef], str]:
-    calls: list[NoteRef] = []
+def _tokenise(
+    text: str, location: SourceLocation, allow_notes: bool, allow_citations: bool
+) -> tuple[list[InlineRef], str]:
+    """The text with each note call, citation and cross-reference replaced by a token, and
+    what each token stands for. `\\@` is an @ that starts no citation."""
+    calls: list[InlineRef] = []
+    visible = _outside_code(text)
+    marks = [(match.start(), match.end(), match) for match in NOTE_CALL.finditer(visible)]
+    marks += [(found.start, found.end, found) for found in find_citations(visible)]
+    marks += [(match.start(), match.end(), None) for match in _ESCAPED_AT.finditer(visible)]
+    pieces, end = [], 0
+    for start, stop, mark in sorted(marks, key=lambda each: each[0]):
+        if start < end:
+            continue
+        where = location.offset(text.count("\n", 0, start))
+        pieces.append(text[end:start])
+        end = stop
+        if mark is None:
+            pieces.append("&#64;")
+            continue
+        calls.append(_reference(mark, where, allow_notes, allow_citations))
+        pieces.append(f"{_TOKEN_OPEN}{len(calls) - 1}{_TOKEN_CLOSE}")
+    return calls, "".join([*pieces, text[end:]])
 
-    def token(match: re.Match[str]) -> str:
-        where = location.offset(text.count("\n", 0, match.start()))
+
+def _reference(
+    mark: re.Match[str] | Found, where: SourceLocation, allow_notes: bool, allow_citations: bool
+) -> InlineRef:
+    if isinstance(mark, re.Match):
         if not allow_notes:
             raise BookError.at(
                 where,
-                f"a note call [^{match.group(1)}] cannot stand here (a note inside a note?); "
+                f"a note call [^{mark.group(1)}] cannot stand here (a note inside a note?); "
                 "move it into the running text",
             )
-        calls.append(NoteRef(match.group(1), where))
-        return f"{_TOKEN_OPEN}{len(calls) - 1}{_TOKEN_CLOSE}"
-
-    visible = _outside_code(text)
-    pieces, end = [], 0
-    for match in NOTE_CALL.finditer(visible):
-        pieces += [text[end : match.start()], token(match)]
-        end = match.end()
-    return calls, "".join([*pieces, text[end:]])
+        return NoteRef(mark.group(1), where)
+    if mark.problem:
+        raise BookError.at(where, mark.problem)
+    if not allow_citations:
+        raise BookError.at(
+            where, f"a citation or cross-reference ({mark.source}) cannot stand here; move it into the text"
+        )
+    if mark.cross_reference:
+        return CrossRef(*mark.cross_reference, where)
+    return CiteRef(mark.source, mark.keys, where)
 
 
 def _outside_code(text: str) -> str:
@@ -277,8 +329,8 @@ def _refuse_raw_html(text: str, location: SourceLocation) -> None:
         )
 
 
-def _split_calls(markup: str, calls: list[NoteRef]) -> Inline:
-    parts: list[str | NoteRef | NoteCall] = []
+def _split_calls(markup: str, calls: list[InlineRef]) -> Inline:
+    parts: list[str | InlineRef] = []
     for index, piece in enumerate(_TOKEN.split(markup)):
         if index % 2:
             parts.append(calls[int(piece)])
@@ -287,10 +339,11 @@ def _split_calls(markup: str, calls: list[NoteRef]) -> Inline:
     return tuple(parts)
 
 
-def _typeset(text: str) -> str:
-    for pattern, replacement in (*_NO_BREAK, *_NO_BREAK_IN.get(_LANGUAGE.get(), ())):
+def typeset(text: str, language: str) -> str:
+    """Escaped text with the language's no-break spaces, and number ranges kept whole."""
+    for pattern, replacement in (*_NO_BREAK, *_NO_BREAK_IN.get(language, ())):
         text = pattern.sub(replacement, text)
-    return text
+    return _RANGE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text)
 
 
 class _Sanitiser(HTMLParser):
@@ -358,8 +411,7 @@ class _Sanitiser(HTMLParser):
         for pattern, message in _FOREIGN_SYNTAX:
             if pattern.search(data):
                 raise BookError.at(self.location, message)
-        text = _typeset(text)
-        self.out.append(_RANGE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text))
+        self.out.append(typeset(text, _LANGUAGE.get()))
 
 
 class _TextOnly(HTMLParser):

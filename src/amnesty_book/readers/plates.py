@@ -31,7 +31,7 @@ class PlateEntry:
     caption: Inline
     credit: Inline
     alt: str
-    source: str
+    source: Inline  # the archive or work the image comes from: Markdown, may cite
     location: SourceLocation
 
 
@@ -91,7 +91,7 @@ def _read_entry(project: Project, folder: Path, record: Record) -> PlateEntry:
         caption=caption,
         credit=inline_markup(_text(record, "credit"), record.at("credit"), allow_notes=False),
         alt=alt,
-        source=_text(record, "source"),
+        source=inline_markup(_text(record, "source"), record.at("source"), allow_notes=False),
         location=record.location,
     )
 

@@ -36,6 +36,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "edition_reader": "Reader edition",
         "edition_web": "Web edition",
         "editorial_entry": "Editorial context entry",
+        "event_reference": "the timeline’s entry for {date}",
         "editorial_entries_note": (
             "Entries marked † are the editor’s context, not taken from the text; their sources are named."
         ),
@@ -43,6 +44,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "first_published": "First published by",
         "fonts": "Set in {family}, licensed under the {licence}.",
         "landmarks": "Landmarks",
+        "note": "note",
         "notes": "Notes",
         "notes_statement": "",
         "page": "Page",
@@ -52,6 +54,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "plates_and_credits": "Plates and credits",
         "source": "Source",
         "source_text": "The text",
+        "sources": "Sources",
         "start_of_content": "Start of content",
         "timeline": "Timeline",
         "title_page": "Title page",
@@ -80,11 +83,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "edition_reader": "Wydanie do czytania",
         "edition_web": "Wydanie internetowe",
         "editorial_entry": "Wpis redakcyjny",
+        "event_reference": "wpis z {date} w kalendarium",
         "editorial_entries_note": "Wpisy oznaczone † pochodzą od redakcji, nie z tekstu; podano ich źródła.",
         "event": "Wydarzenie",
         "first_published": "Pierwodruk:",
         "fonts": "Złożono krojem {family} na licencji {licence}.",
         "landmarks": "Punkty orientacyjne",
+        "note": "przypis",
         "notes": "Przypisy",
         "notes_statement": "",
         "page": "Strona",
@@ -94,6 +99,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "plates_and_credits": "Ilustracje i ich źródła",
         "source": "Źródło",
         "source_text": "Tekst",
+        "sources": "Źródła",
         "start_of_content": "Początek treści",
         "timeline": "Kalendarium",
         "title_page": "Strona tytułowa",
@@ -102,7 +108,12 @@ _LABELS: dict[str, dict[str, str]] = {
 
 SUPPORTED_LANGUAGES = tuple(_LABELS)
 # The label that titles each part after the chapters (model.Book.back_matter), by anchor.
-PART_TITLES = {"plates": "plates_and_credits", "timeline": "timeline", "colophon": "colophon"}
+PART_TITLES = {
+    "plates": "plates_and_credits",
+    "timeline": "timeline",
+    "bibliography": "sources",
+    "colophon": "colophon",
+}
 
 
 def labels_for(language: str) -> Mapping[str, str]:

@@ -24,7 +24,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from amnesty_book.errors import BookError, SourceLocation
-from amnesty_book.model import Book, Heading, Plate, PlatePlacement, PullQuote
+from amnesty_book.model import Book, CrossLink, Heading, Plate, PlatePlacement, PullQuote
 from amnesty_book.project.config import Edition
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.project.sources import Project
@@ -39,6 +39,7 @@ _SEMANTICS = {
     "toc": ("toc", "doc-toc"),
     "chapter": ("chapter", "doc-chapter"),
     "appendix": ("appendix", "doc-appendix"),
+    "bibliography": ("bibliography", "doc-bibliography"),
     "colophon": ("colophon", "doc-colophon"),
 }
 
@@ -68,6 +69,7 @@ def environment(templates: Path | None = None) -> Environment:
     env.tests["heading"] = lambda block: isinstance(block, Heading)
     env.tests["plate_placement"] = lambda block: isinstance(block, PlatePlacement)
     env.tests["pull_quote"] = lambda block: isinstance(block, PullQuote)
+    env.tests["cross_link"] = lambda part: isinstance(part, CrossLink)
     return env
 
 
@@ -135,7 +137,7 @@ def _innermost_line(error: BaseException, project: Project, folder: Path) -> Sou
 
 def _full_stop(text: str) -> str:
     """The text ended as a sentence: a full stop unless it already ends with one, ? or !."""
-    return text if text.rstrip().endswith((".", "?", "!", "…")) else f"{text}."
+    return text if text.rstrip().endswith((".", "?", "!", "…")) else text + "."  # Markup stays Markup
 
 
 def _with_id(markup: str, anchor: str, classes: str = "") -> Markup:

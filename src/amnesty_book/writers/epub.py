@@ -71,14 +71,8 @@ def _chapter_file(index: int) -> str:
 
 def _anchor_files(book: Book) -> dict[str, str]:
     """The content document that holds each anchor, for links across files."""
-    files = {
-        "title-page": "title.xhtml",
-        "imprint": "title.xhtml",
-        "contents": "nav.xhtml",
-        "plates": "plates.xhtml",
-        "timeline": "timeline.xhtml",
-        "colophon": "colophon.xhtml",
-    }
+    files = {"title-page": "title.xhtml", "imprint": "title.xhtml", "contents": "nav.xhtml"}
+    files.update((part, f"{part}.xhtml") for part in book.back_matter)
     for index, chapter in enumerate(book.chapters, start=1):
         name = _chapter_file(index)
         files[chapter.title.anchor] = name
@@ -87,6 +81,7 @@ def _anchor_files(book: Book) -> dict[str, str]:
         for block in chapter.blocks:
             files[block.anchor] = name
     files.update((event.anchor, "timeline.xhtml") for event in book.timeline)
+    files.update((entry.anchor, "bibliography.xhtml") for entry in book.bibliography)
     return files
 
 

@@ -24,6 +24,8 @@ def anchors_in_reading_order(book: Book) -> list[str]:
         anchors.append(part)
         if part == "timeline":
             anchors += (event.anchor for event in book.timeline)
+        if part == "bibliography":
+            anchors += (entry.anchor for entry in book.bibliography)
     return anchors
 
 

@@ -1,0 +1,1 @@
+"""Citations of the bibliography and cross-references: their syntax, the bibliography, the style."""

@@ -1,0 +1,297 @@
+"""Sets the book's citations in its CSL style with pandoc's citeproc: the notes and in-text
+citations, in the book's numbering and order, and the entries of its Sources."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from amnesty_book.build.cache import DerivedFiles
+from amnesty_book.citing.bibliography import Bibliography, unreadable
+from amnesty_book.citing.pandoc_text import Node, block_markup, inline_markup
+from amnesty_book.citing.style import Style
+from amnesty_book.errors import BookError, Problems
+from amnesty_book.model import (
+    BibliographyEntry,
+    Book,
+    CiteRef,
+    Heading,
+    Inline,
+    Note,
+    NoteCall,
+    PlatePlacement,
+    Prose,
+)
+from amnesty_book.model.rewriting import rewrite_text
+
+# An entry cited between two citations that stand apart (a caption, a timeline source), so
+# that the style sets neither as "ibid." of the other; it is never listed.
+_SEPARATOR = "amnesty-book-separator"
+# The punctuation a note call moves after (pandoc's notes-after-punctuation).
+_AFTER_PUNCTUATION = re.compile(r"^[.,;:!?]+")
+_MARK = re.compile(r"c\d+")
+
+
+@dataclass(frozen=True)
+class _Set:
+    """A citation as the style sets it: words in the text, and the note it makes, if any."""
+
+    in_text: str
+    note: str  # XHTML paragraphs; empty when the citation makes no note
+
+
+def key_problem(key: str, bibliography: Bibliography | None) -> str | None:
+    """What is wrong with citing `key` (the build's and the linter's words); None if nothing."""
+    if bibliography is None:
+        return (
+            f"@{key} cites a bibliography, but book.toml names none; add [sources] "
+            'bibliography = "file.bib", or write \\@ for an @ that cites nothing'
+        )
+    if key not in bibliography.lines:
+        return f"@{key} is not in the bibliography ({bibliography.file}); check the key, or add the entry"
+    return None
+
+
+def check_keys(book: Book, bibliography: Bibliography | None) -> None:
+    """Every cited key is in the bibliography: else a problem at the citation."""
+    problems = Problems()
+    # A note a citation makes holds the citation too: each is reported once.
+    cited = {(str(cite.location), key): (cite, key) for cite in _all_citations(book) for key in cite.keys}
+    for cite, key in cited.values():
+        if problem := key_problem(key, bibliography):
+            problems.add(cite.location, problem)
+    problems.raise_if_any()
+
+
+def set_citations(book: Book, bibliography: Bibliography, style: Style, list_uncited: bool) -> Book:
+    """The book with every citation set, and its Sources listed (what is cited, or all)."""
+    order = _Order(book)
+    skeleton = order.skeleton(list_uncited)
+    output = _set_by_pandoc(book, skeleton, bibliography, style)
+    language = book.config.language
+    cites = _marked_cites(output["blocks"])
+    settings: dict[int, _Set] = {}
+    for index, cite in enumerate(order.cites):
+        if cite is None:
+            continue  # a separator, or an entry made cited before the citations that stand apart
+        if f"c{index}" not in cites:
+            raise BookError.at(cite.location, f"pandoc reads no citation in {cite.source}; check its syntax")
+        setting = cites[f"c{index}"]["c"][1]
+        in_text = [each for each in setting if each["t"] != "Note"]
+        note = "".join(block_markup(each["c"], language) for each in setting if each["t"] == "Note")
+        settings[id(cite)] = _Set(inline_markup(in_text, language).strip(), note)
+    generated = {cite.note.number: settings[id(cite)].note for cite in order.cites if cite and cite.note}
+
+    def note_content(note: Note) -> Inline:
+        if note.number in generated:
+            return (generated[note.number],)
+        return rewrite(note.content)
+
+    def rewrite(content: Inline) -> Inline:
+        parts: list[Any] = []
+        made: list[NoteCall] = []
+        set_in_text = False  # the last part is a citation set in the text
+        for part in content:
+            if not isinstance(part, CiteRef):
+                if set_in_text and isinstance(part, str) and part[:1] in ".,;:" and parts[-1].endswith("."):
+                    # The sentence's punctuation, not the style's full stop, follows the citation.
+                    parts[-1] = parts[-1][:-1]
+                parts.append(part)
+                set_in_text = False
+                continue
+            setting = settings[id(part)]
+            if part.note is None:
+                # A citation that makes no note; in a caption or the timeline, a note style's
+                # note stands in the text.
+                parts.append(" ".join(text for text in (setting.in_text, _unwrapped(setting.note)) if text))
+                set_in_text = True
+                continue
+            if setting.in_text:
+                parts.append(setting.in_text)
+            elif parts and isinstance(parts[-1], str):
+                parts[-1] = parts[-1].rstrip()  # the call takes the citation's place, and its space
+            made.append(NoteCall(part.note))
+            parts.append(made[-1])
+        return _punctuation_before_calls(parts, made)
+
+    listed = [(key, blocks) for key, blocks in _bibliography(output["blocks"]) if key != _SEPARATOR]
+    entries = tuple(
+        BibliographyEntry(key, f"source-{number}", inline_markup(_first_paragraph(blocks), language))
+        for number, (key, blocks) in enumerate(listed, 1)
+    )
+    return replace(rewrite_text(book, rewrite, note_content), bibliography=entries)
+
+
+def _punctuation_before_calls(parts: list[Any], made: list[NoteCall]) -> Inline:
+    """The calls of notes that citations made after the punctuation that follows them, as
+    pandoc sets them: "text.¹", not "text¹."."""
+    out: list[Any] = []
+    for part in parts:
+        if isinstance(part, str) and out and any(out[-1] is call for call in made):
+            punctuation = _AFTER_PUNCTUATION.match(part)
+            if punctuation:
+                out.insert(-1, punctuation.group())
+                part = part[punctuation.end() :]
+        if part != "":
+            out.append(part)
+    return tuple(out)
+
+
+def _unwrapped(paragraphs: str) -> str:
+    return paragraphs.replace("</p><p>", " ").removeprefix("<p>").removesuffix("</p>")
+
+
+def _first_paragraph(blocks: list[Node]) -> list[Node]:
+    return next((block["c"] for block in blocks if block["t"] in ("Para", "Plain")), [])
+
+
+class _Order:
+    """The book's citations in the order the style must see them: the running text and the
+    notes in reading order, each note at its number; then those that stand apart (captions,
+    credits, the timeline), each set as a later citation of its work, never as "ibid."."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self.cites: list[CiteRef | None] = []
+        self.apart: list[CiteRef] = []
+        self.text: list[str] = []
+        self.notes: list[str] = []
+        self.last_note = 0
+        for chapter in book.chapters:
+            self.running(chapter.title.content)
+            for block in chapter.blocks:
+                if isinstance(block, Heading | Prose):
+                    self.running(block.content)
+                elif isinstance(block, PlatePlacement) and block.plate is not None:
+                    self.running(block.plate.caption, apart=True)
+                    self.apart += _citations(block.plate.credit) + _citations(block.plate.source)
+        for event in book.timeline:
+            self.apart += _citations(event.event) + _citations(event.source)
+
+    def running(self, content: Inline, apart: bool = False) -> None:
+        for part in content:
+            if isinstance(part, NoteCall):
+                self.note(part.note)
+            elif isinstance(part, CiteRef) and apart:
+                self.apart.append(part)
+            elif isinstance(part, CiteRef):
+                if part.note is not None:
+                    self.numbered(part.note)
+                self.text.append(self.cite(part))
+
+    def cite(self, cite: CiteRef | None, written: str = "") -> str:
+        """The citation as the skeleton writes it, after a mark that names it: `[]{#c7}[@key]`.
+        (Inside a span, pandoc would set it as a sentence's end.)"""
+        self.cites.append(cite)
+        source = " ".join(cite.source.split()) if cite else written
+        return f"[]{{#c{len(self.cites) - 1}}}{source}"
+
+    def note(self, note: Note) -> None:
+        self.numbered(note)
+        body = " x ".join(self.cite(cite) for cite in _citations(note.content))
+        self.text.append(f"[^n{note.number}]")
+        self.notes.append(f"[^n{note.number}]: x {body} x")
+
+    def numbered(self, note: Note) -> None:
+        """The style counts notes as pandoc does, in their order: the book's numbers."""
+        if note.number != self.last_note + 1:
+            raise AssertionError(f"note {note.number} comes after note {self.last_note}")
+        self.last_note = note.number
+
+    def skeleton(self, list_uncited: bool) -> str:
+        for key in dict.fromkeys(key for cite in self.apart for key in cite.keys):
+            self.text += [self.cite(None, f"[@{key}]"), self.cite(None, f"[@{_SEPARATOR}]")]
+        for cite in self.apart:
+            self.text += [self.cite(None, f"[@{_SEPARATOR}]"), self.cite(cite)]
+        header = {
+            "references": [{"id": _SEPARATOR, "type": "book", "title": "-", "author": [{"literal": "-"}]}],
+            **({"nocite": "@*"} if list_uncited else {}),
+        }
+        front_matter = f"---\n{json.dumps(header, ensure_ascii=False)}\n..."
+        return "\n\n".join([front_matter, "x " + " x ".join(self.text) + " x", *self.notes])
+
+
+def _citations(content: Inline) -> list[CiteRef]:
+    return [part for part in content if isinstance(part, CiteRef)]
+
+
+def _all_citations(book: Book) -> Iterator[CiteRef]:
+    seen: list[CiteRef] = []
+
+    def collect(content: Inline) -> Inline:
+        seen.extend(_citations(content))
+        return content
+
+    rewrite_text(book, collect)
+    yield from seen
+
+
+def _marked_cites(blocks: list[Node]) -> dict[str, Node]:
+    """The Cite elements of pandoc's output by the mark (an empty span `c0`, `c1`, ...) that
+    stands before each."""
+    found: dict[str, Node] = {}
+    mark = ""
+
+    def walk(node: Any) -> None:
+        nonlocal mark
+        if isinstance(node, list):
+            for each in node:
+                walk(each)
+        elif isinstance(node, dict) and "c" in node:
+            if node["t"] == "Span" and _MARK.fullmatch(node["c"][0][0]):
+                mark = node["c"][0][0]
+            elif node["t"] == "Cite":
+                if mark:
+                    found[mark], mark = node, ""
+            elif node["t"] != "Div" or node["c"][0][0] != "refs":
+                walk(node["c"])
+
+    walk(blocks)
+    return found
+
+
+def _bibliography(blocks: list[Node]) -> Iterator[tuple[str, list[Node]]]:
+    for block in blocks:
+        if block["t"] == "Div" and block["c"][0][0] == "refs":
+            for entry in block["c"][1]:
+                yield entry["c"][0][0].removeprefix("ref-"), entry["c"][1]
+
+
+def _locale(language: str) -> str:
+    return language if "-" in language else {"en": "en-US"}.get(language, f"{language}-{language.upper()}")
+
+
+def _set_by_pandoc(book: Book, skeleton: str, bibliography: Bibliography, style: Style) -> dict[str, Any]:
+    """pandoc's output for the skeleton, kept in the build's cache: a book whose citations,
+    bibliography and style are unchanged is not set again."""
+    locale = _locale(book.config.language)
+
+    def run(target: Path) -> None:
+        command = [
+            pypandoc.get_pandoc_path(),
+            "--from=markdown",
+            "--to=json",
+            "--citeproc",
+            f"--csl={style.path}",
+            f"--bibliography={bibliography.path.name}",
+            f"--metadata=lang:{locale}",
+            f"--output={target.resolve()}",
+        ]
+        # In the bibliography's folder, so that pandoc's messages name no other path.
+        folder = bibliography.path.parent
+        done = subprocess.run(
+            command, input=skeleton, cwd=folder, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise unreadable(bibliography, done.stderr)
+
+    sources = [bibliography.path, style.path]
+    output = DerivedFiles(book.root).get("citations", sources, f"{locale}\0{skeleton}", ".json", run)
+    return json.loads(output.read_text(encoding="utf-8"))

@@ -1,0 +1,64 @@
+"""Finds citations (pandoc's syntax) and cross-references (`@plate:id`) in Markdown text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A citation key, as pandoc reads it: a letter, digit or _ first, then alphanumerics, _ and
+# punctuation inside the key (a dot or colon that ends it is the sentence's).
+_KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*"
+# pandoc's in-text citation, `@key` or `@key [p. 33]`, not inside a word or an e-mail address.
+_IN_TEXT = re.compile(rf"(?<![\w@\\\]])@(?P<key>{_KEY})(?P<locator>[ ]\[[^\[\]\n]*\])?")
+# A bracketed citation, `[see @key, p. 33; -@other]`: not a note call, link or image.
+_BRACKETED = re.compile(r"(?<![!\\])\[(?!\^)(?P<body>[^\[\]]*?(?<![\w@])-?@[^\[\]]*)\](?![(\[{:])")
+_KEY_IN_BRACKETS = re.compile(rf"(?<![\w@])-?@(?P<key>{_KEY})")
+# Where no citation is looked for: links' targets and automatic links.
+_NOT_TEXT = re.compile(r"\]\([^)\n]*\)|<[a-z]+:[^>\s]*>", re.IGNORECASE)
+# What a cross-reference points at, by the prefix of its key.
+CROSS_REFERENCE_KINDS = ("plate", "sec", "note", "event")
+_CROSS_REFERENCE = re.compile(rf"({'|'.join(CROSS_REFERENCE_KINDS)}):(.+)")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A citation or cross-reference in a text: where it stands and what it names."""
+
+    start: int
+    end: int
+    source: str  # as written
+    keys: tuple[str, ...]  # the bibliography's keys it cites; none for a cross-reference
+    cross_reference: tuple[str, str] | None = None  # (kind, id)
+    problem: str = ""  # why it cannot stand as written
+
+
+def find(text: str) -> list[Found]:
+    """The citations and cross-references of a text (code already blanked), in order."""
+    visible = _NOT_TEXT.sub(lambda match: " " * len(match.group()), text)
+    found: list[Found] = []
+    taken = bytearray(len(text))
+    for match in _BRACKETED.finditer(visible):
+        keys = tuple(key.group("key") for key in _KEY_IN_BRACKETS.finditer(match.group("body")))
+        crossing = [key for key in keys if _CROSS_REFERENCE.fullmatch(key)]
+        problem = (
+            f"a cross-reference stands alone, as @{crossing[0]}, not inside [...]; "
+            "take it out of the brackets"
+            if crossing
+            else ""
+        )
+        found.append(
+            Found(match.start(), match.end(), text[match.start() : match.end()], keys, None, problem)
+        )
+        taken[match.start() : match.end()] = b"\1" * (match.end() - match.start())
+    for match in _IN_TEXT.finditer(visible):
+        if taken[match.start()]:
+            continue
+        key = match.group("key")
+        crossing = _CROSS_REFERENCE.fullmatch(key)
+        if crossing:
+            # A bracket after a cross-reference is the sentence's, not a locator.
+            end = match.end("key")
+            found.append(Found(match.start(), end, text[match.start() : end], (), (crossing[1], crossing[2])))
+        else:
+            found.append(Found(match.start(), match.end(), text[match.start() : match.end()], (key,)))
+    return sorted(found, key=lambda each: each.start)

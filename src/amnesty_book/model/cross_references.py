@@ -1,0 +1,109 @@
+"""Resolves cross-references (`@plate:id`, `@sec:id`, `@note:label`, `@event:id`) into the
+words that name their targets and the targets' anchors."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+from amnesty_book.errors import Problems, SourceLocation
+from amnesty_book.model import Book, CrossLink, CrossRef, Inline
+from amnesty_book.model.rewriting import rewrite_text
+from amnesty_book.readers.markup import quoted
+from amnesty_book.theme.labels import long_date
+
+
+def resolve_cross_references(book: Book, manuscript_files: frozenset[Path], problems: Problems) -> Book:
+    """The book with every cross-reference made a CrossLink; one naming nothing is a problem."""
+    labels = book.config.labels
+    language = book.config.language
+    targets: dict[str, dict[str, CrossLink]] = {
+        "plate": {plate.id: CrossLink(plate.label, plate.anchor) for plate in book.plates},
+        "sec": {
+            heading.anchor: CrossLink(quoted(heading.text, language), heading.anchor)
+            for chapter in book.chapters
+            for heading in (chapter.title, *chapter.sections)
+        },
+        "event": {
+            event.id: CrossLink(
+                labels["event_reference"].format(date=long_date(event.date, language)), event.anchor
+            )
+            for event in book.timeline
+        },
+    }
+    notes = [
+        (note.label, note.location.path, CrossLink(f"{labels['note']} {note.number}", note.anchor))
+        for note in book.notes
+        if note.label
+    ]
+
+    def resolve(reference: CrossRef) -> CrossLink | None:
+        if reference.kind == "note":
+            return _note(reference, notes, manuscript_files, problems)
+        found = targets[reference.kind].get(reference.target)
+        if found is None:
+            problems.add(
+                reference.location, unknown_target(reference.kind, reference.target, targets[reference.kind])
+            )
+        return found
+
+    def rewrite(content: Inline) -> Inline:
+        parts = []
+        for part in content:
+            if isinstance(part, CrossRef):
+                link = resolve(part)
+                parts += [link] if link else []
+            else:
+                parts.append(part)
+        return tuple(parts)
+
+    return rewrite_text(book, rewrite)
+
+
+_Note = TypeVar("_Note")
+WHAT = {"plate": "plate", "sec": "heading", "event": "timeline entry", "note": "note"}
+
+
+def unknown_target(kind: str, target: str, known: Iterable[str]) -> str:
+    """The problem of a cross-reference that names nothing (the build's and the linter's words)."""
+    names = [f"@{kind}:{name}" for name in dict.fromkeys(known)]
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "") if names else "none"
+    return f"@{kind}:{target} names no {WHAT[kind]} of the book; the book has: {shown}"
+
+
+AMBIGUOUS_NOTE = (
+    "@note:{label} could be the note of that label in several files; give the note a label of its own"
+)
+
+
+def notes_named(
+    label: str,
+    where: SourceLocation,
+    notes: Iterable[tuple[str, Path, _Note]],
+    manuscript_files: Collection[Path],
+) -> list[_Note]:
+    """The notes (label, file, note) a cross-reference from `where` names: in a chapter's file,
+    its own file's note of that label if it has one; elsewhere, every file's."""
+    found = [(path, note) for name, path, note in notes if name == label]
+    if where.path in manuscript_files:
+        found = [each for each in found if each[0] == where.path] or found
+    return [note for _, note in found]
+
+
+def _note(
+    reference: CrossRef,
+    notes: list[tuple[str, Path, CrossLink]],
+    manuscript_files: frozenset[Path],
+    problems: Problems,
+) -> CrossLink | None:
+    found = notes_named(reference.target, reference.location, notes, manuscript_files)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        problems.add(reference.location, AMBIGUOUS_NOTE.format(label=reference.target))
+    else:
+        problems.add(
+            reference.location, unknown_target("note", reference.target, (name for name, _, _ in notes))
+        )
+    return None

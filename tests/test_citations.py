@@ -1,0 +1,354 @@
+"""Citations and cross-references: the notes and Sources set as pandoc's citeproc sets the same
+manuscript, the same in every edition, and cross-references printed with the pages their
+targets land on."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+import pytest
+from pypdf import PdfReader
+
+from amnesty_book.build import build
+from amnesty_book.checks.readback import (
+    NS,
+    PrintedText,
+    destination_pages,
+    digest,
+    epub_documents,
+    norm,
+    pdf_pages,
+    web_documents,
+)
+from amnesty_book.citing.style import find_style
+from amnesty_book.errors import BookError
+from amnesty_book.model import Book, CrossLink
+from amnesty_book.model.loading import load_book
+from amnesty_book.model.rewriting import rewrite_text
+from amnesty_book.project.sources import Project
+from amnesty_book.readers.markup import plain_text
+from conftest import REPO, SmallProject, sample_project
+from test_bad_input import failed_build
+from test_pdf import folio
+
+_CROSS_REFERENCE = re.compile(r"@(?:plate|sec|note|event):[\w-]+")
+_QUOTES = {"DoubleQuote": "“”", "SingleQuote": "‘’"}
+
+
+def _stringify(node: Any) -> str:
+    """The words of pandoc's JSON, as a reader sees them (curly quotes, no markup)."""
+    if isinstance(node, list):
+        return "".join(_stringify(each) for each in node)
+    kind, content = node["t"], node.get("c")
+    if kind == "Str":
+        return content
+    if kind in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if kind == "Quoted":
+        opening, closing = _QUOTES[content[0]["t"]]
+        return opening + _stringify(content[1]) + closing
+    if kind in ("Cite", "Span", "Link", "Div"):
+        return _stringify(content[1])
+    if kind == "Note":
+        return ""
+    return _stringify(content) if isinstance(content, list) else ""
+
+
+def _notes(node: Any) -> list[str]:
+    """The text of every note of pandoc's output, in order."""
+    if isinstance(node, list):
+        return [note for each in node for note in _notes(each)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("t") == "Note":
+        return [_stringify(node["c"]), *_notes(node["c"])]
+    return _notes(node.get("c"))
+
+
+def pandoc_citeproc(root: Path, book: Book) -> tuple[list[str], list[str]]:
+    """The notes and the bibliography pandoc's citeproc makes of the book's manuscript (its
+    files one after the other, cross-references as plain words) with its bibliography and style."""
+    text = "\n\n".join(path.read_text(encoding="utf-8") for path in book.sources[1:] if path.suffix == ".md")
+    project = Project(root)
+    style = find_style(project, book.config.citations.style, book.config.location("citations", "style"))
+    bibliography = next(path for path in book.sources if path.suffix in (".json", ".bib"))
+    done = subprocess.run(
+        [
+            pypandoc.get_pandoc_path(),
+            "--citeproc",
+            f"--csl={style.path}",
+            f"--bibliography={bibliography}",
+            f"--metadata=lang:{book.config.language}-US",
+            "--from=markdown",
+            "--to=json",
+        ],
+        input=_CROSS_REFERENCE.sub("it", text),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    output = json.loads(done.stdout)
+    refs = next(block for block in output["blocks"] if block["t"] == "Div" and block["c"][0][0] == "refs")
+    body = [block for block in output["blocks"] if block is not refs]
+    return _notes(body), [_stringify(entry) for entry in refs["c"][1]]
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def mill(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Book, dict[str, Path]]:
+    """The sample book with a bibliography, in Chicago notes and bibliography (the default),
+    built into every edition with the full checks (EPUBCheck too)."""
+    root = sample_project("mill", tmp_path_factory.mktemp("samples"))
+    out = root / "dist"
+    build(root, out, check="all")
+    book = load_book(root)
+    return (
+        root,
+        book,
+        {edition.name: out / edition.output_name(book.config.slug) for edition in book.config.editions},
+    )
+
+
+@pytest.mark.parametrize("style", ["chicago-notes-bibliography", "apa"])
+def test_notes_and_sources_are_set_as_pandocs_citeproc_sets_them(style: str, tmp_path: Path) -> None:
+    """The same bibliography, citations and style give the same words as pandoc's own
+    processing of the manuscript: in a note style (Chicago: citations in the text become
+    notes, later ones short) and an author-date one (APA: citations in the text)."""
+    root = sample_project("mill", tmp_path)
+    config = root / "book.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[citations]\nstyle = "{style}"\n', "utf-8")
+    book = load_book(root)
+    build(root, root / "dist", editions=["web"])
+    ours = digest(web_documents(root / "dist" / "mill-road-web"))
+    notes, sources = pandoc_citeproc(root, book)
+    assert [_bare(ours.notes[number]) for number in sorted(ours.notes)] == [_bare(note) for note in notes]
+    assert [_bare(entry) for entry in ours.bibliography] == [_bare(entry) for entry in sources]
+    assert len(sources) == 5
+
+
+def test_a_citation_in_the_running_text_becomes_a_note_in_a_note_style(
+    mill: tuple[Path, Book, dict[str, Path]],
+) -> None:
+    _, book, editions = mill
+    ours = digest(web_documents(editions["web"]))
+    # "... first recorded in 1702 [@hartley1931a, 14–15]." : the note after the full stop.
+    assert "first recorded in 1702.1 It ground" in " ".join(
+        element.text_content() for element in _paragraphs(editions["web"])
+    )
+    assert ours.notes[1] == "Joan Hartley, The Parish of Elm Vale: A History (Parish Press, 1931), 14–15."
+    # The second citation of a work takes the short form.
+    assert ours.notes[4].startswith("On the road’s making, Hartley, Parish of Elm Vale, 40–41;")
+    assert len(book.notes) == 7
+
+
+def _paragraphs(web: Path) -> list[Any]:
+    return web_documents(web)["index.html"].xpath("//section[contains(@class, 'chapter')]/p")
+
+
+def test_every_edition_carries_the_same_sources(mill: tuple[Path, Book, dict[str, Path]]) -> None:
+    _, _, editions = mill
+    entries = digest(web_documents(editions["web"])).bibliography
+    assert digest(epub_documents(editions["epub"])).bibliography == entries
+    assert entries[0].startswith("Hartley, Joan. Field Names of Elm Vale.")
+    documents = epub_documents(editions["epub"])
+    (section,) = [
+        section
+        for tree in documents.values()
+        for section in tree.xpath("//x:section[@id='bibliography']", namespaces=NS)
+    ]
+    assert section.get(f"{{{NS['epub']}}}type") == "bibliography"
+    assert section.get("role") == "doc-bibliography"
+    pdfs = [path for path in editions.values() if path.suffix == ".pdf"]
+    assert len(pdfs) == 6
+    for path in pdfs:
+        printed = PrintedText(pdf_pages(path))
+        assert all(entry in printed for entry in entries), path.name
+
+
+def _cross_links(book: Book) -> list[CrossLink]:
+    found: list[CrossLink] = []
+
+    def collect(content: tuple[Any, ...]) -> tuple[Any, ...]:
+        found.extend(part for part in content if isinstance(part, CrossLink))
+        return content
+
+    rewrite_text(book, collect)
+    return found
+
+
+def _printed_pages(path: Path, links: list[CrossLink]) -> list[tuple[str, str, str]]:
+    """(words, page printed beside them, folio printed on the target's page), per link."""
+    reader = PdfReader(path)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    pages = destination_pages(reader)
+    found = []
+    for link in links:
+        words = r"\s+".join(map(re.escape, link.text.split()))
+        match = re.search(rf"{words}\s*\(p\.\s*(\d+)\)", text)
+        assert match, f"{link.text} (p. N) is not printed"
+        found.append((link.text, match.group(1), folio(reader, pages[link.anchor])))
+    return found
+
+
+@pytest.mark.parametrize("edition", ["reader-a4", "reader-letter"])
+def test_cross_references_print_the_pages_their_targets_land_on(
+    mill: tuple[Path, Book, dict[str, Path]], built_book: dict[str, Path], edition: str
+) -> None:
+    _, book, editions = mill
+    article = load_book(REPO)
+    for links, path in (
+        (_cross_links(book), editions[edition]),
+        (_cross_links(article), built_book[edition]),
+    ):
+        kinds = {link.anchor.split("-")[0] for link in links}
+        assert links and kinds, "the book has cross-references"
+        for words, printed, target in _printed_pages(path, links):
+            assert printed == target, f"{words} says p. {printed}, but its target is on page {target}"
+
+
+def test_cross_references_name_their_targets_and_link_on_screen(
+    mill: tuple[Path, Book, dict[str, Path]],
+) -> None:
+    _, _, editions = mill
+    web = web_documents(editions["web"])["index.html"]
+    links = {norm(a.text_content()): a.get("href") for a in web.xpath("//a[@class='cross-reference']")}
+    assert links == {
+        "“The mill”": "#the-mill",
+        "the timeline’s entry for November 14, 1894": "#event-3",
+        "note 3": "#note-3",
+    }
+    epub = epub_documents(editions["epub"])
+    hrefs = {
+        a.get("href")
+        for tree in epub.values()
+        for a in tree.xpath("//x:a[@class='cross-reference']", namespaces=NS)
+    }
+    assert hrefs == {"#the-mill", "timeline.xhtml#event-3", "chapter-1.xhtml#note-3"}
+    article = load_book(REPO)
+    assert {link.text for link in _cross_links(article)} == {"Plate 2", "note 1"}
+
+
+WORKS = """\
+[
+  {"id": "doe2001", "type": "book", "author": [{"family": "Doe", "given": "Jane"}],
+   "title": "A Book", "publisher": "A Press", "issued": {"date-parts": [[2001]]}}
+]
+"""
+
+
+def _with_bibliography(project: SmallProject, text: str, name: str = "works.json", more: str = "") -> None:
+    """The project with a bibliography (book.toml's lines 9 and 10) and more of book.toml."""
+    project.write(f"manuscript/{name}", text)
+    config = project.root / "book.toml"
+    extra = f'[sources]\nbibliography = "manuscript/{name}"\n{more}'
+    config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+def test_an_unknown_key_stops_the_build_at_its_line(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_bibliography(small_project, WORKS)
+    small_project.replace("manuscript/article.md", "More text.", "More text [@doe2010, 4].")
+    err = failed_build(small_project, capsys)
+    assert (
+        "manuscript/article.md:9: @doe2010 is not in the bibliography (manuscript/works.json); "
+        "check the key, or add the entry\n" in err
+    )
+
+
+def test_a_key_given_twice_stops_the_build_at_the_second(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    twice = WORKS.replace("}\n]", '},\n  {"id": "doe2001", "type": "book", "title": "Another Book"}\n]')
+    _with_bibliography(small_project, twice)
+    err = failed_build(small_project, capsys)
+    assert (
+        "manuscript/works.json:4: the key 'doe2001' is given twice (first at line 2); "
+        "give each entry a key of its own\n" in err
+    )
+
+
+def test_a_citation_without_a_bibliography_says_how_to_write_an_at(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_project.replace("manuscript/article.md", "More text.", "More text, said @someone.")
+    err = failed_build(small_project, capsys)
+    assert "@someone cites a bibliography, but book.toml names none" in err
+    assert "or write \\@ for an @ that cites nothing\n" in err
+
+
+def test_an_escaped_at_and_an_e_mail_address_cite_nothing(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_project.replace("manuscript/article.md", "More text.", r"Write to ada@example.org or \@ada.")
+    book = load_book(small_project.root)
+    assert "Write to ada@example.org or @ada." in book.chapters[0].blocks[-1].content[0].replace("&#64;", "@")
+
+
+def test_an_unreadable_bibtex_file_is_located(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_bibliography(small_project, "@book{doe2001,\n  title = {A Book,\n  year = 2001\n}\n", "works.bib")
+    small_project.replace("manuscript/article.md", "More text.", "More text [@doe2001].")
+    err = failed_build(small_project, capsys)
+    assert err.startswith("manuscript/works.bib:"), err
+    assert "pandoc cannot read the bibliography" in err
+
+
+def test_an_unknown_cross_reference_lists_what_the_book_has(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_project.replace("manuscript/article.md", "More text.", "More text; see @plate:two.")
+    err = failed_build(small_project, capsys)
+    assert "manuscript/article.md:9: @plate:two names no plate of the book; the book has: @plate:one\n" in err
+
+
+def test_a_cross_reference_in_brackets_is_refused(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_project.replace("manuscript/article.md", "More text.", "More text [see @plate:one].")
+    err = failed_build(small_project, capsys)
+    assert (
+        "manuscript/article.md:9: a cross-reference stands alone, as @plate:one, not inside [...]; "
+        "take it out of the brackets\n" in err
+    )
+
+
+def test_an_unknown_style_is_located_in_book_toml(small_project: SmallProject) -> None:
+    _with_bibliography(small_project, WORKS, more='[citations]\nstyle = "no-such-style"\n')
+    with pytest.raises(BookError) as error:
+        load_book(small_project.root)
+    assert [str(problem) for problem in error.value.problems] == [
+        "book.toml:11: style 'no-such-style' is not a style of the CSL repository; name one (such as "
+        "chicago-notes-bibliography or apa) or a .csl file in the project"
+    ]
+
+
+def test_a_citation_in_a_credit_is_set_in_the_text_in_the_short_form(small_project: SmallProject) -> None:
+    _with_bibliography(small_project, WORKS)
+    small_project.replace("images/plates.yaml", "credit: A credit.", "credit: 'Drawn after [@doe2001, 12].'")
+    book = load_book(small_project.root)
+    (plate,) = book.plates
+    assert plain_text(plate.credit) == "Drawn after Doe, A Book, 12."
+    assert [entry.key for entry in book.bibliography] == ["doe2001"]
+
+
+def test_the_sources_list_what_is_cited_or_every_entry(small_project: SmallProject) -> None:
+    two = WORKS.replace(
+        "}\n]",
+        '},\n  {"id": "roe2002", "type": "book", "title": "Uncited", "issued": {"date-parts": [[2002]]}}\n]',
+    )
+    small_project.replace("manuscript/article.md", "More text.", "More text [@doe2001].")
+    _with_bibliography(small_project, two)
+    assert [entry.key for entry in load_book(small_project.root).bibliography] == ["doe2001"]
+    config = small_project.root / "book.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[citations]\nlist_uncited = true\n", "utf-8")
+    assert [entry.key for entry in load_book(small_project.root).bibliography] == ["doe2001", "roe2002"]
