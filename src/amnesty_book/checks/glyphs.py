@@ -116,7 +116,7 @@ def _texts(book: Book) -> Iterator[tuple[str, SourceLocation | None]]:
     for note in book.notes:
         yield note.text, note.location
     for plate in book.plates:
-        for text in (plain_text(plate.caption), plain_text(plate.credit), plain_text(plate.source), plate.alt):
+        for text in (*(plain_text(part) for part in (plate.caption, plate.credit, plate.source)), plate.alt):
             yield text, plate.location
     for event in book.timeline:
         yield f"{plain_text(event.event)} {plain_text(event.source)}", event.location

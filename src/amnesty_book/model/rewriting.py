@@ -39,7 +39,9 @@ def rewrite_text(book: Book, rewrite: Rewrite, note_content: Callable[[Note], In
         )
 
     plates = {
-        plate.id: replace(plate, caption=text(plate.caption), credit=text(plate.credit), source=text(plate.source))
+        plate.id: replace(
+            plate, caption=text(plate.caption), credit=text(plate.credit), source=text(plate.source)
+        )
         for plate in book.plates
     }
 
