@@ -137,3 +137,22 @@ def debian_chromium() -> Path:
         if done.returncode != 0:
             pytest.fail(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
     return CHROMIUM
+
+
+CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+
+
+@pytest.fixture(scope="session")
+def cmyk_profile() -> Path:
+    """A freely usable CMYK output profile: Artifex's SWOP, from Debian's libgs-common, installed
+    with apt-get if it is missing and we may (CI runs as root); otherwise the test is skipped."""
+    if not CMYK_PROFILE.exists() and os.geteuid() == 0 and shutil.which("apt-get"):
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        command = ["apt-get", "install", "-y", "-qq", "libgs-common"]
+        subprocess.run(command, capture_output=True, env=environment, check=False, timeout=900)
+    if not CMYK_PROFILE.exists():
+        pytest.skip(
+            f"{CMYK_PROFILE} is missing: converting to CMYK needs Debian's libgs-common "
+            "(apt-get install libgs-common) for a CMYK profile"
+        )
+    return CMYK_PROFILE

@@ -65,9 +65,23 @@ def test_press_crop_marks_stand_outside_the_bleed(built_book: dict[str, Path]) -
         or m[3] <= trim[1] - bleed
         or m[1] >= trim[3] + bleed
     ]
-    assert len(outside) == 8, "two marks at each of the four corners, clear of the bleed"
-    on_trim_lines = {round(v, 1) for m in outside for v in m} & {round(v, 1) for v in trim}
-    assert on_trim_lines == {round(v, 1) for v in trim}
+    lines = {round(v, 1) for v in trim}
+    crop = [
+        m
+        for m in outside
+        if round(m[0], 1) == round(m[2], 1) in lines or round(m[1], 1) == round(m[3], 1) in lines
+    ]
+    assert len(crop) == 8, "two marks at each of the four corners, on the trim's lines, clear of the bleed"
+    assert {round(v, 1) for m in crop for v in m} & lines == lines
+    # Registration crosses: a circle at the middle of each edge, beyond the bleed.
+    circles = [e.bbox for e in walk(layout) if isinstance(e, LTCurve) and e.width * e.height > 0]
+    centres = {(round((c[0] + c[2]) / 2, 1), round((c[1] + c[3]) / 2, 1)) for c in circles}
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert len(centres) == 4
+    for x, y in centres:
+        above_or_below = abs(x - width / 2) < 1 and (y < trim[1] - bleed or y > trim[3] + bleed)
+        left_or_right = abs(y - height / 2) < 1 and (x < trim[0] - bleed or x > trim[2] + bleed)
+        assert above_or_below or left_or_right, (x, y)
 
 
 def test_no_plate_of_the_book_prints_under_300_ppi(

@@ -209,7 +209,16 @@ def timeline_pages(path: Path, name: str) -> tuple[TimelinePage, ...]:
             assert heads, f"{name}: no column heads on the timeline's first page {index + 1}"
             table_lines = table_lines[heads[0] :]
         table_runs = tuple(run for line in table_lines for run in runs(line))
-        rules = tuple(rule for rule in ink.rules if block.bottom <= rule.y0 and rule.y1 <= block.top)
+        # Rules reaching into the text block: the press file's registration crosses, beside
+        # the trim, are none of the table's.
+        rules = tuple(
+            rule
+            for rule in ink.rules
+            if block.bottom <= rule.y0
+            and rule.y1 <= block.top
+            and rule.x1 > block.left
+            and rule.x0 < block.right
+        )
         found.append(TimelinePage(index, block, table_runs, rules))
     return tuple(found)
 

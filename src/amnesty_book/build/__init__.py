@@ -18,7 +18,7 @@ from amnesty_book.build.progress import FAST_CHECKS, Built, Progress
 from amnesty_book.build.scratch import remove_abandoned_scratch
 from amnesty_book.errors import BookError
 from amnesty_book.project.config import BookConfig, Edition, load_config, page_source
-from amnesty_book.project.source_files import face_files, source_files
+from amnesty_book.project.source_files import face_files, press_profile, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.theme.project_styles import style_files
 
@@ -102,6 +102,7 @@ def _input_files(root: Path, config: BookConfig) -> list[Path] | None:
     try:
         files = source_files(project, config)
         fonts = face_files(project, config)
+        profile = press_profile(project, config)
         images = []
         if files.plates:
             manifest = yaml.safe_load(files.plates.read_text(encoding="utf-8"))
@@ -110,4 +111,4 @@ def _input_files(root: Path, config: BookConfig) -> list[Path] | None:
         look = style_files(root)
     except (BookError, OSError, ValueError, yaml.YAMLError, TypeError, KeyError, RecursionError):
         return None
-    return [*files.all, *fonts, *images, *look]
+    return [*files.all, *fonts, *([profile] if profile else []), *images, *look]

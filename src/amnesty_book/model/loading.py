@@ -12,8 +12,9 @@ from amnesty_book.errors import BookError, Problems
 from amnesty_book.model import Book, FontFace
 from amnesty_book.model.numbering import number_book
 from amnesty_book.project.config import CONFIG_NAME, load_config
-from amnesty_book.project.source_files import FONT_KEYS, face_files, source_files
+from amnesty_book.project.source_files import FONT_KEYS, face_files, press_profile, source_files
 from amnesty_book.project.sources import Project
+from amnesty_book.readers.colour_profile import check_cmyk_profile
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import typeset_in
 from amnesty_book.readers.plates import read_plates
@@ -48,6 +49,12 @@ def load_book(root: Path) -> Book:
             )
         except BookError as error:
             problems.extend(error)
+    try:
+        profile = press_profile(project, config)
+        if profile:
+            check_cmyk_profile(profile, config.location("press", "profile"), config.press.profile)
+    except BookError as error:
+        problems.extend(error)
     fonts = []
     try:
         faces = face_files(project, config)

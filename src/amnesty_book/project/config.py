@@ -59,6 +59,26 @@ class Citations:
     )
 
 
+RENDERING_INTENTS = ("relative", "perceptual", "saturation", "absolute")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Press:
+    """What the print shop asks of the press file: its CMYK output profile makes it PDF/X-4."""
+
+    profile: str = key(
+        "press", "the print shop's CMYK output profile, a .icc file of the project (none: no PDF/X)", ""
+    )
+    output_condition: str = key(
+        "press", "the profile's output condition, as the shop names it (such as FOGRA39)", ""
+    )
+    rendering_intent: str = key(
+        "press", "how images are converted to the profile: " + ", ".join(RENDERING_INTENTS), "relative"
+    )
+    black_point_compensation: bool = key("press", "whether image conversion keeps the shadows' detail", True)
+    pad_pages: bool = key("press", "blank pages at the end, to make a multiple of 4", True)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Fonts:
     """The book face: one family in four styles, paths relative to the project folder."""
@@ -167,6 +187,7 @@ class BookConfig:
     )
     fonts: Fonts = key("fonts", "the book face", Fonts())
     citations: Citations = key("citations", "how citations are set", Citations())
+    press: Press = key("press", "the press file", Press())
     own_source: str = key(
         "timeline",
         "the source that marks an entry as the book's own text (any other: the editor's, †)",
@@ -199,10 +220,15 @@ class _Key(NamedTuple):
 def _schema() -> dict[str, dict[str, _Key]]:
     """section -> key -> its declaration, from the fields that hold the keys."""
     schema: dict[str, dict[str, _Key]] = {}
-    for holder in (BookConfig, Publication, Fonts, Citations):
+    for holder in (BookConfig, Publication, Fonts, Citations, Press):
         hints = get_type_hints(holder)
         for each in fields(holder):
-            if "section" not in each.metadata or hints[each.name] in (Publication | None, Fonts, Citations):
+            if "section" not in each.metadata or hints[each.name] in (
+                Publication | None,
+                Fonts,
+                Citations,
+                Press,
+            ):
                 continue  # not a key, or a section of its own
             required = each.default is MISSING
             schema.setdefault(each.metadata["section"], {})[each.name] = _Key(
@@ -319,6 +345,18 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             at("fonts", "family"),
             "the font family may hold only letters, digits, spaces, hyphens, dots and apostrophes",
         )
+    press = values["press"]
+    if press.get("profile") and not press.get("output_condition"):
+        problems.add(
+            at("press", "profile"),
+            'name the profile\'s output condition too, as output_condition = "FOGRA39" '
+            "(the print shop says which)",
+        )
+    if press.get("rendering_intent") not in RENDERING_INTENTS:
+        problems.add(
+            at("press", "rendering_intent"),
+            f"rendering_intent must be one of {', '.join(RENDERING_INTENTS)}",
+        )
     editions = _editions(raw.get("editions"), at, problems)
     overrides = _label_overrides(raw.get("labels"), at, problems)
     problems.raise_if_any()
@@ -331,11 +369,12 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         first_publication=Publication(**first) if first else None,
         fonts=Fonts(**values["fonts"]),
         citations=Citations(**values["citations"]),
+        press=Press(**values["press"]),
         editions=editions,
         label_overrides=overrides,
         key_lines=tuple(
             (f"{section}.{key}", line)
-            for section in ("sources", "fonts", "citations")
+            for section in ("sources", "fonts", "citations", "press")
             for key in _SCHEMA[section]
             if (line := _line_of(text, section, key)) is not None
         ),

@@ -76,6 +76,12 @@ def source_files(project: Project, config: NamedSources) -> SourceFiles:
 FONT_KEYS = ("regular", "italic", "bold", "bold_italic")
 
 
+def press_profile(project: Project, config: BookConfig) -> Path | None:
+    """The print shop's CMYK profile [press] names, inside the project; none: no PDF/X."""
+    where = config.location("press", "profile")
+    return project.resolve(config.press.profile, where, "profile") if config.press.profile else None
+
+
 def face_files(project: Project, config: BookConfig) -> tuple[Path, ...]:
     """The book face's four files, in the order of Fonts.faces: those [fonts] names, inside
     the project, or the builder's own Charis SIL."""

@@ -1,4 +1,5 @@
-"""Prepares plate images: for screens (bounded, stripped of metadata), for print, and in grey.
+"""Prepares plate images: for screens (bounded, stripped of metadata), for print, in grey, and
+in the print shop's CMYK.
 
 Each prepared image is made once and kept by the content of its scan (cache.DerivedFiles).
 """
@@ -15,7 +16,8 @@ from PIL import Image, ImageOps
 
 from amnesty_book.build.cache import DerivedFiles
 from amnesty_book.model import Book, Plate
-from amnesty_book.project.config import Edition
+from amnesty_book.project.config import Edition, Press
+from amnesty_book.writers.cmyk_images import convert_to_cmyk
 from amnesty_book.writers.cover import cover_jpeg
 
 SCREEN_LONG_EDGE = 1600
@@ -69,10 +71,28 @@ def print_image(plate: Plate, derived: DerivedFiles, grey: bool = False) -> Path
     return derived.get("print", [plate.file], f"{grey} {PRINT_JPEG_QUALITY}", ".jpg", make)
 
 
+def press_image(plate: Plate, derived: DerivedFiles, profile: Path, press: Press) -> Path:
+    """The plate at full resolution in the press's CMYK (`profile`), converted as [press] says."""
+    intent, compensation = press.rendering_intent, press.black_point_compensation
+    return derived.get(
+        "cmyk",
+        [plate.file, profile],
+        f"{intent} {compensation}",
+        ".jpg",
+        lambda target: convert_to_cmyk(plate.file, target, profile, intent, compensation),
+    )
+
+
 def print_images(book: Book, edition: Edition) -> dict[str, Path]:
     """The image each plate is printed from in a paged edition, by plate id: the scans
-    themselves for the press and the archive, prepared ones (grey for a grayscale edition)
-    for the others."""
+    themselves for the press (in the print shop's CMYK when the book names its profile) and
+    the archive, prepared ones (grey for a grayscale edition) for the others."""
+    press = book.config.press
+    if edition.kind == "press" and press.profile:
+        derived = DerivedFiles(book.root)
+        return {
+            plate.id: press_image(plate, derived, book.root / press.profile, press) for plate in book.plates
+        }
     if edition.kind in {"press", "archive"}:
         return {plate.id: plate.file for plate in book.plates}
     derived = DerivedFiles(book.root)

@@ -1,7 +1,11 @@
-"""Writes the press file: the reader layout on the trim size with 3 mm bleed and crop marks.
+"""Writes the press file: the reader layout on the trim size with 3 mm bleed, crop marks,
+registration crosses and a slug line, padded to a multiple of four pages; PDF/X-4 when the
+project names the print shop's CMYK profile.
 
 Each page has its TrimBox and a BleedBox 3 mm beyond it; the marks stand outside both. A
 plate printed at under 300 ppi is reported as a warning, naming the plate and its resolution.
+With a profile, images are converted to it (writers/images.py) and text, rules and marks are
+black ink alone (pure_black.py).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
@@ -17,7 +21,13 @@ from weasyprint.formatting_structure import boxes
 from amnesty_book.errors import warn
 from amnesty_book.model import Book
 from amnesty_book.project.config import MINIMUM_PPI, POINTS_PER_MM, Edition
+from amnesty_book.project.edition_kinds import KINDS
+from amnesty_book.readers.colour_profile import description
+from amnesty_book.theme.rendering import built_at
 from amnesty_book.writers.pdf import render_edition
+from amnesty_book.writers.pdf_x import as_pdf_x4
+from amnesty_book.writers.printers_marks import padded_to_four, with_slug_lines
+from amnesty_book.writers.pure_black import in_pure_black
 
 BLEED_MM = 3
 _CSS_PX_PER_INCH = 96
@@ -33,9 +43,28 @@ def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
                 f"{plate.label} ('{plate.id}') prints at {ppi} ppi in the {edition.name} edition, under "
                 f"{MINIMUM_PPI}; supply a scan at least {plate.width * MINIMUM_PPI // ppi + 1} pixels wide",
             )
+    pdf = _with_bleed_box(pdf, BLEED_MM)
+    press = book.config.press
+    if press.pad_pages:
+        pdf = padded_to_four(pdf)
+    pdf = with_slug_lines(pdf, *_slug_line(book, edition, pdf), book.fonts[0].path)
+    if press.profile:
+        profile = book.root / press.profile
+        identifier = f"{book.config.identifier} {edition.name}"
+        pdf = as_pdf_x4(in_pure_black(pdf), profile, press.output_condition, description(profile), identifier)
     target = out / edition.output_name(book.config.slug)
-    target.write_bytes(_with_bleed_box(pdf, BLEED_MM))
+    target.write_bytes(pdf)
     return [target]
+
+
+def _slug_line(book: Book, edition: Edition, pdf: bytes) -> tuple[str, list[str]]:
+    """What the slug line says: the book and the edition at the left; the date it was built
+    and "page n of N" at the right of each page."""
+    labels = book.config.labels
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    left = f"{book.config.title} — {labels[KINDS[edition.kind].label_key]}, {edition.page_size}"
+    day = built_at(book).date().isoformat()
+    return left, [f"{day} — {labels['slug_page'].format(n=n, total=pages)}" for n in range(1, pages + 1)]
 
 
 def _with_bleed_box(pdf: bytes, bleed_mm: float) -> bytes:

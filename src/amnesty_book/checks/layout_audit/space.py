@@ -101,8 +101,10 @@ def _ends_running_text(layout: Layout, index: int, sizes: Sizes) -> bool:
 
 
 def _plates_alone(page: Page, sizes: Sizes) -> bool:
-    """A page of plates with no running text (a plate too tall to share a page has one)."""
-    return bool(page.images) and not any(sizes.is_body(line) for line in page.inside)
+    """A page of plates with no running text (a plate too tall to share a page has one), or a
+    blank page (the press file's last pages, making a multiple of four)."""
+    blank = not page.images and not page.inside
+    return blank or (bool(page.images) and not any(sizes.is_body(line) for line in page.inside))
 
 
 def _white(page: Page, pitch: float) -> tuple[float, list[float]]:

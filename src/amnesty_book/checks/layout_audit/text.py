@@ -68,6 +68,8 @@ def measure(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]
 def hyphen_ladders(layout: Layout, edition: Edition) -> Iterator[Finding]:
     for page in layout.pages:
         ladder: list[Line] = []
+        if not page.inside:
+            continue  # a blank page (the press file's, making a multiple of four)
         for line, following in zip(page.inside, [*page.inside[1:], None], strict=True):
             if following is not None and _hyphenated(line, following):
                 ladder.append(line)
