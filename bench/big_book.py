@@ -36,5 +36,9 @@ def make_big_book(project: Path, target: Path, copies: int) -> str:
     (target / "manuscript" / "article.md").write_text("\n\n".join(chapters), encoding="utf-8")
     manifest = yaml.safe_dump(all_plates, allow_unicode=True)
     (target / "images" / "plates.yaml").write_text(manifest, encoding="utf-8")
+    # The timeline's cross-references point at the first copy's plates and notes.
+    timeline = target / "manuscript" / "timeline.yaml"
+    text = re.sub(r"@(plate|note):([\w-]+)", r"@\1:\2-1", timeline.read_text(encoding="utf-8"))
+    timeline.write_text(text, encoding="utf-8")
     note_count = len(re.findall(r"(?m)^\[\^", notes)) * copies
     return f"{copies} chapters, {len(all_plates)} plates, {note_count} notes"

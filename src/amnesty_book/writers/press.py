@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
@@ -26,7 +26,7 @@ from amnesty_book.readers.colour_profile import description
 from amnesty_book.theme.rendering import built_at
 from amnesty_book.writers.pdf import render_edition
 from amnesty_book.writers.pdf_x import as_pdf_x4
-from amnesty_book.writers.printers_marks import padded_to_four, with_slug_lines
+from amnesty_book.writers.printers_marks import add_slug_lines, pad_to_four
 from amnesty_book.writers.pure_black import in_pure_black
 
 BLEED_MM = 3
@@ -43,11 +43,15 @@ def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
                 f"{plate.label} ('{plate.id}') prints at {ppi} ppi in the {edition.name} edition, under "
                 f"{MINIMUM_PPI}; supply a scan at least {plate.width * MINIMUM_PPI // ppi + 1} pixels wide",
             )
-    pdf = _with_bleed_box(pdf, BLEED_MM)
     press = book.config.press
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))  # one pass: boxes, blank pages, slug lines
+    _set_bleed_boxes(writer, BLEED_MM)
     if press.pad_pages:
-        pdf = padded_to_four(pdf)
-    pdf = with_slug_lines(pdf, *_slug_line(book, edition, pdf), book.fonts[0].path)
+        pad_to_four(writer)
+    add_slug_lines(writer, *_slug_line(book, edition, len(writer.pages)), book.fonts[0].path)
+    output = io.BytesIO()
+    writer.write(output)
+    pdf = output.getvalue()
     if press.profile:
         profile = book.root / press.profile
         identifier = f"{book.config.identifier} {edition.name}"
@@ -57,27 +61,22 @@ def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
     return [target]
 
 
-def _slug_line(book: Book, edition: Edition, pdf: bytes) -> tuple[str, list[str]]:
+def _slug_line(book: Book, edition: Edition, pages: int) -> tuple[str, list[str]]:
     """What the slug line says: the book and the edition at the left; the date it was built
     and "page n of N" at the right of each page."""
     labels = book.config.labels
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
     left = f"{book.config.title} — {labels[KINDS[edition.kind].label_key]}, {edition.page_size}"
     day = built_at(book).date().isoformat()
     return left, [f"{day} — {labels['slug_page'].format(n=n, total=pages)}" for n in range(1, pages + 1)]
 
 
-def _with_bleed_box(pdf: bytes, bleed_mm: float) -> bytes:
-    """The PDF with each page's BleedBox `bleed_mm` beyond its TrimBox (WeasyPrint sets it at
-    most 10 points beyond, whatever the CSS bleed)."""
-    document = PdfWriter(clone_from=io.BytesIO(pdf))
+def _set_bleed_boxes(writer: PdfWriter, bleed_mm: float) -> None:
+    """Each page's BleedBox `bleed_mm` beyond its TrimBox (WeasyPrint sets it at most 10
+    points beyond, whatever the CSS bleed)."""
     bleed = bleed_mm * POINTS_PER_MM
-    for page in document.pages:
+    for page in writer.pages:
         left, bottom, right, top = (float(value) for value in page.trimbox)
         page.bleedbox = RectangleObject((left - bleed, bottom - bleed, right + bleed, top + bleed))
-    output = io.BytesIO()
-    document.write(output)
-    return output.getvalue()
 
 
 def placed_resolutions(document: Document, book: Book) -> dict[str, int]:

@@ -25,25 +25,20 @@ _CROSS_CLEARANCE_MM = 10
 _CROP_CLEARANCE_MM = 4
 
 
-def padded_to_four(pdf: bytes) -> bytes:
-    """The PDF with blank pages at its end, the same size and boxes as its last, to make a
+def pad_to_four(writer: PdfWriter) -> None:
+    """Blank pages at the document's end, the same size and boxes as its last, to make a
     multiple of four: what a print shop imposes sheets of."""
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))
     last = writer.pages[-1]
     for _ in range(-len(writer.pages) % 4):
         blank = writer.add_blank_page(float(last.mediabox.width), float(last.mediabox.height))
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             blank[NameObject(box)] = last[box]
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
 
 
-def with_slug_lines(pdf: bytes, left: str, right: Sequence[str], face: Path) -> bytes:
-    """The PDF with a slug line under each page's trim: `left` (what the file is) near the
-    trim's left, `right[i]` (the date, page n of N) near its right, in `face`; marked as an artifact,
-    as the crop marks are, so that the tagged PDF's reading is unchanged."""
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+def add_slug_lines(writer: PdfWriter, left: str, right: Sequence[str], face: Path) -> None:
+    """A slug line under each page's trim: `left` (what the file is) near the trim's left,
+    `right[i]` (the date, page n of N) near its right, in `face`; marked as an artifact, as
+    the crop marks are, so that the tagged PDF's reading is unchanged."""
     first = writer.pages[0]
     box = [float(value) for value in first.mediabox]
     trim = [float(value) for value in first.trimbox]
@@ -51,9 +46,6 @@ def with_slug_lines(pdf: bytes, left: str, right: Sequence[str], face: Path) -> 
     for page, slug in zip(writer.pages, slugs, strict=True):
         _mark_as_artifact(slug)
         page.merge_transformed_page(slug, Transformation().translate(tx=box[0], ty=box[1]))
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
 
 
 def _slug_pages(left: str, right: Sequence[str], box: list[float], trim: list[float], face: Path) -> bytes:
