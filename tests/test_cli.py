@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -70,3 +71,17 @@ def test_lint_command(small_project: SmallProject, capsys: pytest.CaptureFixture
     small_project.replace("manuscript/article.md", "More", "More[^gone]")
     assert main(["lint", "--project", str(small_project.root)]) == 1
     assert "manuscript/article.md:9: N001 " in capsys.readouterr().out
+
+
+def test_verbose_says_how_often_each_edition_was_laid_out(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--verbose tells, per paged edition, the layouts made and their times, and the time of
+    the read-back checks; a plain build does not."""
+    root = str(small_project.root)
+    assert main(["build", "--project", root, "--edition", "reader-a4", "--edition", "web", "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"(?m)^    reader-a4: laid out 1 time\(s\) \(\d+\.\d s\), \d+ pages$", out), out
+    assert re.search(r"(?m)^    reader-a4: read back and checked in \d+\.\d s$", out), out
+    assert main(["build", "--project", root, "--edition", "reader-a4", "--force"]) == 0
+    assert "laid out" not in capsys.readouterr().out

@@ -52,7 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     talk = build.add_mutually_exclusive_group()
     talk.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
-    talk.add_argument("--verbose", "-v", action="store_true", help="also say what is up to date")
+    talk.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="also say what is up to date, and each edition's layouts and times",
+    )
     checks = build.add_mutually_exclusive_group()
     checks.add_argument(
         "--no-check",

@@ -194,10 +194,15 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
         finally:
             WARNINGS.handlers[:], WARNINGS.propagate = saved
     if check != NO_CHECKS:
+        start = time.perf_counter()
         result.findings = check_editions(book, staging, group, full=check == ALL_CHECKS)
         for edition in group:
             if edition.kind == "handout":
                 result.findings += _audit_handout_pages(book, edition)
+        names = ", ".join(edition.name for edition in group)
+        result.messages.append(
+            (logging.INFO, f"{names}: read back and checked in {time.perf_counter() - start:.1f} s")
+        )
     return result
 
 

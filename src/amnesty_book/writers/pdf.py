@@ -7,6 +7,7 @@ embedded; the press, handout and archive writers lay the book out here too.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -17,7 +18,7 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
-from amnesty_book.errors import BookError, Problem
+from amnesty_book.errors import BookError, Problem, tell
 from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.theme.project_styles import STYLES
@@ -110,7 +111,9 @@ def layout_pdf(
     blocks = _block_anchors(book)
     breaks: frozenset[str] = frozenset()
     plan = PlatePlan.first(book, edition)
+    layouts: list[float] = []  # the seconds of each layout, for --verbose
     for _ in range(_MAX_LAYOUTS):
+        start = time.perf_counter()
         html = render(
             "book.html.j2",
             book,
@@ -125,6 +128,7 @@ def layout_pdf(
         document = HTML(string=html, url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=decoded_images
         )
+        layouts.append(time.perf_counter() - start)
         pages = anchor_pages(document)
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
@@ -133,6 +137,8 @@ def layout_pdf(
         if (not misplaced or more_breaks == breaks) and revised == plan:
             break
         breaks, plan = frozenset(more_breaks), revised
+    times = ", ".join(f"{seconds:.1f} s" for seconds in layouts)
+    tell(f"{edition.name}: laid out {len(layouts)} time(s) ({times}), {len(document.pages)} pages")
     problems += [
         Problem(
             note.location,
