@@ -63,8 +63,10 @@ def key_problem(key: str, bibliography: Bibliography | None) -> str | None:
 def check_keys(book: Book, bibliography: Bibliography | None) -> None:
     """Every cited key is in the bibliography: else a problem at the citation."""
     problems = Problems()
-    # A note a citation makes holds the citation too: each is reported once.
-    cited = {(str(cite.location), key): (cite, key) for cite in _all_citations(book) for key in cite.keys}
+    order = _Order(book)
+    citations = [cite for cite in order.cites if cite is not None] + order.apart
+    # A key cited twice on a line is reported once.
+    cited = {(str(cite.location), key): (cite, key) for cite in citations for key in cite.keys}
     for cite, key in cited.values():
         if problem := key_problem(key, bibliography):
             problems.add(cite.location, problem)
@@ -224,17 +226,6 @@ class _Order:
 
 def _citations(content: Inline) -> list[CiteRef]:
     return [part for part in content if isinstance(part, CiteRef)]
-
-
-def _all_citations(book: Book) -> Iterator[CiteRef]:
-    seen: list[CiteRef] = []
-
-    def collect(content: Inline) -> Inline:
-        seen.extend(_citations(content))
-        return content
-
-    rewrite_text(book, collect)
-    yield from seen
 
 
 def _marked_cites(blocks: list[Node]) -> dict[str, Node]:

@@ -9,9 +9,9 @@ from PIL import ImageCms
 from amnesty_book.errors import BookError, SourceLocation
 
 
-def check_cmyk_profile(path: Path, where: SourceLocation, written: str) -> str:
-    """The profile's description, if it is a CMYK output (printer) profile; else an error at
-    book.toml's line that names it."""
+def check_cmyk_profile(path: Path, where: SourceLocation, written: str) -> None:
+    """Nothing, if the profile is a CMYK output (printer) profile; else an error at book.toml's
+    line that names it."""
     try:
         profile = ImageCms.getOpenProfile(str(path)).profile
     except (ImageCms.PyCMSError, OSError):
@@ -25,7 +25,6 @@ def check_cmyk_profile(path: Path, where: SourceLocation, written: str) -> str:
             f"profile '{written}' is for {space}, not a CMYK output profile; "
             "ask the print shop for its press's CMYK profile",
         )
-    return description(path)
 
 
 def description(path: Path) -> str:
