@@ -831,6 +831,7 @@ def test_builds_are_byte_identical(
     outputs = []
     for folder in ("first", "second"):
         pdf.laid_out.cache_clear()  # each build lays the book out anew, as a fresh process would
+        pdf.paged.cache_clear()
         out = small_project.root / folder
         argv = ["build", "--project", str(small_project.root), "--out", str(out)]
         assert main([*argv, "--edition", "epub", "--edition", "reader-a4"]) == 0, capsys.readouterr().err

@@ -33,6 +33,7 @@ from amnesty_book.project.config import BookConfig, Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.writers import writer
 from amnesty_book.writers.images import prepare_images
+from amnesty_book.writers.pdf import lay_out_in
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -89,7 +90,10 @@ def _write_all(
     """Writes and checks the editions, in parallel processes where there are cores and groups
     to share; returns the checks' findings."""
     groups = _groups(book.config, editions)
-    workers = min(len(groups), os.cpu_count() or 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(len(groups), cores)
+    # One group alone has the cores to lay its edition out in parts; groups side by side share them.
+    lay_out_in(cores if workers < 2 else 1)
     if workers < 2:
         return [
             finding

@@ -31,6 +31,7 @@ from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import as_phrasing, plain_text, with_lead
 from amnesty_book.theme.labels import PART_TITLES, long_date
 from amnesty_book.theme.project_styles import STYLES, TEMPLATES, templates_folder
+from amnesty_book.writers.book_parts import BookPart
 from amnesty_book.writers.plate_plan import PlatePlan
 
 # epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
@@ -169,6 +170,8 @@ def render(
     break_before: frozenset[str] = frozenset(),
     plate_plan: PlatePlan | None = None,
     page_breaks: Mapping[str, Sequence[str]] | None = None,
+    part: BookPart | None = None,
+    known_page: Callable[[str], str] = lambda anchor: "",
     **extra: Any,
 ) -> str:
     built = built_at(book)
@@ -197,6 +200,8 @@ def render(
             break_before=break_before,
             plate_plan=plate_plan or PlatePlan(),
             page_breaks=page_breaks or {},
+            part=part or BookPart.whole(book),
+            known_page=known_page,
             semantics=semantics,
             plain=plain_text,
             long_date=lambda day: long_date(day, language),

@@ -25,7 +25,7 @@ from amnesty_book.writers.cover import cover_jpeg
 from amnesty_book.writers.fonts import subset_font
 from amnesty_book.writers.images import screen_images
 from amnesty_book.writers.pagination import anchors_in_reading_order, page_starts
-from amnesty_book.writers.pdf import laid_out
+from amnesty_book.writers.pdf import paged
 
 _STYLESHEET = "styles/book.css"
 _COVER = "images/cover.jpg"
@@ -224,7 +224,7 @@ def _print_pages(book: Book) -> tuple[Edition | None, dict[str, list[str]]]:
     source = page_source(book.config)
     if source is None:
         return None, {}
-    return source, page_starts(book, laid_out(book, source))
+    return source, page_starts(book, paged(book, source).pages)
 
 
 def _add_fonts(package: epub.EpubBook, book: Book, documents: Iterable[bytes]) -> None:

@@ -6,6 +6,9 @@ handout and one reading the EPUB can find "page 4" alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from weasyprint.document import Document
 
 from amnesty_book.model import Book
@@ -29,7 +32,26 @@ def anchors_in_reading_order(book: Book) -> list[str]:
     return anchors
 
 
-def page_starts(book: Book, document: Document) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class PageFacts:
+    """What the rest of the build needs of a laid-out page: the anchors on it, in order, and
+    whether it belongs to the front matter (numbered in roman figures)."""
+
+    anchors: tuple[str, ...]
+    front: bool
+
+
+def page_facts(document: Document) -> list[PageFacts]:
+    return [
+        PageFacts(
+            tuple(page.anchors),
+            page._page_box.page_type.name in _FRONT_PAGES,  # the name the print stylesheet gives
+        )
+        for page in document.pages
+    ]
+
+
+def page_starts(book: Book, pages: Sequence[PageFacts]) -> dict[str, list[str]]:
     """Anchor -> the folios of the pages that begin there.
 
     A page's folio goes to the first block that starts on it. A page that holds only the
@@ -37,12 +59,11 @@ def page_starts(book: Book, document: Document) -> dict[str, list[str]]:
     page's, before the next block, the nearest paragraph boundary after where it begins.
     """
     order = anchors_in_reading_order(book)
-    first_page = anchor_pages(document)
+    first_page = anchor_pages(pages)
     starts: dict[str, list[str]] = {}
     waiting: list[str] = []
-    folios = _folios(document)
     position = 0
-    for number, folio in enumerate(folios, start=1):
+    for number, folio in enumerate(folios(pages), start=1):
         waiting.append(folio)
         while position < len(order) and first_page.get(order[position], -1) < number:
             position += 1
@@ -54,27 +75,27 @@ def page_starts(book: Book, document: Document) -> dict[str, list[str]]:
     return starts
 
 
-def anchor_pages(document: Document) -> dict[str, int]:
-    """The page number (from 1) on which each anchor of the document first stands."""
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
+def anchor_pages(pages: Sequence[PageFacts]) -> dict[str, int]:
+    """The page number (from 1) on which each anchor first stands."""
+    first: dict[str, int] = {}
+    for number, page in enumerate(pages, start=1):
         for anchor in page.anchors:
-            pages.setdefault(anchor, number)
-    return pages
+            first.setdefault(anchor, number)
+    return first
 
 
-def _folios(document: Document) -> list[str]:
+def folios(pages: Sequence[PageFacts]) -> list[str]:
     """The number printed on each page: roman in the front matter, arabic from 1 after it."""
-    folios = []
+    numbers = []
     front = body = 0
-    for page in document.pages:
-        if page._page_box.page_type.name in _FRONT_PAGES:  # the name the print stylesheet gives
+    for page in pages:
+        if page.front:
             front += 1
-            folios.append(_roman(front))
+            numbers.append(_roman(front))
         else:
             body += 1
-            folios.append(str(body))
-    return folios
+            numbers.append(str(body))
+    return numbers
 
 
 def _roman(number: int) -> str:

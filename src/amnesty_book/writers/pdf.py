@@ -7,29 +7,34 @@ embedded; the press, handout and archive writers lay the book out here too.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 
+from markupsafe import Markup
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
-from amnesty_book.errors import BookError, Problem, tell
+from amnesty_book.errors import WARNINGS, BookError, Problem, tell
 from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.theme.project_styles import STYLES
 from amnesty_book.theme.rendering import render
 from amnesty_book.theme.styles import stylesheet
 from amnesty_book.writers import weasyprint_fixes
+from amnesty_book.writers.book_parts import BookPart, PartLayout, Placement, laid_out_in_parts, split
 from amnesty_book.writers.fetcher import ProjectFetcher
 from amnesty_book.writers.images import print_images
 from amnesty_book.writers.page_floats import is_page_float
 from amnesty_book.writers.page_geometry import text_block
-from amnesty_book.writers.pagination import anchor_pages
+from amnesty_book.writers.pagination import PageFacts, anchor_pages, page_facts
+from amnesty_book.writers.pdf_join import join_parts
 from amnesty_book.writers.plate_plan import PlateHeight, PlatePlan
 
 PDF_UA = "pdf/ua-1"
@@ -39,12 +44,84 @@ _PT_PER_PX = 72 / 96  # CSS pixels, in which WeasyPrint lays out, to points
 _MAX_LAYOUTS = 6
 
 
+# How many processes may lay out the parts of one edition: all the cores when a build makes
+# one group of editions, one when its groups share the cores (production.py says which).
+_processes = 1
+
+
+def lay_out_in(processes: int) -> None:
+    global _processes
+    _processes = processes
+
+
+@dataclass(frozen=True)
+class Paged:
+    """A tagged edition's PDF and its pages, laid out whole or in parts."""
+
+    pdf: bytes
+    pages: list[PageFacts]
+
+
 def write_pdf(book: Book, edition: Edition, out: Path) -> list[Path]:
     """The reader edition."""
-    _, pdf = render_edition(book, edition)
     target = out / edition.output_name(book.config.slug)
-    target.write_bytes(pdf)
+    target.write_bytes(paged(book, edition).pdf)
     return [target]
+
+
+@lru_cache(maxsize=4)
+def paged(book: Book, edition: Edition) -> Paged:
+    """The edition's tagged PDF, laid out once per build: the EPUB takes its print page
+    numbers from it. A book of several chapters is laid out in parts where there are cores
+    to share them (book_parts.py)."""
+    if _processes < 2 or len(book.chapters) < 2:
+        document, pdf = render_edition(book, edition)
+        return Paged(pdf, page_facts(document))
+    # The images are made before the processes part from this one: none waits for a file
+    # another thread of it was making when it parted.
+    lay_out = partial(_part_laid_out, print_images(book, edition))
+    layouts = laid_out_in_parts(book, edition, split(book, _processes), _processes, lay_out)
+    for layout in layouts:
+        for level, line in layout.said:
+            WARNINGS.log(level, line)
+    start = time.perf_counter()
+    joined = join_parts([layout.pdf for layout in layouts])
+    tell(f"{edition.name}: {len(layouts)} parts joined in {time.perf_counter() - start:.1f} s")
+    return Paged(joined, [page for layout in layouts for page in layout.pages])
+
+
+def _part_laid_out(
+    image_files: Mapping[str, Path], book: Book, edition: Edition, part: BookPart, placement: Placement
+) -> PartLayout:
+    """One part of the book laid out and written as a tagged PDF, in a worker process."""
+    said: list[tuple[int, str]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append((record.levelno, record.getMessage()))
+
+    collect = Collect()
+    WARNINGS.addHandler(collect)
+    try:
+        with _failing_on_weasyprint_errors() as problems:
+            referred: set[str] = set()
+            document = layout_pdf(
+                book,
+                edition,
+                problems,
+                image_files,
+                part=part,
+                placement=placement,
+                referred=referred,
+            )
+            start = time.perf_counter()
+            pdf = _written(book, document, PDF_UA, ())
+            tell(f"{edition.name}, {part.name}: written in {time.perf_counter() - start:.1f} s")
+        if problems:
+            raise BookError(dict.fromkeys(problems))
+    finally:
+        WARNINGS.removeHandler(collect)
+    return PartLayout(pdf, page_facts(document), frozenset(referred), said)
 
 
 def render_edition(
@@ -57,16 +134,21 @@ def render_edition(
     """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build."""
     document = laid_out(book, edition)
     with _failing_on_weasyprint_errors() as problems:
-        pdf = document.write_pdf(
-            pdf_variant=variant,
-            pdf_identifier=book.config.identifier.encode(),
-            custom_metadata=True,
-            attachments=list(attachments),
-        )
+        pdf = _written(book, document, variant, attachments)
     if problems:
         raise BookError(dict.fromkeys(problems))
-    assert pdf is not None
     return document, pdf
+
+
+def _written(book: Book, document: Document, variant: str, attachments: Sequence[Attachment]) -> bytes:
+    pdf = document.write_pdf(
+        pdf_variant=variant,
+        pdf_identifier=book.config.identifier.encode(),
+        custom_metadata=True,
+        attachments=list(attachments),
+    )
+    assert pdf is not None
+    return pdf
 
 
 @lru_cache(maxsize=4)
@@ -81,7 +163,13 @@ def laid_out(book: Book, edition: Edition) -> Document:
 
 
 def layout_pdf(
-    book: Book, edition: Edition, problems: list[Problem], image_files: Mapping[str, Path]
+    book: Book,
+    edition: Edition,
+    problems: list[Problem],
+    image_files: Mapping[str, Path],
+    part: BookPart | None = None,
+    placement: Placement | None = None,
+    referred: set[str] | None = None,
 ) -> Document:
     """Lays the book out on the edition's paper, every note at the foot of its call's page
     and every plate floated by the plate plan.
@@ -89,7 +177,9 @@ def layout_pdf(
     Where a note does not fit under its call, the block holding the call starts a new page,
     and where the plates went wrong the plan is mended (plate_plan.py); then the book is laid
     out again. A note that fits nowhere is reported in `problems`. `image_files` gives the
-    image each plate is printed from, by plate id.
+    image each plate is printed from, by plate id. A `part` of the book is laid out as it
+    stands in the whole (`placement`); the anchors in other parts whose folios it prints
+    are added to `referred`.
     """
     weasyprint_fixes.apply()
     styles = book.root / STYLES  # the fonts and images the project's stylesheets use
@@ -97,39 +187,48 @@ def layout_pdf(
     fetcher = ProjectFetcher(styles, *roots)
     fonts = FontConfiguration()
     decoded_images: dict[str, object] = {}  # WeasyPrint's own cache: each image read once, not once per pass
+    sheet = stylesheet(
+        book, edition, lambda face: face.path.as_uri(), lambda name: styles.joinpath(name).as_uri()
+    )
     css = CSS(
-        string=stylesheet(
-            book, edition, lambda face: face.path.as_uri(), lambda name: styles.joinpath(name).as_uri()
-        ).css,
+        string=sheet.css + (part_css(book, part, placement) if part and placement else ""),
         font_config=fonts,
         url_fetcher=fetcher,
     )
+    part = part or BookPart.whole(book)
 
     def image_src(plate: Plate) -> str:
         return image_files[plate.id].as_uri()
 
-    blocks = _block_anchors(book)
-    breaks: frozenset[str] = frozenset()
-    plan = PlatePlan.first(book, edition)
-    layouts: list[float] = []  # the seconds of each layout, for --verbose
-    for _ in range(_MAX_LAYOUTS):
-        start = time.perf_counter()
-        html = render(
+    def html(breaks: frozenset[str], plan: PlatePlan, own: set[str] | None) -> str:
+        return render(
             "book.html.j2",
             book,
             edition,
             "pdf",
-            href=lambda anchor: f"#{anchor}",
+            href=partial(_href, own),
             image_src=image_src,
             stylesheets=[],
             break_before=breaks,
             plate_plan=plan,
+            part=part,
+            known_page=partial(_known_page, own, placement.folios if placement else {}, referred),
         )
-        document = HTML(string=html, url_fetcher=fetcher).render(
+
+    blocks = _block_anchors(book)
+    breaks: frozenset[str] = frozenset()
+    plan = PlatePlan.first(book, edition)
+    # A part links to, and prints the folios of, the anchors it does not hold (book_parts.py).
+    own = set(_ID.findall(html(breaks, plan, None))) if placement is not None else None
+    layouts: list[float] = []  # the seconds of each layout, for --verbose
+    for _ in range(_MAX_LAYOUTS):
+        start = time.perf_counter()
+        weasyprint_fixes.start_layout()
+        document = HTML(string=html(breaks, plan, own), url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=decoded_images
         )
         layouts.append(time.perf_counter() - start)
-        pages = anchor_pages(document)
+        pages = anchor_pages(page_facts(document))
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
         heights = plate_heights(document)
@@ -138,7 +237,8 @@ def layout_pdf(
             break
         breaks, plan = frozenset(more_breaks), revised
     times = ", ".join(f"{seconds:.1f} s" for seconds in layouts)
-    tell(f"{edition.name}: laid out {len(layouts)} time(s) ({times}), {len(document.pages)} pages")
+    name = f"{edition.name}, {part.name}" if placement else edition.name
+    tell(f"{name}: laid out {len(layouts)} time(s) ({times}), {len(document.pages)} pages")
     problems += [
         Problem(
             note.location,
@@ -149,6 +249,40 @@ def layout_pdf(
     ]
     problems += _plates_too_tall(book, edition, heights)
     return document
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _href(own: set[str] | None, anchor: str) -> str:
+    """A link within the document, or to another part's (joined by pdf_join.py)."""
+    return f"#{anchor}" if own is None or anchor in own else f"./#{anchor}"
+
+
+def _known_page(
+    own: set[str] | None, folios: Mapping[str, str], referred: set[str] | None, anchor: str
+) -> Markup:
+    """The attribute that prints the folio of a page in another part (print.css)."""
+    if own is None or anchor in own:
+        return Markup("")
+    if referred is not None:
+        referred.add(anchor)
+    return Markup(' data-page="{}"').format(folios.get(anchor, "?"))
+
+
+def part_css(book: Book, part: BookPart, placement: Placement) -> str:
+    """What a part's pages take from the pages before it in the whole book: their side, the
+    count of folios, the running head of the title page."""
+    rules = []
+    if placement.first_page % 2:  # the first page of a book is a right-hand page
+        rules.append(":root { break-before: left; }")
+    if not part.front:
+        title = book.config.title.replace("\\", "\\\\").replace('"', '\\"')
+        rules.append(f':root {{ string-set: book-title "{title}"; }}')
+    if part.chapters and part.chapters[0] > 0:
+        rules.append("main > .chapter:first-child { page: chapter; }")
+        rules.append(f"@page :first {{ counter-reset: page {placement.first_folio}; }}")
+    return "\n".join(rules)
 
 
 def _plates_too_tall(book: Book, edition: Edition, heights: Mapping[str, PlateHeight]) -> list[Problem]:
@@ -270,6 +404,8 @@ def _misplaced_notes(book: Book, document: Document, pages: dict[str, int]) -> l
     misplaced = []
     for note in book.notes:
         call_page, note_page = pages.get(note.call_anchor), pages.get(note.anchor)
+        if call_page is None and note_page is None:  # in another part of the book
+            continue
         if note_page is None or note_page != call_page:
             misplaced.append(note)
             continue

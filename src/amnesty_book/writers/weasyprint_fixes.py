@@ -20,7 +20,11 @@ not split a proper name (Bri-tain, Sikor-ski) and sets no more than two hyphenat
 row. Words that begin with a capital are left whole, and after two hyphenated lines the next
 is not hyphenated (each line WeasyPrint sets is counted by a one-line change to its source).
 
-Plates: page floats, in page_floats.py.
+Page references: pydyf builds the tuple of every page's reference each time one is asked
+for, and the tags ask once for each element: a 200-page book spent a second of its PDF's
+writing on it. The tuple is kept until a page is added.
+
+Plates: page floats, in page_floats.py. Notes: each laid out once, in note_layouts.py.
 
 Pinned to the version it copies.
 """
@@ -31,6 +35,7 @@ from functools import cache
 from math import inf
 from types import SimpleNamespace
 
+import pydyf
 import pyphen
 import weasyprint
 from weasyprint.formatting_structure import boxes, build
@@ -39,7 +44,7 @@ from weasyprint.layout.block import block_level_layout
 from weasyprint.pdf import tags
 from weasyprint.text import line_break
 
-from amnesty_book.writers import page_floats
+from amnesty_book.writers import note_layouts, page_floats
 from amnesty_book.writers.page_floats import is_page_float
 from amnesty_book.writers.weasyprint_source import changed
 
@@ -114,6 +119,15 @@ class _PyphenAsABookDoes(pyphen.Pyphen):
         return super().iterate(word) if _HYPHENS.allows(word) else iter(())
 
 
+def _page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
+    kids = self.pages["Kids"]  # three items a page: number, 0, R
+    kept = self.__dict__.get("_page_references")
+    if kept is None or kept[0] != len(kids):
+        kept = len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        self.__dict__["_page_references"] = kept
+    return kept[1]
+
+
 _build_box_tree = tags._build_box_tree
 
 
@@ -124,6 +138,12 @@ def _build_box_tree_without_hidden(box, parent, pdf, page_number, nums, annotati
             tuple(_build_box_tree(child, parent, pdf, page_number, nums, annotations, tags_))
         return
     yield from _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags_)
+
+
+def start_layout() -> None:
+    """A layout starts with no hyphenated line before it, whatever the last one in this
+    process ended with: the same book is laid out alike in any process."""
+    _HYPHENS.run = 0
 
 
 @cache
@@ -137,4 +157,6 @@ def apply() -> None:
     block._linebox_layout = changed(block._linebox_layout, _LINEBOX_CHANGES, _HYPHENS=_HYPHENS)
     line_break.pyphen = SimpleNamespace(Pyphen=_PyphenAsABookDoes, language_fallback=pyphen.language_fallback)
     tags._build_box_tree = _build_box_tree_without_hidden
+    pydyf.PDF.page_references = property(_page_references)
     page_floats.apply()
+    note_layouts.apply(_HYPHENS)

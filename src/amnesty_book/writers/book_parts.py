@@ -1,0 +1,182 @@
+"""A book of several chapters laid out in parts, in parallel processes, joined into one PDF.
+
+Each part opens a page in the whole book too: the front matter, then runs of chapters
+(each chapter opens a page), the last run with the back matter. A part laid out alone
+therefore gives the pages the whole would, once it knows what the whole would tell it: the
+side and the folio of its first page, and the folios of the pages in other parts it refers
+to (the contents, cross-references). These are taken from the edition's last build, as LaTeX
+takes them from its .aux file; a part whose guess proves wrong is laid out again with what
+the parts' layouts showed, until nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from amnesty_book.build.cache import CACHE_FOLDER
+from amnesty_book.errors import warn
+from amnesty_book.model import Book
+from amnesty_book.project.config import Edition
+from amnesty_book.writers.pagination import PageFacts, folios
+
+# Layouts of a part, at most, before its guess is taken as it stands (LaTeX's "rerun").
+_MOST_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class BookPart:
+    """What one HTML document of the book holds."""
+
+    front: bool  # the title page, imprint and contents
+    chapters: tuple[int, ...]  # indices into book.chapters
+    back: bool  # the back matter
+
+    @classmethod
+    def whole(cls, book: Book) -> BookPart:
+        return cls(True, tuple(range(len(book.chapters))), True)
+
+    @property
+    def name(self) -> str:
+        """Its name in --verbose: "front matter", "chapters 7–12 and back matter"."""
+        named = ["front matter"] if self.front else []
+        if self.chapters:
+            first, last = self.chapters[0] + 1, self.chapters[-1] + 1
+            named.append(f"chapter {first}" if first == last else f"chapters {first}–{last}")
+        return " and ".join(named + (["back matter"] if self.back else []))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """What a part must know of the whole to be laid out as in it."""
+
+    first_page: int  # the index, in the whole, of the part's first page
+    first_folio: int  # the arabic folio of its first page, if it is in the body matter
+    folios: Mapping[str, str] = field(default_factory=dict)  # anchor -> folio, for every anchor
+
+
+@dataclass
+class PartLayout:
+    """A part laid out and written, as a worker process sends it back."""
+
+    pdf: bytes
+    pages: list[PageFacts]
+    referred: frozenset[str]  # the anchors in other parts whose folios it prints
+    said: list[tuple[int, str]]  # what it logged (level, text), to be logged by the build
+
+
+LayOutPart = Callable[[Book, Edition, BookPart, Placement], PartLayout]
+
+
+def split(book: Book, count: int) -> list[BookPart]:
+    """The front matter, then the chapters in `count` runs of about equal length, the back
+    matter with the last."""
+    weights = [_length(book, index) for index in range(len(book.chapters))]
+    runs: list[list[int]] = [[]]
+    share = sum(weights) / count
+    done = 0.0
+    for index, weight in enumerate(weights):
+        if runs[-1] and done + weight / 2 > share * len(runs) and len(runs) < count:
+            runs.append([])
+        runs[-1].append(index)
+        done += weight
+    return [
+        BookPart(True, (), False),
+        *(BookPart(False, tuple(run), last) for last, run in ((run is runs[-1], run) for run in runs)),
+    ]
+
+
+def _length(book: Book, index: int) -> int:
+    chapter = book.chapters[index]
+    return sum(len(repr(block)) for block in chapter.blocks) + sum(len(repr(note)) for note in chapter.notes)
+
+
+def laid_out_in_parts(
+    book: Book, edition: Edition, parts: Sequence[BookPart], processes: int, lay_out: LayOutPart
+) -> list[PartLayout]:
+    """Each part laid out as in the whole book, in `processes` parallel processes."""
+    memory = _Memory(book.root, edition.name)
+    guess = memory.recall(len(parts))
+    layouts: list[PartLayout] = []
+    given: list[Placement] = []
+    context = multiprocessing.get_context("fork")  # the book is read once, in this process
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        for _ in range(_MOST_ROUNDS):
+            todo = [
+                index
+                for index in range(len(parts))
+                if not layouts or _stale(given[index], guess[index], layouts[index])
+            ]
+            if not todo:
+                break
+            futures = {
+                index: pool.submit(lay_out, book, edition, parts[index], guess[index]) for index in todo
+            }
+            done = {index: future.result() for index, future in futures.items()}
+            layouts = [done.get(index) or layouts[index] for index in range(len(parts))]
+            given = [guess[index] if index in done else given[index] for index in range(len(parts))]
+            guess = _placements(layouts)
+        else:
+            warn(
+                None,
+                f"{edition.name}: the parts of the book still moved after {_MOST_ROUNDS} layouts; "
+                "a page number printed across parts may be wrong: build again",
+            )
+    memory.record(guess)
+    return layouts
+
+
+def _stale(given: Placement, now: Placement, layout: PartLayout) -> bool:
+    """Whether a part must be laid out again: what it was given is not what the whole shows."""
+    if (given.first_page % 2, given.first_folio) != (now.first_page % 2, now.first_folio):
+        return True
+    return any(given.folios.get(anchor) != now.folios.get(anchor) for anchor in layout.referred)
+
+
+def _placements(layouts: Sequence[PartLayout]) -> list[Placement]:
+    """Where each part stands in the whole made of these layouts."""
+    pages = [page for layout in layouts for page in layout.pages]
+    numbers = folios(pages)
+    every: dict[str, str] = {}
+    for page, folio in zip(pages, numbers, strict=True):
+        for anchor in page.anchors:
+            every.setdefault(anchor, folio)
+    placements, first = [], 0
+    for layout in layouts:
+        body = [number for page, number in zip(layout.pages, numbers[first:], strict=False) if not page.front]
+        placements.append(Placement(first, int(body[0]) if body else 1, every))
+        first += len(layout.pages)
+    return placements
+
+
+class _Memory:
+    """Where the parts of an edition stood at its last build."""
+
+    def __init__(self, project: Path, edition: str) -> None:
+        self.path = project / CACHE_FOLDER / "parts" / f"{edition}.json"
+
+    def recall(self, count: int) -> list[Placement]:
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+            folios = dict(kept["folios"])
+            placements = [
+                Placement(first_page, first_folio, folios) for first_page, first_folio in kept["starts"]
+            ]
+        except (OSError, ValueError, TypeError, KeyError):
+            placements = []
+        return placements if len(placements) == count else [Placement(0, 1)] * count
+
+    def record(self, placements: Sequence[Placement]) -> None:
+        kept = {
+            "starts": [(placement.first_page, placement.first_folio) for placement in placements],
+            "folios": dict(placements[0].folios) if placements else {},
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(kept), encoding="utf-8")
+        os.replace(partial, self.path)

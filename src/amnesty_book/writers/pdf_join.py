@@ -1,0 +1,202 @@
+"""Joins the PDFs of a book's parts, laid out apart, into the one tagged PDF of the whole book.
+
+Each part is a complete WeasyPrint PDF/UA-1 file holding consecutive pages of the book. The
+first part is the base: its catalogue, Info, XMP metadata and structure tree root stay; the
+later parts' pages are copied after its own with qpdf, and their structure elements, parent
+tree entries, outline items and named destinations are linked into the base's. qpdf maps a
+reference to a page or an annotation already copied from the same file to its copy, so each
+part's pages are copied first and everything that points at them after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from urllib.parse import unquote
+
+from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Pdf, String
+
+# WeasyPrint drops (and logs as an error) an internal link whose id its document lacks: a
+# part writes a link to an id of another part as the href "./#id", which WeasyPrint keeps as
+# a URI, and the join makes it a link to the named destination again.
+_OTHER_PART = re.compile(r"(?:\./)?#(.+)", re.DOTALL)
+# A subset font's name: six capitals, a plus, the face's name (ISO 32000-1, 9.6.4).
+_SUBSET_TAG = re.compile(r"[A-Z]{6}\+")
+
+
+def join_parts(parts: Sequence[bytes]) -> bytes:
+    """One PDF of the parts' pages in order, as if the book had been laid out whole: one
+    structure tree, parent tree, outline and name tree of destinations, and the first part's
+    catalogue entries, Info and XMP metadata.
+
+    A later part's structure elements follow the earlier parts' in the Document element, its
+    parent tree keys (and its pages' /StructParents and annotations' /StructParent) moved
+    past theirs; its top-level outline items follow theirs at the top level, so a part should
+    open with a top-level heading. A destination named in two parts keeps the first, as
+    WeasyPrint keeps an id's first anchor. A link to an id, written "./#id" (WeasyPrint keeps
+    it as written when given no base URL), leads to that destination, wherever it is; a
+    ValueError names an id that no part holds.
+    """
+    book = Pdf.open(io.BytesIO(parts[0]))
+    tree = book.Root.StructTreeRoot
+    numbers = dict(_leaves(tree.ParentTree, "/Nums"))
+    next_key = _next_key(tree, numbers)
+    destinations = _destinations(book)
+    for index, part in enumerate(parts[1:], start=1):
+        # Closed once copied: qpdf keeps what it still has to read of a part's streams.
+        with Pdf.open(io.BytesIO(part)) as source:
+            _retag_fonts(source, index)
+            offset = next_key
+            for page in source.pages:
+                page.obj.StructParents += offset
+                for annotation in page.obj.get("/Annots", ()):
+                    if "/StructParent" in annotation:
+                        annotation.StructParent += offset
+                book.pages.append(page)
+            # Copied after the pages: qpdf leaves a reference to a page it has not copied null.
+            their_tree = book.copy_foreign(source.Root.StructTreeRoot)
+            their_numbers = dict(_leaves(their_tree.ParentTree, "/Nums"))
+            numbers.update((key + offset, value) for key, value in their_numbers.items())
+            next_key = offset + _next_key(their_tree, their_numbers)
+            _append_structure(tree, their_tree)
+            if "/Outlines" in source.Root:
+                _append_outline(book, book.copy_foreign(source.Root.Outlines))
+            for key, entry in _destinations(source, book).items():
+                destinations.setdefault(key, entry)
+
+    tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(_flat(sorted(numbers.items())))))
+    tree.ParentTreeNextKey = next_key
+    if destinations:
+        if "/Names" not in book.Root:
+            book.Root.Names = Dictionary()
+        # Sorted by the keys' bytes, the order the spec asks of a name tree (7.9.6).
+        book.Root.Names.Dests = Dictionary(
+            Names=Array(_flat(destinations[key] for key in sorted(destinations)))
+        )
+    _link_across_parts(book, {str(name): name for name, _ in destinations.values()})
+    out = io.BytesIO()
+    # Object streams, as WeasyPrint writes; an /ID that two joins of the same parts share.
+    book.save(out, object_stream_mode=ObjectStreamMode.generate, deterministic_id=True)
+    return out.getvalue()
+
+
+def _leaves(node: Object, entries: str) -> Iterator[tuple[Object, Object]]:
+    """The (key, value) pairs of a name tree (`entries` "/Names") or a number tree ("/Nums")."""
+    pairs = node.get(entries, ())
+    yield from zip(pairs[::2], pairs[1::2], strict=True)
+    for kid in node.get("/Kids", ()):
+        yield from _leaves(kid, entries)
+
+
+def _next_key(tree: Object, numbers: dict[int, Object]) -> int:
+    return int(tree.get("/ParentTreeNextKey", max(numbers, default=-1) + 1))
+
+
+def _kids(element: Object) -> list[Object]:
+    kids = element.get("/K", Array())
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _flat(pairs: Iterable[tuple[object, object]]) -> list[object]:
+    return [item for pair in pairs for item in pair]
+
+
+def _destinations(source: Pdf, book: Pdf | None = None) -> dict[bytes, tuple[String, Object]]:
+    """The named destinations of `source`, copied into `book` if given, by their keys' bytes
+    (the tree keeps its strings as they were written: a link's /Dest matches them byte for byte)."""
+    names = source.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    tree = names.Dests
+    if book is not None:
+        tree = book.copy_foreign(tree if tree.is_indirect else source.make_indirect(tree))
+    found: dict[bytes, tuple[String, Object]] = {}
+    for name, destination in _leaves(tree, "/Names"):
+        found.setdefault(bytes(name), (name, destination))
+    return found
+
+
+def _append_structure(tree: Object, theirs: Object) -> None:
+    """The elements of `theirs`' Document element after those of `tree`'s, and its role and
+    class maps' entries that `tree`'s lack."""
+    document = tree.K[0]
+    for element in _kids(theirs.K[0]):
+        if "/S" in element:  # a structure element, not a content or object reference
+            element.P = document
+        document.K.append(element)
+    for key in ("/RoleMap", "/ClassMap"):
+        if key in theirs:
+            ours = tree.get(key, Dictionary())
+            for name, value in theirs[key].items():
+                if name not in ours:
+                    ours[name] = value
+            tree[key] = ours
+
+
+def _append_outline(book: Pdf, theirs: Object) -> None:
+    """`theirs`' top-level items after those of `book`'s outline, its open items counted in."""
+    if "/First" not in theirs:
+        return
+    if "/Outlines" not in book.Root:
+        book.Root.Outlines = book.make_indirect(Dictionary(Type=Name.Outlines))
+    outline = book.Root.Outlines
+    first = theirs.First
+    if "/Last" in outline:
+        outline.Last.Next = first
+        first.Prev = outline.Last
+    else:
+        outline.First = first
+    outline.Last = theirs.Last
+    outline.Count = int(outline.get("/Count", 0)) + int(theirs.get("/Count", 0))
+    item: Object | None = first
+    while item is not None:
+        item.Parent = outline
+        item = item.get("/Next")
+
+
+def _link_across_parts(book: Pdf, names: dict[str, String]) -> None:
+    """Each link written "./#id" made a link to the destination `id`, as WeasyPrint writes a
+    link within its document (the name as its /Dest and its /Contents)."""
+    for page in book.pages:
+        for annotation in page.obj.get("/Annots", ()):
+            action = annotation.get("/A")
+            if action is None or action.get("/S") != Name.URI:
+                continue
+            match = _OTHER_PART.fullmatch(str(action.URI))
+            if match is None:
+                continue
+            name = names.get(unquote(match[1]))
+            if name is None:
+                raise ValueError(f"a link leads to #{unquote(match[1])}, which no part of the book holds")
+            del annotation["/A"]
+            annotation.Dest = name
+            annotation.Contents = name
+
+
+def _retag_fonts(source: Pdf, index: int) -> None:
+    """Gives `source`'s subset fonts tags of their own: WeasyPrint derives a subset's tag from
+    its face alone, so each part's subset of a face would carry the first part's tag, where
+    the spec asks different subsets in one file to have different tags."""
+    seen: set[tuple[int, int]] = set()
+    for page in source.pages:
+        for font in page.obj.Resources.get("/Font", Dictionary()).values():
+            if font.objgen in seen:
+                continue
+            seen.add(font.objgen)
+            for named, key in _font_names(font):
+                old = str(named.get(key, ""))[1:]
+                if _SUBSET_TAG.match(old):
+                    digest = hashlib.md5(f"{index}{old}".encode(), usedforsecurity=False).digest()
+                    tag = "".join(chr(65 + byte % 26) for byte in digest[:6])
+                    named[key] = Name(f"/{tag}{old[6:]}")
+
+
+def _font_names(font: Object) -> Iterator[tuple[Object, str]]:
+    """Where a font dictionary names its face: /BaseFont, its descendant's and /FontName."""
+    yield font, "/BaseFont"
+    for descendant in font.get("/DescendantFonts", ()):
+        yield from _font_names(descendant)
+    if "/FontDescriptor" in font:
+        yield font.FontDescriptor, "/FontName"

@@ -1,0 +1,184 @@
+"""A book laid out in parts, in parallel processes, and joined (book_parts.py, pdf_join.py)
+comes out equal to the same book laid out whole: the pages and what is printed on them
+(folios, running heads, the contents' page numbers, cross-references' pages), the outline,
+the named destinations, every link and where it leads, the structure tree, and the EPUB's
+page list taken from the layout."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from amnesty_book.checks.readback import pdf_pages
+from amnesty_book.model import Book
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.config import Edition
+from amnesty_book.writers import pdf
+from amnesty_book.writers.book_parts import split
+from amnesty_book.writers.pagination import page_starts
+from conftest import REPO, sample_project
+
+_SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")
+assert _SPEC and _SPEC.loader
+long_book = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(long_book)
+
+
+def _short_long_book(folder: Path) -> Path:
+    """The benchmark's long book cut to three chapters (some 50 pages), the third citing a
+    section of the first."""
+    root = folder / "long"
+    long_book.make_long_book(REPO, root)
+    for chapter in sorted((root / "manuscript").glob("*.md"))[3:]:
+        chapter.unlink()
+    third = root / "manuscript" / "03.md"
+    third.write_text(
+        third.read_text(encoding="utf-8").replace(
+            "## Section 3.2", "As @sec:section-1-2 told, the count went on.\n\n## Section 3.2", 1
+        ),
+        encoding="utf-8",
+    )
+    return root
+
+
+def _edition(book: Book, name: str) -> Edition:
+    return next(edition for edition in book.config.editions if edition.name == name)
+
+
+def _paged(book: Book, edition: Edition, processes: int) -> pdf.Paged:
+    pdf.lay_out_in(processes)
+    pdf.paged.cache_clear()
+    try:
+        return pdf.paged(book, edition)
+    finally:
+        pdf.lay_out_in(1)
+        pdf.paged.cache_clear()
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    def walk(items: list[Any], level: int) -> list[tuple[int, str, int]]:
+        found = []
+        for item in items:
+            if isinstance(item, list):
+                found += walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item)))
+        return found
+
+    return walk(reader.outline, 0)
+
+
+def _links(reader: PdfReader, destinations: dict[str, int]) -> list[tuple[int, str, int]]:
+    """(page, destination name, its page) of every internal link, in page order."""
+    links = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                name = str(annotation["/Dest"])
+                links.append((number, name, destinations[name]))
+    return links
+
+
+def _tags(reader: PdfReader) -> list[tuple[str, int | None]]:
+    """Each structure element's type, and the page of each of its marked contents, in order."""
+    pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+    found: list[tuple[str, int | None]] = []
+
+    def walk(element: DictionaryObject, page: int | None) -> None:
+        if "/Pg" in element:
+            page = pages[element.raw_get("/Pg").idnum]
+        if "/S" in element:
+            found.append((str(element["/S"]), page))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []:
+            kid = kid.get_object()
+            if isinstance(kid, DictionaryObject) and kid.get("/Type") == "/OBJR":
+                found.append(("OBJR", pages[kid.raw_get("/Pg").idnum] if "/Pg" in kid else page))
+            elif isinstance(kid, DictionaryObject) and kid.get("/Type") == "/MCR":
+                found.append(("MCR", pages[kid.raw_get("/Pg").idnum] if "/Pg" in kid else page))
+            elif isinstance(kid, DictionaryObject):
+                walk(kid, page)
+            else:
+                found.append(("MCID", page))
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    return found
+
+
+def _read(paged: pdf.Paged, path: Path) -> dict[str, Any]:
+    path.write_bytes(paged.pdf)
+    reader = PdfReader(path)
+    destinations = {
+        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
+    }
+    root = reader.trailer["/Root"]
+    return {
+        "text": pdf_pages(path),
+        "outline": _outline(reader),
+        "destinations": destinations,
+        "links": _links(reader, destinations),
+        "tags": _tags(reader),
+        "labels": list(reader.page_labels),
+        "lang": root.get("/Lang"),
+        "title": reader.metadata.title if reader.metadata else None,
+    }
+
+
+@pytest.fixture(scope="module")
+def short_long_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _short_long_book(tmp_path_factory.mktemp("parts"))
+
+
+@pytest.mark.parametrize("name", ["long", "mill", "diary"])
+def test_a_book_laid_out_in_parts_equals_it_laid_out_whole(
+    name: str, short_long_book: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = short_long_book if name == "long" else sample_project(name, tmp_path)
+    book = load_book(root)
+    edition = _edition(book, "reader-a4")
+    assert len(split(book, 2)) == 3  # the front matter and two runs of chapters
+    whole = _paged(book, edition, 1)
+    with caplog.at_level(logging.INFO, logger="amnesty_book"):
+        parts = _paged(book, edition, 2)
+    assert len([line for line in caplog.messages if "laid out" in line]) >= 3  # it was laid out in parts
+    expected, joined = _read(whole, tmp_path / "whole.pdf"), _read(parts, tmp_path / "parts.pdf")
+    assert len(joined["text"]) == len(expected["text"])
+    for number, (got, want) in enumerate(zip(joined["text"], expected["text"], strict=True)):
+        assert got == want, f"page {number + 1} differs"
+    for key in ("outline", "destinations", "links", "tags", "labels", "lang", "title"):
+        assert joined[key] == expected[key], key
+    assert expected["links"] and expected["outline"] and expected["tags"]
+    assert page_starts(book, parts.pages) == page_starts(book, whole.pages)
+
+
+def test_the_long_books_cross_reference_leads_across_parts(short_long_book: Path, tmp_path: Path) -> None:
+    """The third chapter's reference to a section of the first prints that section's folio,
+    and links to it, though the two are laid out in different processes."""
+    book = load_book(short_long_book)
+    parts = _paged(book, _edition(book, "reader-a4"), 2)
+    read = _read(parts, tmp_path / "parts.pdf")
+    section_page = read["destinations"]["section-1-2"]
+    folio = read["text"][section_page].strip().splitlines()[-1]
+    text = " ".join(read["text"]).replace("\n", " ")
+    assert f"As “Section 1.2” (p.\N{NO-BREAK SPACE}{folio}) told" in text
+    assert any(name == "section-1-2" and page == section_page for _, name, page in read["links"])
+
+
+def test_a_second_build_lays_each_part_out_once(
+    short_long_book: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The parts' places are remembered from the last build, as LaTeX's .aux: a warm build
+    guesses them right and lays out no part twice."""
+    book = load_book(short_long_book)
+    edition = _edition(book, "reader-a4")
+    _paged(book, edition, 2)
+    with caplog.at_level(logging.INFO, logger="amnesty_book"):
+        _paged(book, edition, 2)
+    assert len([line for line in caplog.messages if "laid out" in line]) == len(split(book, 2))
