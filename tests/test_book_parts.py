@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from amnesty_book.build import cores
 from amnesty_book.checks.readback import pdf_pages
 from amnesty_book.model import Book
 from amnesty_book.model.loading import load_book
@@ -52,12 +53,12 @@ def _edition(book: Book, name: str) -> Edition:
 
 
 def _paged(book: Book, edition: Edition, processes: int) -> pdf.Paged:
-    pdf.lay_out_in(processes)
+    cores.share(processes)
     pdf.paged.cache_clear()
     try:
         return pdf.paged(book, edition)
     finally:
-        pdf.lay_out_in(1)
+        cores.share(1)
         pdf.paged.cache_clear()
 
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from amnesty_book.build.cores import share
 from amnesty_book.build.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
 from amnesty_book.build.scratch import scratch_folder
 from amnesty_book.checks.editions import Finding, check_editions, errors
@@ -33,7 +34,6 @@ from amnesty_book.project.config import BookConfig, Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.writers import writer
 from amnesty_book.writers.images import prepare_images
-from amnesty_book.writers.pdf import lay_out_in
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -92,8 +92,8 @@ def _write_all(
     groups = _groups(book.config, editions)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     workers = min(len(groups), cores)
-    # One group alone has the cores to lay its edition out in parts; groups side by side share them.
-    lay_out_in(cores if workers < 2 else 1)
+    # One group alone has the cores for its own work (cores.py); groups side by side share them.
+    share(cores if workers < 2 else 1)
     if workers < 2:
         return [
             finding

@@ -21,6 +21,7 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
+from amnesty_book.build import cores
 from amnesty_book.errors import WARNINGS, BookError, Problem, tell
 from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from amnesty_book.project.config import POINTS_PER_MM, Edition
@@ -44,16 +45,6 @@ _PT_PER_PX = 72 / 96  # CSS pixels, in which WeasyPrint lays out, to points
 _MAX_LAYOUTS = 6
 
 
-# How many processes may lay out the parts of one edition: all the cores when a build makes
-# one group of editions, one when its groups share the cores (production.py says which).
-_processes = 1
-
-
-def lay_out_in(processes: int) -> None:
-    global _processes
-    _processes = processes
-
-
 @dataclass(frozen=True)
 class Paged:
     """A tagged edition's PDF and its pages, laid out whole or in parts."""
@@ -74,13 +65,14 @@ def paged(book: Book, edition: Edition) -> Paged:
     """The edition's tagged PDF, laid out once per build: the EPUB takes its print page
     numbers from it. A book of several chapters is laid out in parts where there are cores
     to share them (book_parts.py)."""
-    if _processes < 2 or len(book.chapters) < 2:
+    processes = cores.spare()
+    if processes < 2 or len(book.chapters) < 2:
         document, pdf = render_edition(book, edition)
         return Paged(pdf, page_facts(document))
     # The images are made before the processes part from this one: none waits for a file
     # another thread of it was making when it parted.
     lay_out = partial(_part_laid_out, print_images(book, edition))
-    layouts = laid_out_in_parts(book, edition, split(book, _processes), _processes, lay_out)
+    layouts = laid_out_in_parts(book, edition, split(book, processes), processes, lay_out)
     for layout in layouts:
         for level, line in layout.said:
             WARNINGS.log(level, line)

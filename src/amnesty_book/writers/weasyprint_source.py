@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,9 +16,10 @@ def changed(
     globals for the new lines to call. Each `old` must stand in it exactly once: a WeasyPrint
     that is not the one these changes were written for is refused rather than changed wrongly.
     The changed function is compiled at its own lines of its own file, so that a traceback
-    points where it should."""
+    points where it should; a method comes back as its source defines it (a property's
+    getter as a property)."""
     lines, first_line = inspect.getsourcelines(function)
-    source = "".join(lines)
+    source = textwrap.dedent("".join(lines))  # a method's source is indented
     for old, new in changes:
         if source.count(old) != 1:
             raise RuntimeError(

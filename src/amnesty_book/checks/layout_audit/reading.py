@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import ctypes
 import math
+import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from amnesty_book.build import cores
 from amnesty_book.checks.layout_audit.pages import Box, Layout, Line, Mark, Page, Run
 from amnesty_book.project.config import Edition
 from amnesty_book.writers.page_geometry import text_block
@@ -27,10 +31,29 @@ PdfSource = bytes | Path | pypdfium2.PdfDocument
 _READ_HYPHEN = str.maketrans({"\x02": "-", "\ufffe": "-"})
 
 
+# Fewer pages than this are read in one process: forking would cost more than it saves.
+_PAGES_TO_SHARE = 64
+
+
 def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
+    """The PDF's pages read back, shared among the processes the build may run (cores.py)."""
     with opened(pdf) as document:
-        pages = [_read_page(document[index], index, edition) for index in range(len(document))]
+        count = len(document)
+        processes = min(cores.spare(), count // _PAGES_TO_SHARE)
+        if processes < 2 or isinstance(pdf, pypdfium2.PdfDocument):
+            pages = [_read_page(document[index], index, edition) for index in range(count)]
+        else:
+            shares = [range(start, count, processes) for start in range(processes)]
+            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+                read = pool.map(_read_share, repeat(pdf), repeat(edition), shares)
+                pages = sorted((page for share in read for page in share), key=lambda page: page.index)
         return Layout(pages, _part_starts(document), _destinations(document))
+
+
+def _read_share(pdf: bytes | Path, edition: Edition, indices: range) -> list[Page]:
+    """Some of the pages, read in a worker process."""
+    with opened(pdf) as document:
+        return [_read_page(document[index], index, edition) for index in indices]
 
 
 @contextmanager
