@@ -52,6 +52,7 @@ def produce(
 ) -> list[Path]:
     """Writes, checks and publishes the editions into `out`; returns what was published.
     Nothing in `out` changes unless every edition was written and passed."""
+    share(_cores())  # nothing else runs while the book is read
     book = load_book(root)
     out.parent.mkdir(parents=True, exist_ok=True)
     with scratch_folder(out.parent) as scratch:
@@ -90,7 +91,7 @@ def _write_all(
     """Writes and checks the editions, in parallel processes where there are cores and groups
     to share; returns the checks' findings."""
     groups = _groups(book.config, editions)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = _cores()
     workers = min(len(groups), cores)
     # One group alone has the cores for its own work (cores.py); groups side by side share them.
     share(cores if workers < 2 else 1)
@@ -116,6 +117,11 @@ def _write_all(
             pool.shutdown(cancel_futures=True)  # the build has failed: start no other edition
             raise
     return findings
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _start_worker(parent: int) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 import pikepdf
 
 from amnesty_book.checks.findings import ERROR, WARNING, Finding
-from amnesty_book.checks.layout_audit import audit_pdf, audit_sheets
+from amnesty_book.checks.layout_audit import audit_layout, audit_sheets, read_layout
 from amnesty_book.checks.readback import (
     Digest,
     PrintedText,
@@ -171,7 +171,11 @@ def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full:
         pages = destination_pages(pdf)
         document = _document_findings(edition, pdf, book, pages)
         images = placed_images(pdf) if full and edition.kind in _PRINT_KINDS else []
-    text = PrintedText(pdf_pages(path))
+    if edition.kind in _IMPOSED_KINDS:
+        audit, text = audit_sheets(path, edition), PrintedText(pdf_pages(path))
+    else:  # the pages are read once, for their shapes and their text
+        layout = read_layout(path, edition)
+        audit, text = audit_layout(layout, edition, book), PrintedText([page.text for page in layout.pages])
     first_chapter = book.chapters[0].title.anchor
     expected = expected_digest(
         book, PrintedPages(book.config.labels["page_abbreviation"], pages, first_chapter)
@@ -192,10 +196,7 @@ def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full:
         if not _printed(event, text):
             findings.append(Finding(name, f"timeline {day}", f"not found: {event}"))
     findings += document
-    if edition.kind in _IMPOSED_KINDS:
-        findings += audit_sheets(path, edition)
-    else:
-        findings += audit_pdf(path, edition, book)
+    findings += audit
     for image in images:
         if image.ppi < MINIMUM_PPI:
             findings.append(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
-from amnesty_book.errors import BookError, Problems, SourceLocation
+from amnesty_book.build import cores
+from amnesty_book.errors import BookError, Problem, Problems, SourceLocation
 from amnesty_book.model import Block, Heading, Inline, PlatePlacement, Prose, PullQuote
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import block_markup, inline_markup, plain_text, without_runt
@@ -56,18 +60,29 @@ class Chunk:
     closed: bool = True  # a fence never closed ends at the next blank line
 
 
+# A manuscript smaller than this is read in one process: forking would cost more than it saves.
+_BYTES_TO_SHARE = 200_000
+
+
 def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
     """The chapters of the manuscript's files, in the order given; each file starts a chapter
-    and keeps its notes' labels to itself (`[^1]` may be defined in every file)."""
-    problems = Problems()
+    and keeps its notes' labels to itself (`[^1]` may be defined in every file). A long
+    manuscript's files are read side by side in the processes the build may run (cores.py)."""
+    problems: list[Problem] = []
     chapters: list[tuple[Heading, list[Block]]] = []
     notes: list[NoteDefinition] = []
-    for path in paths:
-        try:
-            notes += _read_file(project, path, chapters)
-        except BookError as error:
-            problems.extend(error)
-    problems.raise_if_any()
+    processes = min(cores.spare(), len(paths))
+    if processes > 1 and sum(path.stat().st_size for path in paths) > _BYTES_TO_SHARE:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            read = list(pool.map(_read_file, repeat(project), paths))
+    else:
+        read = [_read_file(project, path) for path in paths]
+    for file_chapters, file_notes, file_problems in read:
+        chapters += file_chapters
+        notes += file_notes
+        problems += file_problems
+    if problems:
+        raise BookError(problems)
     return Manuscript(
         chapters=tuple(DraftChapter(title, tuple(blocks)) for title, blocks in chapters),
         notes=tuple(notes),
@@ -76,15 +91,20 @@ def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
 
 
 def _read_file(
-    project: Project, path: Path, chapters: list[tuple[Heading, list[Block]]]
-) -> list[NoteDefinition]:
-    text = project.read_text(path)
-    file = project.location(path)
-    if not text.strip():
-        raise BookError.at(file, "this manuscript file is empty; write the text, starting with '# Title'")
+    project: Project, path: Path
+) -> tuple[list[tuple[Heading, list[Block]]], list[NoteDefinition], list[Problem]]:
+    """A file's chapters, its notes and what is wrong in it."""
+    chapters: list[tuple[Heading, list[Block]]] = []
     problems = Problems()
     notes: dict[str, NoteDefinition] = {}
-    first_chapter = len(chapters)
+    try:
+        text = project.read_text(path)
+        file = project.location(path)
+        if not text.strip():
+            raise BookError.at(file, "this manuscript file is empty; write the text, starting with '# Title'")
+    except BookError as error:
+        problems.extend(error)
+        return [], [], list(problems.problems)
     for chunk in chunks(text.split("\n")):
         where = SourceLocation(file.path, chunk.first_line)
         if not chunk.closed:
@@ -94,11 +114,10 @@ def _read_file(
             )
             continue
         try:
-            _read_chunk(chunk, where, chapters, notes, first_chapter)
+            _read_chunk(chunk, where, chapters, notes, 0)
         except BookError as error:
             problems.extend(error)
-    problems.raise_if_any()
-    return list(notes.values())
+    return chapters, list(notes.values()), list(problems.problems)
 
 
 def chunks(lines: list[str]) -> list[Chunk]:

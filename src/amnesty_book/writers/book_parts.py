@@ -99,7 +99,8 @@ def _length(book: Book, index: int) -> int:
 def laid_out_in_parts(
     book: Book, edition: Edition, parts: Sequence[BookPart], processes: int, lay_out: LayOutPart
 ) -> list[PartLayout]:
-    """Each part laid out as in the whole book, in `processes` parallel processes."""
+    """Each part laid out as in the whole book, in `processes` parallel processes (and the
+    first, the front matter, in this one)."""
     memory = _Memory(book.root, edition.name)
     guess = memory.recall(len(parts))
     layouts: list[PartLayout] = []
@@ -115,9 +116,13 @@ def laid_out_in_parts(
             if not todo:
                 break
             futures = {
-                index: pool.submit(lay_out, book, edition, parts[index], guess[index]) for index in todo
+                index: pool.submit(lay_out, book, edition, parts[index], guess[index])
+                for index in todo
+                if index
             }
-            done = {index: future.result() for index, future in futures.items()}
+            # The front matter, a few pages, is laid out here meanwhile.
+            done = {0: lay_out(book, edition, parts[0], guess[0])} if 0 in todo else {}
+            done |= {index: future.result() for index, future in futures.items()}
             layouts = [done.get(index) or layouts[index] for index in range(len(parts))]
             given = [guess[index] if index in done else given[index] for index in range(len(parts))]
             guess = _placements(layouts)

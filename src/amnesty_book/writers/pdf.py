@@ -92,8 +92,9 @@ def _part_laid_out(
         def emit(self, record: logging.LogRecord) -> None:
             said.append((record.levelno, record.getMessage()))
 
-    collect = Collect()
-    WARNINGS.addHandler(collect)
+    # Only collected: the build logs them, in the order of the parts (paged).
+    saved = WARNINGS.handlers[:], WARNINGS.propagate
+    WARNINGS.handlers[:], WARNINGS.propagate = [Collect()], False
     try:
         with _failing_on_weasyprint_errors() as problems:
             referred: set[str] = set()
@@ -112,7 +113,7 @@ def _part_laid_out(
         if problems:
             raise BookError(dict.fromkeys(problems))
     finally:
-        WARNINGS.removeHandler(collect)
+        WARNINGS.handlers[:], WARNINGS.propagate = saved
     return PartLayout(pdf, page_facts(document), frozenset(referred), said)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from amnesty_book.checks.findings import Finding
 from amnesty_book.checks.layout_audit.breaks import orphans_and_widows, stranded_headings
 from amnesty_book.checks.layout_audit.codes import CODES
+from amnesty_book.checks.layout_audit.pages import Layout
 from amnesty_book.checks.layout_audit.placement import notes_away, plates_away
 from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_layout
 from amnesty_book.checks.layout_audit.sizes import sizes_of
@@ -28,12 +29,16 @@ from amnesty_book.checks.layout_audit.text import hyphen_ladders, measure
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 
-__all__ = ["CODES", "audit_pdf", "audit_sheets"]
+__all__ = ["CODES", "audit_layout", "audit_pdf", "audit_sheets", "read_layout"]
 
 
 def audit_pdf(pdf: PdfSource, edition: Edition, book: Book) -> list[Finding]:
     """Every layout defect of a paged edition's pages (not imposed), errors and warnings."""
-    layout = read_layout(pdf, edition)
+    return audit_layout(read_layout(pdf, edition), edition, book)
+
+
+def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Finding]:
+    """Every layout defect of pages already read back."""
     if not layout.pages:
         return []
     sizes = sizes_of(layout, book)

@@ -119,6 +119,7 @@ class Page:
     block: TextBlock
     lines: list[Line]  # top to bottom
     marks: list[Mark]
+    text: str  # as PDFium reads it in order (readback.page_text), for the read-back checks
 
     @cached_property
     def head(self) -> Line | None:

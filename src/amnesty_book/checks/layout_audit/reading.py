@@ -22,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 from amnesty_book.build import cores
 from amnesty_book.checks.layout_audit.pages import Box, Layout, Line, Mark, Page, Run
+from amnesty_book.checks.readback import page_text
 from amnesty_book.project.config import Edition
 from amnesty_book.writers.page_geometry import text_block
 
@@ -84,7 +85,7 @@ def _read_page(page: pypdfium2.PdfPage, index: int, edition: Edition) -> Page:
                 runs.append(run)
         elif (what := _mark(obj)) is not None:
             marks.append(Mark(what, box))
-    return Page(index, block, _lines(runs), marks)
+    return Page(index, block, _lines(runs), marks, page_text(textpage))
 
 
 def ink(page: pypdfium2.PdfPage, left: float, bottom: float, area: Box) -> Iterator[tuple[str, Box]]:
