@@ -157,6 +157,13 @@ def test_a_book_laid_out_in_parts_equals_it_laid_out_whole(
         assert joined[key] == expected[key], key
     assert expected["links"] and expected["outline"] and expected["tags"]
     assert page_starts(book, parts.pages) == page_starts(book, whole.pages)
+    if name == "mill":  # its second chapter, another part, refers to a note of the first
+        note = next(note for note in book.notes if note.label == "account")
+        second = joined["destinations"][book.chapters[1].title.anchor]
+        assert any(
+            page >= second and target == note.anchor and to == joined["destinations"][note.anchor]
+            for page, target, to in joined["links"]
+        )
 
 
 def test_the_long_books_cross_reference_leads_across_parts(short_long_book: Path, tmp_path: Path) -> None:

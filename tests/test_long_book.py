@@ -7,10 +7,12 @@ import importlib.util
 import zipfile
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
-from amnesty_book.build import build
+from amnesty_book.build import build, cores
 from amnesty_book.checks.readback import PrintedText, pdf_pages
+from amnesty_book.errors import BookError
 from amnesty_book.model.loading import load_book
 from conftest import REPO
 
@@ -38,3 +40,27 @@ def test_a_long_note_heavy_book_builds_with_its_checks(tmp_path: Path) -> None:
     printed = PrintedText(pdf_pages(out / "amnesty-1941-reader-a4.pdf"))
     last = book.notes[-1]
     assert f"{last.number}. {last.text}" in printed
+
+
+def test_a_long_manuscript_read_side_by_side_reports_each_files_problems_in_order(
+    tmp_path: Path,
+) -> None:
+    """A manuscript over 200 kB is read in several processes (readers/manuscript.py): the
+    problems of its files come back with their file and line, in the files' order."""
+    root = tmp_path / "long"
+    long_book.make_long_book(REPO, root)
+    for name, line in (("09.md", 3), ("05.md", 5)):
+        path = root / "manuscript" / name
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines.insert(line - 1, "::: pullquote")
+        path.write_text("\n".join(lines), encoding="utf-8")
+    cores.share(2)
+    try:
+        with pytest.raises(BookError) as raised:
+            load_book(root)
+    finally:
+        cores.share(1)
+    assert [str(problem) for problem in raised.value.problems] == [
+        f"manuscript/{name}:{line}: '::: pullquote' is never closed; add a line with ':::' after its text"
+        for name, line in (("05.md", 5), ("09.md", 3))
+    ]
