@@ -4,6 +4,7 @@ to three paragraphs, some with a quotation, some called from headings) builds wi
 from __future__ import annotations
 
 import importlib.util
+import re
 import zipfile
 from pathlib import Path
 
@@ -37,9 +38,12 @@ def test_a_long_note_heavy_book_builds_with_its_checks(tmp_path: Path) -> None:
             for aside in etree.fromstring(archive.read(name)).iter("{http://www.w3.org/1999/xhtml}aside")
         ]
     assert len(asides) == 816
-    printed = PrintedText(pdf_pages(out / "amnesty-1941-reader-a4.pdf"))
+    pages = pdf_pages(out / "amnesty-1941-reader-a4.pdf")
     last = book.notes[-1]
-    assert f"{last.number}. {last.text}" in printed
+    assert f"{last.number}. {last.text}" in PrintedText(pages)
+    # Each note's number whole at the head of its first line, three figures as one or two.
+    text = "\n".join(pages)
+    assert [note.number for note in book.notes if not re.search(rf"(?m)^{note.number}\. ", text)] == []
 
 
 def test_a_long_manuscript_read_side_by_side_reports_each_files_problems_in_order(

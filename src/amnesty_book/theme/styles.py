@@ -29,6 +29,11 @@ class Stylesheet:
     assets: Mapping[str, Path]
 
 
+# The width of a figure in the note's type, in ems (lining figures are about half an em),
+# and the space a number longer than two figures wants before its note's text.
+_FIGURE_EM, _GAP_EM = 0.6, 0.2
+
+
 def stylesheet(
     book: Book, edition: Edition, font_url: Callable[[FontFace], str], asset_url: Callable[[str], str]
 ) -> Stylesheet:
@@ -49,9 +54,23 @@ def stylesheet(
         # Running heads and folios live in the page's margin boxes, outside body.
         body += f'\n@page {{ font-family: "{family}", serif; }}'
         own = packaged.joinpath(f"{edition.kind}.css")
-        sheets += [page_css(edition), *([own.read_text("utf-8")] if own.is_file() else [])]
+        sheets += [page_css(edition), _note_hang(book), *([own.read_text("utf-8")] if own.is_file() else [])]
     project = project_css(book.root, edition, asset_url)
     return Stylesheet("\n".join([*faces, body, *sheets, project.text]), project.assets)
+
+
+def _note_hang(book: Book) -> str:
+    """The page-bottom notes' numbers hang in the margin of the note area (print.css), in
+    room for two figures; a book of a hundred notes or more widens it to its longest number,
+    which would otherwise break in two ("40" over "5.")."""
+    figures = len(str(len(book.notes)))
+    if figures <= 2:
+        return ""
+    hang = f"{1.4 + _FIGURE_EM * (figures - 2) + _GAP_EM:.2f}em"
+    return (
+        f".footnote {{ margin-left: {hang}; }}\n"
+        f".footnote::footnote-marker {{ width: {hang}; margin-left: -{hang}; }}"
+    )
 
 
 def font_files(book: Book) -> dict[Path, str]:
