@@ -1,8 +1,22 @@
-"""How many processes one group of editions may run at once, for the parts of a layout or
-the pages of a read-back: all the cores when a build makes one group, one when its groups
-share the cores."""
+"""The processes a build runs: how many one group of editions may run at once (for the parts
+of a layout, the pages of a read-back, the files of a manuscript: all the cores when a build
+makes one group, one when its groups share the cores), and the pools that run them, whose
+workers end with their build."""
 
 from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 _processes = 1
 
@@ -14,3 +28,58 @@ def share(processes: int) -> None:
 
 def spare() -> int:
     return _processes
+
+
+def available() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def worker_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes forked from this one (what it has read, they have), which ignore
+    Ctrl-C and end with it. If the work fails, no more of it starts; on Ctrl-C the workers
+    are stopped at once."""
+    pool = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield pool
+    except BaseException as failure:
+        if isinstance(failure, KeyboardInterrupt):
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _start_worker(parent: int) -> None:
+    """Starts a worker: it ignores Ctrl-C, which the terminal sends it too (its build stops it,
+    and a worker waiting for work would print a traceback), and it ends when its build process
+    does, even one killed by kill -9, whose workers would otherwise wait for work forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _killed_with_parent():
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the build died before the worker asked to follow it
+        os._exit(1)
+
+
+def _killed_with_parent() -> bool:
+    """Has Linux kill this process when the thread that forked it ends (the one that made
+    the pool, which outlives it). False where there is no prctl."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:  # an orphan's parent becomes init (or a subreaper)
+        time.sleep(1)
+    os._exit(1)

@@ -6,22 +6,19 @@ killed half-way leaves neither its staging folder nor its processes behind for l
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from amnesty_book.build.cores import share
+from amnesty_book.build.cores import available, share, worker_pool
 from amnesty_book.build.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
 from amnesty_book.build.scratch import scratch_folder
 from amnesty_book.checks.editions import Finding, check_editions, errors
@@ -34,8 +31,6 @@ from amnesty_book.project.config import BookConfig, Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.writers import writer
 from amnesty_book.writers.images import prepare_images
-
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass
@@ -52,7 +47,7 @@ def produce(
 ) -> list[Path]:
     """Writes, checks and publishes the editions into `out`; returns what was published.
     Nothing in `out` changes unless every edition was written and passed."""
-    share(_cores())  # nothing else runs while the book is read
+    share(available())  # nothing else runs while the book is read
     book = load_book(root)
     out.parent.mkdir(parents=True, exist_ok=True)
     with scratch_folder(out.parent) as scratch:
@@ -91,7 +86,7 @@ def _write_all(
     """Writes and checks the editions, in parallel processes where there are cores and groups
     to share; returns the checks' findings."""
     groups = _groups(book.config, editions)
-    cores = _cores()
+    cores = available()
     workers = min(len(groups), cores)
     # One group alone has the cores for its own work (cores.py); groups side by side share them.
     share(cores if workers < 2 else 1)
@@ -101,55 +96,12 @@ def _write_all(
             for group in groups
             for finding in _report(_write_group(book, group, staging, check), progress)
         ]
-    context = multiprocessing.get_context("fork")  # the book is read once, in this process
     findings = []
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
-    ) as pool:
-        try:
-            futures = [pool.submit(_write_group, book, group, staging, check) for group in groups]
-            for future in as_completed(futures):
-                findings += _report(future.result(), progress)
-        except BaseException as failure:
-            if isinstance(failure, KeyboardInterrupt):  # Ctrl-C: stop the editions being written too
-                for worker in multiprocessing.active_children():
-                    worker.terminate()
-            pool.shutdown(cancel_futures=True)  # the build has failed: start no other edition
-            raise
+    with worker_pool(workers) as pool:  # the book is read once, in this process
+        futures = [pool.submit(_write_group, book, group, staging, check) for group in groups]
+        for future in as_completed(futures):
+            findings += _report(future.result(), progress)
     return findings
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _start_worker(parent: int) -> None:
-    """Starts a worker: it ignores Ctrl-C, which the terminal sends it too (its build stops it,
-    and a worker waiting for work would print a traceback), and it ends when its build process
-    does, even one killed by kill -9, whose workers would otherwise wait for work forever."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if not _killed_with_parent():
-        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the build died before the worker asked to follow it
-        os._exit(1)
-
-
-def _killed_with_parent() -> bool:
-    """Has Linux kill this process when the thread that forked it ends: the one running
-    _write_all, which outlives its pool. False where there is no prctl."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:  # an orphan's parent becomes init (or a subreaper)
-        time.sleep(1)
-    os._exit(1)
 
 
 def _report(result: GroupResult, progress: Progress | None) -> list[Finding]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -73,7 +71,7 @@ def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
     notes: list[NoteDefinition] = []
     processes = min(cores.spare(), len(paths))
     if processes > 1 and sum(path.stat().st_size for path in paths) > _BYTES_TO_SHARE:
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        with cores.worker_pool(processes) as pool:
             read = list(pool.map(_read_file, repeat(project), paths))
     else:
         read = [_read_file(project, path) for path in paths]

@@ -12,13 +12,12 @@ the parts' layouts showed, until nothing changes.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from amnesty_book.build import cores
 from amnesty_book.build.cache import CACHE_FOLDER
 from amnesty_book.errors import warn
 from amnesty_book.model import Book
@@ -105,8 +104,7 @@ def laid_out_in_parts(
     guess = memory.recall(len(parts))
     layouts: list[PartLayout] = []
     given: list[Placement] = []
-    context = multiprocessing.get_context("fork")  # the book is read once, in this process
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+    with cores.worker_pool(processes) as pool:  # the book is read once, in this process
         for _ in range(_MOST_ROUNDS):
             todo = [
                 index

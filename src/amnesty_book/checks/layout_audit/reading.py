@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
@@ -45,7 +43,7 @@ def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
             pages = [_read_page(document[index], index, edition) for index in range(count)]
         else:
             shares = [range(start, count, processes) for start in range(processes)]
-            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            with cores.worker_pool(processes) as pool:
                 read = pool.map(_read_share, repeat(pdf), repeat(edition), shares)
                 pages = sorted((page for share in read for page in share), key=lambda page: page.index)
         return Layout(pages, _part_starts(document), _destinations(document))
