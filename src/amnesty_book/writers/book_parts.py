@@ -106,11 +106,7 @@ def laid_out_in_parts(
     given: list[Placement] = []
     with cores.worker_pool(processes) as pool:  # the book is read once, in this process
         for _ in range(_MOST_ROUNDS):
-            todo = [
-                index
-                for index in range(len(parts))
-                if not layouts or _stale(given[index], guess[index], layouts[index])
-            ]
+            todo = _stale(layouts, given, guess) if layouts else list(range(len(parts)))
             if not todo:
                 break
             futures = {
@@ -124,18 +120,23 @@ def laid_out_in_parts(
             layouts = [done.get(index) or layouts[index] for index in range(len(parts))]
             given = [guess[index] if index in done else given[index] for index in range(len(parts))]
             guess = _placements(layouts)
-        else:
-            warn(
-                None,
-                f"{edition.name}: the parts of the book still moved after {_MOST_ROUNDS} layouts; "
-                "a page number printed across parts may be wrong: build again",
-            )
+    if _stale(layouts, given, guess):
+        warn(
+            None,
+            f"{edition.name}: the parts of the book still moved after {_MOST_ROUNDS} layouts; "
+            "a page number printed across parts may be wrong: build again",
+        )
     memory.record(guess)
     return layouts
 
 
-def _stale(given: Placement, now: Placement, layout: PartLayout) -> bool:
-    """Whether a part must be laid out again: what it was given is not what the whole shows."""
+def _stale(layouts: Sequence[PartLayout], given: Sequence[Placement], now: Sequence[Placement]) -> list[int]:
+    """The parts to lay out again."""
+    return [index for index, layout in enumerate(layouts) if _moved(given[index], now[index], layout)]
+
+
+def _moved(given: Placement, now: Placement, layout: PartLayout) -> bool:
+    """Whether what a part was given is not what the whole now shows."""
     if (given.first_page % 2, given.first_folio) != (now.first_page % 2, now.first_folio):
         return True
     return any(given.folios.get(anchor) != now.folios.get(anchor) for anchor in layout.referred)
