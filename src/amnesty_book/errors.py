@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,3 +93,21 @@ def tell(message: str) -> None:
 def warn(location: SourceLocation | None, message: str) -> None:
     """A problem that does not stop the build, printed as `path:line: warning: message`."""
     WARNINGS.warning(f"{location}: warning: {message}" if location else f"warning: {message}")
+
+
+@contextmanager
+def collected() -> Iterator[list[tuple[int, str]]]:
+    """What the builder tells and warns of inside, collected as (level, text) rather than
+    printed: a worker process's words, for the build to print in order (WARNINGS.log)."""
+    said: list[tuple[int, str]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append((record.levelno, record.getMessage()))
+
+    saved = WARNINGS.handlers[:], WARNINGS.propagate
+    WARNINGS.handlers[:], WARNINGS.propagate = [Collect()], False
+    try:
+        yield said
+    finally:
+        WARNINGS.handlers[:], WARNINGS.propagate = saved

@@ -24,7 +24,7 @@ from amnesty_book.build.scratch import scratch_folder
 from amnesty_book.checks.editions import Finding, check_editions, errors
 from amnesty_book.checks.findings import INFO
 from amnesty_book.checks.layout_audit import audit_pdf
-from amnesty_book.errors import WARNINGS, BookError, Problem, tell, warn
+from amnesty_book.errors import WARNINGS, BookError, Problem, collected, tell, warn
 from amnesty_book.model import Book
 from amnesty_book.model.loading import load_book
 from amnesty_book.project.config import BookConfig, Edition, page_source
@@ -133,28 +133,17 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
     """Writes a group of editions and reads them back (`check`); its warnings and notes are
     collected, to be printed in order by the process that started the build."""
     result = GroupResult()
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            result.messages.append((record.levelno, record.getMessage()))
-
-    saved = WARNINGS.handlers[:], WARNINGS.propagate
-    WARNINGS.handlers[:] = [Collect()]
-    WARNINGS.propagate = False
     # The group's prepared images are made meanwhile: Pillow works outside the interpreter
     # lock, so importing the writers and laying out pure-Python are not slowed by it; a
     # writer asking for an image not yet made waits for it (DerivedFiles).
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with collected() as result.messages, ThreadPoolExecutor(max_workers=1) as background:
         preparing = background.submit(prepare_images, book, group)
-        try:
-            for edition in group:
-                start = time.perf_counter()
-                writer(edition.kind)(book, edition, staging)
-                seconds = time.perf_counter() - start
-                result.built.append(Built(edition, edition.output_name(book.config.slug), seconds))
-            preparing.result()
-        finally:
-            WARNINGS.handlers[:], WARNINGS.propagate = saved
+        for edition in group:
+            start = time.perf_counter()
+            writer(edition.kind)(book, edition, staging)
+            seconds = time.perf_counter() - start
+            result.built.append(Built(edition, edition.output_name(book.config.slug), seconds))
+        preparing.result()
     if check != NO_CHECKS:
         start = time.perf_counter()
         result.findings = check_editions(book, staging, group, full=check == ALL_CHECKS)

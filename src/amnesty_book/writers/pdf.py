@@ -22,7 +22,7 @@ from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
 from amnesty_book.build import cores
-from amnesty_book.errors import WARNINGS, BookError, Problem, tell
+from amnesty_book.errors import WARNINGS, BookError, Problem, collected, tell
 from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.theme.project_styles import STYLES
@@ -85,35 +85,16 @@ def paged(book: Book, edition: Edition) -> Paged:
 def _part_laid_out(
     image_files: Mapping[str, Path], book: Book, edition: Edition, part: BookPart, placement: Placement
 ) -> PartLayout:
-    """One part of the book laid out and written as a tagged PDF, in a worker process."""
-    said: list[tuple[int, str]] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            said.append((record.levelno, record.getMessage()))
-
-    # Only collected: the build logs them, in the order of the parts (paged).
-    saved = WARNINGS.handlers[:], WARNINGS.propagate
-    WARNINGS.handlers[:], WARNINGS.propagate = [Collect()], False
-    try:
-        with _failing_on_weasyprint_errors() as problems:
-            referred: set[str] = set()
-            document = layout_pdf(
-                book,
-                edition,
-                problems,
-                image_files,
-                part=part,
-                placement=placement,
-                referred=referred,
-            )
-            start = time.perf_counter()
-            pdf = _written(book, document, PDF_UA, ())
-            tell(f"{edition.name}, {part.name}: written in {time.perf_counter() - start:.1f} s")
-        if problems:
-            raise BookError(dict.fromkeys(problems))
-    finally:
-        WARNINGS.handlers[:], WARNINGS.propagate = saved
+    """One part of the book laid out and written as a tagged PDF, in a worker process; what
+    it says is logged by the build, in the order of the parts (paged)."""
+    referred: set[str] = set()
+    with collected() as said, _failing_on_weasyprint_errors() as problems:
+        document = layout_pdf(
+            book, edition, problems, image_files, part=part, placement=placement, referred=referred
+        )
+        start = time.perf_counter()
+        pdf = _written(book, document, PDF_UA, ())
+        tell(f"{edition.name}, {part.name}: written in {time.perf_counter() - start:.1f} s")
     return PartLayout(pdf, page_facts(document), frozenset(referred), said)
 
 
@@ -126,11 +107,8 @@ def render_edition(
 ) -> tuple[Document, bytes]:
     """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build."""
     document = laid_out(book, edition)
-    with _failing_on_weasyprint_errors() as problems:
-        pdf = _written(book, document, variant, attachments)
-    if problems:
-        raise BookError(dict.fromkeys(problems))
-    return document, pdf
+    with _failing_on_weasyprint_errors():
+        return document, _written(book, document, variant, attachments)
 
 
 def _written(book: Book, document: Document, variant: str, attachments: Sequence[Attachment]) -> bytes:
@@ -149,10 +127,7 @@ def laid_out(book: Book, edition: Edition) -> Document:
     """The book laid out for the edition, once per build: the EPUB takes its print page
     numbers from the same layout as the reader PDF."""
     with _failing_on_weasyprint_errors() as problems:
-        document = layout_pdf(book, edition, problems, print_images(book, edition))
-    if problems:
-        raise BookError(dict.fromkeys(problems))
-    return document
+        return layout_pdf(book, edition, problems, print_images(book, edition))
 
 
 def layout_pdf(
@@ -411,7 +386,8 @@ def _misplaced_notes(book: Book, document: Document, pages: dict[str, int]) -> l
 
 @contextmanager
 def _failing_on_weasyprint_errors() -> Iterator[list[Problem]]:
-    """WeasyPrint only logs what it could not do (a refused file, a PDF/UA fault): collect it."""
+    """WeasyPrint only logs what it could not do (a refused file, a PDF/UA fault): it is
+    collected with the problems the block adds to the list, and fails the build at its end."""
     problems: list[Problem] = []
 
     class Collect(logging.Handler):
@@ -432,3 +408,5 @@ def _failing_on_weasyprint_errors() -> Iterator[list[Problem]]:
         logger.removeHandler(handler)
         logger.setLevel(saved[0])
         logger.propagate = saved[1]
+    if problems:
+        raise BookError(dict.fromkeys(problems))
