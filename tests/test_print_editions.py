@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTComponent, LTContainer, LTCurve, LTTextContainer
+from pdfminer.layout import LAParams, LTComponent, LTContainer, LTCurve, LTTextContainer
 from pypdf import PageObject, PdfReader
 
 from amnesty_book.cli import main
@@ -105,9 +105,11 @@ def test_no_plate_of_the_book_prints_under_300_ppi(
 def sheet_folios(path: Path) -> list[tuple[str, str]]:
     """For each sheet side, the folio printed at the foot of its left and of its right half."""
     sides = []
-    for layout in extract_pages(path):
+    # Each page stands on its sheet as a form XObject, whose text pdfminer groups in lines
+    # only when asked (all_texts).
+    for layout in extract_pages(path, laparams=LAParams(all_texts=True)):
         lowest: dict[int, tuple[float, str]] = {}
-        for element in layout:
+        for element in walk(layout):
             if isinstance(element, LTTextContainer) and FOLIO.fullmatch(element.get_text().strip()):
                 half = int(element.x0 >= layout.width / 2)
                 if half not in lowest or element.y0 < lowest[half][0]:
