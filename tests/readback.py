@@ -7,11 +7,12 @@ Everything else is read back with amnesty_book.checks.readback, which `amnesty-b
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTChar, LTFigure, LTImage, LTTextContainer, LTTextLine
+from pdfminer.layout import LTChar, LTComponent, LTContainer, LTFigure, LTImage, LTTextContainer, LTTextLine
 from pypdf import PageObject, PdfReader
 
 
@@ -115,3 +116,11 @@ def _tagged_page_text(page: PageObject, index: int, tagged: set[tuple[int, int]]
 
     page.extract_text(visitor_operand_before=operator, visitor_text=text)
     return "".join(pieces)
+
+
+def walk(container: LTContainer) -> Iterator[LTComponent]:
+    """Every element pdfminer found in `container`, those inside figures (form XObjects) too."""
+    for element in container:
+        yield element
+        if isinstance(element, LTContainer):
+            yield from walk(element)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTComponent, LTContainer, LTCurve, LTTextContainer
+from pdfminer.layout import LAParams, LTCurve, LTTextContainer
 from pypdf import PageObject, PdfReader
 
 from amnesty_book.cli import main
@@ -16,6 +15,7 @@ from amnesty_book.project.config import Edition
 from amnesty_book.writers.imposition import saddle_stitch_order
 from amnesty_book.writers.page_geometry import plate_width_mm
 from conftest import REPO, SmallProject
+from readback import walk
 
 MM = 72 / 25.4
 FOLIO = re.compile(r"[ivxlc]+|\d+")
@@ -40,13 +40,6 @@ def test_press_file_has_trim_and_bleed_boxes(built_book: dict[str, Path]) -> Non
         )
         media = box(page, "/MediaBox")
         assert media[0] <= -11 * MM and media[2] >= A4[0] + 11 * MM, "room for crop marks past the bleed"
-
-
-def walk(container: LTContainer) -> Iterator[LTComponent]:
-    for element in container:
-        yield element
-        if isinstance(element, LTContainer):
-            yield from walk(element)
 
 
 def test_press_crop_marks_stand_outside_the_bleed(built_book: dict[str, Path]) -> None:

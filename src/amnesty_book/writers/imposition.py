@@ -44,5 +44,5 @@ def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
         if "/Lang" in pages.Root:
             sheets.Root.Lang = pages.Root.Lang
         output = io.BytesIO()
-        sheets.save(output)
+        sheets.save(output, deterministic_id=True)
     return output.getvalue()

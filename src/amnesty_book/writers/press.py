@@ -13,8 +13,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pypdf import PdfWriter
-from pypdf.generic import RectangleObject
+import pikepdf
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 
@@ -44,13 +43,13 @@ def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
                 f"{MINIMUM_PPI}; supply a scan at least {plate.width * MINIMUM_PPI // ppi + 1} pixels wide",
             )
     press = book.config.press
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))  # one pass: boxes, blank pages, slug lines
-    _set_bleed_boxes(writer, BLEED_MM)
-    if press.pad_pages:
-        pad_to_four(writer)
-    add_slug_lines(writer, *_slug_line(book, edition, len(writer.pages)), book.fonts[0].path)
-    output = io.BytesIO()
-    writer.write(output)
+    with pikepdf.open(io.BytesIO(pdf)) as sheets:  # one pass: boxes, blank pages, slug lines
+        _set_bleed_boxes(sheets, BLEED_MM)
+        if press.pad_pages:
+            pad_to_four(sheets)
+        add_slug_lines(sheets, *_slug_line(book, edition, len(sheets.pages)), book.fonts[0].path)
+        output = io.BytesIO()
+        sheets.save(output, deterministic_id=True)
     pdf = output.getvalue()
     if press.profile:
         profile = book.root / press.profile
@@ -70,13 +69,13 @@ def _slug_line(book: Book, edition: Edition, pages: int) -> tuple[str, list[str]
     return left, [f"{day} — {labels['slug_page'].format(n=n, total=pages)}" for n in range(1, pages + 1)]
 
 
-def _set_bleed_boxes(writer: PdfWriter, bleed_mm: float) -> None:
+def _set_bleed_boxes(pdf: pikepdf.Pdf, bleed_mm: float) -> None:
     """Each page's BleedBox `bleed_mm` beyond its TrimBox (WeasyPrint sets it at most 10
     points beyond, whatever the CSS bleed)."""
     bleed = bleed_mm * POINTS_PER_MM
-    for page in writer.pages:
+    for page in pdf.pages:
         left, bottom, right, top = (float(value) for value in page.trimbox)
-        page.bleedbox = RectangleObject((left - bleed, bottom - bleed, right + bleed, top + bleed))
+        page.bleedbox = pikepdf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
 
 
 def placed_resolutions(document: Document, book: Book) -> dict[str, int]:

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from pypdf import PageObject, PdfWriter, Transformation
-from pypdf.generic import ContentStream, NameObject
+import pikepdf
 from weasyprint import HTML
 
 from amnesty_book.project.config import POINTS_PER_MM
@@ -25,27 +24,38 @@ _CROSS_CLEARANCE_MM = 10
 _CROP_CLEARANCE_MM = 4
 
 
-def pad_to_four(writer: PdfWriter) -> None:
+def pad_to_four(pdf: pikepdf.Pdf) -> None:
     """Blank pages at the document's end, the same size and boxes as its last, to make a
     multiple of four: what a print shop imposes sheets of."""
-    last = writer.pages[-1]
-    for _ in range(-len(writer.pages) % 4):
-        blank = writer.add_blank_page(float(last.mediabox.width), float(last.mediabox.height))
+    last = pdf.pages[-1]
+    for _ in range(-len(pdf.pages) % 4):
+        blank = pdf.add_blank_page()
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
-            blank[NameObject(box)] = last[box]
+            blank.obj[box] = last.obj[box]
 
 
-def add_slug_lines(writer: PdfWriter, left: str, right: Sequence[str], face: Path) -> None:
+def add_slug_lines(pdf: pikepdf.Pdf, left: str, right: Sequence[str], face: Path) -> None:
     """A slug line under each page's trim: `left` (what the file is) near the trim's left,
     `right[i]` (the date, page n of N) near its right, in `face`; marked as an artifact, as
-    the crop marks are, so that the tagged PDF's reading is unchanged."""
-    first = writer.pages[0]
+    the crop marks are, so that the tagged PDF's reading is unchanged.
+
+    Each line is set on a page of its own by WeasyPrint and placed on its page whole, as a
+    form XObject: nothing of the page's own content is parsed or rewritten."""
+    first = pdf.pages[0]
     box = [float(value) for value in first.mediabox]
     trim = [float(value) for value in first.trimbox]
-    slugs = PdfWriter(clone_from=io.BytesIO(_slug_pages(left, right, box, trim, face))).pages
-    for page, slug in zip(writer.pages, slugs, strict=True):
-        _mark_as_artifact(slug)
-        page.merge_transformed_page(slug, Transformation().translate(tx=box[0], ty=box[1]))
+    with pikepdf.open(io.BytesIO(_slug_pages(left, right, box, trim, face))) as slugs:
+        forms = [pikepdf.Page(slug).as_form_xobject() for slug in slugs.pages]
+        for page, form in zip(pdf.pages, forms, strict=True):
+            # WeasyPrint's pages share one resource dictionary: each is given its own, in
+            # which its slug line is the form /Slug.
+            resources = pikepdf.Dictionary(page.Resources)
+            resources.XObject = pikepdf.Dictionary(resources.get("/XObject", {}))
+            resources.XObject.Slug = pdf.copy_foreign(form)
+            page.Resources = resources
+            page.contents_add(b"q\n", prepend=True)
+            placed = f"Q\n/Artifact BMC q 1 0 0 1 {box[0]:.3f} {box[1]:.3f} cm /Slug Do Q EMC\n"
+            page.contents_add(pdf.make_stream(placed.encode()))
 
 
 def _slug_pages(left: str, right: Sequence[str], box: list[float], trim: list[float], face: Path) -> bytes:
@@ -72,9 +82,3 @@ def _slug_pages(left: str, right: Sequence[str], box: list[float], trim: list[fl
     )
     html = f"<!DOCTYPE html><html><head><style>{css}</style></head><body>{pages}</body></html>"
     return HTML(string=html).write_pdf()
-
-
-def _mark_as_artifact(page: PageObject) -> None:
-    content = ContentStream(page.get_contents(), page.pdf)
-    content.set_data(b"/Artifact BMC\n" + content.get_data() + b"\nEMC\n")
-    page.replace_contents(content)
