@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from amnesty_book.model import Book
 from amnesty_book.model.loading import load_book
 from amnesty_book.project.config import Edition
-from amnesty_book.writers.page_geometry import plate_width_mm, text_block
+from amnesty_book.writers.page_geometry import DESIGNS, plate_width_mm, text_block
 from amnesty_book.writers.plate_plan import (
     CHAPTER_END,
     FLOAT,
@@ -43,9 +45,13 @@ def test_every_plate_floats_but_the_one_opening_its_chapter(book: Book) -> None:
     assert set(plan.widths_mm) == {plate.anchor for plate in book.plates}
 
 
-def test_plates_placed_one_after_the_other_are_sized_at_once_to_share_a_page(book: Book) -> None:
-    """The last two plates stand together in the manuscript: on A4 they are set smaller to
-    share a page; on Letter even half their size would not let them, so they keep theirs."""
+def test_plates_placed_one_after_the_other_are_sized_at_once_to_share_a_page(
+    book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last two plates stand together in the manuscript: on A4 pages with a text block
+    14 mm taller (as before A4 had Letter's pages) they are set smaller to share a page; on
+    Letter even half their size would not let them, so they keep theirs."""
+    monkeypatch.setitem(DESIGNS, "A4", replace(DESIGNS["A4"], top_mm=24, bottom_mm=27))
     together = {plate.anchor for plate in book.plates[-2:]}
     a4 = PlatePlan.first(book, A4)
     assert set(a4.scales) == together and len(set(a4.scales.values())) == 1

@@ -31,6 +31,7 @@ from amnesty_book.project.config import BookConfig, Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.writers import writer
 from amnesty_book.writers.images import prepare_images
+from amnesty_book.writers.page_cut import layout_source
 
 
 @dataclass
@@ -114,19 +115,22 @@ def _report(result: GroupResult, progress: Progress | None) -> list[Finding]:
 
 
 def _groups(config: BookConfig, editions: Sequence[Edition]) -> list[list[Edition]]:
-    """The editions in independent groups, the longest to make first; the EPUB goes with its
-    page source when both are written, so that the book is laid out once for both."""
+    """The editions in independent groups, the longest to make first. An edition goes with
+    the one whose layout it takes, when both are written, so that the book is laid out once
+    for both: the EPUB with its page source, an edition cut from the same pages on another
+    paper with that paper's (page_cut.py)."""
     source = page_source(config)
-    epub = [edition for edition in editions if edition.kind == "epub"]
-    groups: list[list[Edition]] = []
+    takes_from = {
+        edition: layout_source(config, edition) if edition.kind != "epub" else source for edition in editions
+    }
+    groups: dict[Edition, list[Edition]] = {}
     for edition in editions:
-        if edition.kind == "epub":
-            continue
-        together = epub if edition == source else []
-        groups.append([edition, *together])
-    if epub and source not in editions:
-        groups.append(epub)
-    return sorted(groups, key=lambda group: -KINDS[group[0].kind].cost)  # the longest first
+        if takes_from[edition] == edition or takes_from[edition] not in editions:
+            groups[edition] = [edition]
+    for edition in editions:
+        if edition not in groups:
+            groups[takes_from[edition]].append(edition)
+    return sorted(groups.values(), key=lambda group: -KINDS[group[0].kind].cost)  # the longest first
 
 
 def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str) -> GroupResult:

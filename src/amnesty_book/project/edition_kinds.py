@@ -41,6 +41,9 @@ class EditionKind:
     papers: tuple[str, ...] = ()  # the papers it may be printed on, the first its default; none: not paged
     folded: bool = False  # printed two pages to a sheet, folded (its papers name the sheets)
     grayscale: bool = False
+    # Laid out once for the papers with the same pages (page_geometry.SAME_PAGES) and cut to
+    # each (page_cut.py); its colophon names them all.
+    cut_to_paper: bool = False
     output: str = "{slug}-{edition}.pdf"  # its file (or folder) in the output folder
     cost: int = 0  # how long it takes to make, as an order: the costliest is started first
     label: str = ""  # the key of its name in the colophon (labels.py); default "edition_NAME"
@@ -101,6 +104,7 @@ for builtin in (
         writer="amnesty_book.writers.pdf:write_pdf",
         format="pdf",
         papers=tuple(PAPERS),
+        cut_to_paper=True,
         cost=3,
     ),
     EditionKind(
@@ -118,6 +122,7 @@ for builtin in (
         papers=("A4", "Letter"),
         folded=True,
         grayscale=True,
+        cut_to_paper=True,
         cost=5,
     ),
     EditionKind(

@@ -32,6 +32,7 @@ from amnesty_book.readers.markup import as_phrasing, plain_text, with_lead
 from amnesty_book.theme.labels import PART_TITLES, long_date
 from amnesty_book.theme.project_styles import STYLES, TEMPLATES, templates_folder
 from amnesty_book.writers.book_parts import BookPart
+from amnesty_book.writers.page_geometry import papers_alike
 from amnesty_book.writers.plate_plan import PlatePlan
 
 # epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
@@ -194,6 +195,7 @@ def render(
             labels=labels,
             part_title=lambda anchor: labels[PART_TITLES[anchor]],
             edition_label=KINDS[edition.kind].label_key,
+            pages_for=_pages_for(edition),
             href=href,
             image_src=image_src,
             stylesheets=stylesheets,
@@ -210,3 +212,8 @@ def render(
             **extra,
         )
     )
+
+
+def _pages_for(edition: Edition) -> tuple[str, ...]:
+    """The papers the edition's pages are made for (page_geometry.SAME_PAGES)."""
+    return papers_alike(edition.page_size) if KINDS[edition.kind].cut_to_paper else (edition.page_size,)

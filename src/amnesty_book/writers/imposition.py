@@ -31,7 +31,8 @@ def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
     a long booklet's build."""
     with pikepdf.open(io.BytesIO(pdf)) as pages:
         forms = [pikepdf.Page(page).as_form_xobject() for page in pages.pages]
-        page_width, page_height = (float(value) for value in pikepdf.Page(pages.pages[0]).mediabox[2:])
+        left, bottom, right, top = (float(value) for value in pikepdf.Page(pages.pages[0]).mediabox)
+        page_width, page_height = right - left, top - bottom
         sheet_width, sheet_height = max(sheet), min(sheet)
         sheets = pikepdf.new()
         for left, right in saddle_stitch_order(len(forms)):

@@ -36,20 +36,28 @@ class PageDesign:
 # Paper of the page -> its design. The A5 and half-letter pages are the handout's: they are
 # printed two to a sheet by an office printer, which cannot print within about 5 mm of the
 # sheet's edge, so nothing stands within 10 mm of it.
+#
+# A4 and Letter have the same pages, as A5 and half-letter do (SAME_PAGES): one text block,
+# type and plate size, the running head and the folio as far from it, the margins of each
+# paper taking what its size adds or cuts (A4 is 5.9 mm narrower than Letter and 17.6 mm
+# taller). A book's pages therefore break alike on both papers, so that a folio cited from
+# one is found in the other, and in the EPUB's page list.
 DESIGNS: dict[str, PageDesign] = {
     "A4": PageDesign(
-        10.5, top_mm=24, bottom_mm=27, inner_mm=36, outer_mm=54, head_mm=15, folio_mm=16, plate_mm=72
+        10.5, top_mm=29, bottom_mm=35.6, inner_mm=36, outer_mm=54, head_mm=21, folio_mm=25.6, plate_mm=66
     ),
     "Letter": PageDesign(
-        10.5, top_mm=22, bottom_mm=25, inner_mm=38, outer_mm=57, head_mm=14, folio_mm=15, plate_mm=66
+        10.5, top_mm=22, bottom_mm=25, inner_mm=38.4, outer_mm=57.5, head_mm=14, folio_mm=15, plate_mm=66
     ),
     "A5": PageDesign(
-        9, top_mm=19, bottom_mm=22, inner_mm=18, outer_mm=28, head_mm=13.5, folio_mm=13, plate_mm=54
+        9, top_mm=19, bottom_mm=22, inner_mm=18, outer_mm=30.3, head_mm=13.5, folio_mm=13, plate_mm=54
     ),
     "Half-Letter": PageDesign(
-        9, top_mm=19, bottom_mm=22, inner_mm=16, outer_mm=24, head_mm=13.5, folio_mm=13, plate_mm=54
+        9, top_mm=21.5, bottom_mm=25.4, inner_mm=16, outer_mm=24, head_mm=16, folio_mm=16.4, plate_mm=54
     ),
 }
+# Paper -> the paper with the same pages whose layout its editions are cut from (page_cut.py).
+SAME_PAGES = {"Letter": "A4", "Half-Letter": "A5"}
 
 
 # The tallest share of the text block a plate's image takes.
@@ -99,6 +107,21 @@ def text_block(edition: Edition, page_index: int) -> TextBlock:
         right=width - right_mm * POINTS_PER_MM,
         top=height - page.top_mm * POINTS_PER_MM,
     )
+
+
+def papers_alike(paper: str) -> tuple[str, ...]:
+    """The papers that have the same pages as `paper`, the one they are laid out on first."""
+    laid_out_on = SAME_PAGES.get(paper, paper)
+    return (laid_out_on, *(other for other, source in SAME_PAGES.items() if source == laid_out_on))
+
+
+def cut_offset(edition: Edition, page_index: int) -> tuple[float, float]:
+    """Where the lower left corner of the edition's page at `page_index` stands, in points, on
+    the same page laid out on the paper it is cut from (SAME_PAGES): the text blocks meet."""
+    own, source = design(edition), DESIGNS[SAME_PAGES.get(edition.page_size, edition.page_size)]
+    right_hand = page_index % 2 == 0
+    left_mm = (source.inner_mm - own.inner_mm) if right_hand else (source.outer_mm - own.outer_mm)
+    return left_mm * POINTS_PER_MM, (source.bottom_mm - own.bottom_mm) * POINTS_PER_MM
 
 
 def measure_mm(edition: Edition) -> float:

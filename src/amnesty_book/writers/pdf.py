@@ -32,6 +32,7 @@ from amnesty_book.writers import weasyprint_fixes
 from amnesty_book.writers.book_parts import BookPart, PartLayout, Placement, laid_out_in_parts, split
 from amnesty_book.writers.fetcher import ProjectFetcher
 from amnesty_book.writers.images import print_images
+from amnesty_book.writers.page_cut import cut, layout_source
 from amnesty_book.writers.page_floats import is_page_float
 from amnesty_book.writers.page_geometry import text_block
 from amnesty_book.writers.pagination import PageFacts, anchor_pages, page_facts
@@ -64,7 +65,12 @@ def write_pdf(book: Book, edition: Edition, out: Path) -> list[Path]:
 def paged(book: Book, edition: Edition) -> Paged:
     """The edition's tagged PDF, laid out once per build: the EPUB takes its print page
     numbers from it. A book of several chapters is laid out in parts where there are cores
-    to share them (book_parts.py)."""
+    to share them (book_parts.py). An edition whose pages are the same as on another paper
+    is cut from that paper's layout (page_cut.py)."""
+    source = layout_source(book.config, edition)
+    if source != edition:
+        laid = paged(book, source)
+        return Paged(cut(laid.pdf, edition), laid.pages)
     processes = cores.spare()
     if processes < 2 or len(book.chapters) < 2:
         document, pdf = render_edition(book, edition)
