@@ -39,7 +39,7 @@ def stylesheet(
 ) -> Stylesheet:
     """One stylesheet for the edition, the book's faces first: the packaged sheets of its format;
     for a paged edition its page's design (paper, margins, type size) and the packaged sheet of
-    its kind (press.css...); then the project's own (project_styles.py), so that its rules win.
+    its kind (handout.css); then the project's own (project_styles.py), so that its rules win.
     `asset_url` gives the URL of a file the project's stylesheets use, from its name under styles/."""
     family = book.config.fonts.family
     faces = [

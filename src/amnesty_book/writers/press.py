@@ -25,7 +25,7 @@ from amnesty_book.readers.colour_profile import description
 from amnesty_book.theme.rendering import built_at
 from amnesty_book.writers.pdf import render_edition
 from amnesty_book.writers.pdf_x import as_pdf_x4
-from amnesty_book.writers.printers_marks import add_slug_lines, pad_to_four
+from amnesty_book.writers.printers_marks import add_marks, add_slug_lines, pad_to_four
 from amnesty_book.writers.pure_black import in_pure_black
 
 BLEED_MM = 3
@@ -43,7 +43,8 @@ def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
                 f"{MINIMUM_PPI}; supply a scan at least {plate.width * MINIMUM_PPI // ppi + 1} pixels wide",
             )
     press = book.config.press
-    with pikepdf.open(io.BytesIO(pdf)) as sheets:  # one pass: boxes, blank pages, slug lines
+    with pikepdf.open(io.BytesIO(pdf)) as sheets:  # one pass: marks, boxes, blank pages, slug lines
+        add_marks(sheets)
         _set_bleed_boxes(sheets, BLEED_MM)
         if press.pad_pages:
             pad_to_four(sheets)
@@ -70,8 +71,7 @@ def _slug_line(book: Book, edition: Edition, pages: int) -> tuple[str, list[str]
 
 
 def _set_bleed_boxes(pdf: pikepdf.Pdf, bleed_mm: float) -> None:
-    """Each page's BleedBox `bleed_mm` beyond its TrimBox (WeasyPrint sets it at most 10
-    points beyond, whatever the CSS bleed)."""
+    """Each page's BleedBox `bleed_mm` beyond its TrimBox."""
     bleed = bleed_mm * POINTS_PER_MM
     for page in pdf.pages:
         left, bottom, right, top = (float(value) for value in page.trimbox)

@@ -1,6 +1,8 @@
-"""What the press file carries for the print shop beyond WeasyPrint's crop marks and
-registration crosses: a slug line outside the trim, and blank pages that make the page count
-a multiple of four."""
+"""What the press file carries for the print shop around the reader's pages: crop marks and
+registration crosses, a slug line outside the trim, and blank pages that make the page count
+a multiple of four. Each is drawn once and placed on every page whole, as a form XObject
+marked as an artifact: nothing of a page's own content is parsed or rewritten, and its
+tagged reading is unchanged."""
 
 from __future__ import annotations
 
@@ -22,6 +24,30 @@ _SLUG_SIZE_PT = 6
 # and this clear of the crop marks on the trim's lines.
 _CROSS_CLEARANCE_MM = 10
 _CROP_CLEARANCE_MM = 4
+
+
+# WeasyPrint draws crop marks and registration crosses in the outer half of the bleed it is
+# given: given 12 mm, the marks run 6 mm inwards from the sheet's edge and stop 6 mm short of
+# the trim, clear of the 3 mm bleed.
+MARKS_MM = 12
+
+
+def add_marks(pdf: pikepdf.Pdf) -> None:
+    """Crop marks and registration crosses around each page's trim (its MediaBox as WeasyPrint
+    wrote it, at the origin), drawn by WeasyPrint on a blank page of the same size; each
+    page's sheet grows by MARKS_MM to hold them, and its TrimBox keeps the page."""
+    first = pdf.pages[0]
+    width, height = (float(value) for value in first.mediabox[2:])
+    css = f"@page {{ size: {width}pt {height}pt; margin: 0; bleed: {MARKS_MM}mm; marks: crop cross; }}"
+    marks_page = HTML(string=f"<!DOCTYPE html><html><head><style>{css}</style></head></html>").write_pdf()
+    with pikepdf.open(io.BytesIO(marks_page)) as marks:
+        sheet = [float(value) for value in marks.pages[0].MediaBox]
+        form = pdf.copy_foreign(pikepdf.Page(marks.pages[0]).as_form_xobject())
+        form.BBox = pikepdf.Array(sheet)  # the whole sheet, not the trim pikepdf takes
+    for page in pdf.pages:
+        page.TrimBox = pikepdf.Array(page.MediaBox)
+        page.MediaBox = pikepdf.Array(sheet)
+        _place(pdf, page, pikepdf.Name.Marks, form, 0, 0)
 
 
 def pad_to_four(pdf: pikepdf.Pdf) -> None:
@@ -47,15 +73,22 @@ def add_slug_lines(pdf: pikepdf.Pdf, left: str, right: Sequence[str], face: Path
     with pikepdf.open(io.BytesIO(_slug_pages(left, right, box, trim, face))) as slugs:
         forms = [pikepdf.Page(slug).as_form_xobject() for slug in slugs.pages]
         for page, form in zip(pdf.pages, forms, strict=True):
-            # WeasyPrint's pages share one resource dictionary: each is given its own, in
-            # which its slug line is the form /Slug.
-            resources = pikepdf.Dictionary(page.Resources)
-            resources.XObject = pikepdf.Dictionary(resources.get("/XObject", {}))
-            resources.XObject.Slug = pdf.copy_foreign(form)
-            page.Resources = resources
-            page.contents_add(b"q\n", prepend=True)
-            placed = f"Q\n/Artifact BMC q 1 0 0 1 {box[0]:.3f} {box[1]:.3f} cm /Slug Do Q EMC\n"
-            page.contents_add(pdf.make_stream(placed.encode()))
+            _place(pdf, page, pikepdf.Name.Slug, pdf.copy_foreign(form), box[0], box[1])
+
+
+def _place(
+    pdf: pikepdf.Pdf, page: pikepdf.Page, name: pikepdf.Name, form: pikepdf.Object, x: float, y: float
+) -> None:
+    """Draws `form` on `page` as an artifact, its origin at (x, y), after the page's content."""
+    # WeasyPrint's pages share one resource dictionary: each is given its own.
+    resources = pikepdf.Dictionary(page.Resources)
+    resources.XObject = pikepdf.Dictionary(resources.get("/XObject", {}))
+    resources.XObject[name] = form
+    page.Resources = resources
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(
+        pdf.make_stream(f"Q\n/Artifact BMC q 1 0 0 1 {x:.3f} {y:.3f} cm {name} Do Q EMC\n".encode())
+    )
 
 
 def _slug_pages(left: str, right: Sequence[str], box: list[float], trim: list[float], face: Path) -> bytes:
