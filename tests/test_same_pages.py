@@ -98,15 +98,17 @@ def test_the_colophon_names_the_papers_its_pages_are_made_for(built_book: dict[s
 
 
 def test_an_edition_and_the_one_cut_from_its_layout_are_made_together() -> None:
-    config = load_book(REPO).config
-    groups = _groups(config, config.editions)
+    book = load_book(REPO)
+    config = book.config
+    groups = _groups(book, config.editions)
     names = [[edition.name for edition in group] for group in groups]
     assert ["reader-a4", "epub", "reader-letter"] in names
     assert ["handout-a4", "handout-letter"] in names
+    assert ["press", "archive"] in names  # the two print the scans (test_layout_sharing.py)
     assert ["reader-letter"] in [
         [edition.name for edition in group]
         for group in _groups(
-            config, [edition for edition in config.editions if edition.name == "reader-letter"]
+            book, [edition for edition in config.editions if edition.name == "reader-letter"]
         )
     ]
 

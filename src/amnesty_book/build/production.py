@@ -27,11 +27,11 @@ from amnesty_book.checks.layout_audit import audit_pdf
 from amnesty_book.errors import WARNINGS, BookError, Problem, collected, tell, warn
 from amnesty_book.model import Book
 from amnesty_book.model.loading import load_book
-from amnesty_book.project.config import BookConfig, Edition, page_source
+from amnesty_book.project.config import Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.writers import writer
 from amnesty_book.writers.images import prepare_images
-from amnesty_book.writers.page_cut import layout_source
+from amnesty_book.writers.layout_sharing import layout_root
 
 
 @dataclass
@@ -86,7 +86,7 @@ def _write_all(
 ) -> list[Finding]:
     """Writes and checks the editions, in parallel processes where there are cores and groups
     to share; returns the checks' findings."""
-    groups = _groups(book.config, editions)
+    groups = _groups(book, editions)
     cores = available()
     workers = min(len(groups), cores)
     # One group alone has the cores for its own work (cores.py); groups side by side share them.
@@ -114,14 +114,13 @@ def _report(result: GroupResult, progress: Progress | None) -> list[Finding]:
     return result.findings
 
 
-def _groups(config: BookConfig, editions: Sequence[Edition]) -> list[list[Edition]]:
+def _groups(book: Book, editions: Sequence[Edition]) -> list[list[Edition]]:
     """The editions in independent groups, the longest to make first. An edition goes with
     the one whose layout it takes, when both are written, so that the book is laid out once
-    for both: the EPUB with its page source, an edition cut from the same pages on another
-    paper with that paper's (page_cut.py)."""
-    source = page_source(config)
+    for both: the EPUB with its page source, the others as layout_sharing.py says."""
+    source = page_source(book.config)
     takes_from = {
-        edition: layout_source(config, edition) if edition.kind != "epub" else source for edition in editions
+        edition: layout_root(book, edition) if edition.kind != "epub" else source for edition in editions
     }
     groups: dict[Edition, list[Edition]] = {}
     for edition in editions:
@@ -135,30 +134,61 @@ def _groups(config: BookConfig, editions: Sequence[Edition]) -> list[list[Editio
 
 def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str) -> GroupResult:
     """Writes a group of editions and reads them back (`check`); its warnings and notes are
-    collected, to be printed in order by the process that started the build."""
+    collected, to be printed in order by the process that started the build.
+
+    The first edition lays the book out for the group. The others, which take its layout
+    (layout_sharing.py), are then written in processes forked from this one, which inherit
+    the layout, while this one checks the first: when the group's own core is the only one
+    it has, they run as soon as another group's core is free."""
     result = GroupResult()
     # The group's prepared images are made meanwhile: Pillow works outside the interpreter
     # lock, so importing the writers and laying out pure-Python are not slowed by it; a
     # writer asking for an image not yet made waits for it (DerivedFiles).
     with collected() as result.messages, ThreadPoolExecutor(max_workers=1) as background:
         preparing = background.submit(prepare_images, book, group)
-        for edition in group:
-            start = time.perf_counter()
-            writer(edition.kind)(book, edition, staging)
-            seconds = time.perf_counter() - start
-            result.built.append(Built(edition, edition.output_name(book.config.slug), seconds))
+        _write(book, group[0], staging, result)
         preparing.result()
-    if check != NO_CHECKS:
-        start = time.perf_counter()
-        result.findings = check_editions(book, staging, group, full=check == ALL_CHECKS)
-        for edition in group:
-            if edition.kind == "handout":
-                result.findings += _audit_handout_pages(book, edition)
-        names = ", ".join(edition.name for edition in group)
-        result.messages.append(
-            (logging.INFO, f"{names}: read back and checked in {time.perf_counter() - start:.1f} s")
-        )
+    if len(group) == 1:
+        _check(book, group, staging, check, result)
+        return result
+    with worker_pool(min(len(group) - 1, available())) as pool:
+        others = [pool.submit(_written_and_checked, book, edition, staging, check) for edition in group[1:]]
+        _check(book, group[:1], staging, check, result)
+        for other in others:
+            done = other.result()
+            result.built += done.built
+            result.messages += done.messages
+            result.findings += done.findings
     return result
+
+
+def _written_and_checked(book: Book, edition: Edition, staging: Path, check: str) -> GroupResult:
+    result = GroupResult()
+    with collected() as result.messages:
+        _write(book, edition, staging, result)
+    _check(book, [edition], staging, check, result)
+    return result
+
+
+def _write(book: Book, edition: Edition, staging: Path, result: GroupResult) -> None:
+    start = time.perf_counter()
+    writer(edition.kind)(book, edition, staging)
+    seconds = time.perf_counter() - start
+    result.built.append(Built(edition, edition.output_name(book.config.slug), seconds))
+
+
+def _check(book: Book, editions: Sequence[Edition], staging: Path, check: str, result: GroupResult) -> None:
+    """Reads the editions back, adding what it finds to `result`."""
+    if check == NO_CHECKS:
+        return
+    start = time.perf_counter()
+    result.findings += check_editions(book, staging, editions, full=check == ALL_CHECKS)
+    for edition in editions:
+        if edition.kind == "handout":
+            result.findings += _audit_handout_pages(book, edition)
+    names = ", ".join(edition.name for edition in editions)
+    seconds = time.perf_counter() - start
+    result.messages.append((logging.INFO, f"{names}: read back and checked in {seconds:.1f} s"))
 
 
 def _audit_handout_pages(book: Book, edition: Edition) -> list[Finding]:

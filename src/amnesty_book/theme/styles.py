@@ -10,7 +10,7 @@ from pathlib import Path
 
 from amnesty_book.model import Book, FontFace
 from amnesty_book.project.config import Edition
-from amnesty_book.theme.project_styles import project_css
+from amnesty_book.theme.project_styles import STYLES, project_css
 from amnesty_book.writers.page_geometry import page_css
 
 _FORMAT_SHEETS = {
@@ -32,6 +32,14 @@ class Stylesheet:
 # The width of a figure in the note's type, in ems (lining figures are about half an em),
 # and the space a number longer than two figures wants before its note's text.
 _FIGURE_EM, _GAP_EM = 0.6, 0.2
+
+
+def paged_stylesheet(book: Book, edition: Edition) -> Stylesheet:
+    """The stylesheet of a paged edition, as WeasyPrint reads it: fonts and assets by file URL."""
+    styles = book.root / STYLES
+    return stylesheet(
+        book, edition, lambda face: face.path.as_uri(), lambda name: styles.joinpath(name).as_uri()
+    )
 
 
 def stylesheet(

@@ -145,17 +145,19 @@ def _moved(given: Placement, now: Placement, layout: PartLayout) -> bool:
 def _placements(layouts: Sequence[PartLayout]) -> list[Placement]:
     """Where each part stands in the whole made of these layouts."""
     pages = [page for layout in layouts for page in layout.pages]
+    starts = [sum(len(layout.pages) for layout in layouts[:index]) for index in range(len(layouts))]
+    return [placement_at(pages, first) for first in starts]
+
+
+def placement_at(pages: Sequence[PageFacts], first: int) -> Placement:
+    """Where a part beginning at page index `first` of the whole made of `pages` stands."""
     numbers = folios(pages)
     every: dict[str, str] = {}
     for page, folio in zip(pages, numbers, strict=True):
         for anchor in page.anchors:
             every.setdefault(anchor, folio)
-    placements, first = [], 0
-    for layout in layouts:
-        body = [number for page, number in zip(layout.pages, numbers[first:], strict=False) if not page.front]
-        placements.append(Placement(first, int(body[0]) if body else 1, every))
-        first += len(layout.pages)
-    return placements
+    body = [number for page, number in zip(pages[first:], numbers[first:], strict=True) if not page.front]
+    return Placement(first, int(body[0]) if body else 1, every)
 
 
 class _Memory:

@@ -9,7 +9,7 @@ from amnesty_book.model import Book
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import PAPERS
 from amnesty_book.writers.imposition import impose_booklet
-from amnesty_book.writers.page_cut import cut, layout_source
+from amnesty_book.writers.page_cut import cut, cut_source
 from amnesty_book.writers.pdf import render_edition
 
 
@@ -25,7 +25,7 @@ def write_handout(book: Book, edition: Edition, out: Path) -> list[Path]:
 def handout_pages(book: Book, edition: Edition) -> bytes:
     """The handout's pages before they are imposed, made once: the layout audit reads them too.
     On a paper with the same pages as another's, they are cut from that paper's (page_cut.py)."""
-    source = layout_source(book.config, edition)
+    source = cut_source(book.config, edition)
     if source != edition:
         return cut(handout_pages(book, source), edition)
     _, pages = render_edition(book, edition)  # grey images: the edition's colour says so

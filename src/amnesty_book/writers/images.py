@@ -51,15 +51,11 @@ def screen_images(plates: Sequence[Plate], derived: DerivedFiles) -> dict[str, P
 
 
 def print_image(plate: Plate, derived: DerivedFiles, grey: bool = False) -> Path:
-    """The plate at full resolution for a reader or handout PDF, optionally in shades of grey.
-
-    A PNG scan becomes a JPEG of high quality, which the PDF embeds as it is (WeasyPrint
-    would otherwise decode and recompress every PNG on each build); a JPEG is used as it
-    comes unless it must turn grey. The grey is in the image data itself, so that the PDF
-    carries grey images (a CSS filter would leave colour for the printer driver).
+    """The plate at full resolution for a reader or handout PDF, optionally in shades of grey:
+    a JPEG of high quality, which the PDF embeds as it is (WeasyPrint would otherwise decode
+    and recompress every PNG on each build). The grey is in the image data itself, so that
+    the PDF carries grey images (a CSS filter would leave colour for the printer driver).
     """
-    if plate.file.suffix.lower() in {".jpg", ".jpeg"} and not grey:
-        return plate.file
 
     def make(target: Path) -> None:
         with Image.open(plate.file) as original:
@@ -84,21 +80,36 @@ def press_image(plate: Plate, derived: DerivedFiles, profile: Path, press: Press
 
 
 def print_images(book: Book, edition: Edition) -> dict[str, Path]:
-    """The image each plate is printed from in a paged edition, by plate id: the scans
-    themselves for the press (in the print shop's CMYK when the book names its profile) and
-    the archive, prepared ones (grey for a grayscale edition) for the others."""
-    press = book.config.press
-    if edition.kind == "press" and press.profile:
-        derived = DerivedFiles(book.root)
-        return {
-            plate.id: press_image(plate, derived, book.root / press.profile, press) for plate in book.plates
-        }
-    if edition.kind in {"press", "archive"}:
-        return {plate.id: plate.file for plate in book.plates}
+    """The image each plate is printed from in a paged edition, by plate id (print_sources)."""
     derived = DerivedFiles(book.root)
-    return {
-        plate.id: print_image(plate, derived, grey=edition.colour == "grayscale") for plate in book.plates
-    }
+    press = book.config.press
+
+    def made(plate: Plate, source: str) -> Path:
+        if source == "cmyk":
+            return press_image(plate, derived, book.root / press.profile, press)
+        return plate.file if source == "scan" else print_image(plate, derived, grey=source == "grey")
+
+    sources = print_sources(book, edition)
+    return {plate.id: made(plate, sources[plate.id]) for plate in book.plates}
+
+
+def print_sources(book: Book, edition: Edition) -> dict[str, str]:
+    """What each plate is printed from in a paged edition, by plate id, known without making
+    it: "cmyk", the scan in the print shop's CMYK, for the press when the book names its
+    profile; "scan", the scan itself, for the press and the archive, and for the others where
+    it is a JPEG that need not turn grey; else "grey" or "colour", a prepared JPEG. Editions
+    whose sources are equal print the same images."""
+    grey = edition.colour == "grayscale"
+
+    def source(plate: Plate) -> str:
+        if edition.kind == "press" and book.config.press.profile:
+            return "cmyk"
+        jpeg = plate.file.suffix.lower() in {".jpg", ".jpeg"}
+        if edition.kind in {"press", "archive"} or (jpeg and not grey):
+            return "scan"
+        return "grey" if grey else "colour"
+
+    return {plate.id: source(plate) for plate in book.plates}
 
 
 def prepare_images(book: Book, editions: Sequence[Edition]) -> None:

@@ -14,7 +14,7 @@ from amnesty_book.writers.page_geometry import SAME_PAGES, cut_offset, trim_size
 _BOXES = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox")
 
 
-def layout_source(config: BookConfig, edition: Edition) -> Edition:
+def cut_source(config: BookConfig, edition: Edition) -> Edition:
     """The edition whose layout `edition` is cut from: the book's edition of its kind on the
     paper its pages are laid out on, or one made for the purpose under its own name (its
     warnings then name it); the edition itself if it is laid out on its own paper."""

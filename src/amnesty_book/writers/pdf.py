@@ -27,12 +27,20 @@ from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Pros
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.theme.project_styles import STYLES
 from amnesty_book.theme.rendering import render
-from amnesty_book.theme.styles import stylesheet
+from amnesty_book.theme.styles import paged_stylesheet
 from amnesty_book.writers import weasyprint_fixes
-from amnesty_book.writers.book_parts import BookPart, PartLayout, Placement, laid_out_in_parts, split
+from amnesty_book.writers.book_parts import (
+    BookPart,
+    PartLayout,
+    Placement,
+    laid_out_in_parts,
+    placement_at,
+    split,
+)
 from amnesty_book.writers.fetcher import ProjectFetcher
 from amnesty_book.writers.images import print_images
-from amnesty_book.writers.page_cut import cut, layout_source
+from amnesty_book.writers.layout_sharing import same_layout
+from amnesty_book.writers.page_cut import cut, cut_source
 from amnesty_book.writers.page_floats import is_page_float
 from amnesty_book.writers.page_geometry import text_block
 from amnesty_book.writers.pagination import PageFacts, anchor_pages, page_facts
@@ -67,7 +75,7 @@ def paged(book: Book, edition: Edition) -> Paged:
     numbers from it. A book of several chapters is laid out in parts where there are cores
     to share them (book_parts.py). An edition whose pages are the same as on another paper
     is cut from that paper's layout (page_cut.py)."""
-    source = layout_source(book.config, edition)
+    source = cut_source(book.config, edition)
     if source != edition:
         laid = paged(book, source)
         return Paged(cut(laid.pdf, edition), laid.pages)
@@ -131,9 +139,33 @@ def _written(book: Book, document: Document, variant: str, attachments: Sequence
 @lru_cache(maxsize=4)
 def laid_out(book: Book, edition: Edition) -> Document:
     """The book laid out for the edition, once per build: the EPUB takes its print page
-    numbers from the same layout as the reader PDF."""
+    numbers from the same layout as the reader PDF. An edition whose layout has the same
+    inputs as another's takes that layout's pages (layout_sharing.py)."""
+    source = same_layout(book, edition)
+    if source != edition:
+        return _with_own_back_matter(book, edition, laid_out(book, source))
     with _failing_on_weasyprint_errors() as problems:
         return layout_pdf(book, edition, problems, print_images(book, edition))
+
+
+def _with_own_back_matter(book: Book, edition: Edition, whole: Document) -> Document:
+    """The pages of `whole`, laid out for another edition, up to its back matter, and the
+    back matter laid out for `edition` (its colophon names the edition) as a part standing
+    where the whole's does (book_parts.py): one document, whose links are its own."""
+    pages = page_facts(whole)
+    first = anchor_pages(pages)[book.back_matter[0]] - 1
+    back = BookPart(front=False, chapters=(), back=True)
+    with _failing_on_weasyprint_errors() as problems:
+        document = layout_pdf(
+            book,
+            edition,
+            problems,
+            print_images(book, edition),
+            part=back,
+            placement=placement_at(pages, first),
+            one_document=True,
+        )
+    return whole.copy([*whole.pages[:first], *document.pages])
 
 
 def layout_pdf(
@@ -144,6 +176,7 @@ def layout_pdf(
     part: BookPart | None = None,
     placement: Placement | None = None,
     referred: set[str] | None = None,
+    one_document: bool = False,
 ) -> Document:
     """Lays the book out on the edition's paper, every note at the foot of its call's page
     and every plate floated by the plate plan.
@@ -153,7 +186,8 @@ def layout_pdf(
     out again. A note that fits nowhere is reported in `problems`. `image_files` gives the
     image each plate is printed from, by plate id. A `part` of the book is laid out as it
     stands in the whole (`placement`); the anchors in other parts whose folios it prints
-    are added to `referred`.
+    are added to `referred`. Its links lead to other parts' PDFs, joined later (pdf_join.py),
+    unless its pages make `one_document` with theirs.
     """
     weasyprint_fixes.apply()
     styles = book.root / STYLES  # the fonts and images the project's stylesheets use
@@ -161,9 +195,7 @@ def layout_pdf(
     fetcher = ProjectFetcher(styles, *roots)
     fonts = FontConfiguration()
     decoded_images: dict[str, object] = {}  # WeasyPrint's own cache: each image read once, not once per pass
-    sheet = stylesheet(
-        book, edition, lambda face: face.path.as_uri(), lambda name: styles.joinpath(name).as_uri()
-    )
+    sheet = paged_stylesheet(book, edition)
     css = CSS(
         string=sheet.css + (part_css(book, part, placement) if part and placement else ""),
         font_config=fonts,
@@ -180,7 +212,7 @@ def layout_pdf(
             book,
             edition,
             "pdf",
-            href=partial(_href, own),
+            href=partial(_href, None if one_document else own),
             image_src=image_src,
             stylesheets=[],
             break_before=breaks,
@@ -255,6 +287,7 @@ def part_css(book: Book, part: BookPart, placement: Placement) -> str:
         rules.append(f':root {{ string-set: book-title "{title}"; }}')
     if part.chapters and part.chapters[0] > 0:
         rules.append("main > .chapter:first-child { page: chapter; }")
+    if not part.front:
         rules.append(f"@page :first {{ counter-reset: page {placement.first_folio}; }}")
     return "\n".join(rules)
 

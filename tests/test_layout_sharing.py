@@ -1,0 +1,80 @@
+"""Editions whose layouts have the same inputs (paper, stylesheet, printed images) share one
+(layout_sharing.py): the press file and the archive take the reader's pages and set only
+their back matter, whose colophon names them; editions printing other images, or another
+stylesheet, are laid out on their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+
+from amnesty_book.build import build
+from amnesty_book.checks.readback import destination_pages, link_targets
+from amnesty_book.model.loading import load_book
+from amnesty_book.project.config import Edition
+from amnesty_book.writers.layout_sharing import same_layout
+from conftest import REPO, sample_project
+
+
+def _texts(path: Path) -> list[str]:
+    """Each page's text within its trim: the press file's slug line stands outside it."""
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return [page.get_textpage().get_text_bounded(*page.get_trimbox()) for page in document]
+    finally:
+        document.close()
+
+
+def _squashed(text: str) -> str:
+    """The text without its spaces and line breaks, which fall where the lines break."""
+    return "".join(text.split())
+
+
+def _edition(editions: tuple[Edition, ...], name: str) -> Edition:
+    return next(edition for edition in editions if edition.name == name)
+
+
+def test_the_press_file_and_the_archive_have_the_readers_pages_and_their_own_colophon(tmp_path: Path) -> None:
+    root = sample_project("diary", tmp_path)
+    book = load_book(root)
+    editions = book.config.editions
+    for name in ("press", "archive"):
+        assert same_layout(book, _edition(editions, name)) == _edition(editions, "reader-a4")
+    build(root, tmp_path / "out", editions=["reader-a4", "press", "archive"])
+    slug = book.config.slug
+    reader = _texts(tmp_path / "out" / f"{slug}-reader-a4.pdf")
+    press = _texts(tmp_path / "out" / f"{slug}-press.pdf")
+    archive = _texts(tmp_path / "out" / f"{slug}-archive.pdf")
+    colophon = next(index for index, text in enumerate(reader) if "Reader edition, A4 / Letter." in text)
+    assert press[:colophon] == reader[:colophon]
+    assert archive[:colophon] == reader[:colophon]
+    assert "Press edition, A4." in press[colophon]
+    assert "Archival edition (PDF/A-3a), A4." in archive[colophon]
+    # Else the same colophon, on a page with the same folio.
+    reader_colophon = _squashed(reader[colophon]).replace("Readeredition,A4/Letter.", "EDITION")
+    assert _squashed(press[colophon]).replace("Pressedition,A4.", "EDITION") == reader_colophon
+    with pikepdf.open(tmp_path / "out" / f"{slug}-archive.pdf") as pdf:
+        targets = destination_pages(pdf)
+        assert targets, "the archive has named destinations"
+        assert {name for _, name in link_targets(pdf)} <= set(targets), "every link leads within the file"
+        uris = [
+            str(annotation.A.URI)
+            for page in pdf.pages
+            for annotation in page.obj.get("/Annots") or []
+            if "/A" in annotation and "/URI" in annotation.A
+        ]
+        assert not [uri for uri in uris if uri.startswith("./")], "no link is left for a join"
+
+
+def test_editions_printing_other_images_are_laid_out_on_their_own() -> None:
+    """The article's scan of a document is a PNG: the reader prints a JPEG made from it, the
+    press file and the archive the scan itself. They share a layout with each other."""
+    book = load_book(REPO)
+    editions = book.config.editions
+    press, archive = _edition(editions, "press"), _edition(editions, "archive")
+    assert same_layout(book, press) == press
+    assert same_layout(book, archive) == press
+    assert same_layout(book, _edition(editions, "reader-a4")) == _edition(editions, "reader-a4")
+    assert same_layout(book, _edition(editions, "handout-a4")) == _edition(editions, "handout-a4")
