@@ -13,6 +13,7 @@ import pytest
 from amnesty_book.build import build
 from amnesty_book.build.production import _groups
 from amnesty_book.checks.readback import page_text
+from amnesty_book.cli import main
 from amnesty_book.model.loading import load_book
 from amnesty_book.project.config import POINTS_PER_MM
 from amnesty_book.project.edition_kinds import PAPERS
@@ -135,3 +136,31 @@ def test_a_book_that_declares_only_a_letter_edition_is_laid_out_under_its_name(
     pages = _pages(path)
     assert {size for _, size in pages} == {(215.9, 279.4)}
     assert "Reader edition, A4 / Letter." in pages[-1][0]
+
+
+def test_the_pages_of_a_letter_edition_are_audited_once_with_the_a4_editions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The article's handout has a plate two pages from its marker (L503): said once, of the
+    A4 booklet whose pages the Letter one has, not once for each."""
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "build",
+                "--project",
+                str(REPO),
+                "--out",
+                str(out),
+                "--edition",
+                "handout-a4",
+                "--edition",
+                "handout-letter",
+            ]
+        )
+        == 0
+    )
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "L503" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: handout-a4: page 10 (folio 7): L503"), (
+        warnings
+    )

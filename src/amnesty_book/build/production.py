@@ -32,6 +32,7 @@ from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.writers import writer
 from amnesty_book.writers.images import prepare_images
 from amnesty_book.writers.layout_sharing import layout_root
+from amnesty_book.writers.page_cut import cut_source
 
 
 @dataclass
@@ -152,7 +153,8 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
         _check(book, group, staging, check, result)
         return result
     with worker_pool(min(len(group) - 1, available())) as pool:
-        others = [pool.submit(_written_and_checked, book, edition, staging, check) for edition in group[1:]]
+        root, rest = group[0], group[1:]
+        others = [pool.submit(_written_and_checked, book, edition, staging, check, root) for edition in rest]
         _check(book, group[:1], staging, check, result)
         for other in others:
             done = other.result()
@@ -162,11 +164,16 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
     return result
 
 
-def _written_and_checked(book: Book, edition: Edition, staging: Path, check: str) -> GroupResult:
+def _written_and_checked(
+    book: Book, edition: Edition, staging: Path, check: str, source: Edition
+) -> GroupResult:
+    """An edition written and checked in a process forked from its group's, once `source`,
+    whose layout it takes, was written and laid out there."""
     result = GroupResult()
     with collected() as result.messages:
         _write(book, edition, staging, result)
-    _check(book, [edition], staging, check, result)
+    # Cut from the pages of `source`, which its group checks: the pages are read there once.
+    _check(book, [edition], staging, check, result, read_as_cut=cut_source(book.config, edition) == source)
     return result
 
 
@@ -177,14 +184,22 @@ def _write(book: Book, edition: Edition, staging: Path, result: GroupResult) -> 
     result.built.append(Built(edition, edition.output_name(book.config.slug), seconds))
 
 
-def _check(book: Book, editions: Sequence[Edition], staging: Path, check: str, result: GroupResult) -> None:
-    """Reads the editions back, adding what it finds to `result`."""
+def _check(
+    book: Book,
+    editions: Sequence[Edition],
+    staging: Path,
+    check: str,
+    result: GroupResult,
+    read_as_cut: bool = False,
+) -> None:
+    """Reads the editions back (check_editions), adding what it finds to `result`."""
     if check == NO_CHECKS:
         return
     start = time.perf_counter()
-    result.findings += check_editions(book, staging, editions, full=check == ALL_CHECKS)
+    full = check == ALL_CHECKS
+    result.findings += check_editions(book, staging, editions, full=full, read_as_cut=read_as_cut)
     for edition in editions:
-        if edition.kind == "handout":
+        if edition.kind == "handout" and not read_as_cut:
             result.findings += _audit_handout_pages(book, edition)
     names = ", ".join(edition.name for edition in editions)
     seconds = time.perf_counter() - start

@@ -44,11 +44,17 @@ _UNTAGGED_KINDS = {"handout"}
 _IMPOSED_KINDS = {"handout"}
 
 
-def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: bool) -> list[Finding]:
+def check_editions(
+    book: Book, out: Path, editions: Sequence[Edition], *, full: bool, read_as_cut: bool = False
+) -> list[Finding]:
     """Everything wrong with the built editions. The full checks add EPUBCheck (seconds of
     Java) and the resolution of printed plates (a warning) to the fast, in-process ones.
     The glyphs of the text are not checked again here: no Book exists whose glyphs
-    load_book has not checked."""
+    load_book has not checked.
+
+    Editions `read_as_cut` are cut from the pages of an edition checked in the same build
+    (page_cut.py), which draw the very same content: their text and page layout are that
+    edition's, read and audited once, there; here, what the cut may change."""
     expected = expected_digest(book)
     findings: list[Finding] = []
     for edition in editions:
@@ -57,7 +63,7 @@ def check_editions(book: Book, out: Path, editions: Sequence[Edition], *, full: 
             findings.append(Finding(edition.name, path.name, "not built; run amnesty-book build"))
             continue
         if edition.format == "pdf":
-            findings += _check_pdf(edition, path, book, expected, full)
+            findings += _check_pdf(edition, path, book, expected, full, read_as_cut)
             continue
         documents = web_documents(path) if edition.format == "html" else epub_documents(path)
         findings += _compare(edition.name, digest(documents), expected)
@@ -162,7 +168,9 @@ def _broken_links(edition: str, documents: dict) -> list[Finding]:  # type: igno
     return findings
 
 
-def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full: bool) -> list[Finding]:
+def _check_pdf(
+    edition: Edition, path: Path, book: Book, expected: Digest, full: bool, read_as_cut: bool
+) -> list[Finding]:
     name = edition.name
     findings = []
     # qpdf (pikepdf) parses the document in C++, ten times faster than pypdf does a long book's
@@ -171,6 +179,8 @@ def _check_pdf(edition: Edition, path: Path, book: Book, expected: Digest, full:
         pages = destination_pages(pdf)
         document = _document_findings(edition, pdf, book, pages)
         images = placed_images(pdf) if full and edition.kind in _PRINT_KINDS else []
+    if read_as_cut:  # its sheets are its own, its pages another edition's
+        return document + (audit_sheets(path, edition) if edition.kind in _IMPOSED_KINDS else [])
     if edition.kind in _IMPOSED_KINDS:
         audit, text = audit_sheets(path, edition), PrintedText(pdf_pages(path))
     else:  # the pages are read once, for their shapes and their text
