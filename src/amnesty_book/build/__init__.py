@@ -77,6 +77,12 @@ def select_editions(config: BookConfig, names: Sequence[str]) -> list[Edition]:
     return [declared[name] for name in dict.fromkeys(names)] or list(declared.values())
 
 
+def edition_key(root: Path, config: BookConfig, edition: Edition) -> str | None:
+    """The digest of everything the edition is made from (None: the inputs cannot be listed)."""
+    keys = _edition_keys(root, config, [edition])
+    return None if keys is None else keys[edition.name]
+
+
 def _edition_keys(root: Path, config: BookConfig, editions: Sequence[Edition]) -> dict[str, str] | None:
     """A digest per edition of everything it is made from; None when the inputs cannot even be
     listed (the full build then says what is wrong)."""

@@ -28,19 +28,23 @@ def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
 
     Each page is placed whole as a form XObject (qpdf, through pikepdf): its content stream
     is referred to, not parsed and rewritten as pypdf's page merging did, which took most of
-    a long booklet's build."""
+    a long booklet's build. The forms are named by their side of the sheet, so that the same
+    pages make the same file."""
     with pikepdf.open(io.BytesIO(pdf)) as pages:
-        forms = [pikepdf.Page(page).as_form_xobject() for page in pages.pages]
-        left, bottom, right, top = (float(value) for value in pikepdf.Page(pages.pages[0]).mediabox)
-        page_width, page_height = right - left, top - bottom
-        sheet_width, sheet_height = max(sheet), min(sheet)
         sheets = pikepdf.new()
+        forms = [sheets.copy_foreign(pikepdf.Page(page).as_form_xobject()) for page in pages.pages]
+        sheet_width, sheet_height = max(sheet), min(sheet)
         for left, right in saddle_stitch_order(len(forms)):
             side = pikepdf.Page(sheets.add_blank_page(page_size=(sheet_width, sheet_height)))
-            for index, x in ((left, sheet_width / 2 - page_width), (right, sheet_width / 2)):
+            placed, drawn = pikepdf.Dictionary(), []
+            for name, index, at_left in (("/Left", left, True), ("/Right", right, False)):
                 if index < len(forms):
-                    place = pikepdf.Rectangle(x, 0, x + page_width, page_height)
-                    side.add_overlay(sheets.copy_foreign(forms[index]), place)
+                    x0, y0, x1, _ = (float(value) for value in forms[index].BBox)
+                    x = sheet_width / 2 - (x1 - x0) if at_left else sheet_width / 2
+                    placed[name] = forms[index]
+                    drawn.append(f"q 1 0 0 1 {x - x0:.3f} {-y0:.3f} cm {name} Do Q")
+            side.Resources = pikepdf.Dictionary(XObject=placed)
+            side.obj.Contents = sheets.make_stream("\n".join(drawn).encode())
         sheets.docinfo = sheets.copy_foreign(pages.docinfo)
         if "/Lang" in pages.Root:
             sheets.Root.Lang = pages.Root.Lang

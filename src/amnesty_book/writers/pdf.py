@@ -39,6 +39,7 @@ from amnesty_book.writers.book_parts import (
 )
 from amnesty_book.writers.fetcher import ProjectFetcher
 from amnesty_book.writers.images import print_images
+from amnesty_book.writers.layout_memory import LayoutMemory
 from amnesty_book.writers.layout_sharing import same_layout
 from amnesty_book.writers.page_cut import cut, cut_source
 from amnesty_book.writers.page_floats import is_page_float
@@ -222,8 +223,8 @@ def layout_pdf(
         )
 
     blocks = _block_anchors(book)
-    breaks: frozenset[str] = frozenset()
-    plan = PlatePlan.first(book, edition)
+    memory = LayoutMemory(book, edition, repr((part, placement, one_document)))
+    breaks, plan = memory.recall() or (frozenset(), PlatePlan.first(book, edition))
     # A part links to, and prints the folios of, the anchors it does not hold (book_parts.py).
     own = set(_ID.findall(html(breaks, plan, None))) if placement is not None else None
     layouts: list[float] = []  # the seconds of each layout, for --verbose
@@ -240,6 +241,7 @@ def layout_pdf(
         heights = plate_heights(document)
         revised = plan.revised(book, edition, pages, heights, white_above_floats(document))
         if (not misplaced or more_breaks == breaks) and revised == plan:
+            memory.record(breaks, plan)
             break
         breaks, plan = frozenset(more_breaks), revised
     times = ", ".join(f"{seconds:.1f} s" for seconds in layouts)

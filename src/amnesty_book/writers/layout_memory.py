@@ -1,0 +1,67 @@
+"""Where a layout ended at the edition's last build from the very same inputs: the blocks it
+moved to new pages and its plate plan, from which the next build starts.
+
+A layout runs until its plate plan and its moved blocks no longer change (pdf.layout_pdf).
+From the same inputs (build.edition_key: sources, look, the builder's code) it always ends at
+the same place, so a build that starts there makes the same file in one layout instead of
+several. Any change of input starts afresh, and forgets the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+
+from amnesty_book.build import edition_key
+from amnesty_book.build.cache import CACHE_FOLDER
+from amnesty_book.model import Book
+from amnesty_book.project.config import Edition
+from amnesty_book.writers.plate_plan import PlatePlan
+
+
+class LayoutMemory:
+    """The end of the layout of `what` (a part of the book and where it stands) for an edition."""
+
+    def __init__(self, book: Book, edition: Edition, what: str) -> None:
+        key = edition_key(book.root, book.config, edition)
+        self.folder = None if key is None else book.root / CACHE_FOLDER / "layouts" / edition.name / key
+        self.name = f"{hashlib.sha256(what.encode()).hexdigest()[:32]}.json"
+
+    def recall(self) -> tuple[frozenset[str], PlatePlan] | None:
+        if self.folder is None:
+            return None
+        try:
+            kept = json.loads((self.folder / self.name).read_text(encoding="utf-8"))
+            plan = kept["plan"]
+            return frozenset(kept["breaks"]), PlatePlan(
+                dict(plan["positions"]),
+                dict(plan["widths_mm"]),
+                dict(plan["scales"]),
+                frozenset(plan["to_next_page"]),
+                frozenset(plan["own_page"]),
+            )
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def record(self, breaks: frozenset[str], plan: PlatePlan) -> None:
+        if self.folder is None:
+            return
+        kept = {
+            "breaks": sorted(breaks),
+            "plan": {
+                "positions": dict(plan.positions),
+                "widths_mm": dict(plan.widths_mm),
+                "scales": dict(plan.scales),
+                "to_next_page": sorted(plan.to_next_page),
+                "own_page": sorted(plan.own_page),
+            },
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f"{self.name}.{os.getpid()}.partial"
+        partial.write_text(json.dumps(kept), encoding="utf-8")
+        os.replace(partial, self.folder / self.name)
+        for other in self.folder.parent.iterdir():  # the ends of layouts from other inputs
+            if other != self.folder:
+                shutil.rmtree(other, ignore_errors=True)

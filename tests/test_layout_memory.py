@@ -1,0 +1,65 @@
+"""A layout starts where the edition's last layout from the same inputs ended
+(layout_memory.py): the same files in fewer layouts, and afresh when an input changes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from amnesty_book.build.cache import CACHE_FOLDER
+from amnesty_book.cli import main
+from conftest import REPO
+
+EDITIONS = ["--edition", "reader-a4", "--edition", "handout-a4", "--edition", "handout-letter"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "book"
+    shutil.copytree(
+        REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "dist", ".cache", "src", "tests", "bench")
+    )
+    return root
+
+
+def _built(
+    root: Path, out: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """The files a forced build writes, and how many times it laid out each edition."""
+    assert (
+        main(["build", "--project", str(root), "--out", str(root / out), "--force", "--verbose", *EDITIONS])
+        == 0
+    )
+    captured = capsys.readouterr()
+    said = captured.out + captured.err  # --verbose says on standard output how it laid out
+    layouts = {name: int(count) for name, count in re.findall(r"\s([\w-]+): laid out (\d+) time", said)}
+    return {path.name: path.read_bytes() for path in sorted((root / out).iterdir())}, layouts
+
+
+def test_a_build_from_the_same_inputs_makes_the_same_files_in_one_layout(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, first_layouts = _built(project, "first", capsys)
+    again, again_layouts = _built(project, "again", capsys)
+    assert first_layouts["reader-a4"] == 2, "the article's plates are mended once"
+    assert again_layouts == dict.fromkeys(first_layouts, 1)
+    assert again == first, "byte for byte, the booklets' sheets too"
+    shutil.rmtree(project / CACHE_FOLDER / "layouts")
+    afresh, _ = _built(project, "afresh", capsys)
+    assert afresh == first
+
+
+def test_a_changed_input_starts_afresh(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _built(project, "first", capsys)
+    manuscript = project / "manuscript" / "article.md"
+    manuscript.write_text(manuscript.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    changed, layouts = _built(project, "changed", capsys)
+    assert layouts["reader-a4"] == 2
+    assert len(list((project / CACHE_FOLDER / "layouts" / "reader-a4").iterdir())) == 1, (
+        "the old end forgotten"
+    )
+    shutil.rmtree(project / CACHE_FOLDER / "layouts")
+    assert _built(project, "afresh", capsys)[0] == changed
