@@ -178,9 +178,9 @@ def _check_pdf(
     with pikepdf.open(path) as pdf:
         pages = destination_pages(pdf)
         document = _document_findings(edition, pdf, book, pages)
+        if read_as_cut:  # its sheets are its own; its pages and their images another edition's
+            return document + (audit_sheets(path, edition) if edition.kind in _IMPOSED_KINDS else [])
         images = placed_images(pdf) if full and edition.kind in _PRINT_KINDS else []
-    if read_as_cut:  # its sheets are its own, its pages another edition's
-        return document + (audit_sheets(path, edition) if edition.kind in _IMPOSED_KINDS else [])
     if edition.kind in _IMPOSED_KINDS:
         audit, text = audit_sheets(path, edition), PrintedText(pdf_pages(path))
     else:  # the pages are read once, for their shapes and their text
