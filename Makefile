@@ -10,14 +10,14 @@ STAMP := $(VENV)/.installed
 
 all: build
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@# HarfBuzz's subsetter makes WeasyPrint embed fonts twenty times faster; without root
 	@# or apt-get, WeasyPrint falls back to fontTools and everything still works.
 	-@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! ldconfig -p | grep -q libharfbuzz-subset; then \
 		apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1 || true; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 build: $(STAMP)
@@ -31,6 +31,7 @@ preview: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from amnesty_book.build import build
-from amnesty_book.model.loading import load_book
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
 
 REPO = Path(__file__).resolve().parent.parent
 FONT_FILES = sorted((REPO / "src" / "amnesty_book" / "theme" / "fonts").glob("*.ttf"))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from amnesty_book.build import build
+from amnesty_book.publish import build
 from conftest import REPO, debian_chromium
 
 ACE_PACKAGE = "@daisy/ace-cli"

@@ -148,7 +148,7 @@ def test_writer_failing_halfway_leaves_dist(
 
     real = writers.writer
     monkeypatch.setattr(writers, "writer", lambda kind: broken if kind == "reader" else real(kind))
-    monkeypatch.setattr("amnesty_book.build.production.writer", writers.writer)
+    monkeypatch.setattr("amnesty_book.publish.production.writer", writers.writer)
     err = failed_build(small_project, capsys, failing=("reader-a4", "reader-letter"))
     # Editions whose processes finished first may have given their warnings before it.
     assert err.splitlines()[-1].startswith(

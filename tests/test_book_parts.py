@@ -15,14 +15,14 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from amnesty_book.build import cores
 from amnesty_book.checks.readback import pdf_pages
+from amnesty_book.layout import engine
+from amnesty_book.layout.book_parts import split
+from amnesty_book.layout.pagination import page_starts
 from amnesty_book.model import Book
-from amnesty_book.model.loading import load_book
 from amnesty_book.project.config import Edition
-from amnesty_book.writers import pdf
-from amnesty_book.writers.book_parts import split
-from amnesty_book.writers.pagination import page_starts
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support import cores
 from conftest import REPO, sample_project
 
 _SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")
@@ -52,14 +52,14 @@ def _edition(book: Book, name: str) -> Edition:
     return next(edition for edition in book.config.editions if edition.name == name)
 
 
-def _paged(book: Book, edition: Edition, processes: int) -> pdf.Paged:
+def _paged(book: Book, edition: Edition, processes: int) -> engine.Paged:
     cores.share(processes)
-    pdf.paged.cache_clear()
+    engine.paged.cache_clear()
     try:
-        return pdf.paged(book, edition)
+        return engine.paged(book, edition)
     finally:
         cores.share(1)
-        pdf.paged.cache_clear()
+        engine.paged.cache_clear()
 
 
 def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
@@ -113,7 +113,7 @@ def _tags(reader: PdfReader) -> list[tuple[str, int | None]]:
     return found
 
 
-def _read(paged: pdf.Paged, path: Path) -> dict[str, Any]:
+def _read(paged: engine.Paged, path: Path) -> dict[str, Any]:
     path.write_bytes(paged.pdf)
     reader = PdfReader(path)
     destinations = {

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from amnesty_book.build import build
 from amnesty_book.cli import main
-from amnesty_book.errors import BookError
 from amnesty_book.project.config import Edition
-from amnesty_book.writers.page_geometry import plate_width_mm
+from amnesty_book.publish import build
+from amnesty_book.support.errors import BookError
+from amnesty_book.theme.page_geometry import plate_width_mm
 from conftest import SmallProject
 
 

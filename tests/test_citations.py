@@ -16,7 +16,6 @@ import pypandoc
 import pytest
 from pypdf import PdfReader
 
-from amnesty_book.build import build
 from amnesty_book.checks.readback import (
     NS,
     PrintedText,
@@ -28,12 +27,13 @@ from amnesty_book.checks.readback import (
     web_documents,
 )
 from amnesty_book.citing.style import find_style
-from amnesty_book.errors import BookError
 from amnesty_book.model import Book, CrossLink
-from amnesty_book.model.loading import load_book
 from amnesty_book.model.rewriting import rewrite_text
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.sources import Project
-from amnesty_book.readers.markup import plain_text
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support.errors import BookError
 from conftest import REPO, SmallProject, sample_project
 from test_bad_input import failed_build
 from test_pdf import folio

@@ -12,7 +12,7 @@ import weasyprint
 from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageStat
 from pypdf import PdfReader
 
-from amnesty_book.writers.cmyk_images import convert_to_cmyk
+from amnesty_book.images.cmyk import convert_to_cmyk
 
 SIZE = (120, 80)
 DPI = (300, 300)

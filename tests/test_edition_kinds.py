@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from amnesty_book.build import build
 from amnesty_book.project.edition_kinds import KINDS, EditionKind, RegistrationError, register
+from amnesty_book.publish import build
 from conftest import SmallProject
 
 WEB = KINDS["web"]

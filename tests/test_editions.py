@@ -18,7 +18,7 @@ from amnesty_book.checks.readback import (
     web_documents,
 )
 from amnesty_book.model import Book
-from amnesty_book.model.loading import load_book
+from amnesty_book.readers.loading import load_book
 from conftest import REPO
 from readback import pdf_running_text, pypdf_pages
 

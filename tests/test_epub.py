@@ -16,17 +16,17 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
 
-from amnesty_book.build import build
-from amnesty_book.build.cache import DerivedFiles
-from amnesty_book.checks.accessibility import CONFORMANCE, assess
 from amnesty_book.checks.readback import NS, epub_documents, norm
-from amnesty_book.errors import SourceLocation
+from amnesty_book.images.cover import COVER_SIZE
+from amnesty_book.images.plates import SCREEN_LONG_EDGE, screen_image
 from amnesty_book.model import Book, Inline, Plate
-from amnesty_book.model.loading import load_book
-from amnesty_book.readers.markup import plain_text
-from amnesty_book.theme.labels import labels_for
-from amnesty_book.writers.cover import COVER_SIZE
-from amnesty_book.writers.images import SCREEN_LONG_EDGE, screen_image
+from amnesty_book.model.text import plain_text
+from amnesty_book.project.labels import labels_for
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support.cache import DerivedFiles
+from amnesty_book.support.errors import SourceLocation
+from amnesty_book.writers.epub_accessibility import CONFORMANCE, assess
 from conftest import REPO
 
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}

@@ -24,10 +24,10 @@ from pypdf import PdfReader
 
 from amnesty_book.checks.readback import squash
 from amnesty_book.cli import main
-from amnesty_book.errors import BookError
-from amnesty_book.model.loading import load_book
 from amnesty_book.project.sources import Project
+from amnesty_book.readers.loading import load_book
 from amnesty_book.readers.manuscript import read_manuscript
+from amnesty_book.support.errors import BookError
 from conftest import SmallProject
 from test_bad_input import failed_build
 
@@ -816,7 +816,7 @@ def test_builds_are_byte_identical(
 ) -> None:
     from weasyprint.document import Document
 
-    from amnesty_book.writers import pdf
+    from amnesty_book.layout import engine
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     written: list[bytes] = []
@@ -830,8 +830,8 @@ def test_builds_are_byte_identical(
     monkeypatch.setattr(Document, "write_pdf", recording)
     outputs = []
     for folder in ("first", "second"):
-        pdf.laid_out.cache_clear()  # each build lays the book out anew, as a fresh process would
-        pdf.paged.cache_clear()
+        engine.laid_out.cache_clear()  # each build lays the book out anew, as a fresh process would
+        engine.paged.cache_clear()
         out = small_project.root / folder
         argv = ["build", "--project", str(small_project.root), "--out", str(out)]
         assert main([*argv, "--edition", "epub", "--edition", "reader-a4"]) == 0, capsys.readouterr().err

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from amnesty_book.build import build
-from amnesty_book.build.cache import DerivedFiles
 from amnesty_book.cli import main
+from amnesty_book.publish import build
+from amnesty_book.support.cache import DerivedFiles
 from conftest import SmallProject
 
 TWO_READERS = """

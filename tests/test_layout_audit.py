@@ -19,16 +19,16 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from amnesty_book.build import build
 from amnesty_book.checks.findings import ERROR, INFO, WARNING, Finding
 from amnesty_book.checks.layout_audit import CODES, audit_pdf, audit_sheets
 from amnesty_book.cli import main
 from amnesty_book.model import Book
-from amnesty_book.model.loading import load_book
+from amnesty_book.prepress.imposition import impose_booklet
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import PAPERS
-from amnesty_book.writers.imposition import impose_booklet
-from amnesty_book.writers.page_geometry import DESIGNS, page_css
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_geometry import DESIGNS, page_css
 from conftest import FONT_FILES, SmallProject
 
 READER = Edition("reader-a4", "reader", "A4")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from amnesty_book.build.cache import CACHE_FOLDER
 from amnesty_book.cli import main
+from amnesty_book.support.cache import CACHE_FOLDER
 from conftest import REPO
 
 EDITIONS = ["--edition", "reader-a4", "--edition", "handout-a4", "--edition", "handout-letter"]

@@ -10,11 +10,11 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 
-from amnesty_book.build import build
 from amnesty_book.checks.readback import destination_pages, link_targets
-from amnesty_book.model.loading import load_book
+from amnesty_book.layout.sharing import same_layout
 from amnesty_book.project.config import Edition
-from amnesty_book.writers.layout_sharing import same_layout
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
 from conftest import REPO, sample_project
 
 

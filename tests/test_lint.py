@@ -8,8 +8,8 @@ import pytest
 
 from amnesty_book.checks.lint import CODES, Finding, lint_project
 from amnesty_book.citing.entries import missing_fields
-from amnesty_book.errors import BookError, SourceLocation
-from amnesty_book.model.loading import load_book
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support.errors import BookError, SourceLocation
 from conftest import REPO, SAMPLE_BOOKS, SmallProject
 
 ARTICLE = "manuscript/article.md"

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from amnesty_book.build import build, cores
 from amnesty_book.checks.readback import PrintedText, pdf_pages
-from amnesty_book.errors import BookError
-from amnesty_book.model.loading import load_book
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support import cores
+from amnesty_book.support.errors import BookError
 from conftest import REPO
 
 _SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")

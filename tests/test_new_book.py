@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 from amnesty_book.checks.readback import PrintedText, pdf_pages
-from amnesty_book.model.loading import load_book
+from amnesty_book.readers.loading import load_book
 
 
 def amnesty_book(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -10,13 +10,13 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from amnesty_book.build import build
 from amnesty_book.checks.readback import destination_pages, pdf_pages, squash
 from amnesty_book.model import PullQuote
-from amnesty_book.model.loading import load_book
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import Edition
-from amnesty_book.readers.markup import plain_text
-from amnesty_book.writers.page_geometry import TextBlock, text_block
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_geometry import TextBlock, text_block
 from conftest import REPO, SmallProject
 from readback import pdf_layout
 

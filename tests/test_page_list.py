@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from amnesty_book.checks.readback import NS, epub_documents, text_of
-from amnesty_book.model.loading import load_book
-from amnesty_book.writers.pagination import anchors_in_reading_order
+from amnesty_book.layout.pagination import anchors_in_reading_order
+from amnesty_book.readers.loading import load_book
 from conftest import REPO
 
 

@@ -11,10 +11,10 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from amnesty_book.checks.readback import destination_pages, squash
-from amnesty_book.errors import BookError
 from amnesty_book.model import Book
-from amnesty_book.model.loading import load_book
-from amnesty_book.readers.markup import plain_text
+from amnesty_book.model.text import plain_text
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support.errors import BookError
 from conftest import REPO, SmallProject
 from readback import pdf_tagged_text
 
@@ -160,7 +160,7 @@ def test_a_note_too_long_for_any_page_fails_the_build(small_project: SmallProjec
     long_note = " ".join(["This note goes on and on, longer than any page can hold."] * 160)
     small_project.replace("manuscript/article.md", "[^n]: The note text.", f"[^n]: {long_note}")
     with pytest.raises(BookError) as error:
-        from amnesty_book.build import build
+        from amnesty_book.publish import build
 
         build(small_project.root, editions=["reader-a4"])
     assert [str(p) for p in error.value.problems] == [
@@ -172,7 +172,7 @@ def test_a_note_too_long_for_any_page_fails_the_build(small_project: SmallProjec
 
 def test_a_long_note_that_fits_on_a_fresh_page_lands_whole(small_project: SmallProject) -> None:
     """The call's paragraph moves to a new page where the whole note fits: no text is lost."""
-    from amnesty_book.build import build
+    from amnesty_book.publish import build
 
     filler = "\n\n".join(["A paragraph of running text that fills the page up. " * 6] * 9)
     note = " ".join(["A long note, a third of a page."] * 40)

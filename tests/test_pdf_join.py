@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from amnesty_book.writers.pdf_join import join_parts
+from amnesty_book.prepress.pdf_join import join_parts
 
 STYLE = """
   @page { size: 110mm 150mm; margin: 12mm; }

@@ -6,18 +6,18 @@ from dataclasses import replace
 
 import pytest
 
-from amnesty_book.model import Book
-from amnesty_book.model.loading import load_book
-from amnesty_book.project.config import Edition
-from amnesty_book.writers.page_geometry import DESIGNS, plate_width_mm, text_block
-from amnesty_book.writers.plate_plan import (
-    CHAPTER_END,
-    FLOAT,
+from amnesty_book.layout.plate_plan import (
     PlateHeight,
-    PlatePlan,
+    first_plan,
     marker_anchor,
+    revised_plan,
     room_beside_text,
 )
+from amnesty_book.model import Book
+from amnesty_book.project.config import Edition
+from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_geometry import DESIGNS, plate_width_mm, text_block
+from amnesty_book.theme.page_plan import CHAPTER_END, FLOAT, PlatePlan
 from conftest import REPO
 
 A4 = Edition("reader-a4", "reader", "A4")
@@ -40,7 +40,7 @@ def pages_where(book: Book, **plate_pages: int) -> dict[str, int]:
 
 
 def test_every_plate_floats_but_the_one_opening_its_chapter(book: Book) -> None:
-    plan = PlatePlan.first(book, A4)
+    plan = first_plan(book, A4)
     assert plan.positions == {plate.anchor: FLOAT for plate in book.plates if plate.id != "lead"}
     assert set(plan.widths_mm) == {plate.anchor for plate in book.plates}
 
@@ -53,27 +53,29 @@ def test_plates_placed_one_after_the_other_are_sized_at_once_to_share_a_page(
     Letter even half their size would not let them, so they keep theirs."""
     monkeypatch.setitem(DESIGNS, "A4", replace(DESIGNS["A4"], top_mm=24, bottom_mm=27))
     together = {plate.anchor for plate in book.plates[-2:]}
-    a4 = PlatePlan.first(book, A4)
+    a4 = first_plan(book, A4)
     assert set(a4.scales) == together and len(set(a4.scales.values())) == 1
     assert 0.5 <= next(iter(a4.scales.values())) < 1
     for plate in book.plates:
         full = plate_width_mm(A4, plate.width, plate.height)
         assert a4.widths_mm[plate.anchor] == pytest.approx(full * a4.scales.get(plate.anchor, 1), abs=0.1)
-    assert PlatePlan.first(book, Edition("reader-letter", "reader", "Letter")).scales == {}
+    assert first_plan(book, Edition("reader-letter", "reader", "Letter")).scales == {}
 
 
 def unscaled(book: Book) -> PlatePlan:
-    return PlatePlan(PlatePlan.first(book, A4).positions)
+    return PlatePlan(first_plan(book, A4).positions)
 
 
 def test_a_layout_with_every_plate_by_its_marker_needs_no_mending(book: Book) -> None:
     plan = unscaled(book)
-    assert plan.revised(book, A4, pages_where(book), {}, {}) is plan
+    assert revised_plan(plan, book, A4, pages_where(book), {}, {}) is plan
 
 
 def test_plates_called_together_are_set_smaller_to_share_a_page(book: Book) -> None:
     heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
-    revised = unscaled(book).revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights, {})
+    revised = revised_plan(
+        unscaled(book), book, A4, pages_where(book, **{"stalins-paradise": 10}), heights, {}
+    )
     # The last plate, two pages after its marker, and the one called on its page before it.
     late = {plate.anchor for plate in book.plates[-2:]}
     assert set(revised.scales) == late
@@ -88,32 +90,34 @@ def test_plates_called_together_are_set_smaller_to_share_a_page(book: Book) -> N
 
 def test_plates_that_could_share_a_page_at_no_readable_size_keep_theirs(book: Book) -> None:
     heights = {plate.anchor: PlateHeight(whole=900, image=250) for plate in book.plates}  # long captions
-    revised = unscaled(book).revised(book, A4, pages_where(book, **{"stalins-paradise": 10}), heights, {})
+    revised = revised_plan(
+        unscaled(book), book, A4, pages_where(book, **{"stalins-paradise": 10}), heights, {}
+    )
     assert revised.scales == {}
 
 
 def test_a_plate_held_into_the_next_part_closes_its_chapter(book: Book) -> None:
     stalins = next(plate.anchor for plate in book.plates if plate.id == "stalins-paradise")
     pages = pages_where(book, **{"stalins-paradise": 9}) | {"plates": 9}
-    revised = unscaled(book).revised(book, A4, pages, {}, {})
+    revised = revised_plan(unscaled(book), book, A4, pages, {}, {})
     assert {anchor for anchor, at in revised.positions.items() if at == CHAPTER_END} == {stalins}
 
 
 def test_a_plate_under_white_at_a_pages_foot_waits_for_the_next_page(book: Book) -> None:
     katyn, document = (plate.anchor for plate in book.plates if plate.id in ("katyn", "document"))
-    revised = unscaled(book).revised(book, A4, pages_where(book), {}, {katyn: 0.10, document: 0.18})
+    revised = revised_plan(unscaled(book), book, A4, pages_where(book), {}, {katyn: 0.10, document: 0.18})
     assert revised.to_next_page == {document}, "only a page more than 15 % white is mended"
-    assert revised.revised(book, A4, pages_where(book), {}, {}) is revised, "and it stays mended"
+    assert revised_plan(revised, book, A4, pages_where(book), {}, {}) is revised, "and it stays mended"
 
 
 def test_a_plate_too_tall_to_share_a_page_takes_one_of_its_own(book: Book) -> None:
     katyn = next(plate.anchor for plate in book.plates if plate.id == "katyn")
     heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
     heights[katyn] = PlateHeight(whole=room_beside_text(A4) + 10, image=400)
-    revised = unscaled(book).revised(book, A4, pages_where(book), heights, {})
+    revised = revised_plan(unscaled(book), book, A4, pages_where(book), heights, {})
     assert revised.own_page == {katyn}
     assert revised.scales == {}, "it fits its own page at its size"
-    assert revised.revised(book, A4, pages_where(book), heights, {}) is revised, "and it keeps it"
+    assert revised_plan(revised, book, A4, pages_where(book), heights, {}) is revised, "and it keeps it"
 
 
 def test_a_plate_taller_than_its_own_page_is_set_smaller(book: Book) -> None:
@@ -122,11 +126,13 @@ def test_a_plate_taller_than_its_own_page_is_set_smaller(book: Book) -> None:
     katyn = next(plate.anchor for plate in book.plates if plate.id == "katyn")
     block = text_block(A4, 0).height
     plan = PlatePlan(unscaled(book).positions, own_page=frozenset({katyn}))
-    revised = plan.revised(
-        book, A4, pages_where(book), {katyn: PlateHeight(whole=block + 100, image=500)}, {}
+    revised = revised_plan(
+        plan, book, A4, pages_where(book), {katyn: PlateHeight(whole=block + 100, image=500)}, {}
     )
     (scale,) = revised.scales.values()
     assert set(revised.scales) == {katyn}
     assert 0.5 <= scale <= 0.85 and 500 * scale + 100 + block - 500 <= block
-    hopeless = plan.revised(book, A4, pages_where(book), {katyn: PlateHeight(whole=2 * block, image=100)}, {})
+    hopeless = revised_plan(
+        plan, book, A4, pages_where(book), {katyn: PlateHeight(whole=2 * block, image=100)}, {}
+    )
     assert hopeless.scales == {}, "a caption taller than the page is an error, not a smaller plate"

@@ -16,11 +16,11 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTTextContainer
 from pypdf import PdfReader
 
-from amnesty_book.build import build
 from amnesty_book.checks.readback import norm
 from amnesty_book.cli import main
+from amnesty_book.prepress.pure_black import colour_operators
 from amnesty_book.project.config import POINTS_PER_MM
-from amnesty_book.writers.pure_black import colour_operators
+from amnesty_book.publish import build
 from conftest import REPO
 from readback import walk
 

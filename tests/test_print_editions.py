@@ -11,9 +11,9 @@ from pdfminer.layout import LAParams, LTCurve, LTTextContainer
 from pypdf import PageObject, PdfReader
 
 from amnesty_book.cli import main
+from amnesty_book.prepress.imposition import saddle_stitch_order
 from amnesty_book.project.config import Edition
-from amnesty_book.writers.imposition import saddle_stitch_order
-from amnesty_book.writers.page_geometry import plate_width_mm
+from amnesty_book.theme.page_geometry import plate_width_mm
 from conftest import REPO, SmallProject
 from readback import walk
 

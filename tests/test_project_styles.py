@@ -21,11 +21,11 @@ from lxml import etree
 from PIL import Image
 from pypdf import PdfReader
 
-from amnesty_book.build import build
-from amnesty_book.errors import BookError
-from amnesty_book.model.loading import load_book
 from amnesty_book.project.config import Edition, load_config
 from amnesty_book.project.sources import Project
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support.errors import BookError
 from amnesty_book.theme.project_styles import project_css
 from amnesty_book.theme.rendering import render
 from conftest import FONT_FILES, SmallProject

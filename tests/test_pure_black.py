@@ -21,7 +21,7 @@ from pypdf.generic import (
 )
 from weasyprint import HTML
 
-from amnesty_book.writers.pure_black import colour_operators, in_pure_black
+from amnesty_book.prepress.pure_black import colour_operators, in_pure_black
 
 LINK_BLUE = (0x1A, 0x5F, 0xB4)
 # pdfium shows 100 % K as press black, a little lighter than RGB black: the most a pixel may

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from amnesty_book.errors import BookError, SourceLocation
 from amnesty_book.model import Heading, NoteCall, NoteRef, PlatePlacement, Prose, PullQuote
-from amnesty_book.model.loading import load_book
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import documented_keys, load_config
 from amnesty_book.project.sources import Project
+from amnesty_book.readers.loading import load_book
 from amnesty_book.readers.manuscript import read_manuscript
-from amnesty_book.readers.markup import block_markup, inline_markup, plain_text, without_runt
+from amnesty_book.readers.markup import block_markup, inline_markup, without_runt
 from amnesty_book.readers.timeline import read_timeline
+from amnesty_book.support.errors import BookError, SourceLocation
 from conftest import REPO, SmallProject
 
 HERE = SourceLocation(Path("manuscript/article.md"), 7)

@@ -14,10 +14,10 @@ from typing import TypeVar
 
 import pytest
 
-from amnesty_book import build as build_module
-from amnesty_book.build import build
-from amnesty_book.build.serve import serve
+from amnesty_book import publish
 from amnesty_book.cli import main
+from amnesty_book.publish import build
+from amnesty_book.publish.serve import serve
 from conftest import SmallProject
 
 T = TypeVar("T")
@@ -187,7 +187,7 @@ def test_ctrl_c_names_the_out_folder_given(
     def interrupted(*_: object) -> list[Path]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "build", interrupted)
+    monkeypatch.setattr(publish, "build", interrupted)
     out = tmp_path / "editions"
     try:
         code = main(["build", "--project", str(small_project.root), "--out", f"{out}/"])

@@ -10,14 +10,14 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from amnesty_book.build import build
-from amnesty_book.build.production import _groups
 from amnesty_book.checks.readback import page_text
 from amnesty_book.cli import main
-from amnesty_book.model.loading import load_book
 from amnesty_book.project.config import POINTS_PER_MM
 from amnesty_book.project.edition_kinds import PAPERS
-from amnesty_book.writers.page_geometry import DESIGNS, SAME_PAGES
+from amnesty_book.publish import build
+from amnesty_book.publish.production import _groups
+from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_geometry import DESIGNS, SAME_PAGES
 from conftest import REPO, SmallProject, sample_project
 
 

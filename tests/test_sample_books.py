@@ -10,9 +10,9 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from amnesty_book.build import build
 from amnesty_book.checks.readback import NS, PrintedText, epub_documents, norm, pdf_pages, squash, text_of
-from amnesty_book.model.loading import load_book
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
 from conftest import sample_project
 from readback import pdf_layout
 

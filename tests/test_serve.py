@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from amnesty_book.build.serve import serve
+from amnesty_book.publish.serve import serve
 from conftest import SmallProject, debian_chromium
 
 # As the machine's notes advise: no sandbox as root, and none of Chromium's own network traffic.

@@ -20,12 +20,12 @@ from pdfminer.layout import LTChar, LTContainer, LTCurve, LTItem
 from pypdf import PdfReader
 
 from amnesty_book.model import Book
-from amnesty_book.model.loading import load_book
+from amnesty_book.model.text import plain_text
+from amnesty_book.prepress.imposition import saddle_stitch_order
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import PAPERS
-from amnesty_book.readers.markup import plain_text
-from amnesty_book.writers.imposition import saddle_stitch_order
-from amnesty_book.writers.page_geometry import TextBlock, text_block
+from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_geometry import TextBlock, text_block
 from conftest import REPO, SmallProject
 from test_bad_input import failed_build
 

@@ -11,11 +11,11 @@ import pytest
 from pdfminer.layout import LTTextLine
 from weasyprint import HTML
 
-from amnesty_book.model.loading import load_book
+from amnesty_book.layout.plate_plan import first_plan
+from amnesty_book.layout.weasyprint import patches
 from amnesty_book.project.config import Edition
-from amnesty_book.writers import weasyprint_fixes
-from amnesty_book.writers.page_geometry import measure_mm, text_block
-from amnesty_book.writers.plate_plan import PlatePlan
+from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_geometry import measure_mm, text_block
 from conftest import REPO
 from readback import pdf_layout
 
@@ -77,7 +77,7 @@ def test_the_chapter_title_keeps_its_date_and_its_last_word(
 @pytest.mark.parametrize("edition", READERS)
 def test_a_caption_is_no_wider_than_its_image(built_book: dict[str, Path], edition: str) -> None:
     book = load_book(REPO)
-    widths = PlatePlan.first(book, READERS[edition]).widths_mm
+    widths = first_plan(book, READERS[edition]).widths_mm
     narrowest = min(widths.values()) * MM
     assert narrowest < measure_mm(READERS[edition]) * MM - 10, (
         "the book has a plate narrower than the measure"
@@ -104,7 +104,7 @@ def test_a_caption_is_no_wider_than_its_image(built_book: dict[str, Path], editi
 def test_no_more_than_two_hyphenated_lines_in_a_row(tmp_path: Path) -> None:
     """A narrow justified column of long words, where WeasyPrint alone sets ladders of five
     hyphens, keeps to two in a row and still hyphenates."""
-    weasyprint_fixes.apply()
+    patches.apply()
     words = (
         "the negotiations concerning the government representatives continued throughout september "
         "although considerable disagreements persisted regarding compensation arrangements and "

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from amnesty_book.build import build
 from amnesty_book.checks.editions import check_editions, errors
 from amnesty_book.checks.readback import PrintedText, norm, pdf_pages, squash
-from amnesty_book.errors import BookError
-from amnesty_book.model.loading import load_book
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support.errors import BookError
 from conftest import FONT_FILES, SmallProject
 
 WORD_JOINER, SOFT_HYPHEN, ZWSP, ZWNJ, ZWJ = "\u2060", "\u00ad", "\u200b", "\u200c", "\u200d"

@@ -3,7 +3,7 @@ command line is still being imported is a quiet exit too, as it is once it runs 
 
 import sys
 
-EXIT_INTERRUPTED = 128 + 2  # as a shell reports a command that SIGINT ended
+from amnesty_book.support.exit_codes import EXIT_INTERRUPTED
 
 
 def run() -> int:

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amnesty_book import __version__
-from amnesty_book.__main__ import EXIT_INTERRUPTED
-from amnesty_book.errors import WARNINGS, BookError
+from amnesty_book.support.errors import WARNINGS, BookError
+from amnesty_book.support.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from amnesty_book.project.config import Edition
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -237,8 +236,8 @@ def _run(arguments: argparse.Namespace) -> int:
 def _build(arguments: argparse.Namespace) -> int:
     from rich.console import Console  # imported here, as the build: `--help` stays fast
 
-    from amnesty_book.build import build
-    from amnesty_book.build.progress import Built
+    from amnesty_book.publish import build
+    from amnesty_book.publish.progress import Built
 
     console = Console(highlight=False, soft_wrap=True)
     # colour only on a terminal, and never under NO_COLOR
@@ -269,10 +268,10 @@ def _build(arguments: argparse.Namespace) -> int:
 
 
 def _check(project: Path, out: Path | None, editions: list[str], format: str, verbose: bool) -> int:
-    from amnesty_book.build import select_editions
     from amnesty_book.checks.editions import as_json, check_editions, errors
     from amnesty_book.checks.findings import INFO, WARNING
-    from amnesty_book.model.loading import load_book
+    from amnesty_book.publish import select_editions
+    from amnesty_book.readers.loading import load_book
 
     book = load_book(project)
     findings = check_editions(
@@ -295,7 +294,7 @@ def _check(project: Path, out: Path | None, editions: list[str], format: str, ve
 
 
 def _serve(project: Path, port: int) -> int:
-    from amnesty_book.build.serve import serve
+    from amnesty_book.publish.serve import serve
 
     server, stop = serve(project, port)
     host, bound = server.server_address[:2]

@@ -1,1 +1,1 @@
-"""The checks: of the sources (lint, glyphs) and of the built editions (read-back, layout audit)."""
+"""The checks of the sources (lint) and of the built editions (read-back, layout audit)."""

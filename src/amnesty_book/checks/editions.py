@@ -33,14 +33,14 @@ from amnesty_book.checks.readback import (
     web_documents,
 )
 from amnesty_book.model import Book, CrossLink, Inline, NoteCall
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import MINIMUM_PPI, Edition
-from amnesty_book.readers.markup import plain_text
-from amnesty_book.theme.labels import PART_TITLES, long_date
+from amnesty_book.project.labels import PART_TITLES, long_date
 
 _PRINT_KINDS = {"press", "handout", "archive"}
 # An imposed booklet is a print file: its sheets carry no structure or outline to read.
 _UNTAGGED_KINDS = {"handout"}
-# Its pages are audited before imposition, by the build (build/production.py); here, its sheets.
+# Its pages are audited before imposition, by the build (publish/production.py); here, its sheets.
 _IMPOSED_KINDS = {"handout"}
 
 

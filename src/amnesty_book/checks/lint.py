@@ -27,16 +27,17 @@ from pathlib import Path
 from amnesty_book.citing.bibliography import Bibliography, read_bibliography
 from amnesty_book.citing.entries import csl_items, missing_fields
 from amnesty_book.citing.processor import key_problem
-from amnesty_book.citing.syntax import Found, find
-from amnesty_book.errors import BookError, SourceLocation
 from amnesty_book.model.cross_references import AMBIGUOUS_NOTE, notes_named, unknown_target
 from amnesty_book.model.numbering import Anchors
+from amnesty_book.model.text import SAFE_LINK, plain_text
 from amnesty_book.project.config import CONFIG_NAME, SOURCE_DEFAULTS, BookConfig, Citations, load_config
 from amnesty_book.project.source_files import SourceFiles, source_files
 from amnesty_book.project.sources import Project
+from amnesty_book.readers.citation_syntax import Found, find
 from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
-from amnesty_book.readers.markup import NOTE_CALL, SAFE_LINK, inline_markup, plain_text
+from amnesty_book.readers.markup import NOTE_CALL, inline_markup
 from amnesty_book.readers.yaml_records import Record, read_records
+from amnesty_book.support.errors import BookError, SourceLocation
 
 ERROR, WARNING = "error", "warning"
 

@@ -16,7 +16,7 @@ import pypdfium2
 from lxml import etree, html
 from pypdf import PdfReader
 
-from amnesty_book.checks.glyphs import IGNORABLE
+from amnesty_book.readers.glyphs import IGNORABLE
 
 # The namespaces of EPUB content documents, for XPath: x for XHTML, epub for epub:type.
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}

@@ -1,1 +1,2 @@
-"""Citations of the bibliography and cross-references: their syntax, the bibliography, the style."""
+"""Citations of the bibliography: the bibliography, its entries, the CSL style, and the
+citations set by pandoc's citeproc."""

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from amnesty_book.errors import BookError, Problems, SourceLocation
 from amnesty_book.project.sources import Project
+from amnesty_book.support.errors import BookError, Problems, SourceLocation
 
 FORMATS = {".json": "csljson", ".bib": "bibtex"}
 # A BibTeX entry's head, `@book{key,`; @string, @preamble and @comment are not entries.

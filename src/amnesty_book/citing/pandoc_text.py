@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from amnesty_book.readers.markup import SAFE_LINK, quotation_marks, typeset
+from amnesty_book.model.text import SAFE_LINK, quotation_marks, typeset
 
 Node = dict[str, Any]
 # Inline elements that wrap their content in one XHTML element.

@@ -14,11 +14,9 @@ from typing import Any
 
 import pypandoc
 
-from amnesty_book.build.cache import DerivedFiles
 from amnesty_book.citing.bibliography import Bibliography, unreadable
 from amnesty_book.citing.pandoc_text import Node, block_markup, inline_markup
 from amnesty_book.citing.style import Style
-from amnesty_book.errors import BookError, Problems, tell
 from amnesty_book.model import (
     BibliographyEntry,
     Book,
@@ -31,6 +29,8 @@ from amnesty_book.model import (
     Prose,
 )
 from amnesty_book.model.rewriting import rewrite_text
+from amnesty_book.support.cache import DerivedFiles
+from amnesty_book.support.errors import BookError, Problems, tell
 
 # An entry cited between two citations that stand apart (a caption, a timeline source), so
 # that the style sets neither as "ibid." of the other; it is never listed.

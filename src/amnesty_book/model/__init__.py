@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from amnesty_book.errors import SourceLocation
 from amnesty_book.project.config import BookConfig
+from amnesty_book.support.errors import SourceLocation
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from amnesty_book.errors import Problems, SourceLocation
 from amnesty_book.model import Book, CrossLink, CrossRef, Inline
 from amnesty_book.model.rewriting import rewrite_text
-from amnesty_book.readers.markup import quoted
-from amnesty_book.theme.labels import long_date
+from amnesty_book.model.text import quoted
+from amnesty_book.project.labels import long_date
+from amnesty_book.support.errors import Problems, SourceLocation
 
 
 def resolve_cross_references(book: Book, manuscript_files: frozenset[Path], problems: Problems) -> Book:

@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from amnesty_book.errors import Problems, SourceLocation
 from amnesty_book.model import (
     Block,
     Book,
@@ -28,10 +27,10 @@ from amnesty_book.model import (
     TimelineEvent,
 )
 from amnesty_book.model.cross_references import resolve_cross_references
+from amnesty_book.model.drafts import Manuscript, NoteDefinition, PlateEntry
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import BookConfig
-from amnesty_book.readers.manuscript import Manuscript, NoteDefinition
-from amnesty_book.readers.markup import plain_text
-from amnesty_book.readers.plates import PlateEntry
+from amnesty_book.support.errors import Problems, SourceLocation
 
 _SLUG_LIMIT = 48
 # Ids the templates give their own elements (title page, contents, lists, EPUB navigation,

@@ -17,7 +17,7 @@ from amnesty_book.model import (
     Prose,
     PullQuote,
 )
-from amnesty_book.readers.markup import plain_text
+from amnesty_book.model.text import plain_text
 
 Rewrite = Callable[[Inline], Inline]
 

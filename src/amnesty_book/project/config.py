@@ -11,10 +11,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple, get_type_hints
 
-from amnesty_book.errors import BookError, Problems, SourceLocation
 from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS
+from amnesty_book.project.labels import SUPPORTED_LANGUAGES, labels_for
 from amnesty_book.project.sources import Project
-from amnesty_book.theme.labels import SUPPORTED_LANGUAGES, labels_for
+from amnesty_book.support.errors import BookError, Problems, SourceLocation
 
 CONFIG_NAME = "book.toml"
 # The files read where book.toml names no plates or timeline, if they exist.

@@ -12,7 +12,7 @@ import importlib.util
 import re
 from dataclasses import dataclass
 
-from amnesty_book.theme.labels import SUPPORTED_LANGUAGES, labels_for
+from amnesty_book.project.labels import SUPPORTED_LANGUAGES, labels_for
 
 # Paper sizes an edition may name: CSS page size and (width, height) in mm.
 PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
@@ -101,7 +101,7 @@ for builtin in (
     ),
     EditionKind(
         name="reader",
-        writer="amnesty_book.writers.pdf:write_pdf",
+        writer="amnesty_book.writers.reader:write_reader",
         format="pdf",
         papers=tuple(PAPERS),
         cut_to_paper=True,

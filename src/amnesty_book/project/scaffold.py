@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from amnesty_book.errors import BookError, SourceLocation
-from amnesty_book.theme.labels import SUPPORTED_LANGUAGES
+from amnesty_book.project.labels import SUPPORTED_LANGUAGES
+from amnesty_book.support.errors import BookError, SourceLocation
 
 _CONFIG = """\
 # The book's metadata: the title page, the colophon, the EPUB's package and the PDFs'

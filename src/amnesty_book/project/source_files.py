@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from amnesty_book.errors import BookError, Problems, SourceLocation
 from amnesty_book.project.config import PACKAGED_FACES, SOURCE_DEFAULTS, BookConfig
 from amnesty_book.project.sources import Project
+from amnesty_book.support.errors import BookError, Problems, SourceLocation
+
+# The project's own look: stylesheets, templates, their fonts and images (theme/project_styles.py).
+STYLES = "styles"
 
 
 class NamedSources(Protocol):
@@ -96,3 +99,17 @@ def face_files(project: Project, config: BookConfig) -> tuple[Path, ...]:
             problems.extend(error)
     problems.raise_if_any()
     return tuple(paths)
+
+
+def style_files(root: Path) -> list[Path]:
+    """Every file of the project's styles/ folder (stylesheets, templates, fonts, images), in
+    name order: an edition made with them is out of date when any changes, comes or goes.
+    Hidden files (an editor's) and files outside the project are not read."""
+    folder = root / STYLES
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and path.resolve().is_relative_to(root.resolve())
+    )

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from amnesty_book.errors import BookError, SourceLocation
+from amnesty_book.support.errors import BookError, SourceLocation
 
 _NUMBERS = re.compile(r"(\d+)")
 

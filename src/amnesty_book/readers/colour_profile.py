@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import ImageCms
 
-from amnesty_book.errors import BookError, SourceLocation
+from amnesty_book.support.errors import BookError, SourceLocation
 
 
 def check_cmyk_profile(path: Path, where: SourceLocation, written: str) -> None:

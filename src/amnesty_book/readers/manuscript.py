@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
-from amnesty_book.build import cores
-from amnesty_book.errors import BookError, Problem, Problems, SourceLocation
-from amnesty_book.model import Block, Heading, Inline, PlatePlacement, Prose, PullQuote
+from amnesty_book.model import Block, Heading, PlatePlacement, Prose, PullQuote
+from amnesty_book.model.drafts import DraftChapter, Manuscript, NoteDefinition
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.sources import Project
-from amnesty_book.readers.markup import block_markup, inline_markup, plain_text, without_runt
+from amnesty_book.readers.markup import block_markup, inline_markup, without_runt
+from amnesty_book.support import cores
+from amnesty_book.support.errors import BookError, Problem, Problems, SourceLocation
 
 HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:\s?(.*)")
@@ -24,26 +26,6 @@ CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _NOTE_BLOCK = re.compile(r"^(?: {4}|\t)")
 _NOTE_INDENT = re.compile(r"^(?: {1,4}|\t)")
 _DEEPEST_HEADING = 3
-
-
-@dataclass(frozen=True)
-class NoteDefinition:
-    label: str
-    content: Inline
-    location: SourceLocation
-
-
-@dataclass(frozen=True)
-class DraftChapter:
-    title: Heading
-    blocks: tuple[Block, ...]
-
-
-@dataclass(frozen=True)
-class Manuscript:
-    chapters: tuple[DraftChapter, ...]
-    notes: tuple[NoteDefinition, ...]
-    files: tuple[Path, ...] = ()  # as messages name them (SourceLocation.path)
 
 
 @dataclass

@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 
 import markdown
 
-from amnesty_book.citing.syntax import Found
-from amnesty_book.citing.syntax import find as find_citations
-from amnesty_book.errors import BookError, SourceLocation
-from amnesty_book.model import CiteRef, CrossLink, CrossRef, Inline, NoteRef
+from amnesty_book.model import CiteRef, CrossRef, Inline, NoteRef
+from amnesty_book.model.text import SAFE_LINK, quotation_marks, typeset
+from amnesty_book.readers.citation_syntax import Found
+from amnesty_book.readers.citation_syntax import find as find_citations
+from amnesty_book.support.errors import BookError, SourceLocation
 
 # What a token stands for in the text Markdown converts.
 InlineRef = NoteRef | CiteRef | CrossRef
@@ -78,27 +79,6 @@ _FOREIGN_SYNTAX = (
     (re.compile(r"\{[#.][\w-][^}]*\}"), "attributes like {#id} or {.class} are not supported; delete them"),
 )
 _VOID = {"br", "hr"}
-SAFE_LINK = re.compile(r"(https?://|mailto:|#)", re.IGNORECASE)
-
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-    "|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
-)
-# Where a line must not break: (pattern, replacement). Applied to text, never to markup.
-_NO_BREAK = (
-    (re.compile(r"\b(Gen|Prof|Dr|St|Mr|Mrs|gen|prof|dr|vol|vols|no|p|pp)\. (?=\w)"), "\\1.\u00a0"),
-    (re.compile(rf"\b({_MONTHS}) (?=\d)"), "\\1\u00a0"),
-    (re.compile(rf"(\d) (?=({_MONTHS})\b)"), "\\1\u00a0"),
-    (re.compile(r"(\d{1,2}), (?=\d{4}\b)"), "\\1,\u00a0"),
-    (re.compile(rf"\b({_MONTHS}), (?=\d{{4}}\b)"), "\\1,\u00a0"),
-    (re.compile(r" – "), "\u00a0– "),
-    # A number and its unit.
-    (re.compile(r"(\d) (?=(km|kg|cm|mm|m|ha|t|%|per cent)(?!\w))"), "\\1\u00a0"),
-)
-_RANGE = re.compile(r"\b\d+–\d+\b")
-# ... and where a language's own rules forbid it: Polish typesetting leaves no one-letter
-# word (a, i, o, u, w, z) at a line's end.
-_NO_BREAK_IN = {"pl": ((re.compile(r"(?<!\w)([aiouwzAIOUWZ]) (?=\S)"), "\\1\u00a0"),)}
 
 
 # A heading's last word shorter than this does not stand alone on the heading's last line.
@@ -147,21 +127,8 @@ def with_lead(markup: str, lead: str) -> str:
     return f"<p>{lead}</p>{markup}"
 
 
-# Quotation marks as each language prints them: double opening and closing, then single
-# (nested). A language not named takes English ones.
-_QUOTATION_MARKS = {"en": ("“", "”", "‘", "’"), "pl": ("„", "”", "‚", "’")}
 # ... as Python-Markdown's smarty makes them from straight quotes.
 _SMARTY_QUOTES = ("left-double-quote", "right-double-quote", "left-single-quote", "right-single-quote")
-
-
-def quotation_marks(language: str) -> tuple[str, str, str, str]:
-    return _QUOTATION_MARKS.get(language, _QUOTATION_MARKS["en"])
-
-
-def quoted(text: str, language: str) -> str:
-    """Text in the language's double quotation marks, as XHTML."""
-    opening, closing, _, _ = quotation_marks(language)
-    return f"{opening}{escape(text, quote=False)}{closing}"
 
 
 # The language the text being read is set in (book.toml's [book] language): typeset_in.
@@ -248,17 +215,6 @@ def _refuse_characters_not_text(text: str, location: SourceLocation) -> None:
         )
 
 
-def plain_text(content: Inline) -> str:
-    """The text of rich content without markup or note calls (outlines, metadata, alt checks);
-    a cross-reference as the words that name its target."""
-    markup = "".join(
-        part if isinstance(part, str) else escape(part.text, quote=False)
-        for part in content
-        if isinstance(part, str | CrossLink)
-    )
-    return _TextOnly.extract(markup)
-
-
 def _tokenise(
     text: str, location: SourceLocation, allow_notes: bool, allow_citations: bool
 ) -> tuple[list[InlineRef], str]:
@@ -339,15 +295,6 @@ def _split_calls(markup: str, calls: list[InlineRef]) -> Inline:
     return tuple(parts)
 
 
-def typeset(text: str, language: str) -> str:
-    """Escaped text with the language's no-break spaces, and number ranges kept whole. The
-    source's line breaks are spaces: WeasyPrint breaks a footnote's line at them."""
-    text = text.replace("\n", " ")
-    for pattern, replacement in (*_NO_BREAK, *_NO_BREAK_IN.get(language, ())):
-        text = pattern.sub(replacement, text)
-    return _RANGE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text)
-
-
 class _Sanitiser(HTMLParser):
     """Rebuilds Markdown's HTML as well-formed XHTML, keeping only known tags and safe links."""
 
@@ -414,19 +361,3 @@ class _Sanitiser(HTMLParser):
             if pattern.search(data):
                 raise BookError.at(self.location, message)
         self.out.append(typeset(text, _LANGUAGE.get()))
-
-
-class _TextOnly(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-
-    @classmethod
-    def extract(cls, markup: str) -> str:
-        parser = cls()
-        parser.feed(markup)
-        parser.close()
-        return "".join(parser.text)
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)

@@ -4,35 +4,22 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from amnesty_book.build.cache import CheckedScans
-from amnesty_book.errors import BookError, Problems, SourceLocation
-from amnesty_book.model import Inline
+from amnesty_book.model.drafts import PlateEntry
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.sources import Project
-from amnesty_book.readers.markup import inline_markup, plain_text
+from amnesty_book.readers.markup import inline_markup
 from amnesty_book.readers.yaml_records import Record, load_records
+from amnesty_book.support.cache import CheckedScans
+from amnesty_book.support.errors import BookError, Problems, SourceLocation
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _KEYS = {"id": True, "file": True, "caption": True, "credit": True, "alt": True, "source": True}
 # A scan larger than this is refused rather than decoded (decompression bombs).
 MAX_IMAGE_PIXELS = 80_000_000
-
-
-@dataclass(frozen=True)
-class PlateEntry:
-    id: str
-    file: Path
-    width: int
-    height: int
-    caption: Inline
-    credit: Inline
-    alt: str
-    source: Inline  # the archive or work the image comes from: Markdown, may cite
-    location: SourceLocation
 
 
 def read_plates(project: Project, path: Path) -> dict[str, PlateEntry]:

@@ -12,11 +12,11 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from amnesty_book.errors import BookError, Problems
 from amnesty_book.model import TimelineEvent
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import inline_markup
 from amnesty_book.readers.yaml_records import load_records
+from amnesty_book.support.errors import BookError, Problems
 
 _KEYS = {"date": True, "event": True, "source": True, "id": False}
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

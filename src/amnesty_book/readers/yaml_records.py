@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from amnesty_book.errors import BookError, Problems, SourceLocation
+from amnesty_book.support.errors import BookError, Problems, SourceLocation
 
 
 @dataclass(frozen=True)

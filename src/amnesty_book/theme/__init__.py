@@ -1,1 +1,2 @@
-"""The look and the words: templates, stylesheets, the book face and the builder's labels."""
+"""The look: templates, stylesheets, the book face, the page geometry, and what a layout tells
+the templates (page_plan.py)."""

@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 import tinycss2
 from tinycss2.ast import Node, URLToken
 
-from amnesty_book.errors import Problems
 from amnesty_book.project.config import Edition
 from amnesty_book.project.edition_kinds import FORMATS, KINDS
+from amnesty_book.project.source_files import STYLES
 from amnesty_book.project.sources import Project
+from amnesty_book.support.errors import Problems
 
-STYLES = "styles"
 TEMPLATES = "templates"  # inside styles/
 # The project's stylesheets, in the order they follow the packaged ones: every edition's, then
 # its format's, then its kind's (for the paged kinds: a web or EPUB edition's kind is its format).
@@ -43,20 +43,6 @@ def sheet_names(edition: Edition) -> tuple[str, ...]:
     """The names of the project stylesheets an edition reads (where they exist), in order."""
     own = (f"{edition.kind}.css",) if edition.paged else ()
     return ("book.css", f"{edition.format}.css", *own)
-
-
-def style_files(root: Path) -> list[Path]:
-    """Every file of the project's styles/ folder (stylesheets, templates, fonts, images), in
-    name order: an edition made with them is out of date when any changes, comes or goes.
-    Hidden files (an editor's) and files outside the project are not read."""
-    folder = root / STYLES
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-        and path.resolve().is_relative_to(root.resolve())
-    )
 
 
 @dataclass(frozen=True)

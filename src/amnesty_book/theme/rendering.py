@@ -23,17 +23,18 @@ from jinja2 import (
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from amnesty_book.errors import BookError, SourceLocation
 from amnesty_book.model import Book, CrossLink, Heading, Plate, PlatePlacement, PullQuote
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import Edition
 from amnesty_book.project.edition_kinds import KINDS
+from amnesty_book.project.labels import PART_TITLES, long_date
+from amnesty_book.project.source_files import STYLES
 from amnesty_book.project.sources import Project
-from amnesty_book.readers.markup import as_phrasing, plain_text, with_lead
-from amnesty_book.theme.labels import PART_TITLES, long_date
-from amnesty_book.theme.project_styles import STYLES, TEMPLATES, templates_folder
-from amnesty_book.writers.book_parts import BookPart
-from amnesty_book.writers.page_geometry import papers_alike
-from amnesty_book.writers.plate_plan import PlatePlan
+from amnesty_book.readers.markup import as_phrasing, with_lead
+from amnesty_book.support.errors import BookError, SourceLocation
+from amnesty_book.theme.page_geometry import papers_alike
+from amnesty_book.theme.page_plan import BookPart, PlatePlan
+from amnesty_book.theme.project_styles import TEMPLATES, templates_folder
 
 # epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
 _SEMANTICS = {

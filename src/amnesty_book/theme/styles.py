@@ -10,8 +10,9 @@ from pathlib import Path
 
 from amnesty_book.model import Book, FontFace
 from amnesty_book.project.config import Edition
-from amnesty_book.theme.project_styles import STYLES, project_css
-from amnesty_book.writers.page_geometry import page_css
+from amnesty_book.project.source_files import STYLES
+from amnesty_book.theme.page_geometry import page_css
+from amnesty_book.theme.project_styles import project_css
 
 _FORMAT_SHEETS = {
     "html": ("base.css", "timeline.css", "screen.css"),

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from weasyprint import Attachment
 
+from amnesty_book.layout.engine import render_edition
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 from amnesty_book.theme.rendering import built_at
-from amnesty_book.writers.pdf import render_edition
 
 PDF_A = "pdf/a-3a"
 

@@ -12,20 +12,20 @@ from typing import Any, NamedTuple
 from ebooklib import epub
 from lxml import etree
 
-from amnesty_book.build.cache import DerivedFiles
-from amnesty_book.checks.accessibility import Accessibility, assess
-from amnesty_book.errors import tell
+from amnesty_book.images.cover import cover_jpeg
+from amnesty_book.images.plates import screen_images
+from amnesty_book.layout.engine import paged
+from amnesty_book.layout.pagination import anchors_in_reading_order, page_starts
 from amnesty_book.model import Book, Plate
 from amnesty_book.project.config import Edition, page_source
-from amnesty_book.theme.labels import PART_TITLES
+from amnesty_book.project.labels import PART_TITLES
+from amnesty_book.support.cache import DerivedFiles
+from amnesty_book.support.errors import tell
 from amnesty_book.theme.project_styles import ASSET_TYPES
 from amnesty_book.theme.rendering import built_at, render
 from amnesty_book.theme.styles import font_files, stylesheet
-from amnesty_book.writers.cover import cover_jpeg
+from amnesty_book.writers.epub_accessibility import Accessibility, assess
 from amnesty_book.writers.fonts import subset_font
-from amnesty_book.writers.images import screen_images
-from amnesty_book.writers.pagination import anchors_in_reading_order, page_starts
-from amnesty_book.writers.pdf import paged
 
 _STYLESHEET = "styles/book.css"
 _COVER = "images/cover.jpg"

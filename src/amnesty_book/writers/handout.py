@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from amnesty_book.layout.engine import render_edition
+from amnesty_book.layout.page_cut import cut, cut_source
 from amnesty_book.model import Book
+from amnesty_book.prepress.imposition import impose_booklet
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import PAPERS
-from amnesty_book.writers.imposition import impose_booklet
-from amnesty_book.writers.page_cut import cut, cut_source
-from amnesty_book.writers.pdf import render_edition
 
 
 def write_handout(book: Book, edition: Edition, out: Path) -> list[Path]:

@@ -4,7 +4,7 @@ project names the print shop's CMYK profile.
 
 Each page has its TrimBox and a BleedBox 3 mm beyond it; the marks stand outside both. A
 plate printed at under 300 ppi is reported as a warning, naming the plate and its resolution.
-With a profile, images are converted to it (writers/images.py) and text, rules and marks are
+With a profile, images are converted to it (images/plates.py) and text, rules and marks are
 black ink alone (pure_black.py).
 """
 
@@ -17,16 +17,16 @@ import pikepdf
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 
-from amnesty_book.errors import warn
+from amnesty_book.layout.engine import render_edition
 from amnesty_book.model import Book
+from amnesty_book.prepress.pdf_x import as_pdf_x4
+from amnesty_book.prepress.printers_marks import add_marks, add_slug_lines, pad_to_four
+from amnesty_book.prepress.pure_black import in_pure_black
 from amnesty_book.project.config import MINIMUM_PPI, POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.readers.colour_profile import description
+from amnesty_book.support.errors import warn
 from amnesty_book.theme.rendering import built_at
-from amnesty_book.writers.pdf import render_edition
-from amnesty_book.writers.pdf_x import as_pdf_x4
-from amnesty_book.writers.printers_marks import add_marks, add_slug_lines, pad_to_four
-from amnesty_book.writers.pure_black import in_pure_black
 
 BLEED_MM = 3
 _CSS_PX_PER_INCH = 96

@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from amnesty_book.build.cache import DerivedFiles
+from amnesty_book.images.plates import screen_images
 from amnesty_book.model import Book, Plate
 from amnesty_book.project.config import Edition
-from amnesty_book.theme.project_styles import STYLES
+from amnesty_book.project.source_files import STYLES
+from amnesty_book.support.cache import DerivedFiles
 from amnesty_book.theme.rendering import render
 from amnesty_book.theme.styles import font_files, stylesheet
-from amnesty_book.writers.images import screen_images
 
 
 def write_web(book: Book, edition: Edition, out: Path) -> list[Path]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, reduce
 
-from amnesty_book.writers.page_geometry import TextBlock
+from amnesty_book.theme.page_geometry import TextBlock
 
 # Ink may cross the text block by this much: a glyph's overhang, half a rule's width.
 TOLERANCE_PT = 0.5

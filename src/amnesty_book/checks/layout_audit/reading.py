@@ -18,11 +18,11 @@ from pathlib import Path
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
-from amnesty_book.build import cores
 from amnesty_book.checks.layout_audit.pages import Box, Layout, Line, Mark, Page, Run
 from amnesty_book.checks.readback import page_text
 from amnesty_book.project.config import Edition
-from amnesty_book.writers.page_geometry import text_block
+from amnesty_book.support import cores
+from amnesty_book.theme.page_geometry import text_block
 
 PdfSource = bytes | Path | pypdfium2.PdfDocument
 

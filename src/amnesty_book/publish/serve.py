@@ -19,12 +19,12 @@ from typing import BinaryIO
 
 from watchfiles import watch
 
-from amnesty_book.build import build, select_editions
-from amnesty_book.build.cache import CACHE_FOLDER
-from amnesty_book.build.progress import FAST_CHECKS
-from amnesty_book.errors import BookError
 from amnesty_book.project.config import load_config
 from amnesty_book.project.sources import Project
+from amnesty_book.publish import build, select_editions
+from amnesty_book.publish.progress import FAST_CHECKS
+from amnesty_book.support.cache import CACHE_FOLDER
+from amnesty_book.support.errors import BookError
 
 _EDITION = "web"
 # Appended to the served page only, never to the built edition: it listens for rebuilds.

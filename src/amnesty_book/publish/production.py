@@ -18,21 +18,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from amnesty_book.build.cores import available, share, worker_pool
-from amnesty_book.build.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
-from amnesty_book.build.scratch import scratch_folder
 from amnesty_book.checks.editions import Finding, check_editions, errors
 from amnesty_book.checks.findings import INFO
 from amnesty_book.checks.layout_audit import audit_pdf
-from amnesty_book.errors import WARNINGS, BookError, Problem, collected, tell, warn
+from amnesty_book.images.plates import prepare_images
+from amnesty_book.layout.page_cut import cut_source
+from amnesty_book.layout.sharing import layout_root
 from amnesty_book.model import Book
-from amnesty_book.model.loading import load_book
 from amnesty_book.project.config import Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
+from amnesty_book.publish.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
+from amnesty_book.publish.scratch import scratch_folder
+from amnesty_book.readers.loading import load_book
+from amnesty_book.support.cores import available, share, worker_pool
+from amnesty_book.support.errors import WARNINGS, BookError, Problem, collected, tell, warn
 from amnesty_book.writers import writer
-from amnesty_book.writers.images import prepare_images
-from amnesty_book.writers.layout_sharing import layout_root
-from amnesty_book.writers.page_cut import cut_source
 
 
 @dataclass
@@ -118,7 +118,7 @@ def _report(result: GroupResult, progress: Progress | None) -> list[Finding]:
 def _groups(book: Book, editions: Sequence[Edition]) -> list[list[Edition]]:
     """The editions in independent groups, the longest to make first. An edition goes with
     the one whose layout it takes, when both are written, so that the book is laid out once
-    for both: the EPUB with its page source, the others as layout_sharing.py says."""
+    for both: the EPUB with its page source, the others as layout/sharing.py says."""
     source = page_source(book.config)
     takes_from = {
         edition: layout_root(book, edition) if edition.kind != "epub" else source for edition in editions
@@ -138,7 +138,7 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
     collected, to be printed in order by the process that started the build.
 
     The first edition lays the book out for the group. The others, which take its layout
-    (layout_sharing.py), are then written in processes forked from this one, which inherit
+    (layout/sharing.py), are then written in processes forked from this one, which inherit
     the layout, while this one checks the first: when the group's own core is the only one
     it has, they run as soon as another group's core is free."""
     result = GroupResult()

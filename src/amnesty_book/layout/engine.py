@@ -1,7 +1,6 @@
-"""Lays the book out with WeasyPrint for every paged edition, and writes the reader PDF.
-
-The reader PDF is tagged PDF/UA-1, with page-bottom footnotes, an outline and its fonts
-embedded; the press, handout and archive writers lay the book out here too.
+"""Lays the book out with WeasyPrint for every paged edition: a tagged PDF/UA-1 with
+page-bottom notes, floated plates, an outline and its fonts embedded, laid out whole or in
+parts, again until every note stands under its call and the plates are where they belong.
 """
 
 from __future__ import annotations
@@ -21,32 +20,32 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
-from amnesty_book.build import cores
-from amnesty_book.errors import WARNINGS, BookError, Problem, collected, tell
-from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
-from amnesty_book.project.config import POINTS_PER_MM, Edition
-from amnesty_book.theme.project_styles import STYLES
-from amnesty_book.theme.rendering import render
-from amnesty_book.theme.styles import paged_stylesheet
-from amnesty_book.writers import weasyprint_fixes
-from amnesty_book.writers.book_parts import (
-    BookPart,
+from amnesty_book.images.plates import print_images
+from amnesty_book.layout.book_parts import (
     PartLayout,
     Placement,
     laid_out_in_parts,
     placement_at,
     split,
 )
-from amnesty_book.writers.fetcher import ProjectFetcher
-from amnesty_book.writers.images import print_images
-from amnesty_book.writers.layout_memory import LayoutMemory
-from amnesty_book.writers.layout_sharing import same_layout
-from amnesty_book.writers.page_cut import cut, cut_source
-from amnesty_book.writers.page_floats import is_page_float
-from amnesty_book.writers.page_geometry import text_block
-from amnesty_book.writers.pagination import PageFacts, anchor_pages, page_facts
-from amnesty_book.writers.pdf_join import join_parts
-from amnesty_book.writers.plate_plan import PlateHeight, PlatePlan
+from amnesty_book.layout.fetcher import ProjectFetcher
+from amnesty_book.layout.memory import LayoutMemory
+from amnesty_book.layout.page_cut import cut, cut_source
+from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts
+from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
+from amnesty_book.layout.sharing import same_layout
+from amnesty_book.layout.weasyprint import patches
+from amnesty_book.layout.weasyprint.page_floats import is_page_float
+from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
+from amnesty_book.prepress.pdf_join import join_parts
+from amnesty_book.project.config import POINTS_PER_MM, Edition
+from amnesty_book.project.source_files import STYLES
+from amnesty_book.support import cores
+from amnesty_book.support.errors import WARNINGS, BookError, Problem, collected, tell
+from amnesty_book.theme.page_geometry import text_block
+from amnesty_book.theme.page_plan import BookPart, PlatePlan
+from amnesty_book.theme.rendering import render
+from amnesty_book.theme.styles import paged_stylesheet
 
 PDF_UA = "pdf/ua-1"
 _PT_PER_PX = 72 / 96  # CSS pixels, in which WeasyPrint lays out, to points
@@ -61,13 +60,6 @@ class Paged:
 
     pdf: bytes
     pages: list[PageFacts]
-
-
-def write_pdf(book: Book, edition: Edition, out: Path) -> list[Path]:
-    """The reader edition."""
-    target = out / edition.output_name(book.config.slug)
-    target.write_bytes(paged(book, edition).pdf)
-    return [target]
 
 
 @lru_cache(maxsize=4)
@@ -141,7 +133,7 @@ def _written(book: Book, document: Document, variant: str, attachments: Sequence
 def laid_out(book: Book, edition: Edition) -> Document:
     """The book laid out for the edition, once per build: the EPUB takes its print page
     numbers from the same layout as the reader PDF. An edition whose layout has the same
-    inputs as another's takes that layout's pages (layout_sharing.py)."""
+    inputs as another's takes that layout's pages (sharing.py)."""
     source = same_layout(book, edition)
     if source != edition:
         return _with_own_back_matter(book, edition, laid_out(book, source))
@@ -190,7 +182,7 @@ def layout_pdf(
     are added to `referred`. Its links lead to other parts' PDFs, joined later (pdf_join.py),
     unless its pages make `one_document` with theirs.
     """
-    weasyprint_fixes.apply()
+    patches.apply()
     styles = book.root / STYLES  # the fonts and images the project's stylesheets use
     roots = {face.path.parent for face in book.fonts} | {path.parent for path in image_files.values()}
     fetcher = ProjectFetcher(styles, *roots)
@@ -224,13 +216,13 @@ def layout_pdf(
 
     blocks = _block_anchors(book)
     memory = LayoutMemory(book, edition, repr((part, placement, one_document)))
-    breaks, plan = memory.recall() or (frozenset(), PlatePlan.first(book, edition))
+    breaks, plan = memory.recall() or (frozenset(), first_plan(book, edition))
     # A part links to, and prints the folios of, the anchors it does not hold (book_parts.py).
     own = set(_ID.findall(html(breaks, plan, None))) if placement is not None else None
     layouts: list[float] = []  # the seconds of each layout, for --verbose
     for _ in range(_MAX_LAYOUTS):
         start = time.perf_counter()
-        weasyprint_fixes.start_layout()
+        patches.start_layout()
         document = HTML(string=html(breaks, plan, own), url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=decoded_images
         )
@@ -239,7 +231,7 @@ def layout_pdf(
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
         heights = plate_heights(document)
-        revised = plan.revised(book, edition, pages, heights, white_above_floats(document))
+        revised = revised_plan(plan, book, edition, pages, heights, white_above_floats(document))
         if (not misplaced or more_breaks == breaks) and revised == plan:
             memory.record(breaks, plan)
             break

@@ -11,7 +11,7 @@ from typing import Any
 import tinycss2
 from lxml import etree
 
-from amnesty_book.theme.labels import labels_for
+from amnesty_book.project.labels import labels_for
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 

@@ -17,37 +17,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from amnesty_book.build import cores
-from amnesty_book.build.cache import CACHE_FOLDER
-from amnesty_book.errors import warn
+from amnesty_book.layout.pagination import PageFacts, folios
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
-from amnesty_book.writers.pagination import PageFacts, folios
+from amnesty_book.support import cores
+from amnesty_book.support.cache import CACHE_FOLDER
+from amnesty_book.support.errors import warn
+from amnesty_book.theme.page_plan import BookPart
 
 # Layouts of a part, at most, before its guess is taken as it stands (LaTeX's "rerun").
 _MOST_ROUNDS = 4
-
-
-@dataclass(frozen=True)
-class BookPart:
-    """What one HTML document of the book holds."""
-
-    front: bool  # the title page, imprint and contents
-    chapters: tuple[int, ...]  # indices into book.chapters
-    back: bool  # the back matter
-
-    @classmethod
-    def whole(cls, book: Book) -> BookPart:
-        return cls(True, tuple(range(len(book.chapters))), True)
-
-    @property
-    def name(self) -> str:
-        """Its name in --verbose: "front matter", "chapters 7–12 and back matter"."""
-        named = ["front matter"] if self.front else []
-        if self.chapters:
-            first, last = self.chapters[0] + 1, self.chapters[-1] + 1
-            named.append(f"chapter {first}" if first == last else f"chapters {first}–{last}")
-        return " and ".join(named + (["back matter"] if self.back else []))
 
 
 @dataclass(frozen=True)

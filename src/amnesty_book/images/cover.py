@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from amnesty_book.build.cache import DerivedFiles
 from amnesty_book.model import Book
+from amnesty_book.support.cache import DerivedFiles
 
 COVER_SIZE = (1600, 2400)
 _INK = (26, 26, 26)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from amnesty_book.checks.glyphs import check_font, check_glyphs
 from amnesty_book.citing.bibliography import read_bibliography
 from amnesty_book.citing.processor import check_keys, set_citations
 from amnesty_book.citing.style import find_style
-from amnesty_book.errors import BookError, Problems
 from amnesty_book.model import Book, FontFace
 from amnesty_book.model.numbering import number_book
 from amnesty_book.project.config import CONFIG_NAME, load_config
 from amnesty_book.project.source_files import FONT_KEYS, face_files, press_profile, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.colour_profile import check_cmyk_profile
+from amnesty_book.readers.glyphs import check_font, check_glyphs
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import typeset_in
 from amnesty_book.readers.plates import read_plates
 from amnesty_book.readers.timeline import read_timeline
+from amnesty_book.support.errors import BookError, Problems
 
 
 def load_book(root: Path) -> Book:

@@ -1,15 +1,15 @@
 """Which editions take their pages from another edition's layout, so that the book is laid out
 once for both: one on a paper with the same pages as another's is cut from it (page_cut.py);
 one whose layout has the same inputs as another's (its paper, stylesheet and printed images)
-takes that layout's pages and sets only its back matter, whose colophon names it (pdf.py)."""
+takes that layout's pages and sets only its back matter, whose colophon names it (engine.py)."""
 
 from __future__ import annotations
 
+from amnesty_book.images.plates import print_sources
+from amnesty_book.layout.page_cut import cut_source
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 from amnesty_book.theme.styles import paged_stylesheet
-from amnesty_book.writers.images import print_sources
-from amnesty_book.writers.page_cut import cut_source
 
 
 def same_layout(book: Book, edition: Edition) -> Edition:

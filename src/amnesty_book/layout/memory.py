@@ -1,8 +1,8 @@
 """Where a layout ended at the edition's last build from the very same inputs: the blocks it
 moved to new pages and its plate plan, from which the next build starts.
 
-A layout runs until its plate plan and its moved blocks no longer change (pdf.layout_pdf).
-From the same inputs (build.edition_key: sources, look, the builder's code) it always ends at
+A layout runs until its plate plan and its moved blocks no longer change (engine.layout_pdf).
+From the same inputs (project/inputs.py: sources, look, the builder's code) it always ends at
 the same place, so a build that starts there makes the same file in one layout instead of
 several. Any change of input starts afresh, and forgets the rest.
 """
@@ -14,11 +14,11 @@ import json
 import os
 import shutil
 
-from amnesty_book.build import edition_key
-from amnesty_book.build.cache import CACHE_FOLDER
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
-from amnesty_book.writers.plate_plan import PlatePlan
+from amnesty_book.project.inputs import edition_key
+from amnesty_book.support.cache import CACHE_FOLDER
+from amnesty_book.theme.page_plan import PlatePlan
 
 
 class LayoutMemory:

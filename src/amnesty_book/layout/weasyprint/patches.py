@@ -48,9 +48,9 @@ from weasyprint.layout.block import block_level_layout
 from weasyprint.pdf import tags
 from weasyprint.text import line_break
 
-from amnesty_book.writers import note_layouts, page_floats
-from amnesty_book.writers.page_floats import is_page_float
-from amnesty_book.writers.weasyprint_source import changed
+from amnesty_book.layout.weasyprint import note_layouts, page_floats
+from amnesty_book.layout.weasyprint.page_floats import is_page_float
+from amnesty_book.layout.weasyprint.source_changes import changed
 
 PATCHED_VERSION = "70.0"
 

@@ -30,7 +30,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import page as page_layout
 
-from amnesty_book.writers.page_geometry import TEXT_BESIDE_PLATES_EM
+from amnesty_book.theme.page_geometry import TEXT_BESIDE_PLATES_EM
 
 # The class the templates give a plate or pull quote that floats in the paged editions.
 FLOAT_CLASS = "page-float"

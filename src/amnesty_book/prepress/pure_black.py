@@ -2,7 +2,7 @@
 
 A press file of this book is printed in black ink only: a colour in text or rules becomes its
 tone of gray, set in K alone (`0 0 0 k`), so that no RGB black reaches the RIP to come back as
-rich black. Images are another module's (writers/images.py); Pattern, Lab, DeviceCMYK,
+rich black. Images are another module's (images/); Pattern, Lab, DeviceCMYK,
 Separation and other spaces are left as they are, for the press writer's check to name.
 """
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from amnesty_book.build.cache import DerivedFiles
+from amnesty_book.images.cmyk import convert_to_cmyk
+from amnesty_book.images.cover import cover_jpeg
 from amnesty_book.model import Book, Plate
 from amnesty_book.project.config import Edition, Press
-from amnesty_book.writers.cmyk_images import convert_to_cmyk
-from amnesty_book.writers.cover import cover_jpeg
+from amnesty_book.support.cache import DerivedFiles
 
 SCREEN_LONG_EDGE = 1600
 JPEG_QUALITY = 82

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from amnesty_book.errors import BookError, Problem, SourceLocation
 from amnesty_book.model import Book, Heading, Prose, PullQuote
+from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import CONFIG_NAME
-from amnesty_book.readers.markup import plain_text
+from amnesty_book.support.errors import BookError, Problem, SourceLocation
 
 # Line breaks and tabs are never drawn.
 _NOT_DRAWN = frozenset("\n\r\t")

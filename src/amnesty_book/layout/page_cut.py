@@ -9,7 +9,7 @@ import pikepdf
 
 from amnesty_book.project.config import BookConfig, Edition
 from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS
-from amnesty_book.writers.page_geometry import SAME_PAGES, cut_offset, trim_size_pt
+from amnesty_book.theme.page_geometry import SAME_PAGES, cut_offset, trim_size_pt
 
 _BOXES = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox")
 

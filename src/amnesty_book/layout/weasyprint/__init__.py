@@ -1,0 +1,1 @@
+"""Every change the builder makes to WeasyPrint and the libraries under it, in one place."""

@@ -1,0 +1,73 @@
+"""Builds editions: finds those whose inputs changed since they were last built, and has them
+written, checked and published (production.py, which imports nothing from here but the
+progress it reports: progress.py).
+
+Only what decides that is imported here: a build with nothing to do answers at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from amnesty_book.project.config import BookConfig, Edition, load_config
+from amnesty_book.project.inputs import edition_keys
+from amnesty_book.project.sources import Project
+from amnesty_book.publish.progress import FAST_CHECKS, Built, Progress
+from amnesty_book.publish.scratch import remove_abandoned_scratch
+from amnesty_book.support.cache import BuildState
+from amnesty_book.support.errors import BookError
+
+
+def build(
+    project: Path,
+    out: Path | None = None,
+    editions: Sequence[str] = (),
+    check: str = FAST_CHECKS,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Builds the named editions (all the config declares if none are named) into `out`
+    (default: the project's dist/) and returns what was written: nothing if every edition
+    is already built from the same inputs (unless `force`).
+
+    The editions are read back and checked (`check`: NO_CHECKS, FAST_CHECKS, or ALL_CHECKS
+    with EPUBCheck) before they are published. Nothing in `out` changes unless every edition
+    was written and passed: a bad manuscript, a failing writer or a failed check leaves the
+    previous build exactly as it was.
+    """
+    root = project.resolve()
+    out = (out or root / "dist").resolve()
+    config = load_config(Project(root))
+    chosen = select_editions(config, editions)
+    state = BuildState(root, out)
+    keys = edition_keys(root, config, chosen)
+    stale = [
+        edition
+        for edition in chosen
+        if force
+        or keys is None
+        or not state.is_current(edition.name, keys[edition.name], out / edition.output_name(config.slug))
+    ]
+    if progress:
+        for edition in chosen:
+            if edition not in stale:
+                progress(Built(edition, edition.output_name(config.slug), None))
+    remove_abandoned_scratch(out.parent)
+    if not stale:
+        return []
+    from amnesty_book.publish.production import produce  # the book's readers, the writers and the checks
+
+    published = produce(root, stale, out, check, progress)
+    if keys is not None:
+        state.record({edition.name: keys[edition.name] for edition in stale})
+    return published
+
+
+def select_editions(config: BookConfig, names: Sequence[str]) -> list[Edition]:
+    """The declared editions of these names, in the order given; all of them if none is named."""
+    declared = {edition.name: edition for edition in config.editions}
+    unknown = [name for name in names if name not in declared]
+    if unknown:
+        raise BookError.at(None, f"no edition named {', '.join(unknown)}; the book has {', '.join(declared)}")
+    return [declared[name] for name in dict.fromkeys(names)] or list(declared.values())

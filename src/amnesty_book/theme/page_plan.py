@@ -1,0 +1,54 @@
+"""What a paged layout decides and the templates print: which part of the book one document
+holds, and where each plate stands and how wide; the web and the EPUB take the whole book
+and the plates where their markers are."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from amnesty_book.model import Book
+
+# Where a plate stands, when not where its marker is: floated to a page's head or foot, or
+# at the end of its chapter.
+FLOAT, CHAPTER_END = "float", "chapter-end"
+
+
+@dataclass(frozen=True)
+class BookPart:
+    """What one HTML document of the book holds."""
+
+    front: bool  # the title page, imprint and contents
+    chapters: tuple[int, ...]  # indices into book.chapters
+    back: bool  # the back matter
+
+    @classmethod
+    def whole(cls, book: Book) -> BookPart:
+        return cls(True, tuple(range(len(book.chapters))), True)
+
+    @property
+    def name(self) -> str:
+        """Its name in --verbose: "front matter", "chapters 7–12 and back matter"."""
+        named = ["front matter"] if self.front else []
+        if self.chapters:
+            first, last = self.chapters[0] + 1, self.chapters[-1] + 1
+            named.append(f"chapter {first}" if first == last else f"chapters {first}–{last}")
+        return " and ".join(named + (["back matter"] if self.back else []))
+
+
+@dataclass(frozen=True)
+class PlatePlan:
+    """Where each plate stands and how wide it is printed (layout/plate_plan.py decides it)."""
+
+    # anchor -> FLOAT or CHAPTER_END; a plate not named stands where its marker is.
+    positions: Mapping[str, str] = field(default_factory=dict)
+    # anchor -> the width its image (and caption) is printed at, in mm.
+    widths_mm: Mapping[str, float] = field(default_factory=dict)
+    # anchor -> the share of its full size a plate is set at, when set smaller.
+    scales: Mapping[str, float] = field(default_factory=dict)
+    # Floating plates (and pull quotes, which always float) that wait for the head of the
+    # page after their marker's.
+    to_next_page: frozenset[str] = frozenset()
+    # Floating plates too tall to share a page with a few lines of text: each takes the next
+    # page to itself, and the text runs on past it.
+    own_page: frozenset[str] = frozenset()
