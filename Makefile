@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test lint bench pages preview clean
+.PHONY: all build test test-fast lint docs bench pages preview clean
 
 all: build
 
@@ -26,12 +26,20 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The edit loop: every test not marked slow (tests that build whole books), in under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m 'not slow'
+
 preview: $(STAMP)
 	$(BIN)/amnesty-book serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/lint-imports
+
+# The references in docs/ that are made from the code (book.toml's keys, the checks' codes).
+docs: $(STAMP)
+	$(BIN)/python scripts/make_reference_docs.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
