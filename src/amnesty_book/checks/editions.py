@@ -35,13 +35,8 @@ from amnesty_book.checks.readback import (
 from amnesty_book.model import Book, CrossLink, Inline, NoteCall
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import MINIMUM_PPI, Edition
+from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.project.labels import PART_TITLES, long_date
-
-_PRINT_KINDS = {"press", "handout", "archive"}
-# An imposed booklet is a print file: its sheets carry no structure or outline to read.
-_UNTAGGED_KINDS = {"handout"}
-# Its pages are audited before imposition, by the build (publish/production.py); here, its sheets.
-_IMPOSED_KINDS = {"handout"}
 
 
 def check_editions(
@@ -172,6 +167,7 @@ def _check_pdf(
     edition: Edition, path: Path, book: Book, expected: Digest, full: bool, read_as_cut: bool
 ) -> list[Finding]:
     name = edition.name
+    kind = KINDS[edition.kind]
     findings = []
     # qpdf (pikepdf) parses the document in C++, ten times faster than pypdf does a long book's
     # object streams.
@@ -179,9 +175,11 @@ def _check_pdf(
         pages = destination_pages(pdf)
         document = _document_findings(edition, pdf, book, pages)
         if read_as_cut:  # its sheets are its own; its pages and their images another edition's
-            return document + (audit_sheets(path, edition) if edition.kind in _IMPOSED_KINDS else [])
-        images = placed_images(pdf) if full and edition.kind in _PRINT_KINDS else []
-    if edition.kind in _IMPOSED_KINDS:
+            return document + (audit_sheets(path, edition) if kind.imposed_pages else [])
+        images = placed_images(pdf) if full and kind.for_print else []
+    # An imposed edition's pages are audited before imposition, by the build
+    # (publish/production.py); here, its sheets.
+    if kind.imposed_pages:
         audit, text = audit_sheets(path, edition), PrintedText(pdf_pages(path))
     else:  # the pages are read once, for their shapes and their text
         layout = read_layout(path, edition)
@@ -235,7 +233,7 @@ def _document_findings(
     title = info.get("/Title") if isinstance(info, pikepdf.Dictionary) else None
     if not isinstance(title, pikepdf.String) or str(title) != book.config.title:
         findings.append(Finding(name, "document", "the title is not set"))
-    if edition.kind not in _UNTAGGED_KINDS:
+    if KINDS[edition.kind].tagged:
         if "/StructTreeRoot" not in root:
             findings.append(Finding(name, "document", "not tagged (no structure tree)"))
         outline = root.get("/Outlines")

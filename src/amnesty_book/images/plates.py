@@ -18,6 +18,7 @@ from amnesty_book.images.cmyk import convert_to_cmyk
 from amnesty_book.images.cover import cover_jpeg
 from amnesty_book.model import Book, Plate
 from amnesty_book.project.config import Edition, Press
+from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.support.cache import DerivedFiles
 
 SCREEN_LONG_EDGE = 1600
@@ -95,17 +96,19 @@ def print_images(book: Book, edition: Edition) -> dict[str, Path]:
 
 def print_sources(book: Book, edition: Edition) -> dict[str, str]:
     """What each plate is printed from in a paged edition, by plate id, known without making
-    it: "cmyk", the scan in the print shop's CMYK, for the press when the book names its
-    profile; "scan", the scan itself, for the press and the archive, and for the others where
-    it is a JPEG that need not turn grey; else "grey" or "colour", a prepared JPEG. Editions
-    whose sources are equal print the same images."""
+    it, as its kind's plates_from says: "cmyk", the scan in the print shop's CMYK, for the
+    press when the book names its profile; "scan", the scan itself, for the press and the
+    archive, and for the others where it is a JPEG that need not turn grey; else "grey" or
+    "colour", a prepared JPEG. Editions whose sources are equal print the same images."""
     grey = edition.colour == "grayscale"
 
+    plates_from = KINDS[edition.kind].plates_from
+
     def source(plate: Plate) -> str:
-        if edition.kind == "press" and book.config.press.profile:
+        if plates_from == "press" and book.config.press.profile:
             return "cmyk"
         jpeg = plate.file.suffix.lower() in {".jpg", ".jpeg"}
-        if edition.kind in {"press", "archive"} or (jpeg and not grey):
+        if plates_from in {"press", "scan"} or (jpeg and not grey):
             return "scan"
         return "grey" if grey else "colour"
 
@@ -122,7 +125,7 @@ def prepare_images(book: Book, editions: Sequence[Edition]) -> None:
             print_images(book, edition)
     if not all(edition.paged for edition in editions):
         screens = [screen_image(plate, derived) for plate in book.plates]
-        if any(edition.kind == "epub" for edition in editions):
+        if any(KINDS[edition.kind].cover for edition in editions):
             cover_jpeg(book, screens[0] if screens else None, derived)
 
 

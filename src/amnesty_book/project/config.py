@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple, get_type_hints
 
-from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS
+from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS, edition_names
 from amnesty_book.project.labels import SUPPORTED_LANGUAGES, labels_for
 from amnesty_book.project.sources import Project
 from amnesty_book.support.errors import BookError, Problems, SourceLocation
@@ -203,7 +203,7 @@ class BookConfig:
     @property
     def labels(self) -> Mapping[str, str]:
         """The words the builder prints in this book: its language's, with the book's own."""
-        return {**labels_for(self.language), **dict(self.label_overrides)}
+        return {**builder_words(self.language), **dict(self.label_overrides)}
 
     def location(self, section: str, key: str) -> SourceLocation:
         """Where `key` of `[section]` is written in book.toml (the file alone if it is not)."""
@@ -381,9 +381,16 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
     )
 
 
-def page_source(config: BookConfig) -> Edition | None:
-    """The reader edition whose pages the EPUB marks: the first the config declares."""
-    return next((edition for edition in config.editions if edition.kind == "reader"), None)
+def page_source(config: BookConfig, edition: Edition) -> Edition | None:
+    """The edition whose printed pages the edition's page list marks (the EPUB's: a reader's):
+    the first the config declares of the kind its declaration names; None if it marks none."""
+    marked = KINDS[edition.kind].marks_pages_of
+    return next((each for each in config.editions if marked and each.kind == marked), None)
+
+
+def builder_words(language: str) -> dict[str, str]:
+    """The words the builder prints in a language: its labels and the editions' names."""
+    return {**labels_for(language), **edition_names(language)}
 
 
 def _section(
@@ -446,7 +453,7 @@ def _label_overrides(
     (an empty text leaves it out, where it is a sentence of its own)."""
     if raw is None or not isinstance(raw, dict):  # not a table: reported with the sections
         return ()
-    known = labels_for("en")
+    known = builder_words("en")
     overrides = []
     for key, value in raw.items():
         if key not in known:

@@ -1,18 +1,21 @@
-"""What each kind of edition is, declared once: its writer, format, papers, colour, file and order.
+"""What each kind of edition is, declared once: its writer, format, papers, colour, file,
+order, what it prints its plates from, how it is checked, and its name in each language.
 
-A new kind of edition is a writer module (writers/) and its declaration here, registered with
+A new kind of edition is one module: its writer and its declaration, registered with
 `register`, which checks it whole: a missing or wrong piece (a writer module that does not
-exist, an unknown format or paper, a file name that does not name the book) fails when the
-registry is first read, not half-way through a build.
+exist, an unknown format or paper, a file name that does not name the book, a language it
+has no name in) fails when it is registered, not half-way through a build. Nothing else in
+the builder names a kind: whatever differs between kinds is read from here.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from amnesty_book.project.labels import SUPPORTED_LANGUAGES, labels_for
+from amnesty_book.project.labels import SUPPORTED_LANGUAGES
 
 # Paper sizes an edition may name: CSS page size and (width, height) in mm.
 PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
@@ -25,6 +28,12 @@ PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
 HALF_SHEET = {"A4": "A5", "Letter": "Half-Letter"}
 # The formats the templates, stylesheets and checks know.
 FORMATS = ("html", "epub", "pdf")
+# What a paged edition prints its plates from (images/plates.py): a JPEG prepared at print
+# resolution (the scan itself where it is a JPEG that need not turn grey), the scan itself,
+# or the scan in the print shop's CMYK where the book names a profile (else the scan).
+PLATE_SOURCES = ("prepared", "scan", "press")
+# Characters a line of body text, as the layout audit wants them (Bringhurst).
+MEASURE = (45, 75)
 _NAME = re.compile(r"[a-z][a-z0-9]*")
 _WRITER = re.compile(r"([A-Za-z_][\w.]*):([A-Za-z_]\w*)")
 
@@ -38,6 +47,7 @@ class EditionKind:
     name: str
     writer: str  # "module:function(book, edition, out)", imported only when such an edition is built
     format: str  # one of FORMATS: the templates, stylesheets and checks it takes
+    words: Mapping[str, str]  # its name in the colophon, in each supported language
     papers: tuple[str, ...] = ()  # the papers it may be printed on, the first its default; none: not paged
     folded: bool = False  # printed two pages to a sheet, folded (its papers name the sheets)
     grayscale: bool = False
@@ -46,11 +56,21 @@ class EditionKind:
     cut_to_paper: bool = False
     output: str = "{slug}-{edition}.pdf"  # its file (or folder) in the output folder
     cost: int = 0  # how long it takes to make, as an order: the costliest is started first
-    label: str = ""  # the key of its name in the colophon (labels.py); default "edition_NAME"
+    plates_from: str = "prepared"  # one of PLATE_SOURCES (paged editions)
+    tagged: bool = True  # a paged edition's PDF has a structure tree and an outline to check
+    for_print: bool = False  # a print shop's file: its images' resolution is checked
+    measure: tuple[int, int] = MEASURE  # characters a line of body text (the layout audit's L302)
+    # An edition imposed on sheets: "module:function(book, edition) -> PDF bytes" gives the
+    # pages it imposed, which the layout audit reads as pages (its sheets are audited apart).
+    imposed_pages: str = ""
+    cover: bool = False  # it carries the cover image (images/cover.py)
+    # The kind whose printed pages its page list marks (the EPUB's, from the reader's).
+    marks_pages_of: str = ""
 
     @property
     def label_key(self) -> str:
-        return self.label or f"edition_{self.name}"
+        """Its name among the builder's words, which book.toml's [labels] may word anew."""
+        return f"edition_{self.name}"
 
 
 KINDS: dict[str, EditionKind] = {}
@@ -76,12 +96,17 @@ def register(kind: EditionKind) -> EditionKind:
         wrong.append(f"its papers {', '.join(unknown)} are not among {', '.join(papers)}")
     if bool(kind.papers) != (kind.format == "pdf"):
         wrong.append("a pdf edition, and only one, is printed on papers")
-    lacking = [language for language in SUPPORTED_LANGUAGES if kind.label_key not in labels_for(language)]
+    lacking = [language for language in SUPPORTED_LANGUAGES if not kind.words.get(language)]
     if lacking:
-        wrong.append(
-            f"its name in the colophon, label '{kind.label_key}', is not in labels.py "
-            f"for {', '.join(lacking)}"
-        )
+        wrong.append(f"it has no name (words) in {', '.join(lacking)}")
+    if kind.plates_from not in PLATE_SOURCES:
+        wrong.append(f"its plates_from '{kind.plates_from}' is none of {', '.join(PLATE_SOURCES)}")
+    for reference in filter(None, (kind.imposed_pages,)):
+        found = _WRITER.fullmatch(reference)
+        if found is None or importlib.util.find_spec(found.group(1)) is None:
+            wrong.append(f"its imposed_pages '{reference}' is not 'module:function' of a module that exists")
+    if kind.marks_pages_of and not _NAME.fullmatch(kind.marks_pages_of):
+        wrong.append(f"the kind whose pages it marks, '{kind.marks_pages_of}', is not a kind's name")
     if "{slug}" not in kind.output:
         wrong.append("its output does not name the book ('{slug}')")
     if wrong:
@@ -90,14 +115,28 @@ def register(kind: EditionKind) -> EditionKind:
     return kind
 
 
+def edition_names(language: str) -> dict[str, str]:
+    """Every kind's name in the colophon, by its label key, in the language."""
+    return {kind.label_key: kind.words[language] for kind in KINDS.values()}
+
+
 for builtin in (
-    EditionKind(name="web", writer="amnesty_book.writers.web:write_web", format="html", output="{slug}-web"),
+    EditionKind(
+        name="web",
+        writer="amnesty_book.writers.web:write_web",
+        format="html",
+        output="{slug}-web",
+        words={"en": "Web edition", "pl": "Wydanie internetowe"},
+    ),
     EditionKind(
         name="epub",
         writer="amnesty_book.writers.epub:write_epub",
         format="epub",
         output="{slug}.epub",
         cost=1,
+        cover=True,
+        marks_pages_of="reader",
+        words={"en": "EPUB edition", "pl": "Wydanie EPUB"},
     ),
     EditionKind(
         name="reader",
@@ -106,6 +145,8 @@ for builtin in (
         papers=tuple(PAPERS),
         cut_to_paper=True,
         cost=3,
+        measure=(60, 75),
+        words={"en": "Reader edition", "pl": "Wydanie do czytania"},
     ),
     EditionKind(
         name="press",
@@ -113,6 +154,9 @@ for builtin in (
         format="pdf",
         papers=tuple(PAPERS),
         cost=4,
+        plates_from="press",
+        for_print=True,
+        words={"en": "Press edition", "pl": "Wydanie dla drukarni"},
     ),
     # A booklet of half-sheet pages, on narrow pages laid out more than once: the longest.
     EditionKind(
@@ -124,6 +168,11 @@ for builtin in (
         grayscale=True,
         cut_to_paper=True,
         cost=5,
+        # An imposed booklet is a print file: its sheets carry no structure or outline to read.
+        tagged=False,
+        for_print=True,
+        imposed_pages="amnesty_book.writers.handout:handout_pages",
+        words={"en": "Handout booklet", "pl": "Broszura do druku"},
     ),
     EditionKind(
         name="archive",
@@ -131,6 +180,9 @@ for builtin in (
         format="pdf",
         papers=tuple(PAPERS),
         cost=2,
+        plates_from="scan",
+        for_print=True,
+        words={"en": "Archival edition (PDF/A-3a)", "pl": "Wydanie archiwalne (PDF/A-3a)"},
     ),
 ):
     register(builtin)

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from amnesty_book.project.config import BookConfig, Edition, page_source
+from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.project.source_files import face_files, press_profile, source_files, style_files
 from amnesty_book.project.sources import Project
 from amnesty_book.support.cache import code_digest, digest_of
@@ -33,11 +34,15 @@ def edition_keys(root: Path, config: BookConfig, editions: Sequence[Edition]) ->
     # project's files count by their names too: a stylesheet's name says which editions read it.
     names = [path.relative_to(root).as_posix() for path in inputs if path.is_relative_to(root)]
     everything = digest_of(inputs, code_digest(), repr(replace(config, editions=())), *names)
-    source = page_source(config)
     return {
-        edition.name: digest_of((), everything, repr(edition), repr(source) if edition.kind == "epub" else "")
+        edition.name: digest_of((), everything, repr(edition), _marked_pages(config, edition))
         for edition in editions
     }
+
+
+def _marked_pages(config: BookConfig, edition: Edition) -> str:
+    """The edition whose printed pages this one's page list marks (the EPUB's), by its entry."""
+    return repr(page_source(config, edition)) if KINDS[edition.kind].marks_pages_of else ""
 
 
 def _input_files(root: Path, config: BookConfig) -> list[Path] | None:

@@ -32,7 +32,7 @@ from amnesty_book.publish.scratch import scratch_folder
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.cores import available, share, worker_pool
 from amnesty_book.support.errors import WARNINGS, BookError, Problem, collected, tell, warn
-from amnesty_book.writers import writer
+from amnesty_book.writers import imposed_pages, writer
 
 
 @dataclass
@@ -119,9 +119,13 @@ def _groups(book: Book, editions: Sequence[Edition]) -> list[list[Edition]]:
     """The editions in independent groups, the longest to make first. An edition goes with
     the one whose layout it takes, when both are written, so that the book is laid out once
     for both: the EPUB with its page source, the others as layout/sharing.py says."""
-    source = page_source(book.config)
     takes_from = {
-        edition: layout_root(book, edition) if edition.kind != "epub" else source for edition in editions
+        edition: (
+            page_source(book.config, edition)
+            if KINDS[edition.kind].marks_pages_of
+            else layout_root(book, edition)
+        )
+        for edition in editions
     }
     groups: dict[Edition, list[Edition]] = {}
     for edition in editions:
@@ -199,19 +203,17 @@ def _check(
     full = check == ALL_CHECKS
     result.findings += check_editions(book, staging, editions, full=full, read_as_cut=read_as_cut)
     for edition in editions:
-        if edition.kind == "handout" and not read_as_cut:
-            result.findings += _audit_handout_pages(book, edition)
+        if KINDS[edition.kind].imposed_pages and not read_as_cut:
+            result.findings += _audit_imposed_pages(book, edition)
     names = ", ".join(edition.name for edition in editions)
     seconds = time.perf_counter() - start
     result.messages.append((logging.INFO, f"{names}: read back and checked in {seconds:.1f} s"))
 
 
-def _audit_handout_pages(book: Book, edition: Edition) -> list[Finding]:
-    """The layout audit of a handout's pages, which its imposed sheets no longer show as
+def _audit_imposed_pages(book: Book, edition: Edition) -> list[Finding]:
+    """The layout audit of an imposed edition's pages, which its sheets no longer show as
     pages (check_editions audits the sheets): the pages its writer made before imposing them."""
-    from amnesty_book.writers.handout import handout_pages  # imported by the handout's writer already
-
-    return audit_pdf(handout_pages(book, edition), edition, book)
+    return audit_pdf(imposed_pages(edition.kind)(book, edition), edition, book)
 
 
 def _publish(staging: Path, out: Path, replaced: Path) -> list[Path]:

@@ -109,7 +109,7 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
     def href(anchor: str) -> str:
         return f"{files[anchor]}#{anchor}"
 
-    source, page_breaks = _print_pages(book)
+    source, page_breaks = _print_pages(book, edition)
     page_list = [
         (folio, f"{files[anchor]}#page-{folio}")
         for anchor in anchors_in_reading_order(book)
@@ -218,10 +218,10 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def _print_pages(book: Book) -> tuple[Edition | None, dict[str, list[str]]]:
-    """The reader edition whose pages the EPUB marks, and where each of its pages begins,
-    from the same layout as that edition's PDF."""
-    source = page_source(book.config)
+def _print_pages(book: Book, edition: Edition) -> tuple[Edition | None, dict[str, list[str]]]:
+    """The edition whose pages the EPUB marks (page_source), and where each of its pages
+    begins, from the same layout as that edition's PDF."""
+    source = page_source(book.config, edition)
     if source is None:
         return None, {}
     return source, page_starts(book, paged(book, source).pages)

@@ -11,9 +11,8 @@ from amnesty_book.checks.layout_audit.codes import finding
 from amnesty_book.checks.layout_audit.pages import Layout, Line
 from amnesty_book.checks.layout_audit.sizes import Sizes
 from amnesty_book.project.config import Edition
+from amnesty_book.project.edition_kinds import KINDS
 
-MEASURE = (45, 75)  # characters a line (Bringhurst)
-READER_MEASURE = (60, 75)
 _MEASURED_LINES = 30
 HYPHEN_LADDER = 3
 # WeasyPrint hyphenates with U+2010; a hyphen of the text itself may end a line too.
@@ -38,7 +37,7 @@ def measure(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]
     body = counts["body text"]
     if not body:
         return
-    low, high = READER_MEASURE if edition.kind == "reader" else MEASURE
+    low, high = KINDS[edition.kind].measure
     summary = "; ".join(
         f"{what} {statistics.median(found):.0f} (median of {len(found)} lines, {min(found)}–{max(found)})"
         for what, found in counts.items()

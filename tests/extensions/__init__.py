@@ -1,0 +1,1 @@
+"""Extensions written as a user of the builder would write them: each one module."""
