@@ -11,8 +11,8 @@ import pytest
 from pdfminer.layout import LTTextLine
 from weasyprint import HTML
 
+from amnesty_book.layout import weasyprint as patches
 from amnesty_book.layout.plate_plan import first_plan
-from amnesty_book.layout.weasyprint import patches
 from amnesty_book.project.config import Edition
 from amnesty_book.readers.loading import load_book
 from amnesty_book.theme.page_geometry import measure_mm, text_block

@@ -21,6 +21,7 @@ from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
 from amnesty_book.images.plates import print_images
+from amnesty_book.layout import weasyprint as patches
 from amnesty_book.layout.book_parts import (
     PartLayout,
     Placement,
@@ -34,7 +35,6 @@ from amnesty_book.layout.page_cut import cut, cut_source
 from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts
 from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
-from amnesty_book.layout.weasyprint import patches
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
 from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from amnesty_book.prepress.pdf_join import join_parts

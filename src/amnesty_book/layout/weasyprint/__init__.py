@@ -1,1 +1,133 @@
-"""Every change the builder makes to WeasyPrint and the libraries under it, in one place."""
+"""Every change the builder makes to WeasyPrint and the libraries under it: the table of patches."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from amnesty_book.layout.weasyprint.versions import require_pinned_versions, written_for
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One change to WeasyPrint or a library under it, made by the `apply()` of its module."""
+
+    name: str
+    module: str  # of this package
+    replaces: str
+    why: str
+    upstream: str
+    written_for: str
+
+    def load(self) -> Callable[[], None]:
+        """The patch's `apply`, its module imported: it keeps what it replaces as it finds it."""
+        module = importlib.import_module(f"{__name__}.{self.module}")
+        apply_patch: Callable[[], None] = module.apply
+        return apply_patch
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(
+        "library loading",
+        "library_loading",
+        "ctypes.util.find_library, while weasyprint.text.ffi loads",
+        "WeasyPrint's names for its C libraries that are no file each cost a search by ldconfig, gcc and "
+        "ld: 0.15 s of every build",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
+        "foot area",
+        "footnote_area",
+        "LayoutContext._update_footnote_area",
+        "a note that fits was taken as overflowing by ~1e-13 px and moved off its call's page; plates "
+        "stand above the notes",
+        "none filed (a like rounding trap: https://github.com/Kozea/WeasyPrint/issues/2100)",
+        written_for("weasyprint"),
+    ),
+    Patch(
+        "line boxes",
+        "linebox",
+        "block._linebox_layout and block.iter_line_boxes (wrapped)",
+        "widows never move the page's notes off it (the page runs a line short); each line set is told "
+        "to the hyphenation's ladder",
+        "none filed (notes moved at an orphans break since https://github.com/Kozea/WeasyPrint/issues/2432)",
+        written_for("weasyprint"),
+    ),
+    Patch(
+        "notes to place",
+        "note_lookup",
+        "LayoutContext.__init__ (wrapped: context.footnotes)",
+        "a line's boxes that call no note were each compared with every note still to place: 1.2 s of a "
+        "long book's layout",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
+        "hyphenation",
+        "hyphenation",
+        "weasyprint.text.line_break.pyphen",
+        "no name split (a word that begins with a capital), no third hyphenated line in a row",
+        "none filed (names: https://github.com/w3c/csswg-drafts/issues/3927)",
+        written_for("weasyprint", "pyphen"),
+    ),
+    Patch(
+        "hidden tags",
+        "hidden_tags",
+        "weasyprint.pdf.tags._build_box_tree (wrapped)",
+        "an aria-hidden pull quote was read out twice from the PDF's structure tree",
+        "https://github.com/Kozea/WeasyPrint/issues/2550",
+        written_for("weasyprint"),
+    ),
+    Patch(
+        "page references",
+        "page_references",
+        "pydyf.PDF.page_references",
+        "the tuple of every page's reference was built again for each tagged element: a second of a "
+        "200-page book's writing",
+        "none filed",
+        written_for("pydyf"),
+    ),
+    Patch(
+        "compression",
+        "compression",
+        "pydyf.Stream.data",
+        "level 9 took an eighth of a long book's writing to make it 4% smaller than the default level",
+        "none filed",
+        written_for("pydyf"),
+    ),
+    Patch(
+        "page floats",
+        "page_floats",
+        "LayoutContext.layout_footnote, report_footnote, unlayout_footnote; layout.page.make_page",
+        "plates at the foot of their marker's page or the head of the next: WeasyPrint has no page floats",
+        "https://github.com/Kozea/WeasyPrint/issues/1098",
+        written_for("weasyprint"),
+    ),
+    Patch(
+        "note layouts",
+        "note_layouts",
+        "block.block_level_layout (wrapped)",
+        "every note of a page was laid out again for each note added to it: n(n+1)/2 layouts a page",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+)
+
+
+@cache
+def apply() -> None:
+    """Checks the installed versions, then applies the table, once per process."""
+    require_pinned_versions()
+    # Every module is imported before any patch is applied: each keeps WeasyPrint's own functions.
+    for apply_patch in [patch.load() for patch in PATCHES]:
+        apply_patch()
+
+
+def start_layout() -> None:
+    """A layout starts afresh, whatever the last one in this process ended with."""
+    from amnesty_book.layout.weasyprint import hyphenation
+
+    hyphenation.start_layout()

@@ -6,6 +6,12 @@ Linux runs ldconfig, gcc and ld in turn: some twenty processes and 0.15 s of eve
 spent before the name that opens directly (`libpango-1.0.so.0`, `libpango-1.0.dylib`, the
 DLL's name on Windows) is tried. While WeasyPrint's ffi module loads, that search answers
 "not found" at once; the process's other users of ctypes are untouched.
+
+Installed when the builder's package is imported, before WeasyPrint is (so this module, and
+its package's __init__, import nothing of WeasyPrint's); applying it again later does nothing.
+
+Upstream: none filed. Written for WeasyPrint 70.0 (text/ffi.py: the names it tries) and cffi
+2.1.1 (`dlopen` asks `ctypes.util.find_library` for a name that does not open).
 """
 
 from __future__ import annotations
@@ -48,3 +54,8 @@ def install() -> None:
     """Before WeasyPrint is first imported in this process."""
     if _FFI_MODULE not in sys.modules and not any(isinstance(f, _DirectNames) for f in sys.meta_path):
         sys.meta_path.insert(0, _DirectNames())
+
+
+def apply() -> None:
+    """As the table applies each patch: done already, when the package was imported."""
+    install()

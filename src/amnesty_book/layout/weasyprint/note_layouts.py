@@ -9,97 +9,95 @@ page lays out that note alone. Hyphenation's count of hyphenated lines in a row 
 afresh in each note, so that a note's lines do not depend on the running text set before it
 (nor the running text on the notes).
 
-Pinned to the version it copies; applied with `weasyprint_fixes.apply`.
+Upstream: none filed. Written for WeasyPrint 70.0 (layout/block.py: block_level_layout's
+arguments and results).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext, block
 
+from amnesty_book.layout.weasyprint.hyphenation import LADDER
+
 _block_level_layout = block.block_level_layout
 
 
-def cached(hyphens: Any) -> Callable[..., tuple[Any, ...]]:
-    """WeasyPrint's block_level_layout, remembering the layouts of a foot area's children;
-    `hyphens` is the ladder count that restarts in each note."""
-
-    def block_level_layout(  # type: ignore[no-untyped-def]
-        context: LayoutContext,
-        box: boxes.Box,
+def block_level_layout(
+    context: LayoutContext,
+    box: boxes.Box,
+    bottom_space: float,
+    skip_stack: dict[int, Any] | None,
+    containing_block: boxes.Box,
+    page_is_empty: bool = True,
+    absolute_boxes: list[boxes.Box] | None = None,
+    fixed_boxes: list[boxes.Box] | None = None,
+    adjoining_margins: list[float] | None = None,
+    first_letter_style: Any = None,
+    first_line_style: Any = None,
+    discard: bool = False,
+    max_lines: int | None = None,
+) -> tuple[Any, ...]:
+    """WeasyPrint's block_level_layout, remembering the layouts of a foot area's children."""
+    arguments = (
+        context,
+        box,
         bottom_space,
         skip_stack,
         containing_block,
-        page_is_empty=True,
-        absolute_boxes=None,
-        fixed_boxes=None,
-        adjoining_margins=None,
-        first_letter_style=None,
-        first_line_style=None,
-        discard=False,
-        max_lines=None,
-    ) -> tuple[Any, ...]:
-        arguments = (
-            context,
-            box,
-            bottom_space,
-            skip_stack,
-            containing_block,
-            page_is_empty,
-            absolute_boxes,
-            fixed_boxes,
-            adjoining_margins,
-            first_letter_style,
-            first_line_style,
-            discard,
-            max_lines,
-        )
-        if (
-            not isinstance(containing_block, boxes.FootnoteAreaBox)
-            or not isinstance(box, boxes.BlockBox)
-            or skip_stack is not None
-        ):
-            return _block_level_layout(*arguments)
-        layouts: dict[Hashable, tuple[Any, ...]] = context.__dict__.setdefault("note_layouts", {})
-        key = (
-            box.element,
-            box.element_tag,
-            tuple(text.text for text in box.descendants() if isinstance(text, boxes.TextBox)),
-            box.position_x,
-            box.position_y,
-            containing_block.width,
-            bottom_space,
-            page_is_empty,
-            context.current_page > 1,
-            context.forced_break,
-            tuple(adjoining_margins or ()),
-            discard,
-            max_lines,
-        )
-        if key not in layouts:
-            run, hyphens.run = hyphens.run, 0
-            try:
-                result = _block_level_layout(*arguments)
-            finally:
-                hyphens.run = run
-            if result[0] is None or result[1] is not None:  # not laid out whole: not kept
-                return result
-            # Kept as a copy, and given as a copy: the caller moves the boxes it is given.
-            kept = result[0].deepcopy()
-            # A list's outside markers are laid out with the page, not here: not kept.
-            lines = [line for line in kept.descendants() if isinstance(line, boxes.LineBox)]
-            if all(hasattr(line, "position_y") for line in lines):
-                layouts[key] = (kept, *result[1:])
+        page_is_empty,
+        absolute_boxes,
+        fixed_boxes,
+        adjoining_margins,
+        first_letter_style,
+        first_line_style,
+        discard,
+        max_lines,
+    )
+    if (
+        not isinstance(containing_block, boxes.FootnoteAreaBox)
+        or not isinstance(box, boxes.BlockBox)
+        or skip_stack is not None
+    ):
+        return _block_level_layout(*arguments)
+    layouts: dict[Hashable, tuple[Any, ...]] = context.__dict__.setdefault("note_layouts", {})
+    key = (
+        box.element,
+        box.element_tag,
+        tuple(text.text for text in box.descendants() if isinstance(text, boxes.TextBox)),
+        box.position_x,
+        box.position_y,
+        containing_block.width,
+        bottom_space,
+        page_is_empty,
+        context.current_page > 1,
+        context.forced_break,
+        tuple(adjoining_margins or ()),
+        discard,
+        max_lines,
+    )
+    if key not in layouts:
+        run, LADDER.run = LADDER.run, 0
+        try:
+            result = _block_level_layout(*arguments)
+        finally:
+            LADDER.run = run
+        if result[0] is None or result[1] is not None:  # not laid out whole: not kept
             return result
-        new_box, resume_at, next_page, next_margins, collapsing_through, max_lines = layouts[key]
-        next_page = dict(next_page) if isinstance(next_page, dict) else next_page
-        return new_box.deepcopy(), resume_at, next_page, list(next_margins), collapsing_through, max_lines
+        # Kept as a copy, and given as a copy: the caller moves the boxes it is given.
+        kept = result[0].deepcopy()
+        # A list's outside markers are laid out with the page, not here: not kept.
+        lines = [line for line in kept.descendants() if isinstance(line, boxes.LineBox)]
+        if all(hasattr(line, "position_y") for line in lines):
+            layouts[key] = (kept, *result[1:])
+        return result
+    new_box, resume_at, next_page, next_margins, collapsing_through, max_lines = layouts[key]
+    next_page = dict(next_page) if isinstance(next_page, dict) else next_page
+    return new_box.deepcopy(), resume_at, next_page, list(next_margins), collapsing_through, max_lines
 
-    return block_level_layout
 
-
-def apply(hyphens: Any) -> None:
-    block.block_level_layout = cached(hyphens)
+def apply() -> None:
+    block.block_level_layout = block_level_layout

@@ -1,11 +1,13 @@
-"""Plates (and pull quotes) as page floats in WeasyPrint 70, which has none: at the foot of
-the page where their marker falls, or at the head of the next page when they do not fit there.
+"""Plates and pull quotes as page floats, at the foot of their marker's page or the head of the next.
 
-A floating plate is styled `float: footnote` with no call or marker: WeasyPrint then takes it
-out of the running text and offers it to the page where its marker's line is set, exactly as
-it does a note. Four changes make such a plate a page float rather than a note:
+Replaces `LayoutContext.layout_footnote`, `report_footnote` and `unlayout_footnote` (each
+WeasyPrint's own for a note, its own way for a plate) and `layout.page.make_page` (WeasyPrint's
+page, between the plates it receives and those it holds back). WeasyPrint 70 has no page
+floats. A floating plate is styled `float: footnote` with no call or marker: WeasyPrint then
+takes it out of the running text and offers it to the page where its marker's line is set,
+exactly as it does a note. Four changes make such a plate a page float rather than a note:
 
-- it goes before the notes in the page's foot area;
+- it goes before the notes in the page's foot area (footnote_area.py);
 - when it does not fit, it is held back for the next page (not "reported" like a note, which
   would push every later note of the page, and the lines calling them, along with it);
 - the notes called from its caption travel with it, so that they stand on its page;
@@ -19,12 +21,15 @@ A plate too tall to share a page with a few lines of text is held back at once, 
 that receives it is made with no running text, as WeasyPrint makes a blank page: the text
 runs on, past the plate's own page, to the next.
 
-Pinned to the version it copies; applied with `weasyprint_fixes.apply`.
+Upstream: https://github.com/Kozea/WeasyPrint/issues/1098 (page floats, css-page-floats-3).
+Written for WeasyPrint 70.0 (layout/__init__.py: the note methods and their lists of notes;
+layout/page.py: make_page and context.page_maker).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext
@@ -115,7 +120,14 @@ def unlayout_footnote(self: LayoutContext, footnote: boxes.Box) -> None:
     _unlayout_footnote(self, footnote)
 
 
-def make_page(context, root_box, page_type, resume_at, page_number, page_state):  # type: ignore[no-untyped-def]
+def make_page(
+    context: LayoutContext,
+    root_box: boxes.BlockBox,
+    page_type: Any,
+    resume_at: dict[int, Any] | None,
+    page_number: int,
+    page_state: Any,
+) -> tuple[boxes.PageBox, dict[int, Any] | None, Any]:
     """WeasyPrint's page, its held-back plates laid out first, its plates lifted into place.
 
     The plates each page holds back are kept by the number of the page that receives them:

@@ -1,0 +1,56 @@
+"""The page's foot area as WeasyPrint measures it, but a note that fits kept, and plates above notes.
+
+Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for two lines:
+
+- WeasyPrint compares the bottom of the foot area with the bottom of its last note exactly, and
+  the two, summed in different orders, can differ by ~1e-13 px: a note that fits is then taken
+  as overflowing and moved to the next page, away from its call, whole (WeasyPrint never splits
+  a note, https://github.com/Kozea/WeasyPrint/issues/1833), and every later note with it. The
+  comparison goes through `LayoutContext.overflows`, with the tolerance WeasyPrint's own page
+  overflow checks use.
+- The plates floated to the page's foot (page_floats.py) are put before its notes, whatever
+  order they joined the page in: page_floats lifts them off the top of the area.
+
+Upstream: none filed (a like rounding trap in page breaks:
+https://github.com/Kozea/WeasyPrint/issues/2100). Written for WeasyPrint 70.0 (layout/__init__.py).
+"""
+
+from __future__ import annotations
+
+from math import inf
+
+from weasyprint.formatting_structure import build
+from weasyprint.layout import LayoutContext
+
+# WeasyPrint's own, as its method calls it (note_layouts.py wraps block's name, for the notes).
+from weasyprint.layout.block import block_level_layout
+
+from amnesty_book.layout.weasyprint.page_floats import is_page_float
+
+
+def update_footnote_area(self: LayoutContext) -> bool:
+    if self.current_footnote_area.height != "auto" and not self.in_column:
+        self.page_bottom += self.current_footnote_area.margin_height()
+    self.current_footnote_area.children = sorted(
+        self.current_page_footnotes, key=lambda box: not is_page_float(box)
+    )
+    if self.current_footnote_area.children:
+        footnote_area = build.create_anonymous_boxes(self.current_footnote_area.deepcopy())
+        footnote_area = block_level_layout(self, footnote_area, -inf, None, self.current_footnote_area.page)[
+            0
+        ]
+        self.current_footnote_area.height = footnote_area.height
+        if not self.in_column:
+            self.page_bottom -= footnote_area.margin_height()
+        last_child = footnote_area.children[-1]
+        last_child_bottom = last_child.position_y + last_child.margin_height() - last_child.margin_bottom
+        area_bottom = footnote_area.position_y + footnote_area.margin_height() - footnote_area.margin_bottom
+        return bool(self.overflows(area_bottom, last_child_bottom))
+    self.current_footnote_area.height = 0
+    if not self.in_column:
+        self.page_bottom -= self.current_footnote_area.margin_height()
+    return False
+
+
+def apply() -> None:
+    LayoutContext._update_footnote_area = update_footnote_area

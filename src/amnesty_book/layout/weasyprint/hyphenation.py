@@ -1,0 +1,62 @@
+"""Hyphenation as a book allows it: no name split, and no third hyphenated line in a row.
+
+Replaces `weasyprint.text.line_break.pyphen`, the module WeasyPrint asks for its dictionaries,
+with one whose `Pyphen` offers no break in a word that begins with a capital, nor in any word
+once the last two lines set ended with a hyphen. WeasyPrint hyphenates every word its dictionary
+knows, on every line: it splits proper names (Bri-tain, Sikor-ski) and sets ladders of four or
+five hyphens in a narrow column, where a book sets none and no more than two. CSS has the rule
+for the ladder, `hyphenate-limit-lines`, which WeasyPrint does not support; for names it has
+none (w3c/csswg-drafts#3927 left the choice to the browser).
+
+The count of hyphenated lines in a row (LADDER) is told of each line as it is set by
+linebox.py, restarted in each note by note_layouts.py, and at the start of each layout.
+
+Upstream: none filed in WeasyPrint (names: https://github.com/w3c/csswg-drafts/issues/3927).
+Written for WeasyPrint 70.0 (text/line_break.py: `pyphen.Pyphen(lang, left, right).iterate`
+and `pyphen.language_fallback`) and Pyphen 0.18.1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pyphen
+from weasyprint.formatting_structure import boxes
+from weasyprint.text import line_break
+
+
+class Ladder:
+    """The hyphenated line ends in a row, up to the line last set, and what they allow."""
+
+    LONGEST = 2  # hyphenated lines in a row; the line after them is not hyphenated
+
+    def __init__(self) -> None:
+        self.run = 0
+
+    def line_set(self, line: boxes.LineBox) -> None:
+        texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+        last = texts[-1] if texts else None
+        ends = last is not None and last.text.endswith(last.style["hyphenate_character"])
+        self.run = self.run + 1 if ends else 0
+
+    def allows(self, word: str) -> bool:
+        return not word[:1].isupper() and self.run < self.LONGEST
+
+
+LADDER = Ladder()
+
+
+class _PyphenAsABookDoes(pyphen.Pyphen):
+    def iterate(self, word: str) -> Iterator[tuple[str, str]]:
+        return super().iterate(word) if LADDER.allows(word) else iter(())
+
+
+def start_layout() -> None:
+    """A layout starts with no hyphenated line before it, whatever the last one in this
+    process ended with: the same book is laid out alike in any process."""
+    LADDER.run = 0
+
+
+def apply() -> None:
+    line_break.pyphen = SimpleNamespace(Pyphen=_PyphenAsABookDoes, language_fallback=pyphen.language_fallback)

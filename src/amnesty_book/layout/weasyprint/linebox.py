@@ -1,0 +1,117 @@
+"""A paragraph's lines as WeasyPrint sets them, but no note moved off its page, each told to hyphenation.
+
+WeasyPrint 70's `block._linebox_layout` takes a paragraph's lines one by one from
+`iter_line_boxes`. Two changes are made around that iterator, none to the function itself:
+
+Widows. When a line overflows the page, `_linebox_layout` reads up to `widows` lines past it to
+learn whether the paragraph's last lines could follow on the next page. If they could, and the
+page holds one line short of `orphans` of the paragraph, it moves the page's notes to the next
+page, one by one, until the line fits: notes leave their calls behind, and each pushes every
+later note along. A book runs the page a line short instead (the paragraph starts the next
+page), which WeasyPrint does itself when it finds fewer lines. So after an overflow this
+iterator gives at most `widows - 1` lines: the count never proves the last lines could follow,
+and no note is moved. The line it holds back is still laid out and its placeholders removed,
+as `_linebox_layout` does with each line it reads; the count's only other use,
+`max(0, needed)`, comes out the same (0), so nothing else changes.
+
+Hyphenation. Each line set is told to hyphenation.LADDER before the next line is laid out,
+so that the line after two hyphenated ones is not hyphenated (hyphenation.py).
+
+A line is known set when `_linebox_layout` asks for the next one and finds it last in the
+paragraph's new lines; asked while it is not there, `_linebox_layout` is reading ahead. That
+list is passed to `_linebox_layout` only: it is kept, while the call lasts, by a wrapper.
+
+Upstream: none filed for keeping notes on their page; the moving of notes at an orphans break
+came with https://github.com/Kozea/WeasyPrint/issues/2432. Written for WeasyPrint 70.0
+(layout/block.py, layout/inline.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import LayoutContext, block
+
+from amnesty_book.layout.weasyprint.hyphenation import LADDER
+
+# A line, and where the paragraph resumes after it.
+Line = tuple[boxes.LineBox, Any]
+
+_linebox_layout = block._linebox_layout
+_iter_line_boxes = block.iter_line_boxes
+
+# The new lines of each paragraph under way, the innermost last (a note's paragraph is laid
+# out while the line calling it is set).
+_setting: list[list[boxes.Box]] = []
+
+
+def linebox_layout(
+    context: LayoutContext,
+    box: boxes.BlockContainerBox,
+    index: int,
+    child: boxes.LineBox,
+    new_children: list[boxes.Box],
+    *rest: Any,
+) -> tuple[Any, ...]:
+    """WeasyPrint's `_linebox_layout`, its paragraph's new lines kept while it runs."""
+    _setting.append(new_children)
+    try:
+        return _linebox_layout(context, box, index, child, new_children, *rest)
+    finally:
+        _setting.pop()
+
+
+def iter_line_boxes(
+    context: LayoutContext,
+    box: boxes.LineBox,
+    position_y: float,
+    bottom_space: float,
+    skip_stack: dict[int, Any] | None,
+    containing_block: boxes.BlockContainerBox,
+    absolute_boxes: list[boxes.Box],
+    fixed_boxes: list[boxes.Box],
+    first_letter_style: Any,
+    first_line_style: Any,
+) -> Iterator[Line]:
+    """WeasyPrint's lines of the paragraph, as `_linebox_layout` sets them."""
+    lines = _iter_line_boxes(
+        context,
+        box,
+        position_y,
+        bottom_space,
+        skip_stack,
+        containing_block,
+        absolute_boxes,
+        fixed_boxes,
+        first_letter_style,
+        first_line_style,
+    )
+    widows = containing_block.style["widows"]
+    return _as_set(lines, _setting[-1], context, widows, absolute_boxes, fixed_boxes)
+
+
+def _as_set(
+    lines: Iterator[Line],
+    new_lines: list[boxes.Box],
+    context: LayoutContext,
+    widows: int,
+    absolute_boxes: list[boxes.Box],
+    fixed_boxes: list[boxes.Box],
+) -> Iterator[Line]:
+    for line in lines:
+        yield line
+        if not new_lines or new_lines[-1] is not line[0]:
+            break  # asked for another line, this one not set: reading ahead
+        LADDER.line_set(line[0])
+    for count, line in enumerate(lines, start=1):
+        if count == widows:  # held back, and cleared as WeasyPrint clears what it reads ahead
+            block.remove_placeholders(context, line[0].children, absolute_boxes, fixed_boxes)
+            return
+        yield line
+
+
+def apply() -> None:
+    block._linebox_layout = linebox_layout
+    block.iter_line_boxes = iter_line_boxes
