@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amnesty_book import __version__
+from amnesty_book.layout.weasyprint.versions import require_pinned_versions
 from amnesty_book.support.errors import WARNINGS, BookError
 from amnesty_book.support.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
@@ -195,6 +196,8 @@ def _run(arguments: argparse.Namespace) -> int:
         if not arguments.project.is_dir():
             print(f"amnesty-book: project folder '{arguments.project}' does not exist", file=sys.stderr)
             return EXIT_USAGE
+        if arguments.command in {"build", "check", "serve"}:
+            require_pinned_versions()
         if arguments.command == "build":
             return _build(arguments)
         if arguments.command == "check":
