@@ -10,7 +10,6 @@ write (tests/test_docs.py runs the same comparison).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -41,21 +40,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines + ["| " + " | ".join(cell(each) for each in row) + " |" for row in rows]
 
 
-def _declared_defaults() -> dict[tuple[str, str], object]:
-    """(section, key) -> the default of the field that holds the key (MISSING: required), from
-    every dataclass of the config module whose fields are declared with config.key."""
-    defaults: dict[tuple[str, str], object] = {}
-    for holder in vars(config).values():
-        if isinstance(holder, type) and dataclasses.is_dataclass(holder):
-            for each in dataclasses.fields(holder):
-                if "section" in each.metadata:
-                    defaults[(each.metadata["section"], each.name)] = each.default
-    return defaults
-
-
-def toml_value(value: object) -> str:
-    """A default as book.toml would write it."""
-    if value is dataclasses.MISSING:
+def toml_value(key: config.DocumentedKey) -> str:
+    """A key's default as book.toml would write it."""
+    value = key.default
+    if key.required:
         return "required"
     if value in (None, "", ()):
         return NOT_SET
@@ -74,15 +62,8 @@ def toml_value(value: object) -> str:
 def book_toml() -> str:
     """docs/book-toml.md: config.documented_keys(), the edition kinds' registry and the labels."""
     keys = config.documented_keys()
-    defaults = _declared_defaults()
-    rows = [
-        (f"`[{section}]`", f"`{name}`", doc, toml_value(defaults.get((section, name), dataclasses.MISSING)))
-        for section, name, doc in keys
-    ]
-    optional_with_required = sorted(
-        {section for section, name, _ in keys if section != "book"}
-        & {section for (section, _), default in defaults.items() if default is dataclasses.MISSING}
-    )
+    rows = [(f"`[{key.section}]`", f"`{key.name}`", key.doc, toml_value(key)) for key in keys]
+    optional_with_required = sorted({key.section for key in keys if key.section != "book" and key.required})
     lines = [
         NOTICE,
         "",

@@ -96,9 +96,9 @@ def test_a_generated_reference_says_it_is_generated() -> None:
 def test_the_references_hold_every_key_and_code() -> None:
     book_toml, codes = (DOCS / "book-toml.md").read_text("utf-8"), (DOCS / "codes.md").read_text("utf-8")
     missing = [
-        (section, key)
-        for section, key, doc in make_reference_docs.config.documented_keys()
-        if f"| `[{section}]` | `{key}` | {make_reference_docs.cell(doc)} |" not in book_toml
+        (key.section, key.name)
+        for key in make_reference_docs.config.documented_keys()
+        if f"| `[{key.section}]` | `{key.name}` | {make_reference_docs.cell(key.doc)} |" not in book_toml
     ]
     assert not missing, f"docs/book-toml.md lacks {missing}: run 'make docs'"
     for registry in (lint.CODES, make_reference_docs.layout_codes.CODES):

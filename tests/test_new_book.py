@@ -7,6 +7,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from amnesty_book.checks.readback import PrintedText, pdf_pages
 from amnesty_book.readers.loading import load_book
 
@@ -17,6 +19,7 @@ def amnesty_book(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.slow
 def test_a_new_book_builds_at_once(tmp_path: Path) -> None:
     made = amnesty_book("new", "my-book", "--title", 'A "First" Book', "--author", "Ada Author", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
@@ -38,7 +41,7 @@ def test_a_new_book_builds_at_once(tmp_path: Path) -> None:
     assert "warning" not in built.stderr, built.stderr
     assert len(list((root / "dist").iterdir())) == 8
     book = load_book(root)
-    assert (len(book.chapters), len(book.notes), len(book.plates), book.timeline) == (1, 1, 1, ())
+    assert (len(book.chapters), len(book.notes), len(book.plates), book.appendix("timeline")) == (1, 1, 1, ())
     printed = PrintedText(pdf_pages(root / "dist" / "my-book-reader-a4.pdf"))
     assert "1. A note of one paragraph." in printed and "Plate 1. A stand-in for the first plate." in printed
     linted = amnesty_book("lint", cwd=root)

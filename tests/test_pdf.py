@@ -50,6 +50,7 @@ def folio(reader: PdfReader, index: int) -> str:
     return reader.pages[index].extract_text().strip().splitlines()[-1].strip()
 
 
+@pytest.mark.slow
 def test_outline_mirrors_the_headings(a4: PdfReader, book: Book) -> None:
     expected = [(1, "Contents")]
     for chapter in book.chapters:
@@ -61,6 +62,7 @@ def test_outline_mirrors_the_headings(a4: PdfReader, book: Book) -> None:
     assert plain == [(depth, title.replace("\u00a0", " ")) for depth, title in expected]
 
 
+@pytest.mark.slow
 def test_contents_page_numbers_are_where_the_headings_land(a4: PdfReader, book: Book) -> None:
     contents = a4.pages[2].extract_text()  # after the title page and its verso
     entries = re.findall(r"(?m)^(.+?)[ .]*\.\s*(\d+)$", contents)
@@ -72,6 +74,7 @@ def test_contents_page_numbers_are_where_the_headings_land(a4: PdfReader, book: 
         assert folio(a4, pages[anchor]) == number, f"contents says {title} is on page {number}"
 
 
+@pytest.mark.slow
 def test_front_matter_has_roman_folios_and_no_folio_on_the_title_page(a4: PdfReader) -> None:
     assert not re.fullmatch(r"[ivx]+|\d+", folio(a4, 0))
     assert folio(a4, 1) == "ii", "the imprint, on the title page's verso"
@@ -79,6 +82,7 @@ def test_front_matter_has_roman_folios_and_no_folio_on_the_title_page(a4: PdfRea
     assert folio(a4, 3) == "1"
 
 
+@pytest.mark.slow
 def test_the_imprint_stands_on_the_title_pages_verso(a4: PdfReader, book: Book) -> None:
     title_page, verso = (squash(a4.pages[index].extract_text()) for index in (0, 1))
     assert book.config.rights and squash(book.config.rights) in verso
@@ -86,6 +90,7 @@ def test_the_imprint_stands_on_the_title_pages_verso(a4: PdfReader, book: Book) 
     assert squash(book.config.title) in title_page
 
 
+@pytest.mark.slow
 def test_every_note_is_at_the_foot_of_the_page_of_its_call(a4: PdfReader, book: Book) -> None:
     pages = destination_pages(a4)
     for note in book.notes:
@@ -94,6 +99,7 @@ def test_every_note_is_at_the_foot_of_the_page_of_its_call(a4: PdfReader, book: 
         assert squash(f"{note.number}. {note.text}") in squash(a4.pages[page].extract_text())
 
 
+@pytest.mark.slow
 def test_every_plate_caption_is_on_the_page_of_its_image(a4: PdfReader, book: Book) -> None:
     pages = destination_pages(a4)
     for plate in book.plates:
@@ -107,6 +113,7 @@ def test_every_plate_caption_is_on_the_page_of_its_image(a4: PdfReader, book: Bo
         assert squash(f"{plate.label}.") in squash(page.extract_text())
 
 
+@pytest.mark.slow
 def test_all_fonts_are_embedded(a4: PdfReader) -> None:
     fonts: dict[str, DictionaryObject] = {}
     for page in a4.pages:
@@ -123,6 +130,7 @@ def test_all_fonts_are_embedded(a4: PdfReader) -> None:
     assert {name.split("+")[-1] for name in fonts} == {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold"}
 
 
+@pytest.mark.slow
 def test_document_metadata_and_tags(a4: PdfReader, book: Book) -> None:
     root = a4.trailer["/Root"]
     assert root["/Lang"] == "en" and "/StructTreeRoot" in root
@@ -136,6 +144,7 @@ def test_document_metadata_and_tags(a4: PdfReader, book: Book) -> None:
     assert info["/CreationDate"] == "D:20261126000000Z", "dates come from the config, not the clock"
 
 
+@pytest.mark.slow
 def test_both_paper_sizes(built_book: dict[str, Path]) -> None:
     for edition, (width, height) in (("pdf", (210, 297)), ("pdf-letter", (215.9, 279.4))):
         for page in PdfReader(built_book[edition]).pages:
@@ -146,6 +155,7 @@ def test_both_paper_sizes(built_book: dict[str, Path]) -> None:
             )
 
 
+@pytest.mark.slow
 def test_pull_quotes_are_printed_but_not_read_twice(a4: PdfReader, built_book: dict[str, Path]) -> None:
     """The passage is printed twice (text and pull quote) but tagged once, so read once."""
     passage = squash("was born in pain")
@@ -185,10 +195,11 @@ def test_a_long_note_that_fits_on_a_fresh_page_lands_whole(small_project: SmallP
     assert squash(note) in squash(reader.pages[pages["note-1"]].extract_text())
 
 
+@pytest.mark.slow
 def test_timeline_header_repeats_on_every_page_of_the_table(a4: PdfReader, book: Book) -> None:
     pages = destination_pages(a4)
     first = pages["timeline-title"]
-    last_event = squash(plain_text(book.timeline[-1].event))
+    last_event = squash(plain_text(book.appendix("timeline")[-1].event))
     index = first
     while last_event not in squash(a4.pages[index].extract_text()):
         index += 1
@@ -197,6 +208,7 @@ def test_timeline_header_repeats_on_every_page_of_the_table(a4: PdfReader, book:
         assert squash("Date Event Source") in squash(page.extract_text())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", ["pdf", "pdf-letter"])
 def test_no_timeline_page_holds_fewer_than_three_rows(
     built_book: dict[str, Path], book: Book, edition: str
@@ -205,7 +217,8 @@ def test_no_timeline_page_holds_fewer_than_three_rows(
     first = destination_pages(reader)["timeline-title"]
     # An event's words up to its first cross-reference: print adds the target's page to it.
     events = [
-        squash(plain_text(tuple(takewhile(str.__instancecheck__, entry.event)))) for entry in book.timeline
+        squash(plain_text(tuple(takewhile(str.__instancecheck__, entry.event))))
+        for entry in book.appendix("timeline")
     ]
     rows_per_page = []
     for page in reader.pages[first:]:

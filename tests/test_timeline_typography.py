@@ -194,7 +194,7 @@ def timeline_pages(path: Path, name: str) -> tuple[TimelinePage, ...]:
     labels = book.config.labels
     pages = read_pages(path, edition)
     legend = _squeezed(labels["editorial_entries_note"])
-    last_event = _squeezed(" ".join(plain_text(book.timeline[-1].event).split()[:4]))
+    last_event = _squeezed(" ".join(plain_text(book.appendix("timeline")[-1].event).split()[:4]))
     texts = {index: _squeezed("".join(char.text for char in ink.chars)) for index, ink in pages.items()}
     first = min(index for index, text in texts.items() if legend in text)
     last = min(index for index, text in texts.items() if index >= first and last_event in text)
@@ -242,6 +242,7 @@ def table_size(pages: tuple[TimelinePage, ...]) -> float:
     return pages[0].runs[0].chars[0].size
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", paged_editions())
 def test_table_inside_the_text_block(built_book: dict[str, Path], name: str) -> None:
     pages = timeline_pages(built_book[name], name)
@@ -265,6 +266,7 @@ def test_table_inside_the_text_block(built_book: dict[str, Path], name: str) -> 
     assert min(page.block.right - run.x1 for page in pages for run in page.runs) < 2 * em
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", paged_editions())
 def test_columns_at_least_one_em_apart(built_book: dict[str, Path], name: str) -> None:
     pages = timeline_pages(built_book[name], name)
@@ -280,6 +282,7 @@ def test_columns_at_least_one_em_apart(built_book: dict[str, Path], name: str) -
     assert all(gutter >= em - 0.01 for gutter in gutters), f"{name}: gutters {gutters} pt, 1 em = {em} pt"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", paged_editions())
 def test_one_size_and_first_baseline_per_row(built_book: dict[str, Path], name: str) -> None:
     pages = timeline_pages(built_book[name], name)
@@ -299,9 +302,10 @@ def test_one_size_and_first_baseline_per_row(built_book: dict[str, Path], name: 
                 assert any(abs(run.baseline - date.baseline) < 0.01 for run in column), (
                     f"{name}, page {page.index + 1}: nothing beside {date.text!r} on its baseline"
                 )
-    assert len(dates) == len(load_book(REPO).timeline), f"{name}: rows {dates}"
+    assert len(dates) == len(load_book(REPO).appendix("timeline")), f"{name}: rows {dates}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", paged_editions())
 def test_titles_of_works_in_italics(built_book: dict[str, Path], name: str) -> None:
     chars = [
@@ -316,6 +320,7 @@ def test_titles_of_works_in_italics(built_book: dict[str, Path], name: str) -> N
     assert not any("Italic" in char.font for char in chars[publisher : publisher + len("Heinemann")])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["handout-a4", "handout-letter"])
 def test_handout_cells_hold_several_words_a_line(built_book: dict[str, Path], name: str) -> None:
     pages = timeline_pages(built_book[name], name)
@@ -332,6 +337,7 @@ def _timeline_sources(tree: etree._Element) -> list[str]:
     return ["".join(em.itertext()) for cell in cells for em in cell.xpath(".//*[local-name()='em']")]
 
 
+@pytest.mark.slow
 def test_titles_are_em_in_web_and_epub(built_book: dict[str, Path]) -> None:
     web = lxml.html.parse(str(built_book["web"] / "index.html")).getroot()
     with zipfile.ZipFile(built_book["epub"]) as epub:
@@ -358,7 +364,7 @@ def test_markdown_title_in_a_timeline_source(small_project: SmallProject) -> Non
         "manuscript/timeline.yaml", "source: text", "source: 'Ann Author, *A Title* (1990)'"
     )
     book = load_book(small_project.root)
-    (event,) = book.timeline
+    (event,) = book.appendix("timeline")
     assert event.editorial
     assert (
         "".join(part for part in event.source if isinstance(part, str))

@@ -36,7 +36,7 @@ from amnesty_book.model import Book, CrossLink, Inline, NoteCall
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import MINIMUM_PPI, Edition
 from amnesty_book.project.edition_kinds import KINDS
-from amnesty_book.project.labels import PART_TITLES, long_date
+from amnesty_book.project.labels import title_key
 
 
 def check_editions(
@@ -61,7 +61,7 @@ def check_editions(
             findings += _check_pdf(edition, path, book, expected, full, read_as_cut)
             continue
         documents = web_documents(path) if edition.format == "html" else epub_documents(path)
-        findings += _compare(edition.name, digest(documents), expected)
+        findings += _compare(edition.name, digest(documents, expected.entries), expected)
         findings += _broken_links(edition.name, documents)
         if edition.format == "epub" and full:
             findings += run_epubcheck(edition.name, path)
@@ -74,15 +74,17 @@ def expected_digest(book: Book, printed: PrintedPages | None = None) -> Digest:
     expected = Digest()
     for chapter in book.chapters:
         expected.headings += [chapter.title.text, *(section.text for section in chapter.sections)]
-    expected.headings += [book.config.labels[PART_TITLES[part]] for part in book.back_matter]
+    expected.headings += [book.config.labels[title_key(part)] for part in book.back_matter]
     expected.headings = [norm(heading) for heading in expected.headings]
     expected.notes = {note.number: _as_read(note.content, printed) for note in book.notes}
     expected.plates = [
         (f"{p.label}.", _as_read(p.caption, printed), _as_read(p.credit, printed)) for p in book.plates
     ]
-    expected.timeline = [
-        (norm(long_date(e.date, book.config.language)), _as_read(e.event, printed)) for e in book.timeline
-    ]
+    expected.entries = {
+        entry.anchor: tuple(_as_read(text, printed) for text in entry.printed(book.config.language))
+        for appendix in book.appendices
+        for entry in appendix.entries
+    }
     expected.bibliography = [norm(plain_text((entry.content,))) for entry in book.bibliography]
     return expected
 
@@ -134,10 +136,24 @@ def _compare(edition: str, actual: Digest, expected: Digest) -> list[Finding]:
     findings += _differences(
         edition, "plate", {p[0]: p[1:] for p in actual.plates}, {p[0]: p[1:] for p in expected.plates}
     )
-    findings += _differences(
-        edition, "timeline row", dict(enumerate(actual.timeline, 1)), dict(enumerate(expected.timeline, 1))
-    )
+    for anchor, shown in expected.entries.items():
+        read = actual.entries.get(anchor)
+        if read is None:
+            findings.append(Finding(edition, f"entry {anchor}", f"missing (the book has: {' '.join(shown)})"))
+        elif not _in_order(shown, read[0]):
+            findings.append(Finding(edition, f"entry {anchor}", f"reads {read[0]!r}, the book has {shown!r}"))
     return findings
+
+
+def _in_order(texts: Sequence[str], read: str) -> bool:
+    """Each text stands in what was read, each after the one before."""
+    at = 0
+    for text in texts:
+        at = read.find(text, at)
+        if at < 0:
+            return False
+        at += len(text)
+    return True
 
 
 def _differences(edition: str, what: str, actual: dict, expected: dict) -> Iterable[Finding]:  # type: ignore[type-arg]
@@ -200,9 +216,9 @@ def _check_pdf(
     for heading in expected.headings:
         if heading not in text:
             findings.append(Finding(name, "heading", f"not found: {heading}"))
-    for day, event in expected.timeline:
-        if not _printed(event, text):
-            findings.append(Finding(name, f"timeline {day}", f"not found: {event}"))
+    for anchor, shown in expected.entries.items():
+        if not all(_printed(piece, text) for piece in shown):
+            findings.append(Finding(name, f"entry {anchor}", f"not found: {' '.join(shown)}"))
     findings += document
     findings += audit
     for image in images:

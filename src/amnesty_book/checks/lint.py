@@ -30,9 +30,11 @@ from amnesty_book.citing.processor import key_problem
 from amnesty_book.model.cross_references import AMBIGUOUS_NOTE, notes_named, unknown_target
 from amnesty_book.model.numbering import Anchors
 from amnesty_book.model.text import SAFE_LINK, plain_text
-from amnesty_book.project.config import CONFIG_NAME, SOURCE_DEFAULTS, BookConfig, Citations, load_config
+from amnesty_book.project.appendix_kinds import APPENDICES
+from amnesty_book.project.config import CONFIG_NAME, BookConfig, Citations, load_config
 from amnesty_book.project.source_files import SourceFiles, source_files
 from amnesty_book.project.sources import Project
+from amnesty_book.readers.appendices import read_appendix
 from amnesty_book.readers.citation_syntax import Found, find
 from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
 from amnesty_book.readers.markup import NOTE_CALL, inline_markup
@@ -190,10 +192,15 @@ class _Linter:
         self.findings: list[Finding] = []
         self.texts: list[_Text] = []
         self.own_source = "text"  # book.toml's [timeline] own_source, once it is read
+        self.config: BookConfig | None = None  # book.toml, if it can be read
         self.citations_config = Citations()  # book.toml's [citations], once it is read
         self.config_read = True  # whether book.toml could be read, not only guessed at
         self.citations: list[tuple[_Text, Found]] = []  # every citation and cross-reference, as written
-        self.event_ids: list[str] | None = []  # the timeline entries' ids; None when it cannot be read
+        # Each kind of appendix's entries' ids, by the name cross-references give them; None
+        # when its file cannot be read
+        self.entry_ids: dict[str, list[str] | None] = {
+            kind.reference: [] for kind in APPENDICES.values() if kind.reference
+        }
 
     # --- reporting ---
 
@@ -221,8 +228,8 @@ class _Linter:
             definitions=[definition for each in scans for definition in each.definitions],
         )
         plates = self.read_plates(files.plates) if files.plates else None
-        if files.timeline:
-            self.read_timeline(files.timeline)
+        for kind, path in files.appendices:
+            self.read_appendix(kind, path)
         bibliography = self.read_bibliography_file(files.bibliography) if files.bibliography else None
         anchors = _heading_anchors(scan.headings) if scans else None
         texts = [item for item in scan.items if isinstance(item, _Text)]
@@ -238,7 +245,7 @@ class _Linter:
         # No manifest: the book has no plates; one that cannot be read: its plates are unknown.
         plate_ids = list(plates or ()) if plates is not None or not files.plates else None
         labels = [label for label, _ in scan.definitions] if scans else None
-        targets = {"plate": plate_ids, "sec": anchors, "event": self.event_ids, "note": labels}
+        targets = {"plate": plate_ids, "sec": anchors, "note": labels, **self.entry_ids}
         self.check_cross_references(standing, targets, scan.definitions, manuscript_files)
 
     def source_files(self) -> SourceFiles:
@@ -252,13 +259,14 @@ class _Linter:
             self.add_error("S001", error, config_file)
             config = _sources_leniently(config_path)
             self.config_read = False
-        self.own_source = config.own_source
+        self.own_source = config.setting("timeline", "own_source")
         self.citations_config = config.citations
+        self.config = config if isinstance(config, BookConfig) else None
         try:
             return source_files(self.project, config)
         except BookError as error:
             self.add_error("S001", error, config_file)
-            return SourceFiles((), None, None)
+            return SourceFiles((), None)
 
     def read(self, path: Path) -> str | None:
         """The text of a source; one that is not UTF-8 is reported, then read as well as it can be."""
@@ -386,18 +394,37 @@ class _Linter:
                 WARNING,
             )
 
-    # --- the timeline ---
+    # --- the appendices ---
+
+    def read_appendix(self, kind: str, path: Path) -> None:
+        """The timeline by the linter's own rules (T001-T003); another kind of appendix by its
+        reader, whose problems are the linter's S002."""
+        if kind == "timeline":
+            self.read_timeline(path)
+            return
+        reference = APPENDICES[kind].reference
+        if self.config is None:  # book.toml could not be read (S001): nor can the appendix
+            self.entry_ids[reference] = None
+            return
+        try:
+            appendix = read_appendix(self.project, kind, path, self.config)
+        except BookError as error:
+            self.add_error("S002", error, self.project.location(path))
+            self.entry_ids[reference] = None
+            return
+        if reference:
+            self.entry_ids[reference] = [entry.id for entry in appendix.entries]
 
     def read_timeline(self, path: Path) -> None:
         text = self.read(path)
         entries = self.entries(path, text, "timeline", _TIMELINE_KEYS, lenient=("date",))
-        if entries is None:
-            self.event_ids = None
+        event_ids: list[str] | None = None if entries is None else []
+        self.entry_ids[APPENDICES["timeline"].reference] = event_ids
         previous: date | None = None
         for record in entries or ():
             entry_id = _event_id(record)
-            if entry_id is not None and self.event_ids is not None:
-                self.event_ids.append(entry_id)
+            if entry_id is not None and event_ids is not None:
+                event_ids.append(entry_id)
             day = record.values.get("date")
             if "date" in record.unreadable:
                 raw, reason = record.unreadable["date"]
@@ -876,11 +903,22 @@ class _GuessedSources:
 
     manuscript: tuple[str, ...]
     plates: str | None
-    timeline: str | None
+    appendix_files: dict[str, str | None]
     bibliography: str | None
     own_source: str
     citations: Citations
     text: str
+
+    def appendix_file(self, kind: str) -> str | None:
+        return self.appendix_files.get(kind)
+
+    def setting(self, kind: str, name: str) -> str:
+        """The timeline's own_source, as far as it can be read; any other setting's default."""
+        return (
+            self.own_source
+            if (kind, name) == ("timeline", "own_source")
+            else APPENDICES[kind].settings[name].default
+        )
 
     def location(self, section: str, key: str) -> SourceLocation:
         return SourceLocation(Path(CONFIG_NAME), _key_line(self.text, key))
@@ -897,10 +935,12 @@ def _sources_leniently(config_path: Path) -> _GuessedSources:
     manuscript = [written] if isinstance(written, str) else written
     if not isinstance(manuscript, list) or not all(isinstance(path, str) for path in manuscript):
         manuscript = ["manuscript"]
-    plates, timeline, bibliography = (
-        value if isinstance(value := sources.get(key), str) else None
-        for key in (*SOURCE_DEFAULTS, "bibliography")
+    plates, bibliography = (
+        value if isinstance(value := sources.get(key), str) else None for key in ("plates", "bibliography")
     )
+    appendix_files = {
+        kind: value if isinstance(value := sources.get(kind), str) else None for kind in APPENDICES
+    }
     timeline_table = raw.get("timeline") if isinstance(raw.get("timeline"), dict) else {}
     own = timeline_table.get("own_source")
     citations_table = raw.get("citations") if isinstance(raw.get("citations"), dict) else {}
@@ -908,7 +948,7 @@ def _sources_leniently(config_path: Path) -> _GuessedSources:
     return _GuessedSources(
         tuple(manuscript),
         plates,
-        timeline,
+        appendix_files,
         bibliography,
         own if isinstance(own, str) else "text",
         citations,

@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,6 +16,7 @@ import pypdfium2
 from lxml import etree, html
 from pypdf import PdfReader
 
+from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.readers.glyphs import IGNORABLE
 
 # The namespaces of EPUB content documents, for XPath: x for XHTML, epub for epub:type.
@@ -100,7 +101,9 @@ class Digest:
     headings: list[str] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)
     plates: list[tuple[str, str, str]] = field(default_factory=list)
-    timeline: list[tuple[str, str]] = field(default_factory=list)
+    # Each appendix entry, by its anchor: read back, its element's whole text as one piece;
+    # the book's, the pieces it must show in order (model.AppendixEntry.printed)
+    entries: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bibliography: list[str] = field(default_factory=list)
 
 
@@ -130,15 +133,14 @@ def _local(name: str) -> str:
     return f"*[local-name()='{name}']"
 
 
-def digest(documents: dict[str, etree._Element]) -> Digest:
-    """Headings, notes, plates, timeline rows and Sources of an HTML or EPUB edition, in
-    reading order."""
+def digest(documents: dict[str, etree._Element], entries: Iterable[str] = ()) -> Digest:
+    """Headings, notes, plates, the appendices' `entries` (by anchor) and Sources of an HTML
+    or EPUB edition, in reading order."""
     found = Digest()
+    wanted = set(entries)
+    parts_read = " or ".join(f"@id='{part}'" for part in ("plates", *APPENDICES, "bibliography", "colophon"))
     for tree in documents.values():
-        parts = tree.xpath(
-            "//*[local-name()='section'][contains(@class, 'chapter') or @id='plates' or @id='timeline'"
-            " or @id='bibliography' or @id='colophon']"
-        )
+        parts = tree.xpath(f"//*[local-name()='section'][contains(@class, 'chapter') or {parts_read}]")
         for part in parts:
             for heading in part.xpath(".//*[local-name()='h1' or local-name()='h2' or local-name()='h3']"):
                 if not heading.xpath("ancestor::*[contains(@class, 'notes')]"):
@@ -157,9 +159,9 @@ def digest(documents: dict[str, etree._Element]) -> Digest:
                     for name in ("plate-label", "caption", "credit")
                 )
             )
-        for row in tree.xpath(f"//*[@id='timeline']//{_local('tbody')}/{_local('tr')}"):
-            cells = row.xpath(_local("td"))
-            found.timeline.append((text_of(cells[0]), text_of(cells[1]).removesuffix("†").strip()))
+        for element in tree.xpath("//*[@id]") if wanted else ():
+            if element.get("id") in wanted:
+                found.entries[element.get("id")] = (text_of(element),)
         found.bibliography += [
             text_of(entry) for entry in tree.xpath(f"//*[@id='bibliography']//{_local('li')}")
         ]

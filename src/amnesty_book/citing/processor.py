@@ -161,7 +161,7 @@ def _first_paragraph(blocks: list[Node]) -> list[Node]:
 class _Order:
     """The book's citations in the order the style must see them: the running text and the
     notes in reading order, each note at its number; then those that stand apart (captions,
-    credits, the timeline), each set as a later citation of its work, never as "ibid."."""
+    credits, the appendices), each set as a later citation of its work, never as "ibid."."""
 
     def __init__(self, book: Book) -> None:
         self.book = book
@@ -178,8 +178,10 @@ class _Order:
                 elif isinstance(block, PlatePlacement) and block.plate is not None:
                     self.running(block.plate.caption, apart=True)
                     self.apart += _citations(block.plate.credit) + _citations(block.plate.source)
-        for event in book.timeline:
-            self.apart += _citations(event.event) + _citations(event.source)
+        for appendix in book.appendices:
+            for entry in appendix.entries:
+                for text in entry.texts().values():
+                    self.apart += _citations(text)
 
     def running(self, content: Inline, apart: bool = False) -> None:
         for part in content:

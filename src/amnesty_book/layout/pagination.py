@@ -25,8 +25,7 @@ def anchors_in_reading_order(book: Book) -> list[str]:
         anchors += (block.anchor for block in chapter.blocks)
     for part in book.back_matter:
         anchors.append(part)
-        if part == "timeline":
-            anchors += (event.anchor for event in book.timeline)
+        anchors += (entry.anchor for entry in book.appendix(part))
         if part == "bibliography":
             anchors += (entry.anchor for entry in book.bibliography)
     return anchors

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from amnesty_book.project.config import BookConfig
 from amnesty_book.support.errors import SourceLocation
@@ -142,17 +143,34 @@ class Chapter:
         return tuple(block for block in self.blocks if isinstance(block, Heading))
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
-    date: date
-    event: Inline
-    source: Inline  # the reference as inline XHTML: a citation, or titles of works in <em>
-    # Not taken from the book's own text (book.toml's [timeline] own_source): the editor's
-    # context, marked as such.
-    editorial: bool
+class AppendixEntry(Protocol):
+    """An entry of an appendix (project/appendix_kinds.py): a frozen dataclass of its kind's,
+    whose rich text fields `texts` names."""
+
+    id: str  # what a cross-reference names it by
+    anchor: str  # assigned by numbering
     location: SourceLocation
-    id: str = ""  # what a cross-reference names it by (@event:id): its date, unless given
-    anchor: str = ""  # assigned by numbering
+
+    def texts(self) -> Mapping[str, Inline]:
+        """Its rich text by field name, in reading order: rewritten (citations, cross-references),
+        checked for links and glyphs like all the book's text."""
+        ...
+
+    def printed(self, language: str) -> tuple[Inline, ...]:
+        """What every edition must show of it, in order (the read-back checks)."""
+        ...
+
+    def reference_text(self, labels: Mapping[str, str], language: str) -> str:
+        """What a cross-reference to it prints."""
+        ...
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """A part of the back matter read from a source of its own: its kind's name, its entries."""
+
+    kind: str
+    entries: tuple[AppendixEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -177,7 +195,7 @@ class Book:
     chapters: tuple[Chapter, ...]
     notes: tuple[Note, ...]
     plates: tuple[Plate, ...]
-    timeline: tuple[TimelineEvent, ...]
+    appendices: tuple[Appendix, ...]  # in the order their kinds are registered
     fonts: tuple[FontFace, ...]
     sources: tuple[Path, ...]  # the config first, then the manuscript's files and the other sources
     bibliography: tuple[BibliographyEntry, ...] = ()  # what the Sources section lists
@@ -185,8 +203,16 @@ class Book:
     @property
     def back_matter(self) -> tuple[str, ...]:
         """The anchors of the parts after the chapters, in order: those the book has."""
-        parts = {"plates": self.plates, "timeline": self.timeline, "bibliography": self.bibliography}
+        parts = {
+            "plates": bool(self.plates),
+            **{appendix.kind: bool(appendix.entries) for appendix in self.appendices},
+            "bibliography": bool(self.bibliography),
+        }
         return (*(anchor for anchor, present in parts.items() if present), "colophon")
+
+    def appendix(self, kind: str) -> tuple[AppendixEntry, ...]:
+        """The entries of the book's appendix of that kind; none if it has none."""
+        return next((appendix.entries for appendix in self.appendices if appendix.kind == kind), ())
 
     @property
     def root(self) -> Path:

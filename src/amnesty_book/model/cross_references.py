@@ -1,5 +1,5 @@
-"""Resolves cross-references (`@plate:id`, `@sec:id`, `@note:label`, `@event:id`) into the
-words that name their targets and the targets' anchors."""
+"""Resolves cross-references (`@plate:id`, `@sec:id`, `@note:label`, and an appendix's entries
+by its kind's reference, as `@event:id`) into the words that name their targets and their anchors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TypeVar
 from amnesty_book.model import Book, CrossLink, CrossRef, Inline
 from amnesty_book.model.rewriting import rewrite_text
 from amnesty_book.model.text import quoted
-from amnesty_book.project.labels import long_date
+from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.support.errors import Problems, SourceLocation
 
 
@@ -25,11 +25,13 @@ def resolve_cross_references(book: Book, manuscript_files: frozenset[Path], prob
             for chapter in book.chapters
             for heading in (chapter.title, *chapter.sections)
         },
-        "event": {
-            event.id: CrossLink(
-                labels["event_reference"].format(date=long_date(event.date, language)), event.anchor
-            )
-            for event in book.timeline
+        **{
+            APPENDICES[appendix.kind].reference: {
+                entry.id: CrossLink(entry.reference_text(labels, language), entry.anchor)
+                for entry in appendix.entries
+            }
+            for appendix in book.appendices
+            if APPENDICES[appendix.kind].reference
         },
     }
     notes = [
@@ -41,11 +43,10 @@ def resolve_cross_references(book: Book, manuscript_files: frozenset[Path], prob
     def resolve(reference: CrossRef) -> CrossLink | None:
         if reference.kind == "note":
             return _note(reference, notes, manuscript_files, problems)
-        found = targets[reference.kind].get(reference.target)
+        known = targets.get(reference.kind, {})  # a book without that appendix has none of its entries
+        found = known.get(reference.target)
         if found is None:
-            problems.add(
-                reference.location, unknown_target(reference.kind, reference.target, targets[reference.kind])
-            )
+            problems.add(reference.location, unknown_target(reference.kind, reference.target, known))
         return found
 
     def rewrite(content: Inline) -> Inline:
@@ -62,14 +63,15 @@ def resolve_cross_references(book: Book, manuscript_files: frozenset[Path], prob
 
 
 _Note = TypeVar("_Note")
-WHAT = {"plate": "plate", "sec": "heading", "event": "timeline entry", "note": "note"}
+_WHAT = {"plate": "plate", "sec": "heading", "note": "note"}
 
 
 def unknown_target(kind: str, target: str, known: Iterable[str]) -> str:
     """The problem of a cross-reference that names nothing (the build's and the linter's words)."""
     names = [f"@{kind}:{name}" for name in dict.fromkeys(known)]
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "") if names else "none"
-    return f"@{kind}:{target} names no {WHAT[kind]} of the book; the book has: {shown}"
+    what = _WHAT.get(kind) or next(each.what for each in APPENDICES.values() if each.reference == kind)
+    return f"@{kind}:{target} names no {what} of the book; the book has: {shown}"
 
 
 AMBIGUOUS_NOTE = (

@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from amnesty_book.model import (
+    Appendix,
+    AppendixEntry,
     Block,
     Book,
     Chapter,
@@ -24,11 +26,11 @@ from amnesty_book.model import (
     PlatePlacement,
     Prose,
     PullQuote,
-    TimelineEvent,
 )
 from amnesty_book.model.cross_references import resolve_cross_references
 from amnesty_book.model.drafts import Manuscript, NoteDefinition, PlateEntry
 from amnesty_book.model.text import plain_text
+from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import BookConfig
 from amnesty_book.support.errors import Problems, SourceLocation
 
@@ -43,8 +45,6 @@ RESERVED_ANCHORS = frozenset(
         "contents-title",
         "plates",
         "plates-title",
-        "timeline",
-        "timeline-title",
         "bibliography",
         "bibliography-title",
         "colophon",
@@ -56,6 +56,13 @@ RESERVED_ANCHORS = frozenset(
     }
 )
 _RESERVED_PATTERN = re.compile(r"(page|notes-title|source)-[a-z0-9]+")
+
+
+def _reserved() -> frozenset[str]:
+    """The ids of the templates' own elements, with each kind of appendix's section and title."""
+    return RESERVED_ANCHORS | {anchor for kind in APPENDICES for anchor in (kind, f"{kind}-title")}
+
+
 _INTERNAL_LINK = re.compile(r'href="#([^"]*)"')
 
 
@@ -63,7 +70,7 @@ def number_book(
     config: BookConfig,
     manuscript: Manuscript,
     plates: dict[str, PlateEntry],
-    timeline: tuple[TimelineEvent, ...],
+    appendices: tuple[Appendix, ...],
     fonts: tuple[FontFace, ...],
     sources: tuple[Path, ...],
     citations_make_notes: bool = False,
@@ -74,18 +81,26 @@ def number_book(
     numbering = _Numbering(manuscript, plates, config.labels["plate"], citations_make_notes)
     chapters = tuple(numbering.chapter(draft.title, draft.blocks) for draft in manuscript.chapters)
     numbering.report_unused()
-    events = tuple(
-        replace(event, anchor=numbering.anchor(f"event-{n}")) for n, event in enumerate(timeline, 1)
+    appendices = tuple(
+        Appendix(
+            appendix.kind,
+            tuple(
+                replace(entry, anchor=numbering.anchor(f"{APPENDICES[appendix.kind].anchor_prefix}-{n}"))
+                for n, entry in enumerate(appendix.entries, 1)
+            ),
+        )
+        for appendix in appendices
     )
-    numbering.check_event_ids(events)
-    numbering.check_links(chapters, events)
+    for appendix in appendices:
+        numbering.check_entry_ids(appendix)
+    numbering.check_links(chapters, appendices)
     numbering.problems.raise_if_any()
     book = Book(
         config=config,
         chapters=chapters,
         notes=tuple(numbering.notes.values()),
         plates=tuple(numbering.plates.values()),
-        timeline=events,
+        appendices=appendices,
         fonts=fonts,
         sources=sources,
     )
@@ -258,22 +273,25 @@ class _Numbering:
                     "or remove it from the manifest",
                 )
 
-    def check_event_ids(self, events: tuple[TimelineEvent, ...]) -> None:
-        seen: dict[str, TimelineEvent] = {}
-        for event in events:
-            if event.id in seen:
+    def check_entry_ids(self, appendix: Appendix) -> None:
+        """Entries that cross-references name must have ids of their own."""
+        if not APPENDICES[appendix.kind].reference:
+            return
+        seen: dict[str, AppendixEntry] = {}
+        for entry in appendix.entries:
+            if entry.id in seen:
                 self.problems.add(
-                    event.location,
-                    f"two timeline entries have the id '{event.id}' (the first at line "
-                    f"{seen[event.id].location.line}); give this one an id of its own, as id: name",
+                    entry.location,
+                    f"two {appendix.kind} entries have the id '{entry.id}' (the first at line "
+                    f"{seen[entry.id].location.line}); give this one an id of its own, as id: name",
                 )
-            seen.setdefault(event.id, event)
+            seen.setdefault(entry.id, entry)
 
-    def check_links(self, chapters: tuple[Chapter, ...], events: tuple[TimelineEvent, ...]) -> None:
+    def check_links(self, chapters: tuple[Chapter, ...], appendices: tuple[Appendix, ...]) -> None:
         """Every #anchor link of the text names an anchor of the book (the linter's L002, with
         its words): else WeasyPrint would report it with no file or line."""
         headings = [heading.anchor for chapter in chapters for heading in (chapter.title, *chapter.sections)]
-        known = set(self.anchors.made) | RESERVED_ANCHORS
+        known = set(self.anchors.made) | _reserved()
         shown = ", ".join(headings[:12]) + (", ..." if len(headings) > 12 else "")
         texts: list[tuple[Inline, SourceLocation]] = [
             (block.content, block.location)
@@ -285,7 +303,12 @@ class _Numbering:
         texts += [
             (part, plate.location) for plate in self.plates.values() for part in (plate.caption, plate.credit)
         ]
-        texts += [(event.source, event.location) for event in events]
+        texts += [
+            (text, entry.location)
+            for appendix in appendices
+            for entry in appendix.entries
+            for text in entry.texts().values()
+        ]
         for content, where in texts:
             for part in content:
                 for target in _INTERNAL_LINK.findall(part) if isinstance(part, str) else ():
@@ -307,13 +330,14 @@ class Anchors:
 
     def __init__(self) -> None:
         self.made: set[str] = set()
+        self.reserved = _reserved()
 
     def make(self, text: str) -> str:
         folded = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
         slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode().lower()).strip("-")
         base = ("s-" + slug if not slug[:1].isalpha() else slug)[:_SLUG_LIMIT].rstrip("-") or "s"
         anchor, counter = base, 1
-        while anchor in self.made or anchor in RESERVED_ANCHORS or _RESERVED_PATTERN.fullmatch(anchor):
+        while anchor in self.made or anchor in self.reserved or _RESERVED_PATTERN.fullmatch(anchor):
             counter += 1
             anchor = f"{base}-{counter}"
         self.made.add(anchor)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from amnesty_book.model import (
+    Appendix,
     Block,
     Book,
     Chapter,
@@ -24,7 +25,7 @@ Rewrite = Callable[[Inline], Inline]
 
 def rewrite_text(book: Book, rewrite: Rewrite, note_content: Callable[[Note], Inline] | None = None) -> Book:
     """The book with `rewrite` applied to every piece of rich text: headings, running text,
-    notes (or `note_content` for them), captions, credits, the timeline. Note calls are
+    notes (or `note_content` for them), captions, credits, the appendices' entries. Note calls are
     pointed at the rewritten notes."""
     notes = {
         note.number: replace(note, content=content, text=plain_text(content))
@@ -64,9 +65,20 @@ def rewrite_text(book: Book, rewrite: Rewrite, note_content: Callable[[Note], In
         )
         for chapter in book.chapters
     )
-    timeline = tuple(
-        replace(event, event=text(event.event), source=text(event.source)) for event in book.timeline
+    appendices = tuple(
+        Appendix(
+            appendix.kind,
+            tuple(
+                replace(entry, **{name: text(value) for name, value in entry.texts().items()})  # type: ignore[type-var]
+                for entry in appendix.entries
+            ),
+        )
+        for appendix in book.appendices
     )
     return replace(
-        book, chapters=chapters, notes=tuple(notes.values()), plates=tuple(plates.values()), timeline=timeline
+        book,
+        chapters=chapters,
+        notes=tuple(notes.values()),
+        plates=tuple(plates.values()),
+        appendices=appendices,
     )

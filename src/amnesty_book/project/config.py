@@ -11,14 +11,15 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple, get_type_hints
 
+from amnesty_book.project.appendix_kinds import APPENDICES, appendix_words
 from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS, edition_names
 from amnesty_book.project.labels import SUPPORTED_LANGUAGES, labels_for
 from amnesty_book.project.sources import Project
 from amnesty_book.support.errors import BookError, Problems, SourceLocation
 
 CONFIG_NAME = "book.toml"
-# The files read where book.toml names no plates or timeline, if they exist.
-SOURCE_DEFAULTS: dict[str, str] = {"plates": "images/plates.yaml", "timeline": "manuscript/timeline.yaml"}
+# The file read where book.toml names no plates manifest, if it exists (an appendix's: its kind's).
+SOURCE_DEFAULTS: dict[str, str] = {"plates": "images/plates.yaml"}
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A font family name goes into the stylesheets in quotes: nothing that could end them.
 _FAMILY = re.compile(r"\w[\w .'-]*")
@@ -33,7 +34,7 @@ class Paths(tuple[str, ...]):
 
 def key(section: str, doc: str, default: Any = _REQUIRED) -> Any:
     """A key of book.toml, declared once: the field that holds it, its section, what it means
-    (`amnesty-book` and the README say it), its type (the field's) and its default (none:
+    (`amnesty-book` and docs/book-toml.md say it), its type (the field's) and its default (none:
     the key must be given)."""
     metadata = {"section": section, "doc": doc}
     return field(metadata=metadata) if default is _REQUIRED else field(default=default, metadata=metadata)
@@ -179,20 +180,16 @@ class BookConfig:
     plates: str | None = key(
         "sources", f"the plates manifest (default {SOURCE_DEFAULTS['plates']}, if it exists)", None
     )
-    timeline: str | None = key(
-        "sources", f"the timeline (default {SOURCE_DEFAULTS['timeline']}, if it exists)", None
-    )
     bibliography: str | None = key(
         "sources", "the bibliography: a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them", None
     )
     fonts: Fonts = key("fonts", "the book face", Fonts())
     citations: Citations = key("citations", "how citations are set", Citations())
     press: Press = key("press", "the press file", Press())
-    own_source: str = key(
-        "timeline",
-        "the source that marks an entry as the book's own text (any other: the editor's, †)",
-        "text",
-    )
+    # [sources] KIND for each kind of appendix (appendix_kinds.py): the file it is read from
+    appendix_files: tuple[tuple[str, str | None], ...] = ()
+    # [KIND] for each kind of appendix with settings: key -> value
+    appendix_settings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     editions: tuple[Edition, ...] = ()  # [editions.NAME]; none: every edition of DEFAULT_EDITIONS
     label_overrides: tuple[
         tuple[str, str], ...
@@ -204,6 +201,14 @@ class BookConfig:
     def labels(self) -> Mapping[str, str]:
         """The words the builder prints in this book: its language's, with the book's own."""
         return {**builder_words(self.language), **dict(self.label_overrides)}
+
+    def appendix_file(self, kind: str) -> str | None:
+        """The file book.toml names for a kind of appendix under [sources]; None: its default."""
+        return dict(self.appendix_files).get(kind)
+
+    def setting(self, kind: str, name: str) -> str:
+        """A setting of a kind of appendix, from its section of book.toml or its default."""
+        return dict(dict(self.appendix_settings).get(kind, ()))[name]
 
     def location(self, section: str, key: str) -> SourceLocation:
         """Where `key` of `[section]` is written in book.toml (the file alone if it is not)."""
@@ -234,15 +239,42 @@ def _schema() -> dict[str, dict[str, _Key]]:
             schema.setdefault(each.metadata["section"], {})[each.name] = _Key(
                 hints[each.name], required, None if required else each.default, each.metadata["doc"]
             )
+    # Each kind of appendix's file under [sources], after the plates (the back matter's order),
+    # and its settings in a section of its own.
+    sources = list(schema["sources"].items())
+    after_plates = [name for name, _ in sources].index("plates") + 1
+    appendix_files = [
+        (
+            kind.name,
+            _Key(str | None, False, None, f"the {kind.name} (default {kind.default_file}, if it exists)"),
+        )
+        for kind in APPENDICES.values()
+    ]
+    schema["sources"] = dict(sources[:after_plates] + appendix_files + sources[after_plates:])
+    for kind in APPENDICES.values():
+        if kind.settings:
+            schema[kind.name] = {
+                name: _Key(str, False, setting.default, setting.doc)
+                for name, setting in kind.settings.items()
+            }
     return schema
 
 
-_SCHEMA = _schema()
+class DocumentedKey(NamedTuple):
+    section: str
+    name: str
+    doc: str  # what it means
+    required: bool
+    default: Any  # its value when not given (None when required)
 
 
-def documented_keys() -> list[tuple[str, str, str]]:
-    """(section, key, what it means) of every key of book.toml: the README's table."""
-    return [(section, name, key.doc) for section, keys in _SCHEMA.items() for name, key in keys.items()]
+def documented_keys() -> list[DocumentedKey]:
+    """Every key of book.toml, with what it means and its default: docs/book-toml.md's table."""
+    return [
+        DocumentedKey(section, name, key.doc, key.required, key.default)
+        for section, keys in _schema().items()
+        for name, key in keys.items()
+    ]
 
 
 _REQUIRED_SECTIONS = {"book"}
@@ -291,18 +323,19 @@ def _line_of(text: str, section: str, key: str | None) -> int | None:
 
 def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookConfig:
     problems = Problems()
+    schema = _schema()  # with the kinds of appendix registered now
 
     def at(section: str, key: str | None = None) -> SourceLocation:
         return SourceLocation(file.path, _line_of(text, section, key))
 
     values: dict[str, dict[str, Any]] = {}
     for section, content in raw.items():
-        if section not in _SCHEMA and section not in ("editions", "labels"):
-            known = ", ".join(f"[{name}]" for name in (*_SCHEMA, "labels", "editions.NAME"))
+        if section not in schema and section not in ("editions", "labels"):
+            known = ", ".join(f"[{name}]" for name in (*schema, "labels", "editions.NAME"))
             problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
         elif not isinstance(content, dict):
             problems.add(at(section, section), f"'{section}' must be a section [{section}]")
-    for section, keys in _SCHEMA.items():
+    for section, keys in schema.items():
         content = raw.get(section)
         if not isinstance(content, dict):
             if section in _REQUIRED_SECTIONS and section not in raw:  # not a table: reported above
@@ -362,10 +395,13 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
     problems.raise_if_any()
     first = values["first_publication"]
     values["book"]["author_file_as"] = values["book"]["author_file_as"] or values["book"]["author"]
+    appendix_files = tuple((kind, values["sources"].pop(kind)) for kind in APPENDICES)
+    appendix_settings = tuple((kind, tuple(values[kind].items())) for kind in APPENDICES if kind in values)
     return BookConfig(
         **values["book"],
         **values["sources"],
-        **values["timeline"],
+        appendix_files=appendix_files,
+        appendix_settings=appendix_settings,
         first_publication=Publication(**first) if first else None,
         fonts=Fonts(**values["fonts"]),
         citations=Citations(**values["citations"]),
@@ -375,7 +411,7 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         key_lines=tuple(
             (f"{section}.{key}", line)
             for section in ("sources", "fonts", "citations", "press")
-            for key in _SCHEMA[section]
+            for key in schema[section]
             if (line := _line_of(text, section, key)) is not None
         ),
     )
@@ -390,7 +426,7 @@ def page_source(config: BookConfig, edition: Edition) -> Edition | None:
 
 def builder_words(language: str) -> dict[str, str]:
     """The words the builder prints in a language: its labels and the editions' names."""
-    return {**labels_for(language), **edition_names(language)}
+    return {**labels_for(language), **appendix_words(language), **edition_names(language)}
 
 
 def _section(

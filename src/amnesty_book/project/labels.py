@@ -27,14 +27,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "cover": "Cover",
         "cover_alt": "Cover: {author}, {title}",
         "credit": "Credit",
-        "date": "Date",
         "edition_built": "This edition was built on",
-        "editorial_entry": "Editorial context entry",
-        "event_reference": "the timeline’s entry for {date}",
-        "editorial_entries_note": (
-            "Entries marked † are the editor’s context, not taken from the text; their sources are named."
-        ),
-        "event": "Event",
         "first_published": "First published by",
         "fonts": "Set in {family}, licensed under the {licence}.",
         "landmarks": "Landmarks",
@@ -48,10 +41,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "plate": "Plate",
         "plates_and_credits": "Plates and credits",
         "source": "Source",
-        "source_text": "The text",
         "sources": "Sources",
         "start_of_content": "Start of content",
-        "timeline": "Timeline",
         "title_page": "Title page",
     },
     "pl": {
@@ -69,12 +60,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "cover": "Okładka",
         "cover_alt": "Okładka: {author}, {title}",
         "credit": "Źródło",
-        "date": "Data",
         "edition_built": "To wydanie zbudowano",
-        "editorial_entry": "Wpis redakcyjny",
-        "event_reference": "wpis z {date} w kalendarium",
-        "editorial_entries_note": "Wpisy oznaczone † pochodzą od redakcji, nie z tekstu; podano ich źródła.",
-        "event": "Wydarzenie",
         "first_published": "Pierwodruk:",
         "fonts": "Złożono krojem {family} na licencji {licence}.",
         "landmarks": "Punkty orientacyjne",
@@ -88,22 +74,25 @@ _LABELS: dict[str, dict[str, str]] = {
         "plate": "Ilustracja",
         "plates_and_credits": "Ilustracje i ich źródła",
         "source": "Źródło",
-        "source_text": "Tekst",
         "sources": "Źródła",
         "start_of_content": "Początek treści",
-        "timeline": "Kalendarium",
         "title_page": "Strona tytułowa",
     },
 }
 
 SUPPORTED_LANGUAGES = tuple(_LABELS)
-# The label that titles each part after the chapters (model.Book.back_matter), by anchor.
+# The label that titles each of the builder's own parts after the chapters (model.Book.back_matter),
+# by anchor; an appendix is titled by its kind's name (appendix_kinds.py).
 PART_TITLES = {
     "plates": "plates_and_credits",
-    "timeline": "timeline",
     "bibliography": "sources",
     "colophon": "colophon",
 }
+
+
+def title_key(part: str) -> str:
+    """The label that titles a part after the chapters: an appendix is titled by its kind's name."""
+    return PART_TITLES.get(part, part)
 
 
 def labels_for(language: str) -> Mapping[str, str]:

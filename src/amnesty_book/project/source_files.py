@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import PACKAGED_FACES, SOURCE_DEFAULTS, BookConfig
 from amnesty_book.project.sources import Project
 from amnesty_book.support.errors import BookError, Problems, SourceLocation
@@ -23,9 +24,8 @@ class NamedSources(Protocol):
     @property
     def plates(self) -> str | None: ...
     @property
-    def timeline(self) -> str | None: ...
-    @property
     def bibliography(self) -> str | None: ...
+    def appendix_file(self, kind: str) -> str | None: ...
     def location(self, section: str, key: str) -> SourceLocation: ...
 
 
@@ -33,19 +33,23 @@ class NamedSources(Protocol):
 class SourceFiles:
     manuscript: tuple[Path, ...]  # in reading order
     plates: Path | None
-    timeline: Path | None
+    appendices: tuple[tuple[str, Path], ...] = ()  # (kind, file) of each appendix the book has
     bibliography: Path | None = None
 
     @property
     def all(self) -> tuple[Path, ...]:
-        optional = (self.plates, self.timeline, self.bibliography)
-        return (*self.manuscript, *(path for path in optional if path is not None))
+        return (
+            *self.manuscript,
+            *([self.plates] if self.plates else []),
+            *(path for _, path in self.appendices),
+            *([self.bibliography] if self.bibliography else []),
+        )
 
 
 def source_files(project: Project, config: NamedSources) -> SourceFiles:
-    """The files book.toml names; where it names no plates or timeline, the default file if
-    there is one, else none: the book has no plates, or no timeline. A bibliography is read
-    only where book.toml names one."""
+    """The files book.toml names; where it names no plates manifest or no file of a kind of
+    appendix (appendix_kinds.py), the default file if there is one, else none: the book has
+    no plates, or no such appendix. A bibliography is read only where book.toml names one."""
     problems = Problems()
     manuscript: list[Path] = []
     for written in config.manuscript:
@@ -56,13 +60,14 @@ def source_files(project: Project, config: NamedSources) -> SourceFiles:
         except BookError as error:
             problems.extend(error)
     optional: dict[str, Path | None] = {}
-    for key in ("plates", "timeline", "bibliography"):
-        written = getattr(config, key)
+    defaults = {**SOURCE_DEFAULTS, **{kind.name: kind.default_file for kind in APPENDICES.values()}}
+    named = {"plates": config.plates, **{kind: config.appendix_file(kind) for kind in APPENDICES}}
+    for key, written in {**named, "bibliography": config.bibliography}.items():
         try:
             if written is not None:
                 optional[key] = project.resolve(written, config.location("sources", key), key)
-            elif key in SOURCE_DEFAULTS and (project.root / SOURCE_DEFAULTS[key]).is_file():
-                optional[key] = project.resolve(SOURCE_DEFAULTS[key], None, key)
+            elif key in defaults and (project.root / defaults[key]).is_file():
+                optional[key] = project.resolve(defaults[key], None, key)
             else:
                 optional[key] = None
         except BookError as error:
@@ -72,7 +77,8 @@ def source_files(project: Project, config: NamedSources) -> SourceFiles:
         raise BookError.at(
             config.location("sources", "manuscript"), "the manuscript names a file twice; name each file once"
         )
-    return SourceFiles(tuple(manuscript), optional["plates"], optional["timeline"], optional["bibliography"])
+    appendices = tuple((kind, path) for kind in APPENDICES if (path := optional[kind]) is not None)
+    return SourceFiles(tuple(manuscript), optional["plates"], appendices, optional["bibliography"])
 
 
 # The keys of book.toml's [fonts] that name the faces, in the order of Fonts.faces.

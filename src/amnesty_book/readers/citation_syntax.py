@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from amnesty_book.project.appendix_kinds import APPENDICES
+
 # A citation key, as pandoc reads it: a letter, digit or _ first, then alphanumerics, _ and
 # punctuation inside the key (a dot or colon that ends it is the sentence's).
 _KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*"
@@ -15,9 +17,14 @@ _BRACKETED = re.compile(r"(?<![!\\])\[(?!\^)(?P<body>[^\[\]]*?(?<![\w@])-?@[^\[\
 _KEY_IN_BRACKETS = re.compile(rf"(?<![\w@])-?@(?P<key>{_KEY})")
 # Where no citation is looked for: links' targets and automatic links.
 _NOT_TEXT = re.compile(r"\]\([^)\n]*\)|<[a-z]+:[^>\s]*>", re.IGNORECASE)
-# What a cross-reference points at, by the prefix of its key.
-CROSS_REFERENCE_KINDS = ("plate", "sec", "note", "event")
-_CROSS_REFERENCE = re.compile(rf"({'|'.join(CROSS_REFERENCE_KINDS)}):(.+)")
+# What a cross-reference points at, by the prefix of its key: the builder's own, then each kind
+# of appendix's (appendix_kinds.py).
+_OWN_KINDS = ("plate", "sec", "note")
+
+
+def _cross_reference() -> re.Pattern[str]:
+    kinds = (*_OWN_KINDS, *(kind.reference for kind in APPENDICES.values() if kind.reference))
+    return re.compile(rf"({'|'.join(kinds)}):(.+)")  # kept compiled by re
 
 
 @dataclass(frozen=True)
@@ -35,11 +42,12 @@ class Found:
 def find(text: str) -> list[Found]:
     """The citations and cross-references of a text (code already blanked), in order."""
     visible = _NOT_TEXT.sub(lambda match: " " * len(match.group()), text)
+    cross_reference = _cross_reference()
     found: list[Found] = []
     taken = bytearray(len(text))
     for match in _BRACKETED.finditer(visible):
         keys = tuple(key.group("key") for key in _KEY_IN_BRACKETS.finditer(match.group("body")))
-        crossing = [key for key in keys if _CROSS_REFERENCE.fullmatch(key)]
+        crossing = [key for key in keys if cross_reference.fullmatch(key)]
         problem = (
             f"a cross-reference stands alone, as @{crossing[0]}, not inside [...]; "
             "take it out of the brackets"
@@ -54,7 +62,7 @@ def find(text: str) -> list[Found]:
         if taken[match.start()]:
             continue
         key = match.group("key")
-        crossing = _CROSS_REFERENCE.fullmatch(key)
+        crossing = cross_reference.fullmatch(key)
         if crossing:
             # A bracket after a cross-reference is the sentence's, not a locator.
             end = match.end("key")

@@ -118,7 +118,8 @@ def _texts(book: Book) -> Iterator[tuple[str, SourceLocation | None]]:
     for plate in book.plates:
         for text in (*(plain_text(part) for part in (plate.caption, plate.credit, plate.source)), plate.alt):
             yield text, plate.location
-    for event in book.timeline:
-        yield f"{plain_text(event.event)} {plain_text(event.source)}", event.location
+    for appendix in book.appendices:
+        for entry in appendix.entries:
+            yield " ".join(plain_text(text) for text in entry.texts().values()), entry.location
     for label in config.labels.values():
         yield label, None

@@ -12,12 +12,12 @@ from amnesty_book.model.numbering import number_book
 from amnesty_book.project.config import CONFIG_NAME, load_config
 from amnesty_book.project.source_files import FONT_KEYS, face_files, press_profile, source_files
 from amnesty_book.project.sources import Project
+from amnesty_book.readers.appendices import read_appendix
 from amnesty_book.readers.colour_profile import check_cmyk_profile
 from amnesty_book.readers.glyphs import check_font, check_glyphs
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import typeset_in
 from amnesty_book.readers.plates import read_plates
-from amnesty_book.readers.timeline import read_timeline
 from amnesty_book.support.errors import BookError, Problems
 
 
@@ -26,7 +26,7 @@ def load_book(root: Path) -> Book:
     config = load_config(project)
     files = source_files(project, config)
     problems = Problems()
-    manuscript, plates, timeline = None, {}, ()
+    manuscript, plates, appendices = None, {}, []
     with typeset_in(config.language):
         try:  # each source read even if another is broken
             manuscript = read_manuscript(project, files.manuscript)
@@ -36,10 +36,11 @@ def load_book(root: Path) -> Book:
             plates = read_plates(project, files.plates) if files.plates else {}
         except BookError as error:
             problems.extend(error)
-        try:
-            timeline = read_timeline(project, files.timeline, config.own_source) if files.timeline else ()
-        except BookError as error:
-            problems.extend(error)
+        for kind, path in files.appendices:
+            try:
+                appendices.append(read_appendix(project, kind, path, config))
+            except BookError as error:
+                problems.extend(error)
     bibliography, citation_style = None, None
     if files.bibliography:
         try:
@@ -72,7 +73,7 @@ def load_book(root: Path) -> Book:
     assert manuscript is not None  # else a problem was raised
     sources = (project.root / CONFIG_NAME, *files.all)
     makes_notes = citation_style is not None and citation_style.makes_notes
-    book = number_book(config, manuscript, plates, timeline, tuple(fonts), sources, makes_notes)
+    book = number_book(config, manuscript, plates, tuple(appendices), tuple(fonts), sources, makes_notes)
     check_keys(book, bibliography)
     if bibliography and citation_style:
         book = set_citations(book, bibliography, citation_style, config.citations.list_uncited)

@@ -12,7 +12,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from amnesty_book.model import TimelineEvent
+from amnesty_book.model.timeline import TimelineEvent
+from amnesty_book.project.config import BookConfig
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import inline_markup
 from amnesty_book.readers.yaml_records import load_records
@@ -22,9 +23,10 @@ _KEYS = {"date": True, "event": True, "source": True, "id": False}
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def read_timeline(project: Project, path: Path, own_source: str) -> tuple[TimelineEvent, ...]:
-    """The events in date order; one whose source is `own_source` is taken from the book's
-    own text, any other is the editor's."""
+def read_timeline(project: Project, path: Path, config: BookConfig) -> tuple[TimelineEvent, ...]:
+    """The events in date order; one whose source is book.toml's [timeline] own_source is
+    taken from the book's own text, any other is the editor's."""
+    own_source = config.setting("timeline", "own_source")
     file = project.location(path)
     records = load_records(project.read_text(path), file, "timeline", _KEYS)
     problems = Problems()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -13,10 +14,12 @@ from typing import Any, NoReturn
 
 from jinja2 import (
     BaseLoader,
+    ChoiceLoader,
     Environment,
     PackageLoader,
     StrictUndefined,
     TemplateError,
+    TemplateNotFound,
     TemplateSyntaxError,
     select_autoescape,
 )
@@ -25,9 +28,10 @@ from markupsafe import Markup
 
 from amnesty_book.model import Book, CrossLink, Heading, Plate, PlatePlacement, PullQuote
 from amnesty_book.model.text import plain_text
+from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import Edition
 from amnesty_book.project.edition_kinds import KINDS
-from amnesty_book.project.labels import PART_TITLES, long_date
+from amnesty_book.project.labels import long_date, title_key
 from amnesty_book.project.source_files import STYLES
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import as_phrasing, with_lead
@@ -54,7 +58,7 @@ _FIRST_TAG = re.compile(r"^\s*<[a-z0-9]+")
 def environment(templates: Path | None = None) -> Environment:
     """The templates' environment: a project's own templates (`templates`, its styles/templates
     folder) before the packaged ones, each project's environment its own."""
-    packaged = PackageLoader("amnesty_book.theme", "templates")
+    packaged = ChoiceLoader([PackageLoader("amnesty_book.theme", "templates"), _AppendixTemplates()])
     project = Project(templates.parents[1]) if templates else None
     env = _Environment(
         loader=_ProjectTemplates(project, packaged) if project else packaged,
@@ -95,6 +99,28 @@ class _ProjectTemplates(BaseLoader):
         path = self.project.resolve(relative, None, "template")
         modified = path.stat().st_mtime_ns
         return self.project.read_text(path), str(path), lambda: _modified(path) == modified
+
+
+class _AppendixTemplates(BaseLoader):
+    """A kind of appendix's template (appendix_kinds.py) beside the module of its reader, when
+    neither the project nor the builder has one of that name."""
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        path = next(filter(Path.is_file, _beside_readers(template)), None)
+        if path is None:
+            raise TemplateNotFound(template)
+        modified = path.stat().st_mtime_ns
+        return path.read_text(encoding="utf-8"), str(path), lambda: _modified(path) == modified
+
+
+def _beside_readers(template: str) -> Iterator[Path]:
+    """Where the kinds of appendix of that template would have it: beside their readers."""
+    for kind in APPENDICES.values():
+        spec = importlib.util.find_spec(kind.reader.split(":")[0])
+        if kind.template == template and spec is not None and spec.origin is not None:
+            yield Path(spec.origin).with_name(template)
 
 
 def _modified(path: Path) -> int | None:
@@ -194,7 +220,8 @@ def render(
             edition=edition,
             format=format,
             labels=labels,
-            part_title=lambda anchor: labels[PART_TITLES[anchor]],
+            part_title=lambda anchor: labels[title_key(anchor)],
+            appendix_template=lambda kind: APPENDICES[kind].template,
             edition_label=KINDS[edition.kind].label_key,
             pages_for=_pages_for(edition),
             href=href,

@@ -18,7 +18,7 @@ from amnesty_book.layout.engine import paged
 from amnesty_book.layout.pagination import anchors_in_reading_order, page_starts
 from amnesty_book.model import Book, Plate
 from amnesty_book.project.config import Edition, page_source
-from amnesty_book.project.labels import PART_TITLES
+from amnesty_book.project.labels import title_key
 from amnesty_book.support.cache import DerivedFiles
 from amnesty_book.support.errors import tell
 from amnesty_book.theme.project_styles import ASSET_TYPES
@@ -80,7 +80,8 @@ def _anchor_files(book: Book) -> dict[str, str]:
             files[note.anchor] = files[note.call_anchor] = name
         for block in chapter.blocks:
             files[block.anchor] = name
-    files.update((event.anchor, "timeline.xhtml") for event in book.timeline)
+    for appendix in book.appendices:
+        files.update((entry.anchor, f"{appendix.kind}.xhtml") for entry in appendix.entries)
     files.update((entry.anchor, "bibliography.xhtml") for entry in book.bibliography)
     return files
 
@@ -190,7 +191,7 @@ def _package(book: Book, edition: Edition) -> epub.EpubBook:
         page(f"chapter-{index}", _chapter_file(index), chapter.title.text, "chapter", chapter=chapter)
         for index, chapter in enumerate(book.chapters, start=1)
     ]
-    back_matter = [page(part, f"{part}.xhtml", labels[PART_TITLES[part]], part) for part in book.back_matter]
+    back_matter = [page(part, f"{part}.xhtml", labels[title_key(part)], part) for part in book.back_matter]
     documents = [cover, title_page, nav, *chapters, *back_matter]
 
     contents = {item.file_name: item.content for item in documents}
@@ -254,7 +255,7 @@ def _ncx_entries(book: Book, href: Callable[[str], str]) -> list[Any]:
         else link(c.title.anchor, c.title.text)
         for c in book.chapters
     ]
-    return [*chapters, *(link(part, labels[PART_TITLES[part]]) for part in book.back_matter)]
+    return [*chapters, *(link(part, labels[title_key(part)]) for part in book.back_matter)]
 
 
 def _describe(package: epub.EpubBook, book: Book, accessibility: Accessibility) -> None:
