@@ -14,6 +14,8 @@ import pytest
 from amnesty_book.publish import build
 from conftest import REPO, debian_chromium
 
+pytestmark = pytest.mark.slow
+
 ACE_PACKAGE = "@daisy/ace-cli"
 ACE_VERSION = "1.4.6"
 ACE_CACHE = REPO / ".cache" / "ace"

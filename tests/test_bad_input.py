@@ -170,6 +170,7 @@ def test_character_without_glyph(small_project: SmallProject, capsys: pytest.Cap
 PAGED_EDITIONS = ("reader-a4", "reader-letter", "press", "handout-a4", "handout-letter", "archive")
 
 
+@pytest.mark.slow
 def test_a_plate_whose_caption_no_page_can_hold(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:

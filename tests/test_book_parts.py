@@ -25,6 +25,8 @@ from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
 from conftest import REPO, sample_project
 
+pytestmark = pytest.mark.slow
+
 _SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")
 assert _SPEC and _SPEC.loader
 long_book = importlib.util.module_from_spec(_SPEC)

@@ -39,6 +39,7 @@ def rewrite_epub(path: Path, member: str, old: str, new: str) -> None:
             archive.writestr(info, data)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("java") is None, reason="EPUBCheck needs Java (apt-get install default-jre)")
 def test_a_good_build_passes(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     Image.new("RGB", (3000, 2000), (128, 128, 128)).save(small_project.root / "images" / "one.jpg")
@@ -49,6 +50,7 @@ def test_a_good_build_passes(small_project: SmallProject, capsys: pytest.Capture
     assert code == 0 and json.loads(out) == {"ok": True, "findings": []}
 
 
+@pytest.mark.slow
 def test_a_changed_note_in_the_web_edition(
     built_small: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -61,6 +63,7 @@ def test_a_changed_note_in_the_web_edition(
     assert out.splitlines()[0] == "web: note 1: reads 'Another text.', the book has 'The note text.'"
 
 
+@pytest.mark.slow
 def test_a_missing_plate_and_a_broken_link_in_the_epub(
     built_small: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -78,6 +81,7 @@ def test_a_missing_plate_and_a_broken_link_in_the_epub(
     ) in findings
 
 
+@pytest.mark.slow
 def test_a_pdf_not_built(built_small: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     (built_small.root / "dist" / "small-press.pdf").unlink()
     code, out = check(built_small, capsys, "--edition", "press")
@@ -92,6 +96,7 @@ def small_plate_ppi() -> int:
     return round(60 / (width_mm / 25.4))
 
 
+@pytest.mark.slow
 def test_a_low_resolution_plate_in_a_print_edition(
     built_small: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:

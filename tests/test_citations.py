@@ -136,6 +136,7 @@ def test_notes_and_sources_are_set_as_pandocs_citeproc_sets_them(style: str, tmp
     assert len(sources) == 5
 
 
+@pytest.mark.slow
 def test_a_citation_in_the_running_text_becomes_a_note_in_a_note_style(
     mill: tuple[Path, Book, dict[str, Path]],
 ) -> None:
@@ -155,6 +156,7 @@ def _paragraphs(web: Path) -> list[Any]:
     return web_documents(web)["index.html"].xpath("//section[contains(@class, 'chapter')]/p")
 
 
+@pytest.mark.slow
 def test_every_edition_carries_the_same_sources(mill: tuple[Path, Book, dict[str, Path]]) -> None:
     _, _, editions = mill
     entries = digest(web_documents(editions["web"])).bibliography
@@ -200,6 +202,7 @@ def _printed_pages(path: Path, links: list[CrossLink]) -> list[tuple[str, str, s
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", ["reader-a4", "reader-letter"])
 def test_cross_references_print_the_pages_their_targets_land_on(
     mill: tuple[Path, Book, dict[str, Path]], built_book: dict[str, Path], edition: str
@@ -216,6 +219,7 @@ def test_cross_references_print_the_pages_their_targets_land_on(
             assert printed == target, f"{words} says p. {printed}, but its target is on page {target}"
 
 
+@pytest.mark.slow
 def test_cross_references_name_their_targets_and_link_on_screen(
     mill: tuple[Path, Book, dict[str, Path]],
 ) -> None:
@@ -385,6 +389,7 @@ def test_a_csl_file_of_the_project_sets_the_citations(small_project: SmallProjec
     assert "More text (Doe, 2001, p. 12)." in norm(web.text_content())
 
 
+@pytest.mark.slow
 def test_a_note_written_on_two_lines_runs_on_in_print(mill: tuple[Path, Book, dict[str, Path]]) -> None:
     """The source's line break inside a note is a space: WeasyPrint broke the footnote's line
     there, leaving the line short."""

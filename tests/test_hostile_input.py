@@ -698,6 +698,7 @@ def test_long_word_and_url_stay_on_the_page(
     assert text_lines_off_page(dist / "small-reader-a4.pdf") == []
 
 
+@pytest.mark.slow
 def test_extremely_long_footnote(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     only_editions(small_project, "reader-a4")
     note = " ".join(["This sentence of the note goes on and on."] * 900)

@@ -376,6 +376,7 @@ def test_imposed_sheets_keep_ink_clear_of_the_edge() -> None:
     assert re.search(r"stands 6\.\d mm from the sheet's right edge, within 10 mm of it;", finding.message)
 
 
+@pytest.mark.slow
 def test_the_real_books_editions_have_no_layout_error(built_book: dict[str, Path]) -> None:
     book = load_book(Path(__file__).resolve().parent.parent)
     for edition in book.config.editions:

@@ -13,6 +13,8 @@ from amnesty_book.cli import main
 from amnesty_book.support.cache import CACHE_FOLDER
 from conftest import REPO
 
+pytestmark = pytest.mark.slow
+
 EDITIONS = ["--edition", "reader-a4", "--edition", "handout-a4", "--edition", "handout-letter"]
 
 

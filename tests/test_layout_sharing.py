@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2
+import pytest
 
 from amnesty_book.checks.readback import destination_pages, link_targets
 from amnesty_book.layout.sharing import same_layout
@@ -36,6 +37,7 @@ def _edition(editions: tuple[Edition, ...], name: str) -> Edition:
     return next(edition for edition in editions if edition.name == name)
 
 
+@pytest.mark.slow
 def test_the_press_file_and_the_archive_have_the_readers_pages_and_their_own_colophon(tmp_path: Path) -> None:
     root = sample_project("diary", tmp_path)
     book = load_book(root)

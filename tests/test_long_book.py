@@ -18,6 +18,8 @@ from amnesty_book.support import cores
 from amnesty_book.support.errors import BookError
 from conftest import REPO
 
+pytestmark = pytest.mark.slow
+
 _SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")
 assert _SPEC and _SPEC.loader
 long_book = importlib.util.module_from_spec(_SPEC)

@@ -73,6 +73,7 @@ def placement(page: PageContent, image: Box, block: TextBlock, floats: str = "")
     return "amid"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", READERS)
 def test_each_plate_stands_at_the_head_or_foot_of_a_page_by_its_marker(
     built_book: dict[str, Path], edition: str

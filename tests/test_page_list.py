@@ -12,6 +12,8 @@ from amnesty_book.layout.pagination import anchors_in_reading_order
 from amnesty_book.readers.loading import load_book
 from conftest import REPO
 
+pytestmark = pytest.mark.slow
+
 
 def printed_folios(reader: PdfReader) -> list[str]:
     """The folio at the foot of each page; the title page prints none but counts as i."""

@@ -49,6 +49,7 @@ def pdf_x(tmp_path_factory: pytest.TempPathFactory, cmyk_profile: Path) -> Path:
     return root / "dist" / "amnesty-1941-press.pdf"
 
 
+@pytest.mark.slow
 def test_the_output_intent_carries_the_shops_profile(pdf_x: Path, cmyk_profile: Path) -> None:
     root = PdfReader(pdf_x).trailer["/Root"]
     (intent,) = [each.get_object() for each in root["/OutputIntents"]]
@@ -61,6 +62,7 @@ def test_the_output_intent_carries_the_shops_profile(pdf_x: Path, cmyk_profile: 
     assert profile.get_data()[16:20] == b"CMYK"  # the profile's colour space, in its header
 
 
+@pytest.mark.slow
 def test_it_says_it_is_pdf_x_4_in_its_info_and_xmp(pdf_x: Path) -> None:
     reader = PdfReader(pdf_x)
     assert reader.pdf_header == "%PDF-1.6"
@@ -73,6 +75,7 @@ def test_it_says_it_is_pdf_x_4_in_its_info_and_xmp(pdf_x: Path) -> None:
     assert xmp.xpath("//*[local-name()='part']/text() | //@*[local-name()='part']", namespaces=namespaces)
 
 
+@pytest.mark.slow
 def test_every_page_has_its_trim_and_bleed_and_the_count_is_a_multiple_of_four(pdf_x: Path) -> None:
     pages = PdfReader(pdf_x).pages
     assert len(pages) % 4 == 0
@@ -87,6 +90,7 @@ def test_every_page_has_its_trim_and_bleed_and_the_count_is_a_multiple_of_four(p
         assert media[0] < bleed[0] and media[3] > bleed[3]
 
 
+@pytest.mark.slow
 def test_images_are_in_the_shops_cmyk(pdf_x: Path) -> None:
     spaces = {
         image.indirect_reference.idnum: image.indirect_reference.get_object()["/ColorSpace"]
@@ -97,6 +101,7 @@ def test_images_are_in_the_shops_cmyk(pdf_x: Path) -> None:
     assert set(spaces.values()) == {"/DeviceCMYK"}
 
 
+@pytest.mark.slow
 def test_text_rules_and_marks_are_black_ink_alone(pdf_x: Path) -> None:
     operators = colour_operators(pdf_x.read_bytes())
     assert operators, "the file sets colours"
@@ -118,6 +123,7 @@ def _texts_outside_the_trim(path: Path, page_number: int) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_a_slug_line_under_the_trim_names_the_book_the_edition_the_date_and_the_page(pdf_x: Path) -> None:
     total = len(PdfReader(pdf_x).pages)
     texts = _texts_outside_the_trim(pdf_x, 2)
@@ -127,6 +133,7 @@ def test_a_slug_line_under_the_trim_names_the_book_the_edition_the_date_and_the_
     assert f"2026-11-26 — page 3 of {total}" in texts
 
 
+@pytest.mark.slow
 def test_marks_stand_outside_the_bleed_and_the_page_looks_like_the_reader(pdf_x: Path) -> None:
     """Ink beyond the bleed box is the marks' and the slug's; rendered, the trimmed page has
     its text and its plate."""
@@ -144,6 +151,7 @@ def test_marks_stand_outside_the_bleed_and_the_page_looks_like_the_reader(pdf_x:
     assert inside.getextrema()[0] < 64, "the page has its text"
 
 
+@pytest.mark.slow
 def test_the_same_sources_make_the_same_file(pdf_x: Path) -> None:
     """A build in a process of its own makes the very file the first build made."""
     root = pdf_x.parent.parent
@@ -162,6 +170,7 @@ def test_the_same_sources_make_the_same_file(pdf_x: Path) -> None:
     assert (root / "again" / pdf_x.name).read_bytes() == pdf_x.read_bytes()
 
 
+@pytest.mark.slow
 def test_without_a_profile_the_press_file_is_not_pdf_x_but_padded_with_its_slug(tmp_path: Path) -> None:
     root = press_project(tmp_path, "pad_pages = false")
     build(root, editions=["press"])

@@ -27,6 +27,7 @@ def box(page: PageObject, name: str) -> tuple[float, ...]:
     return tuple(round(float(value), 1) for value in page[name])
 
 
+@pytest.mark.slow
 def test_press_file_has_trim_and_bleed_boxes(built_book: dict[str, Path]) -> None:
     reader = PdfReader(built_book["press"])
     bleed = 3 * MM
@@ -42,6 +43,7 @@ def test_press_file_has_trim_and_bleed_boxes(built_book: dict[str, Path]) -> Non
         assert media[0] <= -11 * MM and media[2] >= A4[0] + 11 * MM, "room for crop marks past the bleed"
 
 
+@pytest.mark.slow
 def test_press_crop_marks_stand_outside_the_bleed(built_book: dict[str, Path]) -> None:
     """Each corner has marks on the lines of the trim, drawn wholly beyond the 3 mm bleed."""
     layout = next(extract_pages(built_book["press"], maxpages=1))
@@ -77,6 +79,7 @@ def test_press_crop_marks_stand_outside_the_bleed(built_book: dict[str, Path]) -
         assert above_or_below or left_or_right, (x, y)
 
 
+@pytest.mark.slow
 def test_no_plate_of_the_book_prints_under_300_ppi(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -119,6 +122,7 @@ def expected_folio(index: int, pages: int) -> str:
     return {1: "ii", 2: "iii"}.get(index, str(index - 2))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("edition", "sheet"), [("handout-a4", A4), ("handout-letter", LETTER)])
 def test_handout_is_imposed_for_saddle_stitching(
     built_book: dict[str, Path], edition: str, sheet: tuple[float, float]
@@ -149,6 +153,7 @@ def test_saddle_stitch_order_of_eight_pages() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_handout_images_are_grey(built_book: dict[str, Path]) -> None:
     spaces = set()
     for side in PdfReader(built_book["handout-a4"]).pages:
@@ -162,6 +167,7 @@ def test_handout_images_are_grey(built_book: dict[str, Path]) -> None:
     assert spaces == {"/DeviceGray"}
 
 
+@pytest.mark.slow
 def test_archive_is_pdf_a_3a_with_its_sources_attached(built_book: dict[str, Path]) -> None:
     reader = PdfReader(built_book["archive"])
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()

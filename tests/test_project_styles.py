@@ -108,6 +108,7 @@ def coloured_text(pdf: Path) -> dict[tuple[float, ...], str]:
     return {colour: " ".join(content.split()) for colour, content in text.items()}
 
 
+@pytest.mark.slow
 def test_project_css_colours_the_pdf_of_its_editions(styled: Path) -> None:
     reader, press = coloured_text(styled / "small-reader-a4.pdf"), coloured_text(styled / "small-press.pdf")
     assert "A small chapter" in reader[RED], "book.css reaches every edition"
@@ -117,6 +118,7 @@ def test_project_css_colours_the_pdf_of_its_editions(styled: Path) -> None:
     assert GREEN not in reader, "html.css is the web edition's only"
 
 
+@pytest.mark.slow
 def test_project_css_follows_the_packaged_css_on_the_web(styled: Path) -> None:
     web = styled / "small-web"
     css = (web / "style.css").read_text(encoding="utf-8")
@@ -130,6 +132,7 @@ def test_project_css_follows_the_packaged_css_on_the_web(styled: Path) -> None:
     assert (web / "styles" / "images" / "rule.png").read_bytes() == rule.read_bytes()
 
 
+@pytest.mark.slow
 def test_project_css_and_its_image_are_in_the_epub(styled: Path) -> None:
     with zipfile.ZipFile(styled / "small.epub") as epub:
         css = epub.read("EPUB/styles/book.css").decode("utf-8")
@@ -142,6 +145,7 @@ def test_project_css_and_its_image_are_in_the_epub(styled: Path) -> None:
     assert opf.xpath("//*[@href='styles/images/rule.png']/@media-type") == ["image/png"]
 
 
+@pytest.mark.slow
 def test_a_project_template_shows_in_every_edition(styled: Path) -> None:
     assert SENTENCE in (styled / "small-web" / "index.html").read_text(encoding="utf-8")
     with zipfile.ZipFile(styled / "small.epub") as epub:
@@ -207,6 +211,7 @@ def cli_build(project: SmallProject) -> subprocess.CompletedProcess[str]:
     return done
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("css", "problem"),
     [
@@ -406,6 +411,7 @@ licence = "SIL Open Font License 1.1"
     return project.root / "dist"
 
 
+@pytest.mark.slow
 def test_another_family_is_embedded_in_the_pdf(other_family: Path) -> None:
     reader = PdfReader(other_family / "small-reader-a4.pdf")
     embedded = {}
@@ -417,6 +423,7 @@ def test_another_family_is_embedded_in_the_pdf(other_family: Path) -> None:
     assert embedded == {"Test-Serif-Pro": True, "Test-Serif-Pro-Italic": True, "Test-Serif-Pro-Bold": True}
 
 
+@pytest.mark.slow
 def test_another_family_is_embedded_in_the_epub_and_on_the_web(other_family: Path) -> None:
     names = [f"Test-Serif-Pro-{name.replace(' ', '-')}.otf" for name in STYLE_NAMES.values()]
     with zipfile.ZipFile(other_family / "small.epub") as epub:

@@ -123,6 +123,7 @@ def ended() -> Iterator[list[Process]]:
             os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow
 @needs_workers
 def test_a_killed_build_leaves_no_worker_and_its_folder_goes(
     small_project: SmallProject, tmp_path: Path, ended: list[Process]
@@ -150,6 +151,7 @@ def test_a_killed_build_leaves_no_worker_and_its_folder_goes(
     assert scratch_folders(root) == [], "the next build removes it"
 
 
+@pytest.mark.slow
 @needs_workers
 @pytest.mark.parametrize("sent_to", ["terminal", "build"])
 def test_ctrl_c_says_so_and_leaves_dist_unchanged(

@@ -68,6 +68,7 @@ def test_the_papers_alike_have_one_text_block_type_plate_size_head_and_folio() -
         assert own.bottom_mm - own.folio_mm == pytest.approx(laid_out.bottom_mm - laid_out.folio_mm)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("laid_out", "cut"), [("reader-a4", "reader-letter"), ("handout-a4", "handout-letter")]
 )
@@ -83,6 +84,7 @@ def test_the_letter_edition_has_the_a4_editions_pages(
         assert {size for _, size in letter} == {(279.4, 215.9)}
 
 
+@pytest.mark.slow
 def test_every_character_of_the_letter_editions_stands_10_mm_inside_its_paper(
     built_book: dict[str, Path],
 ) -> None:
@@ -92,6 +94,7 @@ def test_every_character_of_the_letter_editions_stands_10_mm_inside_its_paper(
     assert _near_the_edge(built_book["handout-letter"], 10) == []
 
 
+@pytest.mark.slow
 def test_the_colophon_names_the_papers_its_pages_are_made_for(built_book: dict[str, Path]) -> None:
     for name in ("reader-a4", "reader-letter"):
         assert "Reader edition, A4 / Letter." in _pages(built_book[name])[-1][0]
@@ -114,6 +117,7 @@ def test_an_edition_and_the_one_cut_from_its_layout_are_made_together() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_sample_book_on_letter_alone_is_cut_from_its_a4_layout(tmp_path: Path) -> None:
     """The mill, built on A4, and on Letter alone: the same pages."""
     root = sample_project("mill", tmp_path)
@@ -138,6 +142,7 @@ def test_a_book_that_declares_only_a_letter_edition_is_laid_out_under_its_name(
     assert "Reader edition, A4 / Letter." in pages[-1][0]
 
 
+@pytest.mark.slow
 def test_the_pages_of_a_letter_edition_are_audited_once_with_the_a4_editions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

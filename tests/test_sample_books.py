@@ -16,6 +16,8 @@ from amnesty_book.readers.loading import load_book
 from conftest import sample_project
 from readback import pdf_layout
 
+pytestmark = pytest.mark.slow
+
 
 def outline_titles(path: Path) -> list[str]:
     def titles(outline: list) -> list[str]:  # type: ignore[type-arg]

@@ -9,6 +9,8 @@ import pytest
 from amnesty_book.publish.serve import serve
 from conftest import SmallProject, debian_chromium
 
+pytestmark = pytest.mark.slow
+
 # As the machine's notes advise: no sandbox as root, and none of Chromium's own network traffic.
 CHROMIUM_FLAGS = [
     "--no-sandbox",

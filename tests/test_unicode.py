@@ -91,6 +91,7 @@ def pdfs(project: SmallProject) -> dict[str, Path]:
     return {name: path for name, path in outputs(project).items() if path.suffix == ".pdf"}
 
 
+@pytest.mark.slow
 def test_every_edition_reads_back_as_the_book(project: SmallProject) -> None:
     book = load_book(project.root)
     assert {edition.name for edition in book.config.editions} == {
@@ -114,6 +115,7 @@ def test_every_edition_reads_back_as_the_book(project: SmallProject) -> None:
     assert note_breaks
 
 
+@pytest.mark.slow
 def test_the_web_and_epub_editions_keep_the_format_characters(project: SmallProject) -> None:
     page = (outputs(project)["web"] / "index.html").read_text(encoding="utf-8")
     with zipfile.ZipFile(outputs(project)["epub"]) as epub:
@@ -122,6 +124,7 @@ def test_the_web_and_epub_editions_keep_the_format_characters(project: SmallProj
         assert kept in page and kept in chapter
 
 
+@pytest.mark.slow
 def test_words_broken_at_a_line_end_read_back_whole(project: SmallProject) -> None:
     own_breaks = layout_breaks = 0
     for name, pdf in pdfs(project).items():
@@ -142,6 +145,7 @@ def test_words_broken_at_a_line_end_read_back_whole(project: SmallProject) -> No
     assert own_breaks and layout_breaks, "the test book's lines break at no hyphen"
 
 
+@pytest.mark.slow
 def test_a_changed_note_is_still_caught(project: SmallProject, tmp_path: Path) -> None:
     changed = tmp_path / "changed"
     shutil.copytree(project.root, changed, ignore=shutil.ignore_patterns("dist"))
