@@ -1,0 +1,405 @@
+"""Each of WeasyPrint's patches (layout/weasyprint/) makes its difference, shown with and without it.
+
+A small document is laid out in a fresh process with every patch applied, and again with every
+patch but the one under test: each probe below runs in its own process (`_probe`, this file run
+as a script), since a patch cannot be taken back once applied and a probe may instrument
+WeasyPrint as it likes. Then the versions the patches are written for, and their check.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import subprocess
+import sys
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pydyf
+import pytest
+from weasyprint import HTML
+from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block
+
+from amnesty_book import theme
+from amnesty_book.cli import main
+from amnesty_book.layout import weasyprint as patches
+from amnesty_book.layout.weasyprint import versions
+from amnesty_book.support.errors import BookError
+from amnesty_book.support.exit_codes import EXIT_FAILED
+from conftest import REPO
+
+FONT = (Path(theme.__file__).parent / "fonts" / "CharisSIL-Regular.ttf").as_uri()
+# The same type on any machine: the lines, and so the pages, do not depend on the system's fonts.
+STYLE = (
+    f"@font-face {{ font-family: Charis; src: url({FONT}) }} "
+    "html { font-family: Charis; font-size: 10pt } body { margin: 0 } "
+    ".note { float: footnote } "
+    # A plate as the paged editions float it (theme/css/print.css).
+    ".page-float { float: footnote; footnote-display: block; margin: 0 } "
+    ".page-float::footnote-call { content: none } "
+    ".page-float::footnote-marker { content: none; display: block } "
+)
+
+
+def _document(body: str, style: str = "") -> Document:
+    return HTML(string=f"<html lang='en'><style>{STYLE}{style}</style><body>{body}</body></html>").render()
+
+
+def _pages_of(document: Document, *starts: str) -> list[int]:
+    """The page (from 1) of the first text that begins with each of `starts`."""
+    texts = [
+        (number, box.text)
+        for number, page in enumerate(document.pages, start=1)
+        for box in page._page_box.descendants()
+        if isinstance(box, boxes.TextBox)
+    ]
+    return [next(number for number, text in texts if text.lstrip().startswith(start)) for start in starts]
+
+
+def _lines(document: Document) -> list[str]:
+    return [
+        "".join(text.text for text in line.descendants() if isinstance(text, boxes.TextBox))
+        for page in document.pages
+        for line in page._page_box.descendants()
+        if isinstance(line, boxes.LineBox)
+    ]
+
+
+def _top_of(document: Document, page: int, element_id: str) -> tuple[float, bool]:
+    """Where the element's box starts below the page's content box, and whether it stands in
+    the page's foot area."""
+    page_box = document.pages[page - 1]._page_box
+    box = next(
+        box
+        for box in page_box.descendants()
+        if isinstance(box, boxes.BlockBox) and box.element is not None and box.element.get("id") == element_id
+    )
+    area = [each for each in page_box.descendants() if isinstance(each, boxes.FootnoteAreaBox)]
+    in_area = any(each is box for each in area[0].descendants()) if area else False
+    return box.position_y - page_box.content_box_y(), in_area
+
+
+# The probes: each returns what its test compares, as JSON.
+
+
+def a_note_that_fits() -> list[int]:
+    """The pages of a call and of its note (seven lines), which fits under it: the bottom of the
+    foot area, summed in another order than its last note's, is 1.1e-13 px above it."""
+    style = (
+        "@page { size: 150mm 200mm; margin: 17mm 19mm; "
+        "@footnote { border-top: 0.5pt solid; padding-top: 9.6px; margin-top: 19.2px } } "
+        "body { font-size: 10.5pt; line-height: 1.45 } "
+        ".note { font-size: 8.5pt; line-height: 1.3; margin: 0 0 0.25em 1.4em }"
+    )
+    notes = f"<span class=note>A note.</span> and the call<span class=note>{'Another note. ' * 35}</span>"
+    return _pages_of(_document(f"<p>Text{notes}</p>", style), "and the call", "Another note.")
+
+
+SQUARE = "@page { size: 100mm 100mm; margin: 10mm } html { line-height: 20px }"
+
+
+def a_plate_and_a_note_at_the_foot() -> dict[str, tuple[float, bool]]:
+    """Where a plate floated to the page's foot stands, and the note called before it."""
+    style = f"{SQUARE} .page-float {{ height: 60px }}"
+    body = (
+        "<p>A call<span class=note id=note>The note.</span></p>"
+        "<div class=page-float id=plate>Plate</div><p>Text.</p>"
+    )
+    document = _document(body, style)
+    return {name: _top_of(document, 1, name) for name in ("plate", "note")}
+
+
+def a_plate_that_does_not_fit() -> tuple[float, bool]:
+    """Where a plate stands whose marker falls too low on the first page to hold it."""
+    style = f"{SQUARE} .page-float {{ height: 150px }}"
+    body = (
+        f"<p>{'The text before the plate. ' * 20}</p><div class=page-float id=plate>Plate</div>"
+        f"<p>{'The text after the plate runs on. ' * 30}</p>"
+    )
+    return _top_of(_document(body, style), 2, "plate")
+
+
+def a_paragraph_past_a_note() -> list[int]:
+    """The pages of a call, its note, and the first line of the paragraph after it, whose
+    second line (its `orphans`) does not fit under the first."""
+    style = (
+        "@page { size: 100mm 80mm; margin: 10mm; @footnote { margin-top: 0 } } "
+        "html { line-height: 20px; orphans: 2; widows: 2 }"
+    )
+    body = (
+        "<p>A call<span class=note>The note.</span></p><div style='height: 110px'></div>"
+        f"<p>{'Words of the last paragraph run on. ' * 8}</p>"
+    )
+    return _pages_of(_document(body, style), "A call", "The note.", "Words of the last")
+
+
+NAMES = "The delegates of Czechoslovakia and Constantinople met the Representatives again. " * 4
+
+
+def names_in_a_narrow_column() -> list[str]:
+    return _lines(_document(f"<p style='width: 28mm; hyphens: auto'>{NAMES}</p>"))
+
+
+def a_hyphenated_column() -> list[str]:
+    """A narrow justified column of long words, where WeasyPrint alone sets ladders of hyphens."""
+    words = (
+        "the negotiations concerning the government representatives continued throughout september "
+        "although considerable disagreements persisted regarding compensation arrangements and "
+        "administrative responsibilities "
+    )
+    style = "p { width: 44mm; text-align: justify; hyphens: auto; hyphenate-limit-chars: 7 3 3 }"
+    return _lines(_document(f"<p>{words * 8}</p>", style))
+
+
+def comparisons_with_none() -> int:
+    """How many times a box is compared with None while a page of notes is laid out."""
+    compared = 0
+
+    def equals(self: object, other: object) -> Any:
+        nonlocal compared
+        compared += other is None
+        return NotImplemented  # the comparison WeasyPrint makes: identity
+
+    boxes.Box.__eq__ = equals
+    _document("".join(f"<p>Some words of text {n}<span class=note>Note {n}.</span></p>" for n in range(30)))
+    return compared
+
+
+def note_layouts() -> dict[str, int]:
+    """How many times each of six notes of one page is laid out."""
+    laid_out: Counter[str] = Counter()
+    layout = block.block_container_layout
+
+    def counting(context: Any, box: Any, *rest: Any, **keywords: Any) -> Any:
+        if box.element is not None and box.element.get("class") == "note" and box.element_tag == "span":
+            laid_out[box.element.get("id")] += 1
+        return layout(context, box, *rest, **keywords)
+
+    block.block_container_layout = counting
+    _document("".join(f"Text {n}<span class=note id=n{n}>Note {n}.</span> " for n in range(6)))
+    return dict(laid_out)
+
+
+def structure_tree() -> list[str]:
+    """The structure types of a tagged PDF whose second paragraph is aria-hidden."""
+    html = "<html lang=en><title>T</title><p>Read once.</p><aside aria-hidden=true><p>Read twice.</p></aside>"
+    pdf = pikepdf.open(io.BytesIO(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")))
+    types: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            types.append(str(node.S))
+            if "/K" in node:
+                walk(node.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return types
+
+
+def page_references() -> list[bool]:
+    """Whether pydyf gives the same tuple of page references twice, and a right one after a
+    page is added."""
+    pdf = pydyf.PDF()
+    pages = [pydyf.Dictionary({"Type": "/Page"}) for _ in range(4)]
+    for page in pages[:3]:
+        pdf.add_page(page)
+    kept = pdf.page_references is pdf.page_references
+    pdf.add_page(pages[3])
+    return [kept, list(pdf.page_references) == [f"{page.number} 0 R".encode() for page in pages]]
+
+
+CONTENT = " ".join(f"{n * 7919 % 1009} {n % 7} Td" for n in range(4000)).encode()
+
+
+def stream_bytes() -> str:
+    """A compressed stream as pydyf writes it, deflated data only."""
+    data = pydyf.Stream([CONTENT], compress=True).data
+    return data.split(b"\nstream\n", 1)[1].rsplit(b"\nendstream", 1)[0].hex()
+
+
+def _deflated(level: int) -> str:
+    compressor = zlib.compressobj(level=level)
+    return (compressor.compress(CONTENT) + compressor.flush()).hex()
+
+
+PROBES: dict[str, Callable[[], Any]] = {
+    probe.__name__: probe
+    for probe in (
+        a_note_that_fits,
+        a_plate_and_a_note_at_the_foot,
+        a_plate_that_does_not_fit,
+        a_paragraph_past_a_note,
+        names_in_a_narrow_column,
+        a_hyphenated_column,
+        comparisons_with_none,
+        note_layouts,
+        structure_tree,
+        page_references,
+        stream_bytes,
+    )
+}
+
+
+def _apply_all_but(left_out: str) -> None:
+    appliers = [(patch.name, patch.load()) for patch in patches.PATCHES]
+    assert left_out in {"", *(name for name, _ in appliers)}, left_out
+    for name, apply_patch in appliers:
+        if name != left_out:
+            apply_patch()
+
+
+def _probe(probe: Callable[[], Any], without: str = "") -> Any:
+    """What `probe` returns in a fresh process with every patch applied but `without`."""
+    run = subprocess.run(
+        [sys.executable, __file__, probe.__name__, without], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_a_note_that_fits_stays_on_its_calls_page() -> None:
+    assert _probe(a_note_that_fits) == [1, 1]
+    assert _probe(a_note_that_fits, "foot area") == [1, 2]
+
+
+def test_a_plate_floated_to_the_foot_stands_above_the_notes() -> None:
+    (plate, plate_in_area), (note, note_in_area) = _probe(a_plate_and_a_note_at_the_foot).values()
+    assert plate + 60 <= note and not plate_in_area and note_in_area
+    plate, note = (top for top, _ in _probe(a_plate_and_a_note_at_the_foot, "foot area").values())
+    assert note < plate  # the plate set under the note it was called after, over it
+
+
+def test_a_plate_that_does_not_fit_opens_the_next_page() -> None:
+    top, in_area = _probe(a_plate_that_does_not_fit)
+    assert top == pytest.approx(0, abs=1e-6) and not in_area
+    top, in_area = _probe(a_plate_that_does_not_fit, "page floats")
+    assert top > 100 and in_area  # a note put off to the next page's foot
+
+
+def test_widows_never_move_a_note_off_its_calls_page() -> None:
+    """The paragraph goes to the next page whole, rather than its note (WeasyPrint's choice)."""
+    call, note, paragraph = _probe(a_paragraph_past_a_note)
+    assert (call, note, paragraph) == (1, 1, 2)
+    call, note, paragraph = _probe(a_paragraph_past_a_note, "line boxes")
+    assert (call, note, paragraph) == (1, 2, 1)
+
+
+def _hyphenated(lines: list[str]) -> list[str]:
+    """The words broken at the end of a line."""
+    return [line.split()[-1] for line in lines if line.rstrip().endswith(("-", "\u2010"))]
+
+
+def test_a_name_is_not_hyphenated() -> None:
+    broken = _hyphenated(_probe(names_in_a_narrow_column))
+    assert broken and not [word for word in broken if word[:1].isupper()]
+    broken = _hyphenated(_probe(names_in_a_narrow_column, "hyphenation"))
+    assert [word for word in broken if word[:1].isupper()]  # Con-stantinople, Represent-atives
+
+
+def _longest_ladder(lines: list[str]) -> int:
+    ends = [line.rstrip().endswith(("-", "\u2010")) for line in lines]
+    return max(len(list(run)) for hyphenated, run in itertools.groupby(ends) if hyphenated)
+
+
+def test_no_third_hyphenated_line_in_a_row() -> None:
+    """Neither without the rule (hyphenation) nor without the count of the lines set (line boxes)."""
+    assert _longest_ladder(_probe(a_hyphenated_column)) == 2
+    assert _longest_ladder(_probe(a_hyphenated_column, "hyphenation")) > 2
+    assert _longest_ladder(_probe(a_hyphenated_column, "line boxes")) > 2
+
+
+def test_a_box_that_calls_no_note_is_not_looked_for_among_the_notes() -> None:
+    assert _probe(comparisons_with_none) == 0
+    assert _probe(comparisons_with_none, "notes to place") > 1000
+
+
+def test_each_note_is_laid_out_once() -> None:
+    assert _probe(note_layouts) == {f"n{n}": 1 for n in range(6)}
+    assert _probe(note_layouts, "note layouts")["n0"] == 7  # again for each note added, and the page
+
+
+def test_aria_hidden_text_is_left_out_of_the_structure_tree() -> None:
+    assert _probe(structure_tree).count("/P") == 1
+    assert _probe(structure_tree, "hidden tags").count("/P") == 2
+
+
+def test_the_page_references_are_kept_until_a_page_is_added() -> None:
+    assert _probe(page_references) == [True, True]
+    assert _probe(page_references, "page references") == [False, True]
+
+
+def test_streams_are_deflated_at_zlibs_default_level() -> None:
+    assert _deflated(6) != _deflated(9)
+    assert _probe(stream_bytes) == _deflated(6)
+    assert _probe(stream_bytes, "compression") == _deflated(9)
+
+
+FIND_LIBRARY = """
+import ctypes.util, sys
+asked = []
+search = ctypes.util.find_library
+ctypes.util.find_library = lambda name: asked.append(name) or search(name)
+if sys.argv[1] == "with":
+    import amnesty_book  # installs library_loading, as any use of the builder does
+import weasyprint
+print(len(asked))
+"""
+
+
+@pytest.mark.parametrize("patched", [True, False])
+def test_weasyprints_libraries_load_without_searching(patched: bool) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", FIND_LIBRARY, "with" if patched else "without"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    searches = int(run.stdout.split()[-1])
+    assert searches == 0 if patched else searches > 0
+
+
+def test_the_versions_pinned_are_those_the_patches_are_written_for() -> None:
+    lines = (REPO / "constraints.txt").read_text().lower().splitlines()
+    pins = dict(line.split("==") for line in lines if "==" in line)
+    assert {package: pins[package] for package in versions.WRITTEN_FOR} == versions.WRITTEN_FOR
+    versions.require_pinned_versions()  # and installed
+
+
+def test_another_version_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(versions, "installed", lambda package: "71.0" if package == "weasyprint" else None)
+    with pytest.raises(BookError) as refused:
+        versions.require_pinned_versions()
+    assert str(refused.value) == (
+        "amnesty-book: weasyprint 71.0 is installed, but WeasyPrint's patches are written for "
+        "weasyprint 70.0: run `make` again, or `pip install -c constraints.txt -e .`"
+    )
+    monkeypatch.setattr(versions, "installed", lambda package: None)
+    with pytest.raises(BookError, match=r"^amnesty-book: weasyprint is not installed, but"):
+        versions.require_pinned_versions()
+
+
+def test_a_build_refuses_another_version_before_it_starts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    found = {**versions.WRITTEN_FOR, "pydyf": "0.12.0"}
+    monkeypatch.setattr(versions, "installed", found.get)
+    assert main(["build", "--project", str(REPO), "--out", str(tmp_path)]) == EXIT_FAILED
+    error = capsys.readouterr().err
+    assert error.splitlines()[0].startswith("amnesty-book: pydyf 0.12.0 is installed, but ")
+    assert "Traceback" not in error and not any(tmp_path.iterdir())
+
+
+if __name__ == "__main__":
+    _, probe, without = sys.argv
+    _apply_all_but(without)
+    print(json.dumps(PROBES[probe]()))
