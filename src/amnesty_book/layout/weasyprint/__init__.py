@@ -36,7 +36,7 @@ PATCHES: tuple[Patch, ...] = (
         "WeasyPrint's names for its C libraries that are no file each cost a search by ldconfig, gcc and "
         "ld: 0.15 s of every build",
         "none filed",
-        written_for("weasyprint"),
+        f"{written_for('weasyprint')}, cffi 2.1.1",
     ),
     Patch(
         "foot area",

@@ -17,9 +17,11 @@ as `_linebox_layout` does with each line it reads; the count's only other use,
 Hyphenation. Each line set is told to hyphenation.LADDER before the next line is laid out,
 so that the line after two hyphenated ones is not hyphenated (hyphenation.py).
 
-A line is known set when `_linebox_layout` asks for the next one and finds it last in the
-paragraph's new lines; asked while it is not there, `_linebox_layout` is reading ahead. That
-list is passed to `_linebox_layout` only: it is kept, while the call lasts, by a wrapper.
+The iterator knows a line is set when, asked for the next one, it finds it last among the
+paragraph's new lines; asked while the line is not there, it is being read ahead of. That list
+is an argument of `_linebox_layout` alone: a wrapper keeps it while the call lasts. (Both
+changes, and note_lookup.py's, were made by rewriting `_linebox_layout`'s source text; these
+wrappers make the same pages.)
 
 Upstream: none filed for keeping notes on their page; the moving of notes at an orphans break
 came with https://github.com/Kozea/WeasyPrint/issues/2432. Written for WeasyPrint 70.0
@@ -100,6 +102,8 @@ def _as_set(
     absolute_boxes: list[boxes.Box],
     fixed_boxes: list[boxes.Box],
 ) -> Iterator[Line]:
+    """The lines, each told to the hyphenation once set; after the first read ahead of, at most
+    `widows - 1` more."""
     for line in lines:
         yield line
         if not new_lines or new_lines[-1] is not line[0]:

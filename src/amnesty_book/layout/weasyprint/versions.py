@@ -18,7 +18,7 @@ _FIX = "run `make` again, or `pip install -c constraints.txt -e .`"
 
 def installed(package: str) -> str | None:
     """The installed version of `package`, None if it is not installed."""
-    from importlib import metadata  # here: a command that builds nothing does not pay for it
+    from importlib import metadata  # here, not on import: the command line imports this module
 
     try:
         return metadata.version(package)
