@@ -1,6 +1,6 @@
 """Writes the references in docs/ that are made from the builder's code, so that they cannot
 drift from it: docs/book-toml.md (every key of book.toml, the kinds of edition, the labels)
-and docs/codes.md (the codes of `amnesty-book lint` and of the layout audit).
+and docs/codes.md (the codes of `amnesty-book lint`, the layout audit and the read-back: one registry).
 
 Run with `make docs` (or `python scripts/make_reference_docs.py` in the project's environment).
 `--check` writes nothing: it exits with 1, naming each file that differs from what it would
@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from amnesty_book.checks import lint
-from amnesty_book.checks.layout_audit import codes as layout_codes
 from amnesty_book.project import config
 from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS
-from amnesty_book.project.labels import SUPPORTED_LANGUAGES, labels_for
+from amnesty_book.project.labels import SUPPORTED_LANGUAGES
+from amnesty_book.support.diagnostics import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -148,26 +147,17 @@ def _papers(papers: Sequence[str], folded: bool) -> str:
 
 
 def _labels() -> list[str]:
-    words = {language: labels_for(language) for language in SUPPORTED_LANGUAGES}
-    first = words[SUPPORTED_LANGUAGES[0]]
+    """Every word the builder prints, its labels', its kinds of edition's and of appendix's."""
+    words = {language: config.builder_words(language) for language in SUPPORTED_LANGUAGES}
     rows = [
         (f"`{name}`", *(words[language].get(name) or NOT_SET for language in SUPPORTED_LANGUAGES))
-        for name in sorted(first)
+        for name in sorted(words[SUPPORTED_LANGUAGES[0]])
     ]
-    lines = table(("name", *SUPPORTED_LANGUAGES), rows)
-    editions = [kind.label_key for kind in KINDS.values() if kind.label_key not in first]
-    if editions:
-        lines += [
-            "",
-            "The name of each kind of edition in the colophon is one of these words too: "
-            + ", ".join(f"`{name}`" for name in editions)
-            + ".",
-        ]
-    return lines
+    return table(("name", *SUPPORTED_LANGUAGES), rows)
 
 
 def codes() -> str:
-    """docs/codes.md: the linter's codes and the layout audit's, from their registries."""
+    """docs/codes.md: every code, from the one registry (support/diagnostics.py)."""
     lines = [
         NOTICE,
         "",
@@ -183,10 +173,7 @@ def codes() -> str:
         "fix it`. It exits with 1 if any finding is an error, or if there is any finding at all with",
         "`--strict`.",
         "",
-        *table(
-            ("code", "severity", "what it finds"),
-            [(f"`{code}`", severity, what) for code, (severity, what) in lint.CODES.items()],
-        ),
+        *_codes_by("lint"),
         "",
         "## The layout audit: the printed pages",
         "",
@@ -196,12 +183,27 @@ def codes() -> str:
         "that nothing in dist/ changes; a warning is printed; an info is shown with `--verbose`.",
         "`amnesty-book check --format json` reports the findings for CI.",
         "",
-        *table(
-            ("code", "severity", "what it finds"),
-            [(f"`{code}`", severity, what) for code, (severity, what) in layout_codes.CODES.items()],
-        ),
+        *_codes_by("the layout audit"),
+        "",
+        "## The read-back: every edition against the book",
+        "",
+        "Every build (unless `--no-check`) also reads each edition back, as `amnesty-book check`",
+        "does: the web edition and the EPUB as XML, the PDFs as their text and structure. What each",
+        "shows of the headings, notes, plates, appendices and Sources must be the book's; its links",
+        "must lead somewhere; a PDF must embed its fonts and carry its language, title, tags and",
+        "outline; `check --full` adds EPUBCheck.",
+        "",
+        *_codes_by("the read-back"),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _codes_by(finder: str) -> list[str]:
+    """The table of the codes one part of the builder finds (diagnostics.CODES)."""
+    return table(
+        ("code", "severity", "what it finds"),
+        [(f"`{code}`", each.severity, each.finds) for code, each in CODES.items() if each.by == finder],
+    )
 
 
 def references() -> dict[str, str]:

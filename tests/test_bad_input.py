@@ -93,7 +93,10 @@ def test_timeline_entry_without_source(
 ) -> None:
     small_project.replace("manuscript/timeline.yaml", "  source: text\n", "")
     err = failed_build(small_project, capsys)
-    assert "manuscript/timeline.yaml:1: this timeline entry has no 'source'; add it\n" in err
+    assert (
+        "manuscript/timeline.yaml:1: T003 the entry's source is missing; "
+        "write 'text' (the book's own text) or name the reference\n" in err
+    )
 
 
 def test_timeline_out_of_order(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,7 +107,7 @@ def test_timeline_out_of_order(small_project: SmallProject, capsys: pytest.Captu
     )
     err = failed_build(small_project, capsys)
     assert (
-        "manuscript/timeline.yaml:4: 1939-09-17 comes before the previous entry (1941-07-30); "
+        "manuscript/timeline.yaml:4: T001 1939-09-17 comes before the previous entry (1941-07-30); "
         "keep the timeline in date order\n" in err
     )
 
@@ -131,7 +134,8 @@ def test_all_problems_reported_at_once(
     assert err.splitlines()[:2] == [
         "manuscript/article.md:9: raw HTML <b> is not allowed in the manuscript; write it in Markdown, "
         "or put it in `backticks` to show it as text",
-        "manuscript/timeline.yaml:1: this timeline entry has no 'source'; add it",
+        "manuscript/timeline.yaml:1: T003 the entry's source is missing; "
+        "write 'text' (the book's own text) or name the reference",
     ]
     assert err.rstrip().endswith("build failed (2 problem(s)); the output folder was not changed")
 

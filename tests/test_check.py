@@ -60,7 +60,7 @@ def test_a_changed_note_in_the_web_edition(
     )
     code, out = check(built_small, capsys, "--edition", "web")
     assert code == 1
-    assert out.splitlines()[0] == "web: note 1: reads 'Another text.', the book has 'The note text.'"
+    assert out.splitlines()[0] == "web: note 1: R101 reads 'Another text.', the book has 'The note text.'"
 
 
 @pytest.mark.slow
@@ -85,7 +85,10 @@ def test_a_missing_plate_and_a_broken_link_in_the_epub(
 def test_a_pdf_not_built(built_small: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     (built_small.root / "dist" / "small-press.pdf").unlink()
     code, out = check(built_small, capsys, "--edition", "press")
-    assert (code, out.splitlines()[0]) == (1, "press: small-press.pdf: not built; run amnesty-book build")
+    assert (code, out.splitlines()[0]) == (
+        1,
+        "press: small-press.pdf: R001 not built; run amnesty-book build",
+    )
     assert out.splitlines()[-1] == "1 problem(s), 0 warning(s)"
 
 
@@ -103,7 +106,7 @@ def test_a_low_resolution_plate_in_a_print_edition(
     code, out = check(built_small, capsys, "--edition", "press", "--edition", "reader-a4")
     assert code == 0, "a plate under 300 ppi is a warning"
     assert out.splitlines() == [
-        f"press: page 3: warning: a 60×40 px image prints at {small_plate_ppi()} ppi (under 300)",
+        f"press: page 3: warning: R401 a 60×40 px image prints at {small_plate_ppi()} ppi (under 300)",
         "0 problem(s), 1 warning(s)",
     ]
 
@@ -122,7 +125,7 @@ def test_a_failed_check_leaves_dist_as_it_was(
     with pytest.raises(BookError) as error:
         build(small_project.root, editions=["web"])
     assert [str(p) for p in error.value.problems] == [
-        "check failed: web: note 1: reads 'A wrong text.', the book has 'The note text.'"
+        "check failed: web: note 1: R101 reads 'A wrong text.', the book has 'The note text.'"
     ]
     assert not (small_project.root / "dist").exists()
     assert build(small_project.root, editions=["web"], check="none")  # --no-check: written as it is

@@ -16,8 +16,8 @@ from types import ModuleType
 
 import pytest
 
-from amnesty_book.checks import lint
 from amnesty_book.cli import _parser
+from amnesty_book.support.diagnostics import CODES, Code
 from conftest import REPO
 
 README = REPO / "README.md"
@@ -101,10 +101,9 @@ def test_the_references_hold_every_key_and_code() -> None:
         if f"| `[{key.section}]` | `{key.name}` | {make_reference_docs.cell(key.doc)} |" not in book_toml
     ]
     assert not missing, f"docs/book-toml.md lacks {missing}: run 'make docs'"
-    for registry in (lint.CODES, make_reference_docs.layout_codes.CODES):
-        for code, (severity, what) in registry.items():
-            row = f"| `{code}` | {severity} | {make_reference_docs.cell(what)} |"
-            assert row in codes, f"docs/codes.md lacks {code}: run 'make docs'"
+    for code, each in CODES.items():
+        row = f"| `{code}` | {each.severity} | {make_reference_docs.cell(each.finds)} |"
+        assert row in codes, f"docs/codes.md lacks {code}: run 'make docs'"
 
 
 def test_a_new_code_makes_the_reference_stale(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -113,7 +112,7 @@ def test_a_new_code_makes_the_reference_stale(monkeypatch: pytest.MonkeyPatch, t
     for name, text in make_reference_docs.references().items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     assert make_reference_docs.stale(tmp_path) == []
-    monkeypatch.setitem(lint.CODES, "Z999", ("warning", "a finding added without make docs"))
+    monkeypatch.setitem(CODES, "Z999", Code("warning", "a finding added without make docs", "lint"))
     assert make_reference_docs.stale(tmp_path) == ["codes.md"]
     assert make_reference_docs.main(["--check", "--docs", str(tmp_path)]) == 1
     assert make_reference_docs.main(["--docs", str(tmp_path)]) == 0

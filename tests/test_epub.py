@@ -25,7 +25,7 @@ from amnesty_book.project.labels import labels_for
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.cache import DerivedFiles
-from amnesty_book.support.errors import SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.writers.epub_accessibility import CONFORMANCE, assess
 from conftest import REPO
 

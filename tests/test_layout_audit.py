@@ -19,8 +19,7 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from amnesty_book.checks.findings import ERROR, INFO, WARNING, Finding
-from amnesty_book.checks.layout_audit import CODES, audit_pdf, audit_sheets
+from amnesty_book.checks.layout_audit import audit_pdf, audit_sheets
 from amnesty_book.cli import main
 from amnesty_book.model import Book
 from amnesty_book.prepress.imposition import impose_booklet
@@ -28,6 +27,7 @@ from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import PAPERS
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
+from amnesty_book.support.diagnostics import CODES, ERROR, INFO, WARNING, Diagnostic
 from amnesty_book.theme.page_geometry import DESIGNS, page_css
 from conftest import FONT_FILES, SmallProject
 
@@ -105,16 +105,16 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     return load_book(project.root)
 
 
-def code(finding: Finding) -> str:
-    return finding.message.split()[0]
+def code(finding: Diagnostic) -> str:
+    return finding.code
 
 
-def problems(findings: list[Finding]) -> list[tuple[str, str]]:
+def problems(findings: list[Diagnostic]) -> list[tuple[str, str]]:
     """(code, page) of each finding but the measure's (L301, L302: tested on their own)."""
     return [(code(f), f.where) for f in findings if code(f) not in ("L301", "L302")]
 
 
-def only(findings: list[Finding], wanted: str) -> Finding:
+def only(findings: list[Diagnostic], wanted: str) -> Diagnostic:
     (found,) = [f for f in findings if code(f) == wanted]
     return found
 
@@ -124,7 +124,7 @@ def test_a_well_set_part_has_nothing_but_its_measure(book: Book) -> None:
     assert problems(findings) == []
     (info,) = findings
     assert info.severity == INFO and info.where == "body text"
-    assert info.message.startswith("L301 characters a line: body text ")
+    assert info.said.startswith("L301 characters a line: body text ")
 
 
 def test_every_finding_has_its_code_its_edition_and_a_hint(book: Book) -> None:
@@ -136,15 +136,15 @@ def test_every_finding_has_its_code_its_edition_and_a_hint(book: Book) -> None:
     findings = audit_pdf(pdf(body, "body { font-size: 7pt; }"), READER, book)
     assert sorted(code(f) for f in findings) == ["L101", "L201", "L301", "L302"]
     for finding in findings:
-        assert finding.edition == "reader-a4" and finding.severity == CODES[code(finding)][0]
-        assert "; " in finding.message, "a hint follows the message"
+        assert finding.edition == "reader-a4" and finding.severity == CODES[code(finding)].severity
+        assert finding.hint, "a hint follows the message"
 
 
 def test_a_line_standing_into_the_margin_is_an_error(book: Book) -> None:
     body = "<h1>A part</h1>" + fill(10) + f"<p style='margin-right: -20mm'>{SENTENCE}</p>"
     (finding,) = [f for f in audit_pdf(pdf(body), READER, book) if f.severity == ERROR]
     assert finding.where == "page 1 (folio i)"
-    assert finding.message.startswith(
+    assert finding.said.startswith(
         "L201 text “The negotiations began on the…” stands 20.0 mm into the outer margin; only the running"
     )
 
@@ -154,18 +154,18 @@ def test_the_margins_mirror(book: Book) -> None:
     body = page_full() + "<p style='margin-left: -5mm; text-indent: 0'>Into the margin.</p>"
     (finding,) = [f for f in audit_pdf(pdf(body), READER, book) if f.severity == ERROR]
     assert finding.where == "page 2 (folio ii)"
-    assert finding.message.startswith("L201 text “Into the margin.” stands 5.0 mm into the outer margin;")
+    assert finding.said.startswith("L201 text “Into the margin.” stands 5.0 mm into the outer margin;")
 
 
 def test_an_image_and_a_rule_out_of_the_text_block(book: Book) -> None:
     image = f"<img src='{png(100, 20)}' style='width: 100mm; margin-left: -10mm'/>"
     rule = "<hr style='margin: 5mm -8mm 0 0; border: 0; border-top: 1pt solid black'/>"
     findings = audit_pdf(pdf(f"<h1>A part</h1><div>{image}</div>{rule}"), READER, book)
-    assert [f.message.split(";")[0] for f in findings if f.severity == ERROR] == [
+    assert [f.said.split(";")[0] for f in findings if f.severity == ERROR] == [
         "L201 image stands 10.0 mm into the inner margin (and 1 more on this page)"
     ]
     findings = audit_pdf(pdf(f"<h1>A part</h1>{rule}"), READER, book)
-    assert [f.message.split(";")[0] for f in findings if f.severity == ERROR] == [
+    assert [f.said.split(";")[0] for f in findings if f.severity == ERROR] == [
         "L201 rule stands 8.0 mm into the outer margin"
     ]
 
@@ -176,7 +176,7 @@ def test_running_heads_and_folios_may_stand_in_the_margins_but_not_two_lines(boo
     two_lines = "@page :left { @top-left { content: 'A Small Book\\A on two lines'; white-space: pre; } }"
     findings = audit_pdf(pdf(body, two_lines), READER, book)
     assert problems(findings) == [("L201", "page 2 (folio ii)")]
-    message = only(findings, "L201").message
+    message = only(findings, "L201").said
     assert "“A Small Book” stands" in message and "into the top margin (and 1 more" in message
 
 
@@ -186,14 +186,14 @@ def test_the_press_file_marks_outside_the_trim_are_not_ink(book: Book) -> None:
     stray = page_full() + f"<p style='margin-right: -3mm'>{SENTENCE * 3}</p>"
     findings = audit_pdf(pdf(stray, marked, PRESS), PRESS, book)
     assert problems(findings) == [("L201", "page 2 (folio ii)")]
-    assert "stands 3.0 mm into the inner margin" in only(findings, "L201").message
+    assert "stands 3.0 mm into the inner margin" in only(findings, "L201").said
 
 
 def test_a_half_empty_page_within_a_part_is_underfull(book: Book) -> None:
     body = "<h1>A part</h1>" + fill(20) + f"<p style='break-before: page'>{SENTENCE}</p>"
     findings = audit_pdf(pdf(body), READER, book)
     assert problems(findings) == [("L101", "page 1 (folio i)")]
-    assert only(findings, "L101").message.startswith(
+    assert only(findings, "L101").said.startswith(
         "L101 the text block is 53% empty (25 lines' white at its foot) and the page does not end a part;"
     )
 
@@ -218,7 +218,7 @@ def test_a_gap_of_white_between_text_counts_as_empty(book: Book) -> None:
     body = "<h1>A part</h1>" + fill(10) + "<div style='height: 300pt'></div>" + fill(14) + fill(44)
     findings = audit_pdf(pdf(body), READER, book)
     assert problems(findings) == [("L101", "page 1 (folio i)")]
-    assert "(a gap of 20 lines)" in only(findings, "L101").message
+    assert "(a gap of 20 lines)" in only(findings, "L101").said
 
 
 def test_three_hyphenated_line_ends_in_a_row(book: Book) -> None:
@@ -231,7 +231,7 @@ def test_three_hyphenated_line_ends_in_a_row(book: Book) -> None:
     )
     findings = audit_pdf(pdf("<h1>A part</h1>" + three), READER, book)
     assert problems(findings) == [("L401", "page 1 (folio i)")]
-    assert only(findings, "L401").message.startswith(
+    assert only(findings, "L401").said.startswith(
         "L401 3 hyphenated line ends in a row, from “A line whose last word is hy-”"
     )
     two = f"<p style='text-align: left'>{ladder} this one again, and the next line is whole.</p>"
@@ -255,12 +255,12 @@ def test_a_note_away_from_its_call_is_an_error(book: Book) -> None:
     assert ("L501", "page 1 (folio i)") in problems(findings)
     note = only(findings, "L501")
     assert note.severity == ERROR
-    assert note.message == (
+    assert note.said == (
         "L501 note 1 is called on this page but stands on page 2 (folio ii); shorten the note, "
         "or the paragraph calling it (manuscript/article.md:11)"
     )
     same_page = body.replace(" style='break-before: page'", "")
-    assert [f for f in audit_pdf(pdf(same_page), READER, book) if f.message.startswith("L501")] == []
+    assert [f for f in audit_pdf(pdf(same_page), READER, book) if f.said.startswith("L501")] == []
 
 
 @pytest.mark.parametrize(
@@ -283,7 +283,7 @@ def test_a_plate_far_from_its_marker_is_reported(
 
 def test_a_plate_without_a_marker_is_not_checked(book: Book) -> None:
     body = "<h1>A part</h1><h1 style='break-before: page'>B</h1><figure id='plate-one'>Plate 1.</figure>"
-    assert [f for f in audit_pdf(pdf(body), READER, book) if f.message.startswith("L502")] == []
+    assert [f for f in audit_pdf(pdf(body), READER, book) if f.said.startswith("L502")] == []
 
 
 def test_a_heading_at_the_foot_of_a_page(book: Book) -> None:
@@ -292,7 +292,7 @@ def test_a_heading_at_the_foot_of_a_page(book: Book) -> None:
     )
     findings = audit_pdf(pdf(body), READER, book)
     assert problems(findings) == [("L601", "page 1 (folio i)")]
-    assert only(findings, "L601").message.startswith(
+    assert only(findings, "L601").said.startswith(
         "L601 the heading “A section” stands at the foot of the page"
     )
 
@@ -306,7 +306,7 @@ def test_an_orphan(book: Book) -> None:
     """The paragraph's indented first line alone in the last line of the page."""
     findings = audit_pdf(pdf("<h1>A part</h1>" + fill(43) + f"<p>{SENTENCE * 2}</p>"), READER, book)
     assert problems(findings) == [("L602", "page 1 (folio i)")]
-    assert only(findings, "L602").message.startswith(
+    assert only(findings, "L602").said.startswith(
         "L602 orphan: the paragraph from “The negotiations began on the…” leaves its first line alone"
     )
 
@@ -323,7 +323,7 @@ def test_a_widow(book: Book) -> None:
     body = "<h1>A part</h1>" + fill(42) + f"<p>{SENTENCE}</p><p>{SENTENCE}</p>"
     findings = audit_pdf(pdf(body), READER, book)
     assert problems(findings) == [("L603", "page 2 (folio ii)")]
-    assert only(findings, "L603").message.startswith(
+    assert only(findings, "L603").said.startswith(
         "L603 widow: the line “in the camps.” ends its paragraph"
     )
 
@@ -338,8 +338,8 @@ def test_the_measure_is_reported_and_a_long_one_warned(book: Book) -> None:
     small = audit_pdf(pdf(text, "body { font-size: 7pt; }"), READER, book)
     measure = only(small, "L302")
     assert measure.severity == WARNING and measure.where == "body text"
-    assert measure.message.startswith("L302 the body text sets ")
-    assert ", outside 60–75; narrow the measure" in measure.message
+    assert measure.said.startswith("L302 the body text sets ")
+    assert ", outside 60–75; narrow the measure" in measure.said
     short = audit_pdf(pdf(f"<h1>A part</h1><p>{SENTENCE * 6}</p>", "body { font-size: 7pt; }"), READER, book)
     assert [code(f) for f in short] == ["L301"], "a few lines are no sample of a measure"
 
@@ -350,7 +350,7 @@ def test_the_body_text_is_told_from_notes_that_outnumber_it(book: Book) -> None:
     body = f"<h1>A part</h1><p>{SENTENCE * 12}</p><div style='font-size: 7pt'>{SENTENCE * 30}</div>"
     findings = audit_pdf(pdf(body), READER, book)
     assert [code(f) for f in findings] == ["L301"], findings
-    assert only(findings, "L301").message.startswith("L301 characters a line: body text 6")
+    assert only(findings, "L301").said.startswith("L301 characters a line: body text 6")
 
 
 def test_a_ligature_overhanging_the_measure_is_no_overflow(book: Book) -> None:
@@ -372,8 +372,8 @@ def test_imposed_sheets_keep_ink_clear_of_the_edge() -> None:
     stray = page_full() + f"<p style='margin-right: -22mm'>{SENTENCE * 20}</p>"
     (finding,) = audit_sheets(impose_booklet(pdf(stray, bare, HANDOUT), sheet), HANDOUT)
     assert finding.severity == ERROR and finding.where == "page 2 (sheet 1, back)"
-    assert finding.message.startswith("L701 text “")
-    assert re.search(r"stands 6\.\d mm from the sheet's right edge, within 10 mm of it;", finding.message)
+    assert finding.said.startswith("L701 text “")
+    assert re.search(r"stands 6\.\d mm from the sheet's right edge, within 10 mm of it;", finding.said)
 
 
 @pytest.mark.slow
@@ -387,7 +387,7 @@ def test_the_real_books_editions_have_no_layout_error(built_book: dict[str, Path
             findings = audit_sheets(path, edition)
         else:
             findings = audit_pdf(path, edition, book)
-            assert any(f.message.startswith("L301 ") for f in findings), "the measure is reported"
+            assert any(f.said.startswith("L301 ") for f in findings), "the measure is reported"
         assert [str(f) for f in findings if f.severity == ERROR] == [], edition.name
 
 
@@ -400,13 +400,14 @@ def test_check_reports_the_audit(small_project: SmallProject, capsys: pytest.Cap
     assert json.loads(capsys.readouterr().out) == {"ok": True, "findings": []}
     assert main([*arguments, "--verbose"]) == 0
     (info,) = json.loads(capsys.readouterr().out)["findings"]
-    assert info["severity"] == "info" and info["message"].startswith("L301 characters a line: body text ")
+    assert info["severity"] == "info" and info["code"] == "L301"
+    assert info["message"].startswith("characters a line: body text ")
     stray = page_full() + f"<p style='margin-right: -20mm'>{SENTENCE * 3}</p>"
     (small_project.root / "dist" / "small-reader-a4.pdf").write_bytes(pdf(stray))
     assert main(arguments) == 1
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert {"edition": "reader-a4", "where": "page 2 (folio ii)", "severity": "error"}.items() <= next(
-        f for f in findings if f["message"].startswith("L201 ")
+        f for f in findings if f["code"] == "L201"
     ).items()
 
 

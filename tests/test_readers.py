@@ -15,7 +15,8 @@ from amnesty_book.readers.loading import load_book
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import block_markup, inline_markup, without_runt
 from amnesty_book.readers.timeline import read_timeline
-from amnesty_book.support.errors import BookError, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError
 from conftest import SmallProject
 
 HERE = SourceLocation(Path("manuscript/article.md"), 7)

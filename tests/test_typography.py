@@ -32,6 +32,7 @@ def lines_of(path: Path) -> list[tuple[int, LTTextLine, float]]:
     return [(index, line, size) for index, page in enumerate(pdf_layout(path)) for line, size in page.lines]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", READERS)
 def test_the_body_text_sets_60_to_75_characters_a_line(built_book: dict[str, Path], edition: str) -> None:
     measure = measure_mm(READERS[edition]) * MM
@@ -44,6 +45,7 @@ def test_the_body_text_sets_60_to_75_characters_a_line(built_book: dict[str, Pat
     assert 60 <= statistics.median(full) <= 75
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", READERS)
 def test_names_are_not_hyphenated(built_book: dict[str, Path], edition: str) -> None:
     """No line ends inside a word that begins with a capital ("Bri-" / "tain"); a word may
@@ -62,6 +64,7 @@ def test_names_are_not_hyphenated(built_book: dict[str, Path], edition: str) -> 
             )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", READERS)
 def test_the_chapter_title_keeps_its_date_and_its_last_word(
     built_book: dict[str, Path], edition: str
@@ -74,6 +77,7 @@ def test_the_chapter_title_keeps_its_date_and_its_last_word(
     assert any("August, 1941 occur?" in text for text in title_lines)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", READERS)
 def test_a_caption_is_no_wider_than_its_image(built_book: dict[str, Path], edition: str) -> None:
     book = load_book(REPO)

@@ -3,7 +3,8 @@
 A small document is laid out in a fresh process with every patch applied, and again with every
 patch but the one under test: each probe below runs in its own process (`_probe`, this file run
 as a script), since a patch cannot be taken back once applied and a probe may instrument
-WeasyPrint as it likes. Then the versions the patches are written for, and their check.
+WeasyPrint as it likes; the probes, each a process, are marked slow (make test-fast leaves them
+out). Then the versions the patches are written for, and their check.
 """
 
 from __future__ import annotations
@@ -267,11 +268,13 @@ def _probe(probe: Callable[[], Any], without: str = "") -> Any:
     return json.loads(run.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_a_note_that_fits_stays_on_its_calls_page() -> None:
     assert _probe(a_note_that_fits) == [1, 1]
     assert _probe(a_note_that_fits, "foot area") == [1, 2]
 
 
+@pytest.mark.slow
 def test_a_plate_floated_to_the_foot_stands_above_the_notes() -> None:
     (plate, plate_in_area), (note, note_in_area) = _probe(a_plate_and_a_note_at_the_foot).values()
     assert plate + 60 <= note and not plate_in_area and note_in_area
@@ -279,6 +282,7 @@ def test_a_plate_floated_to_the_foot_stands_above_the_notes() -> None:
     assert note < plate  # the plate set under the note it was called after, over it
 
 
+@pytest.mark.slow
 def test_a_plate_that_does_not_fit_opens_the_next_page() -> None:
     top, in_area = _probe(a_plate_that_does_not_fit)
     assert top == pytest.approx(0, abs=1e-6) and not in_area
@@ -286,6 +290,7 @@ def test_a_plate_that_does_not_fit_opens_the_next_page() -> None:
     assert top > 100 and in_area  # a note put off to the next page's foot
 
 
+@pytest.mark.slow
 def test_widows_never_move_a_note_off_its_calls_page() -> None:
     """The paragraph goes to the next page whole, rather than its note (WeasyPrint's choice)."""
     call, note, paragraph = _probe(a_paragraph_past_a_note)
@@ -299,6 +304,7 @@ def _hyphenated(lines: list[str]) -> list[str]:
     return [line.split()[-1] for line in lines if line.rstrip().endswith(("-", "\u2010"))]
 
 
+@pytest.mark.slow
 def test_a_name_is_not_hyphenated() -> None:
     broken = _hyphenated(_probe(names_in_a_narrow_column))
     assert broken and not [word for word in broken if word[:1].isupper()]
@@ -311,6 +317,7 @@ def _longest_ladder(lines: list[str]) -> int:
     return max(len(list(run)) for hyphenated, run in itertools.groupby(ends) if hyphenated)
 
 
+@pytest.mark.slow
 def test_no_third_hyphenated_line_in_a_row() -> None:
     """Neither without the rule (hyphenation) nor without the count of the lines set (line boxes)."""
     assert _longest_ladder(_probe(a_hyphenated_column)) == 2
@@ -318,26 +325,31 @@ def test_no_third_hyphenated_line_in_a_row() -> None:
     assert _longest_ladder(_probe(a_hyphenated_column, "line boxes")) > 2
 
 
+@pytest.mark.slow
 def test_a_box_that_calls_no_note_is_not_looked_for_among_the_notes() -> None:
     assert _probe(comparisons_with_none) == 0
     assert _probe(comparisons_with_none, "notes to place") > 1000
 
 
+@pytest.mark.slow
 def test_each_note_is_laid_out_once() -> None:
     assert _probe(note_layouts) == {f"n{n}": 1 for n in range(6)}
     assert _probe(note_layouts, "note layouts")["n0"] == 7  # again for each note added, and the page
 
 
+@pytest.mark.slow
 def test_aria_hidden_text_is_left_out_of_the_structure_tree() -> None:
     assert _probe(structure_tree).count("/P") == 1
     assert _probe(structure_tree, "hidden tags").count("/P") == 2
 
 
+@pytest.mark.slow
 def test_the_page_references_are_kept_until_a_page_is_added() -> None:
     assert _probe(page_references) == [True, True]
     assert _probe(page_references, "page references") == [False, True]
 
 
+@pytest.mark.slow
 def test_streams_are_deflated_at_zlibs_default_level() -> None:
     assert _deflated(6) != _deflated(9)
     assert _probe(stream_bytes) == _deflated(6)
@@ -356,6 +368,7 @@ print(len(asked))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("patched", [True, False])
 def test_weasyprints_libraries_load_without_searching(patched: bool) -> None:
     run = subprocess.run(

@@ -272,9 +272,9 @@ def _build(arguments: argparse.Namespace) -> int:
 
 def _check(project: Path, out: Path | None, editions: list[str], format: str, verbose: bool) -> int:
     from amnesty_book.checks.editions import as_json, check_editions, errors
-    from amnesty_book.checks.findings import INFO, WARNING
     from amnesty_book.publish import select_editions
     from amnesty_book.readers.loading import load_book
+    from amnesty_book.support.diagnostics import INFO, WARNING
 
     book = load_book(project)
     findings = check_editions(
@@ -311,7 +311,8 @@ def _serve(project: Path, port: int) -> int:
 
 
 def _lint(project: Path, strict: bool) -> int:
-    from amnesty_book.checks.lint import ERROR, lint_project
+    from amnesty_book.checks.lint import lint_project
+    from amnesty_book.support.diagnostics import ERROR
 
     findings = lint_project(project.resolve())
     for finding in findings:

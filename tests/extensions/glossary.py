@@ -15,7 +15,8 @@ from amnesty_book.project.config import BookConfig
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import inline_markup
 from amnesty_book.readers.yaml_records import load_records
-from amnesty_book.support.errors import BookError, Problems, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError, Problems
 
 _KEYS = {"id": True, "term": True, "definition": True}
 

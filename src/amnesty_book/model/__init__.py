@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from amnesty_book.project.config import BookConfig
-from amnesty_book.support.errors import SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from amnesty_book.model import Book, CrossLink, CrossRef, Inline
 from amnesty_book.model.rewriting import rewrite_text
 from amnesty_book.model.text import quoted
 from amnesty_book.project.appendix_kinds import APPENDICES
-from amnesty_book.support.errors import Problems, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import Problems
 
 
 def resolve_cross_references(book: Book, manuscript_files: frozenset[Path], problems: Problems) -> Book:

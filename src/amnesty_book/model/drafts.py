@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from amnesty_book.model import Block, Heading, Inline
-from amnesty_book.support.errors import SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from amnesty_book.model.drafts import Manuscript, NoteDefinition, PlateEntry
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import BookConfig
-from amnesty_book.support.errors import Problems, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import Problems
 
 _SLUG_LIMIT = 48
 # Ids the templates give their own elements (title page, contents, lists, EPUB navigation,

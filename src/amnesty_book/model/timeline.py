@@ -8,7 +8,7 @@ from datetime import date
 
 from amnesty_book.model import Inline
 from amnesty_book.project.labels import long_date
-from amnesty_book.support.errors import SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from amnesty_book.project.appendix_kinds import APPENDICES, appendix_words
 from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS, edition_names
 from amnesty_book.project.labels import SUPPORTED_LANGUAGES, labels_for
 from amnesty_book.project.sources import Project
-from amnesty_book.support.errors import BookError, Problems, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError, Problems
 
 CONFIG_NAME = "book.toml"
 # The file read where book.toml names no plates manifest, if it exists (an appendix's: its kind's).

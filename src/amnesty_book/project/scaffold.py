@@ -10,7 +10,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from amnesty_book.project.labels import SUPPORTED_LANGUAGES
-from amnesty_book.support.errors import BookError, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError
 
 _CONFIG = """\
 # The book's metadata: the title page, the colophon, the EPUB's package and the PDFs'

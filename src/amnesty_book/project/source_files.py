@@ -10,7 +10,8 @@ from typing import Protocol
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import PACKAGED_FACES, SOURCE_DEFAULTS, BookConfig
 from amnesty_book.project.sources import Project
-from amnesty_book.support.errors import BookError, Problems, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError, Problems
 
 # The project's own look: stylesheets, templates, their fonts and images (theme/project_styles.py).
 STYLES = "styles"

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from amnesty_book.support.errors import BookError, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError
 
 _NUMBERS = re.compile(r"(\d+)")
 

@@ -18,8 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from amnesty_book.checks.editions import Finding, check_editions, errors
-from amnesty_book.checks.findings import INFO
+from amnesty_book.checks.editions import check_editions, errors
 from amnesty_book.checks.layout_audit import audit_pdf
 from amnesty_book.images.plates import prepare_images
 from amnesty_book.layout.page_cut import cut_source
@@ -31,7 +30,8 @@ from amnesty_book.publish.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
 from amnesty_book.publish.scratch import scratch_folder
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.cores import available, share, worker_pool
-from amnesty_book.support.errors import WARNINGS, BookError, Problem, collected, tell, warn
+from amnesty_book.support.diagnostics import INFO, Diagnostic
+from amnesty_book.support.errors import WARNINGS, BookError, collected, tell, warn
 from amnesty_book.writers import imposed_pages, writer
 
 
@@ -41,7 +41,7 @@ class GroupResult:
 
     built: list[Built] = field(default_factory=list)
     messages: list[tuple[int, str]] = field(default_factory=list)  # (level, text), printed in order
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
 
 
 def produce(
@@ -57,9 +57,9 @@ def produce(
         staging.mkdir()
         findings = _write_all(book, editions, staging, check, progress)
         if errors(findings):
-            raise BookError(Problem(None, f"check failed: {finding}") for finding in errors(findings))
+            raise BookError(Diagnostic(None, f"check failed: {finding}") for finding in errors(findings))
         for finding in findings:
-            line = f"{finding.edition}: {finding.where}: {finding.message}"
+            line = f"{finding.edition}: {finding.where}: {finding.said}"
             if finding.severity == INFO:
                 tell(line)  # a measurement, not a problem: shown with --verbose
             else:
@@ -84,7 +84,7 @@ def _uninterrupted() -> Iterator[None]:
 
 def _write_all(
     book: Book, editions: Sequence[Edition], staging: Path, check: str, progress: Progress | None
-) -> list[Finding]:
+) -> list[Diagnostic]:
     """Writes and checks the editions, in parallel processes where there are cores and groups
     to share; returns the checks' findings."""
     groups = _groups(book, editions)
@@ -106,7 +106,7 @@ def _write_all(
     return findings
 
 
-def _report(result: GroupResult, progress: Progress | None) -> list[Finding]:
+def _report(result: GroupResult, progress: Progress | None) -> list[Diagnostic]:
     for built in result.built:
         if progress:
             progress(built)
@@ -210,7 +210,7 @@ def _check(
     result.messages.append((logging.INFO, f"{names}: read back and checked in {seconds:.1f} s"))
 
 
-def _audit_imposed_pages(book: Book, edition: Edition) -> list[Finding]:
+def _audit_imposed_pages(book: Book, edition: Edition) -> list[Diagnostic]:
     """The layout audit of an imposed edition's pages, which its sheets no longer show as
     pages (check_editions audits the sheets): the pages its writer made before imposing them."""
     return audit_pdf(imposed_pages(edition.kind)(book, edition), edition, book)

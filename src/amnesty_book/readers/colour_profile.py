@@ -6,7 +6,8 @@ from pathlib import Path
 
 from PIL import ImageCms
 
-from amnesty_book.support.errors import BookError, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError
 
 
 def check_cmyk_profile(path: Path, where: SourceLocation, written: str) -> None:

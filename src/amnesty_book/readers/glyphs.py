@@ -16,7 +16,8 @@ from fontTools.ttLib import TTFont
 from amnesty_book.model import Book, Heading, Prose, PullQuote
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import CONFIG_NAME
-from amnesty_book.support.errors import BookError, Problem, SourceLocation
+from amnesty_book.support.diagnostics import Diagnostic, SourceLocation
+from amnesty_book.support.errors import BookError
 
 # Line breaks and tabs are never drawn.
 _NOT_DRAWN = frozenset("\n\r\t")
@@ -75,7 +76,7 @@ def check_glyphs(book: Book) -> None:
             if lacking:
                 name = unicodedata.name(character, "unnamed")
                 problems.append(
-                    Problem(
+                    Diagnostic(
                         location,
                         f"the character {character!r} (U+{ord(character):04X} {name}) has no glyph in "
                         f"{', '.join(lacking)}; replace the character or choose a font that has it",

@@ -14,7 +14,8 @@ from amnesty_book.model.text import plain_text
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import block_markup, inline_markup, without_runt
 from amnesty_book.support import cores
-from amnesty_book.support.errors import BookError, Problem, Problems, SourceLocation
+from amnesty_book.support.diagnostics import Diagnostic, SourceLocation
+from amnesty_book.support.errors import BookError, Problems
 
 HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:\s?(.*)")
@@ -48,7 +49,7 @@ def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
     """The chapters of the manuscript's files, in the order given; each file starts a chapter
     and keeps its notes' labels to itself (`[^1]` may be defined in every file). A long
     manuscript's files are read side by side in the processes the build may run (cores.py)."""
-    problems: list[Problem] = []
+    problems: list[Diagnostic] = []
     chapters: list[tuple[Heading, list[Block]]] = []
     notes: list[NoteDefinition] = []
     processes = min(cores.spare(), len(paths))
@@ -72,7 +73,7 @@ def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
 
 def _read_file(
     project: Project, path: Path
-) -> tuple[list[tuple[Heading, list[Block]]], list[NoteDefinition], list[Problem]]:
+) -> tuple[list[tuple[Heading, list[Block]]], list[NoteDefinition], list[Diagnostic]]:
     """A file's chapters, its notes and what is wrong in it."""
     chapters: list[tuple[Heading, list[Block]]] = []
     problems = Problems()

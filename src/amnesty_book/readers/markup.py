@@ -15,7 +15,8 @@ from amnesty_book.model import CiteRef, CrossRef, Inline, NoteRef
 from amnesty_book.model.text import SAFE_LINK, quotation_marks, typeset
 from amnesty_book.readers.citation_syntax import Found
 from amnesty_book.readers.citation_syntax import find as find_citations
-from amnesty_book.support.errors import BookError, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError
 
 # What a token stands for in the text Markdown converts.
 InlineRef = NoteRef | CiteRef | CrossRef

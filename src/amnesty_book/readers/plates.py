@@ -14,7 +14,8 @@ from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import inline_markup
 from amnesty_book.readers.yaml_records import Record, load_records
 from amnesty_book.support.cache import CheckedScans
-from amnesty_book.support.errors import BookError, Problems, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError, Problems
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _KEYS = {"id": True, "file": True, "caption": True, "credit": True, "alt": True, "source": True}

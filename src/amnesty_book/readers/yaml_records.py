@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from amnesty_book.support.errors import BookError, Problems, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError, Problems
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,12 @@ class Record:
 
     def at(self, key: str) -> SourceLocation:
         return self.key_locations.get(key, self.location)
+
+    def blank(self, key: str) -> bool:
+        """Whether a key is absent or empty (a value that is no text, or unreadable, is not blank)."""
+        value = self.values.get(key)
+        absent = value is None and key not in self.unreadable
+        return absent or (isinstance(value, str) and not value.strip())
 
 
 @dataclass

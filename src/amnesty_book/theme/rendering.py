@@ -35,7 +35,8 @@ from amnesty_book.project.labels import long_date, title_key
 from amnesty_book.project.source_files import STYLES
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import as_phrasing, with_lead
-from amnesty_book.support.errors import BookError, SourceLocation
+from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.errors import BookError
 from amnesty_book.theme.page_geometry import papers_alike
 from amnesty_book.theme.page_plan import BookPart, PlatePlan
 from amnesty_book.theme.project_styles import TEMPLATES, templates_folder

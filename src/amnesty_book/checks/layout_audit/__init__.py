@@ -3,23 +3,21 @@
 Like TeX's overfull and underfull box warnings, it reports what the layout let through: ink
 outside the text block, pages left part-empty, lines too long or too short to read well,
 ladders of hyphens, notes and plates away from their calls, and headings, orphans and widows
-at a page's foot or head. Every finding starts with a stable code (see CODES), names its
-edition and page (physical and printed) and ends with a hint.
+at a page's foot or head. Every finding has a stable code (L101–L701 in support/diagnostics.py's
+CODES), names its edition and page (physical and printed) and ends with a hint.
 
 Only a certain defect is an error, which fails the build; whatever is guessed from the
 geometry of lines (empty pages, headings, orphans, widows) is a warning, and those guesses
 are made only where the signs are unambiguous, so that a well-set book never cries wolf.
 
 `pages` models a PDF's pages and `reading` reads one into that model; `sizes` finds the sizes
-the book is set in, `codes` holds the codes, and the checks are in `space`, `text`, `breaks`
+the book is set in, and the checks are in `space`, `text`, `breaks`
 and `placement`.
 """
 
 from __future__ import annotations
 
-from amnesty_book.checks.findings import Finding
 from amnesty_book.checks.layout_audit.breaks import orphans_and_widows, stranded_headings
-from amnesty_book.checks.layout_audit.codes import CODES
 from amnesty_book.checks.layout_audit.pages import Layout
 from amnesty_book.checks.layout_audit.placement import notes_away, plates_away
 from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_layout
@@ -28,16 +26,17 @@ from amnesty_book.checks.layout_audit.space import ink_outside, sheet_edge, unde
 from amnesty_book.checks.layout_audit.text import hyphen_ladders, measure
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
+from amnesty_book.support.diagnostics import Diagnostic
 
-__all__ = ["CODES", "audit_layout", "audit_pdf", "audit_sheets", "read_layout"]
+__all__ = ["audit_layout", "audit_pdf", "audit_sheets", "read_layout"]
 
 
-def audit_pdf(pdf: PdfSource, edition: Edition, book: Book) -> list[Finding]:
+def audit_pdf(pdf: PdfSource, edition: Edition, book: Book) -> list[Diagnostic]:
     """Every layout defect of a paged edition's pages (not imposed), errors and warnings."""
     return audit_layout(read_layout(pdf, edition), edition, book)
 
 
-def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Finding]:
+def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Diagnostic]:
     """Every layout defect of pages already read back."""
     if not layout.pages:
         return []
@@ -54,7 +53,7 @@ def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Finding]:
     ]
 
 
-def audit_sheets(pdf: PdfSource, edition: Edition) -> list[Finding]:
+def audit_sheets(pdf: PdfSource, edition: Edition) -> list[Diagnostic]:
     """An imposed booklet's sheets: no ink within SHEET_MARGIN_MM of a sheet's edge."""
     with opened(pdf) as document:
         return [

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from amnesty_book.checks.findings import Finding
-from amnesty_book.checks.layout_audit.codes import finding
 from amnesty_book.checks.layout_audit.pages import Layout, Line, Page
 from amnesty_book.checks.layout_audit.sizes import NOTE_MARKER, Sizes
 from amnesty_book.project.config import Edition
+from amnesty_book.support.diagnostics import Diagnostic
 
 CONTENTS_ANCHOR = "contents"  # the id of the contents' <nav> (templates/sections.j2)
 
 
-def stranded_headings(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
+def stranded_headings(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
     for page in layout.pages:
         if layout.ends_part(page.index):
             continue
@@ -28,8 +27,8 @@ def stranded_headings(layout: Layout, edition: Edition, sizes: Sizes) -> Iterato
         # A heading with lines under it is kept with its text; a single line under it is
         # an orphan's business (L602), and may well be a whole one-line paragraph.
         if not after and not below and any(sizes.is_body(line) for line in following):
-            yield finding(
-                edition,
+            yield Diagnostic.in_edition(
+                edition.name,
                 page.where,
                 "L601",
                 f"the heading {heading.shown()} stands at the foot of the page, its text on the next",
@@ -37,7 +36,7 @@ def stranded_headings(layout: Layout, edition: Edition, sizes: Sizes) -> Iterato
             )
 
 
-def orphans_and_widows(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
+def orphans_and_widows(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
     for page, following in zip(layout.pages, layout.pages[1:], strict=False):
         # The contents' entries are no paragraphs, however their lines are set.
         if following.index in layout.part_starts or layout.in_part(CONTENTS_ANCHOR, page.index):
@@ -48,16 +47,16 @@ def orphans_and_widows(layout: Layout, edition: Edition, sizes: Sizes) -> Iterat
         if last is None or first is None or not _full(last, page) or _indent(first, following, sizes) > 0:
             continue
         if _starts_paragraph(page, last, sizes):
-            yield finding(
-                edition,
+            yield Diagnostic.in_edition(
+                edition.name,
                 page.where,
                 "L602",
                 f"orphan: the paragraph from {last.shown()} leaves its first line alone at the foot",
                 "let the page run a line short, or reword the paragraph before",
             )
         if _ends_paragraph(following, first, sizes):
-            yield finding(
-                edition,
+            yield Diagnostic.in_edition(
+                edition.name,
                 following.where,
                 "L603",
                 f"widow: the line {first.shown()} ends its paragraph alone at the head of the page",

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from amnesty_book.checks.findings import Finding
-from amnesty_book.checks.layout_audit.codes import finding
 from amnesty_book.checks.layout_audit.pages import Layout
 from amnesty_book.model import Book, PlatePlacement
 from amnesty_book.project.config import Edition
+from amnesty_book.support.diagnostics import Diagnostic
 
 
-def notes_away(layout: Layout, edition: Edition, book: Book) -> Iterator[Finding]:
+def notes_away(layout: Layout, edition: Edition, book: Book) -> Iterator[Diagnostic]:
     """Named destinations are where WeasyPrint placed each element: a note's and its call's."""
     for note in book.notes:
         call, placed = layout.destinations.get(note.call_anchor), layout.destinations.get(note.anchor)
         if call is None or placed is None or call == placed:
             continue
-        yield finding(
-            edition,
+        yield Diagnostic.in_edition(
+            edition.name,
             layout.where(call),
             "L501",
             f"note {note.number} is called on this page but stands on {layout.where(placed)}",
@@ -26,7 +25,7 @@ def notes_away(layout: Layout, edition: Edition, book: Book) -> Iterator[Finding
         )
 
 
-def plates_away(layout: Layout, edition: Edition, book: Book) -> Iterator[Finding]:
+def plates_away(layout: Layout, edition: Edition, book: Book) -> Iterator[Diagnostic]:
     """A plate may stand on its marker's page or the next; an element `marker-<anchor>` marks
     where the manuscript places it (a layout without markers is not checked)."""
     placed_at = {
@@ -42,8 +41,8 @@ def plates_away(layout: Layout, edition: Edition, book: Book) -> Iterator[Findin
             continue
         # Before its marker is wrong; later, the plates called before it took the pages
         # between, which the builder could not set small enough to share.
-        yield finding(
-            edition,
+        yield Diagnostic.in_edition(
+            edition.name,
             layout.where(placed),
             "L502" if placed < marker else "L503",
             f"{plate.label} stands here, but the text places it on {layout.where(marker)}",

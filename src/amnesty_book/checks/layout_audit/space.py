@@ -6,12 +6,11 @@ from collections.abc import Iterator
 
 import pypdfium2
 
-from amnesty_book.checks.findings import Finding
-from amnesty_book.checks.layout_audit.codes import finding
 from amnesty_book.checks.layout_audit.pages import TOLERANCE_PT, Box, Layout, Page
 from amnesty_book.checks.layout_audit.reading import ink
 from amnesty_book.checks.layout_audit.sizes import Sizes
 from amnesty_book.project.config import POINTS_PER_MM, Edition
+from amnesty_book.support.diagnostics import Diagnostic
 
 MAX_EMPTY = 0.15
 # White between ink counts as empty only past this many lines: space around a plate or a
@@ -21,7 +20,7 @@ SHEET_MARGIN_MM = 10
 OVERHANG_EM = 0.1
 
 
-def ink_outside(layout: Layout, edition: Edition) -> Iterator[Finding]:
+def ink_outside(layout: Layout, edition: Edition) -> Iterator[Diagnostic]:
     for page in layout.pages:
         text = [line for line in page.lines if line is not page.head and line is not page.folio_line]
         # A line's end is read from its last glyph's advance; where that glyph is a ligature
@@ -37,8 +36,8 @@ def ink_outside(layout: Layout, edition: Edition) -> Iterator[Finding]:
             continue
         distance, margin, what = max(strays)
         more = f" (and {len(strays) - 1} more on this page)" if len(strays) > 1 else ""
-        yield finding(
-            edition,
+        yield Diagnostic.in_edition(
+            edition.name,
             page.where,
             "L201",
             f"{what} stands {_mm(distance)} into the {margin} margin{more}",
@@ -67,7 +66,7 @@ def _mm(points: float) -> str:
     return f"{points / POINTS_PER_MM:.1f} mm"
 
 
-def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
+def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
     for page in layout.pages:
         if _ends_running_text(layout, page.index, sizes) or _plates_alone(page, sizes):
             continue
@@ -78,8 +77,8 @@ def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Findin
         lines = foot / sizes.pitch
         where_white = [f"{lines:.0f} lines' white at its foot"] if lines > 1.5 else []
         where_white += [f"a gap of {gap / sizes.pitch:.0f} lines" for gap in gaps]
-        yield finding(
-            edition,
+        yield Diagnostic.in_edition(
+            edition.name,
             page.where,
             "L101",
             f"the text block is {share:.0%} empty ({', '.join(where_white)}) and the page does not "
@@ -121,7 +120,7 @@ def _white(page: Page, pitch: float) -> tuple[float, list[float]]:
     return cursor - block.bottom, gaps
 
 
-def sheet_edge(page: pypdfium2.PdfPage, index: int, edition: Edition) -> Finding | None:
+def sheet_edge(page: pypdfium2.PdfPage, index: int, edition: Edition) -> Diagnostic | None:
     """The ink nearest the sheet side's edge, if it is too near."""
     left, bottom, right, top = page.get_mediabox()
     sheet = Box(0, 0, right - left, top - bottom)
@@ -131,8 +130,8 @@ def sheet_edge(page: pypdfium2.PdfPage, index: int, edition: Edition) -> Finding
     (distance, edge), what = min(near)
     if distance >= SHEET_MARGIN_MM * POINTS_PER_MM - 0.01:
         return None
-    return finding(
-        edition,
+    return Diagnostic.in_edition(
+        edition.name,
         f"page {index + 1} (sheet {index // 2 + 1}, {'front' if index % 2 == 0 else 'back'})",
         "L701",
         f"{what} stands {_mm(distance)} from the sheet's {edge} edge, within {SHEET_MARGIN_MM} mm of it",

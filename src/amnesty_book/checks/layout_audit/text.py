@@ -6,12 +6,11 @@ import re
 import statistics
 from collections.abc import Iterator
 
-from amnesty_book.checks.findings import Finding
-from amnesty_book.checks.layout_audit.codes import finding
 from amnesty_book.checks.layout_audit.pages import Layout, Line
 from amnesty_book.checks.layout_audit.sizes import Sizes
 from amnesty_book.project.config import Edition
 from amnesty_book.project.edition_kinds import KINDS
+from amnesty_book.support.diagnostics import Diagnostic
 
 _MEASURED_LINES = 30
 HYPHEN_LADDER = 3
@@ -20,7 +19,7 @@ HYPHENS = frozenset("-\u2010\u00ad")
 _LEADER = re.compile(r"(?:\.\s?){4}")  # dots leading to a page number in the contents
 
 
-def measure(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]:
+def measure(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
     """Characters a line of the body text, the notes and the captions (full lines only:
     a line shorter than half the measure ends a paragraph)."""
     counts: dict[str, list[int]] = {"body text": [], "notes": [], "captions": []}
@@ -43,8 +42,8 @@ def measure(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]
         for what, found in counts.items()
         if found
     )
-    yield finding(
-        edition,
+    yield Diagnostic.in_edition(
+        edition.name,
         "body text",
         "L301",
         f"characters a line: {summary}",
@@ -53,8 +52,8 @@ def measure(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]
     median = statistics.median(body)
     # A few lines tell nothing of a book's measure: a short book is not warned of it.
     if len(body) >= _MEASURED_LINES and not low <= median <= high:
-        yield finding(
-            edition,
+        yield Diagnostic.in_edition(
+            edition.name,
             "body text",
             "L302",
             f"the body text sets {median:.0f} characters a line (median), outside {low}–{high}",
@@ -64,7 +63,7 @@ def measure(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Finding]
         )
 
 
-def hyphen_ladders(layout: Layout, edition: Edition) -> Iterator[Finding]:
+def hyphen_ladders(layout: Layout, edition: Edition) -> Iterator[Diagnostic]:
     for page in layout.pages:
         ladder: list[Line] = []
         if not page.inside:
@@ -74,8 +73,8 @@ def hyphen_ladders(layout: Layout, edition: Edition) -> Iterator[Finding]:
                 ladder.append(line)
                 continue
             if len(ladder) >= HYPHEN_LADDER:
-                yield finding(
-                    edition,
+                yield Diagnostic.in_edition(
+                    edition.name,
                     page.where,
                     "L401",
                     f"{len(ladder)} hyphenated line ends in a row, from {ladder[0].shown()}",
