@@ -635,7 +635,8 @@ def test_two_plates_with_one_id(small_project: SmallProject, capsys: pytest.Capt
     plates = small_project.root / PLATES
     plates.write_text(plates.read_text(encoding="utf-8") * 2, encoding="utf-8")
     assert refused(small_project, capsys) == [
-        "images/plates.yaml:7: plate id 'one' is used twice (first at line 1); give each plate its own id"
+        "images/plates.yaml:7: P008 plate id 'one' is used twice (first at line 1); "
+        "give each plate its own id"
     ]
 
 

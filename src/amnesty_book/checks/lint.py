@@ -35,13 +35,13 @@ from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import CONFIG_NAME, BookConfig, Citations, load_config
 from amnesty_book.project.source_files import SourceFiles, source_files
 from amnesty_book.project.sources import Project
-from amnesty_book.readers import timeline
+from amnesty_book.readers import plates, timeline
 from amnesty_book.readers.appendices import read_appendix
 from amnesty_book.readers.citation_syntax import Found, find
 from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
 from amnesty_book.readers.markup import NOTE_CALL, inline_markup
 from amnesty_book.readers.yaml_records import Record, read_records
-from amnesty_book.support.diagnostics import ERROR, WARNING, Diagnostic, SourceLocation
+from amnesty_book.support.diagnostics import Diagnostic, SourceLocation
 from amnesty_book.support.errors import BookError
 
 
@@ -114,7 +114,6 @@ class _Plate:
 
 # The keys of an entry, and whether the reader itself requires them: a missing alt text,
 # credit, date, event or source has a finding of its own (P001, P003, T002, T003).
-_PLATE_KEYS = {"id": True, "file": True, "caption": True, "credit": False, "alt": False, "source": True}
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _INLINE_LINK = re.compile(
     r"(?<!!)\[(?!\^)(?:[^\[\]]|\[[^\[\]]*\])*\]"
@@ -254,23 +253,18 @@ class _Linter:
     # --- the plates manifest ---
 
     def read_plates(self, path: Path) -> dict[str, _Plate] | None:
+        """The manifest's entries by the reader's own rules (readers/plates.py), each read
+        leniently, so that one broken entry hides nothing of the others."""
         text = self.read(path)
-        entries = self.entries(path, text, "plate", _PLATE_KEYS)
+        entries = self.entries(path, text, "plate", plates.KEYS)
         if entries is None:
             return None
-        plates: dict[str, _Plate] = {}
+        found: dict[str, _Plate] = {}
         for record in entries:
-            texts = {key: self.string(record, key) for key in _PLATE_KEYS}
-            plate_id = texts.get("id")
-            name = f"plate '{plate_id}'" if plate_id else "this plate"
-            if plate_id and not PLATE_ID.fullmatch(plate_id):
-                self.add(
-                    "S002",
-                    record.at("id"),
-                    f"plate id '{plate_id}' is not valid",
-                    "use lower-case letters, digits and hyphens",
-                )
-                plate_id = None
+            texts = {key: self.string(record, key) for key in plates.KEYS}
+            problems = plates.entry_problems(record)
+            self.findings += problems
+            plate_id = None if any(problem.code == "S002" for problem in problems) else texts.get("id")
             caption = None
             for key in ("caption", "credit", "alt", "source"):
                 value = texts.get(key)
@@ -279,20 +273,6 @@ class _Linter:
                     self.texts.extend(lines)
                     if key == "caption":
                         caption = _Text(record.at(key), value.replace("\n", " "), key)
-            if record.blank("alt"):
-                self.add(
-                    "P001",
-                    record.at("alt"),
-                    f"{name} has no alt text",
-                    "describe what the image shows in 'alt'",
-                )
-            if record.blank("credit"):
-                self.add(
-                    "P003",
-                    record.at("credit"),
-                    f"{name} has no credit",
-                    "add a 'credit' line naming the holder of the image",
-                )
             self.check_alt(record, texts.get("alt"), caption)
             if texts.get("file"):
                 try:
@@ -301,16 +281,11 @@ class _Linter:
                     self.add_error("P006", error, record.at("file"))
             if plate_id is None:
                 continue
-            if plate_id in plates:
-                self.add(
-                    "P008",
-                    record.at("id"),
-                    f"plate id '{plate_id}' is used twice (first at line {plates[plate_id].location.line})",
-                    "give each plate its own id",
-                )
+            if plate_id in found:
+                self.findings.append(plates.used_twice(record, plate_id, found[plate_id].location))
                 continue
-            plates[plate_id] = _Plate(plate_id, record.location, caption)
-        return plates
+            found[plate_id] = _Plate(plate_id, record.location, caption)
+        return found
 
     def string(self, record: Record, key: str) -> str | None:
         """The text of a key, stripped; None when absent, empty or no text (which is reported)."""
@@ -329,29 +304,15 @@ class _Linter:
             caption_text = plain_text(inline_markup(caption.text, caption.location))
         except BookError:
             caption_text = NOTE_CALL.sub("", caption.text)
-        said, shown = _comparable(alt), _comparable(caption_text)
-        if said == shown:
-            self.add(
-                "P002",
-                record.at("alt"),
-                "the alt text repeats the caption",
-                "describe what is seen in the image instead",
-                ERROR,
-            )
-        elif said and said in shown:
-            self.add(
-                "P002",
-                record.at("alt"),
-                "the alt text is part of the caption",
-                "describe what is seen in the image instead",
-                WARNING,
-            )
+        problem = plates.alt_problem(record, alt, caption_text)
+        if problem is not None:
+            self.findings.append(problem)
 
     # --- the appendices ---
 
     def read_appendix(self, kind: str, path: Path) -> None:
-        """The timeline by the linter's own rules (T001-T003); another kind of appendix by its
-        reader, whose problems are the linter's S002."""
+        """The timeline by its reader's rules, entry by entry (T001-T003); another kind of
+        appendix by its reader, whose problems are the linter's S002."""
         if kind == "timeline":
             self.read_timeline(path)
             return
@@ -795,13 +756,6 @@ def _event_id(record: Record) -> str | None:
     if given is not None:
         return str(given)
     return day.isoformat() if isinstance(day, date) and "date" not in record.unreadable else None
-
-
-def _comparable(text: str) -> str:
-    """Text as a reader hears it: no case, quotes or spacing differences, no closing full stop."""
-    folded = text.translate(str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "}))
-    folded = folded.replace("…", "...")
-    return " ".join(folded.split()).rstrip(".").casefold()
 
 
 def _read_leniently(path: Path) -> str | None:

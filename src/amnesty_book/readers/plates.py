@@ -14,11 +14,12 @@ from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import inline_markup
 from amnesty_book.readers.yaml_records import Record, load_records
 from amnesty_book.support.cache import CheckedScans
-from amnesty_book.support.diagnostics import SourceLocation
+from amnesty_book.support.diagnostics import ERROR, WARNING, Diagnostic, SourceLocation
 from amnesty_book.support.errors import BookError, Problems
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_KEYS = {"id": True, "file": True, "caption": True, "credit": True, "alt": True, "source": True}
+# Alt text and credit optional to the records' reader: the rules below say what is missing.
+KEYS = {"id": True, "file": True, "caption": True, "credit": False, "alt": False, "source": True}
 # A scan larger than this is refused rather than decoded (decompression bombs).
 MAX_IMAGE_PIXELS = 80_000_000
 
@@ -26,24 +27,98 @@ MAX_IMAGE_PIXELS = 80_000_000
 def read_plates(project: Project, path: Path) -> dict[str, PlateEntry]:
     """Plates by id, in manifest order."""
     file = project.location(path)
-    records = load_records(project.read_text(path), file, "plate", _KEYS)
+    records = load_records(project.read_text(path), file, "plate", KEYS)
     problems = Problems()
     plates: dict[str, PlateEntry] = {}
     for record in records:
+        found = entry_problems(record)
+        if found:
+            problems.extend(BookError(found))
+            continue
         try:
             entry = _read_entry(project, path.parent, record)
         except BookError as error:
             problems.extend(error)
             continue
         if entry.id in plates:
-            problems.add(
-                record.at("id"),
-                f"plate id '{entry.id}' is used twice (first at line {plates[entry.id].location.line}); "
-                "give each plate its own id",
-            )
+            problems.extend(BookError([used_twice(record, entry.id, plates[entry.id].location)]))
         plates[entry.id] = entry
     problems.raise_if_any()
     return plates
+
+
+def entry_problems(record: Record) -> list[Diagnostic]:
+    """What is wrong with one entry by the manifest's rules (an id that is no id, S002; no alt
+    text, P001; no credit, P003), which the build and the linter both apply."""
+    plate_id = record.values.get("id")
+    named = isinstance(plate_id, str) and plate_id.strip()
+    name = f"plate '{plate_id}'" if named else "this plate"
+    found = []
+    if named and not _ID.fullmatch(str(plate_id).strip()):
+        found.append(
+            Diagnostic.coded(
+                "S002",
+                record.at("id"),
+                f"plate id '{plate_id}' is not valid",
+                "use lower-case letters, digits and hyphens",
+            )
+        )
+    if record.blank("alt"):
+        found.append(
+            Diagnostic.coded(
+                "P001", record.at("alt"), f"{name} has no alt text", "describe what the image shows in 'alt'"
+            )
+        )
+    if record.blank("credit"):
+        found.append(
+            Diagnostic.coded(
+                "P003",
+                record.at("credit"),
+                f"{name} has no credit",
+                "add a 'credit' line naming the holder of the image",
+            )
+        )
+    return found
+
+
+def used_twice(record: Record, plate_id: str, first: SourceLocation) -> Diagnostic:
+    """A plate id given to an entry after another (P008)."""
+    return Diagnostic.coded(
+        "P008",
+        record.at("id"),
+        f"plate id '{plate_id}' is used twice (first at line {first.line})",
+        "give each plate its own id",
+    )
+
+
+def alt_problem(record: Record, alt: str, caption: str) -> Diagnostic | None:
+    """Alt text that repeats the caption (an error) or is part of it (a warning), as a reader
+    hears them: regardless of case, quotes, spacing and a closing full stop (P002)."""
+    said, shown = _comparable(alt), _comparable(caption)
+    if said == shown:
+        return Diagnostic.coded(
+            "P002",
+            record.at("alt"),
+            "the alt text repeats the caption",
+            "describe what is seen in the image instead",
+            ERROR,
+        )
+    if said and said in shown:
+        return Diagnostic.coded(
+            "P002",
+            record.at("alt"),
+            "the alt text is part of the caption",
+            "describe what is seen in the image instead",
+            WARNING,
+        )
+    return None
+
+
+def _comparable(text: str) -> str:
+    """Text as a reader hears it: no case, quotes or spacing differences, no closing full stop."""
+    folded = text.translate(str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "}))
+    folded = folded.replace("…", "...")
+    return " ".join(folded.split()).rstrip(".").casefold()
 
 
 def _text(record: Record, key: str, allow_empty: bool = False) -> str:
@@ -57,20 +132,14 @@ def _text(record: Record, key: str, allow_empty: bool = False) -> str:
 
 def _read_entry(project: Project, folder: Path, record: Record) -> PlateEntry:
     plate_id = _text(record, "id")
-    if not _ID.fullmatch(plate_id):
-        raise BookError.at(
-            record.at("id"), f"plate id '{plate_id}' must be lower-case letters, digits and hyphens"
-        )
     written = _text(record, "file")
     real = project.resolve(written, record.at("file"), "image", base=folder)
     width, height = _image_size(real, record.at("file"), written, CheckedScans(project.root))
     caption = inline_markup(_text(record, "caption", allow_empty=True), record.at("caption"))
     alt = _text(record, "alt")
-    if alt == plain_text(caption):
-        raise BookError.at(
-            record.at("alt"),
-            "the alt text repeats the caption; describe what is seen in the image instead",
-        )
+    repeated = alt_problem(record, alt, plain_text(caption))
+    if repeated is not None and repeated.severity == ERROR:
+        raise BookError([repeated])
     return PlateEntry(
         id=plate_id,
         file=real,
