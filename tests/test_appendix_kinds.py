@@ -15,7 +15,8 @@ from lxml import html
 from pdfminer.high_level import extract_text
 
 from amnesty_book.checks.lint import lint_project
-from amnesty_book.project.appendix_kinds import APPENDICES, RegistrationError, register
+from amnesty_book.project.appendix_kinds import APPENDICES, register
+from amnesty_book.project.registration import RegistrationError
 from amnesty_book.publish import build
 from amnesty_book.support.errors import BookError
 from conftest import SmallProject
@@ -47,8 +48,9 @@ def glossary() -> Iterator[None]:
     [
         (
             {"reader": "amnesty_book.readers.nowhere:read"},
-            "its reader 'amnesty_book.readers.nowhere:read' is not 'module:function' of a module that exists",
+            "its reader's module 'amnesty_book.readers.nowhere' does not exist",
         ),
+        ({"reader": "read_copy"}, "its reader 'read_copy' is not 'module:function'"),
         ({"template": "copy.html"}, "its template 'copy.html' is not a .j2 file"),
         ({"words": {"en": {"copy": "Copy"}}}, "it has no title (words['copy']) in pl"),
         ({"reference": "plate"}, "cross-references by '@plate:' name something else already"),

@@ -12,23 +12,16 @@ the kind's name; its section in every edition has the kind's name as its id.
 
 from __future__ import annotations
 
-import importlib.util
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from amnesty_book.project.labels import SUPPORTED_LANGUAGES
+from amnesty_book.project.registration import NAME, RegistrationError, function_problem
 
-_NAME = re.compile(r"[a-z][a-z0-9]*")
-_FUNCTION = re.compile(r"([A-Za-z_][\w.]*):([A-Za-z_]\w*)")
 # What the builder calls its own parts of the book: no kind of appendix may take their names.
 _RESERVED = frozenset(
     {"plates", "bibliography", "colophon", "contents", "sources", "book", "labels", "editions"}
 )
-
-
-class RegistrationError(Exception):
-    """A kind of appendix declared with a missing or wrong piece."""
 
 
 @dataclass(frozen=True)
@@ -65,21 +58,19 @@ APPENDICES: dict[str, AppendixKind] = {}
 def register(kind: AppendixKind) -> AppendixKind:
     """Adds a kind of appendix to the registry, or says what is wrong with its declaration."""
     wrong = []
-    if not _NAME.fullmatch(kind.name) or kind.name in _RESERVED:
+    if not NAME.fullmatch(kind.name) or kind.name in _RESERVED:
         wrong.append(
             f"its name '{kind.name}' is not lower-case letters and digits, or names a part of the book"
         )
     if kind.name in APPENDICES:
         wrong.append("a kind of that name is registered already")
-    reader = _FUNCTION.fullmatch(kind.reader)
-    if reader is None or importlib.util.find_spec(reader.group(1)) is None:
-        wrong.append(f"its reader '{kind.reader}' is not 'module:function' of a module that exists")
+    wrong += filter(None, [function_problem("reader", kind.reader)])
     if not kind.template.endswith(".j2"):
         wrong.append(f"its template '{kind.template}' is not a .j2 file")
     lacking = [language for language in SUPPORTED_LANGUAGES if kind.name not in kind.words.get(language, {})]
     if lacking:
         wrong.append(f"it has no title (words['{kind.name}']) in {', '.join(lacking)}")
-    if kind.reference and not _NAME.fullmatch(kind.reference):
+    if kind.reference and not NAME.fullmatch(kind.reference):
         wrong.append(f"its reference '{kind.reference}' is not lower-case letters and digits")
     taken = {other.reference for other in APPENDICES.values()} | {"plate", "sec", "note"}
     if kind.reference in taken:

@@ -10,12 +10,11 @@ the builder names a kind: whatever differs between kinds is read from here.
 
 from __future__ import annotations
 
-import importlib.util
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from amnesty_book.project.labels import SUPPORTED_LANGUAGES
+from amnesty_book.project.registration import NAME, RegistrationError, function_problem
 
 # Paper sizes an edition may name: CSS page size and (width, height) in mm.
 PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
@@ -34,14 +33,6 @@ FORMATS = ("html", "epub", "pdf")
 PLATE_SOURCES = ("prepared", "scan", "press")
 # Characters a line of body text, as the layout audit wants them (Bringhurst).
 MEASURE = (45, 75)
-_NAME = re.compile(r"[a-z][a-z0-9]*")
-_WRITER = re.compile(r"([A-Za-z_][\w.]*):([A-Za-z_]\w*)")
-
-
-class RegistrationError(Exception):
-    """A kind of edition declared with a missing or wrong piece."""
-
-
 @dataclass(frozen=True, kw_only=True)
 class EditionKind:
     name: str
@@ -79,15 +70,11 @@ KINDS: dict[str, EditionKind] = {}
 def register(kind: EditionKind) -> EditionKind:
     """Adds a kind of edition to the registry, or says what is wrong with its declaration."""
     wrong = []
-    if not _NAME.fullmatch(kind.name):
+    if not NAME.fullmatch(kind.name):
         wrong.append(f"its name '{kind.name}' is not lower-case letters and digits")
     if kind.name in KINDS:
         wrong.append("a kind of that name is registered already")
-    writer = _WRITER.fullmatch(kind.writer)
-    if writer is None:
-        wrong.append(f"its writer '{kind.writer}' is not 'module:function'")
-    elif importlib.util.find_spec(writer.group(1)) is None:
-        wrong.append(f"its writer's module '{writer.group(1)}' does not exist")
+    wrong += filter(None, [function_problem("writer", kind.writer)])
     if kind.format not in FORMATS:
         wrong.append(f"its format '{kind.format}' is none of {', '.join(FORMATS)}")
     papers = HALF_SHEET if kind.folded else PAPERS
@@ -101,11 +88,9 @@ def register(kind: EditionKind) -> EditionKind:
         wrong.append(f"it has no name (words) in {', '.join(lacking)}")
     if kind.plates_from not in PLATE_SOURCES:
         wrong.append(f"its plates_from '{kind.plates_from}' is none of {', '.join(PLATE_SOURCES)}")
-    for reference in filter(None, (kind.imposed_pages,)):
-        found = _WRITER.fullmatch(reference)
-        if found is None or importlib.util.find_spec(found.group(1)) is None:
-            wrong.append(f"its imposed_pages '{reference}' is not 'module:function' of a module that exists")
-    if kind.marks_pages_of and not _NAME.fullmatch(kind.marks_pages_of):
+    if kind.imposed_pages:
+        wrong += filter(None, [function_problem("imposed_pages", kind.imposed_pages)])
+    if kind.marks_pages_of and not NAME.fullmatch(kind.marks_pages_of):
         wrong.append(f"the kind whose pages it marks, '{kind.marks_pages_of}', is not a kind's name")
     if "{slug}" not in kind.output:
         wrong.append("its output does not name the book ('{slug}')")
