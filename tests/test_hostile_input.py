@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import socket
 import struct
 import zipfile
@@ -25,6 +26,7 @@ from pypdf import PdfReader
 from amnesty_book.checks.readback import squash
 from amnesty_book.cli import main
 from amnesty_book.project.sources import Project
+from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.support.errors import BookError
@@ -844,3 +846,22 @@ def test_builds_are_byte_identical(
     assert pdf_1 == pdf_2
     metadata = PdfReader(io.BytesIO(pdf_1)).metadata
     assert metadata is not None and metadata["/CreationDate"] == "D:20231114221320Z"  # not the clock
+
+
+@pytest.mark.slow
+def test_the_same_sources_in_two_folders_make_the_same_files(tmp_path: Path) -> None:
+    """Nothing of where a project stands goes into its editions: WeasyPrint names each image by
+    its URL, and a plate's is its id, not the path of the file it is printed from (in the
+    project's folder, or in its cache)."""
+    first = SmallProject(tmp_path / "one" / "project")
+    second = tmp_path / "elsewhere" / "book"
+    shutil.copytree(first.root, second)
+    files = []
+    for root in (first.root, second):
+        assert build(root) != []
+        dist = root / "dist"
+        files.append(
+            {path.relative_to(dist): path.read_bytes() for path in sorted(dist.rglob("*")) if path.is_file()}
+        )
+    assert files[0].keys() == files[1].keys() and len(files[0]) >= 8
+    assert [name for name in files[0] if files[0][name] != files[1][name]] == []

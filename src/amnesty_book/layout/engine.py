@@ -29,14 +29,14 @@ from amnesty_book.layout.book_parts import (
     placement_at,
     split,
 )
-from amnesty_book.layout.fetcher import ProjectFetcher
+from amnesty_book.layout.fetcher import ProjectFetcher, plate_url
 from amnesty_book.layout.memory import LayoutMemory
 from amnesty_book.layout.page_cut import cut, cut_source
 from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts
 from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
-from amnesty_book.model import Book, Note, NoteCall, Plate, PlatePlacement, Prose, PullQuote
+from amnesty_book.model import Book, Note, NoteCall, PlatePlacement, Prose, PullQuote
 from amnesty_book.prepress.pdf_join import join_parts
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.source_files import STYLES
@@ -185,8 +185,7 @@ def layout_pdf(
     """
     patches.apply()
     styles = book.root / STYLES  # the fonts and images the project's stylesheets use
-    roots = {face.path.parent for face in book.fonts} | {path.parent for path in image_files.values()}
-    fetcher = ProjectFetcher(styles, *roots)
+    fetcher = ProjectFetcher(styles, *{face.path.parent for face in book.fonts}, plates=image_files)
     fonts = FontConfiguration()
     decoded_images: dict[str, object] = {}  # WeasyPrint's own cache: each image read once, not once per pass
     sheet = paged_stylesheet(book, edition)
@@ -197,9 +196,6 @@ def layout_pdf(
     )
     part = part or BookPart.whole(book)
 
-    def image_src(plate: Plate) -> str:
-        return image_files[plate.id].as_uri()
-
     def html(breaks: frozenset[str], plan: PlatePlan, own: set[str] | None) -> str:
         return render(
             "book.html.j2",
@@ -207,7 +203,7 @@ def layout_pdf(
             edition,
             "pdf",
             href=partial(_href, None if one_document else own),
-            image_src=image_src,
+            image_src=lambda plate: plate_url(plate.id),
             stylesheets=[],
             break_before=breaks,
             plate_plan=plan,

@@ -18,6 +18,7 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 
 from amnesty_book.layout.engine import render_edition
+from amnesty_book.layout.fetcher import plate_url
 from amnesty_book.model import Book
 from amnesty_book.prepress.pdf_x import as_pdf_x4
 from amnesty_book.prepress.printers_marks import add_marks, add_slug_lines, pad_to_four
@@ -80,12 +81,12 @@ def _set_bleed_boxes(pdf: pikepdf.Pdf, bleed_mm: float) -> None:
 
 def placed_resolutions(document: Document, book: Book) -> dict[str, int]:
     """Plate id -> pixels per inch of its image at the size it is printed."""
-    by_uri = {plate.file.as_uri(): plate for plate in book.plates}
+    by_url = {plate_url(plate.id): plate for plate in book.plates}
     found = {}
     for page in document.pages:
         for box in page._page_box.descendants():  # Page exposes no public list of images
             if isinstance(box, boxes.ReplacedBox) and box.element is not None:
-                plate = by_uri.get(box.element.get("src", ""))
+                plate = by_url.get(box.element.get("src", ""))
                 if plate is not None and box.width:
                     found[plate.id] = round(plate.width / (box.width / _CSS_PX_PER_INCH))
     return found
