@@ -49,10 +49,17 @@ def worker_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
     try:
         yield pool
     except BaseException as failure:
-        if isinstance(failure, KeyboardInterrupt):
+        interrupted = isinstance(failure, KeyboardInterrupt)
+        if interrupted:
             for worker in multiprocessing.active_children():
                 worker.terminate()
-        pool.shutdown(cancel_futures=True)
+        try:
+            pool.shutdown(cancel_futures=True)
+        except RuntimeError:
+            # Ctrl-C came while the pool was starting its manager thread, which then cannot
+            # be joined ("cannot join thread before it is started"): the interrupt is the news.
+            if not interrupted:
+                raise
         raise
     pool.shutdown()
 
