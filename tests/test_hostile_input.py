@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import lxml.html
+import pikepdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -865,3 +866,28 @@ def test_the_same_sources_in_two_folders_make_the_same_files(tmp_path: Path) -> 
         )
     assert files[0].keys() == files[1].keys() and len(files[0]) >= 8
     assert [name for name in files[0] if files[0][name] != files[1][name]] == []
+
+
+def test_a_16_bit_grey_plate_keeps_its_greys(small_project: SmallProject) -> None:
+    """A 16-bit greyscale PNG (a scanner's) is printed and shown in its greys, not as a white
+    box: Pillow's conversion to 8 bits clips such greys to white, so they are scaled instead."""
+    gradient = Image.new("I;16", (256, 64))
+    gradient.putdata([x * 257 for _ in range(64) for x in range(256)])  # black to white, left to right
+    gradient.save(small_project.root / "images" / "one.png")
+    small_project.replace("images/plates.yaml", "one.jpg", "one.png")
+    out = small_project.root / "dist"
+    build(small_project.root, out, editions=["reader-a4", "web"])
+
+    def mean(image: Image.Image) -> float:
+        grey = image.convert("L")
+        return sum(grey.get_flattened_data()) / (grey.width * grey.height)
+
+    with Image.open(out / "small-web" / "images" / "one.jpg") as shown:
+        assert 120 < mean(shown) < 135, "the web edition's plate is the gradient, not white"
+    with pikepdf.open(out / "small-reader-a4.pdf") as pdf:
+        printed = [
+            pikepdf.PdfImage(image).as_pil_image()
+            for page in pdf.pages
+            for image in page.get_images().values()
+        ]
+    assert printed and all(120 < mean(image) < 135 for image in printed), "the reader's plate is not white"

@@ -21,6 +21,8 @@ from amnesty_book.project.config import Edition, Press
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.support.cache import DerivedFiles
 
+# Greys of more than 8 bits (a 16-bit PNG's): Pillow's conversion to "L" clips them to white.
+_WIDE_GREYS = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I"})
 SCREEN_LONG_EDGE = 1600
 JPEG_QUALITY = 82
 PRINT_JPEG_QUALITY = 92
@@ -35,7 +37,7 @@ def screen_image(plate: Plate, derived: DerivedFiles) -> Path:
 
     def make(target: Path) -> None:
         with Image.open(plate.file) as original:
-            image = ImageOps.exif_transpose(original)
+            image = _eight_bit(ImageOps.exif_transpose(original))
             image.thumbnail((SCREEN_LONG_EDGE, SCREEN_LONG_EDGE), Image.Resampling.LANCZOS)
             _save_jpeg(image, target, JPEG_QUALITY, progressive=True)
 
@@ -60,7 +62,7 @@ def print_image(plate: Plate, derived: DerivedFiles, grey: bool = False) -> Path
 
     def make(target: Path) -> None:
         with Image.open(plate.file) as original:
-            image = ImageOps.exif_transpose(original)
+            image = _eight_bit(ImageOps.exif_transpose(original))
             _save_jpeg(
                 ImageOps.grayscale(image) if grey else image, target, PRINT_JPEG_QUALITY, progressive=False
             )
@@ -129,10 +131,17 @@ def prepare_images(book: Book, editions: Sequence[Edition]) -> None:
             cover_jpeg(book, screens[0] if screens else None, derived)
 
 
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """The image with 8 bits a channel: a wider grey scaled down, its whole range kept."""
+    if image.mode not in _WIDE_GREYS:
+        return image
+    return image.convert("I").point(lambda value: value / 257).convert("L")
+
+
 def _save_jpeg(image: Image.Image, target: Path, quality: int, *, progressive: bool) -> None:
     """Progressive for screens (a page shows the image while it loads); baseline for print,
     which every printer's interpreter reads."""
-    grey = image.mode in {"L", "LA", "I", "I;16"}
+    grey = image.mode in {"L", "LA"}
     image.convert("L" if grey else "RGB").save(
         target, "JPEG", quality=quality, optimize=True, progressive=progressive
     )
