@@ -777,7 +777,7 @@ class _GuessedSources:
     plates: str | None
     appendix_files: dict[str, str | None]
     bibliography: str | None
-    own_source: str
+    settings: dict[tuple[str, str], str]  # (kind of appendix, key) -> as written, where a text
     citations: Citations
     text: str
 
@@ -785,12 +785,8 @@ class _GuessedSources:
         return self.appendix_files.get(kind)
 
     def setting(self, kind: str, name: str) -> str:
-        """The timeline's own_source, as far as it can be read; any other setting's default."""
-        return (
-            self.own_source
-            if (kind, name) == ("timeline", "own_source")
-            else APPENDICES[kind].settings[name].default
-        )
+        """A kind of appendix's setting as far as it can be read, else its default."""
+        return self.settings.get((kind, name), APPENDICES[kind].settings[name].default)
 
     def location(self, section: str, key: str) -> SourceLocation:
         return SourceLocation(Path(CONFIG_NAME), _key_line(self.text, key))
@@ -813,8 +809,13 @@ def _sources_leniently(config_path: Path) -> _GuessedSources:
     appendix_files = {
         kind: value if isinstance(value := sources.get(kind), str) else None for kind in APPENDICES
     }
-    timeline_table = raw.get("timeline") if isinstance(raw.get("timeline"), dict) else {}
-    own = timeline_table.get("own_source")
+    settings = {
+        (kind, name): value
+        for kind in APPENDICES
+        if isinstance(table := raw.get(kind), dict)
+        for name, value in table.items()
+        if name in APPENDICES[kind].settings and isinstance(value, str)
+    }
     citations_table = raw.get("citations") if isinstance(raw.get("citations"), dict) else {}
     citations = Citations(list_uncited=citations_table.get("list_uncited") is True)
     return _GuessedSources(
@@ -822,7 +823,7 @@ def _sources_leniently(config_path: Path) -> _GuessedSources:
         plates,
         appendix_files,
         bibliography,
-        own if isinstance(own, str) else "text",
+        settings,
         citations,
         text,
     )
