@@ -139,6 +139,22 @@ def debian_chromium() -> Path:
     return CHROMIUM
 
 
+def plain_tex() -> str:
+    """Knuth's TeX with its plain format, from Debian's texlive-base, installed with apt-get if it
+    is missing and we may (CI runs as root); otherwise the test is skipped, saying what is missing."""
+    if shutil.which("tex") is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for command in (
+            ["apt-get", "update"],
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "texlive-base"],
+        ):
+            subprocess.run(command, capture_output=True, env=environment, check=False, timeout=900)
+    tex = shutil.which("tex")
+    if tex is None:
+        pytest.skip("this test compares with TeX: 'tex' is missing; run 'apt-get install texlive-base'")
+    return tex
+
+
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 
 

@@ -149,14 +149,41 @@ def names_in_a_narrow_column() -> list[str]:
 
 
 def a_hyphenated_column() -> list[str]:
-    """A narrow justified column of long words, where WeasyPrint alone sets ladders of hyphens."""
+    """A narrow ragged column of long words, where WeasyPrint alone sets ladders of hyphens (a
+    justified one is planned whole, its ladders with it: total_fit.py)."""
     words = (
         "the negotiations concerning the government representatives continued throughout september "
         "although considerable disagreements persisted regarding compensation arrangements and "
         "administrative responsibilities "
     )
-    style = "p { width: 44mm; text-align: justify; hyphens: auto; hyphenate-limit-chars: 7 3 3 }"
+    style = "p { width: 44mm; hyphens: auto; hyphenate-limit-chars: 7 3 3 }"
     return _lines(_document(f"<p>{words * 8}</p>", style))
+
+
+ARTICLE_WORDS = (
+    "The first step towards bringing back the freedom of Polish citizens repressed by the Soviet "
+    "authorities was the radio speech by the Polish prime minister. He gave the speech a day after "
+    "Germany attacked the USSR. In the speech, the head of the Polish government demanded the release "
+    "of thousands of Polish men and women from Soviet prisons, emphasising that a quarter of a million "
+    "of prisoners of war were idly withering away in Soviet camps. "
+)
+
+
+def a_justified_column() -> list[float]:
+    """The space added to each word space of each justified line (not a paragraph's last), in em,
+    and a paragraph's texture: whole-paragraph breaking (total_fit.py) keeps it even."""
+    style = (
+        "p { width: 90mm; text-align: justify; hyphens: auto; hyphenate-limit-chars: 7 3 3; margin: 0 } "
+        "p + p { text-indent: 1.2em }"
+    )
+    document = _document(f"<p>{ARTICLE_WORDS * 2}</p><p>{ARTICLE_WORDS[40:] * 3}</p>", style)
+    added = []
+    for page in document.pages:
+        for line in page._page_box.descendants():
+            if isinstance(line, boxes.LineBox):
+                texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+                added.append(max(box.justification_spacing / box.style["font_size"] for box in texts))
+    return added
 
 
 def comparisons_with_none() -> int:
@@ -242,6 +269,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         a_paragraph_past_a_note,
         names_in_a_narrow_column,
         a_hyphenated_column,
+        a_justified_column,
         comparisons_with_none,
         note_layouts,
         structure_tree,
@@ -323,6 +351,18 @@ def test_no_third_hyphenated_line_in_a_row() -> None:
     assert _longest_ladder(_probe(a_hyphenated_column)) == 2
     assert _longest_ladder(_probe(a_hyphenated_column, "hyphenation")) > 2
     assert _longest_ladder(_probe(a_hyphenated_column, "line boxes")) > 2
+
+
+@pytest.mark.slow
+def test_a_justified_paragraph_is_broken_whole() -> None:
+    """Its spaces stretch by no more than TeX's tolerance lets them (a quarter-em space by half
+    its width at 1.26 times: 0.16 em) but in the one paragraph that needs the emergency stretch,
+    and shrink where that sets the paragraph better; line by line, first-fit stretches a third of
+    its lines further, some by 0.4 em, and never shrinks."""
+    planned = _probe(a_justified_column)
+    assert sum(added > 0.16 for added in planned) <= 2 and max(planned) < 0.35 and min(planned) < 0
+    first_fit = _probe(a_justified_column, "total-fit lines")
+    assert sum(added > 0.16 for added in first_fit) > len(first_fit) / 4 and min(first_fit) == 0
 
 
 @pytest.mark.slow

@@ -74,6 +74,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint", "pyphen"),
     ),
     Patch(
+        "total-fit lines",
+        "total_fit",
+        "inline.split_inline_box, inline.text_align, inline.split_first_line (wrapped)",
+        "a justified paragraph broken first-fit, line by line, sets loose lines (3.8 em spaces) where "
+        "breaking the whole paragraph at once, as TeX does, sets none",
+        "none filed (https://www.w3.org/TR/css-text-4/#text-wrap-style leaves the algorithm to the engine)",
+        written_for("weasyprint", "pyphen"),
+    ),
+    Patch(
         "hidden tags",
         "hidden_tags",
         "weasyprint.pdf.tags._build_box_tree (wrapped)",
@@ -128,6 +137,7 @@ def apply() -> None:
 
 def start_layout() -> None:
     """A layout starts afresh, whatever the last one in this process ended with."""
-    from amnesty_book.layout.weasyprint import hyphenation
+    from amnesty_book.layout.weasyprint import hyphenation, total_fit
 
     hyphenation.start_layout()
+    total_fit.start_layout()

@@ -33,6 +33,7 @@ class Ladder:
 
     def __init__(self) -> None:
         self.run = 0
+        self.planned = False  # a line planned whole (total_fit.py): its hyphen is the plan's to choose
 
     def line_set(self, line: boxes.LineBox) -> None:
         texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
@@ -41,7 +42,12 @@ class Ladder:
         self.run = self.run + 1 if ends else 0
 
     def allows(self, word: str) -> bool:
-        return not word[:1].isupper() and self.run < self.LONGEST
+        return may_split(word) and (self.planned or self.run < self.LONGEST)
+
+
+def may_split(word: str) -> bool:
+    """A book splits no name: no word that begins with a capital."""
+    return not word[:1].isupper()
 
 
 LADDER = Ladder()

@@ -1,0 +1,265 @@
+"""Total-fit line breaking (Knuth & Plass, 1981): a paragraph's boxes, glue and penalties in, its breaks out.
+
+The paragraph is a list of items. A box is a piece that is never split (a word or a part of
+one); glue is a space that stretches and shrinks and is a legal break when a box stands
+before it; a penalty is a legal break of a given cost (a hyphenation point, flagged, with the
+width of the hyphen it adds). The breaks chosen are those of least total demerits over the
+whole paragraph, as TeX computes them: each line's badness from how far its glue stretches
+or shrinks, plus the penalty of its break, squared, plus extra demerits for two hyphens in a
+row, for a hyphenated line before the last, and for a line whose tightness is more than one
+class away from the line before it. A line may not shrink its glue beyond the shrink given,
+nor stretch it so far that its badness passes the tolerance; a paragraph that cannot be set
+so is set again with an emergency stretch added to every line, as TeX's \\emergencystretch,
+and told as such in the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from math import inf
+
+INFINITE_PENALTY = 10_000  # a penalty this high forbids the break; its negation forces one
+AWFUL_BADNESS = 10_000  # TeX's badness of a line that stretches without bound
+FILL = 1e9  # the stretch of the glue that fills a paragraph's last line (finite, so sums subtract)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    width: float
+
+
+@dataclass(frozen=True, slots=True)
+class Glue:
+    width: float
+    stretch: float
+    shrink: float
+
+
+@dataclass(frozen=True, slots=True)
+class Penalty:
+    width: float  # set only when the line breaks here (a hyphen)
+    cost: float
+    flagged: bool = False  # a hyphen: two in a row cost `double_hyphen_demerits`
+
+
+Item = Box | Glue | Penalty
+
+
+@dataclass(frozen=True)
+class Settings:
+    """TeX's parameters of the same names, plain TeX's values unless a book sets better."""
+
+    tolerance: float = 200
+    line_penalty: float = 10
+    adjacent_demerits: float = 10_000  # \adjdemerits: a very loose line next to a decent one
+    double_hyphen_demerits: float = 10_000
+    final_hyphen_demerits: float = 5_000
+    emergency_stretch: float = 0.0  # added to each line's stretch on the second pass, in width units
+    # Demerits for a last line narrower than `short_last_line`: a stub of a word or two.
+    short_last_line: float = 0.0
+    short_last_line_demerits: float = 0.0
+    # Hyphenated lines in a row a book allows (TeX has no such limit: None).
+    most_hyphens_in_a_row: int | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the result: its items are `items[start:end]`, broken at `end`."""
+
+    start: int
+    end: int
+    ratio: float  # how far its glue stretches (> 0) or shrinks (< 0), as a share of what it may
+    hyphenated: bool
+
+
+@dataclass(frozen=True)
+class Breaking:
+    lines: tuple[Line, ...]
+    demerits: float
+    emergency: bool  # set only with the emergency stretch
+
+
+@dataclass(slots=True)
+class _Node:
+    position: int  # the break's item index (-1 before the paragraph)
+    line: int  # lines before this break
+    fitness: int
+    hyphens: int  # hyphenated lines in a row, ending at this break
+    demerits: float
+    ratio: float
+    previous: _Node | None
+    # Sums of the items from the paragraph start to after the break (its glue and penalties dropped).
+    width: float = 0.0
+    stretch: float = 0.0
+    shrink: float = 0.0
+
+
+@dataclass(slots=True)
+class _Sums:
+    width: list[float] = field(default_factory=list)
+    stretch: list[float] = field(default_factory=list)
+    shrink: list[float] = field(default_factory=list)
+
+
+def break_lines(
+    items: Sequence[Item], line_width: Callable[[int], float], settings: Settings = Settings()
+) -> Breaking | None:
+    """The breaks of least demerits, the last item being the forced break that ends the paragraph.
+
+    Three passes, as TeX makes them: within the tolerance; then with the emergency stretch; then,
+    so that no paragraph is left to a first-fit, with any stretch at all. None only when some
+    box is wider than its line (no break makes the paragraph fit)."""
+    passes = [
+        (0.0, settings.tolerance),
+        (settings.emergency_stretch, settings.tolerance),
+        (settings.emergency_stretch, inf),
+    ]
+    for extra_stretch, tolerance in dict.fromkeys(passes):  # the emergency pass once, if there is one
+        best = _best_breaks(items, line_width, settings, extra_stretch, tolerance)
+        if best is not None:
+            emergency = extra_stretch > 0 or tolerance == inf
+            return Breaking(_lines(items, best), best.demerits, emergency)
+    return None
+
+
+def _sums(items: Sequence[Item]) -> _Sums:
+    """Running totals before each item, so a line's width is a difference of two."""
+    sums = _Sums([0.0], [0.0], [0.0])
+    for item in items:
+        width, stretch, shrink = sums.width[-1], sums.stretch[-1], sums.shrink[-1]
+        if isinstance(item, Box):
+            width += item.width
+        elif isinstance(item, Glue):
+            width, stretch, shrink = width + item.width, stretch + item.stretch, shrink + item.shrink
+        sums.width.append(width)
+        sums.stretch.append(stretch)
+        sums.shrink.append(shrink)
+    return sums
+
+
+def _next_line_start(items: Sequence[Item], position: int) -> int:
+    """The first box after a break: the glue and penalties after it are dropped, as TeX drops them."""
+    index = position + 1
+    while index < len(items) and not isinstance(items[index], Box):
+        index += 1
+    return index
+
+
+def _fitness(ratio: float) -> int:
+    """TeX's four classes: 0 tight, 1 decent, 2 loose, 3 very loose."""
+    if ratio < -0.5:
+        return 0
+    if ratio <= 0.5:
+        return 1
+    if ratio <= 1:
+        return 2
+    return 3
+
+
+def _is_legal_break(items: Sequence[Item], index: int) -> bool:
+    item = items[index]
+    if isinstance(item, Penalty):
+        return item.cost < INFINITE_PENALTY
+    return isinstance(item, Glue) and index > 0 and isinstance(items[index - 1], Box)
+
+
+def _best_breaks(
+    items: Sequence[Item],
+    line_width: Callable[[int], float],
+    settings: Settings,
+    extra_stretch: float,
+    tolerance: float,
+) -> _Node | None:
+    sums = _sums(items)
+    active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, None)]
+    most_hyphens = settings.most_hyphens_in_a_row
+    last = len(items) - 1
+    for index, item in enumerate(items):
+        if not _is_legal_break(items, index):
+            continue
+        penalty = item.cost if isinstance(item, Penalty) else 0.0
+        flagged = isinstance(item, Penalty) and item.flagged
+        forced = penalty <= -INFINITE_PENALTY
+        # The best way to this break in each fitness class, after each count of hyphens in a row.
+        candidates: dict[tuple[int, int], _Node] = {}
+        still_active: list[_Node] = []
+        for node in active:
+            natural = sums.width[index] - node.width + (item.width if isinstance(item, Penalty) else 0.0)
+            stretch = sums.stretch[index] - node.stretch + extra_stretch
+            shrink = sums.shrink[index] - node.shrink
+            ratio = _ratio(natural, line_width(node.line), stretch, shrink)
+            if ratio >= -1 and not forced:
+                still_active.append(node)
+            badness = _badness(ratio)
+            if ratio < -1 or badness > tolerance:
+                continue
+            hyphens = node.hyphens + 1 if flagged else 0
+            if most_hyphens is not None and hyphens > most_hyphens:
+                continue
+            fitness = _fitness(ratio)
+            demerits = node.demerits + _demerits(badness, penalty, settings)
+            if flagged and node.hyphens:
+                demerits += settings.double_hyphen_demerits
+            if index == last and node.hyphens:
+                demerits += settings.final_hyphen_demerits
+            if index == last and node.position >= 0 and natural < settings.short_last_line:
+                demerits += settings.short_last_line_demerits
+            if abs(fitness - node.fitness) > 1:
+                demerits += settings.adjacent_demerits
+            best = candidates.get((fitness, hyphens))
+            if best is None or demerits < best.demerits:
+                start = _next_line_start(items, index)
+                candidates[fitness, hyphens] = _Node(
+                    index,
+                    node.line + 1,
+                    fitness,
+                    hyphens,
+                    demerits,
+                    ratio,
+                    node,
+                    sums.width[start],
+                    sums.stretch[start],
+                    sums.shrink[start],
+                )
+        active = still_active + [candidates[key] for key in sorted(candidates)]
+        if not active:
+            return None
+    finals = [node for node in active if node.position == last]
+    return min(finals, key=lambda node: node.demerits) if finals else None
+
+
+def _ratio(natural: float, target: float, stretch: float, shrink: float) -> float:
+    if natural < target:
+        return (target - natural) / stretch if stretch > 0 else inf
+    if natural > target:
+        return (target - natural) / shrink if shrink > 0 else -inf
+    return 0.0
+
+
+def _badness(ratio: float) -> float:
+    """TeX's badness, 100 r³, capped where TeX caps it (a line with no glue to stretch too)."""
+    return min(100 * abs(ratio) ** 3, AWFUL_BADNESS)
+
+
+def _demerits(badness: float, penalty: float, settings: Settings) -> float:
+    base = (settings.line_penalty + badness) ** 2
+    if penalty >= 0:
+        return base + penalty**2
+    if penalty > -INFINITE_PENALTY:
+        return base - penalty**2
+    return base
+
+
+def _lines(items: Sequence[Item], node: _Node) -> tuple[Line, ...]:
+    chain: list[_Node] = []
+    walker: _Node | None = node
+    while walker is not None and walker.position >= 0:
+        chain.append(walker)
+        walker = walker.previous
+    lines = []
+    start = 0
+    for break_node in reversed(chain):
+        lines.append(Line(start, break_node.position, break_node.ratio, break_node.hyphens > 0))
+        start = _next_line_start(items, break_node.position)
+    return tuple(lines)

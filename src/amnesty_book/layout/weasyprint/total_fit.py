@@ -1,0 +1,434 @@
+"""Justified paragraphs broken as TeX breaks them: each paragraph planned whole, then set line by line.
+
+WeasyPrint fills each line as full as it can before it looks at the next (first-fit), as
+every browser does; a justified line that could take one word fewer or more is set with wide
+spaces. This patch plans the breaks of a justified paragraph at once with layout/
+line_breaking.py (Knuth & Plass), from the same shaping WeasyPrint uses: each text box of the
+paragraph is laid out once by Pango in its own style (font, size, features, kerning and
+ligatures) and each word's width read from the glyph positions; hyphenation points come from
+the same Pyphen dictionary and limits WeasyPrint would use, with the book's rule that no name
+is split (hyphenation.py).
+
+WeasyPrint then sets each line itself, told as its width the planned line's natural width
+and a hair more (`split_inline_box`'s `max_x`), so that its own first-fit breaks exactly at
+the planned point; `text_align` justifies it to the real measure, shrinking its spaces where
+the plan shrinks them (WeasyPrint alone never shrinks). A line set elsewhere than planned
+(the plan read the text otherwise) is left as set and the rest of the paragraph planned again
+from there. Paragraphs the plan does not model (a float beside them, an image or inline
+block in a line, a forced line break, a soft hyphen, a percentage inline margin) are left to
+WeasyPrint as they are.
+
+Upstream: none filed (first-fit since WeasyPrint began; https://www.w3.org/TR/css-text-4/
+#text-wrap-style leaves the algorithm to the engine). Written for WeasyPrint 70.0
+(layout/inline.py: `get_next_linebox`, `split_inline_box`, `text_align`; text/line_break.py:
+`split_first_line`, `create_layout`, `get_log_attrs`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyphen
+from weasyprint.css.properties import Dimension
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import LayoutContext, inline
+from weasyprint.text import line_break
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+from amnesty_book.layout import line_breaking as kp
+from amnesty_book.layout.weasyprint.hyphenation import LADDER, may_split
+
+ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
+
+# TeX's interword glue of Computer Modern, as shares of the face's own space: stretch 1/2, shrink 1/3.
+STRETCH, SHRINK = 1 / 2, 1 / 3
+HYPHEN_PENALTY = 50  # TeX's \hyphenpenalty and \exhyphenpenalty
+# How much wider than its natural width a line is offered to WeasyPrint: less than any letter,
+# more than the rounding between two shapings of the same text.
+HAIR = 0.05
+DASHES = "-\u2010\u2013\u2014"
+NO_ZONE = Dimension(0, "px")
+SHORT_LAST_LINE = 8  # in spaces: a last line narrower than about four letters costs demerits
+EMERGENCY_STRETCH = 3  # in spaces: added to each line of a paragraph that cannot be set otherwise
+
+_split_inline_box = inline.split_inline_box
+_text_align = inline.text_align
+_split_first_line = inline.split_first_line
+
+
+@dataclass
+class _Run:
+    """A text box of the paragraph, where it stands among the line box's descendants."""
+
+    path: tuple[int, ...]
+    box: boxes.TextBox
+    start: int  # in characters of the paragraph's text
+
+
+@dataclass
+class _Paragraph:
+    """A paragraph as boxes, glue and penalties, with where each break leaves the text."""
+
+    items: list[kp.Item]
+    item_offsets: list[int]  # each item's first character in the paragraph's text
+    runs: list[_Run]
+    space: float  # the widest natural space, for the emergency stretch
+    trailing: float  # the width of the spaces after its last word, which WeasyPrint sets in its last line
+
+
+@dataclass
+class _Plan:
+    """The planned lines of a paragraph at one measure: from each line's first character, its width."""
+
+    widths: dict[int, float] = field(default_factory=dict)
+    emergency: bool = False
+
+
+class _NotModelled(Exception):
+    """The paragraph holds something the plan does not model: WeasyPrint sets it alone."""
+
+
+# Per line box under way: its paragraph model, and its plans by (first width, measure, start).
+_paragraphs: dict[int, tuple[boxes.LineBox, _Paragraph | None]] = {}
+_plans: dict[tuple[int, float, float, int], _Plan | None] = {}
+_planned_line = [False]  # a planned line is being split: hyphenation as the plan chose
+EMERGENCIES: list[str] = []  # paragraphs set with the emergency stretch, by their first words
+
+
+def start_layout() -> None:
+    _paragraphs.clear()
+    _plans.clear()
+    EMERGENCIES.clear()
+
+
+def _justified(linebox: boxes.LineBox, context: LayoutContext) -> bool:
+    style = linebox.style
+    return (
+        style["text_align_all"] == "justify"
+        and style["white_space"] == "normal"
+        and style["direction"] == "ltr"
+        and not context.excluded_shapes
+    )
+
+
+def split_inline_box(
+    context: LayoutContext,
+    box: boxes.Box,
+    position_x: float,
+    max_x: float,
+    bottom_space: float,
+    skip_stack: dict[int, Any] | None,
+    *rest: Any,
+) -> tuple[Any, ...]:
+    """WeasyPrint's `split_inline_box`; for a line of a justified paragraph, at its planned width."""
+    if not isinstance(box, boxes.LineBox) or not _justified(box, context):
+        return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
+    width = _planned_width(context, box, position_x, max_x, skip_stack)
+    if width is None:
+        return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
+    _planned_line[0] = True
+    try:
+        planned_x = position_x + width + HAIR
+        result = _split_inline_box(context, box, position_x, planned_x, bottom_space, skip_stack, *rest)
+    finally:
+        _planned_line[0] = False
+    result[0].total_fit = True
+    return result
+
+
+def text_align(context: LayoutContext, line: boxes.LineBox, available_width: float, last: bool) -> float:
+    """WeasyPrint's `text_align`, but a planned line wider than the measure has its spaces shrunk
+    (a paragraph's last line too: as TeX's, it may shrink to hold its last word)."""
+    if getattr(line, "total_fit", False) and line.width > available_width:
+        inline.justify_line(context, line, available_width - line.width)
+        return 0
+    return _text_align(context, line, available_width, last)
+
+
+def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """WeasyPrint's `split_first_line`; in a planned line, a hyphen is tried wherever the plan may
+    have put one (no `hyphenate-limit-zone`: it is first-fit's guess at a line full enough)."""
+    if not _planned_line[0] or style["hyphens"] != "auto":
+        return _split_first_line(text, style, *args, **kwargs)
+    zone = style["hyphenate_limit_zone"]
+    style["hyphenate_limit_zone"] = NO_ZONE
+    LADDER.planned = True
+    try:
+        return _split_first_line(text, style, *args, **kwargs)
+    finally:
+        style["hyphenate_limit_zone"] = zone
+        LADDER.planned = False
+
+
+def _planned_width(
+    context: LayoutContext,
+    linebox: boxes.LineBox,
+    position_x: float,
+    max_x: float,
+    skip_stack: dict[int, Any] | None,
+) -> float | None:
+    """The natural width of the planned line that starts at `skip_stack`; None where there is no plan."""
+    kept = _paragraphs.get(id(linebox))
+    if kept is None or kept[0] is not linebox:
+        try:
+            paragraph: _Paragraph | None = _model(context, linebox)
+        except _NotModelled:
+            paragraph = None
+        _paragraphs[id(linebox)] = (linebox, paragraph)
+    else:
+        paragraph = kept[1]
+    if paragraph is None:
+        return None
+    start = _offset(linebox, skip_stack, paragraph)
+    first = max_x - position_x
+    measure = first + linebox.text_indent
+    key = (id(linebox), round(first, 3), round(measure, 3), start)
+    plan = _plans.get(key, _NOT_PLANNED)
+    if plan is _NOT_PLANNED:
+        plan = _plan(paragraph, start, first, measure)
+        _plans[key] = plan
+    if plan is None:
+        return None
+    for later_start in plan.widths:  # the plan's other lines, reached from their own starts
+        _plans.setdefault((id(linebox), round(measure, 3), round(measure, 3), later_start), plan)
+    return plan.widths.get(start)
+
+
+_NOT_PLANNED = _Plan()
+
+
+def _plan(paragraph: _Paragraph, start: int, first: float, measure: float) -> _Plan | None:
+    """Breaks of the paragraph from its character `start`, the first line `first` wide."""
+    try:
+        begin = paragraph.item_offsets.index(start)
+    except ValueError:
+        return None  # set elsewhere than planned, within a word: WeasyPrint goes on alone
+    while begin < len(paragraph.items) and not isinstance(paragraph.items[begin], kp.Box):
+        begin += 1
+    items = paragraph.items[begin:]
+    settings = kp.Settings(
+        emergency_stretch=EMERGENCY_STRETCH * paragraph.space,
+        short_last_line=SHORT_LAST_LINE * paragraph.space,
+        short_last_line_demerits=100_000,
+        most_hyphens_in_a_row=LADDER.LONGEST,
+    )
+    breaking = kp.break_lines(items, lambda line: first if line == 0 else measure, settings)
+    if breaking is None:
+        return None
+    plan = _Plan(emergency=breaking.emergency)
+    for line in breaking.lines:
+        natural = sum(item.width for item in items[line.start : line.end] if not isinstance(item, kp.Penalty))
+        ending = items[line.end]
+        natural += ending.width if isinstance(ending, kp.Penalty) else 0.0
+        natural += paragraph.trailing if line is breaking.lines[-1] else 0.0
+        plan.widths[paragraph.item_offsets[begin + line.start]] = natural
+    if breaking.emergency:
+        EMERGENCIES.append(_first_words(paragraph))
+    return plan
+
+
+def _first_words(paragraph: _Paragraph) -> str:
+    text = "".join(run.box.text for run in paragraph.runs)
+    return " ".join(text.split()[:6])
+
+
+def _offset(linebox: boxes.LineBox, skip_stack: dict[int, Any] | None, paragraph: _Paragraph) -> int:
+    """The paragraph's character where a skip stack resumes."""
+    if skip_stack is None:
+        return 0
+    path: list[int] = []
+    box: boxes.Box = linebox
+    stack: dict[int, Any] | None = skip_stack
+    while stack:
+        ((index, stack),) = stack.items()
+        if isinstance(box, boxes.TextBox):  # the index is a byte offset in its text
+            run = next(run for run in paragraph.runs if run.path == tuple(path))
+            return run.start + len(box.text.encode()[:index].decode(errors="ignore"))
+        path.append(index)
+        box = box.children[index]
+    for run in paragraph.runs:  # the start of a box: its first text
+        if run.path[: len(path)] >= tuple(path):
+            return run.start
+    return sum(len(run.box.text) for run in paragraph.runs)
+
+
+def _model(context: LayoutContext, linebox: boxes.LineBox) -> _Paragraph:
+    """The paragraph's boxes, glue and penalties, measured as Pango shapes its text."""
+    runs: list[_Run] = []
+    decorations: dict[int, float] = {}  # width of inline boxes' edges before the run of that index
+    _collect(linebox, (), runs, decorations, [0])
+    if not runs:
+        raise _NotModelled
+    text = "".join(run.box.text for run in runs)
+    if "\xad" in text:
+        raise _NotModelled
+    breaks = line_break.get_log_attrs(text, linebox.style["lang"])
+    items: list[kp.Item] = []
+    offsets: list[int] = []
+    widest_space = 0.0
+    for number, run in enumerate(runs):
+        if decorations.get(number):
+            items.append(kp.Box(decorations[number]))
+            offsets.append(run.start)
+        widest_space = max(widest_space, _run_items(context, run, breaks, items, offsets))
+    if decorations.get(len(runs)):
+        items.append(kp.Box(decorations[len(runs)]))
+        offsets.append(len(text))
+    trailing = 0.0  # the paragraph's trailing space, dropped as TeX's \unskip drops it
+    while items and not isinstance(items[-1], kp.Box):
+        trailing += items[-1].width if isinstance(items[-1], kp.Glue) else 0.0
+        items.pop()
+        offsets.pop()
+    items += [kp.Penalty(0, kp.INFINITE_PENALTY), kp.Glue(0, kp.FILL, 0), kp.Penalty(0, -kp.INFINITE_PENALTY)]
+    offsets += [len(text)] * 3
+    return _Paragraph(items, offsets, runs, widest_space or 1.0, trailing)
+
+
+def _collect(
+    box: boxes.ParentBox,
+    path: tuple[int, ...],
+    runs: list[_Run],
+    decorations: dict[int, float],
+    length: list[int],
+) -> None:
+    for index, child in enumerate(box.children):
+        if not child.is_in_normal_flow():
+            if getattr(child, "is_footnote", False) or child.style["float"] == "footnote":
+                continue
+            raise _NotModelled
+        if isinstance(child, boxes.TextBox):
+            if child.style["font_size"] and child.text:
+                runs.append(_Run((*path, index), child, length[0]))
+                length[0] += len(child.text)
+        elif isinstance(child, boxes.InlineBox):
+            decorations[len(runs)] = decorations.get(len(runs), 0.0) + _edge(child, "left")
+            _collect(child, (*path, index), runs, decorations, length)
+            decorations[len(runs)] = decorations.get(len(runs), 0.0) + _edge(child, "right")
+        else:
+            raise _NotModelled  # an image, an inline block, a forced line break
+
+
+def _edge(box: boxes.InlineBox, side: str) -> float:
+    style = box.style
+    total = style[f"border_{side}_width"]
+    for name in (f"margin_{side}", f"padding_{side}"):
+        value = style[name]
+        if value == "auto":
+            continue
+        if value.unit != "px":
+            raise _NotModelled
+        total += value.value
+    return total
+
+
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+def _run_items(
+    context: LayoutContext, run: _Run, breaks: Any, items: list[kp.Item], offsets: list[int]
+) -> float:
+    """The run's words, spaces and break points, appended; returns its widest space."""
+    style = run.box.style
+    text = run.box.text
+    positions = _x_positions(context, text, style)
+    hyphen = _hyphen_width(context, style)
+    points = _hyphenation_points(text, style)
+    widest = 0.0
+    word_start: int | None = None
+
+    def close_word(end: int) -> None:
+        nonlocal word_start
+        if word_start is not None and end > word_start:
+            items.append(kp.Box(positions[end] - positions[word_start]))
+            offsets.append(run.start + word_start)
+        word_start = None
+
+    for index, char in enumerate(text):
+        if char in " \u00a0":
+            close_word(index)
+            width = positions[index + 1] - positions[index]
+            widest = max(widest, width)
+            breakable = char == " " and bool(breaks[run.start + index + 1].is_line_break)
+            if not breakable:
+                items.append(kp.Penalty(0, kp.INFINITE_PENALTY))
+                offsets.append(run.start + index)
+            items.append(kp.Glue(width, width * STRETCH, width * SHRINK))
+            offsets.append(run.start + index + 1)
+            continue
+        if index in points and word_start is not None:
+            close_word(index)
+            items.append(kp.Penalty(hyphen, HYPHEN_PENALTY, flagged=True))
+            offsets.append(run.start + index)
+        if word_start is None:
+            word_start = index
+        if char in DASHES and index + 1 < len(text) and breaks[run.start + index + 1].is_line_break:
+            close_word(index + 1)
+            items.append(kp.Penalty(0, HYPHEN_PENALTY, flagged=True))
+            offsets.append(run.start + index + 1)
+    close_word(len(text))
+    return widest
+
+
+def _x_positions(context: LayoutContext, text: str, style: Any) -> list[float]:
+    """The x of each character's leading edge in one unwrapped shaping of the text, and its end."""
+    layout = line_break.create_layout(text, style, context, None, 0)
+    encoded = text.encode()
+    rectangle = ffi.new("PangoRectangle *")
+    positions = []
+    byte = 0
+    for char in text:
+        pango.pango_layout_index_to_pos(layout.layout, byte, rectangle)
+        positions.append(rectangle.x * FROM_UNITS)
+        byte += len(char.encode())
+    first_line, _ = layout.get_first_line()
+    width, _ = line_break.line_size(first_line, style)
+    positions.append(width if len(encoded) else 0.0)
+    layout.deactivate()
+    return positions
+
+
+_hyphen_widths: dict[str, float] = {}
+
+
+def _hyphen_width(context: LayoutContext, style: Any) -> float:
+    key = line_break._font_style_cache_key(style, include_size=True) + style["hyphenate_character"]
+    if key not in _hyphen_widths:
+        layout = line_break.create_layout(style["hyphenate_character"], style, context, None, 0)
+        first_line, _ = layout.get_first_line()
+        _hyphen_widths[key] = line_break.line_size(first_line, style)[0]
+        layout.deactivate()
+    return _hyphen_widths[key]
+
+
+_dictionaries: dict[tuple[str, int, int], pyphen.Pyphen] = {}
+
+
+def _hyphenation_points(text: str, style: Any) -> set[int]:
+    """Where WeasyPrint would hyphenate: in each piece between spaces, its first word long enough,
+    at the points of the language's dictionary within the `hyphenate-limit-chars`."""
+    lang = style["lang"] and pyphen.language_fallback(style["lang"])
+    if style["hyphens"] != "auto" or not lang:
+        return set()
+    total, left, right = style["hyphenate_limit_chars"]
+    key = (lang, left, right)
+    if key not in _dictionaries:
+        _dictionaries[key] = pyphen.Pyphen(lang=lang, left=left, right=right)
+    dictionary = _dictionaries[key]
+    points: set[int] = set()
+    for piece in re.finditer(r"[^ \u00a0" + DASHES + r"]+", text):
+        for word in _WORD.finditer(piece.group()):
+            if len(word.group()) < total:
+                continue
+            if may_split(word.group()):
+                start = piece.start() + word.start()
+                points.update(start + position for position in dictionary.positions(word.group()))
+            break
+    return points
+
+
+def apply() -> None:
+    inline.split_inline_box = split_inline_box
+    inline.text_align = text_align
+    inline.split_first_line = split_first_line

@@ -1,0 +1,233 @@
+"""The total-fit line breaker (layout/line_breaking.py): on its own, against TeX's on the same paragraphs,
+and in the paged editions, whose justified lines it sets."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pyphen
+import pytest
+from fontTools.ttLib import TTFont
+
+from amnesty_book import theme
+from amnesty_book.layout import line_breaking as kp
+from conftest import REPO, plain_tex
+
+FONT = Path(theme.__file__).parent / "fonts" / "CharisSIL-Regular.ttf"
+SIZE = 10.5  # pt, the readers' body text
+MEASURE = 340.0  # pt, the A4 reader's
+SP = 65536  # TeX's scaled points to the point: widths are rounded to them, so both breakers read the same
+HYPHEN = "\u2010"
+
+
+@cache
+def _advances() -> tuple[dict[int, int], dict[str, int], int]:
+    font = TTFont(FONT)
+    return (
+        font.getBestCmap(),
+        {name: width for name, (width, _) in font["hmtx"].metrics.items()},
+        font["head"].unitsPerEm,
+    )
+
+
+def _width(text: str) -> float:
+    cmap, advances, per_em = _advances()
+    units = sum(advances[cmap.get(ord(char), cmap[ord("?")])] for char in text)
+    return round(units * SIZE / per_em * SP) / SP
+
+
+def _items(text: str, language: str = "en_US") -> list[kp.Item]:
+    """A paragraph as a book sets it: words in Charis at the body size, TeX's interword glue from
+    the face's space, hyphenation points where pyphen's patterns for its language put them."""
+    dictionary = pyphen.Pyphen(lang=language, left=3, right=3)
+    space = _width(" ")
+    glue = kp.Glue(space, round(space / 2 * SP) / SP, round(space / 3 * SP) / SP)
+    items: list[kp.Item] = []
+    for number, word in enumerate(text.split()):
+        if number:
+            items.append(glue)
+        points = dictionary.positions(word) if len(word) >= 7 and not word[:1].isupper() else []
+        start = 0
+        for point in [*points, len(word)]:
+            items.append(kp.Box(_width(word[start:point])))
+            if point < len(word):
+                items.append(kp.Penalty(_width(HYPHEN), 50, flagged=True))
+            start = point
+    return [
+        *items,
+        kp.Penalty(0, kp.INFINITE_PENALTY),
+        kp.Glue(0, kp.FILL, 0),
+        kp.Penalty(0, -kp.INFINITE_PENALTY),
+    ]
+
+
+def _last_boxes(items: list[kp.Item], breaking: kp.Breaking) -> list[int]:
+    """For each line, the number (from 1) of its last box."""
+    numbers = [sum(isinstance(item, kp.Box) for item in items[: index + 1]) for index in range(len(items))]
+    return [numbers[line.end] for line in breaking.lines]
+
+
+def _tex_paragraph(items: list[kp.Item]) -> str:
+    """The items in plain TeX; each box's depth is its number, so a line's depth is its last box's."""
+    parts = []
+    number = 0
+    for item in items[:-3]:  # TeX's \par ends the paragraph with the same three
+        if isinstance(item, kp.Box):
+            number += 1
+            parts.append(f"\\hbox to {item.width:.5f}pt{{\\vrule width 0pt height 0pt depth {number}pt}}")
+        elif isinstance(item, kp.Glue):
+            parts.append(f"\\hskip {item.width:.5f}pt plus {item.stretch:.5f}pt minus {item.shrink:.5f}pt")
+        elif item.flagged:
+            parts.append(f"\\discretionary{{\\hbox to {item.width:.5f}pt{{}}}}{{}}{{}}")
+        else:
+            parts.append(f"\\penalty{int(item.cost)}")
+    return "".join(parts)
+
+
+TEX_SETTINGS = (
+    "\\pretolerance=-1 \\tolerance=200 \\linepenalty=10 \\adjdemerits=10000 \\doublehyphendemerits=10000 "
+    "\\finalhyphendemerits=5000 \\hyphenpenalty=50 \\exhyphenpenalty=50 \\emergencystretch=0pt "
+    "\\parindent=0pt \\parfillskip=0pt plus 1fil \\hbadness=10000 \\hfuzz=16383pt "
+    "\\showboxdepth=1 \\showboxbreadth=100000 "
+)
+
+
+def _tex_last_boxes(tex: str, folder: Path, paragraphs: list[list[kp.Item]]) -> list[list[int]]:
+    source = [f"\\hsize={MEASURE}pt {TEX_SETTINGS}"]
+    for items in paragraphs:
+        source.append(f"\\setbox0\\vbox{{\\noindent{_tex_paragraph(items)}\\par}}\\showbox0")
+    source.append("\\end")
+    (folder / "paragraphs.tex").write_text("\n".join(source), encoding="ascii")
+    subprocess.run(
+        [tex, "-interaction=batchmode", "paragraphs.tex"],
+        cwd=folder,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    log = (folder / "paragraphs.log").read_text(encoding="latin-1")
+    shown = log.split("> \\box0=")[1:]
+    assert len(shown) == len(paragraphs), log[-2000:]
+    return [
+        [int(depth) for depth in re.findall(r"^\.\\hbox\([\d.]+\+(\d+)\.0\)", box, re.M)] for box in shown
+    ]
+
+
+def _sample_paragraphs() -> list[tuple[str, str]]:
+    """Every paragraph of body text in the sample books and the article of more than three lines,
+    with its language."""
+    sources = sorted((REPO / "tests" / "books").glob("*/manuscript/*.md")) + sorted(
+        (REPO / "manuscript").glob("*.md")
+    )
+    paragraphs = []
+    for source in sources:
+        for block in re.split(r"\n\s*\n", source.read_text(encoding="utf-8")):
+            if block.startswith(("#", ":::", "[^", ">", "|", "-", "!", "    ")):
+                continue
+            text = re.sub(r"\[\^[^\]]+\]|\[@[^\]]+\]|[*_`]|\{[^}]*\}", "", " ".join(block.split()))
+            if len(text) > 250:
+                paragraphs.append((text, "pl" if source.parent.parent.name == "polish" else "en_US"))
+    return paragraphs
+
+
+def test_the_breaks_are_those_tex_chooses_for_the_same_paragraphs(tmp_path: Path) -> None:
+    """TeX (Debian's texlive-base, plain TeX at its own parameters) breaks the sample books'
+    paragraphs, given as the same boxes, glue and discretionary hyphens; so does ours."""
+    tex = plain_tex()
+    paragraphs = [_items(text, language) for text, language in _sample_paragraphs()]
+    assert len(paragraphs) >= 10
+    settings = kp.Settings()  # plain TeX's, with none of the book's additions
+    ours = []
+    for items in paragraphs:
+        breaking = kp.break_lines(items, lambda line: MEASURE, settings)
+        assert breaking is not None
+        ours.append(_last_boxes(items, breaking))
+    theirs = _tex_last_boxes(tex, tmp_path, paragraphs)
+    same = sum(mine == tex_breaks for mine, tex_breaks in zip(ours, theirs, strict=True))
+    assert same >= 0.9 * len(paragraphs), [
+        (mine, tex_breaks) for mine, tex_breaks in zip(ours, theirs, strict=True) if mine != tex_breaks
+    ]
+    assert sum(len(lines) for lines in ours) > 50  # paragraphs of several lines, not one-liners
+
+
+def test_a_paragraph_that_cannot_be_set_within_the_tolerance_is_set_in_an_emergency_pass() -> None:
+    items = _items("Constantinopolitan Czechoslovakia's representatives met the Mediterranean delegations")
+    narrow = 160.0
+    within = kp.break_lines(items, lambda line: narrow, kp.Settings(tolerance=kp.AWFUL_BADNESS))
+    assert within is not None and not within.emergency
+    assert kp.break_lines(items, lambda line: narrow, kp.Settings()).emergency  # not within 200
+    emergency = kp.break_lines(items, lambda line: narrow, kp.Settings(emergency_stretch=30))
+    assert emergency is not None and emergency.emergency
+    assert max(line.ratio for line in emergency.lines) < max(line.ratio for line in within.lines)
+    assert (
+        kp.break_lines(_items("Constantinopolitanisation"), lambda line: 100.0) is None
+    )  # wider than any line
+
+
+def test_no_third_hyphenated_line_in_a_row_when_the_book_says_two() -> None:
+    words = "considerable disagreements concerning administrative responsibilities persisted throughout " * 6
+    items = _items(words)
+    narrow = 120.0
+    free = kp.break_lines(items, lambda line: narrow, kp.Settings(double_hyphen_demerits=0))
+    bounded = kp.break_lines(
+        items, lambda line: narrow, kp.Settings(double_hyphen_demerits=0, most_hyphens_in_a_row=2)
+    )
+    assert free is not None and bounded is not None
+
+    def longest_run(breaking: kp.Breaking) -> int:
+        longest = run = 0
+        for line in breaking.lines:
+            run = run + 1 if line.hyphenated else 0
+            longest = max(longest, run)
+        return longest
+
+    assert longest_run(free) > 2
+    assert longest_run(bounded) == 2
+
+
+def test_a_short_last_line_costs_its_demerits() -> None:
+    """At some measure TeX's parameters end the paragraph on a stub; the book's demerits lengthen it."""
+    items = _items(
+        "The negotiations began on a day in July when the general met the ambassador in London and "
+        "asked once again for the release of the prisoners held in the camps of the east of it"
+    )
+
+    def last_width(breaking: kp.Breaking | None) -> float:
+        assert breaking is not None
+        line = breaking.lines[-1]
+        return sum(item.width for item in items[line.start : line.end] if not isinstance(item, kp.Penalty))
+
+    book = kp.Settings(short_last_line=30.0, short_last_line_demerits=100_000)
+    stubs = [
+        measure
+        for measure in range(150, 300)
+        if last_width(kp.break_lines(items, lambda line, measure=measure: measure)) < 30
+    ]
+    assert len(stubs) > 5
+    for measure in stubs:
+        breaking = kp.break_lines(items, lambda line, measure=measure: measure, book)
+        assert breaking is not None
+        assert breaking.emergency or last_width(breaking) >= 30, measure
+
+
+def test_every_line_holds_its_measure_within_its_glue() -> None:
+    """Each line of the result stretches or shrinks its glue within bounds: its ratio is between
+    -1 and the tolerance's, and its natural width plus that much glue is the measure."""
+    for text, language in _sample_paragraphs()[:5]:
+        items = _items(text, language)
+        breaking = kp.break_lines(items, lambda line: MEASURE, kp.Settings())
+        assert breaking is not None
+        for line in breaking.lines[:-1]:
+            content = items[line.start : line.end]
+            natural = sum(item.width for item in content if not isinstance(item, kp.Penalty))
+            ending = items[line.end]
+            natural += ending.width if isinstance(ending, kp.Penalty) else 0
+            glue = [item for item in content if isinstance(item, kp.Glue)]
+            give = (
+                sum(item.stretch for item in glue) if line.ratio >= 0 else sum(item.shrink for item in glue)
+            )
+            assert -1 <= line.ratio <= 1.26
+            assert natural + line.ratio * give == pytest.approx(MEASURE, abs=1e-6)
