@@ -113,9 +113,13 @@ def code(finding: Diagnostic) -> str:
     return finding.code
 
 
+# The measure's and the texture's summaries, tested on their own.
+SUMMARIES = ("L301", "L302", "L411")
+
+
 def problems(findings: list[Diagnostic]) -> list[tuple[str, str]]:
-    """(code, page) of each finding but the measure's (L301, L302: tested on their own)."""
-    return [(code(f), f.where) for f in findings if code(f) not in ("L301", "L302")]
+    """(code, page) of each finding but the summaries."""
+    return [(code(f), f.where) for f in findings if code(f) not in SUMMARIES]
 
 
 def only(findings: list[Diagnostic], wanted: str) -> Diagnostic:
@@ -126,9 +130,10 @@ def only(findings: list[Diagnostic], wanted: str) -> Diagnostic:
 def test_a_well_set_part_has_nothing_but_its_measure(book: Book) -> None:
     findings = audit_pdf(pdf(page_full() + f"<p>{SENTENCE * 6}</p>"), READER, book)
     assert problems(findings) == []
-    (info,) = findings
-    assert info.severity == INFO and info.where == "body text"
-    assert info.said.startswith("L301 characters a line: body text ")
+    measure, texture = findings
+    assert measure.severity == INFO and measure.where == "body text"
+    assert measure.said.startswith("L301 characters a line: body text ")
+    assert texture.severity == INFO and texture.said.startswith("L411 word spaces: 0.0 % of ")
 
 
 def test_every_finding_has_its_code_its_edition_and_a_hint(book: Book) -> None:
@@ -138,7 +143,7 @@ def test_every_finding_has_its_code_its_edition_and_a_hint(book: Book) -> None:
         + f"<p style='break-before: page; margin-right: -20mm'>{SENTENCE * 25}</p>"
     )
     findings = audit_pdf(pdf(body, "body { font-size: 7pt; }"), READER, book)
-    assert sorted(code(f) for f in findings) == ["L101", "L201", "L301", "L302"]
+    assert sorted(code(f) for f in findings) == ["L101", "L201", "L301", "L302", "L411"]
     for finding in findings:
         assert finding.edition == "reader-a4" and finding.severity == CODES[code(finding)].severity
         assert finding.hint, "a hint follows the message"
@@ -242,6 +247,48 @@ def test_three_hyphenated_line_ends_in_a_row(book: Book) -> None:
     assert problems(audit_pdf(pdf("<h1>A part</h1>" + two), READER, book)) == []
 
 
+def test_word_spaces_are_measured_and_loose_ones_warned(book: Book) -> None:
+    """Set whole (total_fit.py), the lines keep their spaces near 0.3 em; widened by the
+    stylesheet, nearly every line is loose (L412), and wider still, each is a hole (L413)."""
+    text = f"<h1>A part</h1><p>{SENTENCE * 24}</p>"
+    texture = only(audit_pdf(pdf(text), READER, book), "L411")
+    found = re.match(
+        r"L411 word spaces: ([\d.]+) % of (\d+) justified lines wider than 0.5 em; widest ([\d.]+) em",
+        texture.said,
+    )
+    assert (
+        found is not None and float(found[1]) == 0 and int(found[2]) >= 30 and 0.25 < float(found[3]) <= 0.5
+    )
+    loose = audit_pdf(pdf(text, "p { word-spacing: 0.3em }"), READER, book)
+    share = re.match(
+        r"L412 ([\d.]+) % of the justified lines have word spaces wider than 0.5 em", only(loose, "L412").said
+    )
+    assert share is not None and float(share[1]) > 90
+    holes = audit_pdf(pdf(text, "p { word-spacing: 0.6em }"), READER, book)
+    assert len([f for f in holes if code(f) == "L413"]) >= 30
+    assert only(holes, "L412").severity == WARNING
+
+
+def test_a_word_broken_over_the_leaf_and_a_hyphenated_stub(book: Book) -> None:
+    """The last line of a right-hand page ends on a hyphen, its word finished overleaf (L421);
+    a paragraph ends on two letters of a hyphenated word (L422). Set with forced breaks, as
+    another program might have set them: the audit reads whatever PDF it is given."""
+    over = (
+        "<p>The first line of the paragraph,<br/>and the second ends on a well-<br/>known word overleaf.</p>"
+    )
+    findings = audit_pdf(pdf("<h1>A part</h1>" + fill(42) + over), READER, book)
+    assert problems(findings) == [("L421", "page 1 (folio i)")]
+    assert only(findings, "L421").said.startswith(
+        "L421 the page's last line “and the second ends on a well-”"
+    )
+    stub = "<p style='text-align: left'>A paragraph that ends on the stub of a hyphenat-<br/>ed.</p>"
+    findings = audit_pdf(pdf("<h1>A part</h1>" + stub), READER, book)
+    assert problems(findings) == [("L422", "page 1 (folio i)")]
+    assert only(findings, "L422").said.startswith(
+        "L422 a paragraph ends on the stub “ed.” of a hyphenated word"
+    )
+
+
 def test_a_hyphen_before_a_number_or_a_line_ending_in_a_dash_is_no_hyphenation(book: Book) -> None:
     lines = "The years 1939-<br/>1945, and so on -<br/>as the text says, and once more-<br/>3 times."
     assert (
@@ -327,9 +374,7 @@ def test_a_widow(book: Book) -> None:
     body = "<h1>A part</h1>" + fill(42) + f"<p>{SENTENCE}</p><p>{SENTENCE}</p>"
     findings = audit_pdf(pdf(body), READER, book)
     assert problems(findings) == [("L603", "page 2 (folio ii)")]
-    assert only(findings, "L603").said.startswith(
-        "L603 widow: the line “the camps.” ends its paragraph"
-    )
+    assert only(findings, "L603").said.startswith("L603 widow: the line “the camps.” ends its paragraph")
 
 
 def test_two_lines_either_side_of_the_page_break_are_neither(book: Book) -> None:
@@ -345,7 +390,7 @@ def test_the_measure_is_reported_and_a_long_one_warned(book: Book) -> None:
     assert measure.said.startswith("L302 the body text sets ")
     assert ", outside 60–75; narrow the measure" in measure.said
     short = audit_pdf(pdf(f"<h1>A part</h1><p>{SENTENCE * 6}</p>", "body { font-size: 7pt; }"), READER, book)
-    assert [code(f) for f in short] == ["L301"], "a few lines are no sample of a measure"
+    assert [code(f) for f in short] == ["L301", "L411"], "a few lines are no sample of a measure"
 
 
 def test_the_body_text_is_told_from_notes_that_outnumber_it(book: Book) -> None:
@@ -353,7 +398,7 @@ def test_the_body_text_is_told_from_notes_that_outnumber_it(book: Book) -> None:
     measure is still the body's (no L302 for the notes' longer lines)."""
     body = f"<h1>A part</h1><p>{SENTENCE * 12}</p><div style='font-size: 7pt'>{SENTENCE * 30}</div>"
     findings = audit_pdf(pdf(body), READER, book)
-    assert [code(f) for f in findings] == ["L301"], findings
+    assert [code(f) for f in findings] == ["L301", "L411"], findings
     said = re.match(r"L301 characters a line: body text (\d+) ", only(findings, "L301").said)
     assert said is not None and 60 <= int(said.group(1)) <= 75, findings
 
@@ -363,7 +408,8 @@ def test_a_ligature_overhanging_the_measure_is_no_overflow(book: Book) -> None:
     inside the text block; a word wider than the measure does not."""
     justified = "text-align: justify; text-align-last: justify"
     lines = "".join(f"<div style='{justified}'>the ship was seen off</div>" for _ in range(40))
-    assert problems(audit_pdf(pdf(f"<h1>A part</h1>{lines}"), READER, book)) == []
+    stretched = audit_pdf(pdf(f"<h1>A part</h1>{lines}"), READER, book)
+    assert not [f for f in stretched if code(f) == "L201"]  # only its word spaces are wrong (L412, L413)
     wide = audit_pdf(pdf(f"<h1>A part</h1><p>{'x' * 120}</p>"), READER, book)
     assert only(wide, "L201").severity == ERROR
 
@@ -404,9 +450,10 @@ def test_check_reports_the_audit(small_project: SmallProject, capsys: pytest.Cap
     assert main(arguments) == 0
     assert json.loads(capsys.readouterr().out) == {"ok": True, "findings": []}
     assert main([*arguments, "--verbose"]) == 0
-    (info,) = json.loads(capsys.readouterr().out)["findings"]
-    assert info["severity"] == "info" and info["code"] == "L301"
-    assert info["message"].startswith("characters a line: body text ")
+    measure, texture = json.loads(capsys.readouterr().out)["findings"]
+    assert measure["severity"] == "info" and measure["code"] == "L301"
+    assert measure["message"].startswith("characters a line: body text ")
+    assert texture["severity"] == "info" and texture["code"] == "L411"
     stray = page_full() + f"<p style='margin-right: -20mm'>{SENTENCE * 3}</p>"
     (small_project.root / "dist" / "small-reader-a4.pdf").write_bytes(pdf(stray))
     assert main(arguments) == 1

@@ -50,15 +50,19 @@ def test_note_call_location_counts_lines() -> None:
     assert content[1] == NoteRef("n", HERE.offset(1))
 
 
-def test_typography_keeps_dates_and_titles_together() -> None:
-    assert inline_markup("Gen. Anders on July 30, 1941, in 1941–1942", HERE) == (
-        'Gen.\u00a0Anders on July\u00a030,\u00a01941, in <span class="nowrap">1941–1942</span>',
+def test_typography_keeps_a_date_s_month_and_day_and_a_title_with_its_name_but_frees_the_year() -> None:
+    assert inline_markup("Gen. Anders on July 30, 1941, and 4 July 1943, in 1941–1942", HERE) == (
+        "Gen.\u00a0Anders on July\u00a030, 1941, and 4\u00a0July 1943, in "
+        '<span class="nowrap">1941–1942</span>',
     )
+    assert inline_markup("from August, 1941 on", HERE) == ("from August, 1941 on",)
 
 
-def test_typography_keeps_a_month_with_its_year_and_a_number_with_its_unit() -> None:
-    assert inline_markup("from August, 1941 on, 22 km and 5 % of them", HERE) == (
-        "from August,\u00a01941 on, 22\u00a0km and 5\u00a0% of them",
+def test_typography_binds_numbers_units_initials_and_an_editors_signature() -> None:
+    text = "22 km and 5 % of them, vol. 1, Vol. 2, p. 4, note 1 (p. 1), Plate 5, J. R. Smith. — Ed."
+    assert inline_markup(text, HERE) == (
+        "22\u00a0km and 5\u00a0% of them, vol.\u00a01, Vol.\u00a02, p.\u00a04, note\u00a01 (p.\u00a01), "
+        "Plate\u00a05, J.\u00a0R.\u00a0Smith.\u00a0—\u00a0Ed.",
     )
 
 

@@ -194,6 +194,21 @@ CODES: dict[str, Code] = {
                     "(45–75 characters; 60–75 in a reader edition)",
                 ),
                 "L401": (WARNING, "more than two hyphenated line ends in a row"),
+                "L411": (
+                    INFO,
+                    "word spaces of the justified body text: the share of lines wider than 0.5 em, "
+                    "and the widest",
+                ),
+                "L412": (
+                    WARNING,
+                    "more than 3 % of the justified body lines have word spaces wider than 0.5 em",
+                ),
+                "L413": (WARNING, "a justified line set with word spaces wider than 0.75 em"),
+                "L421": (WARNING, "a right-hand page's last line is hyphenated: its word runs on overleaf"),
+                "L422": (
+                    WARNING,
+                    "a paragraph ends on a stub of fewer than four letters of a hyphenated word",
+                ),
                 "L501": (ERROR, "a note does not stand on the page of its call"),
                 "L502": (ERROR, "a plate stands before the page of its marker"),
                 "L503": (

@@ -11,7 +11,7 @@ geometry of lines (empty pages, headings, orphans, widows) is a warning, and tho
 are made only where the signs are unambiguous, so that a well-set book never cries wolf.
 
 `pages` models a PDF's pages and `reading` reads one into that model; `sizes` finds the sizes
-the book is set in, and the checks are in `space`, `text`, `breaks`
+the book is set in, and the checks are in `space`, `text`, `texture`, `breaks`
 and `placement`.
 """
 
@@ -24,6 +24,7 @@ from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_lay
 from amnesty_book.checks.layout_audit.sizes import sizes_of
 from amnesty_book.checks.layout_audit.space import ink_outside, sheet_edge, underfull
 from amnesty_book.checks.layout_audit.text import hyphen_ladders, measure
+from amnesty_book.checks.layout_audit.texture import hyphenated_stubs, page_final_hyphens, word_spaces
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 from amnesty_book.support.diagnostics import Diagnostic
@@ -46,6 +47,9 @@ def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Diagnosti
         *underfull(layout, edition, sizes),
         *measure(layout, edition, sizes),
         *hyphen_ladders(layout, edition),
+        *word_spaces(layout, edition, sizes),
+        *page_final_hyphens(layout, edition, sizes),
+        *hyphenated_stubs(layout, edition, sizes),
         *notes_away(layout, edition, book),
         *plates_away(layout, edition, book),
         *stranded_headings(layout, edition, sizes),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
 from amnesty_book.theme.page_geometry import TextBlock
@@ -72,6 +72,7 @@ class Line:
     """The runs standing on one baseline, superscripts included."""
 
     runs: list[Run]
+    spaces: list[float] = field(default_factory=list)  # its word spaces, in points
 
     @cached_property
     def size(self) -> float:

@@ -14,6 +14,12 @@ and no note is moved. The line it holds back is still laid out and its placehold
 as `_linebox_layout` does with each line it reads; the count's only other use,
 `max(0, needed)`, comes out the same (0), so nothing else changes.
 
+A word broken over the leaf. When the page's last line ends on a hyphen and the page is a
+right-hand one, the word would run on overleaf (TeX's \\brokenpenalty keeps it from that):
+after the overflow, one line fewer is given, so WeasyPrint moves that last line to the next
+page with the rest, as it does for widows; the page runs a line short. Not when the line calls
+a note (its note would stay behind) or when moving it would leave fewer than `orphans` lines.
+
 Hyphenation. Each line set is told to hyphenation.LADDER before the next line is laid out,
 so that the line after two hyphenated ones is not hyphenated (hyphenation.py).
 
@@ -90,30 +96,49 @@ def iter_line_boxes(
         first_letter_style,
         first_line_style,
     )
-    widows = containing_block.style["widows"]
-    return _as_set(lines, _setting[-1], context, widows, absolute_boxes, fixed_boxes)
+    style = containing_block.style
+    return _as_set(
+        lines, _setting[-1], context, (style["widows"], style["orphans"]), absolute_boxes, fixed_boxes
+    )
 
 
 def _as_set(
     lines: Iterator[Line],
     new_lines: list[boxes.Box],
     context: LayoutContext,
-    widows: int,
+    widows_and_orphans: tuple[int, int],
     absolute_boxes: list[boxes.Box],
     fixed_boxes: list[boxes.Box],
 ) -> Iterator[Line]:
     """The lines, each told to the hyphenation once set; after the first read ahead of, at most
-    `widows - 1` more."""
+    `widows - 1` more, or `widows - 2` to move a word broken over the leaf."""
+    widows, orphans = widows_and_orphans
     for line in lines:
         yield line
         if not new_lines or new_lines[-1] is not line[0]:
             break  # asked for another line, this one not set: reading ahead
         LADDER.line_set(line[0])
+    else:
+        return
+    given = widows - 1
+    if widows >= 2 and len(new_lines) > orphans and _breaks_a_word_over_the_leaf(context, new_lines[-1]):
+        given -= 1
     for count, line in enumerate(lines, start=1):
-        if count == widows:  # held back, and cleared as WeasyPrint clears what it reads ahead
+        if count > given:  # held back, and cleared as WeasyPrint clears what it reads ahead
             block.remove_placeholders(context, line[0].children, absolute_boxes, fixed_boxes)
             return
         yield line
+
+
+def _breaks_a_word_over_the_leaf(context: LayoutContext, line: boxes.Box) -> bool:
+    """The line ends on a hyphen, on a right-hand page, and calls no note."""
+    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+    if not texts or not texts[-1].text.endswith((texts[-1].style["hyphenate_character"], "-")):
+        return False
+    if any(getattr(box, "footnote", None) is not None for box in line.descendants()):
+        return False
+    right_hand: bool = context.page_maker[context.current_page - 1][2]
+    return right_hand
 
 
 def apply() -> None:

@@ -90,8 +90,10 @@ class _NotModelled(Exception):
     """The paragraph holds something the plan does not model: WeasyPrint sets it alone."""
 
 
-# Per line box under way: its paragraph model, and its plans by (first width, measure, start).
-_paragraphs: dict[int, tuple[boxes.LineBox, _Paragraph | None]] = {}
+# Per line box under way: its paragraph model (with the texts it was made from: WeasyPrint
+# fills in a page number or a counter when it makes a page again), and its plans by
+# (first width, measure, start).
+_paragraphs: dict[int, tuple[boxes.LineBox, tuple[str, ...], _Paragraph | None]] = {}
 _plans: dict[tuple[int, float, float, int], _Plan | None] = {}
 _planned_line = [False]  # a planned line is being split: hyphenation as the plan chose
 EMERGENCIES: list[str] = []  # paragraphs set with the emergency stretch, by their first words
@@ -170,15 +172,18 @@ def _planned_width(
     skip_stack: dict[int, Any] | None,
 ) -> float | None:
     """The natural width of the planned line that starts at `skip_stack`; None where there is no plan."""
+    texts = tuple(box.text for box in linebox.descendants() if isinstance(box, boxes.TextBox))
     kept = _paragraphs.get(id(linebox))
-    if kept is None or kept[0] is not linebox:
+    if kept is None or kept[0] is not linebox or kept[1] != texts:
         try:
             paragraph: _Paragraph | None = _model(context, linebox)
         except _NotModelled:
             paragraph = None
-        _paragraphs[id(linebox)] = (linebox, paragraph)
+        _paragraphs[id(linebox)] = (linebox, texts, paragraph)
+        for key in [key for key in _plans if key[0] == id(linebox)]:
+            del _plans[key]
     else:
-        paragraph = kept[1]
+        paragraph = kept[2]
     if paragraph is None:
         return None
     start = _offset(linebox, skip_stack, paragraph)
@@ -302,6 +307,8 @@ def _collect(
             if child.style["font_size"] and child.text:
                 runs.append(_Run((*path, index), child, length[0]))
                 length[0] += len(child.text)
+        elif child.is_leader:
+            raise _NotModelled  # a leader fills its line: its dots are no words
         elif isinstance(child, boxes.InlineBox):
             decorations[len(runs)] = decorations.get(len(runs), 0.0) + _edge(child, "left")
             _collect(child, (*path, index), runs, decorations, length)

@@ -1,0 +1,117 @@
+"""The texture of the justified text: how wide its word spaces are, and hyphens where a reader trips on them.
+
+A justified line's word spaces are measured as a reader sees them, from the glyph before each
+space to the glyph after (reading.py); a space wider than half an em opens a hole in the page,
+three quarters of an em a river. A hyphen at the foot of a right-hand page sends the reader
+overleaf in mid-word, and a paragraph that ends on the stub of a hyphenated word wastes a line
+on a syllable.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterator
+from itertools import pairwise
+
+from amnesty_book.checks.layout_audit.pages import TOLERANCE_PT, Layout, Line, Page
+from amnesty_book.checks.layout_audit.sizes import Sizes
+from amnesty_book.checks.layout_audit.text import HYPHENS
+from amnesty_book.project.config import Edition
+from amnesty_book.support.diagnostics import Diagnostic
+
+LOOSE_EM = 0.5  # a word space wider than this is loose
+RIVER_EM = 0.75  # ... and wider than this, a hole no reader misses
+LOOSE_SHARE = 0.03  # of the justified lines, at most, a well-set book lets be loose
+_MEASURED_LINES = 30  # fewer justified lines than this are no sample of a book's texture
+STUB_LETTERS = 4  # a paragraph's last line after a hyphen holds at least this many letters
+
+
+def word_spaces(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
+    """The share of justified body lines with loose word spaces, for information, a warning when
+    it passes LOOSE_SHARE; and a warning for each line with spaces wider than RIVER_EM."""
+    measured: list[tuple[float, Page, Line]] = []
+    for page in layout.pages:
+        for line in page.inside:
+            if sizes.is_body(line) and len(line.spaces) >= 2 and _justified(line, page):
+                measured.append((statistics.mean(line.spaces) / line.size, page, line))
+    if not measured:
+        return
+    loose = sum(space > LOOSE_EM for space, _, _ in measured)
+    widest, page, line = max(measured, key=lambda found: found[0])
+    share = loose / len(measured)
+    summary = (
+        f"word spaces: {100 * share:.1f} % of {len(measured)} justified lines wider than {LOOSE_EM} em; "
+        f"widest {widest:.2f} em, {page.where}, {line.shown()}"
+    )
+    yield Diagnostic.in_edition(
+        edition.name,
+        "body text",
+        "L411",
+        summary,
+        f"for information: a well-set book keeps it under {LOOSE_SHARE:.0%}",
+    )
+    if len(measured) >= _MEASURED_LINES and share > LOOSE_SHARE:
+        yield Diagnostic.in_edition(
+            edition.name,
+            "body text",
+            "L412",
+            f"{100 * share:.1f} % of the justified lines have word spaces wider than {LOOSE_EM} em",
+            "let more words be hyphenated (the book's language, hyphenation exceptions), or set the "
+            "text ragged right",
+        )
+    for space, page, line in measured:
+        if space > RIVER_EM:
+            yield Diagnostic.in_edition(
+                edition.name,
+                page.where,
+                "L413",
+                f"the line {line.shown()} is set with word spaces of {space:.2f} em",
+                "reword the paragraph a little, or untie the words bound with no-break spaces around it",
+            )
+
+
+def _justified(line: Line, page: Page) -> bool:
+    """The line reaches the measure's right edge: justified, whatever paragraph it ends."""
+    return (
+        line.body.right >= page.block.right - 2 * TOLERANCE_PT
+        and line.body.left <= page.block.left + 3 * line.size
+    )
+
+
+def page_final_hyphens(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
+    """A word hyphenated from a right-hand page to the back of the leaf (TeX's \\brokenpenalty)."""
+    for page in layout.pages:
+        body = [line for line in page.inside if sizes.is_body(line)]
+        if body and page.right_hand and _ends_hyphenated(body[-1]) and page.index + 1 < len(layout.pages):
+            yield Diagnostic.in_edition(
+                edition.name,
+                page.where,
+                "L421",
+                f"the page's last line {body[-1].shown()} is hyphenated: its word runs on overleaf",
+                "reword a line of the paragraph so that it breaks differently",
+            )
+
+
+def hyphenated_stubs(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
+    """A paragraph whose last line is the end of a hyphenated word, of fewer than STUB_LETTERS letters."""
+    for page in layout.pages:
+        body = [line for line in page.inside if sizes.is_body(line)]
+        for line, following in pairwise(body):
+            if not _ends_hyphenated(line) or not 0 < line.baseline - following.baseline <= 2 * sizes.pitch:
+                continue
+            if _justified(following, page) or len(following.text.split()) != 1:
+                continue
+            letters = sum(char.isalpha() for char in following.text)
+            if letters < STUB_LETTERS:
+                yield Diagnostic.in_edition(
+                    edition.name,
+                    page.where,
+                    "L422",
+                    f"a paragraph ends on the stub “{following.text}” of a hyphenated word",
+                    "reword the paragraph's last lines a little",
+                )
+
+
+def _ends_hyphenated(line: Line) -> bool:
+    text = line.text
+    return len(text) > 1 and text[-1] in HYPHENS and text[-2].isalpha()
