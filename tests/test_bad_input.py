@@ -192,3 +192,18 @@ def test_a_plate_whose_caption_no_page_can_hold(
         )
         for line in lines
     ), err
+
+
+def test_a_hyphenation_exception_that_is_no_word(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_project.write(
+        "styles/hyphenation.txt",
+        "# words as they may break\nselec-tive-ly Sikorski\nvol.-1\nselect-ive-ly  # again, otherwise\n",
+    )
+    err = failed_build(small_project, capsys)
+    assert (
+        "styles/hyphenation.txt:3: 'vol.-1' is not a word with hyphens where it may break; write it as "
+        "'selec-tive-ly' (letters, and a hyphen at each break)\n" in err
+    )
+    assert "styles/hyphenation.txt:4: 'selectively' is listed twice with different breaks; keep one\n" in err

@@ -81,15 +81,19 @@ def only_editions(project: SmallProject, *names: str) -> None:
     config.write_text(config.read_text(encoding="utf-8") + "\n" + tables, encoding="utf-8")
 
 
-def built(project: SmallProject, capsys: pytest.CaptureFixture[str], *editions: str) -> Path:
-    """Builds the named editions (exit code 0, nothing on stderr) and returns dist/."""
+def built(
+    project: SmallProject, capsys: pytest.CaptureFixture[str], *editions: str, loose_lines: bool = False
+) -> Path:
+    """Builds the named editions (exit code 0, nothing on stderr but, if `loose_lines`, the
+    audit's warnings of lines set loose around a word no line can break) and returns dist/."""
     argv = ["build", "--project", str(project.root)]
     for edition in editions:
         argv += ["--edition", edition]
     code = main(argv)
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert captured.err == ""
+    warned = [line for line in captured.err.splitlines() if not (loose_lines and ": L413 the line " in line)]
+    assert warned == []
     return project.root / "dist"
 
 
@@ -517,7 +521,7 @@ def test_html_in_code_and_plain_fields_reaches_no_output_as_markup(
     small_project.replace(PLATES, "alt: A grey rectangle.", f"alt: 'A grey {hostile}'")
     small_project.replace(PLATES, "source: An archive", f"source: 'An archive `{hostile}`'")
     small_project.replace(TIMELINE, "event: Something happens.", f"event: 'Something `{hostile}`'")
-    dist = built(small_project, capsys, "web", "epub", "reader-a4")
+    dist = built(small_project, capsys, "web", "epub", "reader-a4", loose_lines=True)
     html = web_page(dist)
     assert active_markup(lxml.html.document_fromstring(html)) == []
     for name, data in epub_files(dist).items():
@@ -698,7 +702,7 @@ def test_long_word_and_url_stay_on_the_page(
     small_project.replace(MANUSCRIPT, "More text.", f"More {word} text, at {url} and <{url}>.")
     small_project.replace(MANUSCRIPT, "[^n]: The note text.", f"[^n]: The note on {word}.")
     small_project.replace(TIMELINE, "event: Something happens.", f"event: Something {word}.")
-    dist = built(small_project, capsys, "reader-a4")
+    dist = built(small_project, capsys, "reader-a4", loose_lines=True)
     assert text_lines_off_page(dist / "small-reader-a4.pdf") == []
 
 

@@ -81,7 +81,7 @@ def page_full() -> str:
 def pdf(body: str, css: str = "", edition: Edition = READER) -> bytes:
     """The body set as the builder sets pages, WeasyPrint's patches applied (whatever test ran before)."""
     patches.apply()
-    patches.start_layout()
+    patches.start_layout({})
     html = f"<html lang='en'><style>{FACES}{page_css(edition)}{STYLE}{css}</style><body>{body}</body></html>"
     document = HTML(string=html).write_pdf()
     assert document is not None

@@ -11,9 +11,12 @@ from pathlib import Path
 import pyphen
 import pytest
 from fontTools.ttLib import TTFont
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
 from amnesty_book import theme
 from amnesty_book.layout import line_breaking as kp
+from amnesty_book.layout import weasyprint as patches
 from conftest import REPO, plain_tex
 
 FONT = Path(theme.__file__).parent / "fonts" / "CharisSIL-Regular.ttf"
@@ -231,3 +234,39 @@ def test_every_line_holds_its_measure_within_its_glue() -> None:
             )
             assert -1 <= line.ratio <= 1.26
             assert natural + line.ratio * give == pytest.approx(MEASURE, abs=1e-6)
+
+
+def _hyphenated_words(html: str, exceptions: dict[str, tuple[int, ...]]) -> set[str]:
+    """The word parts ending a line with a hyphen, the body laid out as the builder lays out pages."""
+    patches.apply()
+    patches.start_layout(exceptions)
+    document = HTML(string=f"<html lang='en'><style>{COLUMN}</style><body>{html}</body></html>").render()
+    ends = set()
+    for page in document.pages:
+        for line in page._page_box.descendants():
+            if isinstance(line, boxes.LineBox):
+                text = "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox))
+                if text.endswith(HYPHEN):
+                    ends.add(text.split()[-1])
+    return ends
+
+
+COLUMN = (
+    "p { width: 38mm; font-size: 10pt; hyphens: auto; hyphenate-limit-chars: 7 3 3; margin: 0 0 1em } "
+    ".justified { text-align: justify } .ragged { text-align: left }"
+)
+SELECTIVELY = "the camps were emptied selectively and the prisoners released selectively again " * 6
+
+
+def test_a_projects_hyphenation_exceptions_replace_the_dictionarys() -> None:
+    """Pyphen breaks 'select-ively'; listed as 'selec-tive-ly', the word breaks only there, in
+    justified (planned) and ragged (first-fit) text alike; a name listed may break too."""
+    body = f"<p class=justified>{SELECTIVELY}</p><p class=ragged>{SELECTIVELY}</p>"
+    plain = _hyphenated_words(body, {})
+    assert "select" + HYPHEN in plain
+    listed = _hyphenated_words(body, {"selectively": (5, 9)})
+    assert "selec" + HYPHEN in listed and not [word for word in listed if word.startswith("select")]
+    names = "<p class=ragged>" + "Constantinople and Czechoslovakia met again " * 8 + "</p>"
+    assert not _hyphenated_words(names, {})
+    assert _hyphenated_words(names, {"constantinople": (6, 8)}) <= {"Consta" + HYPHEN, "Constant" + HYPHEN}
+    assert _hyphenated_words(names, {"constantinople": (6, 8)})

@@ -324,3 +324,10 @@ def test_a_link_to_an_anchor_the_book_has_not(small_project: SmallProject) -> No
         "manuscript/article.md:9: link '#nowhere' points at no heading; "
         "the heading anchors are: a-small-chapter, a-section"
     ]
+
+
+def test_a_phrase_in_another_language_is_a_span_with_its_language() -> None:
+    assert inline_markup("was the *[conditio sine qua non]{lang=la}* for it, [tak]{lang=pl-PL}", HERE) == (
+        'was the <em><span lang="la" xml:lang="la">conditio sine qua non</span></em> for it, '
+        '<span lang="pl-PL" xml:lang="pl-PL">tak</span>',
+    )

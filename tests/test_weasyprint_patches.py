@@ -216,8 +216,12 @@ def note_layouts() -> dict[str, int]:
 
 
 def structure_tree() -> list[str]:
-    """The structure types of a tagged PDF whose second paragraph is aria-hidden."""
-    html = "<html lang=en><title>T</title><p>Read once.</p><aside aria-hidden=true><p>Read twice.</p></aside>"
+    """The structure types of a tagged PDF whose second paragraph is aria-hidden and whose first
+    holds a Latin phrase, each with its language where it names one."""
+    html = (
+        "<html lang=en><title>T</title><p>Read <span lang=la>sine qua non</span> once.</p>"
+        "<aside aria-hidden=true><p>Read twice.</p></aside>"
+    )
     pdf = pikepdf.open(io.BytesIO(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")))
     types: list[str] = []
 
@@ -226,7 +230,7 @@ def structure_tree() -> list[str]:
             for kid in node:
                 walk(kid)
         elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            types.append(str(node.S))
+            types.append(str(node.S) + (f" {node.Lang}" if "/Lang" in node else ""))
             if "/K" in node:
                 walk(node.K)
 
@@ -378,9 +382,11 @@ def test_each_note_is_laid_out_once() -> None:
 
 
 @pytest.mark.slow
-def test_aria_hidden_text_is_left_out_of_the_structure_tree() -> None:
-    assert _probe(structure_tree).count("/P") == 1
-    assert _probe(structure_tree, "hidden tags").count("/P") == 2
+def test_aria_hidden_text_is_left_out_of_the_structure_tree_and_a_phrase_has_its_language() -> None:
+    tree = _probe(structure_tree)
+    assert tree.count("/P") == 1 and "/Span la" in tree
+    tree = _probe(structure_tree, "structure tags")
+    assert tree.count("/P") == 2 and "/Span la" not in tree and "/Span" in tree
 
 
 @pytest.mark.slow

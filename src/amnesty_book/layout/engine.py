@@ -219,7 +219,7 @@ def layout_pdf(
     layouts: list[float] = []  # the seconds of each layout, for --verbose
     for _ in range(_MAX_LAYOUTS):
         start = time.perf_counter()
-        patches.start_layout()
+        patches.start_layout(dict(book.hyphenation))
         document = HTML(string=html(breaks, plan, own), url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=decoded_images
         )

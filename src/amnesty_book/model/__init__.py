@@ -199,6 +199,8 @@ class Book:
     fonts: tuple[FontFace, ...]
     sources: tuple[Path, ...]  # the config first, then the manuscript's files and the other sources
     bibliography: tuple[BibliographyEntry, ...] = ()  # what the Sources section lists
+    # The project's hyphenation exceptions: a word in lower case, and where (in letters) it may break.
+    hyphenation: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def back_matter(self) -> tuple[str, ...]:

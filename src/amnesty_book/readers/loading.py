@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from amnesty_book.citing.bibliography import read_bibliography
@@ -15,6 +16,7 @@ from amnesty_book.project.sources import Project
 from amnesty_book.readers.appendices import read_appendix
 from amnesty_book.readers.colour_profile import check_cmyk_profile
 from amnesty_book.readers.glyphs import check_font, check_glyphs
+from amnesty_book.readers.hyphenation import exceptions_file, read_exceptions
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import typeset_in
 from amnesty_book.readers.plates import read_plates
@@ -56,6 +58,12 @@ def load_book(root: Path) -> Book:
             check_cmyk_profile(profile, config.location("press", "profile"), config.press.profile)
     except BookError as error:
         problems.extend(error)
+    hyphenation: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    if (exceptions := exceptions_file(project)) is not None:
+        try:
+            hyphenation = read_exceptions(project, exceptions)
+        except BookError as error:
+            problems.extend(error)
     fonts = []
     try:
         faces = face_files(project, config)
@@ -74,6 +82,7 @@ def load_book(root: Path) -> Book:
     sources = (project.root / CONFIG_NAME, *files.all)
     makes_notes = citation_style is not None and citation_style.makes_notes
     book = number_book(config, manuscript, plates, tuple(appendices), tuple(fonts), sources, makes_notes)
+    book = replace(book, hyphenation=hyphenation)
     check_keys(book, bibliography)
     if bibliography and citation_style:
         book = set_citations(book, bibliography, citation_style, config.citations.list_uncited)

@@ -8,8 +8,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
+from xml.etree import ElementTree
 
 import markdown
+from markdown.inlinepatterns import InlineProcessor
 
 from amnesty_book.model import CiteRef, CrossRef, Inline, NoteRef
 from amnesty_book.model.text import SAFE_LINK, quotation_marks, typeset
@@ -55,6 +58,7 @@ _ALLOWED = {
     "br": (),
     "hr": (),
     "a": ("href", "title"),
+    "span": ("lang", "xml:lang"),  # a phrase in another language: [conditio sine qua non]{lang=la}
     # GFM tables (a cell's alignment becomes a class) and definition lists.
     "table": (),
     "thead": (),
@@ -159,7 +163,25 @@ def _markdown(language: str) -> markdown.Markdown:
     # Raw HTML is refused before conversion; never let Markdown pass any through.
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
+    # Before links (160) and references (170): "[...]{lang=la}" is neither.
+    converter.inlinePatterns.register(_LanguageSpan(_LANGUAGE_SPAN, converter), "language span", 175)
     return converter
+
+
+# A phrase in another language, as pandoc marks it: [conditio sine qua non]{lang=la} (a BCP 47 tag).
+_LANGUAGE_SPAN = r"\[([^\[\]]+)\]\{lang=([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\}"
+
+
+class _LanguageSpan(InlineProcessor):
+    """A phrase in another language: a span with its `lang` (and XHTML's `xml:lang`), so that it is
+    hyphenated by its own language's patterns or not at all, and read out in its language."""
+
+    def handleMatch(self, match: re.Match[str], data: str) -> tuple[Any, int, int]:
+        span = ElementTree.Element("span")
+        span.set("lang", match.group(2))
+        span.set("xml:lang", match.group(2))
+        span.text = match.group(1)
+        return span, match.start(0), match.end(0)
 
 
 _CONVERTERS: dict[str, markdown.Markdown] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -83,11 +83,12 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint", "pyphen"),
     ),
     Patch(
-        "hidden tags",
-        "hidden_tags",
+        "structure tags",
+        "structure_tags",
         "weasyprint.pdf.tags._build_box_tree (wrapped)",
-        "an aria-hidden pull quote was read out twice from the PDF's structure tree",
-        "https://github.com/Kozea/WeasyPrint/issues/2550",
+        "an aria-hidden pull quote was read out twice from the PDF's structure tree; a Latin phrase "
+        "was read out as English (no /Lang on its element)",
+        "https://github.com/Kozea/WeasyPrint/issues/2550 (aria-hidden); none filed for /Lang",
         written_for("weasyprint"),
     ),
     Patch(
@@ -135,9 +136,10 @@ def apply() -> None:
         apply_patch()
 
 
-def start_layout() -> None:
-    """A layout starts afresh, whatever the last one in this process ended with."""
+def start_layout(hyphenation_exceptions: Mapping[str, tuple[int, ...]]) -> None:
+    """A layout starts afresh, whatever the last one in this process ended with, with the
+    book's hyphenation exceptions."""
     from amnesty_book.layout.weasyprint import hyphenation, total_fit
 
-    hyphenation.start_layout()
+    hyphenation.start_layout(dict(hyphenation_exceptions))
     total_fit.start_layout()

@@ -45,23 +45,43 @@ class Ladder:
         return may_split(word) and (self.planned or self.run < self.LONGEST)
 
 
+# The project's exceptions (styles/hyphenation.txt), as TeX's \\hyphenation{}: a word in lower
+# case, and the places where it may break; they take the place of the dictionary's.
+EXCEPTIONS: dict[str, tuple[int, ...]] = {}
+
+
 def may_split(word: str) -> bool:
-    """A book splits no name: no word that begins with a capital."""
-    return not word[:1].isupper()
+    """A book splits no name (no word that begins with a capital), but one the project lists."""
+    return word.lower() in EXCEPTIONS or not word[:1].isupper()
+
+
+def book_positions(dictionary: pyphen.Pyphen, word: str) -> list[int]:
+    """Where the word may break: as the project's exceptions list it, else as the dictionary
+    has it (within its left and right limits)."""
+    listed = EXCEPTIONS.get(word.lower())
+    if listed is None:
+        return pyphen.Pyphen.positions(dictionary, word)
+    return [pyphen.DataInt(point) for point in listed]
 
 
 LADDER = Ladder()
 
 
 class _PyphenAsABookDoes(pyphen.Pyphen):
+    def positions(self, word: str) -> list[int]:
+        return book_positions(self, word)
+
     def iterate(self, word: str) -> Iterator[tuple[str, str]]:
         return super().iterate(word) if LADDER.allows(word) else iter(())
 
 
-def start_layout() -> None:
+def start_layout(exceptions: dict[str, tuple[int, ...]]) -> None:
     """A layout starts with no hyphenated line before it, whatever the last one in this
-    process ended with: the same book is laid out alike in any process."""
+    process ended with (the same book is laid out alike in any process), and with its
+    project's exceptions."""
     LADDER.run = 0
+    EXCEPTIONS.clear()
+    EXCEPTIONS.update(exceptions)
 
 
 def apply() -> None:

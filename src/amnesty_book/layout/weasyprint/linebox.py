@@ -17,8 +17,9 @@ as `_linebox_layout` does with each line it reads; the count's only other use,
 A word broken over the leaf. When the page's last line ends on a hyphen and the page is a
 right-hand one, the word would run on overleaf (TeX's \\brokenpenalty keeps it from that):
 after the overflow, one line fewer is given, so WeasyPrint moves that last line to the next
-page with the rest, as it does for widows; the page runs a line short. Not when the line calls
-a note (its note would stay behind) or when moving it would leave fewer than `orphans` lines.
+page with the rest, as it does for widows, and the page runs a line short; where that would
+leave fewer than `orphans` lines, WeasyPrint moves the paragraph's lines on the page too, as
+it does for orphans. Not when the line calls a note (its note would stay behind).
 
 Hyphenation. Each line set is told to hyphenation.LADDER before the next line is laid out,
 so that the line after two hyphenated ones is not hyphenated (hyphenation.py).
@@ -121,7 +122,7 @@ def _as_set(
     else:
         return
     given = widows - 1
-    if widows >= 2 and len(new_lines) > orphans and _breaks_a_word_over_the_leaf(context, new_lines[-1]):
+    if widows >= 2 and len(new_lines) >= orphans and _breaks_a_word_over_the_leaf(context, new_lines[-1]):
         given -= 1
     for count, line in enumerate(lines, start=1):
         if count > given:  # held back, and cleared as WeasyPrint clears what it reads ahead

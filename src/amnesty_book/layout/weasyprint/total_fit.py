@@ -27,7 +27,7 @@ Upstream: none filed (first-fit since WeasyPrint began; https://www.w3.org/TR/cs
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pyphen
@@ -38,7 +38,7 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 from amnesty_book.layout import line_breaking as kp
-from amnesty_book.layout.weasyprint.hyphenation import LADDER, may_split
+from amnesty_book.layout.weasyprint.hyphenation import LADDER, book_positions, may_split
 
 ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
 
@@ -49,6 +49,8 @@ HYPHEN_PENALTY = 50  # TeX's \hyphenpenalty and \exhyphenpenalty
 # more than the rounding between two shapings of the same text.
 HAIR = 0.05
 DASHES = "-\u2010\u2013\u2014"
+# A path or an address breaks after a slash, as LaTeX's url package lets it, at a cost.
+SLASHES, SLASH_PENALTY = "/", 100
 NO_ZONE = Dimension(0, "px")
 SHORT_LAST_LINE = 8  # in spaces: a last line narrower than about four letters costs demerits
 EMERGENCY_STRETCH = 3  # in spaces: added to each line of a paragraph that cannot be set otherwise
@@ -74,16 +76,14 @@ class _Paragraph:
     items: list[kp.Item]
     item_offsets: list[int]  # each item's first character in the paragraph's text
     runs: list[_Run]
+    text: str
     space: float  # the widest natural space, for the emergency stretch
     trailing: float  # the width of the spaces after its last word, which WeasyPrint sets in its last line
 
 
-@dataclass
-class _Plan:
-    """The planned lines of a paragraph at one measure: from each line's first character, its width."""
-
-    widths: dict[int, float] = field(default_factory=dict)
-    emergency: bool = False
+# The planned lines of a paragraph at one measure: from each line's first character, its width
+# and where the next line starts (None after the last).
+_Plan = dict[int, tuple[float, int | None]]
 
 
 class _NotModelled(Exception):
@@ -96,13 +96,11 @@ class _NotModelled(Exception):
 _paragraphs: dict[int, tuple[boxes.LineBox, tuple[str, ...], _Paragraph | None]] = {}
 _plans: dict[tuple[int, float, float, int], _Plan | None] = {}
 _planned_line = [False]  # a planned line is being split: hyphenation as the plan chose
-EMERGENCIES: list[str] = []  # paragraphs set with the emergency stretch, by their first words
 
 
 def start_layout() -> None:
     _paragraphs.clear()
     _plans.clear()
-    EMERGENCIES.clear()
 
 
 def _justified(linebox: boxes.LineBox, context: LayoutContext) -> bool:
@@ -124,20 +122,40 @@ def split_inline_box(
     skip_stack: dict[int, Any] | None,
     *rest: Any,
 ) -> tuple[Any, ...]:
-    """WeasyPrint's `split_inline_box`; for a line of a justified paragraph, at its planned width."""
+    """WeasyPrint's `split_inline_box`; for a line of a justified paragraph, at its planned width.
+    Where WeasyPrint breaks the line elsewhere than planned (it reads a break otherwise than the
+    plan), the line is set again as WeasyPrint sets it alone, and the plan starts anew after it."""
     if not isinstance(box, boxes.LineBox) or not _justified(box, context):
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
-    width = _planned_width(context, box, position_x, max_x, skip_stack)
-    if width is None:
+    planned = _planned_line_of(context, box, position_x, max_x, skip_stack)
+    if planned is None:
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
+    (width, next_start), paragraph = planned
     _planned_line[0] = True
     try:
         planned_x = position_x + width + HAIR
         result = _split_inline_box(context, box, position_x, planned_x, bottom_space, skip_stack, *rest)
     finally:
         _planned_line[0] = False
+    if _resumes_at(box, result[1], paragraph) != next_start:
+        for gathered in rest:  # what the first try put in the line's lists of placeholders and floats
+            if isinstance(gathered, list):
+                gathered.clear()
+        return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
     result[0].total_fit = True
     return result
+
+
+def _resumes_at(
+    linebox: boxes.LineBox, resume_at: dict[int, Any] | None, paragraph: _Paragraph
+) -> int | None:
+    """The paragraph's character where the next line's first word starts; None after the last line."""
+    if resume_at is None:
+        return None
+    offset = _offset(linebox, resume_at, paragraph)
+    while offset < len(paragraph.text) and paragraph.text[offset] == " ":
+        offset += 1
+    return offset if offset < len(paragraph.text) else None
 
 
 def text_align(context: LayoutContext, line: boxes.LineBox, available_width: float, last: bool) -> float:
@@ -164,14 +182,15 @@ def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> tuple[
         LADDER.planned = False
 
 
-def _planned_width(
+def _planned_line_of(
     context: LayoutContext,
     linebox: boxes.LineBox,
     position_x: float,
     max_x: float,
     skip_stack: dict[int, Any] | None,
-) -> float | None:
-    """The natural width of the planned line that starts at `skip_stack`; None where there is no plan."""
+) -> tuple[tuple[float, int | None], _Paragraph] | None:
+    """The natural width of the planned line that starts at `skip_stack` and where the next one
+    starts, with the paragraph's model; None where there is no plan."""
     texts = tuple(box.text for box in linebox.descendants() if isinstance(box, boxes.TextBox))
     kept = _paragraphs.get(id(linebox))
     if kept is None or kept[0] is not linebox or kept[1] != texts:
@@ -190,18 +209,15 @@ def _planned_width(
     first = max_x - position_x
     measure = first + linebox.text_indent
     key = (id(linebox), round(first, 3), round(measure, 3), start)
-    plan = _plans.get(key, _NOT_PLANNED)
-    if plan is _NOT_PLANNED:
-        plan = _plan(paragraph, start, first, measure)
-        _plans[key] = plan
+    if key not in _plans:
+        _plans[key] = _plan(paragraph, start, first, measure)
+    plan = _plans[key]
     if plan is None:
         return None
-    for later_start in plan.widths:  # the plan's other lines, reached from their own starts
+    for later_start in plan:  # the plan's other lines, reached from their own starts
         _plans.setdefault((id(linebox), round(measure, 3), round(measure, 3), later_start), plan)
-    return plan.widths.get(start)
-
-
-_NOT_PLANNED = _Plan()
+    line = plan.get(start)
+    return None if line is None else (line, paragraph)
 
 
 def _plan(paragraph: _Paragraph, start: int, first: float, measure: float) -> _Plan | None:
@@ -222,21 +238,15 @@ def _plan(paragraph: _Paragraph, start: int, first: float, measure: float) -> _P
     breaking = kp.break_lines(items, lambda line: first if line == 0 else measure, settings)
     if breaking is None:
         return None
-    plan = _Plan(emergency=breaking.emergency)
-    for line in breaking.lines:
+    plan: _Plan = {}
+    starts = [paragraph.item_offsets[begin + line.start] for line in breaking.lines]
+    for line, line_start, next_start in zip(breaking.lines, starts, [*starts[1:], None], strict=True):
         natural = sum(item.width for item in items[line.start : line.end] if not isinstance(item, kp.Penalty))
         ending = items[line.end]
         natural += ending.width if isinstance(ending, kp.Penalty) else 0.0
         natural += paragraph.trailing if line is breaking.lines[-1] else 0.0
-        plan.widths[paragraph.item_offsets[begin + line.start]] = natural
-    if breaking.emergency:
-        EMERGENCIES.append(_first_words(paragraph))
+        plan[line_start] = (natural, next_start)
     return plan
-
-
-def _first_words(paragraph: _Paragraph) -> str:
-    text = "".join(run.box.text for run in paragraph.runs)
-    return " ".join(text.split()[:6])
 
 
 def _offset(linebox: boxes.LineBox, skip_stack: dict[int, Any] | None, paragraph: _Paragraph) -> int:
@@ -288,7 +298,7 @@ def _model(context: LayoutContext, linebox: boxes.LineBox) -> _Paragraph:
         offsets.pop()
     items += [kp.Penalty(0, kp.INFINITE_PENALTY), kp.Glue(0, kp.FILL, 0), kp.Penalty(0, -kp.INFINITE_PENALTY)]
     offsets += [len(text)] * 3
-    return _Paragraph(items, offsets, runs, widest_space or 1.0, trailing)
+    return _Paragraph(items, offsets, runs, text, widest_space or 1.0, trailing)
 
 
 def _collect(
@@ -370,9 +380,10 @@ def _run_items(
             offsets.append(run.start + index)
         if word_start is None:
             word_start = index
-        if char in DASHES and index + 1 < len(text) and breaks[run.start + index + 1].is_line_break:
+        if char in DASHES + SLASHES and index + 1 < len(text) and breaks[run.start + index + 1].is_line_break:
             close_word(index + 1)
-            items.append(kp.Penalty(0, HYPHEN_PENALTY, flagged=True))
+            dash = char in DASHES
+            items.append(kp.Penalty(0, HYPHEN_PENALTY if dash else SLASH_PENALTY, flagged=dash))
             offsets.append(run.start + index + 1)
     close_word(len(text))
     return widest
@@ -430,7 +441,7 @@ def _hyphenation_points(text: str, style: Any) -> set[int]:
                 continue
             if may_split(word.group()):
                 start = piece.start() + word.start()
-                points.update(start + position for position in dictionary.positions(word.group()))
+                points.update(start + position for position in book_positions(dictionary, word.group()))
             break
     return points
 

@@ -1,4 +1,4 @@
-"""aria-hidden elements left out of the tagged PDF's structure tree, as WeasyPrint leaves out running heads.
+"""The tagged PDF's structure tree as a reader's software needs it: nothing aria-hidden, each language named.
 
 Wraps `weasyprint.pdf.tags._build_box_tree`. WeasyPrint ignores aria-hidden, so a pull quote (a
 sentence of the text set again, large, aria-hidden in the HTML) would be read out twice from the
@@ -6,8 +6,14 @@ PDF's structure tree. A hidden element's boxes are walked as WeasyPrint walks a 
 boxes: their marked content is mapped, as PDF/UA requires of all content, but not linked into
 the tree.
 
-Upstream: https://github.com/Kozea/WeasyPrint/issues/2550 (aria-hidden images still tagged).
-Written for WeasyPrint 70.0 (pdf/tags.py).
+WeasyPrint names the document's language (/Lang in the catalog) but not an element's own: a
+Latin phrase in English text (`<span lang="la">`) would be read out with English rules. The
+structure element of an element with a `lang` attribute is given it as /Lang (PDF 1.7,
+14.9.2; PDF/UA-1 7.2).
+
+Upstream: https://github.com/Kozea/WeasyPrint/issues/2550 (aria-hidden images still tagged);
+none filed for /Lang. Written for WeasyPrint 70.0 (pdf/tags.py: `_build_box_tree` yields the
+box's own structure element last, or its children's for html, body and page boxes).
 """
 
 from __future__ import annotations
@@ -31,13 +37,19 @@ def build_box_tree(
     annotations: dict[Any, Any],
     tags_: dict[Any, Any],
 ) -> Iterator[Any]:
-    """WeasyPrint's tree of the box's tags, with nothing of an aria-hidden element's in it."""
+    """WeasyPrint's tree of the box's tags, with nothing of an aria-hidden element's in it, and
+    the language of an element that names its own."""
     element = getattr(box, "element", None)
     if element is not None and element.get("aria-hidden") == "true" and isinstance(box, boxes.ParentBox):
         for child in box.children:
             tuple(_build_box_tree(child, parent, pdf, page_number, nums, annotations, tags_))
         return
-    yield from _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags_)
+    built = list(_build_box_tree(box, parent, pdf, page_number, nums, annotations, tags_))
+    page_or_root = isinstance(box, boxes.PageBox) or box.element_tag in ("html", "body")
+    language = element.get("lang") if element is not None and not page_or_root else None
+    if language and built:
+        built[-1]["Lang"] = pydyf.String(language)
+    yield from built
 
 
 def apply() -> None:
