@@ -346,12 +346,14 @@ _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 def _run_items(
     context: LayoutContext, run: _Run, breaks: Any, items: list[kp.Item], offsets: list[int]
 ) -> float:
-    """The run's words, spaces and break points, appended; returns its widest space."""
+    """The run's words, spaces and break points, appended; returns its widest space. A run that
+    may not wrap (`white-space: nowrap`, a number range) offers no break within it."""
     style = run.box.style
     text = run.box.text
+    wraps = style["white_space"] in ("normal", "pre-wrap", "pre-line")
     positions = _x_positions(context, text, style)
     hyphen = _hyphen_width(context, style)
-    points = _hyphenation_points(text, style)
+    points = _hyphenation_points(text, style) if wraps else set()
     widest = 0.0
     word_start: int | None = None
 
@@ -367,7 +369,7 @@ def _run_items(
             close_word(index)
             width = positions[index + 1] - positions[index]
             widest = max(widest, width)
-            breakable = char == " " and bool(breaks[run.start + index + 1].is_line_break)
+            breakable = wraps and char == " " and bool(breaks[run.start + index + 1].is_line_break)
             if not breakable:
                 items.append(kp.Penalty(0, kp.INFINITE_PENALTY))
                 offsets.append(run.start + index)
@@ -380,7 +382,8 @@ def _run_items(
             offsets.append(run.start + index)
         if word_start is None:
             word_start = index
-        if char in DASHES + SLASHES and index + 1 < len(text) and breaks[run.start + index + 1].is_line_break:
+        breaks_after = wraps and index + 1 < len(text) and breaks[run.start + index + 1].is_line_break
+        if char in DASHES + SLASHES and breaks_after:
             close_word(index + 1)
             dash = char in DASHES
             items.append(kp.Penalty(0, HYPHEN_PENALTY if dash else SLASH_PENALTY, flagged=dash))
