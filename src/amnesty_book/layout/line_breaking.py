@@ -174,26 +174,34 @@ def _best_breaks(
     sums = _sums(items)
     active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, None)]
     most_hyphens = settings.most_hyphens_in_a_row
+    # A line that would stretch further than this has a badness past the tolerance.
+    widest_ratio = inf if tolerance >= AWFUL_BADNESS else (tolerance / 100) ** (1 / 3)
     last = len(items) - 1
     for index, item in enumerate(items):
         if not _is_legal_break(items, index):
             continue
-        penalty = item.cost if isinstance(item, Penalty) else 0.0
-        flagged = isinstance(item, Penalty) and item.flagged
+        is_penalty = isinstance(item, Penalty)
+        penalty = item.cost if is_penalty else 0.0
+        flagged = is_penalty and item.flagged
         forced = penalty <= -INFINITE_PENALTY
+        width_here = sums.width[index] + (item.width if is_penalty else 0.0)
+        stretch_here = sums.stretch[index] + extra_stretch
+        shrink_here = sums.shrink[index]
         # The best way to this break in each fitness class, after each count of hyphens in a row.
         candidates: dict[tuple[int, int], _Node] = {}
         still_active: list[_Node] = []
         for node in active:
-            natural = sums.width[index] - node.width + (item.width if isinstance(item, Penalty) else 0.0)
-            stretch = sums.stretch[index] - node.stretch + extra_stretch
-            shrink = sums.shrink[index] - node.shrink
-            ratio = _ratio(natural, line_width(node.line), stretch, shrink)
-            if ratio >= -1 and not forced:
+            natural = width_here - node.width
+            ratio = _ratio(
+                natural, line_width(node.line), stretch_here - node.stretch, shrink_here - node.shrink
+            )
+            if ratio < -1:
+                continue  # too long already: no later break can end this line
+            if not forced:
                 still_active.append(node)
+            if abs(ratio) > widest_ratio:
+                continue  # too short yet, or too tight for the tolerance
             badness = _badness(ratio)
-            if ratio < -1 or badness > tolerance:
-                continue
             hyphens = node.hyphens + 1 if flagged else 0
             if most_hyphens is not None and hyphens > most_hyphens:
                 continue

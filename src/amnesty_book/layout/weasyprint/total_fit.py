@@ -12,11 +12,12 @@ is split (hyphenation.py).
 WeasyPrint then sets each line itself, told as its width the planned line's natural width
 and a hair more (`split_inline_box`'s `max_x`), so that its own first-fit breaks exactly at
 the planned point; `text_align` justifies it to the real measure, shrinking its spaces where
-the plan shrinks them (WeasyPrint alone never shrinks). A line set elsewhere than planned
-(the plan read the text otherwise) is left as set and the rest of the paragraph planned again
-from there. Paragraphs the plan does not model (a float beside them, an image or inline
-block in a line, a forced line break, a soft hyphen, a percentage inline margin) are left to
-WeasyPrint as they are.
+the plan shrinks them (WeasyPrint alone never shrinks). Ragged text (notes, captions) is left
+to WeasyPrint: planned, its notes made a long book's layout a fifth slower for a right edge
+barely more even. A line WeasyPrint breaks elsewhere than planned (it reads a break otherwise) is set again
+first-fit, and the rest of the paragraph planned again from there. Paragraphs the plan does
+not model (a float beside them, an image or inline block in a line, a forced line break, a
+soft hyphen, a percentage inline margin, a leader) are left to WeasyPrint as they are.
 
 Upstream: none filed (first-fit since WeasyPrint began; https://www.w3.org/TR/css-text-4/
 #text-wrap-style leaves the algorithm to the engine). Written for WeasyPrint 70.0
@@ -81,25 +82,26 @@ class _Paragraph:
     trailing: float  # the width of the spaces after its last word, which WeasyPrint sets in its last line
 
 
-# The planned lines of a paragraph at one measure: from each line's first character, its width
-# and where the next line starts (None after the last).
-_Plan = dict[int, tuple[float, int | None]]
+# The planned lines of a paragraph at one measure: from each line's first character, its width,
+# where the next line starts (None after the last), and whether it ends on a hyphen it adds.
+_Plan = dict[int, tuple[float, int | None, bool]]
 
 
 class _NotModelled(Exception):
     """The paragraph holds something the plan does not model: WeasyPrint sets it alone."""
 
 
-# Per line box under way: its paragraph model (with the texts it was made from: WeasyPrint
-# fills in a page number or a counter when it makes a page again), and its plans by
-# (first width, measure, start).
-_paragraphs: dict[int, tuple[boxes.LineBox, tuple[str, ...], _Paragraph | None]] = {}
-_plans: dict[tuple[int, float, float, int], _Plan | None] = {}
-_planned_line = [False]  # a planned line is being split: hyphenation as the plan chose
+# Paragraph models, by what a paragraph's line box holds (its texts, their styles, its tree):
+# WeasyPrint copies a note's boxes each time it lays the note out, and fills in a page number
+# when it makes a page again. Plans by (model, first line's width, measure, first character).
+_models: dict[tuple[Any, ...], _Paragraph | None] = {}
+_plans: dict[tuple[Any, ...], _Plan | None] = {}
+# A planned line is being split: None, or whether the plan ends it on a hyphen it adds.
+_planned_line: list[bool | None] = [None]
 
 
 def start_layout() -> None:
-    _paragraphs.clear()
+    _models.clear()
     _plans.clear()
 
 
@@ -130,13 +132,13 @@ def split_inline_box(
     planned = _planned_line_of(context, box, position_x, max_x, skip_stack)
     if planned is None:
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
-    (width, next_start), paragraph = planned
-    _planned_line[0] = True
+    (width, next_start, hyphenated), paragraph = planned
+    _planned_line[0] = hyphenated
     try:
         planned_x = position_x + width + HAIR
         result = _split_inline_box(context, box, position_x, planned_x, bottom_space, skip_stack, *rest)
     finally:
-        _planned_line[0] = False
+        _planned_line[0] = None
     if _resumes_at(box, result[1], paragraph) != next_start:
         for gathered in rest:  # what the first try put in the line's lists of placeholders and floats
             if isinstance(gathered, list):
@@ -168,17 +170,23 @@ def text_align(context: LayoutContext, line: boxes.LineBox, available_width: flo
 
 
 def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
-    """WeasyPrint's `split_first_line`; in a planned line, a hyphen is tried wherever the plan may
-    have put one (no `hyphenate-limit-zone`: it is first-fit's guess at a line full enough)."""
-    if not _planned_line[0] or style["hyphens"] != "auto":
+    """WeasyPrint's `split_first_line`; in a planned line, a hyphen is tried only where the plan
+    puts one, and there whatever room is left (no `hyphenate-limit-zone`: it is first-fit's
+    guess at a line full enough). A line planned to end on a space is split with no hyphenation
+    tried: each try is a shaping of the line again."""
+    planned = _planned_line[0]
+    if planned is None or style["hyphens"] != "auto":
         return _split_first_line(text, style, *args, **kwargs)
-    zone = style["hyphenate_limit_zone"]
-    style["hyphenate_limit_zone"] = NO_ZONE
+    saved = style["hyphenate_limit_zone"], style["hyphens"]
+    if planned:
+        style["hyphenate_limit_zone"] = NO_ZONE
+    else:
+        style["hyphens"] = "manual"  # the paragraph has no soft hyphen (_model): none is tried
     LADDER.planned = True
     try:
         return _split_first_line(text, style, *args, **kwargs)
     finally:
-        style["hyphenate_limit_zone"] = zone
+        style["hyphenate_limit_zone"], style["hyphens"] = saved
         LADDER.planned = False
 
 
@@ -191,31 +199,26 @@ def _planned_line_of(
 ) -> tuple[tuple[float, int | None], _Paragraph] | None:
     """The natural width of the planned line that starts at `skip_stack` and where the next one
     starts, with the paragraph's model; None where there is no plan."""
-    texts = tuple(box.text for box in linebox.descendants() if isinstance(box, boxes.TextBox))
-    kept = _paragraphs.get(id(linebox))
-    if kept is None or kept[0] is not linebox or kept[1] != texts:
+    held = (id(linebox.style), _held(linebox))
+    if held not in _models:
         try:
-            paragraph: _Paragraph | None = _model(context, linebox)
+            _models[held] = _model(context, linebox)
         except _NotModelled:
-            paragraph = None
-        _paragraphs[id(linebox)] = (linebox, texts, paragraph)
-        for key in [key for key in _plans if key[0] == id(linebox)]:
-            del _plans[key]
-    else:
-        paragraph = kept[2]
+            _models[held] = None
+    paragraph = _models[held]
     if paragraph is None:
         return None
     start = _offset(linebox, skip_stack, paragraph)
     first = max_x - position_x
     measure = first + linebox.text_indent
-    key = (id(linebox), round(first, 3), round(measure, 3), start)
+    key = (held, round(first, 3), round(measure, 3), start)
     if key not in _plans:
         _plans[key] = _plan(paragraph, start, first, measure)
     plan = _plans[key]
     if plan is None:
         return None
     for later_start in plan:  # the plan's other lines, reached from their own starts
-        _plans.setdefault((id(linebox), round(measure, 3), round(measure, 3), later_start), plan)
+        _plans.setdefault((held, round(measure, 3), round(measure, 3), later_start), plan)
     line = plan.get(start)
     return None if line is None else (line, paragraph)
 
@@ -243,9 +246,10 @@ def _plan(paragraph: _Paragraph, start: int, first: float, measure: float) -> _P
     for line, line_start, next_start in zip(breaking.lines, starts, [*starts[1:], None], strict=True):
         natural = sum(item.width for item in items[line.start : line.end] if not isinstance(item, kp.Penalty))
         ending = items[line.end]
-        natural += ending.width if isinstance(ending, kp.Penalty) else 0.0
+        adds_hyphen = isinstance(ending, kp.Penalty) and ending.width > 0
+        natural += ending.width if adds_hyphen else 0.0
         natural += paragraph.trailing if line is breaking.lines[-1] else 0.0
-        plan[line_start] = (natural, next_start)
+        plan[line_start] = (natural, next_start, adds_hyphen)
     return plan
 
 
@@ -267,6 +271,20 @@ def _offset(linebox: boxes.LineBox, skip_stack: dict[int, Any] | None, paragraph
         if run.path[: len(path)] >= tuple(path):
             return run.start
     return sum(len(run.box.text) for run in paragraph.runs)
+
+
+def _held(box: boxes.ParentBox) -> tuple[Any, ...]:
+    """What the box holds, as far as its lines are concerned: each child's place, its text and
+    style, or its kind; a note's body (set elsewhere) by its place only."""
+    held: list[Any] = []
+    for index, child in enumerate(box.children):
+        if isinstance(child, boxes.TextBox):
+            held.append((index, child.text, id(child.style)))
+        elif isinstance(child, boxes.InlineBox) and child.is_in_normal_flow():
+            held.append((index, id(child.style), _held(child)))
+        else:
+            held.append((index, type(child).__name__))
+    return tuple(held)
 
 
 def _model(context: LayoutContext, linebox: boxes.LineBox) -> _Paragraph:
@@ -351,9 +369,9 @@ def _run_items(
     style = run.box.style
     text = run.box.text
     wraps = style["white_space"] in ("normal", "pre-wrap", "pre-line")
-    positions = _x_positions(context, text, style)
     hyphen = _hyphen_width(context, style)
     points = _hyphenation_points(text, style) if wraps else set()
+    positions = _x_positions(context, text, style, _edges(text, points))
     widest = 0.0
     word_start: int | None = None
 
@@ -392,20 +410,32 @@ def _run_items(
     return widest
 
 
-def _x_positions(context: LayoutContext, text: str, style: Any) -> list[float]:
-    """The x of each character's leading edge in one unwrapped shaping of the text, and its end."""
+def _edges(text: str, points: set[int]) -> set[int]:
+    """The characters whose leading edge the items need: either side of each space, each
+    hyphenation point, and after each dash or slash."""
+    edges = {0, len(text), *points}
+    for index, char in enumerate(text):
+        if char in " \u00a0":
+            edges.update((index, index + 1))
+        elif char in DASHES or char in SLASHES:
+            edges.add(index + 1)
+    return edges
+
+
+def _x_positions(context: LayoutContext, text: str, style: Any, edges: set[int]) -> dict[int, float]:
+    """The x of the leading edge of the characters `edges` in one unwrapped shaping of the text
+    (the text's end at its length)."""
     layout = line_break.create_layout(text, style, context, None, 0)
-    encoded = text.encode()
     rectangle = ffi.new("PangoRectangle *")
-    positions = []
+    positions = {}
     byte = 0
-    for char in text:
-        pango.pango_layout_index_to_pos(layout.layout, byte, rectangle)
-        positions.append(rectangle.x * FROM_UNITS)
+    for index, char in enumerate(text):
+        if index in edges:
+            pango.pango_layout_index_to_pos(layout.layout, byte, rectangle)
+            positions[index] = rectangle.x * FROM_UNITS
         byte += len(char.encode())
     first_line, _ = layout.get_first_line()
-    width, _ = line_break.line_size(first_line, style)
-    positions.append(width if len(encoded) else 0.0)
+    positions[len(text)] = line_break.line_size(first_line, style)[0] if text else 0.0
     layout.deactivate()
     return positions
 
