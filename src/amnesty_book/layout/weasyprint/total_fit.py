@@ -52,6 +52,7 @@ HAIR = 0.05
 DASHES = "-\u2010\u2013\u2014"
 # A path or an address breaks after a slash, as LaTeX's url package lets it, at a cost.
 SLASHES, SLASH_PENALTY = "/", 100
+BREAKS_AFTER = DASHES + SLASHES
 NO_ZONE = Dimension(0, "px")
 SHORT_LAST_LINE = 8  # in spaces: a last line narrower than about four letters costs demerits
 EMERGENCY_STRETCH = 3  # in spaces: added to each line of a paragraph that cannot be set otherwise
@@ -400,8 +401,12 @@ def _run_items(
             offsets.append(run.start + index)
         if word_start is None:
             word_start = index
-        breaks_after = wraps and index + 1 < len(text) and breaks[run.start + index + 1].is_line_break
-        if char in DASHES + SLASHES and breaks_after:
+        if (
+            char in BREAKS_AFTER
+            and wraps
+            and index + 1 < len(text)
+            and breaks[run.start + index + 1].is_line_break
+        ):
             close_word(index + 1)
             dash = char in DASHES
             items.append(kp.Penalty(0, HYPHEN_PENALTY if dash else SLASH_PENALTY, flagged=dash))
@@ -417,7 +422,7 @@ def _edges(text: str, points: set[int]) -> set[int]:
     for index, char in enumerate(text):
         if char in " \u00a0":
             edges.update((index, index + 1))
-        elif char in DASHES or char in SLASHES:
+        elif char in BREAKS_AFTER:
             edges.add(index + 1)
     return edges
 
@@ -428,12 +433,12 @@ def _x_positions(context: LayoutContext, text: str, style: Any, edges: set[int])
     layout = line_break.create_layout(text, style, context, None, 0)
     rectangle = ffi.new("PangoRectangle *")
     positions = {}
-    byte = 0
-    for index, char in enumerate(text):
-        if index in edges:
-            pango.pango_layout_index_to_pos(layout.layout, byte, rectangle)
-            positions[index] = rectangle.x * FROM_UNITS
-        byte += len(char.encode())
+    byte, previous = 0, 0
+    for index in sorted(edges - {len(text)}):
+        byte += len(text[previous:index].encode())  # Pango counts in UTF-8 bytes
+        previous = index
+        pango.pango_layout_index_to_pos(layout.layout, byte, rectangle)
+        positions[index] = rectangle.x * FROM_UNITS
     first_line, _ = layout.get_first_line()
     positions[len(text)] = line_break.line_size(first_line, style)[0] if text else 0.0
     layout.deactivate()
