@@ -276,8 +276,9 @@ def test_a_word_broken_over_the_leaf_and_a_hyphenated_stub(book: Book) -> None:
     over = (
         "<p>The first line of the paragraph,<br/>and the second ends on a well-<br/>known word overleaf.</p>"
     )
-    findings = audit_pdf(pdf("<h1>A part</h1>" + fill(42) + over), READER, book)
+    findings = audit_pdf(pdf("<h1>A part</h1>" + fill(42) + over + f"<p>{SENTENCE * 3}</p>"), READER, book)
     assert problems(findings) == [("L421", "page 1 (folio i)")]
+    assert "; 1 of 2 pages end on a hyphen; for information" in only(findings, "L411").said
     assert only(findings, "L421").said.startswith(
         "L421 the page's last line “and the second ends on a well-”"
     )

@@ -197,7 +197,7 @@ CODES: dict[str, Code] = {
                 "L411": (
                     INFO,
                     "word spaces of the justified body text: the share of lines wider than 0.5 em, "
-                    "and the widest",
+                    "and the widest; the pages that end on a hyphen",
                 ),
                 "L412": (
                     WARNING,

@@ -39,16 +39,19 @@ def word_spaces(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diag
     loose = sum(space > LOOSE_EM for space, _, _ in measured)
     widest, page, line = max(measured, key=lambda found: found[0])
     share = loose / len(measured)
+    ending = sum(bool(body) and _ends_hyphenated(body[-1]) for body in _body_lines(layout, sizes))
     summary = (
         f"word spaces: {100 * share:.1f} % of {len(measured)} justified lines wider than {LOOSE_EM} em; "
-        f"widest {widest:.2f} em, {page.where}, {line.shown()}"
+        f"widest {widest:.2f} em, {page.where}, {line.shown()}; "
+        f"{ending} of {len(layout.pages)} pages end on a hyphen"
     )
     yield Diagnostic.in_edition(
         edition.name,
         "body text",
         "L411",
         summary,
-        f"for information: a well-set book keeps it under {LOOSE_SHARE:.0%}",
+        f"for information: a well-set book keeps the share under {LOOSE_SHARE:.0%}, and ends no more "
+        "than one page in 20 on a hyphen",
     )
     if len(measured) >= _MEASURED_LINES and share > LOOSE_SHARE:
         yield Diagnostic.in_edition(
@@ -80,8 +83,7 @@ def _justified(line: Line, page: Page) -> bool:
 
 def page_final_hyphens(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
     """A word hyphenated from a right-hand page to the back of the leaf (TeX's \\brokenpenalty)."""
-    for page in layout.pages:
-        body = [line for line in page.inside if sizes.is_body(line)]
+    for page, body in zip(layout.pages, _body_lines(layout, sizes), strict=True):
         if body and page.right_hand and _ends_hyphenated(body[-1]) and page.index + 1 < len(layout.pages):
             yield Diagnostic.in_edition(
                 edition.name,
@@ -94,8 +96,7 @@ def page_final_hyphens(layout: Layout, edition: Edition, sizes: Sizes) -> Iterat
 
 def hyphenated_stubs(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
     """A paragraph whose last line is the end of a hyphenated word, of fewer than STUB_LETTERS letters."""
-    for page in layout.pages:
-        body = [line for line in page.inside if sizes.is_body(line)]
+    for page, body in zip(layout.pages, _body_lines(layout, sizes), strict=True):
         for line, following in pairwise(body):
             if not _ends_hyphenated(line) or not 0 < line.baseline - following.baseline <= 2 * sizes.pitch:
                 continue
@@ -110,6 +111,12 @@ def hyphenated_stubs(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator
                     f"a paragraph ends on the stub “{following.text}” of a hyphenated word",
                     "reword the paragraph's last lines a little",
                 )
+
+
+def _body_lines(layout: Layout, sizes: Sizes) -> Iterator[list[Line]]:
+    """Each page's lines of body text, top to bottom."""
+    for page in layout.pages:
+        yield [line for line in page.inside if sizes.is_body(line)]
 
 
 def _ends_hyphenated(line: Line) -> bool:
