@@ -105,11 +105,13 @@ def _measure_word_spaces(
         middle = (rectangle.bottom + rectangle.top) / 2 - origin[1]
         return rectangle.left - origin[0], rectangle.right - origin[0], middle
 
+    line: Line | None = None
     for match in _WORD_SPACE.finditer(text):
         before, after = match.start(), match.end() - 1
         _, right, middle = loose(before)
         left, _, _ = loose(after)
-        line = next((line for line in lines if line.box.bottom <= middle <= line.box.top), None)
+        if line is None or not line.box.bottom <= middle <= line.box.top:  # spaces come line by line
+            line = next((line for line in lines if line.box.bottom <= middle <= line.box.top), None)
         if line is not None and line.box.left <= right and left <= line.box.right:
             line.spaces.append(left - right)
 

@@ -215,11 +215,11 @@ def _planned_line_of(
     key = (held, round(first, 3), round(measure, 3), start)
     if key not in _plans:
         _plans[key] = _plan(paragraph, start, first, measure)
+        for later_start in _plans[key] or ():  # the plan's other lines, reached from their own starts
+            _plans.setdefault((held, round(measure, 3), round(measure, 3), later_start), _plans[key])
     plan = _plans[key]
     if plan is None:
         return None
-    for later_start in plan:  # the plan's other lines, reached from their own starts
-        _plans.setdefault((held, round(measure, 3), round(measure, 3), later_start), plan)
     line = plan.get(start)
     return None if line is None else (line, paragraph)
 
