@@ -236,11 +236,24 @@ def test_every_line_holds_its_measure_within_its_glue() -> None:
             assert natural + line.ratio * give == pytest.approx(MEASURE, abs=1e-6)
 
 
-def _hyphenated_words(html: str, exceptions: dict[str, tuple[int, ...]]) -> set[str]:
+def test_words_with_letters_beyond_ascii_break_at_their_dictionarys_points() -> None:
+    """A planned paragraph offers every point Pyphen gives a Polish word, after its ę and ł too."""
+    body = "<p class=justified>" + "Śnieg zniknęła pod nim, a my czytaliśmy długo. " * 8 + "</p>"
+    ends = _hyphenated_words(body, {}, language="pl")
+    dictionary = pyphen.Pyphen(lang="pl", left=3, right=3)
+    allowed = {
+        word[:point] + HYPHEN for word in ("zniknęła", "czytaliśmy") for point in dictionary.positions(word)
+    }
+    assert ends and ends <= allowed
+    assert ends - {"czy" + HYPHEN}, "only the first point of a word was offered"
+
+
+def _hyphenated_words(html: str, exceptions: dict[str, tuple[int, ...]], language: str = "en") -> set[str]:
     """The word parts ending a line with a hyphen, the body laid out as the builder lays out pages."""
     patches.apply()
     patches.start_layout(exceptions)
-    document = HTML(string=f"<html lang='en'><style>{COLUMN}</style><body>{html}</body></html>").render()
+    page = f"<html lang='{language}'><style>{COLUMN}</style><body>{html}</body></html>"
+    document = HTML(string=page).render()
     ends = set()
     for page in document.pages:
         for line in page._page_box.descendants():

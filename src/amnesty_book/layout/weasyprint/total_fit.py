@@ -360,6 +360,8 @@ def _edge(box: boxes.InlineBox, side: str) -> float:
 
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# What lies between spaces and dashes (escaped: a bare "-" in a class would make a range).
+_PIECE = re.compile(f"[^ \u00a0{re.escape(DASHES)}]+")
 
 
 def _run_items(
@@ -473,7 +475,7 @@ def _hyphenation_points(text: str, style: Any) -> set[int]:
         _dictionaries[key] = pyphen.Pyphen(lang=lang, left=left, right=right)
     dictionary = _dictionaries[key]
     points: set[int] = set()
-    for piece in re.finditer(r"[^ \u00a0" + DASHES + r"]+", text):
+    for piece in _PIECE.finditer(text):
         for word in _WORD.finditer(piece.group()):
             if len(word.group()) < total:
                 continue
