@@ -252,8 +252,8 @@ def _hyphenated_words(html: str, exceptions: dict[str, tuple[int, ...]], languag
     """The word parts ending a line with a hyphen, the body laid out as the builder lays out pages."""
     patches.apply()
     patches.start_layout(exceptions)
-    page = f"<html lang='{language}'><style>{COLUMN}</style><body>{html}</body></html>"
-    document = HTML(string=page).render()
+    markup = f"<html lang='{language}'><style>{COLUMN}</style><body>{html}</body></html>"
+    document = HTML(string=markup).render()
     ends = set()
     for page in document.pages:
         for line in page._page_box.descendants():
