@@ -1,5 +1,6 @@
 """PDF readers only the tests need: running text by type size, the text the tags expose, the
-laid-out lines and images of each page, and where each named destination stands.
+laid-out lines and images of each page, the texture of the justified text, and where each named
+destination stands.
 
 Everything else is read back with amnesty_book.checks.readback, which `amnesty-book check` uses too.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from pdfminer.high_level import extract_pages
@@ -29,10 +31,10 @@ class LaidOutPage:
     lines: list[tuple[LTTextLine, float]]
 
 
-def pdf_layout(path: Path) -> list[LaidOutPage]:
+def pdf_layout(path: Path | bytes) -> list[LaidOutPage]:
     """Each page's images and text lines, positions in points from its lower left corner."""
     pages = []
-    for page in extract_pages(path):
+    for page in extract_pages(BytesIO(path) if isinstance(path, bytes) else path):
         laid_out = LaidOutPage([], [])
         for item in page:
             _collect(item, laid_out)
@@ -50,6 +52,83 @@ def _collect(item: object, page: LaidOutPage) -> None:
     elif isinstance(item, LTTextContainer | LTFigure):
         for child in item:
             _collect(child, page)
+
+
+@dataclass(frozen=True)
+class Texture:
+    """A PDF's justified body lines as a reader sees them: each line's mean word space in ems of
+    its type (from the glyph before each space to the glyph after), and the pages whose last
+    body line ends on a hyphen (0-based: even pages are right-hand ones)."""
+
+    spaces: list[tuple[int, float, str]]  # page, mean word space in em, the line's text
+    hyphen_pages: list[int]
+    pages: int
+
+    def share_wider_than(self, em: float) -> float:
+        return sum(space > em for _, space, _ in self.spaces) / len(self.spaces)
+
+    @property
+    def widest(self) -> float:
+        return max(space for _, space, _ in self.spaces)
+
+    @property
+    def words_over_the_leaf(self) -> list[int]:
+        """Right-hand pages but the last whose last line ends on a hyphen."""
+        return [page for page in self.hyphen_pages if page % 2 == 0 and page < self.pages - 1]
+
+
+HYPHENS = "-\u2010"
+
+
+def body_texture(path: Path | bytes, body: float) -> Texture:
+    """The texture of the PDF's body text: its lines set at `body` points."""
+    pages = pdf_layout(path)
+    spaces, hyphen_pages = [], []
+    for number, page in enumerate(pages):
+        lines = [line for line, size in page.lines if abs(size - body) < 0.2 and line.get_text().strip()]
+        if not lines:
+            continue
+        right = max(line.x1 for line in lines)
+        for line in lines:
+            gaps = _word_gaps(line)
+            if line.x1 >= right - 0.5 and len(gaps) >= 2:
+                spaces.append((number, statistics.mean(gaps) / body, line.get_text().strip()))
+        last = min(lines, key=lambda line: line.y0).get_text().strip()
+        if len(last) > 1 and last[-1] in HYPHENS and last[-2].isalpha():
+            hyphen_pages.append(number)
+    return Texture(spaces, hyphen_pages, len(pages))
+
+
+LOOSE_EM, RIVER_EM = 0.5, 0.75
+# Fewer justified lines than this are no sample of a book's texture: a three-line paragraph
+# whose words leave no even breaking (the mill's) is one line in ten.
+MEASURED_LINES = 30
+
+
+def assert_even(texture: Texture, name: str) -> None:
+    """Bringhurst's texture, as issue 23 measures it: few loose lines, no river, at most one page
+    in 20 ending on a hyphen, and no word broken over the leaf."""
+    assert texture.spaces, f"{name}: no justified line read"
+    assert texture.widest <= RIVER_EM, (name, max(texture.spaces, key=lambda line: line[1]))
+    if len(texture.spaces) >= MEASURED_LINES:
+        assert texture.share_wider_than(LOOSE_EM) <= 0.03, (name, texture.share_wider_than(LOOSE_EM))
+    assert len(texture.hyphen_pages) <= max(1, texture.pages // 20), (name, texture.hyphen_pages)
+    assert texture.words_over_the_leaf == [], (name, texture.words_over_the_leaf)
+
+
+def _word_gaps(line: LTTextLine) -> list[float]:
+    """The white between words: from the glyph before each run of spaces to the glyph after."""
+    gaps, before, spaced = [], None, False
+    for char in line:
+        if not isinstance(char, LTChar):
+            continue
+        if char.get_text() in " \u00a0":
+            spaced = True
+            continue
+        if spaced and before is not None:
+            gaps.append(char.x0 - before.x1)
+        before, spaced = char, False
+    return gaps
 
 
 def pdf_running_text(path: Path, smallest: float = 10.0) -> str:

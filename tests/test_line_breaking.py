@@ -191,6 +191,27 @@ def test_no_third_hyphenated_line_in_a_row_when_the_book_says_two() -> None:
     assert longest_run(bounded) == 2
 
 
+def test_a_line_that_ends_a_page_is_not_hyphenated_when_the_paragraph_can_avoid_it() -> None:
+    """The breaks of least demerits hyphenate some lines; told that one of them ends a page,
+    the breaker sets the paragraph otherwise, with that line whole, and no other line worse
+    than the tolerance allows."""
+    items = _items(
+        "The negotiations began on a day in July when the general met the ambassador in London and "
+        "asked once again for the release of the prisoners held in the camps of the east, considering "
+        "the administrative responsibilities of both governments. " * 2
+    )
+    narrow = 240.0
+    free = kp.break_lines(items, lambda line: narrow)
+    assert free is not None and not free.emergency
+    hyphenated = [number for number, line in enumerate(free.lines) if line.hyphenated]
+    assert hyphenated
+    settings = kp.Settings(page_end_lines=frozenset({hyphenated[0]}), page_end_hyphen_demerits=100_000)
+    turned = kp.break_lines(items, lambda line: narrow, settings)
+    assert turned is not None and not turned.emergency
+    assert not turned.lines[hyphenated[0]].hyphenated
+    assert all(line.ratio <= 1.26 for line in turned.lines[:-1])
+
+
 def test_a_short_last_line_costs_its_demerits() -> None:
     """At some measure TeX's parameters end the paragraph on a stub; the book's demerits lengthen it."""
     items = _items(

@@ -17,6 +17,7 @@ from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
 from amnesty_book.support.errors import BookError
 from conftest import REPO
+from readback import assert_even, body_texture
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +45,9 @@ def test_a_long_note_heavy_book_builds_with_its_checks(tmp_path: Path) -> None:
     pages = pdf_pages(out / "amnesty-1941-reader-a4.pdf")
     last = book.notes[-1]
     assert f"{last.number}. {last.text}" in PrintedText(pages)
+    # Its justified text read back as test_texture.py reads the article's: even, and no word
+    # broken over a page but on one page in 20 at most, none overleaf.
+    assert_even(body_texture(out / "amnesty-1941-reader-a4.pdf", 10.5), "long book")
     # Each note's number whole at the head of its first line, three figures as one or two.
     text = "\n".join(pages)
     assert [note.number for note in book.notes if not re.search(rf"(?m)^{note.number}\. ", text)] == []

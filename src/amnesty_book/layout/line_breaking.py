@@ -6,11 +6,11 @@ before it; a penalty is a legal break of a given cost (a hyphenation point, flag
 width of the hyphen it adds). The breaks chosen are those of least total demerits over the
 whole paragraph, as TeX computes them: each line's badness from how far its glue stretches
 or shrinks, plus the penalty of its break, squared, plus extra demerits for two hyphens in a
-row, for a hyphenated line before the last, and for a line whose tightness is more than one
-class away from the line before it. A line may not shrink its glue beyond the shrink given,
-nor stretch it so far that its badness passes the tolerance; a paragraph that cannot be set
-so is set again with an emergency stretch added to every line, as TeX's \\emergencystretch,
-and told as such in the result.
+row, for a hyphenated line before the last, for a hyphen ending a line that ends a page, and
+for a line whose tightness is more than one class away from the line before it. A line may
+not shrink its glue beyond the shrink given, nor stretch it so far that its badness passes the
+tolerance; a paragraph that cannot be set so is set again with an emergency stretch added to
+every line, as TeX's \\emergencystretch, and told as such in the result.
 """
 
 from __future__ import annotations
@@ -61,6 +61,10 @@ class Settings:
     short_last_line_demerits: float = 0.0
     # Hyphenated lines in a row a book allows (TeX has no such limit: None).
     most_hyphens_in_a_row: int | None = None
+    # Lines (numbered from 0) that may end a page, and the demerits of a hyphen ending one: a
+    # word broken over a page turn, which TeX's \\brokenpenalty weighs when it breaks the page.
+    page_end_lines: frozenset[int] = frozenset()
+    page_end_hyphen_demerits: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,8 @@ def _best_breaks(
             demerits = node.demerits + _demerits(badness, penalty, settings)
             if flagged and node.hyphens:
                 demerits += settings.double_hyphen_demerits
+            if flagged and node.line in settings.page_end_lines:
+                demerits += settings.page_end_hyphen_demerits
             if index == last and node.hyphens:
                 demerits += settings.final_hyphen_demerits
             if index == last and node.position >= 0 and natural < settings.short_last_line:

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from amnesty_book.model import Book, CrossLink, CrossRef, Inline
 from amnesty_book.model.rewriting import rewrite_text
-from amnesty_book.model.text import quoted
+from amnesty_book.model.text import bound, quoted
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.support.errors import Problems
@@ -19,16 +19,20 @@ def resolve_cross_references(book: Book, manuscript_files: frozenset[Path], prob
     """The book with every cross-reference made a CrossLink; one naming nothing is a problem."""
     labels = book.config.labels
     language = book.config.language
+
+    def link(text: str, anchor: str) -> CrossLink:  # bound as the text around it is ("note 3")
+        return CrossLink(bound(text, language), anchor)
+
     targets: dict[str, dict[str, CrossLink]] = {
-        "plate": {plate.id: CrossLink(plate.label, plate.anchor) for plate in book.plates},
+        "plate": {plate.id: link(plate.label, plate.anchor) for plate in book.plates},
         "sec": {
-            heading.anchor: CrossLink(quoted(heading.text, language), heading.anchor)
+            heading.anchor: link(quoted(heading.text, language), heading.anchor)
             for chapter in book.chapters
             for heading in (chapter.title, *chapter.sections)
         },
         **{
             APPENDICES[appendix.kind].reference: {
-                entry.id: CrossLink(entry.reference_text(labels, language), entry.anchor)
+                entry.id: link(entry.reference_text(labels, language), entry.anchor)
                 for entry in appendix.entries
             }
             for appendix in book.appendices
@@ -36,7 +40,7 @@ def resolve_cross_references(book: Book, manuscript_files: frozenset[Path], prob
         },
     }
     notes = [
-        (note.label, note.location.path, CrossLink(f"{labels['note']} {note.number}", note.anchor))
+        (note.label, note.location.path, link(f"{labels['note']} {note.number}", note.anchor))
         for note in book.notes
         if note.label
     ]

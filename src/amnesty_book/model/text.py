@@ -71,12 +71,17 @@ def plain_text(content: Inline) -> str:
     return _TextOnly.extract(markup)
 
 
+def bound(text: str, language: str) -> str:
+    """The text with the language's no-break spaces where a line must not break."""
+    for pattern, replacement in (*_NO_BREAK, *_NO_BREAK_IN.get(language, ())):
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def typeset(text: str, language: str) -> str:
     """Escaped text with the language's no-break spaces, and number ranges kept whole. The
     source's line breaks are spaces: WeasyPrint breaks a footnote's line at them."""
-    text = text.replace("\n", " ")
-    for pattern, replacement in (*_NO_BREAK, *_NO_BREAK_IN.get(language, ())):
-        text = pattern.sub(replacement, text)
+    text = bound(text.replace("\n", " "), language)
     return _RANGE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text)
 
 

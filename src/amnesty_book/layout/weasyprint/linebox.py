@@ -1,7 +1,8 @@
-"""A paragraph's lines as WeasyPrint sets them, but no note moved off its page, each told to hyphenation.
+"""A paragraph's lines as WeasyPrint sets them, but no note moved off its page nor word over a page.
 
 WeasyPrint 70's `block._linebox_layout` takes a paragraph's lines one by one from
-`iter_line_boxes`. Two changes are made around that iterator, none to the function itself:
+`iter_line_boxes`. These changes are made around the function and that iterator, none to
+the function itself:
 
 Widows. When a line overflows the page, `_linebox_layout` reads up to `widows` lines past it to
 learn whether the paragraph's last lines could follow on the next page. If they could, and the
@@ -14,12 +15,15 @@ and no note is moved. The line it holds back is still laid out and its placehold
 as `_linebox_layout` does with each line it reads; the count's only other use,
 `max(0, needed)`, comes out the same (0), so nothing else changes.
 
-A word broken over the leaf. When the page's last line ends on a hyphen and the page is a
-right-hand one, the word would run on overleaf (TeX's \\brokenpenalty keeps it from that):
-after the overflow, one line fewer is given, so WeasyPrint moves that last line to the next
-page with the rest, as it does for widows, and the page runs a line short; where that would
-leave fewer than `orphans` lines, WeasyPrint moves the paragraph's lines on the page too, as
-it does for orphans. Not when the line calls a note (its note would stay behind).
+A word broken over the page. When the page's last line ends on a hyphen (TeX's \\brokenpenalty
+weighs against it), the paragraph's lines on the page are unset, as WeasyPrint unsets lines it
+moves to the next page, and set again, total_fit.py told which line ends the page: its plan
+then breaks that line whole where it can. Where it cannot, and the page is a right-hand one (the
+word would run on overleaf), after the overflow one line fewer is given, so WeasyPrint moves
+that last line to the next page with the rest, as it does for widows, and the page runs a line
+short; where that would leave fewer than `orphans` lines, WeasyPrint moves the paragraph's
+lines on the page too, as it does for orphans. Not when the line calls a note (its note would
+stay behind).
 
 Hyphenation. Each line set is told to hyphenation.LADDER before the next line is laid out,
 so that the line after two hyphenated ones is not hyphenated (hyphenation.py).
@@ -43,6 +47,7 @@ from typing import Any
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext, block
 
+from amnesty_book.layout.weasyprint import total_fit
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
 
 # A line, and where the paragraph resumes after it.
@@ -62,14 +67,42 @@ def linebox_layout(
     index: int,
     child: boxes.LineBox,
     new_children: list[boxes.Box],
+    page_is_empty: bool,
+    absolute_boxes: list[boxes.Box],
+    fixed_boxes: list[boxes.Box],
     *rest: Any,
 ) -> tuple[Any, ...]:
-    """WeasyPrint's `_linebox_layout`, its paragraph's new lines kept while it runs."""
-    _setting.append(new_children)
-    try:
-        return _linebox_layout(context, box, index, child, new_children, *rest)
-    finally:
-        _setting.pop()
+    """WeasyPrint's `_linebox_layout`, its paragraph's new lines kept while it runs. Where the
+    page's last line ends on a hyphen, the paragraph's lines on the page are set again, that
+    line known to be the page's last."""
+    set_before, ladder = len(new_children), LADDER.run
+    arguments = (context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes, *rest)
+    known_last = None
+    while True:
+        _setting.append(new_children)
+        try:
+            with total_fit.setting_lines(new_children, known_last):
+                result = _linebox_layout(*arguments)
+        finally:
+            _setting.pop()
+        lines = new_children[set_before:]
+        if known_last is not None or not _hyphen_ends_the_page(lines):
+            return result
+        known_last = len(lines) - 1
+        for line in lines:  # unset, as WeasyPrint unsets the lines it moves to the next page
+            block.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
+        del new_children[set_before:]
+        LADDER.run = ladder
+
+
+def _hyphen_ends_the_page(lines: list[boxes.Box]) -> bool:
+    """The paragraph runs on to the next page from a planned line that ends on a hyphen."""
+    return (
+        bool(lines)
+        and lines[-1].resume_at is not None
+        and getattr(lines[-1], "total_fit", False)
+        and _ends_on_a_hyphen(lines[-1])
+    )
 
 
 def iter_line_boxes(
@@ -133,13 +166,17 @@ def _as_set(
 
 def _breaks_a_word_over_the_leaf(context: LayoutContext, line: boxes.Box) -> bool:
     """The line ends on a hyphen, on a right-hand page, and calls no note."""
-    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
-    if not texts or not texts[-1].text.endswith((texts[-1].style["hyphenate_character"], "-")):
+    if not _ends_on_a_hyphen(line):
         return False
     if any(getattr(box, "footnote", None) is not None for box in line.descendants()):
         return False
     right_hand: bool = context.page_maker[context.current_page - 1][2]
     return right_hand
+
+
+def _ends_on_a_hyphen(line: boxes.Box) -> bool:
+    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+    return bool(texts) and texts[-1].text.endswith((texts[-1].style["hyphenate_character"], "-"))
 
 
 def apply() -> None:

@@ -15,7 +15,10 @@ the planned point; `text_align` justifies it to the real measure, shrinking its 
 the plan shrinks them (WeasyPrint alone never shrinks). Ragged text (notes, captions) is left
 to WeasyPrint: planned, its notes made a long book's layout a fifth slower for a right edge
 barely more even. A line WeasyPrint breaks elsewhere than planned (it reads a break otherwise) is set again
-first-fit, and the rest of the paragraph planned again from there. Paragraphs the plan does
+first-fit, and the rest of the paragraph planned again from there. Where a page's last line
+ends on a hyphen, linebox.py sets the paragraph's lines on that page again, and the plan then
+weighs a hyphen at the end of that line (or of the line before, should the widows rule move it
+overleaf) with PAGE_END_HYPHEN_DEMERITS. Paragraphs the plan does
 not model (a float beside them, an image or inline block in a line, a forced line break, a
 soft hyphen, a percentage inline margin, a leader) are left to WeasyPrint as they are.
 
@@ -28,6 +31,8 @@ Upstream: none filed (first-fit since WeasyPrint began; https://www.w3.org/TR/cs
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +61,9 @@ BREAKS_AFTER = DASHES + SLASHES
 NO_ZONE = Dimension(0, "px")
 SHORT_LAST_LINE = 8  # in spaces: a last line narrower than about four letters costs demerits
 EMERGENCY_STRETCH = 3  # in spaces: added to each line of a paragraph that cannot be set otherwise
+# A hyphen ending a page's last line costs as much as a line about three times as loose as TeX
+# lets one be: the paragraph is set a little looser rather than break a word over the page.
+PAGE_END_HYPHEN_DEMERITS = 100_000
 
 _split_inline_box = inline.split_inline_box
 _text_align = inline.text_align
@@ -94,11 +102,43 @@ class _NotModelled(Exception):
 
 # Paragraph models, by what a paragraph's line box holds (its texts, their styles, its tree):
 # WeasyPrint copies a note's boxes each time it lays the note out, and fills in a page number
-# when it makes a page again. Plans by (model, first line's width, measure, first character).
+# when it makes a page again. Plans by (model, first line's width, measure, first character,
+# lines from there to the page's last where that is known).
 _models: dict[tuple[Any, ...], _Paragraph | None] = {}
 _plans: dict[tuple[Any, ...], _Plan | None] = {}
 # A planned line is being split: None, or whether the plan ends it on a hyphen it adds.
 _planned_line: list[bool | None] = [None]
+
+
+@dataclass
+class _OnPage:
+    """A paragraph's lines being set on a page: those set so far, and which of them ends the
+    page, where a first setting of the paragraph on the page found it to end on a hyphen."""
+
+    new_lines: list[boxes.Box]
+    known_last: int | None
+
+    def lines_to_last(self) -> int | None:
+        """How many lines after the next one set the page's last is; None where not known."""
+        if self.known_last is None or self.known_last < len(self.new_lines):
+            return None
+        return self.known_last - len(self.new_lines)
+
+
+# The paragraphs whose lines are being set, the innermost last (a note's paragraph is set while
+# the line calling it is).
+_on_page: list[_OnPage] = []
+
+
+@contextmanager
+def setting_lines(new_lines: list[boxes.Box], known_last: int | None) -> Iterator[None]:
+    """While a paragraph's lines are set on a page, its plan knows which line ends the page,
+    if that is known (linebox.py)."""
+    _on_page.append(_OnPage(new_lines, known_last))
+    try:
+        yield
+    finally:
+        _on_page.pop()
 
 
 def start_layout() -> None:
@@ -212,11 +252,15 @@ def _planned_line_of(
     start = _offset(linebox, skip_stack, paragraph)
     first = max_x - position_x
     measure = first + linebox.text_indent
-    key = (held, round(first, 3), round(measure, 3), start)
+    to_last = _on_page[-1].lines_to_last() if _on_page else None
+    key = (held, round(first, 3), round(measure, 3), start, to_last)
     if key not in _plans:
-        _plans[key] = _plan(paragraph, start, first, measure)
-        for later_start in _plans[key] or ():  # the plan's other lines, reached from their own starts
-            _plans.setdefault((held, round(measure, 3), round(measure, 3), later_start), _plans[key])
+        _plans[key] = _plan(paragraph, start, first, measure, to_last)
+        # The plan's other lines, reached from their own starts, as many lines from the page's last.
+        for number, later_start in enumerate(_plans[key] or ()):
+            later_to_last = to_last - number if to_last is not None and to_last >= number else None
+            later = (held, round(measure, 3), round(measure, 3), later_start, later_to_last)
+            _plans.setdefault(later, _plans[key])
     plan = _plans[key]
     if plan is None:
         return None
@@ -224,8 +268,12 @@ def _planned_line_of(
     return None if line is None else (line, paragraph)
 
 
-def _plan(paragraph: _Paragraph, start: int, first: float, measure: float) -> _Plan | None:
-    """Breaks of the paragraph from its character `start`, the first line `first` wide."""
+def _plan(
+    paragraph: _Paragraph, start: int, first: float, measure: float, to_last: int | None
+) -> _Plan | None:
+    """Breaks of the paragraph from its character `start`, the first line `first` wide, its line
+    `to_last` (or the one before, should the widows rule move that one overleaf) expected to be
+    the page's last."""
     try:
         begin = paragraph.item_offsets.index(start)
     except ValueError:
@@ -238,6 +286,8 @@ def _plan(paragraph: _Paragraph, start: int, first: float, measure: float) -> _P
         short_last_line=SHORT_LAST_LINE * paragraph.space,
         short_last_line_demerits=100_000,
         most_hyphens_in_a_row=LADDER.LONGEST,
+        page_end_lines=frozenset() if to_last is None else frozenset({to_last - 1, to_last}),
+        page_end_hyphen_demerits=PAGE_END_HYPHEN_DEMERITS,
     )
     breaking = kp.break_lines(items, lambda line: first if line == 0 else measure, settings)
     if breaking is None:

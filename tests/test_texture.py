@@ -1,0 +1,44 @@
+"""The texture of the paged editions' justified text, read back with pdfminer (not the layout
+audit's reader): word spaces, pages ending on a hyphen, words broken over the leaf; on the
+article's readers and handouts and on the sample books (the long book: test_long_book.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_geometry import design
+from amnesty_book.writers import imposed_pages
+from conftest import REPO, sample_project
+from readback import MEASURED_LINES, assert_even, body_texture
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_articles_readers_and_handouts_are_set_evenly(built_book: dict[str, Path]) -> None:
+    book = load_book(REPO)
+    editions = {edition.name: edition for edition in book.config.editions}
+    for name in ("reader-a4", "reader-letter"):
+        texture = body_texture(built_book[name], design(editions[name]).font_size_pt)
+        assert len(texture.spaces) >= MEASURED_LINES
+        assert_even(texture, name)
+    for name in ("handout-a4", "handout-letter"):
+        edition = editions[name]
+        pages = imposed_pages(edition.kind)(book, edition)  # the pages, before they go on sheets
+        texture = body_texture(pages, design(edition).font_size_pt)
+        assert len(texture.spaces) >= MEASURED_LINES
+        assert_even(texture, name)
+
+
+@pytest.mark.parametrize("name", ["diary", "mill", "polish"])
+def test_the_sample_books_are_set_evenly(name: str, tmp_path: Path) -> None:
+    root = sample_project(name, tmp_path)
+    build(root, root / "dist", editions=["reader-a4"])
+    book = load_book(root)
+    (edition,) = [edition for edition in book.config.editions if edition.name == "reader-a4"]
+    pdf = root / "dist" / edition.output_name(book.config.slug)
+    texture = body_texture(pdf, design(edition).font_size_pt)
+    assert_even(texture, name)
