@@ -290,6 +290,27 @@ def test_a_word_broken_over_the_leaf_and_a_hyphenated_stub(book: Book) -> None:
     )
 
 
+def test_a_line_ending_between_bound_words(book: Book) -> None:
+    """Lines broken between a note and its number, a month and its day (L423), as another
+    program might break them; between the day and the year, at a plain space, or where a
+    paragraph ends, they may."""
+    split = (  # each line but the last set full, as a line that breaks for want of room
+        "<p style='text-align: justify; text-align-last: justify'>As the text says in note<br/>3, the "
+        "talks began on June<br/>23, 1941 and ended on July 30,<br/>1941 in London, as the<br/>general "
+        "said.</p><p style='text-align: left'>A paragraph that ends on May</p><p>12 of that year.</p>"
+    )
+    findings = [
+        finding
+        for finding in audit_pdf(pdf("<h1>A part</h1>" + split), READER, book)
+        if code(finding) != "L413"
+    ]
+    assert problems(findings) == [("L423", "page 1 (folio i)"), ("L423", "page 1 (folio i)")]
+    assert [finding.said.split(";")[0] for finding in findings if code(finding) == "L423"] == [
+        "L423 a line ends between “note” and “3,”, which the book binds together",
+        "L423 a line ends between “June” and “23,”, which the book binds together",
+    ]
+
+
 def test_a_hyphen_before_a_number_or_a_line_ending_in_a_dash_is_no_hyphenation(book: Book) -> None:
     lines = "The years 1939-<br/>1945, and so on -<br/>as the text says, and once more-<br/>3 times."
     assert (

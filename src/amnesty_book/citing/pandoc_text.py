@@ -23,14 +23,24 @@ _WRAPPING = {
 def inline_markup(nodes: list[Node], language: str, depth: int = 0) -> str:
     """Inline XHTML of pandoc inlines; quotations take the language's marks, alternating
     double and single as they nest."""
-    out = []
+    out: list[str] = []
+    words: list[str] = []  # text not yet set: set whole, so that "vol." and "1" are bound
+
+    def set_words() -> None:
+        if words:
+            out.append(typeset(escape("".join(words), quote=False), language))
+            words.clear()
+
     for node in nodes:
         kind, content = node["t"], node.get("c")
         if kind == "Str":
-            out.append(typeset(escape(content, quote=False), language))
-        elif kind in ("Space", "SoftBreak"):
-            out.append(" ")
-        elif kind == "LineBreak":
+            words.append(content)
+            continue
+        if kind in ("Space", "SoftBreak"):
+            words.append(" ")
+            continue
+        set_words()
+        if kind == "LineBreak":
             out.append("<br/>")
         elif kind in _WRAPPING:
             opening, closing = _WRAPPING[kind]
@@ -49,6 +59,7 @@ def inline_markup(nodes: list[Node], language: str, depth: int = 0) -> str:
         elif kind == "Math":
             out.append(escape(content[1], quote=False))
         # Notes are taken out by the caller; raw formats and images have no place in a citation.
+    set_words()
     return "".join(out)
 
 

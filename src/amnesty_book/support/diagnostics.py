@@ -209,6 +209,7 @@ CODES: dict[str, Code] = {
                     WARNING,
                     "a paragraph ends on a stub of fewer than four letters of a hyphenated word",
                 ),
+                "L423": (WARNING, "a line ends between two words the book binds together (“note | 3”)"),
                 "L501": (ERROR, "a note does not stand on the page of its call"),
                 "L502": (ERROR, "a plate stands before the page of its marker"),
                 "L503": (

@@ -27,7 +27,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from amnesty_book.model import Book, CrossLink, Heading, Plate, PlatePlacement, PullQuote
-from amnesty_book.model.text import plain_text
+from amnesty_book.model.text import bound, plain_text
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import Edition
 from amnesty_book.project.edition_kinds import KINDS
@@ -235,7 +235,7 @@ def render(
             known_page=known_page,
             semantics=semantics,
             plain=plain_text,
-            long_date=lambda day: long_date(day, language),
+            long_date=lambda day: bound(long_date(day, language), language),  # "November 14" on one line
             built=built.date(),
             built_timestamp=built.strftime("%Y-%m-%dT%H:%M:%SZ"),
             **extra,

@@ -24,7 +24,12 @@ from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_lay
 from amnesty_book.checks.layout_audit.sizes import sizes_of
 from amnesty_book.checks.layout_audit.space import ink_outside, sheet_edge, underfull
 from amnesty_book.checks.layout_audit.text import hyphen_ladders, measure
-from amnesty_book.checks.layout_audit.texture import hyphenated_stubs, page_final_hyphens, word_spaces
+from amnesty_book.checks.layout_audit.texture import (
+    hyphenated_stubs,
+    page_final_hyphens,
+    split_bindings,
+    word_spaces,
+)
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 from amnesty_book.support.diagnostics import Diagnostic
@@ -50,6 +55,7 @@ def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Diagnosti
         *word_spaces(layout, edition, sizes),
         *page_final_hyphens(layout, edition, sizes),
         *hyphenated_stubs(layout, edition, sizes),
+        *split_bindings(layout, edition, book.config.language),
         *notes_away(layout, edition, book),
         *plates_away(layout, edition, book),
         *stranded_headings(layout, edition, sizes),

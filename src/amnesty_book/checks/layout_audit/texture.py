@@ -3,8 +3,9 @@
 A justified line's word spaces are measured as a reader sees them, from the glyph before each
 space to the glyph after (reading.py); a space wider than half an em opens a hole in the page,
 three quarters of an em a river. A hyphen at the foot of a right-hand page sends the reader
-overleaf in mid-word, and a paragraph that ends on the stub of a hyphenated word wastes a line
-on a syllable.
+overleaf in mid-word, a paragraph that ends on the stub of a hyphenated word wastes a line
+on a syllable, and a line that ends between words the book binds ("note | 3", "November | 14")
+parts what is read as one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from itertools import pairwise
 from amnesty_book.checks.layout_audit.pages import TOLERANCE_PT, Layout, Line, Page
 from amnesty_book.checks.layout_audit.sizes import Sizes
 from amnesty_book.checks.layout_audit.text import HYPHENS
+from amnesty_book.model.text import bound
 from amnesty_book.project.config import Edition
 from amnesty_book.support.diagnostics import Diagnostic
 
@@ -24,6 +26,8 @@ RIVER_EM = 0.75  # ... and wider than this, a hole no reader misses
 LOOSE_SHARE = 0.03  # of the justified lines, at most, a well-set book lets be loose
 _MEASURED_LINES = 30  # fewer justified lines than this are no sample of a book's texture
 STUB_LETTERS = 4  # a paragraph's last line after a hyphen holds at least this many letters
+_LEADER = ". . ."  # a contents entry's dots to its page number
+_ROOM_EM = 0.5  # the width of a space, and of any letter, at most, in ems
 
 
 def word_spaces(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
@@ -110,6 +114,30 @@ def hyphenated_stubs(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator
                     "L422",
                     f"a paragraph ends on the stub “{following.text}” of a hyphenated word",
                     "reword the paragraph's last lines a little",
+                )
+
+
+def split_bindings(layout: Layout, edition: Edition, language: str) -> Iterator[Diagnostic]:
+    """A line that ends between two words the book's binding rules keep together (model/text.py),
+    in any running text of the page: what no rule bound before it was set (a generated text)."""
+    for page in layout.pages:
+        for line, following in pairwise(page.inside):
+            if following.size != line.size or not 0 < line.baseline - following.baseline <= 2 * line.size:
+                continue
+            ending, starting = line.text.split(), following.text.split()
+            if not ending or not starting or _ends_hyphenated(line) or _LEADER in line.text:
+                continue
+            if line.body.right + _ROOM_EM * line.size * (1 + len(starting[0])) < page.block.right:
+                continue  # the next word would have fitted: the paragraph (or entry) ended here
+            joined = f"{ending[-1]} {starting[0]}"
+            if bound(joined, language)[len(ending[-1])] != " ":
+                yield Diagnostic.in_edition(
+                    edition.name,
+                    page.where,
+                    "L423",
+                    f"a line ends between “{ending[-1]}” and “{starting[0]}”, which the book binds together",
+                    "put a no-break space between them in the manuscript; where the builder wrote "
+                    "the words (a cross-reference, a label), report it",
                 )
 
 
