@@ -165,6 +165,11 @@ def test_a_paragraph_that_cannot_be_set_within_the_tolerance_is_set_in_an_emerge
     emergency = kp.break_lines(items, lambda line: narrow, kp.Settings(emergency_stretch=30))
     assert emergency is not None and emergency.emergency
     assert max(line.ratio for line in emergency.lines) < max(line.ratio for line in within.lines)
+    # Its lines' badness is told as their own glue sets them, as TeX's underfull boxes are: past
+    # the tolerance, where a paragraph set in the first pass keeps within it.
+    assert emergency.worst_badness > 200 and within.worst_badness > 200
+    ordinary = kp.break_lines(items, lambda line: 3 * narrow)
+    assert ordinary is not None and not ordinary.emergency and ordinary.worst_badness <= 200
     assert (
         kp.break_lines(_items("Constantinopolitanisation"), lambda line: 100.0) is None
     )  # wider than any line

@@ -4,6 +4,7 @@ article's readers and handouts and on the sample books (the long book: test_long
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.theme.page_geometry import design
 from amnesty_book.writers import imposed_pages
-from conftest import REPO, sample_project
+from conftest import REPO, SmallProject, sample_project
 from readback import MEASURED_LINES, assert_even, body_texture
 
 pytestmark = pytest.mark.slow
@@ -42,3 +43,23 @@ def test_the_sample_books_are_set_evenly(name: str, tmp_path: Path) -> None:
     pdf = root / "dist" / edition.output_name(book.config.slug)
     texture = body_texture(pdf, design(edition).font_size_pt)
     assert_even(texture, name)
+
+
+# Names are never hyphenated: a paragraph of long ones leaves wide gaps whatever its breaks.
+NAMES = "Constantinopolitanus Wojciechowskiego Czechoslovakiansky Mediterraneanissimo " * 6
+
+
+def test_a_paragraph_no_breaking_sets_within_the_tolerance_is_named(
+    small_project: SmallProject, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As TeX reports an underfull box: the build names the paragraph (L414), and no other."""
+    small_project.replace("manuscript/article.md", "More text.", f"More text.\n\n{NAMES}\n")
+    with caplog.at_level(logging.WARNING, logger="amnesty_book"):
+        build(small_project.root, small_project.root / "dist", editions=["reader-a4"])
+    underfull = [line for line in caplog.messages if "L414" in line]
+    assert underfull == [
+        "warning: reader-a4: the paragraph “Constantinopolitanus Wojciechowskiego Czechoslovakiansky "
+        "Mediterraneanissimo Constantinopolitanus Wojciechowskiego…”: L414 a line is set looser than "
+        "TeX's \\hbadness lets it be: no breaking of the paragraph keeps its word spaces within the "
+        "tolerance; reword it a little, or let more of its words be hyphenated (styles/hyphenation.txt)"
+    ]

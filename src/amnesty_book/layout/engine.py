@@ -35,6 +35,7 @@ from amnesty_book.layout.page_cut import cut, cut_source
 from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts
 from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
+from amnesty_book.layout.weasyprint import total_fit
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
 from amnesty_book.model import Book, Note, NoteCall, PlatePlacement, Prose, PullQuote
 from amnesty_book.prepress.pdf_join import join_parts
@@ -42,7 +43,7 @@ from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.source_files import STYLES
 from amnesty_book.support import cores
 from amnesty_book.support.diagnostics import Diagnostic
-from amnesty_book.support.errors import WARNINGS, BookError, collected, tell
+from amnesty_book.support.errors import WARNINGS, BookError, collected, tell, warn
 from amnesty_book.theme.page_geometry import text_block
 from amnesty_book.theme.page_plan import BookPart, PlatePlan
 from amnesty_book.theme.rendering import render
@@ -245,7 +246,22 @@ def layout_pdf(
         for note in misplaced
     ]
     problems += _plates_too_tall(book, edition, heights)
+    for words in total_fit.underfull():
+        found = underfull_paragraph(edition, words)
+        warn(None, f"{found.edition}: {found.where}: {found.said}")
     return document
+
+
+def underfull_paragraph(edition: Edition, words: str) -> Diagnostic:
+    """A paragraph no breaking sets within the tolerance, named by its first words."""
+    return Diagnostic.in_edition(
+        edition.name,
+        f"the paragraph “{words}…”",
+        "L414",
+        "a line is set looser than TeX's \\hbadness lets it be: no breaking of the paragraph keeps "
+        "its word spaces within the tolerance",
+        "reword it a little, or let more of its words be hyphenated (styles/hyphenation.txt)",
+    )
 
 
 _ID = re.compile(r'\sid="([^"]+)"')

@@ -82,6 +82,9 @@ class Breaking:
     lines: tuple[Line, ...]
     demerits: float
     emergency: bool  # set only with the emergency stretch
+    # The worst badness of its lines as their own glue sets them (without the emergency
+    # stretch): above TeX's \\hbadness (1000), TeX reports an underfull box.
+    worst_badness: float
 
 
 @dataclass(slots=True)
@@ -123,8 +126,22 @@ def break_lines(
         best = _best_breaks(items, line_width, settings, extra_stretch, tolerance)
         if best is not None:
             emergency = extra_stretch > 0 or tolerance == inf
-            return Breaking(_lines(items, best), best.demerits, emergency)
+            lines = _lines(items, best)
+            return Breaking(lines, best.demerits, emergency, _worst_badness(items, lines, line_width))
     return None
+
+
+def _worst_badness(items: Sequence[Item], lines: Sequence[Line], line_width: Callable[[int], float]) -> float:
+    sums = _sums(items)
+    worst = 0.0
+    for number, line in enumerate(lines):
+        ending = items[line.end]
+        natural = sums.width[line.end] - sums.width[line.start]
+        natural += ending.width if isinstance(ending, Penalty) else 0.0
+        stretch = sums.stretch[line.end] - sums.stretch[line.start]
+        shrink = sums.shrink[line.end] - sums.shrink[line.start]
+        worst = max(worst, _badness(_ratio(natural, line_width(number), stretch, shrink)))
+    return worst
 
 
 def _sums(items: Sequence[Item]) -> _Sums:

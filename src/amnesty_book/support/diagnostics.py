@@ -204,6 +204,11 @@ CODES: dict[str, Code] = {
                     "more than 3 % of the justified body lines have word spaces wider than 0.5 em",
                 ),
                 "L413": (WARNING, "a justified line set with word spaces wider than 0.75 em"),
+                "L414": (
+                    WARNING,
+                    "a paragraph with a line looser than TeX's \\hbadness (1000): no breaking keeps its "
+                    "word spaces within the tolerance (told by the build, which breaks the lines)",
+                ),
                 "L421": (WARNING, "a right-hand page's last line is hyphenated: its word runs on overleaf"),
                 "L422": (
                     WARNING,

@@ -61,6 +61,7 @@ BREAKS_AFTER = DASHES + SLASHES
 NO_ZONE = Dimension(0, "px")
 SHORT_LAST_LINE = 8  # in spaces: a last line narrower than about four letters costs demerits
 EMERGENCY_STRETCH = 3  # in spaces: added to each line of a paragraph that cannot be set otherwise
+HBADNESS = 1000  # TeX's \\hbadness: a line looser than this is reported, as TeX reports an underfull box
 # A hyphen ending a page's last line costs as much as a line about three times as loose as TeX
 # lets one be: the paragraph is set a little looser rather than break a word over the page.
 PAGE_END_HYPHEN_DEMERITS = 100_000
@@ -141,9 +142,19 @@ def setting_lines(new_lines: list[boxes.Box], known_last: int | None) -> Iterato
         _on_page.pop()
 
 
+# The paragraphs (their first words) with a line set looser than HBADNESS lets it be.
+_underfull: dict[str, None] = {}
+
+
 def start_layout() -> None:
     _models.clear()
     _plans.clear()
+    _underfull.clear()
+
+
+def underfull() -> list[str]:
+    """The first words of each paragraph of the last layout with a line looser than HBADNESS."""
+    return list(_underfull)
 
 
 def _justified(linebox: boxes.LineBox, context: LayoutContext) -> bool:
@@ -292,6 +303,8 @@ def _plan(
     breaking = kp.break_lines(items, lambda line: first if line == 0 else measure, settings)
     if breaking is None:
         return None
+    if breaking.worst_badness > HBADNESS:
+        _underfull[" ".join(paragraph.text.split()[:6])] = None
     plan: _Plan = {}
     starts = [paragraph.item_offsets[begin + line.start] for line in breaking.lines]
     for line, line_start, next_start in zip(breaking.lines, starts, [*starts[1:], None], strict=True):
