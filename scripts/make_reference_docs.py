@@ -134,6 +134,14 @@ def book_toml() -> str:
         "names, and the builder's words in each language:",
         "",
         *_labels(),
+        "",
+        "## [foreign_phrases]",
+        "",
+        "The phrases in other languages the text uses, by the language's tag (BCP 47), such as",
+        '`la = ["conditio sine qua non", "de facto"]`. Wherever the text uses one (as whole words, in',
+        "any case, not in code), it is marked as `[conditio sine qua non]{lang=la}` marks it: read out",
+        "in its language, tagged with it in the PDF, and hyphenated by its language's patterns or not",
+        "at all.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -82,6 +82,23 @@ def test_unknown_config_key(small_project: SmallProject, capsys: pytest.CaptureF
     assert err.startswith("book.toml:7: unknown key 'subtitle' in [book]; the keys are title, author,")
 
 
+def test_foreign_phrases_with_a_wrong_tag_or_value(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = small_project.root / "book.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[foreign_phrases]\nla = ["conditio sine qua non"]\nlatin_1 = ["de facto"]\nde = "Ostpolitik"\n',
+        encoding="utf-8",
+    )
+    lines = config.read_text(encoding="utf-8").splitlines()
+    latin, german = lines.index('latin_1 = ["de facto"]') + 1, lines.index('de = "Ostpolitik"') + 1
+    err = failed_build(small_project, capsys)
+    assert f"book.toml:{latin}: 'latin_1' is not a language tag; write one such as la or de-AT\n" in err
+    wrong_value = f"book.toml:{german}: de must be a list of phrases in quotes, such as "
+    assert wrong_value + '["conditio sine qua non"]\n' in err
+
+
 def test_malformed_timeline_date(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     small_project.replace("manuscript/timeline.yaml", "1941-07-30", "1941-02-30")
     err = failed_build(small_project, capsys)

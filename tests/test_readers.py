@@ -326,6 +326,34 @@ def test_a_link_to_an_anchor_the_book_has_not(small_project: SmallProject) -> No
     ]
 
 
+def test_the_foreign_phrases_book_toml_lists_are_marked_wherever_the_text_uses_them(
+    small_project: SmallProject,
+) -> None:
+    """As whole words, in any case, across a line break; not in code, not twice where the text
+    marks one itself; hyphenated by their own language's patterns or not at all (total_fit.py
+    and WeasyPrint read `lang`)."""
+    small_project.replace(
+        "manuscript/article.md",
+        "More text.",
+        "More text: the Conditio sine\nqua non, `de facto`, [de facto]{lang=la}, de facto; defactor.",
+    )
+    config = small_project.root / "book.toml"
+    listed = '\n[foreign_phrases]\nla = ["conditio sine qua non", "de facto"]\n'
+    config.write_text(config.read_text(encoding="utf-8") + listed, encoding="utf-8")
+    book = load_book(small_project.root)
+    assert book.config.foreign_phrases == (("la", ("conditio sine qua non", "de facto")),)
+    markup = "".join(
+        part
+        for block in book.chapters[0].blocks
+        if isinstance(block, Prose)
+        for part in block.content
+        if isinstance(part, str)
+    )
+    latin = '<span lang="la" xml:lang="la">'
+    assert f"the {latin}Conditio sine qua non</span>, <code>de facto</code>, {latin}de facto</span>" in markup
+    assert f"{latin}de facto</span>; defactor." in markup
+
+
 def test_a_phrase_in_another_language_is_a_span_with_its_language() -> None:
     assert inline_markup("was the *[conditio sine qua non]{lang=la}* for it, [tak]{lang=pl-PL}", HERE) == (
         'was the <em><span lang="la" xml:lang="la">conditio sine qua non</span></em> for it, '

@@ -195,6 +195,8 @@ class BookConfig:
     label_overrides: tuple[
         tuple[str, str], ...
     ] = ()  # [labels]: the builder's words the book words its own way
+    # [foreign_phrases]: a language's tag -> the phrases in it the text uses (readers/markup.py)
+    foreign_phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # "section.key" -> its line in book.toml, for messages about the files the keys name
     key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
@@ -331,8 +333,8 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
 
     values: dict[str, dict[str, Any]] = {}
     for section, content in raw.items():
-        if section not in schema and section not in ("editions", "labels"):
-            known = ", ".join(f"[{name}]" for name in (*schema, "labels", "editions.NAME"))
+        if section not in schema and section not in ("editions", "labels", "foreign_phrases"):
+            known = ", ".join(f"[{name}]" for name in (*schema, "labels", "foreign_phrases", "editions.NAME"))
             problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
         elif not isinstance(content, dict):
             problems.add(at(section, section), f"'{section}' must be a section [{section}]")
@@ -393,6 +395,7 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         )
     editions = _editions(raw.get("editions"), at, problems)
     overrides = _label_overrides(raw.get("labels"), at, problems)
+    phrases = _foreign_phrases(raw.get("foreign_phrases"), at, problems)
     problems.raise_if_any()
     first = values["first_publication"]
     values["book"]["author_file_as"] = values["book"]["author_file_as"] or values["book"]["author"]
@@ -409,6 +412,7 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         press=Press(**values["press"]),
         editions=editions,
         label_overrides=overrides,
+        foreign_phrases=phrases,
         key_lines=tuple(
             (f"{section}.{key}", line)
             for section in ("sources", "fonts", "citations", "press")
@@ -502,6 +506,32 @@ def _label_overrides(
         else:
             overrides.append((key, value.strip()))
     return tuple(overrides)
+
+
+# A BCP 47 language tag, as far as a book needs one: "la", "de-AT", "sr-Latn".
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _foreign_phrases(
+    raw: Any, at: Callable[[str, str | None], SourceLocation], problems: Problems
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The [foreign_phrases] table: a language's tag, and the phrases in it the text uses."""
+    if raw is None or not isinstance(raw, dict):  # not a table: reported with the sections
+        return ()
+    phrases = []
+    for tag, value in raw.items():
+        if not LANGUAGE_TAG.fullmatch(tag):
+            problems.add(
+                at("foreign_phrases", tag), f"'{tag}' is not a language tag; write one such as la or de-AT"
+            )
+        elif not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            problems.add(
+                at("foreign_phrases", tag),
+                f"{tag} must be a list of phrases in quotes, such as [\"conditio sine qua non\"]",
+            )
+        else:
+            phrases.append((tag, tuple(" ".join(item.split()) for item in value)))
+    return tuple(phrases)
 
 
 def _checked(

@@ -29,7 +29,7 @@ def load_book(root: Path) -> Book:
     files = source_files(project, config)
     problems = Problems()
     manuscript, plates, appendices = None, {}, []
-    with typeset_in(config.language):
+    with typeset_in(config.language, config.foreign_phrases):
         try:  # each source read even if another is broken
             manuscript = read_manuscript(project, files.manuscript)
         except BookError as error:

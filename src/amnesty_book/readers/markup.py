@@ -16,6 +16,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from amnesty_book.model import CiteRef, CrossRef, Inline, NoteRef
 from amnesty_book.model.text import SAFE_LINK, quotation_marks, typeset
+from amnesty_book.project.config import LANGUAGE_TAG
 from amnesty_book.readers.citation_syntax import Found
 from amnesty_book.readers.citation_syntax import find as find_citations
 from amnesty_book.support.diagnostics import SourceLocation
@@ -136,21 +137,27 @@ def with_lead(markup: str, lead: str) -> str:
 _SMARTY_QUOTES = ("left-double-quote", "right-double-quote", "left-single-quote", "right-single-quote")
 
 
-# The language the text being read is set in (book.toml's [book] language): typeset_in.
+# A language's tag and the phrases in it a book's text uses (book.toml's [foreign_phrases]).
+ForeignPhrases = tuple[tuple[str, tuple[str, ...]], ...]
+# The language the text being read is set in (book.toml's [book] language), and its foreign
+# phrases: typeset_in.
 _LANGUAGE: ContextVar[str] = ContextVar("language", default="en")
+_PHRASES: ContextVar[ForeignPhrases] = ContextVar("phrases", default=())
 
 
 @contextmanager
-def typeset_in(language: str) -> Iterator[None]:
-    """Markdown read inside takes this language's quotation marks and line-break rules."""
-    token = _LANGUAGE.set(language)
+def typeset_in(language: str, phrases: ForeignPhrases = ()) -> Iterator[None]:
+    """Markdown read inside takes this language's quotation marks and line-break rules, and
+    marks the foreign phrases with their languages."""
+    tokens = _LANGUAGE.set(language), _PHRASES.set(phrases)
     try:
         yield
     finally:
-        _LANGUAGE.reset(token)
+        _LANGUAGE.reset(tokens[0])
+        _PHRASES.reset(tokens[1])
 
 
-def _markdown(language: str) -> markdown.Markdown:
+def _markdown(language: str, phrases: ForeignPhrases) -> markdown.Markdown:
     """A converter for the language; one is kept and reused, and made anew if a conversion
     fails halfway."""
     converter = markdown.Markdown(
@@ -165,11 +172,13 @@ def _markdown(language: str) -> markdown.Markdown:
     converter.inlinePatterns.deregister("html")
     # Before links (160) and references (170): "[...]{lang=la}" is neither.
     converter.inlinePatterns.register(_LanguageSpan(_LANGUAGE_SPAN, converter), "language span", 175)
+    if phrases:
+        converter.inlinePatterns.register(_ForeignPhrase(phrases, converter), "foreign phrase", 174)
     return converter
 
 
 # A phrase in another language, as pandoc marks it: [conditio sine qua non]{lang=la} (a BCP 47 tag).
-_LANGUAGE_SPAN = r"\[([^\[\]]+)\]\{lang=([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\}"
+_LANGUAGE_SPAN = rf"\[([^\[\]]+)\]\{{lang=({LANGUAGE_TAG.pattern})\}}"
 
 
 class _LanguageSpan(InlineProcessor):
@@ -184,7 +193,27 @@ class _LanguageSpan(InlineProcessor):
         return span, match.start(0), match.end(0)
 
 
-_CONVERTERS: dict[str, markdown.Markdown] = {}
+class _ForeignPhrase(InlineProcessor):
+    """A phrase book.toml lists under its language, wherever the text uses it (as a whole word,
+    across a line break too): the span a `[...]{lang=…}` makes, its words left as they are."""
+
+    def __init__(self, phrases: ForeignPhrases, converter: markdown.Markdown) -> None:
+        self.languages = {phrase.casefold(): tag for tag, listed in phrases for phrase in listed}
+        longest_first = sorted(self.languages, key=len, reverse=True)
+        alternatives = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in longest_first)
+        super().__init__(rf"(?<!\w)(?:{alternatives})(?!\w)", converter)
+        self.compiled_re = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE | re.DOTALL)
+
+    def handleMatch(self, match: re.Match[str], data: str) -> tuple[Any, int, int]:
+        tag = self.languages[" ".join(match.group(0).split()).casefold()]
+        span = ElementTree.Element("span")
+        span.set("lang", tag)
+        span.set("xml:lang", tag)
+        span.text = markdown.util.AtomicString(match.group(0))
+        return span, match.start(0), match.end(0)
+
+
+_CONVERTERS: dict[tuple[str, ForeignPhrases], markdown.Markdown] = {}
 
 
 def block_markup(
@@ -215,17 +244,24 @@ def _convert(
     _refuse_characters_not_text(text, location)
     calls, tokenised = _tokenise(text, location, allow_notes, allow_citations)
     _refuse_raw_html(tokenised, location)
-    language = _LANGUAGE.get()
-    converter = _CONVERTERS.get(language) or _CONVERTERS.setdefault(language, _markdown(language))
+    setting = _LANGUAGE.get(), _PHRASES.get()
+    converter = _CONVERTERS.get(setting) or _CONVERTERS.setdefault(setting, _markdown(*setting))
     try:
         html = converter.reset().convert(tokenised)
     except RecursionError:
-        del _CONVERTERS[language]  # its parser state is left halfway: never reuse it
+        del _CONVERTERS[setting]  # its parser state is left halfway: never reuse it
         raise BookError.at(location, _TOO_DEEP) from None
     except BaseException:
-        del _CONVERTERS[language]
+        del _CONVERTERS[setting]
         raise
+    html = _LISTED_INSIDE_MARKED.sub(r"\1\3", html)
     return _Sanitiser.clean(html, location).strip(), calls
+
+
+# A listed phrase the text marks itself ([conditio sine qua non]{lang=la}): one span, not two.
+_LISTED_INSIDE_MARKED = re.compile(
+    r'(<span lang="([^"]+)" xml:lang="\2">)<span lang="\2" xml:lang="\2">([^<]*)</span>(?=</span>)'
+)
 
 
 def _refuse_characters_not_text(text: str, location: SourceLocation) -> None:
