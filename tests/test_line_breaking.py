@@ -17,6 +17,7 @@ from weasyprint.formatting_structure import boxes
 from amnesty_book import theme
 from amnesty_book.layout import line_breaking as kp
 from amnesty_book.layout import weasyprint as patches
+from amnesty_book.layout.weasyprint import total_fit
 from conftest import REPO, plain_tex
 
 FONT = Path(theme.__file__).parent / "fonts" / "CharisSIL-Regular.ttf"
@@ -42,15 +43,20 @@ def _width(text: str) -> float:
     return round(units * SIZE / per_em * SP) / SP
 
 
-def _items(text: str, language: str = "en_US") -> list[kp.Item]:
+def _items(text: str, language: str = "en_US", names: bool = False) -> list[kp.Item]:
     """A paragraph as a book sets it: words in Charis at the body size, TeX's interword glue from
-    the face's space, hyphenation points where pyphen's patterns for its language put them."""
+    the face's space, hyphenation points where pyphen's patterns for its language put them;
+    with `names`, a break between a name's words marked as the builder marks it."""
     dictionary = pyphen.Pyphen(lang=language, left=3, right=3)
     space = _width(" ")
     glue = kp.Glue(space, round(space / 2 * SP) / SP, round(space / 3 * SP) / SP)
+    in_names = total_fit._spaces_in_names(text) if names else set()
     items: list[kp.Item] = []
+    position = 0  # of the word in the text, whose words are one space apart
     for number, word in enumerate(text.split()):
         if number:
+            if position - 1 in in_names:
+                items.append(kp.Penalty(0, 0, in_a_name=True))
             items.append(glue)
         points = dictionary.positions(word) if len(word) >= 7 and not word[:1].isupper() else []
         start = 0
@@ -59,6 +65,7 @@ def _items(text: str, language: str = "en_US") -> list[kp.Item]:
             if point < len(word):
                 items.append(kp.Penalty(_width(HYPHEN), 50, flagged=True))
             start = point
+        position += len(word) + 1
     return [
         *items,
         kp.Penalty(0, kp.INFINITE_PENALTY),
@@ -215,6 +222,32 @@ def test_a_line_that_ends_a_page_is_not_hyphenated_when_the_paragraph_can_avoid_
     assert turned is not None and not turned.emergency
     assert not turned.lines[hyphenated[0]].hyphenated
     assert all(line.ratio <= 1.26 for line in turned.lines[:-1])
+
+
+def test_a_name_is_not_parted_at_a_pages_end_where_the_paragraph_can_avoid_it() -> None:
+    """Between a name's words (total_fit's `_spaces_in_names`) a line may end, but told that the
+    line ends a page, the breaker ends it elsewhere, within the tolerance."""
+    text = "and so " + (
+        "the general Władysław Sikorski met the ambassador Ivan Mayski in London, and the prisoners "
+        "were released from the camps of the east after a long and difficult winter of negotiations. "
+    ) * 2
+    items = _items(text, names=True)
+    assert sum(isinstance(item, kp.Penalty) and item.in_a_name for item in items) == 4
+    narrow = 290.0
+    free = kp.break_lines(items, lambda line: narrow)
+    assert free is not None and not free.emergency
+    parted = [number for number, line in enumerate(free.lines) if _parts_a_name(items, line)]
+    assert parted == [0, 3]
+    for number in parted:
+        settings = kp.Settings(page_end_lines=frozenset({number}), page_end_hyphen_demerits=100_000)
+        turned = kp.break_lines(items, lambda line: narrow, settings)
+        assert turned is not None and not turned.emergency
+        assert not _parts_a_name(items, turned.lines[number])
+
+
+def _parts_a_name(items: list[kp.Item], line: kp.Line) -> bool:
+    ending = items[line.end]
+    return isinstance(ending, kp.Penalty) and ending.in_a_name
 
 
 def test_a_short_last_line_costs_its_demerits() -> None:

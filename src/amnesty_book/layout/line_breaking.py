@@ -6,7 +6,7 @@ before it; a penalty is a legal break of a given cost (a hyphenation point, flag
 width of the hyphen it adds). The breaks chosen are those of least total demerits over the
 whole paragraph, as TeX computes them: each line's badness from how far its glue stretches
 or shrinks, plus the penalty of its break, squared, plus extra demerits for two hyphens in a
-row, for a hyphenated line before the last, for a hyphen ending a line that ends a page, and
+row, for a hyphenated line before the last, for a hyphen or a name parted at a page's end, and
 for a line whose tightness is more than one class away from the line before it. A line may
 not shrink its glue beyond the shrink given, nor stretch it so far that its badness passes the
 tolerance; a paragraph that cannot be set so is set again with an emergency stretch added to
@@ -41,6 +41,7 @@ class Penalty:
     width: float  # set only when the line breaks here (a hyphen)
     cost: float
     flagged: bool = False  # a hyphen: two in a row cost `double_hyphen_demerits`
+    in_a_name: bool = False  # between the words of a name, which a page should not part
 
 
 Item = Box | Glue | Penalty
@@ -64,7 +65,7 @@ class Settings:
     # Lines (numbered from 0) that may end a page, and the demerits of a hyphen ending one: a
     # word broken over a page turn, which TeX's \\brokenpenalty weighs when it breaks the page.
     page_end_lines: frozenset[int] = frozenset()
-    page_end_hyphen_demerits: float = 0.0
+    page_end_hyphen_demerits: float = 0.0  # ... and of a name parted there (`Penalty.in_a_name`)
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def _best_breaks(
             demerits = node.demerits + _demerits(badness, penalty, settings)
             if flagged and node.hyphens:
                 demerits += settings.double_hyphen_demerits
-            if flagged and node.line in settings.page_end_lines:
+            if (flagged or (is_penalty and item.in_a_name)) and node.line in settings.page_end_lines:
                 demerits += settings.page_end_hyphen_demerits
             if index == last and node.hyphens:
                 demerits += settings.final_hyphen_demerits

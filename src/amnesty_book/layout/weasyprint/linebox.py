@@ -16,14 +16,14 @@ as `_linebox_layout` does with each line it reads; the count's only other use,
 `max(0, needed)`, comes out the same (0), so nothing else changes.
 
 A word broken over the page. When the page's last line ends on a hyphen (TeX's \\brokenpenalty
-weighs against it), the paragraph's lines on the page are unset, as WeasyPrint unsets lines it
-moves to the next page, and set again, total_fit.py told which line ends the page: its plan
-then breaks that line whole where it can. Where it cannot, and the page is a right-hand one (the
-word would run on overleaf), after the overflow one line fewer is given, so WeasyPrint moves
-that last line to the next page with the rest, as it does for widows, and the page runs a line
-short; where that would leave fewer than `orphans` lines, WeasyPrint moves the paragraph's
-lines on the page too, as it does for orphans. Not when the line calls a note (its note would
-stay behind).
+weighs against it), or between the words of a name ("Władysław | Sikorski"), the paragraph's
+lines on the page are unset, as WeasyPrint unsets lines it moves to the next page, and set
+again, total_fit.py told which line ends the page: its plan then ends that line otherwise where
+it can. Where a hyphen cannot be helped, and the page is a right-hand one (the word would run
+on overleaf), after the overflow one line fewer is given, so WeasyPrint moves that last line to
+the next page with the rest, as it does for widows, and the page runs a line short; where that
+would leave fewer than `orphans` lines, WeasyPrint moves the paragraph's lines on the page too,
+as it does for orphans. Not when the line calls a note (its note would stay behind).
 
 Hyphenation. Each line set is told to hyphenation.LADDER before the next line is laid out,
 so that the line after two hyphenated ones is not hyphenated (hyphenation.py).
@@ -86,7 +86,7 @@ def linebox_layout(
         finally:
             _setting.pop()
         lines = new_children[set_before:]
-        if known_last is not None or not _hyphen_ends_the_page(lines):
+        if known_last is not None or not _ends_the_page_badly(lines):
             return result
         known_last = len(lines) - 1
         for line in lines:  # unset, as WeasyPrint unsets the lines it moves to the next page
@@ -95,13 +95,14 @@ def linebox_layout(
         LADDER.run = ladder
 
 
-def _hyphen_ends_the_page(lines: list[boxes.Box]) -> bool:
-    """The paragraph runs on to the next page from a planned line that ends on a hyphen."""
+def _ends_the_page_badly(lines: list[boxes.Box]) -> bool:
+    """The paragraph runs on to the next page from a planned line that ends on a hyphen, or
+    between the words of a name."""
     return (
         bool(lines)
         and lines[-1].resume_at is not None
         and getattr(lines[-1], "total_fit", False)
-        and _ends_on_a_hyphen(lines[-1])
+        and (_ends_on_a_hyphen(lines[-1]) or lines[-1].parts_a_name)
     )
 
 

@@ -92,9 +92,16 @@ class _Paragraph:
     trailing: float  # the width of the spaces after its last word, which WeasyPrint sets in its last line
 
 
-# The planned lines of a paragraph at one measure: from each line's first character, its width,
-# where the next line starts (None after the last), and whether it ends on a hyphen it adds.
-_Plan = dict[int, tuple[float, int | None, bool]]
+@dataclass(frozen=True)
+class _PlannedLine:
+    width: float  # natural
+    next_start: int | None  # where the next line starts (None after the last)
+    hyphenated: bool  # it ends on a hyphen it adds
+    parts_a_name: bool  # it ends between the words of a name
+
+
+# The planned lines of a paragraph at one measure, by each line's first character.
+_Plan = dict[int, _PlannedLine]
 
 
 class _NotModelled(Exception):
@@ -184,19 +191,20 @@ def split_inline_box(
     planned = _planned_line_of(context, box, position_x, max_x, skip_stack)
     if planned is None:
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
-    (width, next_start, hyphenated), paragraph = planned
-    _planned_line[0] = hyphenated
+    line, paragraph = planned
+    _planned_line[0] = line.hyphenated
     try:
-        planned_x = position_x + width + HAIR
+        planned_x = position_x + line.width + HAIR
         result = _split_inline_box(context, box, position_x, planned_x, bottom_space, skip_stack, *rest)
     finally:
         _planned_line[0] = None
-    if _resumes_at(box, result[1], paragraph) != next_start:
+    if _resumes_at(box, result[1], paragraph) != line.next_start:
         for gathered in rest:  # what the first try put in the line's lists of placeholders and floats
             if isinstance(gathered, list):
                 gathered.clear()
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
     result[0].total_fit = True
+    result[0].parts_a_name = line.parts_a_name
     return result
 
 
@@ -248,7 +256,7 @@ def _planned_line_of(
     position_x: float,
     max_x: float,
     skip_stack: dict[int, Any] | None,
-) -> tuple[tuple[float, int | None], _Paragraph] | None:
+) -> tuple[_PlannedLine, _Paragraph] | None:
     """The natural width of the planned line that starts at `skip_stack` and where the next one
     starts, with the paragraph's model; None where there is no plan."""
     held = (id(linebox.style), _held(linebox))
@@ -313,7 +321,8 @@ def _plan(
         adds_hyphen = isinstance(ending, kp.Penalty) and ending.width > 0
         natural += ending.width if adds_hyphen else 0.0
         natural += paragraph.trailing if line is breaking.lines[-1] else 0.0
-        plan[line_start] = (natural, next_start, adds_hyphen)
+        parts_a_name = isinstance(ending, kp.Penalty) and ending.in_a_name
+        plan[line_start] = _PlannedLine(natural, next_start, adds_hyphen, parts_a_name)
     return plan
 
 
@@ -362,6 +371,7 @@ def _model(context: LayoutContext, linebox: boxes.LineBox) -> _Paragraph:
     if "\xad" in text:
         raise _NotModelled
     breaks = line_break.get_log_attrs(text, linebox.style["lang"])
+    in_names = _spaces_in_names(text)
     items: list[kp.Item] = []
     offsets: list[int] = []
     widest_space = 0.0
@@ -369,7 +379,7 @@ def _model(context: LayoutContext, linebox: boxes.LineBox) -> _Paragraph:
         if decorations.get(number):
             items.append(kp.Box(decorations[number]))
             offsets.append(run.start)
-        widest_space = max(widest_space, _run_items(context, run, breaks, items, offsets))
+        widest_space = max(widest_space, _run_items(context, run, breaks, in_names, items, offsets))
     if decorations.get(len(runs)):
         items.append(kp.Box(decorations[len(runs)]))
         offsets.append(len(text))
@@ -428,7 +438,12 @@ _PIECE = re.compile(f"[^ \u00a0{re.escape(DASHES)}]+")
 
 
 def _run_items(
-    context: LayoutContext, run: _Run, breaks: Any, items: list[kp.Item], offsets: list[int]
+    context: LayoutContext,
+    run: _Run,
+    breaks: Any,
+    in_names: set[int],
+    items: list[kp.Item],
+    offsets: list[int],
 ) -> float:
     """The run's words, spaces and break points, appended; returns its widest space. A run that
     may not wrap (`white-space: nowrap`, a number range) offers no break within it."""
@@ -454,8 +469,8 @@ def _run_items(
             width = positions[index + 1] - positions[index]
             widest = max(widest, width)
             breakable = wraps and char == " " and bool(breaks[run.start + index + 1].is_line_break)
-            if not breakable:
-                items.append(kp.Penalty(0, kp.INFINITE_PENALTY))
+            if not breakable or run.start + index in in_names:
+                items.append(kp.Penalty(0, 0 if breakable else kp.INFINITE_PENALTY, in_a_name=breakable))
                 offsets.append(run.start + index)
             items.append(kp.Glue(width, width * STRETCH, width * SHRINK))
             offsets.append(run.start + index + 1)
@@ -478,6 +493,26 @@ def _run_items(
             offsets.append(run.start + index + 1)
     close_word(len(text))
     return widest
+
+
+_NAME_WORDS = re.compile(r"(?=(?<![^ \u00a0])([^\W\d_][^ \u00a0]*) ([^\W\d_]))")
+
+
+def _spaces_in_names(text: str) -> set[int]:
+    """The spaces between two words that begin with capitals, the first not ending a clause: the
+    words of a name ("Władysław Sikorski", "Soviet Union"), which a page should not part."""
+    return {
+        match.end(1)
+        for match in _NAME_WORDS.finditer(text)
+        if match.group(1)[0].isupper()
+        and match.group(2).isupper()
+        and match.group(1)[-1] not in _CLAUSE_ENDS
+        and not text[: match.start(1)].rstrip().endswith(tuple(_SENTENCE_ENDS))  # "… London. Then Maisky"
+    }
+
+
+_CLAUSE_ENDS = ".,;:!?)]”’\"'"
+_SENTENCE_ENDS = ".!?"
 
 
 def _edges(text: str, points: set[int]) -> set[int]:
