@@ -186,6 +186,22 @@ def a_justified_column() -> list[float]:
     return added
 
 
+def a_heading_in_a_column() -> list[list[float]]:
+    """The widths of the lines of two headings three lines long, in pixels."""
+    headings = (
+        "How did the amnesty of Polish citizens from August 1941 occur",
+        "The first step towards bringing back the freedom of Polish citizens",
+    )
+    style = "h2 { width: 70mm; font-size: 14pt; margin: 0 }"
+    document = _document("".join(f"<h2>{heading}</h2>" for heading in headings), style)
+    widths = []
+    for page in document.pages:
+        for heading in page._page_box.descendants():
+            if getattr(heading, "element_tag", None) == "h2" and isinstance(heading, boxes.BlockBox):
+                widths.append([line.width for line in heading.children if isinstance(line, boxes.LineBox)])
+    return widths
+
+
 def comparisons_with_none() -> int:
     """How many times a box is compared with None while a page of notes is laid out."""
     compared = 0
@@ -274,6 +290,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         names_in_a_narrow_column,
         a_hyphenated_column,
         a_justified_column,
+        a_heading_in_a_column,
         comparisons_with_none,
         note_layouts,
         structure_tree,
@@ -367,6 +384,18 @@ def test_a_justified_paragraph_is_broken_whole() -> None:
     assert sum(added > 0.16 for added in planned) <= 2 and max(planned) < 0.35 and min(planned) < 0
     first_fit = _probe(a_justified_column, "total-fit lines")
     assert sum(added > 0.16 for added in first_fit) > len(first_fit) / 4 and min(first_fit) == 0
+
+
+@pytest.mark.slow
+def test_a_headings_lines_are_balanced() -> None:
+    """As near each other in length as its words let them (set first-fit, the first lines are full
+    and the last is short), and no more of them."""
+    balanced = _probe(a_heading_in_a_column)
+    first_fit = _probe(a_heading_in_a_column, "total-fit lines")
+    assert [len(lines) for lines in balanced] == [len(lines) for lines in first_fit] == [3, 3]
+    for planned, greedy in zip(balanced, first_fit, strict=True):
+        assert max(planned) - min(planned) < (max(greedy) - min(greedy)) / 2
+        assert max(planned) < max(greedy)
 
 
 @pytest.mark.slow

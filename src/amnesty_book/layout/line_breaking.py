@@ -179,7 +179,7 @@ def _fitness(ratio: float) -> int:
     return 3
 
 
-def _is_legal_break(items: Sequence[Item], index: int) -> bool:
+def is_legal_break(items: Sequence[Item], index: int) -> bool:
     item = items[index]
     if isinstance(item, Penalty):
         return item.cost < INFINITE_PENALTY
@@ -200,7 +200,7 @@ def _best_breaks(
     widest_ratio = inf if tolerance >= AWFUL_BADNESS else (tolerance / 100) ** (1 / 3)
     last = len(items) - 1
     for index, item in enumerate(items):
-        if not _is_legal_break(items, index):
+        if not is_legal_break(items, index):
             continue
         is_penalty = isinstance(item, Penalty)
         penalty = item.cost if is_penalty else 0.0

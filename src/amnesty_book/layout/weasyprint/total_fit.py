@@ -12,10 +12,12 @@ is split (hyphenation.py).
 WeasyPrint then sets each line itself, told as its width the planned line's natural width
 and a hair more (`split_inline_box`'s `max_x`), so that its own first-fit breaks exactly at
 the planned point; `text_align` justifies it to the real measure, shrinking its spaces where
-the plan shrinks them (WeasyPrint alone never shrinks). Ragged text (notes, captions) is left
-to WeasyPrint: planned, its notes made a long book's layout a fifth slower for a right edge
-barely more even. A line WeasyPrint breaks elsewhere than planned (it reads a break otherwise) is set again
-first-fit, and the rest of the paragraph planned again from there. Where a page's last line
+the plan shrinks them (WeasyPrint alone never shrinks). A heading's lines are balanced by
+the same plan, the white at each line's end (the last's too) stretching as far as the measure.
+Other ragged text (notes, captions) is left to WeasyPrint: planned, its notes made a long
+book's layout a fifth slower for a right edge barely more even. A line WeasyPrint breaks
+elsewhere than planned (it reads a break otherwise) is set again first-fit, and the rest of
+the paragraph planned again from there. Where a page's last line
 ends on a hyphen, linebox.py sets the paragraph's lines on that page again, and the plan then
 weighs a hyphen at the end of that line (or of the line before, should the widows rule move it
 overleaf) with PAGE_END_HYPHEN_DEMERITS. Paragraphs the plan does
@@ -61,6 +63,7 @@ BREAKS_AFTER = DASHES + SLASHES
 NO_ZONE = Dimension(0, "px")
 SHORT_LAST_LINE = 8  # in spaces: a last line narrower than about four letters costs demerits
 EMERGENCY_STRETCH = 3  # in spaces: added to each line of a paragraph that cannot be set otherwise
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 HBADNESS = 1000  # TeX's \\hbadness: a line looser than this is reported, as TeX reports an underfull box
 # A hyphen ending a page's last line costs as much as a line about three times as loose as TeX
 # lets one be: the paragraph is set a little looser rather than break a word over the page.
@@ -164,14 +167,20 @@ def underfull() -> list[str]:
     return list(_underfull)
 
 
-def _justified(linebox: boxes.LineBox, context: LayoutContext) -> bool:
+def _planned(linebox: boxes.LineBox, context: LayoutContext) -> bool:
+    """A justified paragraph or a heading, set left to right, with no float beside it."""
     style = linebox.style
     return (
-        style["text_align_all"] == "justify"
+        (style["text_align_all"] == "justify" or _balanced(linebox))
         and style["white_space"] == "normal"
         and style["direction"] == "ltr"
         and not context.excluded_shapes
     )
+
+
+def _balanced(linebox: boxes.LineBox) -> bool:
+    """A heading: its lines are balanced, as near each other in length as its words let them."""
+    return linebox.element_tag in HEADINGS
 
 
 def split_inline_box(
@@ -186,7 +195,7 @@ def split_inline_box(
     """WeasyPrint's `split_inline_box`; for a line of a justified paragraph, at its planned width.
     Where WeasyPrint breaks the line elsewhere than planned (it reads a break otherwise than the
     plan), the line is set again as WeasyPrint sets it alone, and the plan starts anew after it."""
-    if not isinstance(box, boxes.LineBox) or not _justified(box, context):
+    if not isinstance(box, boxes.LineBox) or not _planned(box, context):
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
     planned = _planned_line_of(context, box, position_x, max_x, skip_stack)
     if planned is None:
@@ -274,7 +283,7 @@ def _planned_line_of(
     to_last = _on_page[-1].lines_to_last() if _on_page else None
     key = (held, round(first, 3), round(measure, 3), start, to_last)
     if key not in _plans:
-        _plans[key] = _plan(paragraph, start, first, measure, to_last)
+        _plans[key] = _plan(paragraph, start, first, measure, to_last, _balanced(linebox))
         # The plan's other lines, reached from their own starts, as many lines from the page's last.
         for number, later_start in enumerate(_plans[key] or ()):
             later_to_last = to_last - number if to_last is not None and to_last >= number else None
@@ -288,18 +297,20 @@ def _planned_line_of(
 
 
 def _plan(
-    paragraph: _Paragraph, start: int, first: float, measure: float, to_last: int | None
+    paragraph: _Paragraph, start: int, first: float, measure: float, to_last: int | None, balanced: bool
 ) -> _Plan | None:
     """Breaks of the paragraph from its character `start`, the first line `first` wide, its line
     `to_last` (or the one before, should the widows rule move that one overleaf) expected to be
-    the page's last."""
+    the page's last; `balanced`, its lines as near each other in length as its words let them."""
     try:
         begin = paragraph.item_offsets.index(start)
     except ValueError:
         return None  # set elsewhere than planned, within a word: WeasyPrint goes on alone
     while begin < len(paragraph.items) and not isinstance(paragraph.items[begin], kp.Box):
         begin += 1
-    items = paragraph.items[begin:]
+    items, offsets = paragraph.items[begin:], paragraph.item_offsets[begin:]
+    if balanced:
+        items, offsets = _balanced_items(items, offsets, measure)
     settings = kp.Settings(
         emergency_stretch=EMERGENCY_STRETCH * paragraph.space,
         short_last_line=SHORT_LAST_LINE * paragraph.space,
@@ -314,7 +325,7 @@ def _plan(
     if breaking.worst_badness > HBADNESS:
         _underfull[" ".join(paragraph.text.split()[:6])] = None
     plan: _Plan = {}
-    starts = [paragraph.item_offsets[begin + line.start] for line in breaking.lines]
+    starts = [offsets[line.start] for line in breaking.lines]
     for line, line_start, next_start in zip(breaking.lines, starts, [*starts[1:], None], strict=True):
         natural = sum(item.width for item in items[line.start : line.end] if not isinstance(item, kp.Penalty))
         ending = items[line.end]
@@ -324,6 +335,36 @@ def _plan(
         parts_a_name = isinstance(ending, kp.Penalty) and ending.in_a_name
         plan[line_start] = _PlannedLine(natural, next_start, adds_hyphen, parts_a_name)
     return plan
+
+
+def _balanced_items(
+    items: list[kp.Item], offsets: list[int], measure: float
+) -> tuple[list[kp.Item], list[int]]:
+    """The paragraph as a balanced one: its spaces fixed, and the white at the end of every line,
+    the last too, stretching as far as the measure, so that the breaks of least demerits make
+    lines of like length (Knuth & Plass's ragged setting: a break gives its line the stretch,
+    which the words kept together take back)."""
+    ends_a_line = kp.Glue(0, measure, 0)
+    balanced: list[kp.Item] = []
+    balanced_offsets: list[int] = []
+    for index, (item, offset) in enumerate(zip(items, offsets, strict=True)):
+        if isinstance(item, kp.Glue) and item.stretch >= kp.FILL:  # the paragraph's end
+            added: list[kp.Item] = [ends_a_line]
+        elif kp.is_legal_break(items, index) and item is not items[-1]:
+            width = item.width if isinstance(item, kp.Glue) else 0.0
+            kept: kp.Item = (
+                kp.Penalty(item.width, item.cost, item.flagged, item.in_a_name)
+                if isinstance(item, kp.Penalty)
+                else kp.Penalty(0, 0)
+            )
+            added = [kp.Penalty(0, kp.INFINITE_PENALTY), ends_a_line, kept, kp.Glue(width, -measure, 0)]
+        elif isinstance(item, kp.Glue):
+            added = [kp.Glue(item.width, 0, 0)]
+        else:
+            added = [item]
+        balanced += added
+        balanced_offsets += [offset] * len(added)
+    return balanced, balanced_offsets
 
 
 def _offset(linebox: boxes.LineBox, skip_stack: dict[int, Any] | None, paragraph: _Paragraph) -> int:
