@@ -15,9 +15,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pydyf
 import pytest
 from PIL import Image
 from weasyprint import HTML
+from weasyprint.document import Document
 
 from amnesty_book.checks.layout_audit import audit_pdf, audit_sheets
 from amnesty_book.cli import main
@@ -78,14 +80,20 @@ def page_full() -> str:
     return "<h1>A part</h1>" + fill(44)
 
 
-def pdf(body: str, css: str = "", edition: Edition = READER) -> bytes:
-    """The body set as the builder sets pages, WeasyPrint's patches applied (whatever test ran before)."""
+def pdf(body: str, css: str = "", edition: Edition = READER, labelled: bool = True) -> bytes:
+    """The body set as the builder sets pages, WeasyPrint's patches applied (whatever test ran
+    before); `labelled`, its pages labelled as STYLE numbers them, as the builder labels its own."""
     patches.apply()
     patches.start_layout({})
     html = f"<html lang='en'><style>{FACES}{page_css(edition)}{STYLE}{css}</style><body>{body}</body></html>"
-    document = HTML(string=html).write_pdf()
-    assert document is not None
-    return document
+    document = HTML(string=html).render()
+    pdf = document.write_pdf(finisher=_roman_labels if labelled else None)
+    assert pdf is not None
+    return pdf
+
+
+def _roman_labels(_: Document, pdf: pydyf.PDF) -> None:
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/r"})])})
 
 
 @pytest.fixture(autouse=True)
@@ -309,6 +317,14 @@ def test_a_line_ending_between_bound_words(book: Book) -> None:
         "L423 a line ends between “note” and “3,”, which the book binds together",
         "L423 a line ends between “June” and “23,”, which the book binds together",
     ]
+
+
+def test_a_page_a_viewer_names_otherwise_than_its_folio(book: Book) -> None:
+    """Unlabelled, a viewer names the pages 1 and 2 where they print i and ii (L801)."""
+    unlabelled = pdf("<h1>A part</h1>" + fill(42) + f"<p>{SENTENCE * 3}</p>", labelled=False)
+    findings = [found for found in audit_pdf(unlabelled, READER, book) if code(found) == "L801"]
+    assert problems(findings) == [("L801", "page 1 (folio i)"), ("L801", "page 2 (folio ii)")]
+    assert findings[0].said.startswith("L801 the PDF has no page labels; label the pages as their folios run")
 
 
 def test_a_hyphen_before_a_number_or_a_line_ending_in_a_dash_is_no_hyphenation(book: Book) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import importlib.util
 import re
 import zipfile
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from amnesty_book.checks.readback import PrintedText, pdf_pages
 from amnesty_book.publish import build
@@ -48,6 +50,11 @@ def test_a_long_note_heavy_book_builds_with_its_checks(tmp_path: Path) -> None:
     # Its justified text read back as test_texture.py reads the article's: even, and no word
     # broken over a page but on one page in 20 at most, none overleaf.
     assert_even(body_texture(out / "amnesty-1941-reader-a4.pdf", 10.5), "long book")
+    # Its parts, joined, are labelled as one book: roman front matter, arabic text from 1.
+    labels = PdfReader(out / "amnesty-1941-reader-a4.pdf").page_labels
+    front = len(list(takewhile(lambda label: not label.isdigit(), labels)))
+    assert front >= 3 and labels[:3] == ["i", "ii", "iii"]
+    assert labels[front:] == [str(number) for number in range(1, len(labels) - front + 1)]
     # Each note's number whole at the head of its first line, three figures as one or two.
     text = "\n".join(pages)
     assert [note.number for note in book.notes if not re.search(rf"(?m)^{note.number}\. ", text)] == []

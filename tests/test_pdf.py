@@ -83,6 +83,22 @@ def test_front_matter_has_roman_folios_and_no_folio_on_the_title_page(a4: PdfRea
 
 
 @pytest.mark.slow
+def test_a_viewer_names_each_page_by_its_printed_folio(built_book: dict[str, Path]) -> None:
+    """/PageLabels, read by pypdf: roman front matter, arabic text from 1, in every PDF edition
+    whose pages are pages (not a handout's imposed sheets); each label the folio printed."""
+    for name in ("reader-a4", "reader-letter", "press", "archive"):
+        reader = PdfReader(built_book[name])
+        labels = list(reader.page_labels)
+        assert labels[:4] == ["i", "ii", "iii", "1"], name
+        assert labels[3:] == [str(number) for number in range(1, len(labels) - 2)], name
+        if name == "press":
+            continue  # its pages' last text is the slug line outside the trim
+        printed = {index: folio(reader, index) for index in range(len(labels))}
+        folios = {index: text for index, text in printed.items() if re.fullmatch(r"[ivx]+|\d+", text)}
+        assert len(folios) > len(labels) / 2 and all(labels[index] == text for index, text in folios.items())
+
+
+@pytest.mark.slow
 def test_the_imprint_stands_on_the_title_pages_verso(a4: PdfReader, book: Book) -> None:
     title_page, verso = (squash(a4.pages[index].extract_text()) for index in (0, 1))
     assert book.config.rights and squash(book.config.rights) in verso

@@ -32,7 +32,7 @@ from amnesty_book.layout.book_parts import (
 from amnesty_book.layout.fetcher import ProjectFetcher, plate_url
 from amnesty_book.layout.memory import LayoutMemory
 from amnesty_book.layout.page_cut import cut, cut_source
-from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts
+from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts, page_labels, with_page_labels
 from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
 from amnesty_book.layout.weasyprint import total_fit
@@ -86,9 +86,10 @@ def paged(book: Book, edition: Edition) -> Paged:
         for level, line in layout.said:
             WARNINGS.log(level, line)
     start = time.perf_counter()
-    joined = join_parts([layout.pdf for layout in layouts])
+    pages = [page for layout in layouts for page in layout.pages]
+    joined = join_parts([layout.pdf for layout in layouts], page_labels(pages))
     tell(f"{edition.name}: {len(layouts)} parts joined in {time.perf_counter() - start:.1f} s")
-    return Paged(joined, [page for layout in layouts for page in layout.pages])
+    return Paged(joined, pages)
 
 
 def _part_laid_out(
@@ -102,7 +103,7 @@ def _part_laid_out(
             book, edition, problems, image_files, part=part, placement=placement, referred=referred
         )
         start = time.perf_counter()
-        pdf = _written(book, document, PDF_UA, ())
+        pdf = _written(book, document, PDF_UA, (), labelled=False)  # the join labels the whole
         tell(f"{edition.name}, {part.name}: written in {time.perf_counter() - start:.1f} s")
     return PartLayout(pdf, page_facts(document), frozenset(referred), said)
 
@@ -120,8 +121,12 @@ def render_edition(
         return document, _written(book, document, variant, attachments)
 
 
-def _written(book: Book, document: Document, variant: str, attachments: Sequence[Attachment]) -> bytes:
+def _written(
+    book: Book, document: Document, variant: str, attachments: Sequence[Attachment], labelled: bool = True
+) -> bytes:
+    """The document's PDF; `labelled`, with /PageLabels, so that a viewer shows the folios."""
     pdf = document.write_pdf(
+        finisher=with_page_labels(document) if labelled else None,
         pdf_variant=variant,
         pdf_identifier=book.config.identifier.encode(),
         custom_metadata=True,

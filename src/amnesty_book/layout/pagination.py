@@ -6,9 +6,10 @@ handout and one reading the EPUB can find "page 4" alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import pydyf
 from weasyprint.document import Document
 
 from amnesty_book.model import Book
@@ -95,6 +96,30 @@ def folios(pages: Sequence[PageFacts]) -> list[str]:
             body += 1
             numbers.append(str(body))
     return numbers
+
+
+def with_page_labels(document: Document) -> Callable[[Document, pydyf.PDF], None]:
+    """A finisher for WeasyPrint's `write_pdf` that gives the PDF /PageLabels as the document's
+    folios run."""
+    ranges = page_labels(page_facts(document))
+
+    def label(_: Document, pdf: pydyf.PDF) -> None:
+        numbers = [item for start, style in ranges for item in (start, pydyf.Dictionary({"S": f"/{style}"}))]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(numbers)})
+
+    return label
+
+
+def page_labels(pages: Sequence[PageFacts]) -> list[tuple[int, str]]:
+    """The PDF's /PageLabels ranges, as its folios run: (the range's first page, from 0, and its
+    style: "r" lower-case roman, "D" arabic), each range numbered from 1, so that a viewer shows
+    the folio printed on each page."""
+    ranges: list[tuple[int, str]] = []
+    for index, page in enumerate(pages):
+        style = "r" if page.front else "D"
+        if not ranges or ranges[-1][1] != style:
+            ranges.append((index, style))
+    return ranges
 
 
 def _roman(number: int) -> str:

@@ -26,7 +26,7 @@ _OTHER_PART = re.compile(r"(?:\./)?#(.+)", re.DOTALL)
 _SUBSET_TAG = re.compile(r"[A-Z]{6}\+")
 
 
-def join_parts(parts: Sequence[bytes]) -> bytes:
+def join_parts(parts: Sequence[bytes], labels: Sequence[tuple[int, str]] = ()) -> bytes:
     """One PDF of the parts' pages in order, as if the book had been laid out whole: one
     structure tree, parent tree, outline and name tree of destinations, and the first part's
     catalogue entries, Info and XMP metadata.
@@ -37,7 +37,8 @@ def join_parts(parts: Sequence[bytes]) -> bytes:
     open with a top-level heading. A destination named in two parts keeps the first, as
     WeasyPrint keeps an id's first anchor. A link to an id, written "./#id" (WeasyPrint keeps
     it as written when given no base URL), leads to that destination, wherever it is; a
-    ValueError names an id that no part holds.
+    ValueError names an id that no part holds. `labels` are the whole's /PageLabels ranges
+    (first page from 0, style), set in its catalogue.
     """
     book = Pdf.open(io.BytesIO(parts[0]))
     tree = book.Root.StructTreeRoot
@@ -76,6 +77,9 @@ def join_parts(parts: Sequence[bytes]) -> bytes:
             Names=Array(_flat(destinations[key] for key in sorted(destinations)))
         )
     _link_across_parts(book, {str(name): name for name, _ in destinations.values()})
+    if labels:
+        numbers = [item for start, style in labels for item in (start, Dictionary(S=Name(f"/{style}")))]
+        book.Root.PageLabels = Dictionary(Nums=Array(numbers))
     out = io.BytesIO()
     # Object streams, as WeasyPrint writes; an /ID that two joins of the same parts share.
     book.save(out, object_stream_mode=ObjectStreamMode.generate, deterministic_id=True)

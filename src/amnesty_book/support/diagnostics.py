@@ -231,6 +231,7 @@ CODES: dict[str, Code] = {
                     ERROR,
                     "ink within 10 mm of an imposed sheet's edge, where office printers cannot print",
                 ),
+                "L801": (ERROR, "a page's label (what a PDF viewer names it) is not the folio printed on it"),
             },
         ),
         (

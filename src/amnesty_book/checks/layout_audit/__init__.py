@@ -11,13 +11,14 @@ geometry of lines (empty pages, headings, orphans, widows) is a warning, and tho
 are made only where the signs are unambiguous, so that a well-set book never cries wolf.
 
 `pages` models a PDF's pages and `reading` reads one into that model; `sizes` finds the sizes
-the book is set in, and the checks are in `space`, `text`, `texture`, `breaks`
-and `placement`.
+the book is set in, and the checks are in `space`, `text`, `texture`, `breaks`, `placement`
+and `folios`.
 """
 
 from __future__ import annotations
 
 from amnesty_book.checks.layout_audit.breaks import orphans_and_widows, stranded_headings
+from amnesty_book.checks.layout_audit.folios import page_labels
 from amnesty_book.checks.layout_audit.pages import Layout
 from amnesty_book.checks.layout_audit.placement import notes_away, plates_away
 from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_layout
@@ -60,6 +61,7 @@ def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Diagnosti
         *plates_away(layout, edition, book),
         *stranded_headings(layout, edition, sizes),
         *orphans_and_widows(layout, edition, sizes),
+        *page_labels(layout, edition),
     ]
 
 

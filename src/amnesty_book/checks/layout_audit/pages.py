@@ -171,6 +171,7 @@ class Layout:
     pages: list[Page]
     part_starts: frozenset[int]
     destinations: dict[str, int]  # named destination -> page index
+    labels: list[str]  # what a PDF viewer names each page (/PageLabels; "" where there are none)
 
     def ends_part(self, index: int) -> bool:
         return index + 1 >= len(self.pages) or index + 1 in self.part_starts

@@ -49,7 +49,8 @@ def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
             with cores.worker_pool(processes) as pool:
                 read = pool.map(_read_share, repeat(pdf), repeat(edition), shares)
                 pages = sorted((page for share in read for page in share), key=lambda page: page.index)
-        return Layout(pages, _part_starts(document), _destinations(document))
+        labels = [document.get_page_label(index) for index in range(count)]
+        return Layout(pages, _part_starts(document), _destinations(document), labels)
 
 
 def _read_share(pdf: bytes | Path, edition: Edition, indices: range) -> list[Page]:
