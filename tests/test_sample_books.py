@@ -156,6 +156,24 @@ def test_a_book_without_plates_or_timeline_has_no_such_parts(diary: tuple[Path, 
     assert "editor" not in colophon, "no statement on the notes unless the book makes one"
 
 
+def test_a_book_of_chapters_names_its_author_on_its_title_page_only(
+    diary: tuple[Path, dict[str, Path]], built_book: dict[str, Path]
+) -> None:
+    """No byline under each chapter's title in a book of several (the article, one chapter,
+    keeps the byline under its title), in every edition."""
+    root, editions = diary
+    author = load_book(root).config.author
+    web = etree.HTML((editions["web"] / "index.html").read_bytes())
+    assert not web.xpath("//*[@class='byline']")
+    assert norm("".join(web.xpath("//*[@class='book-author']")[0].itertext())) == author
+    assert not [
+        tree for tree in epub_documents(editions["epub"]).values() if tree.xpath("//*[@class='byline']")
+    ]
+    assert " ".join(pdf_pages(editions["reader-a4"])).count(author) == 2  # the title page and the colophon
+    article = etree.HTML((built_book["web"] / "index.html").read_bytes())
+    assert len(article.xpath("//*[@class='byline']")) == 1
+
+
 def _structure(reader: PdfReader) -> list[dict]:  # type: ignore[type-arg]
     """Every structure element of the tagged PDF, depth first."""
     found = []
