@@ -16,7 +16,7 @@ from amnesty_book.model.text import plain_text
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.errors import BookError
 from conftest import REPO, SmallProject
-from readback import pdf_tagged_text
+from readback import pdf_layout, pdf_tagged_text
 
 MM = 72 / 25.4
 
@@ -96,6 +96,25 @@ def test_a_viewer_names_each_page_by_its_printed_folio(built_book: dict[str, Pat
         printed = {index: folio(reader, index) for index in range(len(labels))}
         folios = {index: text for index, text in printed.items() if re.fullmatch(r"[ivx]+|\d+", text)}
         assert len(folios) > len(labels) / 2 and all(labels[index] == text for index, text in folios.items())
+
+
+def running_heads(path: Path) -> dict[int, str]:
+    """Page index -> the running head of that page: its topmost line, set at 8.5 pt."""
+    heads = {}
+    for index, page in enumerate(pdf_layout(path)):
+        lines = sorted(page.lines, key=lambda line: -line[0].y1)
+        if lines and round(lines[0][1], 1) == 8.5:
+            heads[index] = lines[0][0].get_text().strip()
+    return heads
+
+
+@pytest.mark.slow
+def test_the_left_hand_running_head_is_the_short_title(built_book: dict[str, Path], book: Book) -> None:
+    """book.toml's short_title on every left-hand page that has a running head."""
+    assert book.config.short_title and book.config.short_title != book.config.title
+    heads = running_heads(built_book["pdf"])
+    left = [head for index, head in heads.items() if index % 2 == 1]  # the first page is a recto
+    assert left and set(left) == {book.config.short_title}
 
 
 @pytest.mark.slow

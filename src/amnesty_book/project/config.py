@@ -165,6 +165,9 @@ class BookConfig:
     title: str = key("book", "the book's title")
     author: str = key("book", "its author, as the title page names them")
     author_file_as: str = key("book", "the author's name as catalogues sort it (default: author)", "")
+    short_title: str = key(
+        "book", "the title as the running heads of left-hand pages print it (default: the title)", ""
+    )
     language: str = key("book", "the language it is written in: en or pl")
     identifier: str = key("book", "a stable identifier, such as urn:uuid:…, the same in every edition")
     slug: str = key("book", "the name of its files in dist/: lower-case letters, digits, hyphens")
