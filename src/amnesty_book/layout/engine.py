@@ -295,7 +295,7 @@ def part_css(book: Book, part: BookPart, placement: Placement) -> str:
     if placement.first_page % 2:  # the first page of a book is a right-hand page
         rules.append(":root { break-before: left; }")
     if not part.front:
-        title = book.config.title.replace("\\", "\\\\").replace('"', '\\"')
+        title = book.config.running_title.replace("\\", "\\\\").replace('"', '\\"')
         rules.append(f':root {{ string-set: book-title "{title}"; }}')
     if part.chapters and part.chapters[0] > 0:
         rules.append("main > .chapter:first-child { page: chapter; }")

@@ -204,6 +204,11 @@ class BookConfig:
     key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     @property
+    def running_title(self) -> str:
+        """The title as the left-hand running heads print it: the short title, if any."""
+        return self.short_title or self.title
+
+    @property
     def labels(self) -> Mapping[str, str]:
         """The words the builder prints in this book: its language's, with the book's own."""
         return {**builder_words(self.language), **dict(self.label_overrides)}
