@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,11 @@ from pypdf import PageObject, PdfReader
 from amnesty_book.cli import main
 from amnesty_book.prepress.imposition import saddle_stitch_order
 from amnesty_book.project.config import Edition
+from amnesty_book.readers.loading import load_book
 from amnesty_book.theme.page_geometry import plate_width_mm
+from amnesty_book.writers import imposed_pages
 from conftest import REPO, SmallProject
-from readback import walk
+from readback import pdf_layout, walk
 
 MM = 72 / 25.4
 FOLIO = re.compile(r"[ivxlc]+|\d+")
@@ -141,6 +144,21 @@ def test_handout_is_imposed_for_saddle_stitching(
     order = saddle_stitch_order(pages)
     assert len(order) == len(sides)
     assert folios == [(expected_folio(left, pages), expected_folio(right, pages)) for left, right in order]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["handout-a4", "handout-letter"])
+def test_handout_notes_and_captions_a_point_below_the_text(name: str) -> None:
+    """Text at 9 pt; notes and plate captions at 8 pt, a point below it and no smaller (the
+    pages as the handout's writer makes them, before they go on sheets)."""
+    book = load_book(REPO)
+    (edition,) = [edition for edition in book.config.editions if edition.name == name]
+    pages = pdf_layout(imposed_pages(edition.kind)(book, edition))
+    lines = [(line.get_text().strip(), round(size, 1)) for page in pages for line, size in page.lines]
+    assert Counter(size for _, size in lines).most_common(1)[0][0] == 9.0
+    notes = {size for text, size in lines if re.match(r"\d{1,2}\. \S", text)}  # not "1941. On"
+    captions = {size for text, size in lines if re.match(r"Plate \d+\. \S", text)}
+    assert notes == {8.0} and captions == {8.0}, (notes, captions)
 
 
 def test_saddle_stitch_order_of_eight_pages() -> None:
