@@ -123,17 +123,19 @@ def break_lines(
         (settings.emergency_stretch, settings.tolerance),
         (settings.emergency_stretch, inf),
     ]
+    sums = _sums(items)  # once for every pass
     for extra_stretch, tolerance in dict.fromkeys(passes):  # the emergency pass once, if there is one
-        best = _best_breaks(items, line_width, settings, extra_stretch, tolerance)
+        best = _best_breaks(items, sums, line_width, settings, extra_stretch, tolerance)
         if best is not None:
             emergency = extra_stretch > 0 or tolerance == inf
             lines = _lines(items, best)
-            return Breaking(lines, best.demerits, emergency, _worst_badness(items, lines, line_width))
+            return Breaking(lines, best.demerits, emergency, _worst_badness(items, sums, lines, line_width))
     return None
 
 
-def _worst_badness(items: Sequence[Item], lines: Sequence[Line], line_width: Callable[[int], float]) -> float:
-    sums = _sums(items)
+def _worst_badness(
+    items: Sequence[Item], sums: _Sums, lines: Sequence[Line], line_width: Callable[[int], float]
+) -> float:
     worst = 0.0
     for number, line in enumerate(lines):
         ending = items[line.end]
@@ -188,12 +190,12 @@ def is_legal_break(items: Sequence[Item], index: int) -> bool:
 
 def _best_breaks(
     items: Sequence[Item],
+    sums: _Sums,
     line_width: Callable[[int], float],
     settings: Settings,
     extra_stretch: float,
     tolerance: float,
 ) -> _Node | None:
-    sums = _sums(items)
     active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, None)]
     most_hyphens = settings.most_hyphens_in_a_row
     # A line that would stretch further than this has a badness past the tolerance.

@@ -186,11 +186,15 @@ class _LanguageSpan(InlineProcessor):
     hyphenated by its own language's patterns or not at all, and read out in its language."""
 
     def handleMatch(self, match: re.Match[str], data: str) -> tuple[Any, int, int]:
-        span = ElementTree.Element("span")
-        span.set("lang", match.group(2))
-        span.set("xml:lang", match.group(2))
-        span.text = match.group(1)
-        return span, match.start(0), match.end(0)
+        return _in_language(match.group(1), match.group(2)), match.start(0), match.end(0)
+
+
+def _in_language(text: str, tag: str) -> ElementTree.Element:
+    span = ElementTree.Element("span")
+    span.set("lang", tag)
+    span.set("xml:lang", tag)
+    span.text = text
+    return span
 
 
 class _ForeignPhrase(InlineProcessor):
@@ -201,15 +205,11 @@ class _ForeignPhrase(InlineProcessor):
         self.languages = {phrase.casefold(): tag for tag, listed in phrases for phrase in listed}
         longest_first = sorted(self.languages, key=len, reverse=True)
         alternatives = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in longest_first)
-        super().__init__(rf"(?<!\w)(?:{alternatives})(?!\w)", converter)
-        self.compiled_re = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE | re.DOTALL)
+        super().__init__(rf"(?i)(?<!\w)(?:{alternatives})(?!\w)", converter)
 
     def handleMatch(self, match: re.Match[str], data: str) -> tuple[Any, int, int]:
         tag = self.languages[" ".join(match.group(0).split()).casefold()]
-        span = ElementTree.Element("span")
-        span.set("lang", tag)
-        span.set("xml:lang", tag)
-        span.text = markdown.util.AtomicString(match.group(0))
+        span = _in_language(markdown.util.AtomicString(match.group(0)), tag)
         return span, match.start(0), match.end(0)
 
 

@@ -17,12 +17,12 @@ the same plan, the white at each line's end (the last's too) stretching as far a
 Other ragged text (notes, captions) is left to WeasyPrint: planned, its notes made a long
 book's layout a fifth slower for a right edge barely more even. A line WeasyPrint breaks
 elsewhere than planned (it reads a break otherwise) is set again first-fit, and the rest of
-the paragraph planned again from there. Where a page's last line
-ends on a hyphen, linebox.py sets the paragraph's lines on that page again, and the plan then
-weighs a hyphen at the end of that line (or of the line before, should the widows rule move it
-overleaf) with PAGE_END_HYPHEN_DEMERITS. Paragraphs the plan does
-not model (a float beside them, an image or inline block in a line, a forced line break, a
-soft hyphen, a percentage inline margin, a leader) are left to WeasyPrint as they are.
+the paragraph planned again from there. Where a page's last line ends on a hyphen or between
+the words of a name, linebox.py sets the paragraph's lines on that page again, and the plan
+then weighs such an end of that line (or of the line before, should the widows rule move it
+overleaf) with PAGE_END_HYPHEN_DEMERITS. Paragraphs the plan does not model (a float beside
+them, an image or inline block in a line, a forced line break, a soft hyphen, a percentage
+inline margin, a leader) are left to WeasyPrint as they are.
 
 Upstream: none filed (first-fit since WeasyPrint began; https://www.w3.org/TR/css-text-4/
 #text-wrap-style leaves the algorithm to the engine). Written for WeasyPrint 70.0
@@ -352,12 +352,8 @@ def _balanced_items(
             added: list[kp.Item] = [ends_a_line]
         elif kp.is_legal_break(items, index) and item is not items[-1]:
             width = item.width if isinstance(item, kp.Glue) else 0.0
-            kept: kp.Item = (
-                kp.Penalty(item.width, item.cost, item.flagged, item.in_a_name)
-                if isinstance(item, kp.Penalty)
-                else kp.Penalty(0, 0)
-            )
-            added = [kp.Penalty(0, kp.INFINITE_PENALTY), ends_a_line, kept, kp.Glue(width, -measure, 0)]
+            breaks = item if isinstance(item, kp.Penalty) else kp.Penalty(0, 0)
+            added = [kp.Penalty(0, kp.INFINITE_PENALTY), ends_a_line, breaks, kp.Glue(width, -measure, 0)]
         elif isinstance(item, kp.Glue):
             added = [kp.Glue(item.width, 0, 0)]
         else:
@@ -548,8 +544,16 @@ def _spaces_in_names(text: str) -> set[int]:
         if match.group(1)[0].isupper()
         and match.group(2).isupper()
         and match.group(1)[-1] not in _CLAUSE_ENDS
-        and not text[: match.start(1)].rstrip().endswith(tuple(_SENTENCE_ENDS))  # "… London. Then Maisky"
+        and not _begins_a_sentence(text, match.start(1))  # "… London. Then Maisky"
     }
+
+
+def _begins_a_sentence(text: str, start: int) -> bool:
+    """The word at `start` follows a full stop, a question or an exclamation mark."""
+    before = start
+    while before and text[before - 1].isspace():
+        before -= 1
+    return before > 0 and text[before - 1] in _SENTENCE_ENDS
 
 
 _CLAUSE_ENDS = ".,;:!?)]”’\"'"
