@@ -48,7 +48,10 @@ from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 from amnesty_book.layout import line_breaking as kp
 from amnesty_book.layout.weasyprint.hyphenation import LADDER, book_positions, may_split
 
-ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
+ffi.cdef(
+    "void pango_glyph_string_get_logical_widths (PangoGlyphString *glyphs, const char *text, int length,"
+    " int embedding_level, int *logical_widths);"
+)
 
 # TeX's interword glue of Computer Modern, as shares of the face's own space: stretch 1/2, shrink 1/3.
 STRETCH, SHRINK = 1 / 2, 1 / 3
@@ -574,20 +577,28 @@ def _edges(text: str, points: set[int]) -> set[int]:
 
 def _x_positions(context: LayoutContext, text: str, style: Any, edges: set[int]) -> dict[int, float]:
     """The x of the leading edge of the characters `edges` in one unwrapped shaping of the text
-    (the text's end at its length)."""
+    (the text's end at its length): each run's glyph widths shared among its characters, as
+    Pango shares a cluster's, read once per run rather than sought for each edge."""
     layout = line_break.create_layout(text, style, context, None, 0)
-    rectangle = ffi.new("PangoRectangle *")
-    positions = {}
-    byte, previous = 0, 0
-    for index in sorted(edges - {len(text)}):
-        byte += len(text[previous:index].encode())  # Pango counts in UTF-8 bytes
-        previous = index
-        pango.pango_layout_index_to_pos(layout.layout, byte, rectangle)
-        positions[index] = rectangle.x * FROM_UNITS
     first_line, _ = layout.get_first_line()
-    positions[len(text)] = line_break.line_size(first_line, style)[0] if text else 0.0
+    encoded = ffi.new("char[]", text.encode())
+    x, char = 0.0, 0
+    starts = [0.0] * (len(text) + 1)
+    run = first_line.runs
+    while run != ffi.NULL:
+        item, glyphs = run.data.item, run.data.glyphs
+        widths = ffi.new("int[]", item.num_chars)
+        pango.pango_glyph_string_get_logical_widths(glyphs, encoded + item.offset, item.length, 0, widths)
+        for width in widths:
+            starts[char] = x
+            x += width * FROM_UNITS
+            char += 1
+        run = run.next
+    starts[len(text)] = line_break.line_size(first_line, style)[0] if text else 0.0
     layout.deactivate()
-    return positions
+    if char != len(text):
+        raise _NotModelled  # Pango shaped other characters than the box holds
+    return {index: starts[index] for index in edges}
 
 
 _hyphen_widths: dict[str, float] = {}
