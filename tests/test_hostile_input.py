@@ -32,6 +32,7 @@ from amnesty_book.readers.loading import load_book
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.support.errors import BookError
 from conftest import SmallProject
+from readback import pypdf_pages
 from test_bad_input import failed_build
 
 MANUSCRIPT = "manuscript/article.md"
@@ -710,13 +711,19 @@ def test_long_word_and_url_stay_on_the_page(
 
 @pytest.mark.slow
 def test_extremely_long_footnote(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
+    """A note many pages long begins under its call and runs on at the foot of page after page,
+    as LaTeX sets it, every sentence of it printed once."""
     only_editions(small_project, "reader-a4")
-    note = " ".join(["This sentence of the note goes on and on."] * 900)
-    small_project.replace(MANUSCRIPT, "[^n]: The note text.", f"[^n]: {note}")
-    assert refused(small_project, capsys) == [
-        "manuscript/article.md:11: note 1 [^n] does not fit at the foot of the page where it is called "
-        "(reader-a4); shorten the note or split it in two"
-    ]
+    sentence = "This sentence of the note goes on and on."
+    small_project.replace(MANUSCRIPT, "[^n]: The note text.", f"[^n]: {' '.join([sentence] * 900)}")
+    pdf = built(small_project, capsys, "reader-a4") / "small-reader-a4.pdf"
+    pages = [squash(text) for text in pypdf_pages(pdf)]
+    call = next(index for index, text in enumerate(pages) if "Sometextwithanote.1" in text)
+    assert "1.Thissentenceofthenote" in pages[call], "the note begins on its call's page"
+    assert sum(text.count(squash(sentence)) for text in pages) == 900
+    # Each page after the call's holds some of the note, up to the last, where it ends.
+    holding = [index for index, text in enumerate(pages) if "goesonandon" in text]
+    assert holding == list(range(call, call + len(holding))) and len(holding) > 5
 
 
 def test_a_thousand_footnotes(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:

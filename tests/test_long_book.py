@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from amnesty_book.checks.layout_audit import audit_pdf
 from amnesty_book.checks.readback import PrintedText, pdf_pages
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
@@ -58,6 +59,15 @@ def test_a_long_note_heavy_book_builds_with_its_checks(tmp_path: Path) -> None:
     # Each note's number whole at the head of its first line, three figures as one or two.
     text = "\n".join(pages)
     assert [note.number for note in book.notes if not re.search(rf"(?m)^{note.number}\. ", text)] == []
+    # No page holds a hole where a note too long for it went overleaf with its call's line
+    # (L101: 33 of its 185 pages did before notes were split): the notes run on overleaf.
+    reader = next(edition for edition in book.config.editions if edition.name == "reader-a4")
+    holes = [
+        str(finding)
+        for finding in audit_pdf(out / "amnesty-1941-reader-a4.pdf", reader, book)
+        if finding.code == "L101"
+    ]
+    assert holes == []
 
 
 def test_a_long_manuscript_read_side_by_side_reports_each_files_problems_in_order(

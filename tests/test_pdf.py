@@ -201,15 +201,24 @@ def test_pull_quotes_are_printed_but_not_read_twice(a4: PdfReader, built_book: d
     assert squash("Hesitation of the Soviets") in tagged and squash("— Ed.") in tagged
 
 
-def test_a_note_too_long_for_any_page_fails_the_build(small_project: SmallProject) -> None:
+def test_a_note_that_can_be_neither_placed_nor_split_under_its_call_fails_the_build(
+    small_project: SmallProject,
+) -> None:
+    """A note longer than a page runs on over the next pages (note_splits.py), and no note may
+    follow it on a page where it runs on: a second note called from its line has no page."""
     long_note = " ".join(["This note goes on and on, longer than any page can hold."] * 160)
-    small_project.replace("manuscript/article.md", "[^n]: The note text.", f"[^n]: {long_note}")
+    small_project.replace(
+        "manuscript/article.md", "Some text with a note.[^n]", "Some text with a note.[^n] A second.[^m]"
+    )
+    small_project.replace(
+        "manuscript/article.md", "[^n]: The note text.", f"[^n]: {long_note}\n\n[^m]: A second note."
+    )
     with pytest.raises(BookError) as error:
         from amnesty_book.publish import build
 
         build(small_project.root, editions=["reader-a4"])
     assert [str(p) for p in error.value.problems] == [
-        "manuscript/article.md:11: note 1 [^n] does not fit at the foot of the page where it is called "
+        "manuscript/article.md:13: note 2 [^m] does not fit at the foot of the page where it is called "
         "(reader-a4); shorten the note or split it in two"
     ]
     assert not (small_project.root / "dist").exists()

@@ -111,8 +111,14 @@ class PrintedPages:
 UNKNOWN_PAGE = "\x00"
 
 
-def _printed(passage: str, text: PrintedText) -> bool:
-    return all(piece.strip() in text for piece in passage.split(UNKNOWN_PAGE) if piece.strip())
+def _printed(passage: str, text: PrintedText, continued: bool = False) -> bool:
+    """Each piece of the passage (between pages the check cannot know) is printed; `continued`,
+    perhaps begun on one page and continued on the next (a note split over pages)."""
+    return all(
+        piece.strip() in text or (continued and text.continued(piece))
+        for piece in passage.split(UNKNOWN_PAGE)
+        if piece.strip()
+    )
 
 
 def _as_read(content: Inline, printed: PrintedPages | None = None) -> str:
@@ -225,7 +231,7 @@ def _check_pdf(
         book, PrintedPages(book.config.labels["page_abbreviation"], pages, first_chapter)
     )
     for number, note in expected.notes.items():
-        if not _printed(f"{number}. {note}", text):
+        if not _printed(f"{number}. {note}", text, continued=True):
             findings.append(Diagnostic.in_edition(name, f"note {number}", "R102", f"text not found: {note}"))
     for label, caption, credit in expected.plates:
         if not _printed(f"{label} {caption} {credit}", text):

@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import pikepdf
@@ -58,16 +59,39 @@ def squash(text: str) -> str:
     return _NO_SPACE_NOR_HYPHEN.sub("", norm(text))
 
 
+# Between two pages' texts, where the check looks for a note continued overleaf: a control
+# character no text has, that neither \s nor \w takes.
+_PAGE_BREAK = "\x10"
+# The fewest characters (spaces aside) of a note's part on a page that the check takes as that
+# part: a split note keeps two lines on each page.
+_SHORTEST_PART = 12
+
+
 class PrintedText:
     """A PDF's text as the check searches it, each word broken at a line's end read whole."""
 
     def __init__(self, pages: Sequence[str]) -> None:
+        self._pages = list(pages)
+        self.text = _likely_reading("\n".join(pages))
         marked = norm(_LINE_END_HYPHEN.sub(_mark, "\n".join(pages)))
-        # The likely reading: WeasyPrint hyphenates with U+2010 (CSS hyphenate-character's
-        # default), and words are written with U+002D.
-        self.text = marked.replace(_LAYOUT_HYPHEN, "").replace(_OWN_HYPHEN, "-")
         self._likely = _compact(self.text)
         self._marked = _compact(marked)
+
+    @cached_property
+    def _each_page(self) -> list[str]:
+        """Each page's text as `_likely`, a word hyphenated at a page's end left so."""
+        return _compact(_likely_reading(f"\n{_PAGE_BREAK}\n".join(self._pages))).split(_PAGE_BREAK)
+
+    def continued(self, passage: str) -> bool:
+        """The passage begun on one page and continued on the next ones, as a note split over
+        pages: the longest beginning of it one page holds, and the rest from the next page on."""
+        wanted = _compact(norm(passage))
+        pages = self._each_page
+        return any(
+            _runs_on(wanted, pages, index)
+            for index, page in enumerate(pages)
+            if wanted[:_SHORTEST_PART] in page
+        )
 
     def __contains__(self, passage: str) -> bool:
         """The passage is printed, its spaces and line breaks aside."""
@@ -83,6 +107,34 @@ class PrintedText:
             for character in wanted
         )
         return re.search(pattern, self._marked) is not None
+
+
+def _likely_reading(text: str) -> str:
+    """The likely reading: WeasyPrint hyphenates with U+2010 (CSS hyphenate-character's default),
+    and words are written with U+002D."""
+    marked = norm(_LINE_END_HYPHEN.sub(_mark, text))
+    return marked.replace(_LAYOUT_HYPHEN, "").replace(_OWN_HYPHEN, "-")
+
+
+def _runs_on(wanted: str, pages: Sequence[str], index: int) -> bool:
+    """`wanted` is on page `index`, or begins there (at least _SHORTEST_PART of it) and runs on."""
+    page = pages[index]
+    if wanted in page:
+        return True
+    low, high = 0, len(wanted)  # the longest beginning found: a beginning of one found is found
+    while low < high:
+        middle = (low + high + 1) // 2
+        if wanted[:middle] in page:
+            low = middle
+        else:
+            high = middle - 1
+    rest = wanted[low:]
+    return (
+        low >= _SHORTEST_PART
+        and len(rest) >= _SHORTEST_PART
+        and index + 1 < len(pages)
+        and _runs_on(rest, pages, index + 1)
+    )
 
 
 def _mark(hyphen: re.Match[str]) -> str:

@@ -415,10 +415,11 @@ def _block_to_move(
 
 
 def _misplaced_notes(book: Book, document: Document, pages: dict[str, int]) -> list[Note]:
-    """Notes that did not land whole at the foot of the page of their call.
+    """Notes that did not begin at the foot of the page of their call.
 
-    WeasyPrint never splits a note: one taller than the room left is moved to a later page,
-    or grows upwards over the margin and off the page, and its text is lost to the reader.
+    A note that can be neither placed nor split under its call (note_splits.py) is moved to a
+    later page, or grows upwards over the margin and off the page, and its text is lost to the
+    reader.
     """
     misplaced = []
     for note in book.notes:

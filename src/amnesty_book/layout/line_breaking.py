@@ -116,21 +116,39 @@ def break_lines(
     """The breaks of least demerits, the last item being the forced break that ends the paragraph.
 
     Three passes, as TeX makes them: within the tolerance; then with the emergency stretch; then,
-    so that no paragraph is left to a first-fit, with any stretch at all. None only when some
-    box is wider than its line (no break makes the paragraph fit)."""
+    so that no paragraph is left to a first-fit, with any stretch at all. A paragraph whose
+    breaks within the tolerance end a page's line on a hyphen is given the emergency stretch
+    too, if that spares the page its hyphen. None only when some box is wider than its line
+    (no break makes the paragraph fit)."""
     passes = [
         (0.0, settings.tolerance),
         (settings.emergency_stretch, settings.tolerance),
         (settings.emergency_stretch, inf),
     ]
     sums = _sums(items)  # once for every pass
+    found: Breaking | None = None
     for extra_stretch, tolerance in dict.fromkeys(passes):  # the emergency pass once, if there is one
         best = _best_breaks(items, sums, line_width, settings, extra_stretch, tolerance)
-        if best is not None:
-            emergency = extra_stretch > 0 or tolerance == inf
-            lines = _lines(items, best)
-            return Breaking(lines, best.demerits, emergency, _worst_badness(items, sums, lines, line_width))
-    return None
+        if best is None:
+            continue
+        emergency = extra_stretch > 0 or tolerance == inf
+        lines = _lines(items, best)
+        breaking = Breaking(lines, best.demerits, emergency, _worst_badness(items, sums, lines, line_width))
+        if found is None or not _ends_a_page_badly(items, lines, settings):
+            found = breaking  # the first pass that succeeds, as TeX's; a later one to spare the page
+        if emergency or not _ends_a_page_badly(items, found.lines, settings):
+            return found
+    return found
+
+
+def _ends_a_page_badly(items: Sequence[Item], lines: Sequence[Line], settings: Settings) -> bool:
+    """A line that may end a page ends on a hyphen or between the words of a name."""
+    for number in settings.page_end_lines:
+        if 0 <= number < len(lines) - 1:
+            ending = items[lines[number].end]
+            if isinstance(ending, Penalty) and (ending.flagged or ending.in_a_name):
+                return True
+    return False
 
 
 def _worst_badness(

@@ -117,6 +117,16 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "note splits",
+        "note_splits",
+        "LayoutContext.layout_footnote, unlayout_footnote, report_footnote; layout.page.make_page (each "
+        "wrapping page floats')",
+        "a note too long for the room under its call went whole to the next page with the calling line, "
+        "leaving a hole as tall as itself: it is begun there and continued at the foot of the next page",
+        "https://github.com/Kozea/WeasyPrint/issues/1833",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "note layouts",
         "note_layouts",
         "block.block_level_layout (wrapped)",

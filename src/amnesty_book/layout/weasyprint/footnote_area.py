@@ -4,8 +4,8 @@ Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for 
 
 - WeasyPrint compares the bottom of the foot area with the bottom of its last note exactly, and
   the two, summed in different orders, can differ by ~1e-13 px: a note that fits is then taken
-  as overflowing and moved to the next page, away from its call, whole (WeasyPrint never splits
-  a note, https://github.com/Kozea/WeasyPrint/issues/1833), and every later note with it. The
+  as overflowing and moved to the next page, away from its call, whole (or split there by
+  note_splits.py where it need not be), and every later note with it. The
   comparison goes through `LayoutContext.overflows`, with the tolerance WeasyPrint's own page
   overflow checks use.
 - The plates floated to the page's foot (page_floats.py) are put before its notes, whatever

@@ -25,6 +25,10 @@ the next page with the rest, as it does for widows, and the page runs a line sho
 would leave fewer than `orphans` lines, WeasyPrint moves the paragraph's lines on the page too,
 as it does for orphans. Not when the line calls a note (its note would stay behind).
 
+The line being set. While a line's notes are placed, note_splits.py asks how low the line
+reaches and how far down the page lets it (`line_being_set`): a note that does not fit under
+it may then be split.
+
 Hyphenation. Each line set is told to hyphenation.LADDER before the next line is laid out,
 so that the line after two hyphenated ones is not hyphenated (hyphenation.py).
 
@@ -42,6 +46,7 @@ came with https://github.com/Kozea/WeasyPrint/issues/2432. Written for WeasyPrin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
@@ -59,6 +64,35 @@ _iter_line_boxes = block.iter_line_boxes
 # The new lines of each paragraph under way, the innermost last (a note's paragraph is laid
 # out while the line calling it is set).
 _setting: list[list[boxes.Box]] = []
+
+
+@dataclass
+class LineBeingSet:
+    """The last line a paragraph's iterator gave, and how far down the page it may reach."""
+
+    line: boxes.LineBox | None
+    paragraph: boxes.BlockContainerBox
+    bottom_space: float
+
+    def fits(self, context: LayoutContext) -> bool:
+        """The line, with its paragraph's bottom edge if it is the last, ends above the page's
+        bottom as it now stands (its notes taking their room), as `_linebox_layout` tests it."""
+        if self.line is None:
+            return True
+        bottom = self.line.position_y + self.line.height
+        if self.line.resume_at is None:
+            bottom += self.paragraph.border_bottom_width + self.paragraph.padding_bottom
+        return not context.overflows_page(self.bottom_space, bottom)
+
+
+# The line each paragraph under way is at, the innermost last.
+_at: list[LineBeingSet] = []
+
+
+def line_being_set() -> LineBeingSet | None:
+    """The innermost paragraph's line whose notes are being placed; None between paragraphs
+    (a page's first notes, carried from the page before)."""
+    return _at[-1] if _at else None
 
 
 def linebox_layout(
@@ -81,7 +115,7 @@ def linebox_layout(
     while True:
         _setting.append(new_children)
         try:
-            with total_fit.setting_lines(new_children, known_last):
+            with total_fit.setting_lines(new_children, known_last, _right_hand(context)):
                 result = _linebox_layout(*arguments)
         finally:
             _setting.pop()
@@ -102,7 +136,7 @@ def _ends_the_page_badly(lines: list[boxes.Box]) -> bool:
         bool(lines)
         and lines[-1].resume_at is not None
         and getattr(lines[-1], "total_fit", False)
-        and (_ends_on_a_hyphen(lines[-1]) or lines[-1].parts_a_name)
+        and (ends_on_a_hyphen(lines[-1]) or lines[-1].parts_a_name)
     )
 
 
@@ -132,8 +166,9 @@ def iter_line_boxes(
         first_line_style,
     )
     style = containing_block.style
+    at = LineBeingSet(None, containing_block, bottom_space)
     return _as_set(
-        lines, _setting[-1], context, (style["widows"], style["orphans"]), absolute_boxes, fixed_boxes
+        lines, _setting[-1], context, (style["widows"], style["orphans"]), absolute_boxes, fixed_boxes, at
     )
 
 
@@ -144,17 +179,24 @@ def _as_set(
     widows_and_orphans: tuple[int, int],
     absolute_boxes: list[boxes.Box],
     fixed_boxes: list[boxes.Box],
+    at: LineBeingSet,
 ) -> Iterator[Line]:
-    """The lines, each told to the hyphenation once set; after the first read ahead of, at most
-    `widows - 1` more, or `widows - 2` to move a word broken over the leaf."""
+    """The lines, each told to the hyphenation once set, and kept as the line being set while
+    it is; after the first read ahead of, at most `widows - 1` more, or `widows - 2` to move a
+    word broken over the leaf."""
     widows, orphans = widows_and_orphans
-    for line in lines:
-        yield line
-        if not new_lines or new_lines[-1] is not line[0]:
-            break  # asked for another line, this one not set: reading ahead
-        LADDER.line_set(line[0])
-    else:
-        return
+    _at.append(at)
+    try:
+        for line in lines:
+            at.line = line[0]
+            yield line
+            if not new_lines or new_lines[-1] is not line[0]:
+                break  # asked for another line, this one not set: reading ahead
+            LADDER.line_set(line[0])
+        else:
+            return
+    finally:
+        _at.remove(at)
     given = widows - 1
     if widows >= 2 and len(new_lines) >= orphans and _breaks_a_word_over_the_leaf(context, new_lines[-1]):
         given -= 1
@@ -167,15 +209,20 @@ def _as_set(
 
 def _breaks_a_word_over_the_leaf(context: LayoutContext, line: boxes.Box) -> bool:
     """The line ends on a hyphen, on a right-hand page, and calls no note."""
-    if not _ends_on_a_hyphen(line):
+    if not ends_on_a_hyphen(line):
         return False
     if any(getattr(box, "footnote", None) is not None for box in line.descendants()):
         return False
+    return _right_hand(context)
+
+
+def _right_hand(context: LayoutContext) -> bool:
+    """The page being made is a right-hand one: a word broken at its foot runs on overleaf."""
     right_hand: bool = context.page_maker[context.current_page - 1][2]
     return right_hand
 
 
-def _ends_on_a_hyphen(line: boxes.Box) -> bool:
+def ends_on_a_hyphen(line: boxes.Box) -> bool:
     texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
     return bool(texts) and texts[-1].text.endswith((texts[-1].style["hyphenate_character"], "-"))
 

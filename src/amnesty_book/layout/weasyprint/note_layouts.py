@@ -9,6 +9,11 @@ page lays out that note alone. Hyphenation's count of hyphenated lines in a row 
 afresh in each note, so that a note's lines do not depend on the running text set before it
 (nor the running text on the notes).
 
+A note split over two pages (note_splits.py) is laid out here in its parts: its head paginated
+at the room it may fill, as a page paginates a block, and its tail resumed where the head
+stopped. What each head's layout found is told to its fragment, and the foot area is given the
+head as a whole box. Each note's count of lines, laid out whole, is kept for the splits.
+
 Upstream: none filed. Written for WeasyPrint 70.0 (layout/block.py: block_level_layout's
 arguments and results).
 """
@@ -21,6 +26,7 @@ from typing import Any
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext, block
 
+from amnesty_book.layout.weasyprint import note_splits
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
 
 _block_level_layout = block.block_level_layout
@@ -63,6 +69,7 @@ def block_level_layout(
         or skip_stack is not None
     ):
         return _block_level_layout(*arguments)
+    part = note_splits.fragment(box)
     layouts: dict[Hashable, tuple[Any, ...]] = context.__dict__.setdefault("note_layouts", {})
     key = (
         box.element,
@@ -78,14 +85,20 @@ def block_level_layout(
         tuple(adjoining_margins or ()),
         discard,
         max_lines,
+        None if part is None else (repr(part.resume_from), part.height),
     )
     if key not in layouts:
         run, LADDER.run = LADDER.run, 0
         try:
-            result = _block_level_layout(*arguments)
+            # A head or a tail: resumed where the head stopped, paginated at its room.
+            result = _block_level_layout(*(arguments if part is None else _as_part(arguments, part)))
+            if result[0] is None and part is not None and part.height is not None:
+                part.record(None, None)  # no head fits: the note is not split
+                return _block_level_layout(*arguments)
         finally:
             LADDER.run = run
-        if result[0] is None or result[1] is not None:  # not laid out whole: not kept
+        whole = result[1] is None or (part is not None and part.height is not None)
+        if result[0] is None or not whole:  # not laid out whole, nor as a head: not kept
             return result
         # Kept as a copy, and given as a copy: the caller moves the boxes it is given.
         kept = result[0].deepcopy()
@@ -93,10 +106,28 @@ def block_level_layout(
         lines = [line for line in kept.descendants() if isinstance(line, boxes.LineBox)]
         if all(hasattr(line, "position_y") for line in lines):
             layouts[key] = (kept, *result[1:])
-        return result
-    new_box, resume_at, next_page, next_margins, collapsing_through, max_lines = layouts[key]
+    else:
+        kept_box, *kept_rest = layouts[key]
+        result = (kept_box.deepcopy(), *kept_rest)
+    new_box, resume_at, next_page, next_margins, collapsing_through, max_lines = result
+    if part is None:
+        context.__dict__.setdefault("note_lines", {})[box.element] = note_splits.lines_of(new_box)
+    elif part.height is not None:  # a head: the foot area takes it as a whole box
+        part.record(new_box, resume_at)
+        resume_at = None
     next_page = dict(next_page) if isinstance(next_page, dict) else next_page
-    return new_box.deepcopy(), resume_at, next_page, list(next_margins), collapsing_through, max_lines
+    return new_box, resume_at, next_page, list(next_margins), collapsing_through, max_lines
+
+
+def _as_part(arguments: tuple[Any, ...], part: note_splits.Fragment) -> tuple[Any, ...]:
+    """The arguments of a note's layout, for one of its parts: a tail from where its head
+    stopped; a head at most `part.height` tall from its top, with at least `orphans` lines
+    (not on an empty page, where a block takes what it must)."""
+    context, box, bottom_space, _, containing_block, page_is_empty, *rest = arguments
+    if part.height is not None:
+        bottom_space = context.page_bottom - (box.position_y + part.height)
+        page_is_empty = False
+    return (context, box, bottom_space, part.resume_from, containing_block, page_is_empty, *rest)
 
 
 def apply() -> None:

@@ -20,9 +20,11 @@ elsewhere than planned (it reads a break otherwise) is set again first-fit, and 
 the paragraph planned again from there. Where a page's last line ends on a hyphen or between
 the words of a name, linebox.py sets the paragraph's lines on that page again, and the plan
 then weighs such an end of that line (or of the line before, should the widows rule move it
-overleaf) with PAGE_END_HYPHEN_DEMERITS. Paragraphs the plan does not model (a float beside
-them, an image or inline block in a line, a forced line break, a soft hyphen, a percentage
-inline margin, a leader) are left to WeasyPrint as they are.
+overleaf) with PAGE_END_HYPHEN_DEMERITS; on a right-hand page, where the word would run on
+overleaf, with OVERLEAF_HYPHEN_DEMERITS, and the emergency stretch if that spares the page its
+hyphen. Paragraphs the plan does not model (a float beside them, an image or inline block in a
+line, a forced line break, a soft hyphen, a percentage inline margin, a leader) are left to
+WeasyPrint as they are.
 
 Upstream: none filed (first-fit since WeasyPrint began; https://www.w3.org/TR/css-text-4/
 #text-wrap-style leaves the algorithm to the engine). Written for WeasyPrint 70.0
@@ -71,6 +73,9 @@ HBADNESS = 1000  # TeX's \\hbadness: a line looser than this is reported, as TeX
 # A hyphen ending a page's last line costs as much as a line about three times as loose as TeX
 # lets one be: the paragraph is set a little looser rather than break a word over the page.
 PAGE_END_HYPHEN_DEMERITS = 100_000
+# ... and on a right-hand page, where the word runs on overleaf, more than any line TeX's
+# tolerance lets through: the paragraph is set as loose as it may be rather than break it there.
+OVERLEAF_HYPHEN_DEMERITS = 10_000_000
 
 _split_inline_box = inline.split_inline_box
 _text_align = inline.text_align
@@ -104,6 +109,7 @@ class _PlannedLine:
     next_start: int | None  # where the next line starts (None after the last)
     hyphenated: bool  # it ends on a hyphen it adds
     parts_a_name: bool  # it ends between the words of a name
+    lines_after: int  # the paragraph's lines after it
 
 
 # The planned lines of a paragraph at one measure, by each line's first character.
@@ -131,6 +137,7 @@ class _OnPage:
 
     new_lines: list[boxes.Box]
     known_last: int | None
+    right_hand: bool  # the page: a word broken at its end runs on overleaf
 
     def lines_to_last(self) -> int | None:
         """How many lines after the next one set the page's last is; None where not known."""
@@ -145,10 +152,10 @@ _on_page: list[_OnPage] = []
 
 
 @contextmanager
-def setting_lines(new_lines: list[boxes.Box], known_last: int | None) -> Iterator[None]:
+def setting_lines(new_lines: list[boxes.Box], known_last: int | None, right_hand: bool) -> Iterator[None]:
     """While a paragraph's lines are set on a page, its plan knows which line ends the page,
-    if that is known (linebox.py)."""
-    _on_page.append(_OnPage(new_lines, known_last))
+    if that is known (linebox.py), and whether the page is a right-hand one."""
+    _on_page.append(_OnPage(new_lines, known_last, right_hand))
     try:
         yield
     finally:
@@ -206,7 +213,10 @@ def split_inline_box(
     line, paragraph = planned
     _planned_line[0] = line.hyphenated
     try:
-        planned_x = position_x + line.width + HAIR
+        # A space more: where the line ends with the last word of a text box, WeasyPrint measures
+        # that box with its trailing space, finds it a hair too long and sets its first word
+        # alone ("point"). No word, nor a word's piece and its hyphen, is as narrow as a space.
+        planned_x = position_x + line.width + HAIR + paragraph.space
         result = _split_inline_box(context, box, position_x, planned_x, bottom_space, skip_stack, *rest)
     finally:
         _planned_line[0] = None
@@ -217,6 +227,7 @@ def split_inline_box(
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
     result[0].total_fit = True
     result[0].parts_a_name = line.parts_a_name
+    result[0].lines_after = line.lines_after
     return result
 
 
@@ -284,13 +295,15 @@ def _planned_line_of(
     first = max_x - position_x
     measure = first + linebox.text_indent
     to_last = _on_page[-1].lines_to_last() if _on_page else None
-    key = (held, round(first, 3), round(measure, 3), start, to_last)
+    right_hand = to_last is not None and _on_page[-1].right_hand
+    key = (held, round(first, 3), round(measure, 3), start, to_last, right_hand)
     if key not in _plans:
-        _plans[key] = _plan(paragraph, start, first, measure, to_last, _balanced(linebox))
+        _plans[key] = _plan(paragraph, start, first, measure, to_last, right_hand, _balanced(linebox))
         # The plan's other lines, reached from their own starts, as many lines from the page's last.
         for number, later_start in enumerate(_plans[key] or ()):
             later_to_last = to_last - number if to_last is not None and to_last >= number else None
-            later = (held, round(measure, 3), round(measure, 3), later_start, later_to_last)
+            later_right_hand = later_to_last is not None and right_hand
+            later = (held, round(measure, 3), round(measure, 3), later_start, later_to_last, later_right_hand)
             _plans.setdefault(later, _plans[key])
     plan = _plans[key]
     if plan is None:
@@ -300,11 +313,18 @@ def _planned_line_of(
 
 
 def _plan(
-    paragraph: _Paragraph, start: int, first: float, measure: float, to_last: int | None, balanced: bool
+    paragraph: _Paragraph,
+    start: int,
+    first: float,
+    measure: float,
+    to_last: int | None,
+    right_hand: bool,
+    balanced: bool,
 ) -> _Plan | None:
     """Breaks of the paragraph from its character `start`, the first line `first` wide, its line
     `to_last` (or the one before, should the widows rule move that one overleaf) expected to be
-    the page's last; `balanced`, its lines as near each other in length as its words let them."""
+    the last of a page, `right_hand` or not; `balanced`, its lines as near each other in length
+    as its words let them."""
     try:
         begin = paragraph.item_offsets.index(start)
     except ValueError:
@@ -320,7 +340,7 @@ def _plan(
         short_last_line_demerits=100_000,
         most_hyphens_in_a_row=LADDER.LONGEST,
         page_end_lines=frozenset() if to_last is None else frozenset({to_last - 1, to_last}),
-        page_end_hyphen_demerits=PAGE_END_HYPHEN_DEMERITS,
+        page_end_hyphen_demerits=OVERLEAF_HYPHEN_DEMERITS if right_hand else PAGE_END_HYPHEN_DEMERITS,
     )
     breaking = kp.break_lines(items, lambda line: first if line == 0 else measure, settings)
     if breaking is None:
@@ -329,14 +349,17 @@ def _plan(
         _underfull[" ".join(paragraph.text.split()[:6])] = None
     plan: _Plan = {}
     starts = [offsets[line.start] for line in breaking.lines]
-    for line, line_start, next_start in zip(breaking.lines, starts, [*starts[1:], None], strict=True):
+    for number, (line, line_start, next_start) in enumerate(
+        zip(breaking.lines, starts, [*starts[1:], None], strict=True)
+    ):
         natural = sum(item.width for item in items[line.start : line.end] if not isinstance(item, kp.Penalty))
         ending = items[line.end]
         adds_hyphen = isinstance(ending, kp.Penalty) and ending.width > 0
         natural += ending.width if adds_hyphen else 0.0
         natural += paragraph.trailing if line is breaking.lines[-1] else 0.0
         parts_a_name = isinstance(ending, kp.Penalty) and ending.in_a_name
-        plan[line_start] = _PlannedLine(natural, next_start, adds_hyphen, parts_a_name)
+        lines_after = len(breaking.lines) - number - 1
+        plan[line_start] = _PlannedLine(natural, next_start, adds_hyphen, parts_a_name, lines_after)
     return plan
 
 

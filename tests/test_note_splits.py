@@ -1,0 +1,149 @@
+"""Notes too long for the foot of their call's page, begun there and continued overleaf as LaTeX
+sets them: read back from the PDFs of the letters sample book (tests/books/letters), whose
+note on the keeper's book of rules cannot stand whole under its call; and the check's reading
+of a note over two pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pdfminer.layout import LTTextLine
+
+from amnesty_book.checks.readback import PrintedText, epub_documents, squash, text_of
+from amnesty_book.model.text import plain_text
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from conftest import sample_project
+from readback import LaidOutPage, pdf_layout
+
+# The notes are set at 8.5 pt, the running text at 10.5 pt, folios and running heads between.
+NOTE_SIZE = 8.5
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
+    root = sample_project("letters", tmp_path_factory.mktemp("samples"))
+    build(root, root / "dist")
+    book = load_book(root)
+    return root, {
+        edition.name: root / "dist" / edition.output_name(book.config.slug)
+        for edition in book.config.editions
+    }
+
+
+def note_lines(page: LaidOutPage) -> list[str]:
+    """The page's foot area, top to bottom: the lines at the notes' size below its running text."""
+    lines = sorted(page.lines, key=lambda entry: -entry[0].y1)
+    body = [line for line, size in lines if size > NOTE_SIZE + 1]
+    lowest = min((line.y0 for line in body), default=float("inf"))
+    return [text(line) for line, size in lines if abs(size - NOTE_SIZE) < 0.3 and line.y1 < lowest]
+
+
+def text(line: LTTextLine) -> str:
+    return line.get_text().strip()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["reader-a4", "reader-letter", "press"])
+def test_a_note_too_long_for_its_page_begins_under_its_call_and_runs_on_overleaf(
+    letters: tuple[Path, dict[str, Path]], name: str
+) -> None:
+    root, editions = letters
+    book = load_book(root)
+    rules = next(note for note in book.notes if note.label == "rules")
+    whole = squash(f"{rules.number}. {plain_text(rules.content)}")
+    pages = pdf_layout(editions[name])
+    call = next(
+        index
+        for index, page in enumerate(pages)
+        if any("almost word for word" in text(line) for line, _ in page.lines)
+    )
+    # Its number opens a line of the call's page's notes, and what follows it there is its head.
+    here = note_lines(pages[call])
+    start = next(index for index, line in enumerate(here) if line.startswith(f"{rules.number}. "))
+    head = here[start:]
+    assert whole.startswith(squash(" ".join(head))), "the note's head stands under its call"
+    assert len(head) >= 2, "a head of two lines at least"
+    # The next page's notes open with the rest of it, before its own.
+    overleaf = note_lines(pages[call + 1])
+    rest = whole[len(squash(" ".join(head))) :]
+    tail = []
+    for line in overleaf:
+        if squash(" ".join(tail)) == rest:
+            break
+        tail.append(line)
+    assert squash(" ".join(tail)) == rest, "the rest of the note opens the next page's notes"
+    assert len(tail) >= 2, "a tail of two lines at least"
+    assert not tail[0][:3].rstrip(".").isdigit(), "the continued note prints no number again"
+    assert overleaf[len(tail)].startswith(f"{rules.number + 1}. "), "the next page's own notes follow it"
+
+
+@pytest.mark.slow
+def test_no_page_of_the_letters_keeps_a_hole_for_the_long_note(letters: tuple[Path, dict[str, Path]]) -> None:
+    """Before notes were split, the page of the long note's call ended 15 lines early (L101): the
+    calling line went overleaf with its note. Now every page of the letters but the last of its
+    text runs down to its notes: the last line of text stands within two lines of their rule."""
+    _, editions = letters
+    pages = pdf_layout(editions["reader-a4"])
+    first = next(
+        index
+        for index, page in enumerate(pages)
+        if any("The harbour at Westmouth" in text(line) for line, _ in page.lines)
+    )
+    last = max(
+        index
+        for index, page in enumerate(pages)
+        if any("middle of a sentence" in text(line) for line, _ in page.lines)
+    )
+    for index in range(first, last):
+        lines = pages[index].lines
+        body = [line for line, size in lines if size > NOTE_SIZE + 1 and len(text(line)) > 3]
+        notes = [line for line, size in lines if abs(size - NOTE_SIZE) < 0.3]
+        gap = min(line.y0 for line in body) - max(line.y1 for line in notes)
+        assert gap < 2 * 10.5 * 1.45 + 20, f"page {index + 1}: {gap:.0f} pt between the text and the notes"
+
+
+@pytest.mark.slow
+def test_the_epub_keeps_the_note_whole(letters: tuple[Path, dict[str, Path]]) -> None:
+    root, editions = letters
+    book = load_book(root)
+    rules = next(note for note in book.notes if note.label == "rules")
+    documents = epub_documents(editions["epub"])
+    asides = [
+        aside
+        for document in documents.values()
+        for aside in document.iter("{http://www.w3.org/1999/xhtml}aside")
+        if aside.get("id") == f"note-{rules.number}"
+    ]
+    assert len(asides) == 1
+    assert squash(text_of(asides[0])) == squash(f"{rules.number}. {plain_text(rules.content)}")
+
+
+PAGES = [
+    "Chapter one. Body text.1 1. The book of rules, printed for the harbour board and issued to 1",
+    "Running head. More body text. every keeper on the coast, survives in two copies. 2. Another note. 2",
+    "Running head. The third page. 3",
+]
+NOTE = (
+    "1. The book of rules, printed for the harbour board and issued to every keeper on the coast, "
+    "survives in two copies."
+)
+
+
+def test_the_check_reads_a_note_begun_on_one_page_and_continued_on_the_next() -> None:
+    printed = PrintedText(PAGES)
+    assert NOTE not in printed
+    assert printed.continued(NOTE)
+
+
+def test_the_check_does_not_join_parts_two_pages_apart_nor_parts_out_of_order() -> None:
+    apart = PrintedText([PAGES[0], PAGES[2], PAGES[1]])
+    assert not apart.continued(NOTE)
+    backwards = PrintedText([PAGES[1], PAGES[0]])
+    assert not backwards.continued(NOTE)
+
+
+def test_the_check_does_not_take_a_few_letters_for_a_part_of_a_note() -> None:
+    printed = PrintedText(["Text. 1. The book of rules. 1", "coast, survives. 2"])
+    assert not printed.continued("1. The book of rules. A sentence that is printed nowhere at all, coast.")
