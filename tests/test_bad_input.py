@@ -82,6 +82,16 @@ def test_unknown_config_key(small_project: SmallProject, capsys: pytest.CaptureF
     assert err.startswith("book.toml:7: unknown key 'subtitle' in [book]; the keys are title, author,")
 
 
+def test_chapters_opening_on_a_page_the_builder_does_not_know(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = small_project.root / "book.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[layout]\nchapters_open = "left"\n', "utf-8")
+    line = config.read_text(encoding="utf-8").splitlines().index('chapters_open = "left"') + 1
+    err = failed_build(small_project, capsys)
+    assert err.startswith(f"book.toml:{line}: chapters_open must be one of right, any\n")
+
+
 def test_foreign_phrases_with_a_wrong_tag_or_value(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:

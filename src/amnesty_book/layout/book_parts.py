@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from amnesty_book.layout.pagination import PageFacts, folios
+from amnesty_book.layout.pagination import PageFacts, folios, in_front_matter
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 from amnesty_book.support import cores
@@ -34,7 +34,7 @@ class Placement:
     """What a part must know of the whole to be laid out as in it."""
 
     first_page: int  # the index, in the whole, of the part's first page
-    first_folio: int  # the arabic folio of its first page, if it is in the body matter
+    first_folio: int  # the arabic folio of its first page that prints one, if in the body matter
     folios: Mapping[str, str] = field(default_factory=dict)  # anchor -> folio, for every anchor
 
 
@@ -135,7 +135,13 @@ def placement_at(pages: Sequence[PageFacts], first: int) -> Placement:
     for page, folio in zip(pages, numbers, strict=True):
         for anchor in page.anchors:
             every.setdefault(anchor, folio)
-    body = [number for page, number in zip(pages[first:], numbers[first:], strict=True) if not page.front]
+    body = [
+        number
+        for page, number, front in zip(
+            pages[first:], numbers[first:], in_front_matter(pages)[first:], strict=True
+        )
+        if not front and not page.blank
+    ]
     return Placement(first, int(body[0]) if body else 1, every)
 
 

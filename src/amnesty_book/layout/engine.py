@@ -214,6 +214,7 @@ def layout_pdf(
             break_before=breaks,
             plate_plan=plan,
             part=part,
+            opens_after_blank=opens_after_blank(book, part, placement),
             known_page=partial(_known_page, own, placement.folios if placement else {}, referred),
         )
 
@@ -299,9 +300,20 @@ def part_css(book: Book, part: BookPart, placement: Placement) -> str:
         rules.append(f':root {{ string-set: book-title "{title}"; }}')
     if part.chapters and part.chapters[0] > 0:
         rules.append("main > .chapter:first-child { page: chapter; }")
-    if not part.front:
-        rules.append(f"@page :first {{ counter-reset: page {placement.first_folio}; }}")
+    if not part.front:  # counted from its first page that prints a folio
+        first = ":nth(2)" if opens_after_blank(book, part, placement) else ":first"
+        rules.append(f"@page {first} {{ counter-reset: page {placement.first_folio}; }}")
     return "\n".join(rules)
+
+
+def opens_after_blank(book: Book, part: BookPart, placement: Placement | None) -> bool:
+    """A part laid out alone opens with a blank page: its first chapter opens a right-hand
+    page (the book's first always; the others where [layout] chapters_open asks), and the part
+    would start on a left-hand one. (A book laid out whole has WeasyPrint leave the blank page
+    where the stylesheet asks it: print.css, styles.py.)"""
+    if placement is None or not part.chapters or placement.first_page % 2 == 0:
+        return False
+    return part.chapters[0] == 0 or book.config.layout.chapters_open == "right"
 
 
 def _plates_too_tall(book: Book, edition: Edition, heights: Mapping[str, PlateHeight]) -> list[Diagnostic]:

@@ -14,8 +14,10 @@ from weasyprint.document import Document
 
 from amnesty_book.model import Book
 
-# Page names the stylesheet gives the front matter, numbered in roman figures.
+# Page names the stylesheet gives the front matter, numbered in roman figures, and a blank page
+# a part opens with (print.css).
 _FRONT_PAGES = {"front"}
+_BLANK_PAGES = {"blank"}
 
 
 def anchors_in_reading_order(book: Book) -> list[str]:
@@ -34,21 +36,36 @@ def anchors_in_reading_order(book: Book) -> list[str]:
 
 @dataclass(frozen=True)
 class PageFacts:
-    """What the rest of the build needs of a laid-out page: the anchors on it, in order, and
-    whether it belongs to the front matter (numbered in roman figures)."""
+    """What the rest of the build needs of a laid-out page: the anchors on it, in order,
+    whether it belongs to the front matter (numbered in roman figures), and whether it is a
+    blank page left before a part that opens on the right (its folio counted, not printed: it
+    belongs to the matter of the page before it)."""
 
     anchors: tuple[str, ...]
     front: bool
+    blank: bool = False
 
 
 def page_facts(document: Document) -> list[PageFacts]:
-    return [
-        PageFacts(
-            tuple(page.anchors),
-            page._page_box.page_type.name in _FRONT_PAGES,  # the name the print stylesheet gives
+    facts = []
+    for page in document.pages:
+        page_type = page._page_box.page_type  # Page exposes no public page type
+        facts.append(
+            PageFacts(
+                tuple(page.anchors),
+                page_type.name in _FRONT_PAGES,  # the names the print stylesheet gives
+                page_type.blank or page_type.name in _BLANK_PAGES,
+            )
         )
-        for page in document.pages
-    ]
+    return facts
+
+
+def in_front_matter(pages: Sequence[PageFacts]) -> list[bool]:
+    """Whether each page is numbered with the front matter: a blank page as the page before it."""
+    front: list[bool] = []
+    for page in pages:
+        front.append(front[-1] if page.blank and front else page.front)
+    return front
 
 
 def page_starts(book: Book, pages: Sequence[PageFacts]) -> dict[str, list[str]]:
@@ -88,8 +105,8 @@ def folios(pages: Sequence[PageFacts]) -> list[str]:
     """The number printed on each page: roman in the front matter, arabic from 1 after it."""
     numbers = []
     front = body = 0
-    for page in pages:
-        if page.front:
+    for in_front in in_front_matter(pages):
+        if in_front:
             front += 1
             numbers.append(_roman(front))
         else:
@@ -115,8 +132,8 @@ def page_labels(pages: Sequence[PageFacts]) -> list[tuple[int, str]]:
     style: "r" lower-case roman, "D" arabic), each range numbered from 1, so that a viewer shows
     the folio printed on each page."""
     ranges: list[tuple[int, str]] = []
-    for index, page in enumerate(pages):
-        style = "r" if page.front else "D"
+    for index, in_front in enumerate(in_front_matter(pages)):
+        style = "r" if in_front else "D"
         if not ranges or ranges[-1][1] != style:
             ranges.append((index, style))
     return ranges

@@ -62,6 +62,19 @@ class Citations:
 
 
 RENDERING_INTENTS = ("relative", "perceptual", "saturation", "absolute")
+CHAPTER_OPENINGS = ("right", "any")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageLayout:
+    """How the paged editions break the book into pages."""
+
+    chapters_open: str = key(
+        "layout",
+        "the page each chapter after the first opens on: right (a right-hand page, a blank one "
+        "before it where needed) or any; the first always opens on a right-hand page, as folio 1",
+        "right",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,6 +203,7 @@ class BookConfig:
     fonts: Fonts = key("fonts", "the book face", Fonts())
     citations: Citations = key("citations", "how citations are set", Citations())
     press: Press = key("press", "the press file", Press())
+    layout: PageLayout = key("layout", "how the pages are made", PageLayout())
     # [sources] KIND for each kind of appendix (appendix_kinds.py): the file it is read from
     appendix_files: tuple[tuple[str, str | None], ...] = ()
     # [KIND] for each kind of appendix with settings: key -> value
@@ -236,7 +250,7 @@ class _Key(NamedTuple):
 def _schema() -> dict[str, dict[str, _Key]]:
     """section -> key -> its declaration, from the fields that hold the keys."""
     schema: dict[str, dict[str, _Key]] = {}
-    for holder in (BookConfig, Publication, Fonts, Citations, Press):
+    for holder in (BookConfig, Publication, Fonts, Citations, Press, PageLayout):
         hints = get_type_hints(holder)
         for each in fields(holder):
             if "section" not in each.metadata or hints[each.name] in (
@@ -244,6 +258,7 @@ def _schema() -> dict[str, dict[str, _Key]]:
                 Fonts,
                 Citations,
                 Press,
+                PageLayout,
             ):
                 continue  # not a key, or a section of its own
             required = each.default is MISSING
@@ -401,6 +416,11 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             at("press", "rendering_intent"),
             f"rendering_intent must be one of {', '.join(RENDERING_INTENTS)}",
         )
+    if values["layout"].get("chapters_open") not in CHAPTER_OPENINGS:
+        problems.add(
+            at("layout", "chapters_open"),
+            f"chapters_open must be one of {', '.join(CHAPTER_OPENINGS)}",
+        )
     editions = _editions(raw.get("editions"), at, problems)
     overrides = _label_overrides(raw.get("labels"), at, problems)
     phrases = _foreign_phrases(raw.get("foreign_phrases"), at, problems)
@@ -418,6 +438,7 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         fonts=Fonts(**values["fonts"]),
         citations=Citations(**values["citations"]),
         press=Press(**values["press"]),
+        layout=PageLayout(**values["layout"]),
         editions=editions,
         label_overrides=overrides,
         foreign_phrases=phrases,
@@ -535,7 +556,7 @@ def _foreign_phrases(
         elif not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
             problems.add(
                 at("foreign_phrases", tag),
-                f"{tag} must be a list of phrases in quotes, such as [\"conditio sine qua non\"]",
+                f'{tag} must be a list of phrases in quotes, such as ["conditio sine qua non"]',
             )
         else:
             phrases.append((tag, tuple(" ".join(item.split()) for item in value)))

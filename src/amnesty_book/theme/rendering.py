@@ -200,6 +200,7 @@ def render(
     plate_plan: PlatePlan | None = None,
     page_breaks: Mapping[str, Sequence[str]] | None = None,
     part: BookPart | None = None,
+    opens_after_blank: bool = False,
     known_page: Callable[[str], str] = lambda anchor: "",
     **extra: Any,
 ) -> str:
@@ -232,6 +233,7 @@ def render(
             plate_plan=plate_plan or PlatePlan(),
             page_breaks=page_breaks or {},
             part=part or BookPart.whole(book),
+            opens_after_blank=opens_after_blank,
             known_page=known_page,
             semantics=semantics,
             plain=plain_text,

@@ -63,9 +63,22 @@ def stylesheet(
         # Running heads and folios live in the page's margin boxes, outside body.
         body += f'\n@page {{ font-family: "{family}", serif; }}'
         own = packaged.joinpath(f"{edition.kind}.css")
-        sheets += [page_css(edition), _note_hang(book), *([own.read_text("utf-8")] if own.is_file() else [])]
+        sheets += [
+            page_css(edition),
+            _note_hang(book),
+            _chapter_openings(book),
+            *([own.read_text("utf-8")] if own.is_file() else []),
+        ]
     project = project_css(book.root, edition, asset_url)
     return Stylesheet("\n".join([*faces, body, *sheets, project.text]), project.assets)
+
+
+def _chapter_openings(book: Book) -> str:
+    """Each chapter after the first opens a right-hand page, as book.toml's [layout]
+    chapters_open asks by default (print.css opens each on a page, and the first on the right)."""
+    return (
+        ".chapter + .chapter { break-before: right; }" if book.config.layout.chapters_open == "right" else ""
+    )
 
 
 def _note_hang(book: Book) -> str:

@@ -35,24 +35,32 @@ class Sizes:
 
 def sizes_of(layout: Layout, book: Book) -> Sizes:
     """Body, note and caption sizes: the body's is the largest size that sets a good share of
-    the characters (in a note-heavy book the notes' smaller size may set most of them), the
-    notes' that of lines opening with a note's number, the captions' that of lines opening
-    with a plate's label."""
+    the characters (in a note-heavy book the notes' smaller size may set most of them), or of
+    those the notes leave (a note running on over pages may set nearly all); the notes' that of
+    lines opening with a note's number, the captions' that of lines opening with a plate's label."""
     lines = [line for page in layout.pages for line in page.inside]
+    numbers = {note.number for note in book.notes}
+    marked = [
+        line for line in lines if (marker := NOTE_MARKER.match(line.text)) and int(marker[1]) in numbers
+    ]
     weights: Counter[float] = Counter()
     for line in lines:
         weights[line.size] += line.chars
-    total = sum(weights.values())
-    body = max((size for size, chars in weights.items() if chars >= _BODY_SHARE * total), default=10.0)
-    numbers = {note.number for note in book.notes}
-    notes = _commonest(
-        line.size
-        for line in lines
-        if (marker := NOTE_MARKER.match(line.text)) and int(marker[1]) in numbers and line.size < body
-    )
+    body = _largest_with_a_share(weights)
+    notes = _commonest(line.size for line in marked if line.size < body)
+    if notes is None:  # the notes may have taken the body's share: look past them
+        notes = _commonest(line.size for line in marked)
+        body = _largest_with_a_share(Counter({size: n for size, n in weights.items() if size != notes}))
+        notes = notes if notes is not None and notes < body else None
     labels = tuple(f"{plate.label}." for plate in book.plates)
     captions = _commonest(line.size for line in lines if labels and line.text.startswith(labels))
     return Sizes(body, notes, captions if captions not in (body, notes) else None, _pitch(layout, body))
+
+
+def _largest_with_a_share(weights: Counter[float]) -> float:
+    """The largest size that sets _BODY_SHARE of the characters counted."""
+    total = sum(weights.values())
+    return max((size for size, chars in weights.items() if chars >= _BODY_SHARE * total), default=10.0)
 
 
 def _commonest(sizes: Iterator[float]) -> float | None:
