@@ -16,21 +16,24 @@ pytestmark = pytest.mark.slow
 
 
 def printed_folios(reader: PdfReader) -> list[str]:
-    """The folio at the foot of each page; the title page prints none but counts as i."""
+    """The folio at the foot of each page; the title page prints none but counts as i, and
+    the blank verso before folio 1 prints nothing but counts as iv."""
     folios = []
     for index, page in enumerate(reader.pages):
-        last = page.extract_text().strip().splitlines()[-1].strip()
-        folios.append("i" if index == 0 else last)
+        lines = page.extract_text().strip().splitlines()
+        folios.append("i" if index == 0 else lines[-1].strip() if lines else "iv")
     return folios
 
 
 def markers(epub: Path) -> list[tuple[str, str | None]]:
-    """(folio, anchor the marker stands at) in reading order: the id of the element after it,
-    or of the part (or table row) it opens."""
+    """(folio, anchor the marker stands at) in reading order: the id of the element after it
+    (after the markers that follow it), or of the part (or table row) it opens."""
     found = []
     for tree in epub_documents(epub).values():
         for marker in tree.xpath('//x:span[@epub:type="pagebreak"]', namespaces=NS):
             following = marker.getnext()
+            while following is not None and following.get(f"{{{NS['epub']}}}type") == "pagebreak":
+                following = following.getnext()  # a blank page's marker stands with the next page's
             candidates = [following, marker.getparent(), marker.getparent().getparent()]
             ids = [element.get("id") for element in candidates if element is not None and element.get("id")]
             found.append((marker.get("aria-label"), next((i for i in ids if i in ANCHORS), None)))

@@ -138,7 +138,7 @@ def test_marks_stand_outside_the_bleed_and_the_page_looks_like_the_reader(pdf_x:
     """Ink beyond the bleed box is the marks' and the slug's; rendered, the trimmed page has
     its text and its plate."""
     document = pypdfium2.PdfDocument(pdf_x)
-    page = document[3]
+    page = document[4]  # folio 1, after the blank verso iv
     image = page.render(scale=1, crop=(0, 0, 0, 0)).to_pil().convert("L")
     width, height = image.size
     margin = round(34.0157 - BLEED_PT)  # the sheet's edge to the bleed box, in points at scale 1

@@ -118,11 +118,12 @@ def sheet_folios(path: Path) -> list[tuple[str, str]]:
 
 
 def expected_folio(index: int, pages: int) -> str:
-    """Folio of page `index` of the booklet: none on the title page and on blanks, roman ii and
-    iii for the imprint on its verso and the contents, arabic from the article on."""
-    if index == 0 or index >= pages:
+    """Folio of page `index` of the booklet: none on the title page and on blanks (the verso
+    iv before folio 1, which stands on a recto, and the pages that fill the last sheet), roman
+    ii and iii for the imprint on its verso and the contents, arabic from the article on."""
+    if index in (0, 3) or index >= pages:
         return ""
-    return {1: "ii", 2: "iii"}.get(index, str(index - 2))
+    return {1: "ii", 2: "iii"}.get(index, str(index - 3))
 
 
 @pytest.mark.slow
@@ -140,7 +141,7 @@ def test_handout_is_imposed_for_saddle_stitching(
         )
     folios = sheet_folios(built_book[edition])
     printed = {folio for pair in folios for folio in pair if folio}
-    pages = max(int(folio) for folio in printed if folio.isdigit()) + 3
+    pages = max(int(folio) for folio in printed if folio.isdigit()) + 4
     order = saddle_stitch_order(pages)
     assert len(order) == len(sides)
     assert folios == [(expected_folio(left, pages), expected_folio(right, pages)) for left, right in order]

@@ -143,9 +143,11 @@ def plate_width_mm(edition: Edition, width_px: int, height_px: int) -> float:
 
 def page_css(edition: Edition) -> str:
     """The @page rules of the edition: paper, mirrored margins, type size, and where the
-    running heads' and folios' baselines stand."""
+    running heads' and folios' baselines stand; the text block's height, for what stands at
+    its foot or a share of it down (print.css)."""
     page = design(edition)
     size = PAPERS[edition.page_size][0]
+    text_block_mm = PAPERS[edition.page_size][1][1] - page.top_mm - page.bottom_mm
     # A margin box's line is placed from the top of its box: its baseline stands about one
     # ascent (3 mm at 8.5 pt) below the padding.
     ascent_mm = 3
@@ -158,5 +160,5 @@ def page_css(edition: Edition) -> str:
         f"  @bottom-center {{ vertical-align: top; padding-top: {folio_padding}mm; }} }}\n"
         f"@page :right {{ margin-left: {page.inner_mm}mm; margin-right: {page.outer_mm}mm; }}\n"
         f"@page :left {{ margin-left: {page.outer_mm}mm; margin-right: {page.inner_mm}mm; }}\n"
-        f"html {{ font-size: {page.font_size_pt}pt; }}\n"
+        f"html {{ font-size: {page.font_size_pt}pt; --text-block-height: {text_block_mm:g}mm; }}\n"
     )

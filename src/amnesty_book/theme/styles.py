@@ -74,11 +74,16 @@ def stylesheet(
 
 
 def _chapter_openings(book: Book) -> str:
-    """Each chapter after the first opens a right-hand page, as book.toml's [layout]
-    chapters_open asks by default (print.css opens each on a page, and the first on the right)."""
-    return (
-        ".chapter + .chapter { break-before: right; }" if book.config.layout.chapters_open == "right" else ""
-    )
+    """In a book of several chapters, each opens a quarter of the way down its page (sunk), and
+    each after the first on a right-hand page, as book.toml's [layout] chapters_open asks by
+    default (print.css opens each on a page, and the first on the right). The text block's
+    height is page_geometry.py's."""
+    if len(book.chapters) < 2:
+        return ""
+    rules = [".chapter-title { padding-top: calc(var(--text-block-height) / 4); }"]
+    if book.config.layout.chapters_open == "right":
+        rules.append(".chapter + .chapter { break-before: right; }")
+    return "\n".join(rules)
 
 
 def _note_hang(book: Book) -> str:
