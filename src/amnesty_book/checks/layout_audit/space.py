@@ -70,7 +70,7 @@ def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagno
     for page in layout.pages:
         if _ends_running_text(layout, page.index, sizes) or _plates_alone(page, sizes):
             continue
-        foot, gaps = _white(page, sizes.pitch)
+        foot, gaps = _white(page, sizes.pitch, sunk=page.index in layout.part_starts)
         share = (foot + sum(gaps)) / page.block.height
         if share <= MAX_EMPTY:
             continue
@@ -106,15 +106,16 @@ def _plates_alone(page: Page, sizes: Sizes) -> bool:
     return blank or (bool(page.images) and not any(sizes.is_body(line) for line in page.inside))
 
 
-def _white(page: Page, pitch: float) -> tuple[float, list[float]]:
+def _white(page: Page, pitch: float, sunk: bool) -> tuple[float, list[float]]:
     """White in the text block: below the lowest ink, and gaps of more than WHITE_GAP_LINES
-    lines between ink (or above the highest)."""
+    lines between ink (or above the highest, but on a page that opens a part, which may be
+    sunk: a chapter of a book of several opens a quarter of the way down)."""
     block = page.block
     boxes = [line.box for line in page.inside] + [mark.box for mark in page.marks if mark.box.meets(block)]
     cursor, gaps = block.top, []
-    for box in sorted(boxes, key=lambda box: -box.top):
+    for number, box in enumerate(sorted(boxes, key=lambda box: -box.top)):
         gap = cursor - min(box.top, block.top)
-        if gap > WHITE_GAP_LINES * pitch:
+        if gap > WHITE_GAP_LINES * pitch and not (sunk and number == 0):
             gaps.append(gap)
         cursor = min(cursor, max(box.bottom, block.bottom))
     return cursor - block.bottom, gaps

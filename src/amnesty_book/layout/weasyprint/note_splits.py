@@ -10,6 +10,11 @@ next page, before that page's own notes. Each part keeps at least two lines (its
 WeasyPrint moves it as before. No other note follows a split one on its page: a later call's
 line goes to the next page, as WeasyPrint moves it.
 
+A tail may open the first page of the next chapter, whose notes' pages are named otherwise
+(print.css names each chapter's pages), and WeasyPrint breaks a flow between two boxes whose
+pages are named otherwise: the foot area would hold the tail alone, and the page's own notes
+would be laid out nowhere. Between notes in the foot area, names are not compared.
+
 The head and the tail are copies of the note's box: the head laid out with the room it may
 fill (as a page would lay out a block, at most that tall, paginated by its own lines), the tail
 from where the head stopped (as a page resumes a block). note_layouts.py lays out both and
@@ -17,8 +22,9 @@ keeps their layouts. The tail has no anchor: a link to the note leads to its hea
 note's number is printed once.
 
 Wraps `LayoutContext.layout_footnote`, `unlayout_footnote` and `report_footnote`, and
-`layout.page.make_page`, as page_floats.py leaves them (its plates are never split), and
-`layout.make_all_pages`, so that no tail is left without a page.
+`layout.page.make_page`, as page_floats.py leaves them (its plates are never split),
+`layout.make_all_pages`, so that no tail is left without a page, and
+`block.block_level_page_name`.
 
 Upstream: https://github.com/Kozea/WeasyPrint/issues/1833. Written for WeasyPrint 70.0
 (layout/__init__.py: the note methods and their lists of notes; layout/page.py: make_page;
@@ -33,7 +39,7 @@ from typing import Any
 
 import weasyprint.layout
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout import LayoutContext
+from weasyprint.layout import LayoutContext, block
 from weasyprint.layout import page as page_layout
 
 from amnesty_book.layout.weasyprint import linebox, page_floats
@@ -46,6 +52,7 @@ _unlayout_footnote = LayoutContext.unlayout_footnote
 _report_footnote = LayoutContext.report_footnote
 _make_page = page_layout.make_page
 _make_all_pages = page_layout.make_all_pages
+_block_level_page_name = block.block_level_page_name
 
 # A head is laid out again this many times at most, each time a little shorter, until the
 # calling line fits above it.
@@ -108,6 +115,7 @@ def _splits(context: LayoutContext) -> _PageSplits:
 
 def layout_footnote(self: LayoutContext, footnote: boxes.Box) -> bool:
     """Adds a note to the page's foot area, split if it does not fit whole and may be."""
+    footnote.in_foot_area = True  # kept by the copies the foot area lays out (block_level_page_name)
     overflow: bool = _layout_footnote(self, footnote)
     if page_floats.is_page_float(footnote):
         return overflow
@@ -265,6 +273,16 @@ def make_page(
     return page, next_resume_at, next_page
 
 
+def block_level_page_name(sibling_before: boxes.Box, sibling_after: boxes.Box) -> str | None:
+    """WeasyPrint's: the page name that forces a page break between two siblings; none between
+    two notes (or plates) of a page's foot area, which no flow of pages is named from. (The foot
+    area holds each in an anonymous block of its own.)"""
+    if any(getattr(box, "in_foot_area", False) for box in (sibling_after, *sibling_after.children[:1])):
+        return None
+    name: str | None = _block_level_page_name(sibling_before, sibling_after)
+    return name
+
+
 def make_all_pages(
     context: LayoutContext, root_box: boxes.BlockBox, html: Any, pages: list[boxes.PageBox]
 ) -> Iterator[boxes.PageBox]:
@@ -300,3 +318,4 @@ def apply() -> None:
     LayoutContext.report_footnote = report_footnote
     page_layout.make_page = make_page
     weasyprint.layout.make_all_pages = make_all_pages
+    block.block_level_page_name = block_level_page_name
