@@ -327,6 +327,19 @@ def test_a_page_a_viewer_names_otherwise_than_its_folio(book: Book) -> None:
     assert findings[0].said.startswith("L801 the PDF has no page labels; label the pages as their folios run")
 
 
+def test_an_even_folio_on_a_right_hand_page_or_an_odd_one_on_a_left(book: Book) -> None:
+    """Folios counted from 2 on the first page, a right-hand one: every page stands on the wrong
+    side of the leaf (L802); counted from 1, none does."""
+    body = "<h1>A part</h1>" + fill(42) + f"<p>{SENTENCE * 3}</p>"
+    arabic = "@page { @bottom-center { content: counter(page); } }"
+    wrong = pdf(body, arabic + "@page :first { counter-reset: page 2; }", labelled=False)
+    findings = [found for found in audit_pdf(wrong, READER, book) if code(found) == "L802"]
+    assert problems(findings) == [("L802", "page 1 (folio 2)"), ("L802", "page 2 (folio 3)")]
+    assert findings[0].said.startswith("L802 folio 2 stands on a right-hand page; open the text on a")
+    right = pdf(body, arabic, labelled=False)
+    assert [found for found in audit_pdf(right, READER, book) if code(found) == "L802"] == []
+
+
 def test_a_hyphen_before_a_number_or_a_line_ending_in_a_dash_is_no_hyphenation(book: Book) -> None:
     lines = "The years 1939-<br/>1945, and so on -<br/>as the text says, and once more-<br/>3 times."
     assert (

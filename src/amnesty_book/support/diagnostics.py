@@ -232,6 +232,7 @@ CODES: dict[str, Code] = {
                     "ink within 10 mm of an imposed sheet's edge, where office printers cannot print",
                 ),
                 "L801": (ERROR, "a page's label (what a PDF viewer names it) is not the folio printed on it"),
+                "L802": (ERROR, "an odd folio on a left-hand page, or an even one on a right-hand page"),
             },
         ),
         (
