@@ -1,6 +1,7 @@
 """The front matter and chapter openings as a book designer sets them, read back from the PDFs:
-the title at display size, the imprint at the foot of the title page's verso, and the chapters of
-a book of several sunk a quarter of the way down their first page (not a book of one chapter)."""
+the title at display size with the publisher and year at the page's foot, the imprint at the
+foot of the title page's verso, and the chapters of a book of several sunk a quarter of the way
+down their first page (not a book of one chapter)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,16 @@ def test_the_title_is_set_at_display_size(built_book: dict[str, Path]) -> None:
     title = [size for text, size in sizes.items() if "amnesty" in text or "Polish" in text or "occur" in text]
     assert title and min(title) >= 2.4 * BODY, sizes
     assert sizes["Sławomir Kalbarczyk"] >= 1.3 * BODY
+
+
+def test_the_publisher_and_year_stand_at_the_foot_of_the_title_page(built_book: dict[str, Path]) -> None:
+    """book.toml names no publisher of this edition: the title page names the text's first,
+    with the year it first published it."""
+    title_page = pdf_layout(built_book["pdf"])[0]
+    block = text_block(A4, 0)
+    lowest = min((line for line, _ in title_page.lines), key=lambda line: line.y0)
+    assert lowest.get_text().strip() == "Institute of National Remembrance (IPN), 2023"
+    assert lowest.y0 - block.bottom < 2 * BODY, "on the text block's foot"
 
 
 def test_the_imprint_stands_at_the_foot_of_the_title_pages_verso(built_book: dict[str, Path]) -> None:

@@ -187,6 +187,12 @@ class BookConfig:
     description: str = key("book", "a sentence on what it is about, for catalogues", "")
     subjects: tuple[str, ...] = key("book", "its subjects, a list of texts", ())
     rights: str = key("book", "its copyright statement, on the title page's verso", "")
+    publisher: str = key(
+        "book",
+        "who publishes this edition, with its year at the foot of the title page "
+        "(default: the first publisher, with the year of first publication)",
+        "",
+    )
     edition_date: date = key("book", "the date of this edition, YYYY-MM-DD")
     first_publication: Publication | None = key("first_publication", "the text's first publication", None)
     manuscript: Paths = key(
@@ -216,6 +222,16 @@ class BookConfig:
     foreign_phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # "section.key" -> its line in book.toml, for messages about the files the keys name
     key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def title_page_imprint(self) -> str:
+        """The publisher and year at the foot of the title page: this edition's, or the text's
+        first; none where book.toml names neither."""
+        if self.publisher:
+            return f"{self.publisher}, {self.edition_date.year}"
+        if self.first_publication:
+            return f"{self.first_publication.publisher}, {self.first_publication.date.year}"
+        return ""
 
     @property
     def running_title(self) -> str:
