@@ -618,7 +618,7 @@ def test_citations_are_checked_when_book_toml_is_only_guessed_at(small_project: 
     small_project.replace(ARTICLE, "More text.", "More text [@doe2001; @poe2003].")
     assert lint(small_project) == [
         "book.toml:7: S001 unknown key 'colour' in [book]; the keys are title, author, author_file_as, "
-        "short_title, language, identifier, slug, description, subjects, rights, edition_date",
+        "short_title, language, identifier, slug, description, subjects, rights, publisher, edition_date",
         "manuscript/article.md:9: C001 @poe2003 is not in the bibliography (manuscript/works.json); "
         "check the key, or add the entry",
         "manuscript/works.json:5: C005 entry 'roe2002' is never cited; "
