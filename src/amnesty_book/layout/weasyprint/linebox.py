@@ -74,15 +74,17 @@ class LineBeingSet:
     paragraph: boxes.BlockContainerBox
     bottom_space: float
 
-    def fits(self, context: LayoutContext) -> bool:
-        """The line, with its paragraph's bottom edge if it is the last, ends above the page's
-        bottom as it now stands (its notes taking their room), as `_linebox_layout` tests it."""
-        if self.line is None:
-            return True
-        bottom = self.line.position_y + self.line.height
-        if self.line.resume_at is None:
+    def bottom(self, line: boxes.LineBox) -> float:
+        """Where the line ends, with its paragraph's bottom edge if it is the last."""
+        bottom: float = line.position_y + line.height
+        if line.resume_at is None:
             bottom += self.paragraph.border_bottom_width + self.paragraph.padding_bottom
-        return not context.overflows_page(self.bottom_space, bottom)
+        return bottom
+
+    def fits(self, context: LayoutContext) -> bool:
+        """The line ends above the page's bottom as it now stands (its notes taking their
+        room), as `_linebox_layout` tests it."""
+        return self.line is None or not context.overflows_page(self.bottom_space, self.bottom(self.line))
 
 
 # The line each paragraph under way is at, the innermost last.

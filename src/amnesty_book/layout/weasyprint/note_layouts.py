@@ -111,7 +111,7 @@ def block_level_layout(
         result = (kept_box.deepcopy(), *kept_rest)
     new_box, resume_at, next_page, next_margins, collapsing_through, max_lines = result
     if part is None:
-        context.__dict__.setdefault("note_lines", {})[box.element] = note_splits.lines_of(new_box)
+        context.__dict__.setdefault("note_lines", {})[box.element] = len(note_splits.lines_of(new_box))
     elif part.height is not None:  # a head: the foot area takes it as a whole box
         part.record(new_box, resume_at)
         resume_at = None

@@ -74,9 +74,7 @@ class Fragment:
 
     def record(self, head: boxes.Box | None, resume_at: dict[int, Any] | None) -> None:
         """What the head's layout made: `head`, laid out, or None where no head fits."""
-        lines = (
-            [] if head is None else [each for each in head.descendants() if isinstance(each, boxes.LineBox)]
-        )
+        lines = [] if head is None else lines_of(head)
         self.resume_at, self.lines = resume_at, len(lines)
         self.hyphenated = bool(lines) and linebox.ends_on_a_hyphen(lines[-1])
         self.last_line_top = lines[-1].position_y - head.position_y if lines and head is not None else 0.0
@@ -102,8 +100,8 @@ def fragment(box: boxes.Box) -> Fragment | None:
     return getattr(box, "fragment", None)
 
 
-def lines_of(box: boxes.Box) -> int:
-    return sum(isinstance(each, boxes.LineBox) for each in box.descendants())
+def lines_of(box: boxes.Box) -> list[boxes.LineBox]:
+    return [each for each in box.descendants() if isinstance(each, boxes.LineBox)]
 
 
 def _splits(context: LayoutContext) -> _PageSplits:
@@ -154,26 +152,23 @@ def _split(context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | N
     for _ in range(_TRIES):
         if room <= 0:
             break
-        head = _part(note, Fragment(_start(note), room, before))
+        made = Fragment(_start(note), room, before)
+        head = _part(note, made)
         context.current_page_footnotes.append(head)
-        context._update_footnote_area()
-        made = fragment(head)
-        assert made is not None
+        context._update_footnote_area()  # lays the head out: `made` records what it holds
+        splits_here = made.resume_at is not None and made.lines >= 2 and whole - before - made.lines >= 2
         fits = _fits(context, at)
-        _take_out(context, head)
-        if made.resume_at is None or made.lines < 2 or whole - before - made.lines < 2:
-            break  # all of it fits, or it cannot be split there
-        if fits and made.hyphenated and made.lines > 2:
-            room = made.last_line_top - 1.0  # no word broken over the page (TeX's \brokenpenalty)
-            continue
-        if fits:
+        if splits_here and fits and not (made.hyphenated and made.lines > 2):
             tail = _part(note, Fragment(made.resume_at, None, before + made.lines))
             tail.style = tail.style.copy()
             tail.style["anchor"] = None  # the note's number and links are its head's
-            context.current_page_footnotes.append(head)
-            context._update_footnote_area()
             return _Split(note, head, tail)
-        room -= _overrun(context, at, room)
+        overrun = _overrun(context, at, room)
+        _take_out(context, head)
+        if not splits_here:
+            break  # all of it fits, or it cannot be split there
+        # Too tall, or ending on a hyphen where a line less spares the word (TeX's \brokenpenalty).
+        room = made.last_line_top - 1.0 if fits else room - overrun
     context.current_page_footnotes.append(note)
     context._update_footnote_area()
     return None
@@ -200,7 +195,7 @@ def _room(context: LayoutContext, at: linebox.LineBeingSet | None) -> float:
     the page's bottom, less the foot area's own rule and padding where it has no note yet."""
     area = context.current_footnote_area
     if at is not None and at.line is not None:
-        reach = at.line.position_y + at.line.height * (1 + _lines_to_keep(at)) + at.bottom_space
+        reach = at.bottom(at.line) + at.line.height * _lines_to_keep(at) + at.bottom_space
     else:
         reach = area.page.content_box_y() + TEXT_BESIDE_PLATES_EM * area.style["font_size"]
     room = context.page_bottom - reach
@@ -221,8 +216,7 @@ def _overrun(context: LayoutContext, at: linebox.LineBeingSet | None, room: floa
     """How much shorter the head must be for the calling line to fit (at least a point)."""
     if at is None or at.line is None:
         return max(1.0, room / _TRIES)
-    bottom = at.line.position_y + at.line.height
-    return max(1.0, bottom - (context.page_bottom - at.bottom_space))
+    return max(1.0, at.bottom(at.line) - (context.page_bottom - at.bottom_space))
 
 
 def unlayout_footnote(self: LayoutContext, footnote: boxes.Box) -> None:
