@@ -134,16 +134,18 @@ NOTE = (
 def test_the_check_reads_a_note_begun_on_one_page_and_continued_on_the_next() -> None:
     printed = PrintedText(PAGES)
     assert NOTE not in printed
-    assert printed.continued(NOTE)
+    assert printed.holds(NOTE, continued=True)
 
 
 def test_the_check_does_not_join_parts_two_pages_apart_nor_parts_out_of_order() -> None:
     apart = PrintedText([PAGES[0], PAGES[2], PAGES[1]])
-    assert not apart.continued(NOTE)
+    assert not apart.holds(NOTE, continued=True)
     backwards = PrintedText([PAGES[1], PAGES[0]])
-    assert not backwards.continued(NOTE)
+    assert not backwards.holds(NOTE, continued=True)
 
 
 def test_the_check_does_not_take_a_few_letters_for_a_part_of_a_note() -> None:
     printed = PrintedText(["Text. 1. The book of rules. 1", "coast, survives. 2"])
-    assert not printed.continued("1. The book of rules. A sentence that is printed nowhere at all, coast.")
+    assert not printed.holds(
+        "1. The book of rules. A sentence that is printed nowhere at all, coast.", continued=True
+    )

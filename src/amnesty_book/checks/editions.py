@@ -114,11 +114,7 @@ UNKNOWN_PAGE = "\x00"
 def _printed(passage: str, text: PrintedText, continued: bool = False) -> bool:
     """Each piece of the passage (between pages the check cannot know) is printed; `continued`,
     perhaps begun on one page and continued on the next (a note split over pages)."""
-    return all(
-        piece.strip() in text or (continued and text.continued(piece))
-        for piece in passage.split(UNKNOWN_PAGE)
-        if piece.strip()
-    )
+    return all(text.holds(piece, continued) for piece in passage.split(UNKNOWN_PAGE) if piece.strip())
 
 
 def _as_read(content: Inline, printed: PrintedPages | None = None) -> str:

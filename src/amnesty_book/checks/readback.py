@@ -82,31 +82,35 @@ class PrintedText:
         """Each page's text as `_likely`, a word hyphenated at a page's end left so."""
         return _compact(_likely_reading(f"\n{_PAGE_BREAK}\n".join(self._pages))).split(_PAGE_BREAK)
 
-    def continued(self, passage: str) -> bool:
-        """The passage begun on one page and continued on the next ones, as a note split over
-        pages: the longest beginning of it one page holds, and the rest from the next page on."""
-        wanted = _compact(norm(passage))
-        pages = self._each_page
-        return any(
-            _runs_on(wanted, pages, index)
-            for index, page in enumerate(pages)
-            if wanted[:_SHORTEST_PART] in page
-        )
-
     def __contains__(self, passage: str) -> bool:
         """The passage is printed, its spaces and line breaks aside."""
+        return self.holds(passage)
+
+    def holds(self, passage: str, continued: bool = False) -> bool:
+        """The passage is printed, its spaces and line breaks aside; `continued`, perhaps begun
+        on one page and continued on the next ones (a note split over pages)."""
         wanted = _compact(norm(passage))
-        if wanted in self._likely:
+        if wanted in self._likely or (continued and self._continued(wanted)):
             return True
         # Else any reading: each hyphen that ends a line may be the layout's or the word's own.
-        # A regular expression, slower than a search for a string: only for what the likely
-        # reading lacks.
+        # A regular expression, slower than a search for a string (a split note is looked for
+        # before): only for what the likely reading lacks.
         either = f"[{_LAYOUT_HYPHEN}{_OWN_HYPHEN}]"
         pattern = f"{either}?".join(
             f"[-{_LAYOUT_HYPHEN}{_OWN_HYPHEN}]" if character == "-" else re.escape(character)
             for character in wanted
         )
         return re.search(pattern, self._marked) is not None
+
+    def _continued(self, wanted: str) -> bool:
+        """`wanted` (compact) begun on one page and continued on the next ones, as a note split
+        over pages: the longest beginning of it one page holds, and the rest from the next page on."""
+        pages = self._each_page
+        return any(
+            _runs_on(wanted, pages, index)
+            for index, page in enumerate(pages)
+            if wanted[:_SHORTEST_PART] in page
+        )
 
 
 def _likely_reading(text: str) -> str:
