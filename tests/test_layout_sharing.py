@@ -49,7 +49,7 @@ def test_the_press_file_and_the_archive_have_the_readers_pages_and_their_own_col
     reader = _texts(tmp_path / "out" / f"{slug}-reader-a4.pdf")
     press = _texts(tmp_path / "out" / f"{slug}-press.pdf")
     archive = _texts(tmp_path / "out" / f"{slug}-archive.pdf")
-    colophon = next(index for index, text in enumerate(reader) if "Reader edition, A4 / Letter." in text)
+    colophon = next(index for index, text in enumerate(reader) if "Reader edition for A4 and Letter" in text)
     assert press[:colophon] == reader[:colophon]
     assert archive[:colophon] == reader[:colophon]
     assert "Press edition, A4." in press[colophon]

@@ -97,7 +97,7 @@ def test_every_character_of_the_letter_editions_stands_10_mm_inside_its_paper(
 @pytest.mark.slow
 def test_the_colophon_names_the_papers_its_pages_are_made_for(built_book: dict[str, Path]) -> None:
     for name in ("reader-a4", "reader-letter"):
-        assert "Reader edition, A4 / Letter." in _pages(built_book[name])[-1][0]
+        assert "Reader edition for A4 and Letter paper, " in _pages(built_book[name])[-1][0]
     assert "Press edition, A4." in "".join(text for text, _ in _pages(built_book["press"]))
 
 
@@ -139,7 +139,7 @@ def test_a_book_that_declares_only_a_letter_edition_is_laid_out_under_its_name(
     assert path.name == "small-reader-letter.pdf"
     pages = _pages(path)
     assert {size for _, size in pages} == {(215.9, 279.4)}
-    assert "Reader edition, A4 / Letter." in pages[-1][0]
+    assert "Reader edition for A4 and Letter paper, " in pages[-1][0]
 
 
 @pytest.mark.slow

@@ -170,6 +170,12 @@ class Edition:
         return KINDS[self.kind].output.format(slug=slug, edition=self.name)
 
 
+# An identifier a reader can look up: an ISBN (urn:isbn:…, isbn:… or the number alone) or a DOI
+# (doi:…, a doi.org link or the name alone).
+_ISBN = re.compile(r"(?i)(?:urn:isbn:|isbn:?\s*)?(\d[\d -]{7,15}[\dX])")
+_DOI = re.compile(r"(?i)(?:urn:doi:|doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)")
+
+
 @dataclass(frozen=True, kw_only=True)
 class BookConfig:
     """The book's metadata and the paths of its sources (relative to the project folder): each
@@ -182,7 +188,11 @@ class BookConfig:
         "book", "the title as the running heads of left-hand pages print it (default: the title)", ""
     )
     language: str = key("book", "the language it is written in: en or pl")
-    identifier: str = key("book", "a stable identifier, such as urn:uuid:…, the same in every edition")
+    identifier: str = key(
+        "book",
+        "a stable identifier, the same in every edition: an ISBN or a DOI, which the colophon prints, "
+        "or a urn:uuid:…",
+    )
     slug: str = key("book", "the name of its files in dist/: lower-case letters, digits, hyphens")
     description: str = key("book", "a sentence on what it is about, for catalogues", "")
     subjects: tuple[str, ...] = key("book", "its subjects, a list of texts", ())
@@ -231,6 +241,18 @@ class BookConfig:
             return f"{self.publisher}, {self.edition_date.year}"
         if self.first_publication:
             return f"{self.first_publication.publisher}, {self.first_publication.date.year}"
+        return ""
+
+    @property
+    def identifier_for_readers(self) -> str:
+        """The identifier as a colophon prints it, if a reader can look it up: an ISBN or a DOI
+        (as a link, as Crossref asks); a urn:uuid: is for machines, and is not printed."""
+        identifier = self.identifier.strip()
+        isbn = _ISBN.fullmatch(identifier)
+        if isbn and len(re.sub(r"[^\dX]", "", isbn.group(1).upper())) in (10, 13):
+            return f"ISBN {isbn.group(1)}"
+        if doi := _DOI.fullmatch(identifier):
+            return f"https://doi.org/{doi.group(1)}"
         return ""
 
     @property

@@ -6,10 +6,11 @@ general are empty here ("notes_statement", a sentence on who wrote the notes).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from babel.dates import format_date
+from babel.lists import format_list
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -27,7 +28,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "cover": "Cover",
         "cover_alt": "Cover: {author}, {title}",
         "credit": "Credit",
-        "edition_built": "This edition was built on",
+        "edition": "{edition}, {month}.",
+        "edition_for_paper": "{edition} for {papers} paper, {month}.",
         "first_published": "First published by",
         "fonts": "Set in {family}, licensed under the {licence}.",
         "landmarks": "Landmarks",
@@ -60,7 +62,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "cover": "Okładka",
         "cover_alt": "Okładka: {author}, {title}",
         "credit": "Źródło",
-        "edition_built": "To wydanie zbudowano",
+        "edition": "{edition}, {month}.",
+        "edition_for_paper": "{edition} na papier {papers}, {month}.",
         "first_published": "Pierwodruk:",
         "fonts": "Złożono krojem {family} na licencji {licence}.",
         "landmarks": "Punkty orientacyjne",
@@ -97,6 +100,16 @@ def title_key(part: str) -> str:
 
 def labels_for(language: str) -> Mapping[str, str]:
     return _LABELS[language]
+
+
+def month_and_year(day: date, language: str) -> str:
+    """A month as an edition is dated ("November 2026", "listopad 2026")."""
+    return format_date(day, format="LLLL y", locale=language)
+
+
+def listed(items: Sequence[str], language: str) -> str:
+    """Items as the language lists them in running text ("A4 and Letter", "A4 i Letter")."""
+    return format_list(list(items), locale=language)
 
 
 def long_date(day: date, language: str) -> str:

@@ -31,7 +31,7 @@ from amnesty_book.model.text import bound, plain_text
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import Edition
 from amnesty_book.project.edition_kinds import KINDS
-from amnesty_book.project.labels import long_date, title_key
+from amnesty_book.project.labels import listed, long_date, month_and_year, title_key
 from amnesty_book.project.source_files import STYLES
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import as_phrasing, with_lead
@@ -238,6 +238,8 @@ def render(
             semantics=semantics,
             plain=plain_text,
             long_date=lambda day: bound(long_date(day, language), language),  # "November 14" on one line
+            month_and_year=lambda day: bound(month_and_year(day, language), language),
+            listed=lambda items: listed(items, language),
             built=built.date(),
             built_timestamp=built.strftime("%Y-%m-%dT%H:%M:%SZ"),
             **extra,
