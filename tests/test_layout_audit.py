@@ -223,12 +223,29 @@ def test_a_parts_last_page_may_be_short(book: Book) -> None:
 def test_the_last_page_of_a_parts_text_may_be_short_when_plates_alone_follow(book: Book) -> None:
     """A chapter's last plates may close it on a page of their own: the text's last page
     before them is the part's end, as far as its white goes; text after them is not."""
-    image = f"<img src='{png(100, 120)}'/>"
-    plate_page = f"<div style='break-before: page'>{image}<p style='font-size: 8pt'>Plate 5.</p></div>"
-    body = "<h1>A part</h1>" + fill(20) + plate_page
+    body = "<h1>A part</h1>" + fill(20) + plate_page(centred=True)
     assert problems(audit_pdf(pdf(body), READER, book)) == []
     text_after = body + f"<p>{SENTENCE * 3}</p>"
     assert problems(audit_pdf(pdf(text_after), READER, book)) == [("L101", "page 1 (folio i)")]
+
+
+def plate_page(centred: bool) -> str:
+    """A page holding a plate alone, 120 mm tall with its caption's line under it: centred on
+    the text block of 690 pt (59 mm of white above it), or hung at its head."""
+    image = f"<img src='{png(100, 120)}' style='display: block'/>"
+    return (
+        f"<div style='break-before: page; padding-top: {59 if centred else 0}mm'>{image}"
+        "<p style='font-size: 8pt'>Plate 5.</p></div>"
+    )
+
+
+def test_a_plate_alone_on_its_page_stands_on_the_text_blocks_centre(book: Book) -> None:
+    """LaTeX's float page: a plate hung at the head of a page with no text under it is found."""
+    findings = audit_pdf(pdf("<h1>A part</h1>" + fill(20) + plate_page(centred=False)), READER, book)
+    assert problems(findings) == [("L102", "page 2 (folio ii)")]
+    assert only(findings, "L102").said.startswith(
+        "L102 a page of plates alone has 0 lines' white above them and 22 below; a float page's"
+    )
 
 
 def test_a_gap_of_white_between_text_counts_as_empty(book: Book) -> None:

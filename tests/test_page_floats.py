@@ -215,3 +215,42 @@ def test_a_plate_too_tall_to_share_a_page_has_the_next_page_to_itself(
         "the text does not run on at the next page's head"
     )
     assert squash(caption) in squash(pdf_pages(pdf)[plate]), "the caption is not whole on the plate's page"
+
+
+def _white_around_plates_alone(pdf: Path) -> list[tuple[int, float, float]]:
+    """Each page of plates with no running text (a float page): its index, and the white above
+    and below its plates (image and caption) in the text block."""
+    found = []
+    for index, page in enumerate(page_contents(pdf)):
+        block = text_block(READERS["pdf"], index)
+        inside = [box for box, _ in page.lines if block.bottom - 1 <= box.bottom and box.top <= block.top + 1]
+        if not page.images or any(box.top - box.bottom >= 10.5 for box in inside):
+            continue
+        ink = [*page.images, *inside]
+        found.append(
+            (index, block.top - max(box.top for box in ink), min(box.bottom for box in ink) - block.bottom)
+        )
+    return found
+
+
+@pytest.mark.slow
+def test_a_chapters_last_plate_alone_on_its_page_is_centred_on_the_text_block(
+    built_book: dict[str, Path],
+) -> None:
+    """The article's last plate does not fit under its last lines: it closes the article on a
+    float page, as LaTeX sets one, centred rather than hung at the head of an empty page."""
+    float_pages = _white_around_plates_alone(built_book["pdf"])
+    assert float_pages, "the article has no float page: the test must find another plate left over"
+    for index, above, below in float_pages:
+        assert above > 3 * LINE and abs(above - below) < LINE, (
+            f"page {index + 1}: {above:.0f} pt white above its plates, {below:.0f} pt below"
+        )
+
+
+def test_a_plate_on_a_page_of_its_own_is_centred_on_the_text_block(
+    own_page_book: tuple[Path, dict[str, int], str],
+) -> None:
+    pdf, targets, _ = own_page_book
+    ((index, above, below),) = _white_around_plates_alone(pdf)
+    assert index == targets["plate-tall"]
+    assert abs(above - below) < LINE, f"{above:.0f} pt white above the plate, {below:.0f} pt below"

@@ -183,6 +183,10 @@ CODES: dict[str, Code] = {
                     WARNING,
                     "a page's text block is more than 15 % empty, and the page does not end a part's text",
                 ),
+                "L102": (
+                    WARNING,
+                    "a float page's plates stand more than two lines off its text block's centre",
+                ),
                 "L201": (
                     ERROR,
                     "ink outside the text block (other than a running head or a folio in its margin)",

@@ -1,4 +1,5 @@
-"""Checks of space: ink outside the text block, underfull pages, ink near an imposed sheet's edge."""
+"""Checks of space: ink outside the text block, underfull pages, float pages, ink near an imposed
+sheet's edge."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ MAX_EMPTY = 0.15
 # White between ink counts as empty only past this many lines: space around a plate or a
 # heading is part of the design.
 WHITE_GAP_LINES = 3
+# A float page's plates may stand this many lines off its text block's centre.
+FLOAT_PAGE_OFF_CENTRE_LINES = 2
 SHEET_MARGIN_MM = 10
 OVERHANG_EM = 0.1
 
@@ -85,6 +88,30 @@ def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagno
             "end a part",
             "let what follows run on: a plate that does not fit may float to a later page, a forced "
             "break may go, or the paragraphs before may gain or lose a line",
+        )
+
+
+def float_pages(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
+    """A page of plates alone has them centred on its text block, above its notes (LaTeX's
+    float page), not hung at its head over an empty page."""
+    for page in layout.pages:
+        if not page.images or not _plates_alone(page, sizes):
+            continue
+        lowest_image = min(image.bottom for image in page.images)
+        rules = [mark.box for mark in page.marks if mark.what == "rule" and mark.box.top < lowest_image]
+        floor = max((rule.top for rule in rules), default=page.block.bottom)  # the notes' rule
+        plates = [*page.images, *(line.box for line in page.inside if line.box.bottom > floor)]
+        above = max(page.block.top - max(box.top for box in plates), 0)
+        below = max(min(box.bottom for box in plates) - floor, 0)
+        if abs(above - below) <= FLOAT_PAGE_OFF_CENTRE_LINES * sizes.pitch:
+            continue
+        yield Diagnostic.in_edition(
+            edition.name,
+            page.where,
+            "L102",
+            f"a page of plates alone has {above / sizes.pitch:.0f} lines' white above them and "
+            f"{below / sizes.pitch:.0f} below",
+            "a float page's plates are centred on its text block (weasyprint/page_floats.py)",
         )
 
 

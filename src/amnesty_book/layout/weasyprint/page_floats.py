@@ -156,6 +156,7 @@ def make_page(
     context.reported_footnotes = held + [box for box in context.reported_footnotes if box not in held]
     context.held_back_floats = []
     _lift_floats(page, {box.element for box in carried})
+    _centre_a_float_page(page)
     return page, next_resume_at, next_page
 
 
@@ -190,6 +191,32 @@ def _lift_floats(page: boxes.PageBox, carried: set[object]) -> None:
             top += plate.margin_height()
     for plate in plates:
         _insert_by_marker(root, plate)
+
+
+def _centre_a_float_page(page: boxes.PageBox) -> None:
+    """A float page, as LaTeX makes one: a page holding plates and no running text (a plate too
+    tall to share a page, a chapter's last plates) has them centred on the text block above its
+    notes (their margins above the first and below the last aside)."""
+    root, area, _ = page.children
+    plates = [box for box in _blocks(root) if "plate" in _classes(box)]
+    if not plates or _holds_text(root, plates):
+        return
+    ink_top = min(plate.position_y + plate.margin_top for plate in plates)
+    ink_bottom = max(plate.position_y + plate.margin_height() - plate.margin_bottom for plate in plates)
+    block_top = page.content_box_y()
+    block_bottom = area.position_y if area.children else block_top + page.height
+    shift = block_top + (block_bottom - block_top - (ink_bottom - ink_top)) / 2 - ink_top
+    for plate in plates:
+        plate.translate(dy=max(shift, 0))
+
+
+def _holds_text(box: boxes.Box, plates: list[boxes.Box]) -> bool:
+    """Whether a line of text or an image stands in the box, outside the plates."""
+    if any(box is plate for plate in plates):
+        return False
+    if isinstance(box, boxes.ReplacedBox) or (isinstance(box, boxes.LineBox) and box.children):
+        return True
+    return any(_holds_text(child, plates) for child in getattr(box, "children", ()))
 
 
 def _insert_by_marker(root: boxes.Box, plate: boxes.Box) -> None:
