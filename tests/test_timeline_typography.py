@@ -4,6 +4,7 @@ in italics, and on the handout's narrow pages no cell squeezed into one-word lin
 
 from __future__ import annotations
 
+import re
 import statistics
 import zipfile
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from fontTools.ttLib import TTFont
 from lxml import etree
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTItem
@@ -22,10 +24,11 @@ from pypdf import PdfReader
 from amnesty_book.model import Book
 from amnesty_book.model.text import plain_text
 from amnesty_book.prepress.imposition import saddle_stitch_order
-from amnesty_book.project.config import POINTS_PER_MM, Edition
+from amnesty_book.project.config import PACKAGED_FACES, POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import PAPERS
 from amnesty_book.readers.loading import load_book
 from amnesty_book.theme.page_geometry import TextBlock, text_block
+from amnesty_book.theme.table_columns import column_widths
 from conftest import REPO, SmallProject
 from test_bad_input import failed_build
 
@@ -370,3 +373,52 @@ def test_markdown_title_in_a_timeline_source(small_project: SmallProject) -> Non
         "".join(part for part in event.source if isinstance(part, str))
         == "Ann Author, <em>A Title</em> (1990)"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["reader-a4", "press", "archive"])
+def test_columns_as_wide_as_their_content_asks(built_book: dict[str, Path], name: str) -> None:
+    """The widths set the table in the fewest lines (theme/table_columns.py): each date on one
+    line, the event, the longest column, the widest, and the source as wide as its longest line
+    needs, not the 63 % of the measure a fixed share once left it."""
+    pages = timeline_pages(built_book[name], name)
+    starts = columns(pages)
+    widths = [later - start for start, later in pairwise([*starts, pages[0].block.width])]
+    assert len(widths) == 3 and widths[1] == max(widths), f"{name}: columns {widths} pt wide"
+    dates = [
+        run.text for page in pages for run in page.runs if column_of(run, page, starts) == 0 and not run.bold
+    ]
+    assert dates and all(re.fullmatch(r"\w+ \d{1,2}, \d{4}", date.replace("\xa0", " ")) for date in dates), (
+        dates
+    )
+
+
+def test_a_column_of_short_cells_is_not_wrapped_and_the_longest_column_is_widest() -> None:
+    rows = [
+        [
+            "May 3, 1791",
+            "The Constitution of 3 May is adopted by the Great Sejm of the Commonwealth.",
+            "Davies",
+        ],
+        ["July 22, 1807", "The Duchy of Warsaw is given its constitution by Napoleon at Dresden.", "Davies"],
+    ]
+    date, event, source = column_widths(rows, 36, 1, PACKAGED_FACES[0])
+    assert date >= _width_em("July 22, 1807 "), (
+        "a date wraps (WeasyPrint fits a line with its trailing space)"
+    )
+    assert event > source and event > date
+    assert date + event + source == pytest.approx(34)
+
+
+def test_columns_too_narrow_for_their_longest_words_share_the_width_by_them() -> None:
+    widths = column_widths(
+        [["Unbreakable-compound-word", "Another-unbreakable-compound"]], 10, 1, PACKAGED_FACES[0]
+    )
+    assert sum(widths) == pytest.approx(9) and widths[1] > widths[0]
+
+
+def _width_em(text: str) -> float:
+    """The text set on one line in the builder's face, in ems, as fontTools reads its advances."""
+    font = TTFont(PACKAGED_FACES[0])
+    advances, glyphs = font["hmtx"].metrics, font.getBestCmap()
+    return sum(advances[glyphs[ord(character)]][0] for character in text) / font["head"].unitsPerEm

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from amnesty_book.model import Book, CrossLink, Heading, Plate, PlatePlacement, PullQuote
 from amnesty_book.model.text import bound, plain_text
 from amnesty_book.project.appendix_kinds import APPENDICES
-from amnesty_book.project.config import Edition
+from amnesty_book.project.config import PACKAGED_FACES, POINTS_PER_MM, Edition
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.project.labels import listed, long_date, month_and_year, title_key
 from amnesty_book.project.source_files import STYLES
@@ -37,9 +37,10 @@ from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import as_phrasing, with_lead
 from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.support.errors import BookError
-from amnesty_book.theme.page_geometry import papers_alike
+from amnesty_book.theme.page_geometry import design, measure_mm, papers_alike
 from amnesty_book.theme.page_plan import BookPart, PlatePlan
 from amnesty_book.theme.project_styles import TEMPLATES, templates_folder
+from amnesty_book.theme.table_columns import column_widths
 
 # epub:type and DPUB-ARIA role of each kind of part (epub:type only in the EPUB).
 _SEMANTICS = {
@@ -239,12 +240,25 @@ def render(
             plain=plain_text,
             long_date=lambda day: bound(long_date(day, language), language),  # "November 14" on one line
             month_and_year=lambda day: bound(month_and_year(day, language), language),
+            column_widths=lambda rows, type_scale, gutter_em: column_widths(
+                rows, _measure_em(book, edition, type_scale), gutter_em, _regular_face(book)
+            ),
             listed=lambda items: listed(items, language),
             built=built.date(),
             built_timestamp=built.strftime("%Y-%m-%dT%H:%M:%SZ"),
             **extra,
         )
     )
+
+
+def _measure_em(book: Book, edition: Edition, type_scale: float) -> float:
+    """The edition's measure in ems of type `type_scale` times the text's size."""
+    return measure_mm(edition) * POINTS_PER_MM / (design(edition).font_size_pt * type_scale)
+
+
+def _regular_face(book: Book) -> Path:
+    regular = book.config.fonts.regular
+    return book.root / regular if regular else PACKAGED_FACES[0]
 
 
 def _pages_for(edition: Edition) -> tuple[str, ...]:
