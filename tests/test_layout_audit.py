@@ -248,6 +248,19 @@ def test_a_plate_alone_on_its_page_stands_on_the_text_blocks_centre(book: Book) 
     )
 
 
+def test_white_above_a_plate_at_a_pages_foot(book: Book) -> None:
+    """A plate under the text's last line with a hole between (a note's call moved on, say)."""
+    image = f"<img src='{png(100, 40)}' style='display: block'/>"
+    hole = "<h1>A part</h1>" + fill(25) + f"<div style='height: 120pt'></div>{image}"
+    findings = audit_pdf(pdf(hole), READER, book)
+    assert "L103" in [code(f) for f in findings]
+    assert only(findings, "L103").said.startswith(
+        "L103 a plate at the page's foot has 8.2 lines' white above it, from the last line's baseline;"
+    )
+    close = "<h1>A part</h1>" + fill(25) + f"<div style='height: 20pt'></div>{image}"
+    assert "L103" not in [code(f) for f in audit_pdf(pdf(close), READER, book)]
+
+
 def test_a_gap_of_white_between_text_counts_as_empty(book: Book) -> None:
     body = "<h1>A part</h1>" + fill(10) + "<div style='height: 300pt'></div>" + fill(14) + fill(44)
     findings = audit_pdf(pdf(body), READER, book)

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from amnesty_book.checks.layout_audit import audit_pdf
 from amnesty_book.checks.readback import destination_pages, pdf_pages, squash
 from amnesty_book.model import PullQuote
 from amnesty_book.model.text import plain_text
@@ -254,3 +255,15 @@ def test_a_plate_on_a_page_of_its_own_is_centred_on_the_text_block(
     ((index, above, below),) = _white_around_plates_alone(pdf)
     assert index == targets["plate-tall"]
     assert abs(above - below) < LINE, f"{above:.0f} pt white above the plate, {below:.0f} pt below"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", READERS)
+def test_the_text_and_its_notes_come_before_a_plate_at_a_pages_foot(
+    built_book: dict[str, Path], edition: str
+) -> None:
+    """A line whose note does not fit beside a plate set at the page's foot keeps its place,
+    and the plate waits for the next page's head: no hole above the plate (L103), as there was
+    above Plate 2 when the line calling note 4 went over with its note."""
+    findings = audit_pdf(built_book[edition], READERS[edition], load_book(REPO))
+    assert [finding.said for finding in findings if finding.code in ("L102", "L103")] == []

@@ -187,6 +187,11 @@ CODES: dict[str, Code] = {
                     WARNING,
                     "a float page's plates stand more than two lines off its text block's centre",
                 ),
+                "L103": (
+                    WARNING,
+                    "a plate at a page's foot stands more than three and a half lines under the text's "
+                    "last baseline",
+                ),
                 "L201": (
                     ERROR,
                     "ink outside the text block (other than a running head or a folio in its margin)",

@@ -23,7 +23,13 @@ from amnesty_book.checks.layout_audit.pages import Layout
 from amnesty_book.checks.layout_audit.placement import notes_away, plates_away
 from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_layout
 from amnesty_book.checks.layout_audit.sizes import sizes_of
-from amnesty_book.checks.layout_audit.space import float_pages, ink_outside, sheet_edge, underfull
+from amnesty_book.checks.layout_audit.space import (
+    float_pages,
+    ink_outside,
+    sheet_edge,
+    underfull,
+    white_above_plates,
+)
 from amnesty_book.checks.layout_audit.text import hyphen_ladders, measure
 from amnesty_book.checks.layout_audit.texture import (
     hyphenated_stubs,
@@ -52,6 +58,7 @@ def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Diagnosti
         *ink_outside(layout, edition),
         *underfull(layout, edition, sizes),
         *float_pages(layout, edition, sizes),
+        *white_above_plates(layout, edition, sizes),
         *measure(layout, edition, sizes),
         *hyphen_ladders(layout, edition),
         *word_spaces(layout, edition, sizes),

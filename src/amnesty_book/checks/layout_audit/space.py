@@ -1,5 +1,5 @@
-"""Checks of space: ink outside the text block, underfull pages, float pages, ink near an imposed
-sheet's edge."""
+"""Checks of space: ink outside the text block, underfull pages, float pages, white above a plate,
+ink near an imposed sheet's edge."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ MAX_EMPTY = 0.15
 WHITE_GAP_LINES = 3
 # A float page's plates may stand this many lines off its text block's centre.
 FLOAT_PAGE_OFF_CENTRE_LINES = 2
+# From the last line's baseline to a plate at the page's foot: the float's own space (about a
+# line and a quarter), the rest of a line, and a line spared for a widow or a hyphen.
+MOST_WHITE_ABOVE_PLATE_LINES = 3.5
 SHEET_MARGIN_MM = 10
 OVERHANG_EM = 0.1
 
@@ -112,6 +115,32 @@ def float_pages(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diag
             f"a page of plates alone has {above / sizes.pitch:.0f} lines' white above them and "
             f"{below / sizes.pitch:.0f} below",
             "a float page's plates are centred on its text block (weasyprint/page_floats.py)",
+        )
+
+
+def white_above_plates(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
+    """A plate at a page's foot stands under the text's last line with the space a float keeps
+    and at most about a line more: no hole the text could have filled."""
+    for page in layout.pages:
+        body = [line for line in page.inside if sizes.is_body(line)]
+        at_foot = [image for image in page.images if not any(line.box.top <= image.bottom for line in body)]
+        if not at_foot:
+            continue
+        plate = max(at_foot, key=lambda image: image.top)
+        above = [line.baseline for line in body if line.box.bottom >= plate.top]
+        if not above:
+            continue
+        white = min(above) - plate.top
+        if white <= MOST_WHITE_ABOVE_PLATE_LINES * sizes.pitch:
+            continue
+        yield Diagnostic.in_edition(
+            edition.name,
+            page.where,
+            "L103",
+            f"a plate at the page's foot has {white / sizes.pitch:.1f} lines' white above it, from the "
+            "last line's baseline",
+            "text and notes come before floats (weasyprint/note_splits.py): the plate should wait "
+            "for the next page rather than leave the text short",
         )
 
 

@@ -123,6 +123,13 @@ def layout_footnote(self: LayoutContext, footnote: boxes.Box) -> bool:
     at = linebox.line_being_set()
     if not overflow and _fits(self, at):
         return False
+    # The text and its notes come before the floats: a plate or pull quote set at this page's
+    # foot gives up its room and waits for the next page's head, rather than leave white above
+    # it where the calling line and the lines after it would stand.
+    while (overflow or not _fits(self, at)) and (floats := page_floats.foot_floats(self)):
+        overflow = page_floats.hold_back(self, floats[-1])
+    if not overflow and _fits(self, at):
+        return False
     if self.reported_footnotes and at is not None:
         return overflow  # a note before it went to the next page: so does it
     split = _split(self, footnote, at)

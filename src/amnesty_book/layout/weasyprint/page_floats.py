@@ -96,7 +96,20 @@ def report_footnote(self: LayoutContext, footnote: boxes.Box) -> None:
         _report_footnote(self, footnote)
 
 
-def _hold_back(context: LayoutContext, plate: boxes.Box) -> None:
+def foot_floats(context: LayoutContext) -> list[boxes.Box]:
+    """The plates and pull quotes set at this page's foot by their markers (not those carried
+    over to its head, which have waited a page already)."""
+    carried = getattr(context, "carried_floats", ())
+    return [box for box in context.current_page_footnotes if is_page_float(box) and box not in carried]
+
+
+def hold_back(context: LayoutContext, plate: boxes.Box) -> bool:
+    """Holds a plate or pull quote set at this page's foot back for the next page's head;
+    whether the foot area still overflows."""
+    return _hold_back(context, plate)
+
+
+def _hold_back(context: LayoutContext, plate: boxes.Box) -> bool:
     for box in (plate, *_caption_notes(plate)):
         if box in context.current_page_footnotes:
             context.current_page_footnotes.remove(box)
@@ -104,7 +117,7 @@ def _hold_back(context: LayoutContext, plate: boxes.Box) -> None:
         if note not in context.footnotes:
             context.footnotes.append(note)
     context.held_back_floats.append(plate)
-    context._update_footnote_area()
+    return bool(context._update_footnote_area())
 
 
 def unlayout_footnote(self: LayoutContext, footnote: boxes.Box) -> None:
