@@ -100,7 +100,7 @@ def test_a_kind_of_one_module_is_built_and_checked(
     out = small_project.root / "dist"
     assert build(small_project.root, out) == [out / "small-proof-proof.pdf"]
     pdf = out / "small-proof-proof.pdf"
-    assert "Proof for the copy editor, A4." in " ".join(extract_text(pdf).split())
+    assert "Proof for the copy editor for A4 paper, " in " ".join(extract_text(pdf).split())
     with pikepdf.open(pdf) as document:
         images = [
             image

@@ -6,17 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
 from amnesty_book.checks.layout_audit import audit_pdf
 from amnesty_book.checks.readback import destination_pages, pdf_pages, squash
-from amnesty_book.model import PullQuote
+from amnesty_book.layout.plate_plan import pull_quote_sources
+from amnesty_book.model import Prose, PullQuote
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import Edition
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
+from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.theme.page_geometry import TextBlock, text_block
 from conftest import REPO, SmallProject
 from readback import pdf_layout
@@ -267,3 +270,54 @@ def test_the_text_and_its_notes_come_before_a_plate_at_a_pages_foot(
     above Plate 2 when the line calling note 4 went over with its note."""
     findings = audit_pdf(built_book[edition], READERS[edition], load_book(REPO))
     assert [finding.said for finding in findings if finding.code in ("L102", "L103")] == []
+
+
+def _destinations_with_tops(path: Path) -> dict[str, tuple[int, float]]:
+    """Anchor -> (page index, the top of its element in PDF points), from the named destinations."""
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        found = {}
+        for name, destination in pikepdf.NameTree(pdf.Root.Names.Dests).items():
+            target = destination.get("/D") if isinstance(destination, pikepdf.Dictionary) else destination
+            found[name] = (pages[target[0].objgen], float(target[3]))
+        return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", READERS)
+def test_a_pull_quote_stands_off_the_spread_of_the_sentence_it_repeats(
+    built_book: dict[str, Path], edition: str
+) -> None:
+    """Not on the spread where the reader has just read its sentence, nor low on a page with
+    notes; one that no later spread of its chapter can take is left out of the pages."""
+    book = load_book(REPO)
+    places = _destinations_with_tops(built_book[edition])
+    sources = {
+        quote: source
+        for chapter in book.chapters
+        for quote, source in pull_quote_sources(chapter.blocks).items()
+    }
+    assert len(sources) == 2, "the article's two pull quotes repeat its sentences"
+    shown = [quote for quote in sources if quote in places]
+    assert shown, "every pull quote was left out"
+    for quote in shown:
+        page, top = places[quote]
+        source_page = places[sources[quote]][0]
+        assert (page + 1) // 2 != (source_page + 1) // 2, (
+            f"{quote} on page {page + 1}, its sentence on {source_page + 1}"
+        )
+        block = text_block(READERS[edition], page)
+        if any(name.startswith("note-") and at == page for name, (at, _) in places.items()):
+            assert top > block.bottom + block.height / 3, (
+                f"{quote} in the last third of page {page + 1}, over notes"
+            )
+
+
+def test_a_pull_quotes_sentence_is_found_in_any_case_and_with_its_paragraph_going_on() -> None:
+    where = SourceLocation(Path("manuscript/a.md"), 1)
+    paragraph = Prose(
+        ("The pact was signed; it was, said the general, a beginning (of sorts).",), where, "b-1"
+    )
+    quote = PullQuote(("It was, said the general, a beginning.",), where, "b-2")
+    unrelated = PullQuote(("A sentence the text never says.",), where, "b-3")
+    assert pull_quote_sources([paragraph, quote, unrelated]) == {"b-2": "b-1"}

@@ -235,7 +235,8 @@ def layout_pdf(
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
         heights = plate_heights(document)
-        revised = revised_plan(plan, book, edition, pages, heights, white_above_floats(document))
+        first_page = placement.first_page if placement else 0
+        revised = revised_plan(plan, book, edition, pages, heights, white_above_floats(document), first_page)
         if (not misplaced or more_breaks == breaks) and revised == plan:
             memory.record(breaks, plan)
             break

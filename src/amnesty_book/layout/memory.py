@@ -41,6 +41,7 @@ class LayoutMemory:
                 dict(plan["scales"]),
                 frozenset(plan["to_next_page"]),
                 frozenset(plan["own_page"]),
+                dict(plan["pull_quotes_after"]),
             )
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
@@ -56,6 +57,7 @@ class LayoutMemory:
                 "scales": dict(plan.scales),
                 "to_next_page": sorted(plan.to_next_page),
                 "own_page": sorted(plan.own_page),
+                "pull_quotes_after": dict(plan.pull_quotes_after),
             },
         }
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -13,10 +13,10 @@ tall to share a page with a few lines of text takes a page of its own.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from amnesty_book.model import Book, NoteCall, PlatePlacement, PullQuote
+from amnesty_book.model import Block, Book, Inline, NoteCall, PlatePlacement, Prose, PullQuote
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.theme.page_geometry import (
@@ -26,7 +26,7 @@ from amnesty_book.theme.page_geometry import (
     plate_width_mm,
     text_block,
 )
-from amnesty_book.theme.page_plan import CHAPTER_END, FLOAT, PlatePlan
+from amnesty_book.theme.page_plan import CHAPTER_END, FLOAT, LEFT_OUT, PlatePlan
 
 # A page's text block may be left this white above a plate at its foot (as the audit's L101).
 _MOST_WHITE = 0.15
@@ -75,11 +75,13 @@ def revised_plan(
     pages: Mapping[str, int],
     heights: Mapping[str, PlateHeight],
     white_above: Mapping[str, float],
+    first_page: int = 0,
 ) -> PlatePlan:
     """The plan mended where the plates of a layout went wrong (`pages`: anchor -> page;
     `heights`: how tall each plate came out; `white_above`: the share of its page's
-    text block left white above a plate or pull quote at the page's foot); the same plan
-    when nothing can be mended.
+    text block left white above a plate or pull quote at the page's foot; `first_page`: the
+    index of the layout's first page in the whole book, whose parity tells the spreads); the
+    same plan when nothing can be mended.
 
     Plates that are held too late, with those called on their page before them, are set
     smaller together, by as much as lets them share one page with three lines of text,
@@ -90,7 +92,10 @@ def revised_plan(
     with its paragraph, a note kept with its call) waits for the next page's head. A
     floating plate that came out too tall to share a page with three lines of text takes
     a page of its own, its caption at the full measure; one taller than its page is set
-    smaller, down to half its size."""
+    smaller, down to half its size. A pull quote on the spread of the sentence it repeats
+    follows the first paragraph of its chapter that starts on a later spread, or is left out
+    of the edition's pages where none does; one at the foot of a page with notes, in its last
+    third, waits for the next page's head."""
     scales = dict(plan.scales)
     for run in _late_runs(plan, book, pages):
         run = [anchor for anchor in run if anchor not in plan.own_page]
@@ -115,21 +120,76 @@ def revised_plan(
         and (positions.get(anchor) == FLOAT or anchor in pull_quotes)
         and anchor not in shrunk
     }
+    pages_with_notes = {
+        pages[note.anchor] for chapter in book.chapters for note in chapter.notes if note.anchor in pages
+    }
+    waiting |= {
+        anchor for anchor in pull_quotes & white_above.keys() if pages.get(anchor) in pages_with_notes
+    }
+    quotes_after = _pull_quotes_moved(plan, book, pages, first_page)
     own_page = plan.own_page | {
         anchor
         for anchor, height in heights.items()
         if positions.get(anchor) == FLOAT and height.whole > room_beside_text(edition)
     }
-    if (scales, positions, waiting, own_page) == (
+    if (scales, positions, waiting, own_page, quotes_after) == (
         plan.scales,
         plan.positions,
         plan.to_next_page,
         plan.own_page,
+        plan.pull_quotes_after,
     ):
         return plan
     return PlatePlan(
-        positions, _widths(book, edition, scales), scales, frozenset(waiting), frozenset(own_page)
+        positions,
+        _widths(book, edition, scales),
+        scales,
+        frozenset(waiting),
+        frozenset(own_page),
+        quotes_after,
     )
+
+
+def _pull_quotes_moved(
+    plan: PlatePlan, book: Book, pages: Mapping[str, int], first_page: int
+) -> dict[str, str]:
+    """Pull quotes standing on the spread of the sentence they repeat, each moved after the
+    first paragraph of its chapter that starts on a later spread (or left out), with those
+    moved before."""
+    moved = dict(plan.pull_quotes_after)
+
+    def spread(anchor: str) -> int:  # the first page, a recto, is a spread alone
+        return (first_page + pages[anchor]) // 2  # pages count from 1
+
+    for chapter in book.chapters:
+        paragraphs = [block.anchor for block in chapter.blocks if isinstance(block, Prose)]
+        for quote, source in pull_quote_sources(chapter.blocks).items():
+            if {quote, source} <= pages.keys() and spread(quote) == spread(source):
+                later = [
+                    anchor for anchor in paragraphs if anchor in pages and spread(anchor) > spread(source)
+                ]
+                moved[quote] = later[0] if later else LEFT_OUT
+    return moved
+
+
+def pull_quote_sources(blocks: Sequence[Block]) -> dict[str, str]:
+    """Each pull quote's anchor -> the paragraph holding the passage it repeats, its letters and
+    digits alone compared, in any case (a quote may begin a sentence the paragraph has
+    mid-sentence, and end on a full stop where the paragraph goes on); a pull quote that
+    repeats no paragraph word for word has none."""
+    paragraphs = [(block.anchor, _squashed(block.content)) for block in blocks if isinstance(block, Prose)]
+    sources = {}
+    for block in blocks:
+        if isinstance(block, PullQuote):
+            quoted = _squashed(block.content)
+            found = [anchor for anchor, text in paragraphs if quoted in text]
+            if found:
+                sources[block.anchor] = found[0]
+    return sources
+
+
+def _squashed(content: Inline) -> str:
+    return "".join(character for character in plain_text(content).casefold() if character.isalnum())
 
 
 def _floating(plan: PlatePlan, book: Book) -> list[PlatePlacement]:

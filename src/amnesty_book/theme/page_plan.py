@@ -12,6 +12,8 @@ from amnesty_book.model import Book
 # Where a plate stands, when not where its marker is: floated to a page's head or foot, or
 # at the end of its chapter.
 FLOAT, CHAPTER_END = "float", "chapter-end"
+# A pull quote no place suits in an edition's pages: it is left out of them.
+LEFT_OUT = ""
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,6 @@ class PlatePlan:
     # Floating plates too tall to share a page with a few lines of text: each takes the next
     # page to itself, and the text runs on past it.
     own_page: frozenset[str] = frozenset()
+    # Pull quotes moved off the spread of the sentence they repeat: anchor -> the block they
+    # now follow, or LEFT_OUT where none of their chapter starts on a later spread.
+    pull_quotes_after: Mapping[str, str] = field(default_factory=dict)

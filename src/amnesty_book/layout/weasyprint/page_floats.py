@@ -207,11 +207,11 @@ def _lift_floats(page: boxes.PageBox, carried: set[object]) -> None:
 
 
 def _centre_a_float_page(page: boxes.PageBox) -> None:
-    """A float page, as LaTeX makes one: a page holding plates and no running text (a plate too
-    tall to share a page, a chapter's last plates) has them centred on the text block above its
-    notes (their margins above the first and below the last aside)."""
+    """A float page, as LaTeX makes one: a page holding plates (and pull quotes) and no running
+    text (a plate too tall to share a page, a chapter's last plates) has them centred on the
+    text block above its notes (their margins above the first and below the last aside)."""
     root, area, _ = page.children
-    plates = [box for box in _blocks(root) if "plate" in _classes(box)]
+    plates = [box for box in _blocks(root) if {"plate", FLOAT_CLASS} & set(_classes(box))]
     if not plates or _holds_text(root, plates):
         return
     ink_top = min(plate.position_y + plate.margin_top for plate in plates)
