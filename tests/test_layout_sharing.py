@@ -52,11 +52,11 @@ def test_the_press_file_and_the_archive_have_the_readers_pages_and_their_own_col
     colophon = next(index for index, text in enumerate(reader) if "Reader edition for A4 and Letter" in text)
     assert press[:colophon] == reader[:colophon]
     assert archive[:colophon] == reader[:colophon]
-    assert "Press edition, A4." in press[colophon]
-    assert "Archival edition (PDF/A-3a), A4." in archive[colophon]
+    assert "Press edition for A4 paper, " in press[colophon]
+    assert "Archival edition (PDF/A-3a) for A4 paper, " in archive[colophon]
     # Else the same colophon, on a page with the same folio.
-    reader_colophon = _squashed(reader[colophon]).replace("Readeredition,A4/Letter.", "EDITION")
-    assert _squashed(press[colophon]).replace("Pressedition,A4.", "EDITION") == reader_colophon
+    reader_colophon = _squashed(reader[colophon]).replace("ReadereditionforA4andLetterpaper", "EDITION")
+    assert _squashed(press[colophon]).replace("PresseditionforA4paper", "EDITION") == reader_colophon
     with pikepdf.open(tmp_path / "out" / f"{slug}-archive.pdf") as pdf:
         targets = destination_pages(pdf)
         assert targets, "the archive has named destinations"

@@ -98,7 +98,7 @@ def test_every_character_of_the_letter_editions_stands_10_mm_inside_its_paper(
 def test_the_colophon_names_the_papers_its_pages_are_made_for(built_book: dict[str, Path]) -> None:
     for name in ("reader-a4", "reader-letter"):
         assert "Reader edition for A4 and Letter paper, " in _pages(built_book[name])[-1][0]
-    assert "Press edition, A4." in "".join(text for text, _ in _pages(built_book["press"]))
+    assert "Press edition for A4 paper, " in "".join(text for text, _ in _pages(built_book["press"]))
 
 
 def test_an_edition_and_the_one_cut_from_its_layout_are_made_together() -> None:

@@ -106,6 +106,16 @@ def a_note_that_fits() -> list[int]:
 SQUARE = "@page { size: 100mm 100mm; margin: 10mm } html { line-height: 20px }"
 
 
+def a_paragraph_after_a_heading() -> float:
+    """How far a chapter's paragraph after a heading starts below the text block's top, in lines
+    of the body's leading (20 px): the heading takes 1.66 of them, its margins included."""
+    style = f"{SQUARE} html {{ font-size: 20px; line-height: 1 }} p {{ margin: 0 }} "
+    style += "h2 { font-size: 16px; line-height: 1.2; margin: 7px 0 }"
+    body = "<section class=chapter><p>A line.</p><h2>A heading</h2><p id=after>After it.</p></section>"
+    top, _ = _top_of(_document(body, style), 1, "after")
+    return top / 20
+
+
 def a_plate_and_a_note_at_the_foot() -> dict[str, tuple[float, bool]]:
     """Where a plate floated to the page's foot stands, and the note called before it."""
     style = f"{SQUARE} .page-float {{ height: 60px }}"
@@ -284,6 +294,7 @@ PROBES: dict[str, Callable[[], Any]] = {
     probe.__name__: probe
     for probe in (
         a_note_that_fits,
+        a_paragraph_after_a_heading,
         a_plate_and_a_note_at_the_foot,
         a_plate_that_does_not_fit,
         a_paragraph_past_a_note,
@@ -405,6 +416,14 @@ def test_a_box_that_calls_no_note_is_not_looked_for_among_the_notes() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_a_paragraph_after_a_heading_starts_on_the_baseline_grid() -> None:
+    """After a line and a heading of 1.66 lines, the paragraph is moved down to the grid's third
+    line, not left 0.66 of a line past the second."""
+    assert _probe(a_paragraph_after_a_heading) == pytest.approx(3)
+    assert _probe(a_paragraph_after_a_heading, "baseline grid") == pytest.approx(2.66)
+
+
 def test_each_note_is_laid_out_once() -> None:
     assert _probe(note_layouts) == {f"n{n}": 1 for n in range(6)}
     assert _probe(note_layouts, "note layouts")["n0"] == 7  # again for each note added, and the page

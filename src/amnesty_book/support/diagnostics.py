@@ -192,6 +192,10 @@ CODES: dict[str, Code] = {
                     "a plate at a page's foot stands more than three and a half lines under the text's "
                     "last baseline",
                 ),
+                "L104": (
+                    INFO,
+                    "the baseline grid: how many of the chapters' pages have every body line on it",
+                ),
                 "L201": (
                     ERROR,
                     "ink outside the text block (other than a running head or a folio in its margin)",

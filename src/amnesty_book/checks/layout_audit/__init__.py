@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from amnesty_book.checks.layout_audit.breaks import orphans_and_widows, stranded_headings
 from amnesty_book.checks.layout_audit.folios import folio_sides, page_labels
+from amnesty_book.checks.layout_audit.grid import grid_register
 from amnesty_book.checks.layout_audit.pages import Layout
 from amnesty_book.checks.layout_audit.placement import notes_away, plates_away
 from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_layout
@@ -71,6 +72,7 @@ def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Diagnosti
         *orphans_and_widows(layout, edition, sizes),
         *page_labels(layout, edition),
         *folio_sides(layout, edition),
+        *grid_register(layout, edition, sizes, book),
     ]
 
 

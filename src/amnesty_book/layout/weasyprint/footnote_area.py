@@ -1,6 +1,6 @@
 """The page's foot area as WeasyPrint measures it, but a note that fits kept, and plates above notes.
 
-Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for two lines:
+Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for these:
 
 - WeasyPrint compares the bottom of the foot area with the bottom of its last note exactly, and
   the two, summed in different orders, can differ by ~1e-13 px: a note that fits is then taken
@@ -9,7 +9,9 @@ Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for 
   comparison goes through `LayoutContext.overflows`, with the tolerance WeasyPrint's own page
   overflow checks use.
 - The plates floated to the page's foot (page_floats.py) are put before its notes, whatever
-  order they joined the page in: page_floats lifts them off the top of the area.
+  order they joined the page in: page_floats lifts them off the top of the area. The height of
+  those carried to the page's head is kept (`head_floats_height`): the baseline grid starts
+  under them (baseline_grid.py).
 
 Upstream: none filed (a like rounding trap in page breaks:
 https://github.com/Kozea/WeasyPrint/issues/2100). Written for WeasyPrint 70.0 (layout/__init__.py).
@@ -40,6 +42,10 @@ def update_footnote_area(self: LayoutContext) -> bool:
             0
         ]
         self.current_footnote_area.height = footnote_area.height
+        carried = {box.element for box in getattr(self, "carried_floats", ())}
+        self.head_floats_height = sum(
+            child.margin_height() for child in footnote_area.children if child.element in carried
+        )
         if not self.in_column:
             self.page_bottom -= footnote_area.margin_height()
         last_child = footnote_area.children[-1]
@@ -47,6 +53,7 @@ def update_footnote_area(self: LayoutContext) -> bool:
         area_bottom = footnote_area.position_y + footnote_area.margin_height() - footnote_area.margin_bottom
         return bool(self.overflows(area_bottom, last_child_bottom))
     self.current_footnote_area.height = 0
+    self.head_floats_height = 0.0
     if not self.in_column:
         self.page_bottom -= self.current_footnote_area.margin_height()
     return False

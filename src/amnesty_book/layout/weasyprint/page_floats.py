@@ -156,6 +156,7 @@ def make_page(
         box for box in context.reported_footnotes if not is_page_float(box)
     ]
     context.carried_floats = carried
+    context.head_floats_height = 0.0  # until the foot area lays them out (footnote_area.py)
     context.held_back_floats = []
     alone = bool(carried) and OWN_PAGE_CLASS in _classes(carried[0])
     flow = root_box.copy_with_children([]) if alone else root_box
