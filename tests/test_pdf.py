@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from amnesty_book.checks.readback import destination_pages, squash
+from amnesty_book.checks.readback import PrintedText, destination_pages, squash
 from amnesty_book.model import Book
 from amnesty_book.model.text import plain_text
 from amnesty_book.readers.loading import load_book
@@ -129,11 +129,17 @@ def test_the_imprint_stands_on_the_title_pages_verso(a4: PdfReader, book: Book) 
 
 @pytest.mark.slow
 def test_every_note_is_at_the_foot_of_the_page_of_its_call(a4: PdfReader, book: Book) -> None:
+    """Each note stands at the foot of its call's page, or begins there (its first words) and
+    runs on at the foot of the next (note_splits.py)."""
     pages = destination_pages(a4)
     for note in book.notes:
         page = pages[note.call_anchor]
         assert pages[note.anchor] == page, f"note {note.number} is not on the page of its call"
-        assert squash(f"{note.number}. {note.text}") in squash(a4.pages[page].extract_text())
+        texts = [each.extract_text() for each in a4.pages[page : page + 2]]
+        assert PrintedText(texts).holds(f"{note.number}. {note.text}", continued=True), note.number
+        assert squash(f"{note.number}. {note.text}")[:40] in squash(texts[0]), (
+            f"note {note.number} begun elsewhere"
+        )
 
 
 @pytest.mark.slow
