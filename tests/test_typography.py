@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+import zipfile
 from pathlib import Path
 
+import lxml.html
 import pytest
+from lxml import etree
 from pdfminer.layout import LTTextLine
 from weasyprint import HTML
 
@@ -124,3 +127,18 @@ def test_no_more_than_two_hyphenated_lines_in_a_row(tmp_path: Path) -> None:
     runs = [len(list(group)) for hyphenated, group in itertools.groupby(ends) if hyphenated]
     assert runs, "the column is hyphenated"
     assert max(runs) <= 2
+
+
+@pytest.mark.slow
+def test_the_plates_list_keeps_a_captions_italics_but_not_its_note_calls(built_book: dict[str, Path]) -> None:
+    """Plate 5's caption quotes an inscription in italics; Plate 2's calls a note, which the list,
+    repeating the caption, does not call again."""
+    with zipfile.ZipFile(built_book["epub"]) as epub:
+        name = next(member for member in epub.namelist() if member.endswith("plates.xhtml"))
+        listed = etree.fromstring(epub.read(name))
+    web = lxml.html.parse(str(built_book["web"] / "index.html")).getroot().xpath('//section[@id="plates"]')[0]
+    for plates in (listed, web):
+        captions = plates.xpath(".//*[local-name()='span'][@class='caption']")
+        assert "Stalin’s paradise" in "".join(plates.xpath(".//*[local-name()='em']/text()"))
+        assert not plates.xpath(".//*[local-name()='a'][@role='doc-noteref']")
+        assert len(captions) == 4
