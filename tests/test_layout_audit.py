@@ -261,6 +261,25 @@ def test_white_above_a_plate_at_a_pages_foot(book: Book) -> None:
     assert "L103" not in [code(f) for f in audit_pdf(pdf(close), READER, book)]
 
 
+def test_a_note_split_though_its_page_had_room_for_it(book: Book) -> None:
+    """A note begun at a page's foot and run on at the next page's, under a page whose text
+    stops half-way: it need not have been split."""
+    note = "<div style='font-size: 8pt; line-height: 10pt'>{}</div>"
+    run_on = f"<div style='break-before: page'>{fill(40)}</div>" + note.format("runs on to the next page.")
+    run_on += note.format("2. Another note.")
+    short = (
+        "<h1>A part</h1>" + fill(10) + "<div style='height: 480pt'></div>" + note.format("1. The note begins")
+    )
+    findings = audit_pdf(pdf(short + run_on), READER, book)
+    assert "L504" in [code(f) for f in findings]
+    assert only(findings, "L504").where == "page 2 (folio ii)"
+    assert only(findings, "L504").said.startswith(
+        "L504 a note runs on here from page 1 (folio i), which had "
+    )
+    full = "<h1>A part</h1>" + fill(43) + note.format("1. The note begins")
+    assert "L504" not in [code(f) for f in audit_pdf(pdf(full + run_on), READER, book)]
+
+
 def test_a_gap_of_white_between_text_counts_as_empty(book: Book) -> None:
     body = "<h1>A part</h1>" + fill(10) + "<div style='height: 300pt'></div>" + fill(14) + fill(44)
     findings = audit_pdf(pdf(body), READER, book)

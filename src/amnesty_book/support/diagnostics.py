@@ -234,6 +234,10 @@ CODES: dict[str, Code] = {
                     WARNING,
                     "a plate stands more than one page after its marker, behind the plates before it",
                 ),
+                "L504": (
+                    WARNING,
+                    "a note runs on at the next page's foot though its page had room for it whole",
+                ),
                 "L601": (
                     WARNING,
                     "a heading in the last two lines of a page, its text following on the next page",

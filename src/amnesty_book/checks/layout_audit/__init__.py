@@ -17,7 +17,11 @@ and `folios`.
 
 from __future__ import annotations
 
-from amnesty_book.checks.layout_audit.breaks import orphans_and_widows, stranded_headings
+from amnesty_book.checks.layout_audit.breaks import (
+    needless_note_splits,
+    orphans_and_widows,
+    stranded_headings,
+)
 from amnesty_book.checks.layout_audit.folios import folio_sides, page_labels
 from amnesty_book.checks.layout_audit.grid import grid_register
 from amnesty_book.checks.layout_audit.pages import Layout
@@ -70,6 +74,7 @@ def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Diagnosti
         *plates_away(layout, edition, book),
         *stranded_headings(layout, edition, sizes),
         *orphans_and_widows(layout, edition, sizes),
+        *needless_note_splits(layout, edition, sizes),
         *page_labels(layout, edition),
         *folio_sides(layout, edition),
         *grid_register(layout, edition, sizes, book),

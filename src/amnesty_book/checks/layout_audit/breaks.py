@@ -1,4 +1,5 @@
-"""Checks of page breaks: a heading stranded at a page's foot, orphans and widows."""
+"""Checks of page breaks: a heading stranded at a page's foot, orphans and widows, a note split
+where it need not be."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from amnesty_book.project.config import Edition
 from amnesty_book.support.diagnostics import Diagnostic
 
 CONTENTS_ANCHOR = "contents"  # the id of the contents' <nav> (templates/sections.j2)
+# Over a page's notes: the rule and the space around it, in the body's lines, with a margin.
+_NOTES_SEPARATION_LINES = 2
 
 
 def stranded_headings(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
@@ -62,6 +65,51 @@ def orphans_and_widows(layout: Layout, edition: Edition, sizes: Sizes) -> Iterat
                 f"widow: the line {first.shown()} ends its paragraph alone at the head of the page",
                 "let the page before run a line long, or shorten the paragraph by a few words",
             )
+
+
+def needless_note_splits(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
+    """A note runs on at a page's foot (its first note lines open with no number) though the
+    page before had white enough under its text for the rest of it: it was split where it need
+    not be (note_splits.py splits only a note that does not fit)."""
+    if sizes.notes is None:
+        return
+    for before, page in zip(layout.pages, layout.pages[1:], strict=False):
+        tail = _tail(page, sizes)
+        body = [line for line in before.inside if sizes.is_body(line)]
+        if not tail or not body:
+            continue
+        notes = _foot_notes(before, sizes)
+        floor = max((line.box.top for line in notes), default=before.block.bottom)
+        white = min(line.box.bottom for line in body) - floor - _NOTES_SEPARATION_LINES * sizes.pitch
+        needed = tail[0].box.top - tail[-1].box.bottom
+        if white < needed:
+            continue
+        yield Diagnostic.in_edition(
+            edition.name,
+            page.where,
+            "L504",
+            f"a note runs on here from {before.where}, which had {white / sizes.pitch:.0f} lines' "
+            f"white under its text, room for the {len(tail)} lines continued",
+            "a layout defect: note_splits.py splits a note only where it does not fit; report it",
+        )
+
+
+def _foot_notes(page: Page, sizes: Sizes) -> list[Line]:
+    """The note lines under the page's running text."""
+    body = [line for line in page.inside if sizes.is_body(line)]
+    lowest = min((line.box.bottom for line in body), default=page.block.top)
+    return [line for line in page.inside if line.size == sizes.notes and line.box.top <= lowest]
+
+
+def _tail(page: Page, sizes: Sizes) -> list[Line]:
+    """The lines of a note continued from the page before: the first note lines, before the
+    first that opens with a note's number."""
+    tail = []
+    for line in _foot_notes(page, sizes):
+        if NOTE_MARKER.match(line.text):
+            break
+        tail.append(line)
+    return tail
 
 
 def _flow(page: Page, sizes: Sizes) -> list[Line]:
