@@ -263,12 +263,19 @@ def test_white_above_a_plate_at_a_pages_foot(book: Book) -> None:
 
 def test_a_note_split_though_its_page_had_room_for_it(book: Book) -> None:
     """A note begun at a page's foot and run on at the next page's, under a page whose text
-    stops half-way: it need not have been split."""
+    stops half-way: it need not have been split. Each page's notes stand under a rule."""
     note = "<div style='font-size: 8pt; line-height: 10pt'>{}</div>"
-    run_on = f"<div style='break-before: page'>{fill(40)}</div>" + note.format("runs on to the next page.")
+    rule = "<div style='border-top: 0.5pt solid black; width: 30%; margin-top: 5pt'></div>"
+    run_on = f"<div style='break-before: page'>{fill(40)}</div>{rule}" + note.format(
+        "runs on to the next page."
+    )
     run_on += note.format("2. Another note.")
     short = (
-        "<h1>A part</h1>" + fill(10) + "<div style='height: 480pt'></div>" + note.format("1. The note begins")
+        "<h1>A part</h1>"
+        + fill(10)
+        + "<div style='height: 470pt'></div>"
+        + rule
+        + note.format("1. The note begins")
     )
     findings = audit_pdf(pdf(short + run_on), READER, book)
     assert "L504" in [code(f) for f in findings]
@@ -276,7 +283,7 @@ def test_a_note_split_though_its_page_had_room_for_it(book: Book) -> None:
     assert only(findings, "L504").said.startswith(
         "L504 a note runs on here from page 1 (folio i), which had "
     )
-    full = "<h1>A part</h1>" + fill(43) + note.format("1. The note begins")
+    full = "<h1>A part</h1>" + fill(42) + rule + note.format("1. The note begins")
     assert "L504" not in [code(f) for f in audit_pdf(pdf(full + run_on), READER, book)]
 
 

@@ -76,9 +76,16 @@ def needless_note_splits(layout: Layout, edition: Edition, sizes: Sizes) -> Iter
     for before, page in zip(layout.pages, layout.pages[1:], strict=False):
         tail = _tail(page, sizes)
         body = [line for line in before.inside if sizes.is_body(line)]
-        if not tail or not body:
-            continue
         notes = _foot_notes(before, sizes)
+        if (
+            not tail
+            or not body
+            or page.index in layout.part_starts
+            or not _under_the_notes_rule(page, tail[0], sizes)
+        ):
+            continue
+        if not any(NOTE_MARKER.match(line.text) for line in notes):
+            continue  # no note begun on the page before: a caption in the notes' type, say
         floor = max((line.box.top for line in notes), default=before.block.bottom)
         white = min(line.box.bottom for line in body) - floor - _NOTES_SEPARATION_LINES * sizes.pitch
         needed = tail[0].box.top - tail[-1].box.bottom
@@ -92,6 +99,13 @@ def needless_note_splits(layout: Layout, edition: Edition, sizes: Sizes) -> Iter
             f"white under its text, room for the {len(tail)} lines continued",
             "a layout defect: note_splits.py splits a note only where it does not fit; report it",
         )
+
+
+def _under_the_notes_rule(page: Page, line: Line, sizes: Sizes) -> bool:
+    """The line stands right under a rule: the first line of the page's notes, not of a caption."""
+    return any(
+        mark.what == "rule" and 0 <= mark.box.bottom - line.box.top <= 2 * sizes.pitch for mark in page.marks
+    )
 
 
 def _foot_notes(page: Page, sizes: Sizes) -> list[Line]:
