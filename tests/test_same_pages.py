@@ -29,7 +29,7 @@ def _pages(path: Path) -> list[tuple[str, tuple[float, float]]]:
         for page in document:
             left, bottom, right, top = page.get_trimbox()
             size = (round((right - left) / POINTS_PER_MM, 1), round((top - bottom) / POINTS_PER_MM, 1))
-            pages.append((page_text(page.get_textpage()), size))
+            pages.append((page_text(page.get_textpage().get_text_range()), size))
         return pages
     finally:
         document.close()

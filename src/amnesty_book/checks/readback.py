@@ -268,13 +268,14 @@ def pdf_pages(path: Path) -> list[str]:
     """The text of each page (PDFium: fifty times faster than pypdf at this)."""
     document = pypdfium2.PdfDocument(path)
     try:
-        return [page_text(page.get_textpage()) for page in document]
+        return [page_text(page.get_textpage().get_text_range()) for page in document]
     finally:
         document.close()
 
 
-def page_text(textpage: pypdfium2.PdfTextPage) -> str:
-    return textpage.get_text_range().replace("\r\n", "\n").replace(_PDFIUM_LINE_END_HYPHEN, "-\n")
+def page_text(text: str) -> str:
+    """A page's text as PDFium reads it (get_text_range), its line ends as the check reads them."""
+    return text.replace("\r\n", "\n").replace(_PDFIUM_LINE_END_HYPHEN, "-\n")
 
 
 def destination_pages(pdf: pikepdf.Pdf | PdfReader) -> dict[str, int]:

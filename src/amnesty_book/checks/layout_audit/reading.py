@@ -31,6 +31,8 @@ PdfSource = bytes | Path | pypdfium2.PdfDocument
 _READ_HYPHEN = str.maketrans({"\x02": "-", "\ufffe": "-"})
 
 
+# Characters of a text object read in one call into PDFium (a run is one font on one line).
+_RUN_CHARACTERS = 256
 # Fewer pages than this are read in one process: forking would cost more than it saves.
 _PAGES_TO_SHARE = 64
 # A space (or a run of them) between two glyphs of one line.
@@ -88,21 +90,22 @@ def _read_page(page: pypdfium2.PdfPage, index: int, edition: Edition) -> Page:
         elif (what := _mark(obj)) is not None:
             marks.append(Mark(what, box))
     lines = _lines(runs)
-    _measure_word_spaces(textpage, lines, (left, bottom))
-    return Page(index, block, lines, marks, page_text(textpage))
+    text = textpage.get_text_range()
+    _measure_word_spaces(textpage, text, lines, (left, bottom))
+    return Page(index, block, lines, marks, page_text(text))
 
 
 def _measure_word_spaces(
-    textpage: pypdfium2.PdfTextPage, lines: list[Line], origin: tuple[float, float]
+    textpage: pypdfium2.PdfTextPage, text: str, lines: list[Line], origin: tuple[float, float]
 ) -> None:
     """Each line's word spaces: from the end of the glyph before a space to the start of the one
     after, as the reader sees them (advance boxes, not ink). Only the glyphs either side of a
     space are asked for: a page costs a few hundred calls into PDFium, not thousands."""
-    text = textpage.get_text_range()
+    rectangle = pdfium_c.FS_RECTF()  # one, filled by each call
+    into = ctypes.byref(rectangle)
 
     def loose(index: int) -> tuple[float, float, float]:
-        rectangle = pdfium_c.FS_RECTF()
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(rectangle))
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, into)
         middle = (rectangle.bottom + rectangle.top) / 2 - origin[1]
         return rectangle.left - origin[0], rectangle.right - origin[0], middle
 
@@ -241,11 +244,14 @@ def _set_right(
 
 
 def _text(obj: pypdfium2.PdfObject, textpage: pypdfium2.PdfTextPage) -> str:
-    length = pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0)  # bytes, with the final NUL
+    # One call where the run fits a line's worth of characters (most do), two where it does not.
+    buffer = (ctypes.c_ushort * _RUN_CHARACTERS)()
+    length = pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, ctypes.sizeof(buffer))  # bytes, NUL included
     if length <= 2:
         return ""
-    buffer = (ctypes.c_ushort * (length // 2))()
-    pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, length)
+    if length > ctypes.sizeof(buffer):
+        buffer = (ctypes.c_ushort * (length // 2))()
+        pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, length)
     return bytes(buffer)[: length - 2].decode("utf-16-le", errors="replace").translate(_READ_HYPHEN)
 
 
