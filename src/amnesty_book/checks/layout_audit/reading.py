@@ -8,6 +8,7 @@ so that the press file's marks outside the trim are ignored.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 import re
@@ -271,12 +272,20 @@ def _lines(runs: Sequence[Run]) -> list[Line]:
     """Runs grouped into lines, top to bottom. The largest runs are placed first, so that a
     superscript joins the line it stands on rather than starting one."""
     lines: list[Line] = []
-    for run in sorted(runs, key=lambda run: -run.size):
-        line = next((line for line in lines if _on_line(run, line.runs[0])), None)
-        if line is None:
+    by_baseline: list[tuple[float, int]] = []  # each line's first run's baseline, and the line's index
+    ordered = sorted(runs, key=lambda run: -run.size)
+    reach = 0.7 * ordered[0].size if ordered else 0.0  # no run joins a line further off (_on_line)
+    for run in ordered:
+        # Only the lines whose baseline is within reach are asked, the first made first.
+        low = bisect.bisect_left(by_baseline, (run.baseline - reach, -1))
+        high = bisect.bisect_right(by_baseline, (run.baseline + reach, len(lines)))
+        near = sorted(index for _, index in by_baseline[low:high])
+        index = next((index for index in near if _on_line(run, lines[index].runs[0])), None)
+        if index is None:
+            bisect.insort(by_baseline, (run.baseline, len(lines)))
             lines.append(Line([run]))
         else:
-            line.runs.append(run)
+            lines[index].runs.append(run)
     return sorted(lines, key=lambda line: -line.baseline)
 
 
