@@ -34,16 +34,25 @@ _NEAR_ENOUGH = 1.05
 _SHORT_COLUMN = 0.3
 # Where a cell's line may break: a space, not a no-break one.
 _SPACES = re.compile(r"[ \t\n]+")
+# Each row's cells, each cell its words' widths in ems.
+Cells = list[list[list[float]]]
 
 
 def column_widths(
     rows: Sequence[Sequence[str]], width_em: float, gutter_em: float, face: Path
-) -> list[float]:
+) -> tuple[float, ...]:
     """Each column's width in ems (without its gutter) for a table `width_em` wide, a gutter
     of `gutter_em` before each column but the first, its cells' text set in `face`. Of the
     widths that set the table in the fewest lines, or near enough (_NEAR_ENOUGH), those whose
     deepest cell is shallowest, then those nearest to sharing the width by the text each
     column holds."""
+    return _column_widths(tuple(map(tuple, rows)), width_em, gutter_em, face)
+
+
+@cache  # the same table is set again at each layout of an edition, and in each edition alike
+def _column_widths(
+    rows: tuple[tuple[str, ...], ...], width_em: float, gutter_em: float, face: Path
+) -> tuple[float, ...]:
     columns = max(len(row) for row in rows)
     room = width_em - gutter_em * (columns - 1)
     space = _advances(face).get(" ", 0.25)
@@ -52,7 +61,7 @@ def column_widths(
         max(max(max(row[column], default=0.0) for row in cells), _NARROWEST_EM) for column in range(columns)
     ]
     if sum(least) >= room:
-        return [room * width / sum(least) for width in least]
+        return tuple(room * width / sum(least) for width in least)
     longest = [max(_natural(row[column], space) for row in cells) + space for column in range(columns)]
     # A column of short cells (dates, numbers) is as wide as its longest: none of them wraps.
     short = [width <= room * _SHORT_COLUMN for width in longest]
@@ -68,22 +77,15 @@ def column_widths(
         trial = [*widths, room - sum(widths)]
         if trial[-1] >= least[-1]:
             unfair = sum(abs(width - share) for width, share in zip(trial, fair, strict=True))
-            trials.append((_lines(cells, trial, space), _deepest(cells, trial, space), unfair, trial))
+            trials.append((*_set(cells, trial, space), unfair, trial))
     if not trials:
-        return [room * width / sum(least) for width in least]
+        return tuple(room * width / sum(least) for width in least)
     shortest = min(trial[0] for trial in trials)
-    return min(trial[1:] for trial in trials if trial[0] <= shortest * _NEAR_ENOUGH)[-1]
-
-
-def _deepest(cells: list[list[list[float]]], widths: list[float], space: float) -> int:
-    """The most lines of any cell: a column squeezed into a tall stack of short lines shows."""
-    return max(
-        _cell_lines(words, width, space)[0] for row in cells for words, width in zip(row, widths, strict=True)
-    )
+    return tuple(min(trial[1:] for trial in trials if trial[0] <= shortest * _NEAR_ENOUGH)[-1])
 
 
 def _fair_shares(
-    cells: list[list[list[float]]], least: list[float], short: list[bool], room: float, space: float
+    cells: Cells, least: list[float], short: list[bool], room: float, space: float
 ) -> list[float]:
     """The short columns at their width, the others sharing the rest by the text they hold."""
     rest = room - sum(width for width, is_short in zip(least, short, strict=True) if is_short)
@@ -100,14 +102,18 @@ def _widths_between(least: float, most: float, step: float) -> list[float]:
     return [least + step * count for count in range(int(max(most - least, 0) / step) + 1)]
 
 
-def _lines(cells: list[list[list[float]]], widths: list[float], space: float) -> float:
-    """The table's height in lines, each row as deep as its deepest cell, and the cost of every
-    cell's one-word last line, in whichever row (a shallow cell's stub shows as much)."""
-    total = 0.0
+def _set(cells: Cells, widths: Sequence[float], space: float) -> tuple[float, int]:
+    """The table set at these widths: its height in lines, each row as deep as its deepest cell,
+    with the cost of every cell's one-word last line, in whichever row (a shallow cell's stub
+    shows as much); and the most lines of any cell (a column squeezed into a tall stack of short
+    lines shows)."""
+    height, deepest = 0.0, 0
     for row in cells:
         set_cells = [_cell_lines(words, width, space) for words, width in zip(row, widths, strict=False)]
-        total += max(lines for lines, _ in set_cells) + _STUB_COST * sum(stub for _, stub in set_cells)
-    return total
+        depth = max(lines for lines, _ in set_cells)
+        height += depth + _STUB_COST * sum(stub for _, stub in set_cells)
+        deepest = max(deepest, depth)
+    return height, deepest
 
 
 def _cell_lines(words: list[float], width: float, space: float) -> tuple[int, bool]:

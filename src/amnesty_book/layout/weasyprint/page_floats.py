@@ -83,7 +83,7 @@ def layout_footnote(self: LayoutContext, footnote: boxes.Box) -> bool:
         area = self.current_footnote_area
         room = self.page_bottom - area.page.content_box_y()
         if footnote is not self.carried_floats[0] and room < TEXT_BESIDE_PLATES_EM * area.style["font_size"]:
-            _hold_back(self, footnote)
+            hold_back(self, footnote)
         return False
     return overflow
 
@@ -91,7 +91,7 @@ def layout_footnote(self: LayoutContext, footnote: boxes.Box) -> bool:
 def report_footnote(self: LayoutContext, footnote: boxes.Box) -> None:
     """A note that does not fit goes to the next page; a plate is held back for it instead."""
     if is_page_float(footnote):
-        _hold_back(self, footnote)
+        hold_back(self, footnote)
     else:
         _report_footnote(self, footnote)
 
@@ -104,12 +104,8 @@ def foot_floats(context: LayoutContext) -> list[boxes.Box]:
 
 
 def hold_back(context: LayoutContext, plate: boxes.Box) -> bool:
-    """Holds a plate or pull quote set at this page's foot back for the next page's head;
-    whether the foot area still overflows."""
-    return _hold_back(context, plate)
-
-
-def _hold_back(context: LayoutContext, plate: boxes.Box) -> bool:
+    """Holds a plate or pull quote back for the next page's head; whether the foot area still
+    overflows."""
     for box in (plate, *_caption_notes(plate)):
         if box in context.current_page_footnotes:
             context.current_page_footnotes.remove(box)
