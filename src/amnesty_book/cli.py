@@ -274,12 +274,14 @@ def _check(project: Path, out: Path | None, editions: list[str], format: str, ve
     from amnesty_book.checks.editions import as_json, check_editions, errors
     from amnesty_book.publish import select_editions
     from amnesty_book.readers.loading import load_book
+    from amnesty_book.support.collector import long_lived
     from amnesty_book.support.diagnostics import INFO, WARNING
 
     book = load_book(project)
-    findings = check_editions(
-        book, out or project / "dist", select_editions(book.config, editions), full=True
-    )
+    with long_lived():
+        findings = check_editions(
+            book, out or project / "dist", select_editions(book.config, editions), full=True
+        )
     findings = [finding for finding in findings if verbose or finding.severity != INFO]
     failed = errors(findings)
     if format == "json":

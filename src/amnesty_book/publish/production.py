@@ -29,6 +29,7 @@ from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.publish.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
 from amnesty_book.publish.scratch import scratch_folder
 from amnesty_book.readers.loading import load_book
+from amnesty_book.support.collector import long_lived
 from amnesty_book.support.cores import available, share, worker_pool
 from amnesty_book.support.diagnostics import INFO, Diagnostic
 from amnesty_book.support.errors import WARNINGS, BookError, collected, tell, warn
@@ -52,7 +53,7 @@ def produce(
     share(available())  # nothing else runs while the book is read
     book = load_book(root)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with scratch_folder(out.parent) as scratch:
+    with long_lived(), scratch_folder(out.parent) as scratch:
         staging = scratch / "staging"
         staging.mkdir()
         findings = _write_all(book, editions, staging, check, progress)
