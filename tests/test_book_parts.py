@@ -7,14 +7,18 @@ page list taken from the layout."""
 from __future__ import annotations
 
 import importlib.util
+import io
 import logging
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from amnesty_book.checks.layout_audit import reading
+from amnesty_book.checks.layout_audit.reading import read_layout, reading_parts_ahead
 from amnesty_book.checks.readback import pdf_pages
 from amnesty_book.layout import engine
 from amnesty_book.layout.book_parts import split
@@ -192,3 +196,34 @@ def test_a_second_build_lays_each_part_out_once(
     with caplog.at_level(logging.INFO, logger="amnesty_book"):
         _paged(book, edition, 2)
     assert len([line for line in caplog.messages if "laid out" in line]) == len(split(book, 2))
+
+
+def test_the_parts_read_back_where_they_are_written_are_the_joined_books_pages(
+    short_long_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that checks its editions reads each part's pages in the worker that wrote it;
+    the check of the joined PDF takes them where its page holds the same, reads the page
+    itself where it does not, and finds what it would have found reading every page."""
+    book = load_book(short_long_book)
+    edition = _edition(book, "reader-a4")
+    with reading_parts_ahead():
+        parts = _paged(book, edition, 2)
+        read_here: list[int] = []
+        read_page = reading._read_page
+        monkeypatch.setattr(
+            reading,
+            "_read_page",
+            lambda page, index, *rest: read_here.append(index) or read_page(page, index, *rest),
+        )
+        ahead = read_layout(parts.pdf, edition)
+        assert read_here == []  # every page was read where it was written
+        with pikepdf.open(io.BytesIO(parts.pdf)) as pdf:
+            pdf.pages[7].Contents = pdf.make_stream(b"")
+            changed = io.BytesIO()
+            pdf.save(changed)
+        blanked = read_layout(changed.getvalue(), edition)
+    assert read_here == [7]
+    assert ahead.pages[7].text.strip() and not blanked.pages[7].text.strip()
+    assert blanked.pages[:7] + blanked.pages[8:] == ahead.pages[:7] + ahead.pages[8:]
+    monkeypatch.undo()
+    assert read_layout(parts.pdf, edition) == ahead  # as read from the joined PDF alone

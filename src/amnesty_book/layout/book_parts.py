@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from amnesty_book.layout.pagination import PageFacts, folios, in_front_matter
 from amnesty_book.model import Book
@@ -46,9 +47,29 @@ class PartLayout:
     pages: list[PageFacts]
     referred: frozenset[str]  # the anchors in other parts whose folios it prints
     said: list[tuple[int, str]]  # what it logged (level, text), to be logged by the build
+    read: object = None  # its pages as the build's PartReading read them back, if any
 
 
 LayOutPart = Callable[[Book, Edition, BookPart, Placement], PartLayout]
+
+
+class PartReading(Protocol):
+    """How a build that reads its editions back reads each part's pages in the worker that
+    wrote it, in parallel with the other parts, rather than the joined book's in one process
+    afterwards (checks/layout_audit/reading.py, which compares what it keeps with the joined
+    PDF's pages by their content)."""
+
+    def read(self, pdf: bytes, edition: Edition, first_page: int) -> object:
+        """The part's pages read back; `first_page` is the index of its first in the whole."""
+        ...
+
+    def keep(self, edition: Edition, read: object) -> None:
+        """What `read` gave, kept in the build's process for the check of the joined PDF."""
+        ...
+
+
+# Set while a build reads its editions back (publish/production.py).
+part_reading: PartReading | None = None
 
 
 def split(book: Book, count: int) -> list[BookPart]:

@@ -21,6 +21,7 @@ from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
 from amnesty_book.images.plates import print_images
+from amnesty_book.layout import book_parts
 from amnesty_book.layout import weasyprint as patches
 from amnesty_book.layout.book_parts import (
     PartLayout,
@@ -85,6 +86,8 @@ def paged(book: Book, edition: Edition) -> Paged:
     for layout in layouts:
         for level, line in layout.said:
             WARNINGS.log(level, line)
+        if book_parts.part_reading is not None and layout.read is not None:
+            book_parts.part_reading.keep(edition, layout.read)
     start = time.perf_counter()
     pages = [page for layout in layouts for page in layout.pages]
     joined = join_parts([layout.pdf for layout in layouts], page_labels(pages))
@@ -105,7 +108,12 @@ def _part_laid_out(
         start = time.perf_counter()
         pdf = _written(book, document, PDF_UA, (), labelled=False)  # the join labels the whole
         tell(f"{edition.name}, {part.name}: written in {time.perf_counter() - start:.1f} s")
-    return PartLayout(pdf, page_facts(document), frozenset(referred), said)
+        reading, read = book_parts.part_reading, None
+        if reading is not None:
+            start = time.perf_counter()
+            read = reading.read(pdf, edition, placement.first_page)
+            tell(f"{edition.name}, {part.name}: read back in {time.perf_counter() - start:.1f} s")
+    return PartLayout(pdf, page_facts(document), frozenset(referred), said, read)
 
 
 def render_edition(

@@ -14,12 +14,12 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from amnesty_book.checks.editions import check_editions, errors
-from amnesty_book.checks.layout_audit import audit_pdf
+from amnesty_book.checks.layout_audit import audit_pdf, reading_parts_ahead
 from amnesty_book.images.plates import prepare_images
 from amnesty_book.layout.page_cut import cut_source
 from amnesty_book.layout.sharing import layout_root
@@ -147,25 +147,29 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
     the layout, while this one checks the first: when the group's own core is the only one
     it has, they run as soon as another group's core is free."""
     result = GroupResult()
-    # The group's prepared images are made meanwhile: Pillow works outside the interpreter
-    # lock, so importing the writers and laying out pure-Python are not slowed by it; a
-    # writer asking for an image not yet made waits for it (DerivedFiles).
-    with collected() as result.messages, ThreadPoolExecutor(max_workers=1) as background:
-        preparing = background.submit(prepare_images, book, group)
-        _write(book, group[0], staging, result)
-        preparing.result()
-    if len(group) == 1:
-        _check(book, group, staging, check, result)
-        return result
-    with worker_pool(min(len(group) - 1, available())) as pool:
-        root, rest = group[0], group[1:]
-        others = [pool.submit(_written_and_checked, book, edition, staging, check, root) for edition in rest]
-        _check(book, group[:1], staging, check, result)
-        for other in others:
-            done = other.result()
-            result.built += done.built
-            result.messages += done.messages
-            result.findings += done.findings
+    # The parts of a book laid out in parts are read back as they are written, when they are.
+    with reading_parts_ahead() if check != NO_CHECKS else nullcontext():
+        # The group's prepared images are made meanwhile: Pillow works outside the interpreter
+        # lock, so importing the writers and laying out pure-Python are not slowed by it; a
+        # writer asking for an image not yet made waits for it (DerivedFiles).
+        with collected() as result.messages, ThreadPoolExecutor(max_workers=1) as background:
+            preparing = background.submit(prepare_images, book, group)
+            _write(book, group[0], staging, result)
+            preparing.result()
+        if len(group) == 1:
+            _check(book, group, staging, check, result)
+            return result
+        with worker_pool(min(len(group) - 1, available())) as pool:
+            root, rest = group[0], group[1:]
+            others = [
+                pool.submit(_written_and_checked, book, edition, staging, check, root) for edition in rest
+            ]
+            _check(book, group[:1], staging, check, result)
+            for other in others:
+                done = other.result()
+                result.built += done.built
+                result.messages += done.messages
+                result.findings += done.findings
     return result
 
 

@@ -26,7 +26,7 @@ from amnesty_book.checks.layout_audit.folios import folio_sides, page_labels
 from amnesty_book.checks.layout_audit.grid import grid_register
 from amnesty_book.checks.layout_audit.pages import Layout
 from amnesty_book.checks.layout_audit.placement import notes_away, plates_away
-from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_layout
+from amnesty_book.checks.layout_audit.reading import PdfSource, opened, read_layout, reading_parts_ahead
 from amnesty_book.checks.layout_audit.sizes import sizes_of
 from amnesty_book.checks.layout_audit.space import (
     float_pages,
@@ -46,7 +46,7 @@ from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 from amnesty_book.support.diagnostics import Diagnostic
 
-__all__ = ["audit_layout", "audit_pdf", "audit_sheets", "read_layout"]
+__all__ = ["audit_layout", "audit_pdf", "audit_sheets", "read_layout", "reading_parts_ahead"]
 
 
 def audit_pdf(pdf: PdfSource, edition: Edition, book: Book) -> list[Diagnostic]:

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import hashlib
+import io
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
 
+import pikepdf
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from amnesty_book.checks.layout_audit.pages import Box, Layout, Line, Mark, Page, Run
 from amnesty_book.checks.readback import page_text
+from amnesty_book.layout import book_parts
 from amnesty_book.project.config import Edition
 from amnesty_book.support import cores
 from amnesty_book.theme.page_geometry import text_block
@@ -41,25 +46,107 @@ _WORD_SPACE = re.compile(r"[^\s\x02\ufffe] +[^\s\x02\ufffe]")
 
 
 def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
-    """The PDF's pages read back, shared among the processes the build may run (cores.py)."""
+    """The PDF's pages read back: those read already in the workers that wrote them
+    (reading_parts_ahead) taken where the PDF holds the same, the others shared among the
+    processes the build may run (cores.py)."""
     with opened(pdf) as document:
         count = len(document)
-        processes = min(cores.spare(), count // _PAGES_TO_SHARE)
+        pages = _read_ahead.taken(pdf, edition) if _read_ahead.pages else {}
+        todo = [index for index in range(count) if index not in pages]
+        processes = min(cores.spare(), len(todo) // _PAGES_TO_SHARE)
         if processes < 2 or isinstance(pdf, pypdfium2.PdfDocument):
-            pages = [_read_page(document[index], index, edition) for index in range(count)]
+            pages |= {index: _read_page(document[index], index, edition) for index in todo}
         else:
-            shares = [range(start, count, processes) for start in range(processes)]
+            shares = [todo[start::processes] for start in range(processes)]
             with cores.worker_pool(processes) as pool:
-                read = pool.map(_read_share, repeat(pdf), repeat(edition), shares)
-                pages = sorted((page for share in read for page in share), key=lambda page: page.index)
+                for share in pool.map(_read_share, repeat(pdf), repeat(edition), shares):
+                    pages |= {page.index: page for page in share}
         labels = [document.get_page_label(index) for index in range(count)]
-        return Layout(pages, _part_starts(document), _destinations(document), labels)
+        return Layout(
+            [pages[index] for index in range(count)], _part_starts(document), _destinations(document), labels
+        )
 
 
-def _read_share(pdf: bytes | Path, edition: Edition, indices: range) -> list[Page]:
+def _read_share(pdf: bytes | Path, edition: Edition, indices: Sequence[int]) -> list[Page]:
     """Some of the pages, read in a worker process."""
     with opened(pdf) as document:
         return [_read_page(document[index], index, edition) for index in indices]
+
+
+class _ReadAhead:
+    """The pages of a book's parts, read back in the workers that wrote them (book_parts.py's
+    PartReading), kept by edition, side and content until read_layout takes them: what a
+    page of the joined PDF shows is what the same page showed in its part, as long as its
+    content, boxes and fonts are the same, which the join copies as they are."""
+
+    def __init__(self) -> None:
+        self.pages: dict[tuple[str, int, bytes], Page] = {}
+
+    def read(self, pdf: bytes, edition: Edition, first_page: int) -> list[tuple[bytes, Page]]:
+        with opened(pdf) as document, pikepdf.open(io.BytesIO(pdf)) as same:
+            return [
+                (_content(same.pages[index]), _read_page(document[index], first_page + index, edition))
+                for index in range(len(document))
+            ]
+
+    def keep(self, edition: Edition, read: object) -> None:
+        assert isinstance(read, list)
+        for content, page in read:
+            self.pages[edition.name, page.index % 2, content] = page
+
+    def taken(self, pdf: PdfSource, edition: Edition) -> dict[int, Page]:
+        """The pages of `pdf` read ahead, by index."""
+        if isinstance(pdf, pypdfium2.PdfDocument):
+            return {}
+        with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as whole:
+            found = {}
+            for index, page in enumerate(whole.pages):
+                read = self.pages.get((edition.name, index % 2, _content(page)))
+                if read is not None:
+                    found[index] = replace(read, index=index)
+            return found
+
+
+_read_ahead = _ReadAhead()
+
+
+@contextmanager
+def reading_parts_ahead() -> Iterator[None]:
+    """While it lasts, each part of a book laid out in parts is read back in the worker that
+    wrote it, in parallel with the others, and read_layout takes those pages."""
+    book_parts.part_reading = _read_ahead
+    try:
+        yield
+    finally:
+        book_parts.part_reading = None
+        _read_ahead.pages.clear()
+
+
+def _content(page: pikepdf.Page) -> bytes:
+    """A digest of what reading a page depends on: its content streams and forms as written,
+    its boxes, and its fonts' maps to Unicode and glyph widths."""
+    digest = hashlib.blake2b(digest_size=16)
+    for key in ("/MediaBox", "/TrimBox"):
+        digest.update(page.obj.get(key, pikepdf.Array()).unparse())
+    digest.update(_streams(page.obj.get("/Contents")))
+    resources = page.obj.get("/Resources", pikepdf.Dictionary())
+    for name, xobject in sorted(resources.get("/XObject", pikepdf.Dictionary()).items()):
+        if xobject.get("/Subtype") == pikepdf.Name.Form:
+            digest.update(name.encode() + xobject.read_raw_bytes())
+    for name, font in sorted(resources.get("/Font", pikepdf.Dictionary()).items()):
+        digest.update(name.encode() + _streams(font.get("/ToUnicode")))
+        for descendant in [font, *font.get("/DescendantFonts", ())]:
+            for widths in ("/W", "/Widths", "/FirstChar"):
+                digest.update(descendant.get(widths, pikepdf.Array()).unparse())
+    return digest.digest()
+
+
+def _streams(contents: pikepdf.Object | None) -> bytes:
+    if contents is None:
+        return b""
+    if isinstance(contents, pikepdf.Array):
+        return b"".join(stream.read_raw_bytes() for stream in contents)
+    return contents.read_raw_bytes()
 
 
 @contextmanager
