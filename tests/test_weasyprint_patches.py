@@ -290,6 +290,33 @@ def _deflated(level: int) -> str:
     return (compressor.compress(CONTENT) + compressor.flush()).hex()
 
 
+def glyph_runs() -> list[Any]:
+    """A page's content streams (kerned pairs, ligatures, a superscript, a line cut with an
+    ellipsis), and how many lines WeasyPrint's own `draw_first_line` drew."""
+    from weasyprint.draw import text
+
+    from amnesty_book.layout.weasyprint import glyph_runs as patch
+
+    own = patch._draw_first_line  # WeasyPrint's, which the patch leaves some lines to
+    drawn_by_own = Counter[str]()
+
+    def counted(*arguments: Any) -> Any:
+        drawn_by_own["lines"] += 1
+        return own(*arguments)
+
+    patch._draw_first_line = counted
+    if text.draw_first_line is own:  # not patched
+        text.draw_first_line = counted
+    body = (
+        "<p>AVATAR office waffles, “Tea” at 10 o’clock.<sup>12</sup> " + "Waffle fi ffl. " * 40 + "</p>"
+        "<p style='white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 6em'>"
+        "A line too long for its box</p>"
+    )
+    pdf = pikepdf.open(io.BytesIO(_document(body).write_pdf()))
+    contents = b"".join(page.Contents.read_bytes() for page in pdf.pages)
+    return [contents.hex(), drawn_by_own["lines"]]
+
+
 PROBES: dict[str, Callable[[], Any]] = {
     probe.__name__: probe
     for probe in (
@@ -307,6 +334,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         structure_tree,
         page_references,
         stream_bytes,
+        glyph_runs,
     )
 }
 
@@ -441,6 +469,14 @@ def test_aria_hidden_text_is_left_out_of_the_structure_tree_and_a_phrase_has_its
 def test_the_page_references_are_kept_until_a_page_is_added() -> None:
     assert _probe(page_references) == [True, True]
     assert _probe(page_references, "page references") == [False, True]
+
+
+@pytest.mark.slow
+def test_a_lines_glyphs_are_drawn_as_weasyprint_draws_them() -> None:
+    contents, drawn_by_weasyprint = _probe(glyph_runs)
+    weasyprints_contents, all_lines = _probe(glyph_runs, "glyph runs")
+    assert contents == weasyprints_contents  # byte for byte
+    assert drawn_by_weasyprint == 1 < all_lines  # the line cut with an ellipsis
 
 
 @pytest.mark.slow

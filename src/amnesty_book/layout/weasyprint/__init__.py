@@ -101,6 +101,14 @@ PATCHES: tuple[Patch, ...] = (
         written_for("pydyf"),
     ),
     Patch(
+        "glyph runs",
+        "glyph_runs",
+        "weasyprint.draw.text.draw_first_line",
+        "each glyph's C structure was read field by field through cffi: a tenth of a long book's writing",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "compression",
         "compression",
         "pydyf.Stream.data",
