@@ -10,7 +10,6 @@ parts what is read as one.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterator
 from itertools import pairwise
 
@@ -37,7 +36,7 @@ def word_spaces(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diag
     for page in layout.pages:
         for line in page.inside:
             if sizes.is_body(line) and len(line.spaces) >= 2 and _justified(line, page):
-                measured.append((statistics.mean(line.spaces) / line.size, page, line))
+                measured.append((sum(line.spaces) / len(line.spaces) / line.size, page, line))
     if not measured:
         return
     loose = sum(space > LOOSE_EM for space, _, _ in measured)
