@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageOps, ImageStat
 
-from amnesty_book.checks.readback import images_outside_intent
+from amnesty_book.checks.readback import images_outside_intent, placed_images
 from amnesty_book.images.pixels import in_srgb
 from amnesty_book.publish import build
 from amnesty_book.readers import plates as plates_reader
@@ -30,6 +30,7 @@ EDITIONS = ["reader-a4", "handout-a4", "press", "archive", "epub", "web"]
 # Levels of 255 a channel's mean may differ by: JPEG's rounding, a colour conversion's.
 CLOSE = 4
 BIG = (3000, 2000)  # printed about 120 mm wide: some 630 ppi
+MOST_PPI = 450
 BESIDE = "A sentence of the text that runs beside the plates, long enough to fill a line or two. "
 
 
@@ -312,6 +313,18 @@ def test_the_epub_and_the_web_show_each_plate_as_it_looks(built: Path, plate_id:
 
 
 @pytest.mark.slow
+def test_print_files_carry_no_plate_finer_than_450_ppi(built: Path) -> None:
+    """The big scan prints at some 630 ppi: the print files carry it at 450 at most, the reader
+    whole."""
+    for name in ("small-press.pdf", "small-archive.pdf", "small-handout-a4.pdf"):
+        assert printed(pdf_images(built / name), "big").width < BIG[0] * 0.8, name
+    with pikepdf.open(built / "small-press.pdf") as pdf:
+        finest = max(image.ppi for image in placed_images(pdf))
+    assert MOST_PPI - 5 <= finest <= MOST_PPI + 1
+    assert printed(pdf_images(built / "small-reader-a4.pdf"), "big").size == BIG
+
+
+@pytest.mark.slow
 def test_the_same_plates_in_another_folder_make_the_same_files(built: Path, tmp_path: Path) -> None:
     """Nothing of where the project stands goes into its editions, prepared and reduced images
     included."""
@@ -360,6 +373,22 @@ def test_a_mode_that_cannot_be_printed_is_refused_with_its_line(
         "images/plates.yaml:2: image 'one.png' holds pixels of mode I;16, which cannot be printed; "
         "save it as an 8- or 16-bit greyscale or colour image"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("200", "max_ppi must be at least 300: a plate printed coarser looks soft"),
+        ('"fine"', "'max_ppi' must be a whole number, like 450"),
+    ],
+)
+def test_the_most_ppi_is_checked(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str], value: str, message: str
+) -> None:
+    config = small_project.root / "book.toml"
+    config.write_text(config.read_text() + f"\n[press]\nmax_ppi = {value}\n")
+    line = config.read_text().count("\n")
+    assert failed_build(small_project, capsys).splitlines()[0] == f"book.toml:{line}: {message}"
 
 
 def test_a_cmyk_image_under_an_srgb_intent_is_found() -> None:

@@ -126,6 +126,12 @@ def print_sources(book: Book, edition: Edition) -> dict[str, str]:
     return {plate.id: source(plate) for plate in book.plates}
 
 
+def print_ppi(book: Book, edition: Edition) -> int | None:
+    """The most pixels per inch a plate is printed at in the edition: in a print file (the
+    press, the handout, the archive), [press] max_ppi; in the others, as many as the scan has."""
+    return book.config.press.max_ppi if KINDS[edition.kind].for_print else None
+
+
 def prepare_images(book: Book, editions: Sequence[Edition]) -> None:
     """Makes every prepared image these editions will ask for, print images first (a layout
     waits for them), then screen images and the EPUB's cover, so that a build can make them
