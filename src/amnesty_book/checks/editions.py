@@ -23,6 +23,7 @@ from amnesty_book.checks.readback import (
     digest,
     epub_documents,
     ids,
+    images_outside_intent,
     internal_links,
     link_targets,
     norm,
@@ -271,6 +272,10 @@ def _document_findings(
     findings = [
         Diagnostic.in_edition(name, "fonts", "R301", f"{font} is not embedded")
         for font in sorted(unembedded_fonts(pdf))
+    ]
+    findings += [
+        Diagnostic.in_edition(name, "images", "R306", f"an image {image} its output intent does not describe")
+        for image in images_outside_intent(pdf)
     ]
     root = pdf.Root
     language = root.get("/Lang")

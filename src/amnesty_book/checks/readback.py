@@ -335,6 +335,28 @@ def _page_images(page: pikepdf.Page, number: int) -> list[PlacedImage]:
     return placed
 
 
+# The device colour spaces an output intent of so many components describes (grey in any).
+_INTENT_SPACES = {1: {"/DeviceGray"}, 3: {"/DeviceGray", "/DeviceRGB"}, 4: {"/DeviceGray", "/DeviceCMYK"}}
+
+
+def images_outside_intent(pdf: pikepdf.Pdf) -> list[str]:
+    """The images of the pages in a device colour space the PDF's output intent does not
+    describe (a CMYK image under a PDF/A's sRGB intent), as "W×H px in /Space"; none where the
+    PDF has no output intent."""
+    intents = pdf.Root.get("/OutputIntents")
+    if not intents:
+        return []
+    allowed = _INTENT_SPACES.get(int(intents[0].DestOutputProfile.get("/N", 0)), set())
+    found: dict[tuple[int, int], str] = {}
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        for image in (resources.get("/XObject") or {}).values() if resources is not None else ():
+            space = image.get("/ColorSpace")
+            if image.get("/Subtype") == "/Image" and isinstance(space, pikepdf.Name) and space not in allowed:
+                found[image.objgen] = f"{int(image['/Width'])}×{int(image['/Height'])} px in {space}"
+    return list(found.values())
+
+
 def unembedded_fonts(pdf: pikepdf.Pdf) -> set[str]:
     missing = set()
     for page in pdf.pages:

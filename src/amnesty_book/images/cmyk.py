@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms
+
+from amnesty_book.images.pixels import opaque, own_profile, upright
 
 INTENTS = {
     "relative": ImageCms.Intent.RELATIVE_COLORIMETRIC,
@@ -17,8 +18,6 @@ INTENTS = {
 # anything else as PNG, which cannot hold CMYK, and drops it. A lossless scan is kept at a
 # quality no print shows.
 JPEG_QUALITY = 95
-# The ICC colour space an image mode's pixels are in.
-MODE_SPACES = {"RGB": "RGB", "L": "GRAY", "CMYK": "CMYK"}
 
 
 def convert_to_cmyk(
@@ -34,32 +33,14 @@ def convert_to_cmyk(
     output = ImageCms.getOpenProfile(str(profile))
     if intent not in INTENTS:
         raise ValueError(f"unknown rendering intent {intent!r}: use one of {', '.join(INTENTS)}")
-    with Image.open(source) as original:
-        embedded = original.info.get("icc_profile")
-        dpi = original.info.get("dpi")
-        # The EXIF orientation goes with the EXIF block the target leaves out.
-        image = _opaque(ImageOps.exif_transpose(original))
-    image = _in_press_cmyk(image, embedded, output, INTENTS[intent], black_point_compensation)
+    # The EXIF orientation goes with the EXIF block the target leaves out.
+    image, embedded = upright(source)
+    dpi = image.info.get("dpi")
+    image = _in_press_cmyk(opaque(image), embedded, output, INTENTS[intent], black_point_compensation)
     image.info.pop("icc_profile", None)  # ImageCms tags what it converts
     saving = {"dpi": dpi} if dpi else {}
     # 4:4:4: Pillow's subsampling would thin out three of the four inks, not chroma.
     image.save(target, "JPEG", quality=JPEG_QUALITY, subsampling=0, **saving)
-
-
-def _opaque(image: Image.Image) -> Image.Image:
-    """The image as RGB, grey or CMYK pixels, any transparency laid on white paper."""
-    if image.mode == "1":
-        return image.convert("L")
-    if image.mode.startswith("I"):
-        # 16-bit grey, as scanners make it: Pillow's own conversion would clip it to white.
-        return image.convert("I").point(lambda value: value / 256).convert("L")
-    if image.mode in {"P", "PA"}:
-        image = image.convert("RGBA")
-    if image.mode in {"LA", "RGBA"}:
-        paper = Image.new(image.mode[:-1], image.size, "white")
-        paper.paste(image, mask=image.getchannel("A"))
-        return paper
-    return image if image.mode in MODE_SPACES else image.convert("RGB")
 
 
 def _in_press_cmyk(
@@ -74,9 +55,7 @@ def _in_press_cmyk(
     Untagged pixels are taken to be in the usual space for their kind: grey and RGB in sRGB
     (as a browser shows them), CMYK already in the press's CMYK.
     """
-    profile = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else None
-    if profile is not None and profile.profile.xcolor_space.strip() != MODE_SPACES[image.mode]:
-        profile = None
+    profile = own_profile(image, embedded)
     if profile is None and image.mode == "CMYK":
         return image
     if profile is None:

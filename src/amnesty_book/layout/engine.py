@@ -20,7 +20,7 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
 from weasyprint.text.fonts import FontConfiguration
 
-from amnesty_book.images.plates import print_images
+from amnesty_book.images.plates import print_images, print_ppi
 from amnesty_book.layout import book_parts
 from amnesty_book.layout import weasyprint as patches
 from amnesty_book.layout.book_parts import (
@@ -37,6 +37,7 @@ from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts, 
 from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
 from amnesty_book.layout.weasyprint import total_fit
+from amnesty_book.layout.weasyprint.image_resolution import images_at_most
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
 from amnesty_book.model import Book, Note, NoteCall, PlatePlacement, Prose, PullQuote
 from amnesty_book.prepress.pdf_join import join_parts
@@ -106,7 +107,7 @@ def _part_laid_out(
             book, edition, problems, image_files, part=part, placement=placement, referred=referred
         )
         start = time.perf_counter()
-        pdf = _written(book, document, PDF_UA, (), labelled=False)  # the join labels the whole
+        pdf = _written(book, edition, document, PDF_UA, (), labelled=False)  # the join labels the whole
         tell(f"{edition.name}, {part.name}: written in {time.perf_counter() - start:.1f} s")
         reading, read = book_parts.part_reading, None
         if reading is not None:
@@ -126,20 +127,27 @@ def render_edition(
     """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build."""
     document = laid_out(book, edition)
     with _failing_on_weasyprint_errors():
-        return document, _written(book, document, variant, attachments)
+        return document, _written(book, edition, document, variant, attachments)
 
 
 def _written(
-    book: Book, document: Document, variant: str, attachments: Sequence[Attachment], labelled: bool = True
+    book: Book,
+    edition: Edition,
+    document: Document,
+    variant: str,
+    attachments: Sequence[Attachment],
+    labelled: bool = True,
 ) -> bytes:
-    """The document's PDF; `labelled`, with /PageLabels, so that a viewer shows the folios."""
-    pdf = document.write_pdf(
-        finisher=with_page_labels(document) if labelled else None,
-        pdf_variant=variant,
-        pdf_identifier=book.config.identifier.encode(),
-        custom_metadata=True,
-        attachments=list(attachments),
-    )
+    """The document's PDF, its images no finer than the edition prints them; `labelled`, with
+    /PageLabels, so that a viewer shows the folios."""
+    with images_at_most(print_ppi(book, edition)):
+        pdf = document.write_pdf(
+            finisher=with_page_labels(document) if labelled else None,
+            pdf_variant=variant,
+            pdf_identifier=book.config.identifier.encode(),
+            custom_metadata=True,
+            attachments=list(attachments),
+        )
     assert pdf is not None
     return pdf
 

@@ -92,6 +92,12 @@ class Press:
     )
     black_point_compensation: bool = key("press", "whether image conversion keeps the shadows' detail", True)
     pad_pages: bool = key("press", "blank pages at the end, to make a multiple of 4", True)
+    max_ppi: int = key(
+        "press",
+        "the most pixels per inch a plate is printed at in the print files (press, handout, archive): "
+        "a finer scan is reduced to it at the size it is printed",
+        450,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -454,6 +460,12 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             at("press", "rendering_intent"),
             f"rendering_intent must be one of {', '.join(RENDERING_INTENTS)}",
         )
+    max_ppi = press.get("max_ppi")
+    if isinstance(max_ppi, int) and max_ppi < MINIMUM_PPI:
+        problems.add(
+            at("press", "max_ppi"),
+            f"max_ppi must be at least {MINIMUM_PPI}: a plate printed coarser looks soft",
+        )
     if values["layout"].get("chapters_open") not in CHAPTER_OPENINGS:
         problems.add(
             at("layout", "chapters_open"),
@@ -643,6 +655,9 @@ def _checked(
         return tuple(value)
     if kind is bool and not isinstance(value, bool):
         problems.add(where, f"'{key}' must be true or false")
+        return default
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        problems.add(where, f"'{key}' must be a whole number, like {default}")
         return default
     if kind in (str, str | None) and not (isinstance(value, str) and value.strip()):
         problems.add(where, f"'{key}' must be a non-empty text in quotes")

@@ -28,8 +28,9 @@ HALF_SHEET = {"A4": "A5", "Letter": "Half-Letter"}
 # The formats the templates, stylesheets and checks know.
 FORMATS = ("html", "epub", "pdf")
 # What a paged edition prints its plates from (images/plates.py): a JPEG prepared at print
-# resolution (the scan itself where it is a JPEG that need not turn grey), the scan itself,
-# or the scan in the print shop's CMYK where the book names a profile (else the scan).
+# resolution (the scan itself where it is a JPEG ready to print that need not turn grey), the
+# scan itself where it is ready to print (else prepared, losslessly from a PNG), or the scan in
+# the print shop's CMYK where the book names a profile (else as the scan).
 PLATE_SOURCES = ("prepared", "scan", "press")
 # Characters a line of body text, as the layout audit wants them (Bringhurst).
 MEASURE = (45, 75)

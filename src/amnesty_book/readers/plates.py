@@ -6,7 +6,7 @@ import re
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from amnesty_book.model.drafts import PlateEntry
 from amnesty_book.model.text import plain_text
@@ -22,6 +22,20 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 KEYS = {"id": True, "file": True, "caption": True, "credit": False, "alt": False, "source": True}
 # A scan larger than this is refused rather than decoded (decompression bombs).
 MAX_IMAGE_PIXELS = 80_000_000
+# Greys of more than 8 bits (a 16-bit PNG's), in each byte order.
+WIDE_GREYS = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I"})
+# The pixel modes a plate may come in, which images/pixels.py prepares for every edition: each
+# that Pillow reads from a JPEG or PNG, and the others it converts without guessing a range
+# (not "F", floating point).
+PLATE_MODES = (
+    WIDE_GREYS
+    | {"1", "L", "LA", "La", "P", "PA", "RGB", "RGBA", "RGBa", "RGBX"}
+    | {"CMYK", "YCbCr", "LAB", "HSV"}  # other colour spaces
+)
+# A camera's JPEG that holds a second picture Pillow calls MPO; the first is printed.
+_FORMATS = {"JPEG", "MPO", "PNG"}
+# EXIF orientations that turn the picture a quarter: its width is the stored height.
+_QUARTER_TURNS = {5, 6, 7, 8}
 
 
 def read_plates(project: Project, path: Path) -> dict[str, PlateEntry]:
@@ -161,16 +175,23 @@ def _image_size(real: Path, where: SourceLocation, shown: str, checked: CheckedS
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(real) as image:
-                if image.format not in {"JPEG", "PNG"}:
+                if image.format not in _FORMATS:
                     raise BookError.at(where, f"image '{shown}' is {image.format}; give a JPEG or PNG file")
-                size = image.size
+                if image.mode not in PLATE_MODES:
+                    raise BookError.at(
+                        where,
+                        f"image '{shown}' holds pixels of mode {image.mode}, which cannot be printed; "
+                        "save it as an 8- or 16-bit greyscale or colour image",
+                    )
+                turned = image.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS
+                size = (image.height, image.width) if turned else image.size
                 if real not in checked:
                     # Decoding finds a truncated or corrupt scan; at an eighth of the size it
                     # still reads the whole file, for a fraction of the time.
                     image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
                     image.load()
                     checked.add(real)
-                return size
+                return size  # as printed, upright
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise BookError.at(
             where, f"image '{shown}' has more than {MAX_IMAGE_PIXELS:,} pixels; scale it down"

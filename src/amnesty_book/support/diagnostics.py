@@ -271,6 +271,11 @@ CODES: dict[str, Code] = {
                 "R303": (ERROR, "a PDF's title is not set"),
                 "R304": (ERROR, "a PDF that should be tagged has no structure tree"),
                 "R305": (ERROR, "a PDF that should be tagged has no outline (bookmarks)"),
+                "R306": (
+                    ERROR,
+                    "an image of a PDF is in a colour space its output intent does not describe (CMYK in "
+                    "the archive's sRGB)",
+                ),
                 "R401": (WARNING, "an image of a print file prints under 300 ppi"),
                 "R501": (ERROR, "EPUBCheck reports a message (its own severity), or cannot run"),
             },

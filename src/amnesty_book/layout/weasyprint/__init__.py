@@ -117,6 +117,16 @@ PATCHES: tuple[Patch, ...] = (
         written_for("pydyf"),
     ),
     Patch(
+        "image resolution",
+        "image_resolution",
+        "RasterImage.draw and RasterImage.get_x_object (wrapped)",
+        "a print file carried plates at 866-983 ppi (27 MB): its images are reduced to [press] max_ppi "
+        "as it is written; WeasyPrint's own dpi option is the layout's, saves JPEGs at quality 75 and "
+        "reduces an image again each time its document is written",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "page floats",
         "page_floats",
         "LayoutContext.layout_footnote, report_footnote, unlayout_footnote; layout.page.make_page",
