@@ -114,7 +114,7 @@ class _ProjectTemplates(BaseLoader):
             source, filename, uptodate = self.packaged.get_source(environment, template)
             # One the project makes later (while the preview runs) takes the builder's place.
             return source, filename, lambda: not own.is_file() and (uptodate is None or uptodate())
-        where = self.project.location(own)
+        where = SourceLocation(own.relative_to(self.project.root))  # the link, not where it leads
         path = self.project.resolve(own.relative_to(self.project.root).as_posix(), where, "template")
         if not path.is_relative_to(folder.resolve()):  # a link out of the templates' folder
             raise BookError.at(
