@@ -36,10 +36,10 @@ def find_style(project: Project, name: str, where: SourceLocation) -> Style:
     found in the project or in the repository's styles, never on the network."""
     path = project.resolve(name, where, "style") if name.endswith(".csl") else _packaged(name, where, "style")
     root = _parsed(project, path, where)
-    if (link := parent_link(root)) is not None:
+    if (link := _parent_link(root)) is not None:
         path = _parent(project, path, link, where)
         root = _parsed(project, path, where)
-        if (again := parent_link(root)) is not None:
+        if (again := _parent_link(root)) is not None:
             raise BookError.at(
                 _at(project, path, again, where),
                 "this parent style is itself a dependent style; link its own independent parent instead",
@@ -53,7 +53,7 @@ def find_style(project: Project, name: str, where: SourceLocation) -> Style:
     return Style(path, kind == "note", _at(project, path, None, where))
 
 
-def parent_link(root: etree._Element) -> etree._Element | None:
+def _parent_link(root: etree._Element) -> etree._Element | None:
     """The link to a dependent style's independent parent, wherever it stands and however its
     attribute is spaced or quoted (XML says those are the same)."""
     for element in root.iter(etree.Element):
@@ -74,11 +74,12 @@ def _parent(project: Project, path: Path, link: etree._Element, where: SourceLoc
 
 
 def _parsed(project: Project, path: Path, where: SourceLocation) -> etree._Element:
-    data = project.read_text(path).encode("utf-8") if _in_project(project, path) else path.read_bytes()
+    own = _in_project(project, path)
+    data = project.read_text(path).encode("utf-8") if own else path.read_bytes()
     try:
         tree = etree.fromstring(data, _PARSER).getroottree()
     except etree.XMLSyntaxError as error:
-        location = project.location(path, error.lineno) if _in_project(project, path) else where
+        location = project.location(path, error.lineno) if own else where
         raise BookError.at(location, f"this style is not well-formed XML ({error.msg}); correct it") from None
     if tree.docinfo.doctype:  # a DTD may name files or URLs for the XML reader to fetch
         raise BookError.at(
