@@ -602,6 +602,30 @@ def test_c007_citation_or_cross_reference_where_none_may_stand(small_project: Sm
     ]
 
 
+def test_c008_style_whose_parent_would_be_fetched(small_project: SmallProject) -> None:
+    """The build's own find_style: a dependent style's parent is never fetched."""
+    with_bibliography(small_project)
+    small_project.replace("book.toml", "[sources]", '[citations]\nstyle = "styles/house.csl"\n\n[sources]')
+    small_project.write(
+        "styles/house.csl",
+        '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0">\n<info>\n'
+        "<link rel='independent-parent' href='https://example.org/styles/house'/>\n</info>\n</style>\n",
+    )
+    assert [finding for finding in lint(small_project) if ": C005 " not in finding] == [
+        "styles/house.csl:3: C008 parent style 'https://example.org/styles/house' is a URL; nothing is "
+        "fetched from the network: put the file in the project folder and give its path",
+    ]
+
+
+def test_s004_stylesheet_the_build_refuses(small_project: SmallProject) -> None:
+    """The build's own project_css, edition by edition: a file named by image-set() too."""
+    small_project.write("styles/html.css", 'h1 { background: image-set("https://example.org/a.png" 1x); }\n')
+    assert lint(small_project) == [
+        "styles/html.css:1: S004 image-set('https://example.org/a.png') must name a file in the styles "
+        "folder by its path from there, like url('fonts/Face.otf'); nothing else is read",
+    ]
+
+
 def test_an_at_that_cites_nothing_is_no_citation(small_project: SmallProject) -> None:
     """No bibliography, and an @ only in an address, escaped or in code: nothing to report."""
     small_project.replace(

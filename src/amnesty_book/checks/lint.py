@@ -13,7 +13,8 @@ become S001 and S002), the readers' patterns, the note-call pattern, the link ru
 sanitiser and the anchor maker of the numbering; what it adds is leniency, and the house style.
 Citations and cross-references are found by the build's own `find` wherever the build reads
 Markdown, the bibliography is read by the build's `read_bibliography`, and its entries are those
-pandoc's citeproc reads.
+pandoc's citeproc reads. The citation style is found as the build finds it (`find_style`), and the
+project's stylesheets are checked by the build's own check (`project_css`), edition by edition.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ from pathlib import Path
 from amnesty_book.citing.bibliography import Bibliography, read_bibliography
 from amnesty_book.citing.entries import csl_items, missing_fields
 from amnesty_book.citing.processor import key_problem
+from amnesty_book.citing.style import find_style
 from amnesty_book.model.cross_references import AMBIGUOUS_NOTE, notes_named, unknown_target
 from amnesty_book.model.numbering import Anchors
 from amnesty_book.model.text import SAFE_LINK, plain_text
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import CONFIG_NAME, BookConfig, Citations, load_config
-from amnesty_book.project.source_files import SourceFiles, source_files
+from amnesty_book.project.source_files import STYLES, SourceFiles, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.readers import plates, timeline
 from amnesty_book.readers.appendices import read_appendix
@@ -43,6 +45,7 @@ from amnesty_book.readers.markup import NOTE_CALL, inline_markup
 from amnesty_book.readers.yaml_records import Record, read_records
 from amnesty_book.support.diagnostics import Diagnostic, SourceLocation
 from amnesty_book.support.errors import BookError
+from amnesty_book.theme.project_styles import project_css
 
 
 def lint_project(root: Path) -> list[Diagnostic]:
@@ -183,6 +186,10 @@ class _Linter:
         for kind, path in files.appendices:
             self.read_appendix(kind, path)
         bibliography = self.read_bibliography_file(files.bibliography) if files.bibliography else None
+        if files.bibliography and self.config is not None:
+            self.check_style(self.config)
+        if self.config is not None:
+            self.check_stylesheets(self.config)
         anchors = _heading_anchors(scan.headings) if scans else None
         texts = [item for item in scan.items if isinstance(item, _Text)]
         for text in [*texts, *self.texts]:
@@ -516,7 +523,25 @@ class _Linter:
                     f"call it with [^{label}] or delete it",
                 )
 
+    # --- the project's look ---
+
+    def check_stylesheets(self, config: BookConfig) -> None:
+        """The project's stylesheets as each edition reads them: what the build refuses (S004)."""
+        for edition in config.editions:
+            try:
+                project_css(self.project.root, edition, str)
+            except BookError as error:
+                self.add_error("S004", error, self.project.location(self.project.root / STYLES))
+
     # --- citations and cross-references ---
+
+    def check_style(self, config: BookConfig) -> None:
+        """The citation style, found and resolved as the build does: never fetched (C008)."""
+        where = config.location("citations", "style")
+        try:
+            find_style(self.project, config.citations.style, where)
+        except BookError as error:
+            self.add_error("C008", error, where)
 
     def read_bibliography_file(self, path: Path) -> Bibliography | None:
         """The bibliography as the build reads it; one it refuses is checked no further, as its

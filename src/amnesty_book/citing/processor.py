@@ -38,6 +38,8 @@ _SEPARATOR = "amnesty-book-separator"
 # The punctuation a note call moves after (pandoc's notes-after-punctuation).
 _AFTER_PUNCTUATION = re.compile(r"^[.,;:!?]+")
 _MARK = re.compile(r"c\d+")
+# How pandoc's citeproc begins its complaint about a style (not about the bibliography).
+_STYLE_ERROR = "CiteprocParseError"
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,9 @@ def _set_by_pandoc(book: Book, skeleton: str, bibliography: Bibliography, style:
         done = subprocess.run(
             command, input=skeleton, cwd=folder, capture_output=True, text=True, check=False
         )
+        if done.returncode != 0 and _STYLE_ERROR in done.stderr:
+            reason = " ".join(done.stderr.split(_STYLE_ERROR, 1)[1].split()).lstrip(": ")
+            raise BookError.at(style.location, f"pandoc cannot read this CSL style ({reason}); correct it")
         if done.returncode != 0:
             raise unreadable(bibliography, done.stderr)
 

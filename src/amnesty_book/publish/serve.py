@@ -27,10 +27,10 @@ from amnesty_book.support.cache import CACHE_FOLDER
 from amnesty_book.support.errors import BookError
 
 _EDITION = "web"
-# Appended to the served page only, never to the built edition: it listens for rebuilds.
-_LIVE_SCRIPT = """
-<script>
-(() => {
+# Named by the served page only, never by the built edition: it listens for rebuilds. A file
+# of the page's own origin, which the edition's Content-Security-Policy lets run (no inline script).
+_LIVE_SCRIPT_PATH = "/__live.js"
+_LIVE_SCRIPT = """(() => {
   const events = new EventSource("/__events");
   events.addEventListener("reload", () => location.reload());
   events.addEventListener("problem", (event) => {
@@ -46,7 +46,6 @@ _LIVE_SCRIPT = """
     box.textContent = JSON.parse(event.data).join("\\n");
   });
 })();
-</script>
 """
 
 
@@ -98,6 +97,8 @@ class _Handler(SimpleHTTPRequestHandler):
             self._events()
         elif self.path in {"/", "/index.html"}:
             self._page()
+        elif self.path == _LIVE_SCRIPT_PATH:
+            self._send(_LIVE_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8")
         else:
             super().do_GET()
 
@@ -113,9 +114,12 @@ class _Handler(SimpleHTTPRequestHandler):
             html = page.read_text(encoding="utf-8")
         else:
             html = "<!DOCTYPE html><html><head><title>amnesty-book</title></head><body></body></html>"
-        body = html.replace("</body>", _LIVE_SCRIPT + "</body>").encode("utf-8")
+        live = f'<script src="{_LIVE_SCRIPT_PATH}"></script>\n</body>'
+        self._send(html.replace("</body>", live).encode("utf-8"), "text/html; charset=utf-8")
+
+    def _send(self, body: bytes, content_type: str) -> None:
         self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

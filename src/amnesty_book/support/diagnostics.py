@@ -149,6 +149,11 @@ CODES: dict[str, Code] = {
                     "(unknown, missing or unreadable key)",
                 ),
                 "S003": (ERROR, "a '::: pullquote' block or a code fence is never closed"),
+                "S004": (
+                    ERROR,
+                    "a stylesheet of styles/ is refused (a CSS mistake, or a file or URL it names "
+                    "that is not a font or image of styles/)",
+                ),
                 "C001": (
                     ERROR,
                     "a citation's key is not in the bibliography, or book.toml names no bibliography",
@@ -173,6 +178,11 @@ CODES: dict[str, Code] = {
                 "C007": (
                     ERROR,
                     "a citation or cross-reference stands where none may (inside [...], in a pull quote)",
+                ),
+                "C008": (
+                    ERROR,
+                    "the citation style cannot be used: not a CSL style, or a dependent style whose "
+                    "parent is neither a file of the project nor a style of the CSL repository",
                 ),
             },
         ),

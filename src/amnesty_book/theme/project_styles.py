@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import tinycss2
-from tinycss2.ast import Node, URLToken
+from tinycss2.ast import Node, StringToken, URLToken
 
 from amnesty_book.project.config import Edition
 from amnesty_book.project.edition_kinds import FORMATS, KINDS
@@ -37,6 +37,13 @@ ASSET_TYPES = {
 # An asset's name under styles/ is a URL in the web edition and the EPUB as it stands.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
 _SCREEN_ONLY = "put the rule in html.css or epub.css"
+# The functions that name a file, and so make a browser, a reading system or WeasyPrint fetch
+# it (with their vendor forms, -webkit-image-set...): those that take one URL, those whose
+# strings are URLs; and those that may hand them a URL from elsewhere.
+_ONE_URL = frozenset({"url", "src"})
+_IMAGE_FUNCTIONS = frozenset({"image-set", "image", "cross-fade"})
+_DYNAMIC = frozenset({"var", "env", "attr"})
+_VENDOR_PREFIX = re.compile(r"^-[a-z0-9]+-")
 
 
 def sheet_names(edition: Edition) -> tuple[str, ...]:
@@ -77,9 +84,10 @@ def project_css(root: Path, edition: Edition, asset_url: Callable[[str], str]) -
         text = project.read_text(path)
         check = _SheetCheck(project, path, problems)
         check.rules(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True), edition.paged)
+        tokens = tinycss2.parse_component_value_list(text)
+        check.named_files(tokens)
         assets.update(check.assets.values())
-        urls = {url: asset_url(name) for url, (name, _) in check.assets.items()}
-        parts.append(f"\n/* {STYLES}/{name} */\n{_with_urls(text, urls)}")
+        parts.append(f"\n/* {STYLES}/{name} */\n{check.with_assets(text, tokens, asset_url)}")
     problems.raise_if_any()
     return ProjectCss("".join(parts), assets)
 
@@ -96,6 +104,7 @@ class _SheetCheck:
         self.folder = (project.root / STYLES).resolve()
         self.base_url = f"{self.folder.as_uri()}/"
         self.assets: dict[str, tuple[str, Path]] = {}  # url as written -> (name under styles/, file)
+        self.places: list[tuple[list[Node], int, str]] = []  # where each asset is named: tokens, index, url
 
     def problem(self, node: Any, message: str) -> None:
         self.problems.add(self.project.location(self.path, node.source_line), message)
@@ -122,9 +131,7 @@ class _SheetCheck:
     def at_rule(self, rule: Any, paged: bool) -> None:
         from_print = _print_at_rule_problem(rule) if paged else None
         keyword = rule.lower_at_keyword
-        if keyword == "import":
-            self.problem(rule, f"@import is not read; write the rules in {self.path.name} itself")
-        elif from_print:
+        if from_print:
             self.problem(rule, from_print)
         elif keyword == "page":
             self.declarations(rule.content or [], paged, margin_boxes=True)
@@ -171,20 +178,61 @@ class _SheetCheck:
                 self.problem(item, reason)
 
     def values(self, tokens: Iterable[Any]) -> bool:
-        """A declaration's value: its syntax errors, and the files its url()s name; whether it
-        is free of syntax errors (a value that is not even CSS is not checked further)."""
+        """Whether a declaration's value is free of syntax errors (each reported): a value that
+        is not even CSS is not checked further."""
         clean = True
         for token in _flattened(tokens):
             if token.type == "error":
                 self.syntax(token)
                 clean = False
-            elif (url := _url(token)) is not None:
-                self.url(token, url)
         return clean
 
-    def url(self, token: Any, url: str) -> None:
+    def named_files(self, nodes: list[Node]) -> None:
+        """Every file the sheet names, wherever it stands (any rule, at-rule, prelude or value,
+        since any may make a reader fetch it): url(), src(), the strings of the image functions
+        and their vendor forms; @import is not read at all."""
+        in_import = False  # what follows @import, up to its ';', is refused with it
+        for index, token in enumerate(nodes):
+            if token.type == "at-keyword" and token.lower_value == "import":
+                self.problem(token, f"@import is not read; write the rules in {self.path.name} itself")
+                in_import = True
+            elif in_import:
+                in_import = token != ";"
+                continue
+            elif token.type == "url":
+                self.url(token, "url", str(token.value), (nodes, index))
+            elif token.type == "function":
+                self.function(token)
+                continue  # its arguments are walked by function()
+            self.named_files(_inside(token))
+
+    def function(self, token: Any) -> None:
+        name = _VENDOR_PREFIX.sub("", token.lower_name)
+        arguments = [each for each in token.arguments if each.type not in ("whitespace", "comment")]
+        if name in _ONE_URL:
+            if len(arguments) == 1 and arguments[0].type == "string":
+                self.url(token, token.lower_name, str(arguments[0].value), _place(token, arguments[0]))
+            else:
+                self.problem(
+                    token, f"{token.lower_name}() names one file by its path, as a string alone; write it so"
+                )
+            return
+        if name in _IMAGE_FUNCTIONS:
+            if any(_VENDOR_PREFIX.sub("", each.lower_name) in _DYNAMIC for each in _functions(arguments)):
+                self.problem(
+                    token,
+                    f"{token.lower_name}() may name files only by their paths, not by var(), env() or "
+                    "attr(), which may hold a URL; write the path",
+                )
+            for each in arguments:
+                if each.type == "string":  # image-set("a.png" 1x), image("a.png")
+                    self.url(each, token.lower_name, str(each.value), _place(token, each))
+        self.named_files(token.arguments)
+
+    def url(self, token: Any, function: str, url: str, place: tuple[list[Node], int]) -> None:
+        """A file named by `function` (url, image-set, ...): a font or an image of styles/."""
         parts = urlsplit(url)
-        shown = f"url('{url}')"
+        shown = f"{function}('{url}')"
         if not url or parts.scheme or parts.netloc or parts.query or parts.fragment or url.startswith("/"):
             self.problem(
                 token,
@@ -209,6 +257,21 @@ class _SheetCheck:
             )
         else:
             self.assets[url] = (name, real)
+            self.places.append((*place, url))
+
+    def with_assets(self, text: str, tokens: list[Node], asset_url: Callable[[str], str]) -> str:
+        """The sheet with each file it names named `asset_url(its name under styles/)`."""
+        if not self.places:
+            return text
+        for nodes, index, url in self.places:
+            token, new = nodes[index], asset_url(self.assets[url][0])
+            line, column = token.source_line, token.source_column
+            nodes[index] = (
+                URLToken(line, column, new, f'url("{new}")')
+                if token.type == "url"
+                else StringToken(line, column, new, f'"{new}"')
+            )
+        return tinycss2.serialize(tokens)
 
 
 # --- what WeasyPrint reads (imported only by the editions it makes: half a second) --------
@@ -341,34 +404,13 @@ def _flattened(tokens: Iterable[Node]) -> Iterator[Node]:
         yield from _flattened(_inside(token))
 
 
-def _url(token: Node) -> str | None:
-    """The URL a url(...) token names, written with or without quotes."""
-    if token.type == "url":
-        return str(token.value)
-    if token.type == "function" and token.lower_name == "url":
-        strings = [t for t in token.arguments if t.type not in ("whitespace", "comment")]
-        if len(strings) == 1 and strings[0].type == "string":
-            return str(strings[0].value)
-    return None
+def _place(function: Any, argument: Node) -> tuple[list[Node], int]:
+    """Where a function's argument stands among its tokens."""
+    return function.arguments, next(i for i, each in enumerate(function.arguments) if each is argument)
 
 
-def _with_urls(text: str, urls: dict[str, str]) -> str:
-    """The stylesheet with each url() it writes as a key of `urls` made the value."""
-    if not urls:
-        return text
-    tokens = tinycss2.parse_component_value_list(text)
-
-    def replace(nodes: list[Node]) -> None:
-        for index, token in enumerate(nodes):
-            url = _url(token)
-            if url in urls:
-                nodes[index] = URLToken(
-                    token.source_line, token.source_column, urls[url], f'url("{urls[url]}")'
-                )
-            replace(_inside(token))
-
-    replace(tokens)
-    return tinycss2.serialize(tokens)
+def _functions(tokens: Iterable[Node]) -> Iterator[Any]:
+    return (token for token in _flattened(tokens) if token.type == "function")
 
 
 # --- templates ----------------------------------------------------------------------------

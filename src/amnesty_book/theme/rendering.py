@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
 import re
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, NoReturn
 
 from jinja2 import (
@@ -24,6 +27,8 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from amnesty_book.model import Book, CrossLink, Heading, Plate, PlatePlacement, PullQuote
@@ -54,6 +59,13 @@ _SEMANTICS = {
 
 
 _FIRST_TAG = re.compile(r"^\s*<[a-z0-9]+")
+# How long one render may take: the real book's takes a tenth of a second; a template that
+# loops without end is stopped, at its line, rather than hang the build or the preview.
+RENDER_SECONDS = 10.0
+# The longest string or list a template may make by `*` (the time limit cannot stop the making
+# of one, which runs in C), and the largest power by `**`.
+_LONGEST = 1_000_000
+_LARGEST_EXPONENT = 1000
 
 
 @cache
@@ -92,13 +104,22 @@ class _ProjectTemplates(BaseLoader):
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        relative = "/".join((STYLES, TEMPLATES, *split_template_path(template)))  # refuses '..'
-        own = self.project.root / relative
+        folder = self.project.root / STYLES / TEMPLATES
+        if PurePath(template).is_absolute() or ".." in template.split("/"):
+            raise TemplateNotFound(
+                template, f"'{template}' is not the name of a template in {STYLES}/{TEMPLATES}"
+            )
+        own = folder.joinpath(*split_template_path(template))
         if not own.is_file():
             source, filename, uptodate = self.packaged.get_source(environment, template)
             # One the project makes later (while the preview runs) takes the builder's place.
             return source, filename, lambda: not own.is_file() and (uptodate is None or uptodate())
-        path = self.project.resolve(relative, None, "template")
+        where = SourceLocation(own.relative_to(self.project.root))  # the link, not where it leads
+        path = self.project.resolve(own.relative_to(self.project.root).as_posix(), where, "template")
+        if not path.is_relative_to(folder.resolve()):  # a link out of the templates' folder
+            raise BookError.at(
+                where, f"this template is a link out of {STYLES}/{TEMPLATES}; put the file itself there"
+            )
         modified = path.stat().st_mtime_ns
         return self.project.read_text(path), str(path), lambda: _modified(path) == modified
 
@@ -132,11 +153,31 @@ def _modified(path: Path) -> int | None:
         return None
 
 
-class _Environment(Environment):
-    """Jinja2's environment, but a mistake in a project's template stops the build with its
-    `path:line`, as a mistake in any other source does."""
+class _OutOfTime(Exception):
+    """Raised in the thread of a render that ran longer than RENDER_SECONDS."""
+
+
+def _out_of_time() -> str:
+    return f"the templates ran for more than {RENDER_SECONDS:g} s (a loop without end?)"
+
+
+class _Environment(SandboxedEnvironment):
+    """Jinja2's sandbox: a template reads nothing but the templates, whatever the objects it is
+    given (a path's methods would read any file), and a mistake in a project's template stops the
+    build with its `path:line`, as a mistake in any other source does."""
 
     project: Project | None = None  # the project whose templates come first
+    intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return not isinstance(obj, PurePath) and super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and right > _LARGEST_EXPONENT:
+            raise SecurityError(f"a power above {_LARGEST_EXPONENT} is too large for a template")
+        if operator == "*" and _made_length(left, right) > _LONGEST:
+            raise SecurityError(f"a string or list of more than {_LONGEST} items is too long for a template")
+        return super().call_binop(context, operator, left, right)
 
     def handle_exception(self, source: str | None = None) -> NoReturn:
         try:
@@ -146,14 +187,52 @@ class _Environment(Environment):
                 raise
             folder = (self.project.root / STYLES / TEMPLATES).resolve()
             where = _innermost_line(error, self.project, folder)
-            if where is None and not isinstance(error, TemplateError):
+            if where is None and not isinstance(error, TemplateError | _OutOfTime):
                 raise  # the builder's own templates and code failed: a bug of the builder
             # Where no line of the project's passed it, its templates do not fit the builder's.
             message = error.message if isinstance(error, TemplateSyntaxError) else str(error)
+            if isinstance(error, _OutOfTime):
+                message = _out_of_time()
             raise BookError.at(
                 where or self.project.location(folder),
                 f"{(message or type(error).__name__).rstrip('.')}; fix the template",
             ) from None
+
+
+def _made_length(left: Any, right: Any) -> int:
+    """How long `left * right` would be, if it repeats a string or a list; else 0."""
+    for sequence, times in ((left, right), (right, left)):
+        if isinstance(sequence, str | list | tuple) and isinstance(times, int):
+            return len(sequence) * times
+    return 0
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raises _OutOfTime in this thread once `seconds` have passed inside. A signal would reach
+    only the main thread, and the preview renders in another: the exception is set on this
+    thread by CPython's PyThreadState_SetAsyncExc, raised at its next bytecode."""
+    thread, lock, state = threading.get_ident(), threading.Lock(), {"done": False, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(thread), ctypes.py_object(_OutOfTime)
+                )
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            if state["fired"]:  # set just as the render ended: not raised later, elsewhere
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)
+        timer.cancel()
 
 
 def _innermost_line(error: BaseException, project: Project, folder: Path) -> SourceLocation | None:
@@ -215,40 +294,48 @@ def render(
         attributes += [f'role="{role}"'] if role else []
         return Markup(" ".join(attributes))
 
-    return (
-        environment(templates_folder(book.root))
-        .get_template(template)
-        .render(
-            book=book,
-            edition=edition,
-            format=format,
-            labels=labels,
-            part_title=lambda anchor: labels[title_key(anchor)],
-            appendix_template=lambda kind: APPENDICES[kind].template,
-            edition_label=KINDS[edition.kind].label_key,
-            pages_for=_pages_for(edition),
-            href=href,
-            image_src=image_src,
-            stylesheets=stylesheets,
-            break_before=break_before,
-            plate_plan=plate_plan or PlatePlan(),
-            page_breaks=page_breaks or {},
-            part=part or BookPart.whole(book),
-            opens_after_blank=opens_after_blank,
-            known_page=known_page,
-            semantics=semantics,
-            plain=plain_text,
-            long_date=lambda day: bound(long_date(day, language), language),  # "November 14" on one line
-            month_and_year=lambda day: bound(month_and_year(day, language), language),
-            column_widths=lambda rows, type_scale, gutter_em: column_widths(
-                rows, _measure_em(book, edition, type_scale), gutter_em, _regular_face(book)
-            ),
-            listed=lambda items: listed(items, language),
-            built=built.date(),
-            built_timestamp=built.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            **extra,
-        )
-    )
+    templates = templates_folder(book.root)
+    try:
+        with _time_limit(RENDER_SECONDS):
+            return (
+                environment(templates)
+                .get_template(template)
+                .render(
+                    book=book,
+                    edition=edition,
+                    format=format,
+                    labels=labels,
+                    part_title=lambda anchor: labels[title_key(anchor)],
+                    appendix_template=lambda kind: APPENDICES[kind].template,
+                    edition_label=KINDS[edition.kind].label_key,
+                    pages_for=_pages_for(edition),
+                    href=href,
+                    image_src=image_src,
+                    stylesheets=stylesheets,
+                    break_before=break_before,
+                    plate_plan=plate_plan or PlatePlan(),
+                    page_breaks=page_breaks or {},
+                    part=part or BookPart.whole(book),
+                    opens_after_blank=opens_after_blank,
+                    known_page=known_page,
+                    semantics=semantics,
+                    plain=plain_text,
+                    long_date=lambda day: bound(
+                        long_date(day, language), language
+                    ),  # "November 14" on one line
+                    month_and_year=lambda day: bound(month_and_year(day, language), language),
+                    column_widths=lambda rows, type_scale, gutter_em: column_widths(
+                        rows, _measure_em(book, edition, type_scale), gutter_em, _regular_face(book)
+                    ),
+                    listed=lambda items: listed(items, language),
+                    built=built.date(),
+                    built_timestamp=built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    **extra,
+                )
+            )
+    except _OutOfTime:  # outside the templates' own code, or in the builder's templates alone
+        where = Project(book.root).location(templates) if templates else None
+        raise BookError.at(where, f"{_out_of_time()}; fix the template") from None
 
 
 def _measure_em(book: Book, edition: Edition, type_scale: float) -> float:
