@@ -1,7 +1,7 @@
 """The press file under a print shop's preflight: Ghostscript's PDF/X conversion reads it
 without an error or a repair, its separations put text and rules on the black plate alone and
 the registration crosses on every plate; no annotation, no filtered empty stream, no unused
-colour space, marks on every page."""
+colour space, marks on every page. And the tagged PDF's table header cells carry their scope."""
 
 from __future__ import annotations
 
@@ -202,3 +202,13 @@ def _colour_spaces(form: pikepdf.Object) -> list[list[str]]:
         found += _colour_spaces(nested)
     return found
 
+
+def test_every_table_header_cell_of_the_reader_has_its_scope(built_book: dict[str, Path]) -> None:
+    """The timeline's header cells had no /Scope (PDF/UA-1, veraPDF's UA-15-003)."""
+    with pikepdf.open(built_book["pdf"]) as pdf:
+        headers = [
+            each for each in pdf.objects if isinstance(each, pikepdf.Dictionary) and each.get("/S") == "/TH"
+        ]
+        assert len(headers) >= 6, "the timeline's head, on each of its pages"
+        for header in headers:
+            assert header.A.O == "/Table" and header.A.Scope == "/Column"
