@@ -23,6 +23,8 @@ INKS = ("Cyan", "Magenta", "Yellow", "Black")
 DPI = 36  # enough to tell where ink is, and the 16 pages' separations take 2 s
 NO_INK = 255  # tiffsep's separations: 0 is full ink
 
+_Box = tuple[float, float, float, float]  # left, bottom, right, top in a page's space
+
 
 def test_ghostscripts_pdf_x_conversion_finds_no_error(pdf_x: Path, tmp_path: Path) -> None:
     """What a print shop's RIP or preflight meets first: before, 'error reading a stream' and
@@ -50,8 +52,8 @@ def test_ghostscripts_pdf_x_conversion_finds_no_error(pdf_x: Path, tmp_path: Pat
     assert (tmp_path / "converted.pdf").stat().st_size > 0
 
 
-def _separations(pdf_x: Path, folder: Path) -> Iterator[dict[str, Image.Image]]:
-    """Each page's separations, by ink, as Ghostscript's tiffsep device prints them."""
+def _separations(pdf_x: Path, pages: int, folder: Path) -> Iterator[dict[str, Image.Image]]:
+    """Each of the `pages` pages' separations, by ink, as Ghostscript's tiffsep device prints them."""
     command = [
         ghostscript(),
         "-q",
@@ -64,12 +66,12 @@ def _separations(pdf_x: Path, folder: Path) -> Iterator[dict[str, Image.Image]]:
         str(pdf_x),
     ]
     subprocess.run(command, capture_output=True, check=True, timeout=600)
-    for number in range(1, len(pikepdf.open(pdf_x).pages) + 1):
+    for number in range(1, pages + 1):
         yield {ink: Image.open(folder / f"page{number:02d}({ink}).tif") for ink in INKS}
 
 
 def _pixels(box: Sequence[float], media: Sequence[float]) -> tuple[int, int, int, int]:
-    """A box in the page's space (left, bottom, right, top) as a box of the separations' pixels."""
+    """A box in the page's space as a box of the separations' pixels."""
     scale = DPI / 72
     left, bottom, right, top = box
     return (
@@ -84,7 +86,7 @@ def _inked(separation: Image.Image, box: tuple[int, int, int, int]) -> bool:
     return separation.crop(box).getextrema()[0] < NO_INK
 
 
-def _images(page: pypdfium2.PdfPage) -> list[tuple[float, float, float, float]]:
+def _images(page: pypdfium2.PdfPage) -> list[_Box]:
     """Where the page's images stand, a pixel wider each way at DPI."""
     margin = 72 / DPI
     objects = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4)
@@ -100,10 +102,11 @@ def test_text_and_rules_print_on_the_black_plate_alone_and_the_crosses_on_every_
     """On every page: within the bleed, cyan, magenta and yellow only where an image stands, and
     black wherever there is text; outside it, each plate has each edge's cross at its middle,
     the black plate alone the crop marks at the corners."""
-    document, pdf = pypdfium2.PdfDocument(pdf_x), pikepdf.open(pdf_x)
-    for index, plates in enumerate(_separations(pdf_x, tmp_path)):
-        page, number = pdf.pages[index], index + 1
-        media, bleed, trim = ([float(v) for v in box] for box in (page.MediaBox, page.BleedBox, page.TrimBox))
+    document = pypdfium2.PdfDocument(pdf_x)
+    with pikepdf.open(pdf_x) as pdf:
+        boxes = [[[float(v) for v in box] for box in (p.MediaBox, p.BleedBox, p.TrimBox)] for p in pdf.pages]
+    for index, plates in enumerate(_separations(pdf_x, len(boxes), tmp_path)):
+        (media, bleed, trim), number = boxes[index], index + 1
         within = _pixels(bleed, media)
         images = Image.new("L", plates["Black"].size, 0)
         for box in _images(document[index]):
@@ -124,9 +127,6 @@ def test_text_and_rules_print_on_the_black_plate_alone_and_the_crosses_on_every_
             assert _inked(plates["Black"], _pixels(corner, media)), f"page {number}: no crop mark"
             for ink in INKS[:3]:
                 assert not _inked(plates[ink], _pixels(corner, media)), f"page {number}: {ink} crop mark"
-
-
-_Box = tuple[float, float, float, float]
 
 
 def _edge_middles(media: list[float], bleed: list[float]) -> dict[str, _Box]:

@@ -35,18 +35,15 @@ def _drop_object_references(tree: pikepdf.Object) -> None:
     """Every structure element's object references (/OBJR) taken from its kids."""
     elements = [tree]
     while elements:
-        kids = elements.pop().get("/K")
-        if isinstance(kids, pikepdf.Array):
-            kept = [
-                kid
-                for kid in kids
-                if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR")
-            ]
-            if len(kept) < len(kids):
-                kids[:] = kept
-            elements += (kid for kid in kept if isinstance(kid, pikepdf.Dictionary) and "/K" in kid)
-        elif isinstance(kids, pikepdf.Dictionary) and "/K" in kids:
-            elements.append(kids)
+        element = elements.pop()
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+        kept = [
+            kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR")
+        ]
+        if len(kept) < len(kids):
+            element.K = pikepdf.Array(kept)
+        elements += (kid for kid in kept if isinstance(kid, pikepdf.Dictionary) and "/K" in kid)
 
 
 def _drop_numbers(node: pikepdf.Object, keys: set[int]) -> None:
@@ -68,8 +65,8 @@ def _drop_numbers(node: pikepdf.Object, keys: set[int]) -> None:
 def drop_unused_colour_spaces(pdf: pikepdf.Pdf) -> None:
     """Each resource dictionary names the colour spaces its content sets by name (`cs`, `CS`)
     and no other, given a /ColorSpace of its own where one was shared (a space is dropped
-    from one dictionary, not from every other that shares the entry). Default spaces, which
-    colours set in a device space use unnamed, are kept."""
+    from one dictionary, not from every other that shares the entry). /DefaultGray, /DefaultRGB
+    and /DefaultCMYK, which stand in for device spaces unnamed, are kept."""
     owners = list(_content_owners(pdf))
     used: dict[_Key, set[str]] = {}
     for owner, key, _ in owners:
