@@ -114,45 +114,65 @@ def small_project(tmp_path: Path) -> SmallProject:
     return SmallProject(tmp_path / "project")
 
 
+# Whether the tests may install what they need with apt-get: as root, as CI runs.
+MAY_INSTALL = os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def apt_install(package: str) -> str | None:
+    """Installs Debian's `package` with apt-get: None once done, else what failed. The package
+    lists are updated only when an install without that fails."""
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, capture_output=True, text=True, env=environment, check=False, timeout=900
+        )
+
+    install = ("apt-get", "install", "-y", "-qq", "--no-install-recommends", package)
+    done = run(*install)
+    if done.returncode != 0:
+        updated = run("apt-get", "update")
+        done = run(*install) if updated.returncode == 0 else updated
+    return None if done.returncode == 0 else f"{' '.join(done.args)} failed: {done.stderr[-2000:]}"
+
+
+def debian_command(command: str, package: str, needed_by: str) -> str:
+    """The path of `command`, from Debian's `package`, installed with apt-get if it is missing
+    and we may; otherwise the test is skipped, saying what is missing."""
+    if shutil.which(command) is None and MAY_INSTALL:
+        apt_install(package)
+    found = shutil.which(command)
+    if found is None:
+        pytest.skip(f"{needed_by}: '{command}' is missing; run 'apt-get install {package}'")
+    return found
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 
 def debian_chromium() -> Path:
     """Debian's Chromium for the browser tests, installed with apt-get if it is missing and we
-    may (CI runs as root); otherwise the test is skipped, saying what is missing."""
+    may; otherwise the test is skipped, saying what is missing."""
     if CHROMIUM.exists():
         return CHROMIUM
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+    if not MAY_INSTALL:
         pytest.skip(
             f"this test needs Debian's Chromium: {CHROMIUM} is missing; run 'apt-get install chromium'"
         )
-    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "update"],
-        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-    ):
-        done = subprocess.run(
-            command, capture_output=True, text=True, env=environment, check=False, timeout=900
-        )
-        if done.returncode != 0:
-            pytest.fail(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
+    failed = apt_install("chromium")
+    if failed:
+        pytest.fail(failed)
     return CHROMIUM
 
 
 def plain_tex() -> str:
-    """Knuth's TeX with its plain format, from Debian's texlive-base, installed with apt-get if it
-    is missing and we may (CI runs as root); otherwise the test is skipped, saying what is missing."""
-    if shutil.which("tex") is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (
-            ["apt-get", "update"],
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "texlive-base"],
-        ):
-            subprocess.run(command, capture_output=True, env=environment, check=False, timeout=900)
-    tex = shutil.which("tex")
-    if tex is None:
-        pytest.skip("this test compares with TeX: 'tex' is missing; run 'apt-get install texlive-base'")
-    return tex
+    """Knuth's TeX with its plain format, from Debian's texlive-base."""
+    return debian_command("tex", "texlive-base", "this test compares with TeX")
+
+
+def ghostscript() -> str:
+    """Ghostscript, from Debian's ghostscript: a print shop's preflight and separations."""
+    return debian_command("gs", "ghostscript", "this test runs a print shop's preflight with Ghostscript")
 
 
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
@@ -161,14 +181,34 @@ CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 @pytest.fixture(scope="session")
 def cmyk_profile() -> Path:
     """A freely usable CMYK output profile: Artifex's SWOP, from Debian's libgs-common, installed
-    with apt-get if it is missing and we may (CI runs as root); otherwise the test is skipped."""
-    if not CMYK_PROFILE.exists() and os.geteuid() == 0 and shutil.which("apt-get"):
-        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        command = ["apt-get", "install", "-y", "-qq", "libgs-common"]
-        subprocess.run(command, capture_output=True, env=environment, check=False, timeout=900)
+    with apt-get if it is missing and we may; otherwise the test is skipped."""
+    if not CMYK_PROFILE.exists() and MAY_INSTALL:
+        apt_install("libgs-common")
     if not CMYK_PROFILE.exists():
         pytest.skip(
             f"{CMYK_PROFILE} is missing: converting to CMYK needs Debian's libgs-common "
             "(apt-get install libgs-common) for a CMYK profile"
         )
     return CMYK_PROFILE
+
+
+def press_project(folder: Path, press: str) -> Path:
+    """A copy of this book's project with `press` as its book.toml's [press] section."""
+    root = folder / "book"
+    shutil.copytree(
+        REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "dist", ".cache", "src", "tests", "bench")
+    )
+    config = root / "book.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f"\n[press]\n{press}\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def pdf_x(tmp_path_factory: pytest.TempPathFactory, cmyk_profile: Path) -> Path:
+    """The press file of a book whose print shop gave its CMYK profile, built once for the session."""
+    root = press_project(
+        tmp_path_factory.mktemp("press"), 'profile = "styles/press.icc"\noutput_condition = "CGATS TR 001"'
+    )
+    shutil.copyfile(cmyk_profile, root / "styles" / "press.icc")
+    build(root, editions=["press"])
+    return root / "dist" / "amnesty-1941-press.pdf"

@@ -264,6 +264,20 @@ def structure_tree() -> list[str]:
     return types
 
 
+def header_scopes() -> list[str | None]:
+    """The /Scope of each header cell (TH) of a tagged table: two heading columns in its head,
+    one naming its scope, and one heading a row in its body."""
+    html = (
+        "<html lang=en><title>T</title><table><thead><tr><th>Date<th scope=colgroup>Event</thead>"
+        "<tbody><tr><th>1941<td>Amnesty</tbody></table>"
+    )
+    pdf = pikepdf.open(io.BytesIO(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")))
+    headers = [
+        each for each in pdf.objects if isinstance(each, pikepdf.Dictionary) and each.get("/S") == "/TH"
+    ]
+    return [str(header.A.Scope) if "/Scope" in header.A else None for header in headers]
+
+
 def page_references() -> list[bool]:
     """Whether pydyf gives the same tuple of page references twice, and a right one after a
     page is added."""
@@ -332,6 +346,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         comparisons_with_none,
         note_layouts,
         structure_tree,
+        header_scopes,
         page_references,
         stream_bytes,
         glyph_runs,
@@ -463,6 +478,12 @@ def test_aria_hidden_text_is_left_out_of_the_structure_tree_and_a_phrase_has_its
     assert tree.count("/P") == 1 and "/Span la" in tree
     tree = _probe(structure_tree, "structure tags")
     assert tree.count("/P") == 2 and "/Span la" not in tree and "/Span" in tree
+
+
+@pytest.mark.slow
+def test_a_table_header_cell_has_its_scope() -> None:
+    assert _probe(header_scopes) == ["/Column", "/Column", "/Row"]
+    assert _probe(header_scopes, "structure tags") == [None, None, None]
 
 
 @pytest.mark.slow

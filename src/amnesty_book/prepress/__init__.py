@@ -1,2 +1,2 @@
 """The PDF after layout, for printers: parts joined, PDF/X, pure black, printer's marks and
-slug lines, booklets imposed on their sheets."""
+slug lines, what a preflight flags taken out, booklets imposed on their sheets."""

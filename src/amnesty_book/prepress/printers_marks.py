@@ -34,28 +34,74 @@ MARKS_MM = 12
 
 def add_marks(pdf: pikepdf.Pdf) -> None:
     """Crop marks and registration crosses around each page's trim (its MediaBox as WeasyPrint
-    wrote it, at the origin), drawn by WeasyPrint on a blank page of the same size; each
-    page's sheet grows by MARKS_MM to hold them, and its TrimBox keeps the page."""
-    first = pdf.pages[0]
-    width, height = (float(value) for value in first.mediabox[2:])
-    css = f"@page {{ size: {width}pt {height}pt; margin: 0; bleed: {MARKS_MM}mm; marks: crop cross; }}"
-    marks_page = HTML(string=f"<!DOCTYPE html><html><head><style>{css}</style></head></html>").write_pdf()
-    with pikepdf.open(io.BytesIO(marks_page)) as marks:
-        sheet = [float(value) for value in marks.pages[0].MediaBox]
-        form = pdf.copy_foreign(pikepdf.Page(marks.pages[0]).as_form_xobject())
-        form.BBox = pikepdf.Array(sheet)  # the whole sheet, not the trim pikepdf takes
+    wrote it, at the origin), drawn by WeasyPrint on blank pages of the same size; each
+    page's sheet grows by MARKS_MM to hold them, and its TrimBox keeps the page. The crosses
+    are in the Registration colour, the crop marks as WeasyPrint draws them."""
+    width, height = (float(value) for value in pdf.pages[0].mediabox[2:])
+    crops, sheet = _marks_form(pdf, width, height, "crop")
+    crosses, _ = _marks_form(pdf, width, height, "cross")
+    _in_registration(crosses, pdf.make_indirect(_registration()))
     for page in pdf.pages:
         page.TrimBox = pikepdf.Array(page.MediaBox)
         page.MediaBox = pikepdf.Array(sheet)
-        _place(pdf, page, pikepdf.Name.Marks, form, 0, 0)
+        _place(pdf, page, pikepdf.Name.Marks, crops, 0, 0)
+        _place(pdf, page, pikepdf.Name.Crosses, crosses, 0, 0)
+
+
+def _marks_form(
+    pdf: pikepdf.Pdf, width: float, height: float, marks: str
+) -> tuple[pikepdf.Object, list[float]]:
+    """WeasyPrint's `marks` (CSS) around a trim of `width` by `height` points, as a form in
+    `pdf`, and the sheet they stand on."""
+    css = f"@page {{ size: {width}pt {height}pt; margin: 0; bleed: {MARKS_MM}mm; marks: {marks}; }}"
+    marks_page = HTML(string=f"<!DOCTYPE html><html><head><style>{css}</style></head></html>").write_pdf()
+    with pikepdf.open(io.BytesIO(marks_page)) as drawn:
+        sheet = [float(value) for value in drawn.pages[0].MediaBox]
+        form = pdf.copy_foreign(pikepdf.Page(drawn.pages[0]).as_form_xobject())
+    form.BBox = pikepdf.Array(sheet)  # the whole sheet, not the trim pikepdf takes
+    return form, sheet
+
+
+def _registration() -> pikepdf.Array:
+    """The Registration colour space: a separation named All, which marks every plate at once
+    (ISO 32000-1, 8.6.6.4), so that the crosses show how far the plates print from one
+    another. Its alternate, for whatever shows the page in process colours, is all four inks."""
+    tint = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1)
+    return pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, tint])
+
+
+_FILL_COLOURS = {"g", "rg", "k", "sc", "scn"}
+_STROKE_COLOURS = {"G", "RG", "K", "SC", "SCN"}
+
+
+def _in_registration(form: pikepdf.Object, space: pikepdf.Object) -> None:
+    """Every colour that `form` and the forms it draws set, the Registration colour `space`
+    at full tint; WeasyPrint's own colour spaces dropped."""
+    operations: list[tuple[list[object], pikepdf.Operator]] = []
+    for operands, operator in pikepdf.parse_content_stream(form):
+        name = str(operator)
+        if name in _FILL_COLOURS or name in _STROKE_COLOURS:
+            stroke = name in _STROKE_COLOURS
+            operations.append(([pikepdf.Name.Registration], pikepdf.Operator("CS" if stroke else "cs")))
+            operations.append(([1], pikepdf.Operator("SCN" if stroke else "scn")))
+        elif name not in ("cs", "CS"):
+            operations.append((operands, operator))
+    form.write(pikepdf.unparse_content_stream(operations))
+    form.Resources.ColorSpace = pikepdf.Dictionary(Registration=space)
+    for nested in form.Resources.get("/XObject", {}).values():
+        if nested.get("/Subtype") == pikepdf.Name.Form:
+            _in_registration(nested, space)
 
 
 def pad_to_four(pdf: pikepdf.Pdf) -> None:
     """Blank pages at the document's end, the same size and boxes as its last, to make a
-    multiple of four: what a print shop imposes sheets of."""
+    multiple of four: what a print shop imposes sheets of. They have no content stream of
+    their own, where pikepdf writes an empty one: qpdf saves it with a filter and no data,
+    which Ghostscript reports as a damaged stream."""
     last = pdf.pages[-1]
     for _ in range(-len(pdf.pages) % 4):
         blank = pdf.add_blank_page()
+        del blank.obj["/Contents"]
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             blank.obj[box] = last.obj[box]
 

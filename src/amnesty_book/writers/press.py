@@ -4,8 +4,9 @@ project names the print shop's CMYK profile.
 
 Each page has its TrimBox and a BleedBox 3 mm beyond it; the marks stand outside both. A
 plate printed at under 300 ppi is reported as a warning, naming the plate and its resolution.
-With a profile, images are converted to it (images/plates.py) and text, rules and marks are
-black ink alone (pure_black.py).
+With a profile, images are converted to it (images/plates.py) and text, rules and crop marks
+are black ink alone (pure_black.py); the registration crosses are in the Registration colour.
+What a print shop's preflight flags is taken out (preflight.py): links, unused colour spaces.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from amnesty_book.layout.engine import render_edition
 from amnesty_book.layout.fetcher import plate_url
 from amnesty_book.model import Book
 from amnesty_book.prepress.pdf_x import as_pdf_x4
+from amnesty_book.prepress.preflight import drop_annotations, drop_unused_colour_spaces
 from amnesty_book.prepress.printers_marks import add_marks, add_slug_lines, pad_to_four
 from amnesty_book.prepress.pure_black import in_pure_black
 from amnesty_book.project.config import MINIMUM_PPI, POINTS_PER_MM, Edition
@@ -44,22 +46,33 @@ def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
                 f"{MINIMUM_PPI}; supply a scan at least {plate.width * MINIMUM_PPI // ppi + 1} pixels wide",
             )
     press = book.config.press
-    with pikepdf.open(io.BytesIO(pdf)) as sheets:  # one pass: marks, boxes, blank pages, slug lines
+    with pikepdf.open(io.BytesIO(pdf)) as sheets:  # one pass: blank pages, marks, boxes, slug lines, links
+        if press.pad_pages:
+            pad_to_four(sheets)  # before the marks, which every page carries
         add_marks(sheets)
         _set_bleed_boxes(sheets, BLEED_MM)
-        if press.pad_pages:
-            pad_to_four(sheets)
         add_slug_lines(sheets, *_slug_line(book, edition, len(sheets.pages)), book.fonts[0].path)
-        output = io.BytesIO()
-        sheets.save(output, deterministic_id=True)
-    pdf = output.getvalue()
+        drop_annotations(sheets)
+        pdf = _saved(sheets)
+    if press.profile:
+        pdf = in_pure_black(pdf)
+    # After the colours are rewritten, which may leave a colour space unused.
+    with pikepdf.open(io.BytesIO(pdf)) as sheets:
+        drop_unused_colour_spaces(sheets)
+        pdf = _saved(sheets)
     if press.profile:
         profile = book.root / press.profile
         identifier = f"{book.config.identifier} {edition.name}"
-        pdf = as_pdf_x4(in_pure_black(pdf), profile, press.output_condition, description(profile), identifier)
+        pdf = as_pdf_x4(pdf, profile, press.output_condition, description(profile), identifier)
     target = out / edition.output_name(book.config.slug)
     target.write_bytes(pdf)
     return [target]
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    output = io.BytesIO()
+    pdf.save(output, deterministic_id=True)
+    return output.getvalue()
 
 
 def _slug_line(book: Book, edition: Edition, pages: int) -> tuple[str, list[str]]:

@@ -87,8 +87,8 @@ PATCHES: tuple[Patch, ...] = (
         "structure_tags",
         "weasyprint.pdf.tags._build_box_tree (wrapped)",
         "an aria-hidden pull quote was read out twice from the PDF's structure tree; a Latin phrase "
-        "was read out as English (no /Lang on its element)",
-        "https://github.com/Kozea/WeasyPrint/issues/2550 (aria-hidden); none filed for /Lang",
+        "was read out as English (no /Lang on its element); a table's header cells had no /Scope",
+        "https://github.com/Kozea/WeasyPrint/issues/2550 (aria-hidden); none filed for /Lang nor /Scope",
         written_for("weasyprint"),
     ),
     Patch(
