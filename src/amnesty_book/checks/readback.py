@@ -11,11 +11,14 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import pikepdf
 import pypdfium2
 from lxml import etree, html
-from pypdf import PdfReader
+
+if TYPE_CHECKING:  # pypdf is imported only by the editions that write with it (prepress/)
+    from pypdf import PdfReader
 
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.readers.glyphs import IGNORABLE
@@ -281,8 +284,8 @@ def page_text(text: str) -> str:
 def destination_pages(pdf: pikepdf.Pdf | PdfReader) -> dict[str, int]:
     """Anchor id -> page index, from the PDF's named destinations (the /Dests name tree that
     WeasyPrint writes); a name that leads to no page is left out."""
-    if isinstance(pdf, PdfReader):
-        # Read again with qpdf, ten times faster than pypdf at a long book's destinations.
+    if not isinstance(pdf, pikepdf.Pdf):
+        # pypdf's reader: read again with qpdf, ten times faster at a long book's destinations.
         with pikepdf.open(pdf.stream) as opened:
             return destination_pages(opened)
     names = pdf.Root.get("/Names")
