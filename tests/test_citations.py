@@ -27,7 +27,7 @@ from amnesty_book.checks.readback import (
     web_documents,
 )
 from amnesty_book.citing.style import find_style
-from amnesty_book.model import Book, CrossLink
+from amnesty_book.model import Book, CrossLink, NoteCall
 from amnesty_book.model.rewriting import rewrite_text
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.sources import Project
@@ -398,3 +398,42 @@ def test_a_note_written_on_two_lines_runs_on_in_print(mill: tuple[Path, Book, di
     _, _, editions = mill
     lines = [line for page in pdf_pages(editions["reader-a4"]) for line in page.splitlines()]
     assert any("(Parish Press, 1931), 3, and for the mill" in norm(line) for line in lines)
+
+
+def test_a_note_call_follows_the_punctuation_after_its_citation_as_pandoc_sets_it(
+    small_project: SmallProject,
+) -> None:
+    """Closing quotation marks and brackets go before the call with the full stop or comma, as
+    pandoc's citeproc moves them (Chicago 14.26: “journey.”⁴⁹); a dash stays after it; a
+    bracketed citation before a colon is one. So is one before a note's call (pandoc reads it
+    so, and sets the sentence's full stop twice, “one.¹².”: ours once)."""
+    sentence = (
+        "He called it “a long journey [@doe2001, 49].” Then (see [@doe2001]), and — [@doe2001]— more; "
+        "“yes” [@doe2001]? Fin [@doe2001]:"
+    )
+    _with_bibliography(small_project, WORKS)
+    after_a_note = " A note of ours after one [@doe2001, 14][^m].\n\n[^m]: Our note."
+    small_project.replace("manuscript/article.md", "More text.", sentence + after_a_note)
+    book = load_book(small_project.root)
+    (paragraph,) = [
+        block for block in book.chapters[0].blocks if "journey" in plain_text(getattr(block, "content", ()))
+    ]
+    ours = "".join("^" if isinstance(part, NoteCall) else plain_text((part,)) for part in paragraph.content)
+    style = find_style(Project(small_project.root), book.config.citations.style, None)
+    pandoc = subprocess.run(
+        [
+            pypandoc.get_pandoc_path(),
+            "--citeproc",
+            f"--csl={style.path}",
+            f"--bibliography={small_project.root / 'manuscript' / 'works.json'}",
+            "--to=plain",
+            "--wrap=none",
+        ],
+        input=sentence,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    theirs = re.sub(r"\[\d+\]", "^", pandoc.stdout.split("\n\n")[0])
+    assert theirs == "He called it “a long journey.”^ Then (see),^ and —^— more; “yes”?^ Fin:^"
+    assert ours == f"{theirs} A note of ours after one^^."

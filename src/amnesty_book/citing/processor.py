@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,8 +36,8 @@ from amnesty_book.support.errors import BookError, Problems, tell
 # An entry cited between two citations that stand apart (a caption, a timeline source), so
 # that the style sets neither as "ibid." of the other; it is never listed.
 _SEPARATOR = "amnesty-book-separator"
-# The punctuation a note call moves after (pandoc's notes-after-punctuation).
-_AFTER_PUNCTUATION = re.compile(r"^[.,;:!?]+")
+# The dashes that end the punctuation a note call moves after (pandoc leaves them after it).
+_DASHES = "\u2013\u2014"
 _MARK = re.compile(r"c\d+")
 # How pandoc's citeproc begins its complaint about a style (not about the bibliography).
 _STYLE_ERROR = "CiteprocParseError"
@@ -139,17 +140,27 @@ def set_citations(book: Book, bibliography: Bibliography, style: Style, list_unc
 
 def _punctuation_before_calls(parts: list[Any], made: list[NoteCall]) -> Inline:
     """The calls of notes that citations made after the punctuation that follows them, as
-    pandoc sets them: "text.¹", not "text¹."."""
+    pandoc sets them: "text.”¹", not "text¹.”"."""
     out: list[Any] = []
     for part in parts:
         if isinstance(part, str) and out and any(out[-1] is call for call in made):
-            punctuation = _AFTER_PUNCTUATION.match(part)
-            if punctuation:
-                out.insert(-1, punctuation.group())
-                part = part[punctuation.end() :]
+            moved = _leading_punctuation(part)
+            if moved:
+                out.insert(-1, part[:moved])
+                part = part[moved:]
         if part != "":
             out.append(part)
     return tuple(out)
+
+
+def _leading_punctuation(markup: str) -> int:
+    """How many characters of punctuation begin `markup`, as pandoc's citeproc moves them before
+    a note: any Unicode punctuation (closing quotation marks and brackets too) up to an en or
+    em dash. An ampersand ends them too: in markup it begins an entity."""
+    for index, character in enumerate(markup):
+        if character in _DASHES or character == "&" or not unicodedata.category(character).startswith("P"):
+            return index
+    return len(markup)
 
 
 def _unwrapped(paragraphs: str) -> str:

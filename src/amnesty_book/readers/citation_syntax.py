@@ -12,8 +12,11 @@ from amnesty_book.project.appendix_kinds import APPENDICES
 _KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*"
 # pandoc's in-text citation, `@key` or `@key [p. 33]`, not inside a word or an e-mail address.
 _IN_TEXT = re.compile(rf"(?<![\w@\\\]])@(?P<key>{_KEY})(?P<locator>[ ]\[[^\[\]\n]*\])?")
-# A bracketed citation, `[see @key, p. 33; -@other]`: not a note call, link or image.
-_BRACKETED = re.compile(r"(?<![!\\])\[(?!\^)(?P<body>[^\[\]]*?(?<![\w@])-?@[^\[\]]*)\](?![(\[{:])")
+# A bracketed citation, `[see @key, p. 33; -@other]`: not a note call, image, link (a target,
+# a reference after it) or span (attributes after it); a note's call may follow it, `[@key][^n]`.
+_BRACKETED = re.compile(r"(?<![!\\])\[(?!\^)(?P<body>[^\[\]]*?(?<![\w@])-?@[^\[\]]*)\](?![({]|\[(?!\^))")
+# ... nor the label of a link's definition, `[label]: target`, at the start of a line.
+_DEFINITION = re.compile(r"(?:^|\n)[ ]{0,3}$")
 _KEY_IN_BRACKETS = re.compile(rf"(?<![\w@])-?@(?P<key>{_KEY})")
 # Where no citation is looked for: links' targets and automatic links.
 _NOT_TEXT = re.compile(r"\]\([^)\n]*\)|<[a-z]+:[^>\s]*>", re.IGNORECASE)
@@ -46,6 +49,8 @@ def find(text: str) -> list[Found]:
     found: list[Found] = []
     taken = bytearray(len(text))
     for match in _BRACKETED.finditer(visible):
+        if visible.startswith(":", match.end()) and _DEFINITION.search(visible, 0, match.start()):
+            continue
         keys = tuple(key.group("key") for key in _KEY_IN_BRACKETS.finditer(match.group("body")))
         crossing = [key for key in keys if cross_reference.fullmatch(key)]
         problem = (
