@@ -437,3 +437,33 @@ def test_a_note_call_follows_the_punctuation_after_its_citation_as_pandoc_sets_i
     theirs = re.sub(r"\[\d+\]", "^", pandoc.stdout.split("\n\n")[0])
     assert theirs == "He called it “a long journey.”^ Then (see),^ and —^— more; “yes”?^ Fin:^"
     assert ours == f"{theirs} A note of ours after one^^."
+
+
+def test_a_superscript_citation_takes_the_place_of_its_space_as_pandoc_sets_it(
+    small_project: SmallProject,
+) -> None:
+    """In a numeric style of superscripts (AMA), “USSR¹”, not “USSR ¹”, as pandoc's citeproc sets it."""
+    sentence = "The USSR [@doe2001]. Then “yes” [@doe2001], and (see [@doe2001]) more. Also @doe2001 said."
+    _with_bibliography(small_project, WORKS, more='[citations]\nstyle = "american-medical-association"\n')
+    small_project.replace("manuscript/article.md", "More text.", sentence)
+    book = load_book(small_project.root)
+    (paragraph,) = [
+        block for block in book.chapters[0].blocks if "USSR" in plain_text(getattr(block, "content", ()))
+    ]
+    style = find_style(Project(small_project.root), book.config.citations.style, None)
+    pandoc = subprocess.run(
+        [
+            pypandoc.get_pandoc_path(),
+            "--citeproc",
+            f"--csl={style.path}",
+            f"--bibliography={small_project.root / 'manuscript' / 'works.json'}",
+            "--to=html",
+            "--wrap=none",
+        ],
+        input=sentence,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    theirs = plain_text((pandoc.stdout.split("\n")[0],))
+    assert plain_text(paragraph.content) == theirs == "The USSR1. Then “yes”1, and (see1) more. Also1 said."

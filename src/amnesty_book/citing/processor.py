@@ -118,7 +118,9 @@ def set_citations(book: Book, bibliography: Bibliography, style: Style, list_unc
             setting = settings[id(part)]
             if part.note is None:
                 # A citation that makes no note; in a caption or the timeline, a note style's
-                # note stands in the text.
+                # note stands in the text. A superscript takes the place of its space, as pandoc's.
+                if setting.in_text.startswith("<sup>") and parts and isinstance(parts[-1], str):
+                    parts[-1] = parts[-1].rstrip(" \n")
                 parts.append(" ".join(text for text in (setting.in_text, _unwrapped(setting.note)) if text))
                 set_in_text = True
                 continue
