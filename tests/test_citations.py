@@ -467,3 +467,48 @@ def test_a_superscript_citation_takes_the_place_of_its_space_as_pandoc_sets_it(
     )
     theirs = plain_text((pandoc.stdout.split("\n")[0],))
     assert plain_text(paragraph.content) == theirs == "The USSR1. Then “yes”1, and (see1) more. Also1 said."
+
+
+def test_a_key_in_braces_cites_as_pandoc_reads_it(small_project: SmallProject) -> None:
+    """`@{key} [5]` and `[@{key}, 4]`: the braces are not the key's (pandoc's syntax for a key
+    with a character that would end it); each makes its note as pandoc's citeproc does."""
+    sentence = "As @{doe2001} [5] says, and [@{doe2001}, 4] too."
+    _with_bibliography(small_project, WORKS)
+    small_project.replace("manuscript/article.md", "More text.", sentence)
+    book = load_book(small_project.root)
+    (paragraph,) = [
+        block for block in book.chapters[0].blocks if "says" in plain_text(getattr(block, "content", ()))
+    ]
+    calls = [part.note for part in paragraph.content if isinstance(part, NoteCall)]
+    style = find_style(Project(small_project.root), book.config.citations.style, None)
+    pandoc = subprocess.run(
+        [
+            pypandoc.get_pandoc_path(),
+            "--citeproc",
+            f"--csl={style.path}",
+            f"--bibliography={small_project.root / 'manuscript' / 'works.json'}",
+            "--to=plain",
+            "--wrap=none",
+        ],
+        input=sentence,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    theirs, *rest = pandoc.stdout.split("\n\n")
+    notes = [note.split("] ", 1)[1].strip() for note in rest if note.startswith("[")]
+    ours = "".join("^" if isinstance(part, NoteCall) else plain_text((part,)) for part in paragraph.content)
+    assert ours == re.sub(r"\[\d+\]", "^", theirs) == "As Jane Doe^ says, and^ too."
+    assert [note.text for note in calls] == notes == ["A Book (A Press, 2001), 5.", "Doe, A Book, 4."]
+
+
+def test_an_unknown_key_in_braces_stops_the_build_at_its_line(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_bibliography(small_project, WORKS)
+    small_project.replace("manuscript/article.md", "More text.", "More text [@{doe2010}, 4].")
+    err = failed_build(small_project, capsys)
+    assert (
+        "manuscript/article.md:9: @doe2010 is not in the bibliography (manuscript/works.json); "
+        "check the key, or add the entry\n" in err
+    )

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from amnesty_book.project.appendix_kinds import APPENDICES
 
 # A citation key, as pandoc reads it: a letter, digit or _ first, then alphanumerics, _ and
-# punctuation inside the key (a dot or colon that ends it is the sentence's).
-_KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*"
+# punctuation inside the key (a dot or colon that ends it is the sentence's); or any key in
+# braces, `@{Doe:2001.}`, whose braces are not the key's.
+_KEY = r"\{(?P<braced>[^{}\n]*)\}|(?P<plain>[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*)"
 # pandoc's in-text citation, `@key` or `@key [p. 33]`, not inside a word or an e-mail address.
 _IN_TEXT = re.compile(rf"(?<![\w@\\\]])@(?P<key>{_KEY})(?P<locator>[ ]\[[^\[\]\n]*\])?")
 # A bracketed citation, `[see @key, p. 33; -@other]`: not a note call, image, link (a target,
@@ -42,6 +43,12 @@ class Found:
     problem: str = ""  # why it cannot stand as written
 
 
+def _key(found: re.Match[str]) -> str:
+    """The key a citation names, without the braces it may be written in."""
+    braced = found.group("braced")
+    return found.group("plain") if braced is None else braced
+
+
 def find(text: str) -> list[Found]:
     """The citations and cross-references of a text (code already blanked), in order."""
     visible = _NOT_TEXT.sub(lambda match: " " * len(match.group()), text)
@@ -51,7 +58,7 @@ def find(text: str) -> list[Found]:
     for match in _BRACKETED.finditer(visible):
         if visible.startswith(":", match.end()) and _DEFINITION.search(visible, 0, match.start()):
             continue
-        keys = tuple(key.group("key") for key in _KEY_IN_BRACKETS.finditer(match.group("body")))
+        keys = tuple(_key(key) for key in _KEY_IN_BRACKETS.finditer(match.group("body")))
         crossing = [key for key in keys if cross_reference.fullmatch(key)]
         problem = (
             f"a cross-reference stands alone, as @{crossing[0]}, not inside [...]; "
@@ -66,7 +73,7 @@ def find(text: str) -> list[Found]:
     for match in _IN_TEXT.finditer(visible):
         if taken[match.start()]:
             continue
-        key = match.group("key")
+        key = _key(match)
         crossing = cross_reference.fullmatch(key)
         if crossing:
             # A bracket after a cross-reference is the sentence's, not a locator.
