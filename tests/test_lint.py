@@ -368,6 +368,21 @@ def test_l001_link_target_not_allowed(small_project: SmallProject) -> None:
     ]
 
 
+def test_a_line_that_begins_with_a_citation_is_no_links_definition(small_project: SmallProject) -> None:
+    """`[@key]: see …` begins a paragraph with a citation, as pandoc and the build read it; a
+    definition, `[label]: target "title"`, is its target alone on its line."""
+    small_project.replace(
+        ARTICLE, "More text.", '[@doe2001]: see the text here.\n\n[site]: ftp://example.org/file "A site"'
+    )
+    with_bibliography(small_project)
+    assert lint(small_project) == [
+        "manuscript/article.md:11: L001 link target 'ftp://example.org/file' is not allowed; "
+        "use an http(s):, mailto: or #anchor link",
+        "manuscript/works.json:5: C005 entry 'roe2002' is never cited; cite it (@roe2002), delete it, or "
+        "list it anyway: [citations] list_uncited = true",
+    ]
+
+
 def test_l002_anchor_link_to_no_heading(small_project: SmallProject) -> None:
     small_project.replace(ARTICLE, "More text.", "More [text](#nowhere), see [the section](#a-section).")
     assert lint(small_project) == [

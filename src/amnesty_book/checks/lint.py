@@ -39,7 +39,7 @@ from amnesty_book.project.source_files import STYLES, SourceFiles, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.readers import plates, timeline
 from amnesty_book.readers.appendices import read_appendix
-from amnesty_book.readers.citation_syntax import Found, find
+from amnesty_book.readers.citation_syntax import LINK_DEFINITION, Found, find
 from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
 from amnesty_book.readers.markup import NOTE_CALL, inline_markup
 from amnesty_book.readers.yaml_records import Record, read_records
@@ -123,7 +123,7 @@ _INLINE_LINK = re.compile(
     r"(?P<tail>\(\s*(?P<target><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\))"
 )
-_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:[ \t]*(?P<tail>(?P<target><[^<>\n]*>|\S+).*)$")
+_REFERENCE = LINK_DEFINITION  # the reader's: a line that goes on in words is no definition
 _AUTOLINK = re.compile(r"<(?P<target>(?:https?|ftp)://[^<>\s]*|[^<>@\s]+@[^<>@\s]+)>", re.IGNORECASE)
 _BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>]*", re.IGNORECASE)
 _AFTER_CALL = {

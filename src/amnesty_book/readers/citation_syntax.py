@@ -16,8 +16,13 @@ _IN_TEXT = re.compile(rf"(?<![\w@\\\]])@(?P<key>{_KEY})(?P<locator>[ ]\[[^\[\]\n
 # A bracketed citation, `[see @key, p. 33; -@other]`: not a note call, image, link (a target,
 # a reference after it) or span (attributes after it); a note's call may follow it, `[@key][^n]`.
 _BRACKETED = re.compile(r"(?<![!\\])\[(?!\^)(?P<body>[^\[\]]*?(?<![\w@])-?@[^\[\]]*)\](?![({]|\[(?!\^))")
-# ... nor the label of a link's definition, `[label]: target`, at the start of a line.
-_DEFINITION = re.compile(r"(?:^|\n)[ ]{0,3}$")
+# A link's definition, `[label]: target "title"`, alone on its line, as pandoc reads one: a line
+# that goes on in words, `[@key]: see …`, begins with a citation. (Lint reads links by it too.)
+LINK_DEFINITION = re.compile(
+    r"^[ ]{0,3}(?P<label>\[(?!\^)[^\]\n]+\]):[ \t]*"
+    r"""(?P<tail>(?P<target><[^<>\n]*>|\S+)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*)$""",
+    re.MULTILINE,
+)
 _KEY_IN_BRACKETS = re.compile(rf"(?<![\w@])-?@(?P<key>{_KEY})")
 # Where no citation is looked for: links' targets and automatic links.
 _NOT_TEXT = re.compile(r"\]\([^)\n]*\)|<[a-z]+:[^>\s]*>", re.IGNORECASE)
@@ -55,8 +60,9 @@ def find(text: str) -> list[Found]:
     cross_reference = _cross_reference()
     found: list[Found] = []
     taken = bytearray(len(text))
+    labels = {definition.start("label") for definition in LINK_DEFINITION.finditer(visible)}
     for match in _BRACKETED.finditer(visible):
-        if visible.startswith(":", match.end()) and _DEFINITION.search(visible, 0, match.start()):
+        if match.start() in labels:
             continue
         keys = tuple(_key(key) for key in _KEY_IN_BRACKETS.finditer(match.group("body")))
         crossing = [key for key in keys if cross_reference.fullmatch(key)]
