@@ -5,6 +5,7 @@ targets land on."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ from amnesty_book.checks.readback import (
     pdf_pages,
     web_documents,
 )
+from amnesty_book.citing import pandoc_program
 from amnesty_book.citing.style import find_style
 from amnesty_book.model import Book, CrossLink, NoteCall
 from amnesty_book.model.rewriting import rewrite_text
@@ -511,4 +513,52 @@ def test_an_unknown_key_in_braces_stops_the_build_at_its_line(
     assert (
         "manuscript/article.md:9: @doe2010 is not in the bibliography (manuscript/works.json); "
         "check the key, or add the entry\n" in err
+    )
+
+
+def _pandoc_that_leaves_a_mark(folder: Path, mark: Path, then: str) -> Path:
+    """A program named pandoc that writes `mark`, then runs `then` with its arguments."""
+    folder.mkdir()
+    program = folder / "pandoc"
+    program.write_text(f'#!/bin/sh\necho run >> "{mark}"\n{then} "$@"\n', encoding="utf-8")
+    program.chmod(0o755)
+    return program
+
+
+def test_the_builders_own_pandoc_sets_the_citations_and_another_only_when_named(
+    small_project: SmallProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pandoc found first on PATH is not run; one AMNESTY_BOOK_PANDOC names is, and the
+    citations another pandoc set are set again by it, not taken from the cache."""
+    _with_bibliography(small_project, WORKS)
+    small_project.replace("manuscript/article.md", "More text.", "More text [@doe2001, 4].")
+    mark = tmp_path / "runs"
+    elsewhere = _pandoc_that_leaves_a_mark(tmp_path / "path", mark, "exit 1;")
+    monkeypatch.setenv("PATH", f"{elsewhere.parent}{os.pathsep}{os.environ['PATH']}")
+    pandoc_program.pandoc.cache_clear()
+    assert load_book(small_project.root).notes[-1].text == "Jane Doe, A Book (A Press, 2001), 4."
+    assert not mark.exists()
+    own = pandoc_program.pandoc()
+    named = _pandoc_that_leaves_a_mark(tmp_path / "named", mark, f'exec "{own}"')
+    monkeypatch.setenv(pandoc_program.ENVIRONMENT, str(named))
+    pandoc_program.pandoc.cache_clear()
+    assert load_book(small_project.root).notes[-1].text == "Jane Doe, A Book (A Press, 2001), 4."
+    assert mark.read_text(encoding="utf-8") == "run\n"
+    pandoc_program.pandoc.cache_clear()
+
+
+def test_a_pandoc_named_that_is_no_program_stops_the_build_in_one_line(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_bibliography(small_project, WORKS)
+    small_project.replace("manuscript/article.md", "More text.", "More text [@doe2001, 4].")
+    monkeypatch.setenv(pandoc_program.ENVIRONMENT, "no-such-pandoc")
+    pandoc_program.pandoc.cache_clear()
+    try:
+        err = failed_build(small_project, capsys)
+    finally:
+        pandoc_program.pandoc.cache_clear()
+    assert (
+        "AMNESTY_BOOK_PANDOC names 'no-such-pandoc', which is no program; name pandoc's path, or unset it\n"
+        in err
     )

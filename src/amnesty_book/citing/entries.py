@@ -6,9 +6,8 @@ import json
 import subprocess
 from typing import Any, NamedTuple
 
-import pypandoc
-
 from amnesty_book.citing.bibliography import Bibliography, unreadable
+from amnesty_book.citing.pandoc_program import pandoc
 
 # What the default style (chicago-notes-bibliography) prints of an entry. Where it sets an entry
 # well without something, that is not asked for: no date of the types it gives no "n.d."
@@ -69,7 +68,7 @@ def csl_items(bibliography: Bibliography) -> list[dict[str, Any]]:
     (as BibLaTeX, for a .bib), which is an error at its line when pandoc cannot parse it."""
     if bibliography.format == "csljson":
         return json.loads(bibliography.path.read_text(encoding="utf-8"))
-    command = [pypandoc.get_pandoc_path(), "--from=biblatex", "--to=csljson", bibliography.path.name]
+    command = [pandoc(), "--from=biblatex", "--to=csljson", bibliography.path.name]
     # Run in the file's folder, so that pandoc's message names the file, not where it is.
     done = subprocess.run(command, cwd=bibliography.path.parent, capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import pypandoc
-
 from amnesty_book.citing.bibliography import Bibliography, unreadable
+from amnesty_book.citing.pandoc_program import pandoc, pandoc_identity
 from amnesty_book.citing.pandoc_text import Node, block_markup, inline_markup
 from amnesty_book.citing.style import Style
 from amnesty_book.model import (
@@ -287,7 +286,7 @@ def _set_by_pandoc(book: Book, skeleton: str, bibliography: Bibliography, style:
 
     def run(target: Path) -> None:
         command = [
-            pypandoc.get_pandoc_path(),
+            pandoc(),
             "--from=markdown",
             "--to=json",
             "--citeproc",
@@ -308,5 +307,6 @@ def _set_by_pandoc(book: Book, skeleton: str, bibliography: Bibliography, style:
             raise unreadable(bibliography, done.stderr)
 
     sources = [bibliography.path, style.path]
-    output = DerivedFiles(book.root).get("citations", sources, f"{locale}\0{skeleton}", ".json", run)
+    key = f"{pandoc_identity()}\0{locale}\0{skeleton}"
+    output = DerivedFiles(book.root).get("citations", sources, key, ".json", run)
     return json.loads(output.read_text(encoding="utf-8"))
