@@ -590,7 +590,7 @@ def test_unclosed_emphasis_is_printed_as_written(
 
 
 def test_nesting_too_deep(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
-    deep = "".join("    " * level + "- item\n" for level in range(300))
+    deep = "".join("    " * level + "- item\n" for level in range(150))  # within a paragraph's length
     small_project.replace(MANUSCRIPT, "More text.", deep)
     assert refused(small_project, capsys) == [
         "manuscript/article.md:9: this text nests lists or quotations more than 12 deep; flatten it"

@@ -641,6 +641,14 @@ def test_s004_stylesheet_the_build_refuses(small_project: SmallProject) -> None:
     ]
 
 
+def test_s005_markup_beyond_the_builders_limits(small_project: SmallProject) -> None:
+    """Each block read by the build's own reader; the other limits: test_limits.py."""
+    small_project.replace(ARTICLE, "More text.", "> " * 13 + "Deep.")
+    assert lint(small_project) == [
+        "manuscript/article.md:9: S005 this text nests lists or quotations more than 12 deep; flatten it",
+    ]
+
+
 def test_an_at_that_cites_nothing_is_no_citation(small_project: SmallProject) -> None:
     """No bibliography, and an @ only in an address, escaped or in code: nothing to report."""
     small_project.replace(

@@ -35,12 +35,21 @@ from amnesty_book.model.numbering import Anchors
 from amnesty_book.model.text import SAFE_LINK, plain_text
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import CONFIG_NAME, BookConfig, Citations, load_config
+from amnesty_book.project.limits import LimitError, check_notes
 from amnesty_book.project.source_files import STYLES, SourceFiles, source_files
 from amnesty_book.project.sources import Project
 from amnesty_book.readers import plates, timeline
 from amnesty_book.readers.appendices import read_appendix
 from amnesty_book.readers.citation_syntax import LINK_DEFINITION, Found, find
-from amnesty_book.readers.manuscript import DIRECTIVE, HEADING, NOTE_DEFINITION, PLATE_ID, Chunk, chunks
+from amnesty_book.readers.manuscript import (
+    DIRECTIVE,
+    HEADING,
+    NOTE_DEFINITION,
+    PLATE_ID,
+    Chunk,
+    chunks,
+    limit_problems,
+)
 from amnesty_book.readers.markup import NOTE_CALL, inline_markup
 from amnesty_book.readers.yaml_records import Record, read_records
 from amnesty_book.support.diagnostics import Diagnostic, SourceLocation
@@ -247,13 +256,16 @@ class _Linter:
         file = self.project.location(path)
         scan = _Scan()
         for chunk in chunks(text.split("\n")):
+            where = SourceLocation(file.path, chunk.first_line)
             if not chunk.closed:
                 self.add(
                     "S003",
-                    SourceLocation(file.path, chunk.first_line),
+                    where,
                     f"'{chunk.lines[0].strip()}' is never closed",
                     f"add a line with '{chunk.fence}' after its text",
                 )
+            else:
+                self.add_error("S005", BookError(limit_problems(chunk, where)), where)
             _scan_chunk(chunk, file, scan)
         return scan
 
@@ -436,6 +448,10 @@ class _Linter:
     ) -> None:
         """Each note's label is its own file's (the build's numbering.py); a caption's call
         names the note of that label in whichever file defines it."""
+        try:
+            check_notes([where for _, where in scan.definitions])
+        except LimitError as error:
+            self.add_error("S005", error, scan.definitions[0][1])
         defined: dict[tuple[Path, str], SourceLocation] = {}
         for label, where in scan.definitions:
             key = (where.path, label)

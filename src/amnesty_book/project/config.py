@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, get_type_hints
 from amnesty_book.project.appendix_kinds import APPENDICES, appendix_words
 from amnesty_book.project.edition_kinds import HALF_SHEET, KINDS, edition_names
 from amnesty_book.project.labels import SUPPORTED_LANGUAGES, labels_for
+from amnesty_book.project.limits import long_text
 from amnesty_book.project.sources import Project
 from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.support.errors import BookError, Problems
@@ -398,6 +399,9 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
     def at(section: str, key: str | None = None) -> SourceLocation:
         return SourceLocation(file.path, _line_of(text, section, key))
 
+    # First, and alone: the other checks would repeat a text in their messages.
+    _long_texts(raw, "", at, problems)
+    problems.raise_if_any()
     values: dict[str, dict[str, Any]] = {}
     for section, content in raw.items():
         if section not in schema and section not in ("editions", "labels", "foreign_phrases"):
@@ -499,6 +503,19 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
             if (line := _line_of(text, section, key)) is not None
         ),
     )
+
+
+def _long_texts(
+    table: dict[str, Any], section: str, at: Callable[[str, str | None], SourceLocation], problems: Problems
+) -> None:
+    """Each key of the table (and of the tables inside it) that is, or holds, a text too long."""
+    for key, value in table.items():
+        inner = f"{section}.{key}" if section else key
+        problem = long_text([key, *(value if isinstance(value, list) else [value])])
+        if problem:  # a table at its [header], a key at its line
+            problems.add(at(inner) if isinstance(value, dict) else at(section, key), problem)
+        elif isinstance(value, dict):
+            _long_texts(value, inner, at, problems)
 
 
 def page_source(config: BookConfig, edition: Edition) -> Edition | None:

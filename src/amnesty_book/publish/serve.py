@@ -1,7 +1,9 @@
 """Live preview: serves the web edition on 127.0.0.1, rebuilds it on every save, reloads the page.
 
 A build error is shown over the page with its `path:line`, and the last good version stays
-underneath until the error is fixed.
+underneath until the error is fixed. Only this machine's browsers are answered: a request must
+name a local host (a page of another site, its name rebound to 127.0.0.1, is refused), and a
+connection idle for IDLE_TIMEOUT seconds is closed.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -27,6 +31,16 @@ from amnesty_book.support.cache import CACHE_FOLDER
 from amnesty_book.support.errors import BookError
 
 _EDITION = "web"
+# A connection that sends nothing for this long is closed, so idle ones hold no thread; an
+# open page's event stream is sent a ping more often than this (every 15 s).
+IDLE_TIMEOUT = 30.0
+# Connections waiting to be accepted: enough for a page loading all its files at once.
+_BACKLOG = 128
+# The names of this machine a browser may ask for, with or without the port: any other Host is
+# a page of another site whose name was rebound to 127.0.0.1 to read the unpublished book.
+_LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?", re.IGNORECASE)
+# How a client that hangs up (a page closed or reloaded mid-response) shows in the server.
+_HANG_UPS = (ConnectionError, TimeoutError)
 # Named by the served page only, never by the built edition: it listens for rebuilds. A file
 # of the page's own origin, which the edition's Content-Security-Policy lets run (no inline script).
 _LIVE_SCRIPT_PATH = "/__live.js"
@@ -92,6 +106,17 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # the terminal is for the book
         pass
 
+    def parse_request(self) -> bool:
+        """Whether the request may be answered: a well-formed one that names a local host."""
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host", "")
+        if _LOCAL_HOST.fullmatch(host):
+            return True
+        print(f"amnesty-book serve: refused a request for host {host[:80]!r}", file=sys.stderr)
+        self.send_error(HTTPStatus.FORBIDDEN, "only this machine's browsers may ask (localhost)")
+        return False
+
     def do_GET(self) -> None:
         if self.path == "/__events":
             self._events()
@@ -134,7 +159,7 @@ class _Handler(SimpleHTTPRequestHandler):
             for event, data in self._outcomes():
                 self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except _HANG_UPS:
             pass  # the page was closed or reloaded
 
     def _outcomes(self) -> Iterator[tuple[str, str]]:
@@ -152,6 +177,16 @@ class _Handler(SimpleHTTPRequestHandler):
             yield ("problem", json.dumps(preview.problems)) if preview.problems else ("reload", "{}")
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = _BACKLOG
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up is no error of the server's: no traceback for it."""
+        if not isinstance(sys.exception(), _HANG_UPS):
+            super().handle_error(request, client_address)
+
+
 def _is_file_name(path: str) -> bool:
     """Whether the file system can take the path at all: with a NUL or a lone surrogate (as
     `%ed%a0%80` decodes) open() raises ValueError, not the OSError that answers 404."""
@@ -166,9 +201,9 @@ def serve(project: Path, port: int) -> tuple[ThreadingHTTPServer, threading.Even
     (its address says where) and the event that stops the watching."""
     preview = Preview(project)
     preview.rebuild()
-    handler = type("Handler", (_Handler,), {"preview": preview})
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(preview.page_folder)))
-    server.daemon_threads = True
+    # The handler's timeout is the socket's, for each read and write of a connection.
+    handler = type("Handler", (_Handler,), {"preview": preview, "timeout": IDLE_TIMEOUT})
+    server = _Server(("127.0.0.1", port), partial(handler, directory=str(preview.page_folder)))
     stop = threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()

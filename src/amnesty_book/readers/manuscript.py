@@ -11,6 +11,7 @@ from pathlib import Path
 from amnesty_book.model import Block, Heading, PlatePlacement, Prose, PullQuote
 from amnesty_book.model.drafts import DraftChapter, Manuscript, NoteDefinition
 from amnesty_book.model.text import plain_text
+from amnesty_book.project.limits import LimitError, check_notes, check_paragraphs
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import block_markup, inline_markup, without_runt
 from amnesty_book.support import cores
@@ -62,6 +63,10 @@ def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
         chapters += file_chapters
         notes += file_notes
         problems += file_problems
+    try:
+        check_notes([note.location for note in notes])
+    except LimitError as error:
+        problems += error.problems
     if problems:
         raise BookError(problems)
     return Manuscript(
@@ -172,6 +177,7 @@ def _read_chunk(
 ) -> None:
     """Adds the chunk to the last chapter (of this file: those before `first_chapter` are
     another file's), or to the notes."""
+    check_paragraphs(chunk.lines, where)
     first = chunk.lines[0]
     if chunk.fence and chunk.fence != ":::":  # code, set as it stands
         _chapter(chapters, where, first_chapter).append(
@@ -223,6 +229,19 @@ def _read_chunk(
             "write the link in its paragraph as [text](URL)",
         )
     _chapter(chapters, where, first_chapter).append(Prose(content, where))
+
+
+def limit_problems(chunk: Chunk, where: SourceLocation) -> tuple[Diagnostic, ...]:
+    """What of a block (at `where`) is beyond the builder's limits, found by reading it as the
+    build does: lint's S005. The build's other problems are left to lint's own checks."""
+    any_chapter = Heading(1, (), "", "", where)
+    try:
+        _read_chunk(chunk, where, [(any_chapter, [])], {}, 0)
+    except LimitError as error:
+        return error.problems
+    except BookError:
+        pass
+    return ()
 
 
 def _read_directive(chunk: Chunk, directive: re.Match[str], where: SourceLocation) -> Block:

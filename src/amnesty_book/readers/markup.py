@@ -17,6 +17,7 @@ from markdown.inlinepatterns import InlineProcessor
 from amnesty_book.model import CiteRef, CrossRef, Inline, NoteRef
 from amnesty_book.model.text import SAFE_LINK, quotation_marks, typeset
 from amnesty_book.project.config import LANGUAGE_TAG
+from amnesty_book.project.limits import TOO_DEEP_LISTS, LimitError, check_nesting
 from amnesty_book.readers.citation_syntax import Found
 from amnesty_book.readers.citation_syntax import find as find_citations
 from amnesty_book.support.diagnostics import SourceLocation
@@ -34,11 +35,8 @@ _TOKEN_OPEN, _TOKEN_CLOSE = "\ufdd0", "\ufdd1"
 _TOKEN = re.compile(f"{_TOKEN_OPEN}(\\d+){_TOKEN_CLOSE}")
 _ESCAPED_AT = re.compile(r"\\@")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
-# Deeper nesting than this (lists in lists, quotes in quotes) is refused: no book needs it,
-# and Markdown and the layout recurse on it.
-MAX_NESTING = 12
+# Lists and quotations, which Markdown recurses on: their nesting has a limit of its own.
 _NESTING = frozenset({"blockquote", "ul", "ol"})
-_TOO_DEEP = f"this text nests lists or quotations more than {MAX_NESTING} deep; flatten it"
 _RAW_HTML = re.compile(r"<!--|</?([A-Za-z][A-Za-z0-9]*)(?=[\s/>])")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _CODE_BLOCK = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[`~]*[ \t]*$")
@@ -250,7 +248,7 @@ def _convert(
         html = converter.reset().convert(tokenised)
     except RecursionError:
         del _CONVERTERS[setting]  # its parser state is left halfway: never reuse it
-        raise BookError.at(location, _TOO_DEEP) from None
+        raise LimitError.at(location, TOO_DEEP_LISTS) from None
     except BaseException:
         del _CONVERTERS[setting]
         raise
@@ -396,8 +394,8 @@ class _Sanitiser(HTMLParser):
         if tag in _VOID:
             self.out.append(f"<{tag}{''.join(kept)}/>")
         else:
-            if tag in _NESTING and sum(outer in _NESTING for outer in self.open) >= MAX_NESTING:
-                raise BookError.at(self.location, _TOO_DEEP)
+            lists = sum(outer in _NESTING for outer in (*self.open, tag))
+            check_nesting(len(self.open) + 1, lists, self.location)
             self.open.append(tag)
             self.out.append(f"<{tag}{''.join(kept)}>")
 

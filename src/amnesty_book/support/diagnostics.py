@@ -154,6 +154,11 @@ CODES: dict[str, Code] = {
                     "a stylesheet of styles/ is refused (a CSS mistake, or a file or URL it names "
                     "that is not a font or image of styles/)",
                 ),
+                "S005": (
+                    ERROR,
+                    "the manuscript passes a limit of the builder (markup nested too deep, a "
+                    "paragraph too long, too many notes)",
+                ),
                 "C001": (
                     ERROR,
                     "a citation's key is not in the bibliography, or book.toml names no bibliography",
