@@ -22,9 +22,8 @@ MAX_LIST_NESTING = 12
 # Characters of one paragraph: the article's longest has 785, the long sample book's 1,650
 # (bench/long_book.py); one of 100,000 is set in the A4 reader in about 5 s.
 MAX_PARAGRAPH = 100_000
-# Notes of the whole book: the long sample book has 816. A web edition of 10,000 notes takes
-# the builder's own templates more than their 10 s (theme/rendering.py) on a busy 2-core machine.
-MAX_NOTES = 5_000
+# Notes of the whole book: the long sample book has 816; a book of 10,000 builds.
+MAX_NOTES = 10_000
 # Characters of any text of book.toml (a title, a label, a path): a long title has 200.
 MAX_CONFIG_TEXT = 1_000
 

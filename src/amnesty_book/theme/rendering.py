@@ -59,8 +59,9 @@ _SEMANTICS = {
 
 
 _FIRST_TAG = re.compile(r"^\s*<[a-z0-9]+")
-# How long one render may take: the real book's takes a tenth of a second; a template that
-# loops without end is stopped, at its line, rather than hang the build or the preview.
+# How long one render may take for each thousand notes of the book (or fewer): the real book's
+# takes a tenth of a second, the long sample book's (816 notes) a quarter; a template that loops
+# without end is stopped, at its line, rather than hang the build or the preview.
 RENDER_SECONDS = 10.0
 # The longest string or list a template may make by `*` (the time limit cannot stop the making
 # of one, which runs in C), and the largest power by `**`.
@@ -154,11 +155,18 @@ def _modified(path: Path) -> int | None:
 
 
 class _OutOfTime(Exception):
-    """Raised in the thread of a render that ran longer than RENDER_SECONDS."""
+    """Raised in the thread of a render that ran longer than its time (its class's `seconds`)."""
+
+    seconds = RENDER_SECONDS
 
 
-def _out_of_time() -> str:
-    return f"the templates ran for more than {RENDER_SECONDS:g} s (a loop without end?)"
+def _out_of_time(seconds: float) -> str:
+    return f"the templates ran for more than {seconds:g} s (a loop without end?)"
+
+
+def _render_seconds(book: Book) -> float:
+    """How long a render of the book may take: longer for a book of more notes."""
+    return RENDER_SECONDS * (1 + len(book.notes) // 1000)
 
 
 class _Environment(SandboxedEnvironment):
@@ -192,7 +200,7 @@ class _Environment(SandboxedEnvironment):
             # Where no line of the project's passed it, its templates do not fit the builder's.
             message = error.message if isinstance(error, TemplateSyntaxError) else str(error)
             if isinstance(error, _OutOfTime):
-                message = _out_of_time()
+                message = _out_of_time(error.seconds)
             raise BookError.at(
                 where or self.project.location(folder),
                 f"{(message or type(error).__name__).rstrip('.')}; fix the template",
@@ -213,14 +221,14 @@ def _time_limit(seconds: float) -> Iterator[None]:
     only the main thread, and the preview renders in another: the exception is set on this
     thread by CPython's PyThreadState_SetAsyncExc, raised at its next bytecode."""
     thread, lock, state = threading.get_ident(), threading.Lock(), {"done": False, "fired": False}
+    # Raised as a class: a subclass says how long the render had.
+    raised = type("_OutOfTime", (_OutOfTime,), {"seconds": seconds})
 
     def expire() -> None:
         with lock:
             if not state["done"]:
                 state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(thread), ctypes.py_object(_OutOfTime)
-                )
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(raised))
 
     timer = threading.Timer(seconds, expire)
     timer.daemon = True
@@ -296,7 +304,7 @@ def render(
 
     templates = templates_folder(book.root)
     try:
-        with _time_limit(RENDER_SECONDS):
+        with _time_limit(_render_seconds(book)):
             return (
                 environment(templates)
                 .get_template(template)
@@ -333,9 +341,9 @@ def render(
                     **extra,
                 )
             )
-    except _OutOfTime:  # outside the templates' own code, or in the builder's templates alone
+    except _OutOfTime as error:  # outside the templates' own code, or in the builder's templates alone
         where = Project(book.root).location(templates) if templates else None
-        raise BookError.at(where, f"{_out_of_time()}; fix the template") from None
+        raise BookError.at(where, f"{_out_of_time(error.seconds)}; fix the template") from None
 
 
 def _measure_em(book: Book, edition: Edition, type_scale: float) -> float:
