@@ -562,3 +562,22 @@ def test_a_pandoc_named_that_is_no_program_stops_the_build_in_one_line(
         "AMNESTY_BOOK_PANDOC names 'no-such-pandoc', which is no program; name pandoc's path, or unset it\n"
         in err
     )
+
+
+def test_a_citation_in_a_heading_is_printed_and_checked_as_printed(small_project: SmallProject) -> None:
+    """In an author-date style the heading prints its citation, in every edition, and the
+    read-back expects it there; the outline names the heading without it."""
+    _with_bibliography(small_project, WORKS, more='[citations]\nstyle = "apa"\n')
+    small_project.replace("manuscript/article.md", "## A section", "## A section [@doe2001, 13]")
+    out = small_project.root / "dist"
+    build(small_project.root, out, editions=["web", "epub", "reader-a4"])
+    web = web_documents(out / "small-web")["index.html"]
+    assert "A section (Doe, 2001, p. 13)" in [norm(h.text_content()) for h in web.xpath("//h2")]
+    reader = PdfReader(out / "small-reader-a4.pdf")
+    assert "A section (Doe, 2001, p. 13)" in norm(" ".join(page.extract_text() for page in reader.pages))
+    titles = [item.title for item in _flat_outline(reader.outline)]
+    assert "A section" in titles and "A section (Doe, 2001, p. 13)" not in titles
+
+
+def _flat_outline(items: list[Any]) -> list[Any]:
+    return [leaf for item in items for leaf in (_flat_outline(item) if isinstance(item, list) else [item])]

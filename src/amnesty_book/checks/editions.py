@@ -32,7 +32,7 @@ from amnesty_book.checks.readback import (
     unembedded_fonts,
     web_documents,
 )
-from amnesty_book.model import Book, CrossLink, Inline, NoteCall
+from amnesty_book.model import Book, CrossLink, Heading, Inline, NoteCall
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.config import MINIMUM_PPI, Edition
 from amnesty_book.project.edition_kinds import KINDS
@@ -76,9 +76,8 @@ def expected_digest(book: Book, printed: PrintedPages | None = None) -> Digest:
     carry their pages."""
     expected = Digest()
     for chapter in book.chapters:
-        expected.headings += [chapter.title.text, *(section.text for section in chapter.sections)]
-    expected.headings += [book.config.labels[title_key(part)] for part in book.back_matter]
-    expected.headings = [norm(heading) for heading in expected.headings]
+        expected.headings += [_as_printed(heading) for heading in (chapter.title, *chapter.sections)]
+    expected.headings += [norm(book.config.labels[title_key(part)]) for part in book.back_matter]
     expected.notes = {note.number: _as_read(note.content, printed) for note in book.notes}
     expected.plates = [
         (f"{p.label}.", _as_read(p.caption, printed), _as_read(p.credit, printed)) for p in book.plates
@@ -116,6 +115,12 @@ def _printed(passage: str, text: PrintedText, continued: bool = False) -> bool:
     """Each piece of the passage (between pages the check cannot know) is printed; `continued`,
     perhaps begun on one page and continued on the next (a note split over pages)."""
     return all(text.holds(piece, continued) for piece in passage.split(UNKNOWN_PAGE) if piece.strip())
+
+
+def _as_printed(heading: Heading) -> str:
+    """A heading as it is printed: a citation in it too (its `text`, which the outline and the
+    running heads take, has none), its note calls not (the read-back leaves them out)."""
+    return norm(plain_text(tuple(part for part in heading.content if not isinstance(part, NoteCall))))
 
 
 def _as_read(content: Inline, printed: PrintedPages | None = None) -> str:
