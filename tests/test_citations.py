@@ -604,3 +604,13 @@ def test_a_sources_entry_that_runs_on_overleaf_is_found(small_project: SmallProj
     pages = [_bare(page.extract_text()) for page in PdfReader(out / "small-reader-a4.pdf").pages]
     entries = [_bare(f"Author{n}, Ann. {title.strip()} {n}.") for n in range(30)]
     assert any(not any(entry in page for page in pages) for entry in entries)  # one did run on
+
+
+def test_a_cross_reference_names_a_cited_heading_by_its_words_alone(small_project: SmallProject) -> None:
+    """@sec: to a heading that holds a citation: “A section”, not “A section ”."""
+    _with_bibliography(small_project, WORKS)
+    small_project.replace("manuscript/article.md", "## A section", "## A section [@doe2001, 13]")
+    small_project.replace("manuscript/article.md", "More text.", "More text, as @sec:a-section says.")
+    book = load_book(small_project.root)
+    said = [plain_text(block.content) for block in book.chapters[0].blocks if "says" in repr(block)]
+    assert said == ["More text, as “A section” says."]

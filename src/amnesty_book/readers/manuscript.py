@@ -27,6 +27,8 @@ CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 # A note's further blocks are indented under its definition by four spaces or a tab.
 _NOTE_BLOCK = re.compile(r"^(?: {4}|\t)")
 _NOTE_INDENT = re.compile(r"^(?: {1,4}|\t)")
+# Spaces in a row, as a citation taken out of a heading's words leaves them.
+_SPACES = re.compile(r"[ ]{2,}")
 _DEEPEST_HEADING = 3
 
 
@@ -190,7 +192,8 @@ def _read_chunk(
         content = inline_markup(without_runt(heading.group(2)), where)
         if not content:
             raise BookError.at(where, "this heading has no text; write it after the '#'")
-        title = Heading(level, content, plain_text(content), "", where)
+        # Its words alone: a citation in it (set later, in some styles not in the text) leaves no space.
+        title = Heading(level, content, _SPACES.sub(" ", plain_text(content)).strip(" "), "", where)
         if level == 1:
             chapters.append((title, []))
             return
