@@ -528,8 +528,8 @@ def test_c003_asks_only_what_the_default_style_prints(item: dict[str, object], m
         ),
         (
             WORKS,
-            '[\n  {"title": "A Book"}\n]\n',
-            'manuscript/works.json:1: C004 entry 1 has no "id" (its citation key); '
+            '[\n  {"id": "doe2001", "title": "A Book"},\n  {\n    "title": "Another"\n  }\n]\n',
+            'manuscript/works.json:3: C004 entry 2 has no "id" (its citation key); '
             'give it one, as "id": "name2024"',
         ),
         (

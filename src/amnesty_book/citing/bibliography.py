@@ -81,6 +81,23 @@ def _bibtex_keys(text: str) -> list[tuple[str, int]]:
     ]
 
 
+def _entry_keys_at(text: str) -> list[int]:
+    """Where each entry of a CSL-JSON list (valid JSON) names its key: its "id" (entries nest no
+    other), or where the entry begins if it has none."""
+    decoder = json.JSONDecoder()
+    found = []
+    index = text.index("[") + 1
+    while True:
+        while index < len(text) and text[index] in " \t\r\n,":
+            index += 1
+        if index >= len(text) or text[index] == "]":
+            return found
+        start = index
+        _, index = decoder.raw_decode(text, index)
+        key = _JSON_ID.search(text, start, index)
+        found.append(key.start() if key else start)
+
+
 def _csl_json_keys(text: str, file: SourceLocation) -> list[tuple[str, int]]:
     try:
         items = json.loads(text)
@@ -90,10 +107,7 @@ def _csl_json_keys(text: str, file: SourceLocation) -> list[tuple[str, int]]:
         ) from None
     if not isinstance(items, list):
         raise BookError.at(file, "a CSL-JSON bibliography is a list of entries, [{...}, {...}]")
-    # The n-th "id" written is the n-th entry's, as CSL-JSON entries nest no other "id".
-    lines = [_line_at(text, match.start()) for match in _JSON_ID.finditer(text)]
-    if len(lines) != len(items):
-        lines = [1] * len(items)
+    lines = [_line_at(text, start) for start in _entry_keys_at(text)]
     problems = Problems()
     keys = []
     for index, (item, line) in enumerate(zip(items, lines, strict=True)):
