@@ -5,6 +5,7 @@ targets land on."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -628,3 +629,24 @@ def test_a_truncated_style_is_located_in_itself_not_blamed_on_the_bibliography(
     line = cut.count("\n") + 1
     assert err.startswith(f"styles/house.csl:{line}: this style is not well-formed XML (")
     assert "works.json" not in err
+
+
+def test_an_entry_the_style_prints_nothing_for_is_left_out_of_the_sources_with_a_warning(
+    small_project: SmallProject, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Chicago lists no personal communication: pandoc gives an empty entry, and warns."""
+    letter = (
+        '[\n  {"id": "kot1941", "type": "personal_communication", "author": [{"family": "Kot"}],\n'
+        '   "title": "Letter to Sikorski", "issued": {"date-parts": [[1941, 9, 2]]}},\n'
+        + WORKS.split("[\n", 1)[1]
+    )
+    _with_bibliography(small_project, letter)
+    small_project.replace("manuscript/article.md", "More text.", "More text [@kot1941; @doe2001].")
+    with caplog.at_level(logging.WARNING, logger="amnesty_book"):
+        book = load_book(small_project.root)
+    assert [entry.key for entry in book.bibliography] == ["doe2001"]
+    assert caplog.messages == [
+        "manuscript/works.json:2: warning: the style chicago-notes-bibliography prints nothing for entry "
+        "'kot1941', which the Sources leave out; give it the fields its type needs in this style, or "
+        "another type"
+    ]

@@ -30,7 +30,7 @@ from amnesty_book.model import (
 )
 from amnesty_book.model.rewriting import rewrite_text
 from amnesty_book.support.cache import DerivedFiles
-from amnesty_book.support.errors import BookError, Problems, tell
+from amnesty_book.support.errors import BookError, Problems, tell, warn
 
 # An entry cited between two citations that stand apart (a caption, a timeline source), so
 # that the style sets neither as "ibid." of the other; it is never listed.
@@ -131,10 +131,21 @@ def set_citations(book: Book, bibliography: Bibliography, style: Style, list_unc
             parts.append(made[-1])
         return _punctuation_before_calls(parts, made)
 
-    listed = [(key, blocks) for key, blocks in _bibliography(output["blocks"]) if key != _SEPARATOR]
+    printed = []
+    for key, blocks in _bibliography(output["blocks"]):
+        text = inline_markup(_first_paragraph(blocks), language)
+        if key == _SEPARATOR:
+            continue
+        if not text.strip():  # pandoc warns of it, and lists it empty
+            warn(
+                bibliography.location(key),
+                f"the style {style.path.stem} prints nothing for entry '{key}', which the Sources leave "
+                "out; give it the fields its type needs in this style, or another type",
+            )
+            continue
+        printed.append((key, text))
     entries = tuple(
-        BibliographyEntry(key, f"source-{number}", inline_markup(_first_paragraph(blocks), language))
-        for number, (key, blocks) in enumerate(listed, 1)
+        BibliographyEntry(key, f"source-{number}", text) for number, (key, text) in enumerate(printed, 1)
     )
     return replace(rewrite_text(book, rewrite, note_content), bibliography=entries)
 
