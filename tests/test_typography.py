@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import lxml.html
+import pypdfium2
 import pytest
 from lxml import etree
 from pdfminer.layout import LTTextLine
@@ -17,9 +18,10 @@ from weasyprint import HTML
 from amnesty_book.layout import weasyprint as patches
 from amnesty_book.layout.plate_plan import first_plan
 from amnesty_book.project.config import Edition
+from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.theme.page_geometry import measure_mm, text_block
-from conftest import REPO
+from conftest import REPO, SmallProject
 from readback import pdf_layout
 
 READERS = {
@@ -142,3 +144,35 @@ def test_the_plates_list_keeps_a_captions_italics_but_not_its_note_calls(built_b
         assert "Stalin’s paradise" in "".join(plates.xpath(".//*[local-name()='em']/text()"))
         assert not plates.xpath(".//*[local-name()='a'][@role='doc-noteref']")
         assert len(captions) == 4
+
+
+def test_calls_of_notes_side_by_side_are_parted_in_every_edition(tmp_path: Path) -> None:
+    """Notes 2 and 3 called at one place read “disputed.²,³”, not “disputed.²³” (twenty-three);
+    a book words the separator its own way ([labels] note_call_separator)."""
+    project = SmallProject(tmp_path / "book")
+    project.replace(
+        "manuscript/article.md",
+        "More text.",
+        "More text, disputed.[^a][^b] Then.\n\n[^a]: First.\n\n[^b]: Second.",
+    )
+    out = project.root / "dist"
+    build(project.root, out, editions=["web", "epub", "reader-a4"])
+    assert "disputed.2,3 Then." in _web_paragraph(out, "disputed")
+    with zipfile.ZipFile(out / "small.epub") as epub:
+        chapter = next(name for name in epub.namelist() if name.endswith("chapter-1.xhtml"))
+        assert "disputed.2,3 Then." in " ".join(
+            etree.fromstring(epub.read(chapter)).xpath("string()").split()
+        )
+    pdf = pypdfium2.PdfDocument(out / "small-reader-a4.pdf")
+    assert any("disputed.2,3" in pdf[index].get_textpage().get_text_range() for index in range(len(pdf)))
+    config = project.root / "book.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[labels]\nnote_call_separator = "\u2009"\n', "utf-8"
+    )
+    build(project.root, out, editions=["web"])
+    assert "disputed.2\u20093 Then." in _web_paragraph(out, "disputed")
+
+
+def _web_paragraph(out: Path, words: str) -> str:
+    web = lxml.html.parse(str(out / "small-web" / "index.html")).getroot()
+    return next(p.text_content() for p in web.iter("p") if words in p.text_content())

@@ -600,7 +600,7 @@ def _label_overrides(
         elif not isinstance(value, str):
             problems.add(at("labels", key), f"label '{key}' must be a text in quotes")
         else:
-            overrides.append((key, value.strip()))
+            overrides.append((key, value.strip(" \t\r\n")))  # a thin or no-break space is meant
     return tuple(overrides)
 
 

@@ -31,7 +31,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from amnesty_book.model import Book, CrossLink, Heading, Plate, PlatePlacement, PullQuote
+from amnesty_book.model import Book, CrossLink, Heading, NoteCall, Plate, PlatePlacement, PullQuote
 from amnesty_book.model.text import bound, plain_text
 from amnesty_book.project.appendix_kinds import APPENDICES
 from amnesty_book.project.config import PACKAGED_FACES, POINTS_PER_MM, Edition
@@ -92,6 +92,7 @@ def environment(templates: Path | None = None) -> Environment:
     env.tests["plate_placement"] = lambda block: isinstance(block, PlatePlacement)
     env.tests["pull_quote"] = lambda block: isinstance(block, PullQuote)
     env.tests["cross_link"] = lambda part: isinstance(part, CrossLink)
+    env.tests["note_call"] = lambda part: isinstance(part, NoteCall)
     return env
 
 
