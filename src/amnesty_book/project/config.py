@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
 from importlib.resources import files
@@ -348,6 +348,9 @@ def documented_keys() -> list[DocumentedKey]:
 
 
 _REQUIRED_SECTIONS = {"book"}
+# Longer than this, a text of book.toml is a mistake (a file pasted in), and one that would stall
+# the layout of every page it is printed on: a title, even a description, is far shorter.
+MAX_TEXT = 10_000
 _EDITION_KEYS = {
     "kind": _Key(str, True, None, "the kind of edition: " + ", ".join(KINDS)),
     "paper": _Key(str, False, None, "its paper: A4 or Letter"),
@@ -365,11 +368,17 @@ def load_config(project: Project) -> BookConfig:
     try:
         raw = tomllib.loads(text)
     except RecursionError:
-        raise BookError.at(project.location(path), "arrays or tables nest too deeply; fix it") from None
+        # tomllib says not where: the line opening the most brackets, which nest that deep.
+        deepest = max(
+            enumerate(text.split("\n"), start=1), key=lambda line: line[1].count("[") + line[1].count("{")
+        )
+        raise BookError.at(
+            project.location(path, deepest[0]), "arrays or tables nest too deeply; fix it"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        line = int(match.group(1)) if match else text.count("\n") + 1  # "(at end of document)"
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
         raise BookError.at(
             project.location(path, line), f"not valid TOML ({reason}); fix the syntax"
         ) from None
@@ -377,18 +386,42 @@ def load_config(project: Project) -> BookConfig:
 
 
 def _line_of(text: str, section: str, key: str | None) -> int | None:
-    """Line of `[section]`, or of `key = ...` inside it (tomllib gives no positions)."""
-    current = ""
+    """Line of `key = ...` in `[section]` ("" for the top of the file), else of the section
+    itself: its header, or its `section = ...` or `section.key = ...` at the top; None if
+    neither is found (tomllib gives no positions)."""
+    current, own = "", None
     for number, line in enumerate(text.split("\n"), start=1):  # TOML's lines end only at \n
         stripped = line.strip()
         header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
         if header:
             current = header.group(1)
-            if key is None and current == section:
-                return number
-        elif key is not None and current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            own = own or (number if current == section else None)
+        elif key is not None and current == section and _assigns(stripped, key):
             return number
-    return None
+        elif section and not current and _assigns(stripped, section):
+            own = own or number
+    return own
+
+
+def _assigns(line: str, key: str) -> bool:
+    """Whether a line of TOML gives `key` (bare or quoted) a value, or a dotted key under it."""
+    name = re.escape(key)
+    return re.match(rf"""(?:{name}|"{name}"|'{name}')\s*[=.]""", line) is not None
+
+
+def _overlong_texts(raw: dict[str, Any]) -> Iterator[tuple[str, str, int]]:
+    """The section, key and length of each text (or text of a list) longer than MAX_TEXT."""
+    tables = [("", raw)]
+    while tables:  # not recursive: tomllib reads tables nested deeper than Python recurses
+        section, table = tables.pop()
+        for key, value in table.items():
+            if isinstance(value, dict):
+                tables.append((f"{section}.{key}" if section else key, value))
+                continue
+            texts = value if isinstance(value, list) else [value]
+            longest = max((len(text) for text in texts if isinstance(text, str)), default=0)
+            if longest > MAX_TEXT:
+                yield section, key, longest
 
 
 def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookConfig:
@@ -398,18 +431,32 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
     def at(section: str, key: str | None = None) -> SourceLocation:
         return SourceLocation(file.path, _line_of(text, section, key))
 
+    # Checked first, and alone: the other messages would quote such a text whole.
+    for section, key, length in _overlong_texts(raw):
+        problems.add(
+            at(section, key), f"'{key}' is {length:,} characters long; shorten it to {MAX_TEXT:,} at most"
+        )
+    problems.raise_if_any()
     values: dict[str, dict[str, Any]] = {}
+    known = ", ".join(f"[{name}]" for name in (*schema, "labels", "foreign_phrases", "editions.NAME"))
     for section, content in raw.items():
         if section not in schema and section not in ("editions", "labels", "foreign_phrases"):
-            known = ", ".join(f"[{name}]" for name in (*schema, "labels", "foreign_phrases", "editions.NAME"))
-            problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
+            if isinstance(content, dict):
+                problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
+            else:
+                problems.add(
+                    at("", section),
+                    f"unknown key '{section}' above the first section; move it into its section "
+                    f"({known}) or remove it",
+                )
         elif not isinstance(content, dict):
-            problems.add(at(section, section), f"'{section}' must be a section [{section}]")
+            problems.add(at("", section), f"'{section}' must be a section [{section}]")
     for section, keys in schema.items():
         content = raw.get(section)
         if not isinstance(content, dict):
             if section in _REQUIRED_SECTIONS and section not in raw:  # not a table: reported above
-                problems.add(file, f"the section [{section}] is missing; add it")
+                # Where it would begin: the top of the file.
+                problems.add(SourceLocation(file.path, 1), f"the section [{section}] is missing; add it")
             # An absent optional section takes its defaults, or is None if it has required keys.
             all_optional = not any(key.required for key in keys.values())
             values[section] = {name: key.default for name, key in keys.items()} if all_optional else {}
