@@ -33,7 +33,7 @@ def failed_build(
     progress = [line.split() for line in captured.out.splitlines()]
     assert all(line[0] == "✓" and line[1] not in failing for line in progress), captured.out
     assert failing or not progress, captured.out
-    assert not list(project.root.parent.glob(".amnesty-book-*")), "staging folder left behind"
+    assert not list(dist.glob(".amnesty-book-*")), "staging folder left behind"
     return captured.err
 
 

@@ -70,8 +70,8 @@ def refused(project: SmallProject, capsys: pytest.CaptureFixture[str]) -> list[s
     assert summary == (
         f"amnesty-book: build failed ({len(problems)} problem(s)); the output folder was not changed"
     )
-    # The staging folder stands next to dist/, inside the project.
-    assert not list(project.root.glob(".amnesty-book-*")), "staging folder left behind"
+    # The staging folder stands inside dist/.
+    assert not list((project.root / "dist").glob(".amnesty-book-*")), "staging folder left behind"
     return problems
 
 
@@ -231,7 +231,7 @@ def test_malformed_toml(small_project: SmallProject, capsys: pytest.CaptureFixtu
 
 def test_toml_nested_too_deeply(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     small_project.replace("book.toml", 'slug = "small"', 'slug = "small"\nx = ' + "[" * 3000 + "]" * 3000)
-    assert refused(small_project, capsys) == ["book.toml: arrays or tables nest too deeply; fix it"]
+    assert refused(small_project, capsys) == ["book.toml:7: arrays or tables nest too deeply; fix it"]
 
 
 def test_malformed_yaml_plates(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:

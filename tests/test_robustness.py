@@ -99,7 +99,7 @@ def wait_for(condition: Callable[[], T], what: str, timeout: float = 120) -> T:
 
 
 def scratch_folders(root: Path) -> list[Path]:
-    return sorted(root.glob(".amnesty-book-*"))
+    return sorted((root / "dist").glob(".amnesty-book-*"))
 
 
 def at_work(build_process: subprocess.Popen[bytes], root: Path) -> set[Process]:
@@ -201,14 +201,14 @@ def test_ctrl_c_names_the_out_folder_given(
 
 def test_only_abandoned_staging_folders_are_removed(small_project: SmallProject) -> None:
     root = small_project.root
-    old = root / ".amnesty-book-old12345"  # left by a version that took no lock, hours ago
+    old = root / "dist" / ".amnesty-book-old12345"  # left by a version that took no lock, hours ago
     (old / "staging").mkdir(parents=True)
     (old / "staging" / "small.epub").write_bytes(b"PK")
     hours_ago = time.time() - 3 * 3600
     os.utime(old, (hours_ago, hours_ago))
-    starting = root / ".amnesty-book-new12345"  # a build's that has not locked it yet
+    starting = root / "dist" / ".amnesty-book-new12345"  # a build's that has not locked it yet
     starting.mkdir()
-    other = root / ".amnesty-book-notes"  # not a name a build makes
+    other = root / "dist" / ".amnesty-book-notes"  # not a name a build makes
     other.mkdir()
     os.utime(other, (hours_ago, hours_ago))
 
@@ -219,7 +219,7 @@ def test_only_abandoned_staging_folders_are_removed(small_project: SmallProject)
 def test_a_build_with_nothing_to_do_removes_abandoned_folders_too(small_project: SmallProject) -> None:
     root = small_project.root
     build(root, editions=["web"])
-    old = root / ".amnesty-book-old12345"
+    old = root / "dist" / ".amnesty-book-old12345"
     old.mkdir()
     hours_ago = time.time() - 3 * 3600
     os.utime(old, (hours_ago, hours_ago))

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from amnesty_book.project.config import Edition
 
 
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amnesty-book",
@@ -273,15 +272,17 @@ def _build(arguments: argparse.Namespace) -> int:
 def _check(project: Path, out: Path | None, editions: list[str], format: str, verbose: bool) -> int:
     from amnesty_book.checks.editions import as_json, check_editions, errors
     from amnesty_book.publish import select_editions
+    from amnesty_book.publish.publishing import folder_name, unfinished
     from amnesty_book.readers.loading import load_book
     from amnesty_book.support.collector import long_lived
-    from amnesty_book.support.diagnostics import INFO, WARNING
+    from amnesty_book.support.diagnostics import INFO, WARNING, Diagnostic
 
     book = load_book(project)
+    folder = out or project / "dist"
+    left = unfinished(folder)
+    findings = [Diagnostic(None, left.problem(folder_name(folder, project)))] if left else []
     with long_lived():
-        findings = check_editions(
-            book, out or project / "dist", select_editions(book.config, editions), full=True
-        )
+        findings += check_editions(book, folder, select_editions(book.config, editions), full=True)
     findings = [finding for finding in findings if verbose or finding.severity != INFO]
     failed = errors(findings)
     if format == "json":

@@ -366,11 +366,17 @@ def load_config(project: Project) -> BookConfig:
     try:
         raw = tomllib.loads(text)
     except RecursionError:
-        raise BookError.at(project.location(path), "arrays or tables nest too deeply; fix it") from None
+        # tomllib says not where: the line opening the most brackets, which nest that deep.
+        deepest = max(
+            enumerate(text.split("\n"), start=1), key=lambda line: line[1].count("[") + line[1].count("{")
+        )
+        raise BookError.at(
+            project.location(path, deepest[0]), "arrays or tables nest too deeply; fix it"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        line = int(match.group(1)) if match else text.count("\n") + 1  # "(at end of document)"
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
         raise BookError.at(
             project.location(path, line), f"not valid TOML ({reason}); fix the syntax"
         ) from None
@@ -378,18 +384,27 @@ def load_config(project: Project) -> BookConfig:
 
 
 def _line_of(text: str, section: str, key: str | None) -> int | None:
-    """Line of `[section]`, or of `key = ...` inside it (tomllib gives no positions)."""
-    current = ""
+    """Line of `key = ...` in `[section]` ("" for the top of the file), else of the section
+    itself: its header, or its `section = ...` or `section.key = ...` at the top; None if
+    neither is found (tomllib gives no positions)."""
+    current, own = "", None
     for number, line in enumerate(text.split("\n"), start=1):  # TOML's lines end only at \n
         stripped = line.strip()
         header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
         if header:
             current = header.group(1)
-            if key is None and current == section:
-                return number
-        elif key is not None and current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            own = own or (number if current == section else None)
+        elif key is not None and current == section and _assigns(stripped, key):
             return number
-    return None
+        elif section and not current and _assigns(stripped, section):
+            own = own or number
+    return own
+
+
+def _assigns(line: str, key: str) -> bool:
+    """Whether a line of TOML gives `key` (bare or quoted) a value, or a dotted key under it."""
+    name = re.escape(key)
+    return re.match(rf"""(?:{name}|"{name}"|'{name}')\s*[=.]""", line) is not None
 
 
 def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookConfig:
@@ -400,20 +415,28 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
         return SourceLocation(file.path, _line_of(text, section, key))
 
     # First, and alone: the other checks would repeat a text in their messages.
-    _long_texts(raw, "", at, problems)
+    _long_texts(raw, at, problems)
     problems.raise_if_any()
     values: dict[str, dict[str, Any]] = {}
+    known = ", ".join(f"[{name}]" for name in (*schema, "labels", "foreign_phrases", "editions.NAME"))
     for section, content in raw.items():
         if section not in schema and section not in ("editions", "labels", "foreign_phrases"):
-            known = ", ".join(f"[{name}]" for name in (*schema, "labels", "foreign_phrases", "editions.NAME"))
-            problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
+            if isinstance(content, dict):
+                problems.add(at(section), f"unknown section [{section}]; the sections are {known}")
+            else:
+                problems.add(
+                    at("", section),
+                    f"unknown key '{section}' above the first section; move it into its section "
+                    f"({known}) or remove it",
+                )
         elif not isinstance(content, dict):
-            problems.add(at(section, section), f"'{section}' must be a section [{section}]")
+            problems.add(at("", section), f"'{section}' must be a section [{section}]")
     for section, keys in schema.items():
         content = raw.get(section)
         if not isinstance(content, dict):
             if section in _REQUIRED_SECTIONS and section not in raw:  # not a table: reported above
-                problems.add(file, f"the section [{section}] is missing; add it")
+                # Where it would begin: the top of the file.
+                problems.add(SourceLocation(file.path, 1), f"the section [{section}] is missing; add it")
             # An absent optional section takes its defaults, or is None if it has required keys.
             all_optional = not any(key.required for key in keys.values())
             values[section] = {name: key.default for name, key in keys.items()} if all_optional else {}
@@ -506,16 +529,20 @@ def _build_config(raw: dict[str, Any], text: str, file: SourceLocation) -> BookC
 
 
 def _long_texts(
-    table: dict[str, Any], section: str, at: Callable[[str, str | None], SourceLocation], problems: Problems
+    raw: dict[str, Any], at: Callable[[str, str | None], SourceLocation], problems: Problems
 ) -> None:
-    """Each key of the table (and of the tables inside it) that is, or holds, a text too long."""
-    for key, value in table.items():
-        inner = f"{section}.{key}" if section else key
-        problem = long_text([key, *(value if isinstance(value, list) else [value])])
-        if problem:  # a table at its [header], a key at its line
-            problems.add(at(inner) if isinstance(value, dict) else at(section, key), problem)
-        elif isinstance(value, dict):
-            _long_texts(value, inner, at, problems)
+    """Each key (and each table) of book.toml that is, or holds, a text too long. Not recursive:
+    tomllib reads tables nested deeper than Python recurses."""
+    tables = [("", raw)]
+    while tables:
+        section, table = tables.pop()
+        for key, value in table.items():
+            inner = f"{section}.{key}" if section else key
+            problem = long_text([key, *(value if isinstance(value, list) else [value])])
+            if problem:  # a table at its [header], a key at its line
+                problems.add(at(inner) if isinstance(value, dict) else at(section, key), problem)
+            elif isinstance(value, dict):
+                tables.append((inner, value))
 
 
 def page_source(config: BookConfig, edition: Edition) -> Edition | None:

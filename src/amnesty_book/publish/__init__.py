@@ -7,6 +7,7 @@ Only what decides that is imported here: a build with nothing to do answers at o
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from amnesty_book.project.config import BookConfig, Edition, load_config
 from amnesty_book.project.inputs import edition_keys
 from amnesty_book.project.sources import Project
 from amnesty_book.publish.progress import FAST_CHECKS, Built, Progress
+from amnesty_book.publish.publishing import folder_name, unfinished
 from amnesty_book.publish.scratch import remove_abandoned_scratch
 from amnesty_book.support.cache import BuildState
-from amnesty_book.support.errors import BookError
+from amnesty_book.support.errors import BookError, warn
 
 
 def build(
@@ -34,12 +36,16 @@ def build(
     The editions are read back and checked (`check`: NO_CHECKS, FAST_CHECKS, or ALL_CHECKS
     with EPUBCheck) before they are published. Nothing in `out` changes unless every edition
     was written and passed: a bad manuscript, a failing writer or a failed check leaves the
-    previous build exactly as it was.
+    previous build exactly as it was. The editions that a build stopped while publishing left
+    not from one build (publishing.py) are built again, named or not.
     """
     root = project.resolve()
-    out = (out or root / "dist").resolve()
+    # Not resolved: a symlinked output folder is named as the user knows it.
+    out = Path(os.path.abspath(out or root / "dist"))
     config = load_config(Project(root))
+    repair = _unfinished_editions(out, root)
     chosen = select_editions(config, editions)
+    chosen += [edition for edition in config.editions if edition.name in repair and edition not in chosen]
     state = BuildState(root, out)
     keys = edition_keys(root, config, chosen)
     stale = [
@@ -47,21 +53,36 @@ def build(
         for edition in chosen
         if force
         or keys is None
+        or edition.name in repair
         or not state.is_current(edition.name, keys[edition.name], out / edition.output_name(config.slug))
     ]
     if progress:
         for edition in chosen:
             if edition not in stale:
                 progress(Built(edition, edition.output_name(config.slug), None))
-    remove_abandoned_scratch(out.parent)
+    remove_abandoned_scratch(out)
     if not stale:
         return []
     from amnesty_book.publish.production import produce  # the book's readers, the writers and the checks
 
-    published = produce(root, stale, out, check, progress)
+    published = produce(root, stale, out, folder_name(out, root), check, progress)
     if keys is not None:
         state.record({edition.name: keys[edition.name] for edition in stale})
     return published
+
+
+def _unfinished_editions(out: Path, root: Path) -> list[str]:
+    """The editions a build stopped while publishing left not from one build, said as they are
+    built again."""
+    left = unfinished(out)
+    if left is None:
+        return []
+    warn(
+        None,
+        f"{folder_name(out, root)}: a build was stopped while publishing; building "
+        f"{', '.join(left.editions())} again",
+    )
+    return left.editions()
 
 
 def select_editions(config: BookConfig, names: Sequence[str]) -> list[Edition]:

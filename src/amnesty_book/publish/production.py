@@ -1,14 +1,14 @@
 """Produces the editions a build found stale: reads the book, writes the editions into a
 staging folder and reads them back to check them (in parallel processes, the EPUB together
-with the reader edition whose layout gives its page numbers), then publishes them. A build
-killed half-way leaves neither its staging folder nor its processes behind for long.
+with the reader edition whose layout gives its page numbers), then publishes them
+(publishing.py). A build killed half-way leaves neither its staging folder nor its processes
+behind for long.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
-import os
-import shutil
 import signal
 import threading
 import time
@@ -27,6 +27,7 @@ from amnesty_book.model import Book
 from amnesty_book.project.config import Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.publish.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
+from amnesty_book.publish.publishing import publish
 from amnesty_book.publish.scratch import scratch_folder
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.collector import long_lived
@@ -45,15 +46,45 @@ class GroupResult:
     findings: list[Diagnostic] = field(default_factory=list)
 
 
+# What a full disk (or quota) and a folder that cannot be written say, of the output folder.
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+_REFUSED = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
 def produce(
-    root: Path, editions: Sequence[Edition], out: Path, check: str, progress: Progress | None
+    root: Path, editions: Sequence[Edition], out: Path, shown: str, check: str, progress: Progress | None
 ) -> list[Path]:
-    """Writes, checks and publishes the editions into `out`; returns what was published.
-    Nothing in `out` changes unless every edition was written and passed."""
+    """Writes, checks and publishes the editions into `out` (`shown`: its name in messages);
+    returns what was published. Nothing in `out` changes unless every edition was written and
+    passed."""
     share(available())  # nothing else runs while the book is read
     book = load_book(root)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with long_lived(), scratch_folder(out.parent) as scratch:
+    try:
+        return _produce(book, editions, out, check, progress)
+    except OSError as error:
+        raise _disk_problem(error, out, shown) or error from None
+
+
+def _disk_problem(error: OSError, out: Path, shown: str) -> BookError | None:
+    """A full or read-only output folder, said of the folder rather than of the staged file
+    being written (a write that fails names no file: it is one of the staged editions')."""
+    if error.filename is not None and not Path(str(error.filename)).is_relative_to(out):
+        return None
+    if error.errno in _FULL:
+        return BookError.at(None, f"{shown}: no space left on device; free some space and build again")
+    if error.errno in _REFUSED:
+        return BookError.at(
+            None,
+            f"{shown}: cannot be written ({(error.strerror or 'refused').lower()}); make it writable, "
+            "or build into another folder with --out DIR",
+        )
+    return None
+
+
+def _produce(
+    book: Book, editions: Sequence[Edition], out: Path, check: str, progress: Progress | None
+) -> list[Path]:
+    with long_lived(), scratch_folder(out) as scratch:
         staging = scratch / "staging"
         staging.mkdir()
         findings = _write_all(book, editions, staging, check, progress)
@@ -65,8 +96,9 @@ def produce(
                 tell(line)  # a measurement, not a problem: shown with --verbose
             else:
                 warn(None, line)
+        outputs = {edition.name: edition.output_name(book.config.slug) for edition in editions}
         with _uninterrupted():
-            return _publish(staging, out, scratch / "replaced")
+            return publish(staging, out, outputs, scratch)
 
 
 @contextmanager
@@ -219,18 +251,3 @@ def _audit_imposed_pages(book: Book, edition: Edition) -> list[Diagnostic]:
     """The layout audit of an imposed edition's pages, which its sheets no longer show as
     pages (check_editions audits the sheets): the pages its writer made before imposing them."""
     return audit_pdf(imposed_pages(edition.kind)(book, edition), edition, book)
-
-
-def _publish(staging: Path, out: Path, replaced: Path) -> list[Path]:
-    """Moves every staged output into `out`, replacing the previous one of the same name."""
-    out.mkdir(exist_ok=True)
-    replaced.mkdir()
-    published = []
-    for staged in sorted(staging.iterdir()):
-        target = out / staged.name
-        if target.is_dir() and not target.is_symlink():
-            os.replace(target, replaced / staged.name)
-        os.replace(staged, target)
-        published.append(target)
-    shutil.rmtree(replaced)
-    return published
