@@ -15,16 +15,21 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def previous_build(project: SmallProject) -> tuple[Path, dict[str, bytes]]:
+    """The project's dist/ holding a previous build, and what it holds, to compare afterwards."""
+    dist = project.root / "dist"
+    dist.mkdir(exist_ok=True)
+    (dist / "small.pdf").write_bytes(b"previous good build")
+    return dist, snapshot(dist)
+
+
 def failed_build(
     project: SmallProject, capsys: pytest.CaptureFixture[str], failing: tuple[str, ...] = ()
 ) -> str:
     """Runs the CLI on a project whose dist/ holds a previous build; returns stderr. Nothing is
     printed on stdout, but when the editions `failing` fail in their writer, the progress of
     editions whose parallel process finished first."""
-    dist = project.root / "dist"
-    dist.mkdir(exist_ok=True)
-    (dist / "small.pdf").write_bytes(b"previous good build")
-    before = snapshot(dist)
+    dist, before = previous_build(project)
     code = main(["build", "--project", str(project.root)])
     captured = capsys.readouterr()
     assert code == 1, captured

@@ -11,7 +11,7 @@ import pytest
 from amnesty_book.cli import main
 from amnesty_book.project.limits import MAX_CONFIG_TEXT, MAX_NESTING, MAX_NOTES, MAX_PARAGRAPH
 from conftest import SmallProject
-from test_bad_input import snapshot
+from test_bad_input import previous_build, snapshot
 from test_hostile_input import MANUSCRIPT, built, only_editions, refused
 
 
@@ -108,10 +108,7 @@ CASES = [pytest.param(name, marks=[pytest.mark.slow] if name in SLOW else []) fo
 
 def lint_run(project: SmallProject, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
     """`amnesty-book lint`'s exit code and findings; it never touches dist/."""
-    dist = project.root / "dist"
-    dist.mkdir(exist_ok=True)
-    (dist / "small.pdf").write_bytes(b"previous good build")
-    before = snapshot(dist)
+    dist, before = previous_build(project)
     code = main(["lint", "--project", str(project.root)])
     captured = capsys.readouterr()
     assert snapshot(dist) == before
