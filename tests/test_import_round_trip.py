@@ -83,7 +83,7 @@ def _describe(docx: Path, descriptions: list[str]) -> None:
             archive.writestr(name, data)
 
 
-def _CLASS(name: str) -> str:  # noqa: N802
+def _class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
@@ -96,23 +96,24 @@ def read_back(index: Path) -> dict[str, list[str]]:
     item and table cell), the notes and the captions, without note numbers."""
     page = html.parse(str(index)).getroot()
     for call in page.xpath(
-        f"//a[{_CLASS('noteref')} or {_CLASS('backlink')}] | //*[{_CLASS('plate-label')} "
-        f"or {_CLASS('credit')} or {_CLASS('byline')}]"
+        f"//a[{_class('noteref')} or {_class('backlink')}] | //*[{_class('plate-label')} "
+        f"or {_class('credit')} or {_class('byline')}]"
     ):
         call.drop_tree()
-    chapters = page.xpath(f"//section[{_CLASS('chapter')}]")
+    chapters = page.xpath(f"//section[{_class('chapter')}]")
     text = [
         _words(element)
         for chapter in chapters
         for element in chapter.xpath(
             f".//*[self::h1 or self::h2 or self::h3 or self::p or self::td or self::th or self::li]"
-            f"[not(ancestor::section[{_CLASS('notes')}] or ancestor::figure or ancestor::*[{_CLASS('pullquote')}])]"
+            f"[not(ancestor::section[{_class('notes')}] or ancestor::figure "
+            f"or ancestor::*[{_class('pullquote')}])]"
         )
     ]
     notes = [
-        _words(note) for chapter in chapters for note in chapter.xpath(f".//section[{_CLASS('notes')}]//li")
+        _words(note) for chapter in chapters for note in chapter.xpath(f".//section[{_class('notes')}]//li")
     ]
-    captions = [_words(caption) for caption in page.xpath(f"//figcaption//*[{_CLASS('caption')}]")]
+    captions = [_words(caption) for caption in page.xpath(f"//figcaption//*[{_class('caption')}]")]
     return {"text": [t for t in text if t], "notes": notes, "captions": captions}
 
 
