@@ -70,10 +70,15 @@ def tab() -> str:
 
 def field(instruction: str, result: str) -> str:
     """A complex field: its code (Zotero's ADDIN ZOTERO_ITEM CSL_CITATION {...}, REF, PAGE ...)
-    and the result Word shows."""
+    and the result Word shows. Word writes a long code in runs of at most 255 characters."""
+    code = f" {instruction} "
+    runs = "".join(
+        f'<w:r><w:instrText xml:space="preserve">{escape(code[start : start + 255])}</w:instrText></w:r>'
+        for start in range(0, len(code), 255)
+    )
     return (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+        f"{runs}"
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
         f"{text(result)}"
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
@@ -84,37 +89,41 @@ def simple_field(instruction: str, result: str) -> str:
     return f'<w:fldSimple w:instr=" {escape(instruction)} ">{text(result)}</w:fldSimple>'
 
 
-def zotero_citation(items: list[dict[str, Any]], shown: str, locators: list[str] | None = None) -> str:
+def cited(number: int, data: dict[str, Any], **citing: Any) -> dict[str, Any]:
+    """A work as a Zotero citation carries it: the library's id and URI, its CSL-JSON, and
+    `locator`, `label`, `prefix`, `suffix`, `suppress-author` as given."""
+    uri = f"http://zotero.org/users/local/abcd/items/ITEM{number}"
+    return {
+        "id": number,
+        "uris": [uri],
+        "itemData": {**data, "id": number},
+        **{key.replace("_", "-"): value for key, value in citing.items()},
+    }
+
+
+def zotero_citation(works: list[dict[str, Any]], shown: str) -> str:
     """A citation as Zotero's Word plug-in inserts it: a field whose code carries the cited
-    items' CSL-JSON (and each one's locator), showing the text the style made."""
-    cited = []
-    for number, item in enumerate(items):
-        entry: dict[str, Any] = {
-            "id": number + 1,
-            "uris": [f"http://zotero.org/users/1/items/{item['id'].upper()}"],
-            "itemData": {**item},
-        }
-        if locators and locators[number]:
-            entry["locator"] = locators[number]
-            entry["label"] = "page"
-        cited.append(entry)
+    works (`cited`), showing the text the style made."""
     code = {
-        "citationID": "a1b2c3",
+        "citationID": f"z{abs(hash(shown)) % 10**6}",
         "properties": {"formattedCitation": shown, "plainCitation": shown, "noteIndex": 0},
-        "citationItems": cited,
+        "citationItems": works,
         "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json",
     }
     return field(f"ADDIN ZOTERO_ITEM CSL_CITATION {json.dumps(code, ensure_ascii=False)}", shown)
 
 
 def mendeley_citation(items: list[dict[str, Any]], shown: str) -> str:
-    """A citation as Mendeley's plug-in inserts it: the same CSL citation, another field name."""
+    """A citation as Mendeley's plug-in inserts it: the same CSL citation, another field name,
+    its works numbered ITEM-1, ITEM-2 in each field anew."""
     code = {
         "citationItems": [
             {
                 "id": f"ITEM-{number + 1}",
-                "itemData": {**item},
-                "uris": [f"http://www.mendeley.com/documents/?uuid={item['id']}"],
+                "itemData": {**item, "id": f"ITEM-{number + 1}"},
+                "uris": [
+                    f"http://www.mendeley.com/documents/?uuid={item['title'].lower().replace(' ', '-')}"
+                ],
             }
             for number, item in enumerate(items)
         ],
@@ -123,6 +132,25 @@ def mendeley_citation(items: list[dict[str, Any]], shown: str) -> str:
         "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json",
     }
     return field(f"ADDIN CSL_CITATION {json.dumps(code, ensure_ascii=False)}", shown)
+
+
+def zotero_bibliography(*entries: str) -> list[str]:
+    """Zotero's bibliography field, as paragraphs: the entries the style made."""
+    code = escape(' ADDIN ZOTERO_BIBL {"uncited":[],"omitted":[],"custom":[]} CSL_BIBLIOGRAPHY ')
+    paragraphs = []
+    for number, entry in enumerate(entries):
+        begin = (
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve">{code}</w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            if number == 0
+            else ""
+        )
+        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if number == len(entries) - 1 else ""
+        paragraphs.append(
+            f'<w:p><w:pPr><w:pStyle w:val="Bibliography"/></w:pPr>{begin}{text(entry)}{end}</w:p>'
+        )
+    return paragraphs
 
 
 def bookmark(name: str, inner: str, number: int) -> str:
@@ -172,6 +200,8 @@ class WordDocument:
     comments: list[str] = dataclasses.field(default_factory=list)
     media: list[bytes] = dataclasses.field(default_factory=list)
     links: list[str] = dataclasses.field(default_factory=list)
+    # docProps/custom.xml: Zotero's document preferences, ZOTERO_PREF_1...
+    custom: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def paragraph(self, *runs: str, style: str = "", properties: str = "") -> None:
         self.body.append(_paragraph(runs, style, properties))
@@ -267,11 +297,14 @@ class WordDocument:
             "_rels/.rels": (
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{_PACKAGE}">'
                 f'<Relationship Id="rId1" Type="{_RELATIONSHIP}/officeDocument" Target="word/document.xml"/>'
+                f'<Relationship Id="rId3" Type="{_RELATIONSHIP}/custom-properties" '
+                'Target="docProps/custom.xml"/>'
                 f'<Relationship Id="rId2" Type="{_PACKAGE}/metadata/core-properties" '
                 'Target="docProps/core.xml"/>'
                 "</Relationships>"
             ),
             "docProps/core.xml": self._core(),
+            "docProps/custom.xml": self._custom(),
             "word/document.xml": (
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_NAMESPACES}><w:body>'
                 f"{''.join(self.body)}<w:sectPr/></w:body></w:document>"
@@ -301,6 +334,7 @@ class WordDocument:
             "/word/endnotes.xml": f"{main}.endnotes+xml",
             "/word/comments.xml": f"{main}.comments+xml",
             "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+            "/docProps/custom.xml": "application/vnd.openxmlformats-officedocument.custom-properties+xml",
         }
         return (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -327,6 +361,19 @@ class WordDocument:
             f"{title}{author}{language}"
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{self.created}</dcterms:created>'
             "</cp:coreProperties>"
+        )
+
+    def _custom(self) -> str:
+        properties = "".join(
+            f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{number}" name="{name}">'
+            f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+            for number, (name, value) in enumerate(self.custom.items(), start=2)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties '
+            'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"{properties}</Properties>"
         )
 
     def _styles(self) -> str:
