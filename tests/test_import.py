@@ -167,7 +167,7 @@ def test_a_document_without_headings_or_properties_is_one_chapter_marked_for_the
     assert not (root / "images").exists()
     report = (root / "import-report.md").read_text(encoding="utf-8")
     assert (
-        "- manuscript/01-untitled.md:5 (“**A heading typed in bold**…”): possible heading: "
+        "- manuscript/01-untitled.md:5 (“**A heading typed in bold**”): possible heading: "
         "a paragraph all in bold, kept as it is: make it a heading ('## ') if it is one\n"
     ) in report
 

@@ -335,5 +335,6 @@ def _located(finding: Finding, chapters: list[Chapter], names: list[str]) -> str
         line, text = starts[finding.block], chapter.blocks[finding.block]
     else:
         line, text = 1, chapter.title
-    excerpt = " ".join(text.split())[:50]
-    return f"- {names[finding.chapter]}:{line} (“{excerpt}…”): {finding.what}: {finding.detail}"
+    words = " ".join(text.split())
+    excerpt = f"{words[:50]}…" if len(words) > 50 else words
+    return f"- {names[finding.chapter]}:{line} (“{excerpt}”): {finding.what}: {finding.detail}"

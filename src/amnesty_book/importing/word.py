@@ -225,7 +225,7 @@ class _Mender:
 
     def _text_boxes(self, root: etree._Element) -> None:
         """A text box's paragraphs after the paragraph it stands in: pandoc would put them in
-        its place. Beside a picture, its first paragraph is the picture's caption."""
+        its place. In a picture's paragraph, its first paragraph is the picture's caption."""
         for fallback in list(root.iter(f"{{{_NAMES['mc']}}}Fallback")):
             if fallback.find(".//w:txbxContent", _NAMES) is not None:
                 fallback.getparent().remove(fallback)
@@ -237,10 +237,8 @@ class _Mender:
             paragraphs = [p for p in content if p.tag == w("p")]
             if not paragraphs:
                 continue
-            pictures = host.find(".//a:blip", _NAMES) is not None or any(
-                near is not None and near.tag == w("p") and near.find(".//a:blip", _NAMES) is not None
-                for near in (host.getprevious(), host.getnext())
-            )
+            # a picture's caption: a text box in the picture's own paragraph
+            pictures = host.find(".//a:blip", _NAMES) is not None
             host_run.getparent().remove(host_run)
             first = paragraphs[0]
             if pictures and _text(first).strip():
