@@ -4,6 +4,7 @@ bad input refused in one line, leaving nothing behind."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import tomllib
@@ -199,6 +200,30 @@ def test_the_import_command_builds_the_web_edition_runs_lint_and_says_what_is_ne
         "  - read book/import-report.md: 3 thing(s) imported otherwise or not at all",
         "  - then 'amnesty-book build --project book' builds every edition",
     ]
+
+
+def test_pictures_in_other_formats_are_converted_or_stood_in_for(tmp_path: Path) -> None:
+    gif = io.BytesIO()
+    Image.new("P", (2400, 1600), 3).save(gif, "GIF")
+    document = WordDocument(title="Pictures", author="Ada Author")
+    document.heading(1, "Pictures")
+    document.paragraph(document.picture(gif.getvalue(), "A grey field."))
+    document.paragraph(text("A field"), style="Caption")  # a caption under its picture
+    document.paragraph(document.picture(b"\x01\x00\x00\x00 an EMF drawing", "A drawing of a camp."))
+    import_document(document.save(tmp_path / "pictures.docx"), tmp_path / "book")
+    root = tmp_path / "book"
+    assert manuscript(root) == {"01-pictures.md": "# Pictures\n\n::: plate a-field\n\n::: plate plate-2\n"}
+    with Image.open(root / "images" / "a-field.png") as image:
+        assert (image.format, image.size) == ("PNG", (2400, 1600))
+    with Image.open(root / "images" / "plate-2.jpg") as image:  # a stand-in, printable
+        assert (image.format, image.size) == ("JPEG", (1800, 1200))
+    report = (root / "import-report.md").read_text(encoding="utf-8")
+    assert "- images/plates.yaml, plate `a-field`: converted from GIF to PNG\n" in report
+    assert (
+        "- images/plates.yaml, plate `plate-2`: the picture (PNG format) cannot be used: a stand-in is in "
+        "its place; replace plate-2.jpg with a JPEG or PNG scan\n"
+    ) in report
+    assert len(load_book(root).plates) == 2
 
 
 def _password_protected(path: Path) -> Path:

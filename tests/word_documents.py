@@ -252,8 +252,11 @@ class WordDocument:
         """A run holding a picture inline, with its description (Word's alt text)."""
         self.media.append(image)
         number = len(self.media)
-        with Image.open(io.BytesIO(image)) as opened:
-            width, height = opened.size
+        try:
+            with Image.open(io.BytesIO(image)) as opened:
+                width, height = opened.size
+        except OSError:  # a drawing Pillow cannot read (EMF, WMF)
+            width, height = 3, 2
         cx, cy = 5_486_400, 5_486_400 * height // width  # six inches wide
         return (
             "<w:r><w:drawing><wp:inline>"

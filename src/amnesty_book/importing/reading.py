@@ -110,9 +110,6 @@ def kind_of(source: Path) -> str:
     try:
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
-            damaged = archive.testzip()
-            if damaged:
-                raise BookError.at(where, f"this document is damaged (its part {damaged} cannot be read)")
             if "word/document.xml" in names:
                 return "docx"
             if "mimetype" in names and archive.read("mimetype").decode("ascii", "replace").strip() == _ODT:

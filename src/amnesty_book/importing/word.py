@@ -99,7 +99,11 @@ def mend(source: Path, target: Path) -> WordFacts:
                     if info.filename in trees
                     else archive.read(info)
                 )
-                copy.writestr(info, data)
+                # pictures stored as they are: compressing a photograph again costs seconds
+                kind = (
+                    zipfile.ZIP_DEFLATED if info.filename.endswith((".xml", ".rels")) else zipfile.ZIP_STORED
+                )
+                copy.writestr(info, data, compress_type=kind)
     return facts
 
 
