@@ -15,6 +15,7 @@ import pytest
 import yaml
 from PIL import Image
 
+from amnesty_book.citing.pandoc_program import pandoc
 from amnesty_book.importing.project import import_document
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.errors import BookError
@@ -321,3 +322,31 @@ def test_a_folder_already_holding_files_is_refused(tmp_path: Path) -> None:
     assert [path.name for path in (tmp_path / "book").iterdir()] == ["mine.txt"]
     with pytest.raises(BookError, match=r"this is a folder; name the \.docx or \.odt file to import"):
         import_document(tmp_path / "book", tmp_path / "other")
+
+
+def test_an_odt_becomes_a_project_its_title_page_book_toml(tmp_path: Path) -> None:
+    """An .odt as pandoc writes one: title and author paragraphs, a footnote, a figure."""
+    Image.new("RGB", (2400, 1600), (90, 90, 90)).save(tmp_path / "photo.jpg")
+    markdown = (
+        "---\ntitle: Listy\nauthor: Ola Autorka\nlang: pl-PL\n---\n\n# Rozdział\n\n"
+        'Tekst z "cudzysłowem" i przypisem.[^a]\n\n![Podpis zdjęcia.](photo.jpg)\n\n[^a]: Przypis.\n'
+    )
+    subprocess.run(
+        [pandoc(), "-f", "markdown", "-o", "listy.odt"], input=markdown.encode(), cwd=tmp_path, check=True
+    )
+    import_document(tmp_path / "listy.odt", tmp_path / "book")
+    root = tmp_path / "book"
+    config = tomllib.loads((root / "book.toml").read_text(encoding="utf-8"))
+    assert (config["book"]["title"], config["book"]["author"], config["book"]["language"]) == (
+        "Listy",
+        "Ola Autorka",
+        "pl",
+    )
+    assert manuscript(root) == {
+        "01-rozdzial.md": "# Rozdział\n\nTekst z “cudzysłowem” i przypisem.[^1]\n\n"
+        "::: plate podpis-zdjecia\n\n[^1]: Przypis.\n"
+    }
+    plates = yaml.safe_load((root / "images" / "plates.yaml").read_text(encoding="utf-8"))
+    assert [(plate["file"], plate["caption"]) for plate in plates] == [
+        ("podpis-zdjecia.jpg", "Podpis zdjęcia.")
+    ]

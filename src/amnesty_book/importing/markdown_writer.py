@@ -88,8 +88,13 @@ class Written:
     citations: int
 
 
-def write(document: Node, markers: Markers, language: str, title: str) -> Written:
+def write(
+    document: Node, markers: Markers, language: str, title: str, descriptions: dict[str, str]
+) -> Written:
+    """The document's manuscript; `descriptions` are its pictures' alt text, by file name,
+    where pandoc does not read them (an .odt's)."""
     writer = _Writer(markers, language)
+    writer.descriptions = descriptions
     writer.document(document, title)
     return writer.finish()
 
@@ -117,7 +122,7 @@ class _Writer:
         self.in_note: int | None = None
         self.pending: list[str] = []  # bookmarks waiting for the next note call or heading
         self.caption_of: str | None = None  # the plate whose caption is being written
-        self.block_text = ""
+        self.descriptions: dict[str, str] = {}
 
     # --- the document ---
 
@@ -338,7 +343,9 @@ class _Writer:
         caption_text = self.inlines(caption).strip()
         self.caption_of = previous
         caption_text = _CAPTION_LABEL.sub("", caption_text, count=1) if caption_text else ""
-        alt = " ".join(_plain(alt_inlines, self.markers).split())
+        alt = " ".join(_plain(alt_inlines, self.markers).split()) or self.descriptions.get(
+            Path(source).name, ""
+        )
         if self.in_note is not None:
             self.finding(
                 "picture in a note",

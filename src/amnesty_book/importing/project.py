@@ -74,7 +74,9 @@ def _write(reading: Reading, source: Path, made: Path, folder: Path) -> Imported
     to_do: list[str] = []
     language, language_note = _language(facts.language)
     title = _meta_text(meta.get("title")) or facts.title
-    written = markdown_writer.write(reading.tree, facts.markers, language, title or _UNTITLED)
+    written = markdown_writer.write(
+        reading.tree, facts.markers, language, title or _UNTITLED, facts.descriptions
+    )
     if not title and len(written.chapters) == 1 and written.chapters[0].title != _UNTITLED:
         title = markdown_writer_plain(written.chapters[0].title)  # an article's one heading
     author = _meta_text(meta.get("author")) or facts.author

@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from amnesty_book.citing.pandoc_program import pandoc
-from amnesty_book.importing import word
+from amnesty_book.importing import opendocument, word
 from amnesty_book.importing.word import WordFacts
 from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.support.errors import BookError
@@ -21,12 +19,6 @@ from amnesty_book.support.errors import BookError
 # An OLE compound file: a Word 97-2003 .doc, or an Office document encrypted with a password.
 _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODT = "application/vnd.oasis.opendocument.text"
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-_META = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
-_DC = "http://purl.org/dc/elements/1.1/"
-_FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
-_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 # How tracked changes are decided: accept, reject, or stop when there are some.
 CHANGES = ("stop", "accept", "reject")
 _PANDOC_SECONDS = 300
@@ -54,7 +46,14 @@ def read(source: Path, scratch: Path, changes: str) -> Reading:
                 where, f"this document is damaged ({_reason(error)}); open it in Word and save it again"
             ) from None
     else:
-        mended, facts = source.absolute(), _open_document_facts(source)
+        mended = scratch / "mended.odt"
+        try:
+            facts = opendocument.mend(source, mended)
+        except (KeyError, zipfile.BadZipFile, EOFError, ValueError) as error:
+            raise BookError.at(
+                where,
+                f"this document is damaged ({_reason(error)}); open it in LibreOffice and save it again",
+            ) from None
     if facts.changes and changes == "stop":
         raise BookError.at(
             where,
@@ -143,50 +142,3 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, KeyError):
         return f"it has no part {error.args[0]}"
     return " ".join(str(error).split())[:120] or type(error).__name__
-
-
-def _open_document_facts(source: Path) -> WordFacts:
-    """An .odt's properties and tracked changes (its comments pandoc leaves out: counted)."""
-    facts = WordFacts()
-    try:
-        with zipfile.ZipFile(source) as archive:
-            names = set(archive.namelist())
-            if "meta.xml" in names:
-                meta = etree.fromstring(
-                    archive.read("meta.xml"), etree.XMLParser(resolve_entities=False, no_network=True)
-                )
-                for attribute, path in (
-                    ("title", f"{{{_DC}}}title"),
-                    ("author", f"{{{_META}}}initial-creator"),
-                    ("language", f"{{{_DC}}}language"),
-                    ("date", f"{{{_META}}}creation-date"),
-                ):
-                    found = next(meta.iter(path), None)
-                    if found is not None and (found.text or "").strip():
-                        setattr(facts, attribute, found.text.strip())
-                if not facts.author:
-                    found = next(meta.iter(f"{{{_DC}}}creator"), None)
-                    facts.author = (found.text or "").strip() if found is not None else ""
-            content = etree.fromstring(
-                archive.read("content.xml"),
-                etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True),
-            )
-            facts.changes = sum(1 for _ in content.iter(f"{{{_TEXT}}}changed-region"))
-            comments = sum(1 for _ in content.iter(f"{{{_OFFICE}}}annotation"))
-            if comments:
-                facts.notices.append(("comments", f"{comments} comment(s) of the .odt are not imported"))
-            if not facts.language and "styles.xml" in names:
-                styles = etree.fromstring(
-                    archive.read("styles.xml"), etree.XMLParser(resolve_entities=False, no_network=True)
-                )
-                for properties in styles.iter(f"{{{_STYLE}}}text-properties"):
-                    language = properties.get(f"{{{_FO}}}language")
-                    if language and language != "zxx":
-                        country = properties.get(f"{{{_FO}}}country")
-                        facts.language = (
-                            f"{language}-{country}" if country and country != "none" else language
-                        )
-                        break
-    except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile) as error:
-        raise BookError.at(SourceLocation(source), f"this document is damaged ({_reason(error)})") from None
-    return facts

@@ -69,6 +69,7 @@ class WordFacts:
     endnotes: int = 0
     fonts: Counter[str] = field(default_factory=Counter)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (what, detail) of the whole document
+    descriptions: dict[str, str] = field(default_factory=dict)  # a picture's alt text, by file name
     works: Works = field(default_factory=Works)
     markers: Markers = field(default_factory=Markers)
 
