@@ -49,7 +49,8 @@ def _figure(number: int, description: str, caption: str, colour: tuple[int, int,
         f'style:num-format="1">{number}</text:sequence>'
     )
     return (
-        f'<text:p text:style-name="Figure">{frame}{image}<svg:desc>{description}</svg:desc></draw:frame></text:p>'
+        f'<text:p text:style-name="Figure">{frame}{image}<svg:desc>{description}</svg:desc>'
+        "</draw:frame></text:p>"
         f'<text:p text:style-name="Figure">Figure {sequence}: {caption}</text:p>'
     )
 
@@ -79,7 +80,8 @@ def manuscript_fodt() -> str:
         f'<?xml version="1.0" encoding="UTF-8"?><office:document {_NAMESPACES} office:version="1.3" '
         'office:mimetype="application/vnd.oasis.opendocument.text">'
         "<office:meta><dc:title>Letters from the Camps</dc:title>"
-        "<meta:initial-creator>Ada Author</meta:initial-creator><dc:language>en-GB</dc:language></office:meta>"
+        "<meta:initial-creator>Ada Author</meta:initial-creator>"
+        "<dc:language>en-GB</dc:language></office:meta>"
         "<office:styles>"
         '<style:default-style style:family="paragraph"><style:text-properties fo:language="en" '
         'fo:country="GB"/></style:default-style>'
