@@ -128,3 +128,17 @@ def test_what_cannot_be_mapped_is_reported_with_its_paragraph(tmp_path: Path) ->
         f"- {see}: cross-reference: a PAGEREF field to '_Ref10' kept as its text, “2”; "
         "the book's pages are not Word's",
     ]
+
+
+def test_text_pandoc_drops_is_reported_not_lost_silently(tmp_path: Path) -> None:
+    """Ruby text (a reading over a word), which pandoc's reader leaves out with its base."""
+    document = WordDocument(title="Ruby", author="Ada Author")
+    document.heading(1, "Ruby")
+    document.paragraph(text("Kept."))
+    document.paragraph(
+        "<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>tokyo</w:t></w:r></w:rt>"
+        "<w:rubyBase><w:r><w:t>Tōkyō</w:t></w:r></w:rubyBase></w:ruby></w:r>"
+    )
+    import_document(document.save(tmp_path / "ruby.docx"), tmp_path / "book")
+    report = (tmp_path / "book" / "import-report.md").read_text(encoding="utf-8")
+    assert report.endswith("- the document: text not imported: “tokyoTōkyō” (missing: tokyoTōkyō)\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from amnesty_book.importing import citations, house_style
+from amnesty_book.importing.audit import CAPTION_LABEL
 from amnesty_book.importing.markers import (
     Bookmark,
     CaptionStart,
@@ -32,12 +33,6 @@ _DEEPEST = 3
 # A reference's place in the written text until every heading, plate and note is known.
 _REF_OPEN, _REF_CLOSE = "\ue002", "\ue003"
 _REF = re.compile(f"{_REF_OPEN}(\\d+){_REF_CLOSE}")
-# Word's caption label and number ("Figure 3. ", "Rys. 2 – "), which the builder's plate label replaces.
-_CAPTION_LABEL = re.compile(
-    r"^\s*(?:Figure|Fig\.|Plate|Illustration|Image|Picture|Photo|Photograph|Rysunek|Rys\.|Ilustracja|Fot\.|"
-    r"Fotografia|Zdjęcie|Zdj\.)\s*\d+\s*[.:]?\s*(?:[–—-]\s*)?",
-    re.IGNORECASE,
-)
 # Text that Markdown would read as its own syntax, escaped.
 _ESCAPED = str.maketrans({c: "\\" + c for c in "\\`*_[]^~|@"} | {"<": "&lt;", "&": "&amp;", "\u00ad": ""})
 _LINE_START = re.compile(r"^(#|>|[-+*] |\d+[.)] |:::|\s+)")
@@ -342,7 +337,7 @@ class _Writer:
         previous, self.caption_of = self.caption_of, plate_id
         caption_text = self.inlines(caption).strip()
         self.caption_of = previous
-        caption_text = _CAPTION_LABEL.sub("", caption_text, count=1) if caption_text else ""
+        caption_text = CAPTION_LABEL.sub("", caption_text, count=1) if caption_text else ""
         alt = " ".join(_plain(alt_inlines, self.markers).split()) or self.descriptions.get(
             Path(source).name, ""
         )
@@ -366,7 +361,7 @@ class _Writer:
 
     def plate_id(self, caption: str) -> str:
         words = re.sub(
-            r"[^a-z0-9]+", " ", ascii_text(_CAPTION_LABEL.sub("", caption, count=1)).lower()
+            r"[^a-z0-9]+", " ", ascii_text(CAPTION_LABEL.sub("", caption, count=1)).lower()
         ).split()
         base = "-".join(words[:4])[:40].strip("-") or f"plate-{len(self.plates) + 1}"
         taken = {plate.id for plate in self.plates}

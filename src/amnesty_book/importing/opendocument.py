@@ -47,6 +47,7 @@ def mend(source: Path, target: Path) -> WordFacts:
             facts.language = _language(styles)
         parents = _style_parents(content, styles)
         _Mender(facts, parents).mend(content)
+        facts.paragraphs = [_said(paragraph) for paragraph in content.iter(t("p"), t("h"))]
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
             for info in archive.infolist():
                 data = (
@@ -190,6 +191,19 @@ class _Mender:
             previous.tail = (previous.tail or "") + text
         else:
             parent.text = (parent.text or "") + text
+
+
+def _said(paragraph: etree._Element) -> str:
+    """A paragraph's own text: not its notes' (their paragraphs are counted on their own), a
+    space for a line break, a tab or spaces."""
+    out = [paragraph.text or ""]
+    for child in paragraph:
+        if child.tag in (t("line-break"), t("tab"), t("s")):
+            out.append(" ")
+        elif child.tag not in (t("note"), f"{{{_OFFICE}}}annotation", t("p")):
+            out.append(_said(child))
+        out.append(child.tail or "")
+    return "".join(out)
 
 
 def _between_text(start: etree._Element, end: etree._Element) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from amnesty_book.citing.style import packaged
-from amnesty_book.importing import markdown_writer, pictures
+from amnesty_book.importing import audit, markdown_writer, pictures
 from amnesty_book.importing.markdown_writer import Chapter, Finding, Written
 from amnesty_book.importing.reading import Reading, read
 from amnesty_book.project.labels import SUPPORTED_LANGUAGES
@@ -137,6 +137,11 @@ def _write(reading: Reading, source: Path, made: Path, folder: Path) -> Imported
         notices.append(
             ("endnotes", f"{facts.endnotes} endnote(s) are notes of the book, numbered with the footnotes")
         )
+    texts = [text for name, text in files.items() if name.startswith("manuscript/") and name.endswith(".md")]
+    texts += [title, author, *(plate.caption for plate in written.plates)]
+    for paragraph, words in audit.lost(facts.paragraphs, texts):
+        shown = f"{paragraph[:60]}…" if len(paragraph) > 60 else paragraph
+        notices.append(("text not imported", f"“{shown}” (missing: {', '.join(words[:8])})"))
     report = _report(source, written, problems, notices, files, to_do)
     files[REPORT] = report
     for relative, text in files.items():

@@ -40,7 +40,7 @@ def read(source: Path, scratch: Path, changes: str) -> Reading:
     if kind == "docx":
         mended = scratch / "mended.docx"
         try:
-            facts = word.mend(source, mended)
+            facts = word.mend(source, mended, changes)
         except (KeyError, zipfile.BadZipFile, EOFError, ValueError) as error:
             raise BookError.at(
                 where, f"this document is damaged ({_reason(error)}); open it in Word and save it again"

@@ -70,11 +70,13 @@ class WordFacts:
     fonts: Counter[str] = field(default_factory=Counter)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (what, detail) of the whole document
     descriptions: dict[str, str] = field(default_factory=dict)  # a picture's alt text, by file name
+    # the text of each paragraph as pandoc is given it (changes decided), for the audit
+    paragraphs: list[str] = field(default_factory=list)
     works: Works = field(default_factory=Works)
     markers: Markers = field(default_factory=Markers)
 
 
-def mend(source: Path, target: Path) -> WordFacts:
+def mend(source: Path, target: Path, changes: str) -> WordFacts:
     """Writes the document to `target` with its markers in place; returns what it found.
     Raises ValueError, KeyError or zipfile.BadZipFile for a damaged document."""
     facts = WordFacts()
@@ -91,6 +93,11 @@ def mend(source: Path, target: Path) -> WordFacts:
         mender = _Mender(facts, _styles(styles) if styles is not None else {}, comments)
         for name, tree in trees.items():
             mender.mend(tree, body=name == "word/document.xml")
+            facts.paragraphs += [
+                _said(paragraph, changes)
+                for paragraph in tree.iter(w("p"))
+                if mender.style_name(paragraph) not in _NOT_TEXT
+            ]
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
             for info in archive.infolist():
                 data = (
@@ -187,6 +194,28 @@ def _run(text: str) -> etree._Element:
     return run
 
 
+# Paragraphs pandoc takes for the metadata, not the text: the title is book.toml's, and the
+# subtitle is reported on its own.
+_NOT_TEXT = {"title", "subtitle", "author", "date"}
+
+
+def _said(paragraph: etree._Element, changes: str) -> str:
+    """A paragraph's text as a reader of it sees it: tracked changes decided as asked, a space
+    for a line break or a tab."""
+    out = []
+    for element in paragraph.iter(w("t"), w("delText"), w("br"), w("tab"), w("cr"), w("p")):
+        if element.tag == w("p") and element is not paragraph:
+            break  # a text box's paragraph: moved out, and counted on its own
+        inserted = any(ancestor.tag == w("ins") for ancestor in element.iterancestors())
+        if element.tag == w("delText"):
+            out.append(element.text or "" if changes == "reject" else "")
+        elif element.tag == w("t"):
+            out.append("" if inserted and changes == "reject" else element.text or "")
+        elif element.tag != w("p"):
+            out.append(" ")
+    return "".join(out)
+
+
 def _text(element: etree._Element) -> str:
     return "".join(t.text or "" for t in element.iter(w("t")))
 
@@ -201,6 +230,11 @@ class _Mender:
         self.comments = comments
         self.caption_style = next((sid for sid, name in styles.items() if name == "caption"), "Caption")
         self.referenced: set[str] = set()
+
+    def style_name(self, paragraph: etree._Element) -> str:
+        style = paragraph.find("w:pPr/w:pStyle", _NAMES)
+        value = style.get(w("val"), "") if style is not None else ""
+        return self.styles.get(value, value.lower())
 
     def mend(self, root: etree._Element, body: bool) -> None:
         for instruction in root.iter(w("instrText")):
