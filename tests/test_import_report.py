@@ -142,3 +142,40 @@ def test_text_pandoc_drops_is_reported_not_lost_silently(tmp_path: Path) -> None
     import_document(document.save(tmp_path / "ruby.docx"), tmp_path / "book")
     report = (tmp_path / "book" / "import-report.md").read_text(encoding="utf-8")
     assert report.endswith("- the document: text not imported: “tokyoTōkyō” (missing: tokyoTōkyō)\n")
+
+
+def test_shapes_and_objects_are_reported_and_markdowns_own_characters_are_text(tmp_path: Path) -> None:
+    document = WordDocument(title="Marks", author="Ada Author")
+    document.heading(1, "Marks")
+    document.paragraph(
+        text("An arrow "),
+        '<w:r><w:pict><v:rect style="width:50pt;height:20pt"/></w:pict></w:r>',
+        text("and a sheet "),
+        '<w:r><w:object><o:OLEObject ProgID="Excel.Sheet.12" ShapeID="_x0000_i1025"/></w:object></w:r>',
+        text("here."),
+    )
+    document.paragraph(text("E=mc"), text("2", '<w:vertAlign w:val="superscript"/>'))
+    document.paragraph(text("*stars* _under_ [brackets] <tags> & 100% @home #1 ^up^ ~down~."))
+    document.paragraph(text("1. Not a list."))
+    document.paragraph(text("# Not a heading."))
+    import_document(document.save(tmp_path / "marks.docx"), tmp_path / "book")
+    root = tmp_path / "book"
+    assert (root / "manuscript" / "01-marks.md").read_text(encoding="utf-8") == (
+        "# Marks\n\nAn arrow and a sheet here.\n\nE=mc^2^\n\n"
+        "\\*stars\\* \\_under\\_ \\[brackets\\] &lt;tags> &amp; 100% \\@home #1 \\^up\\^ \\~down\\~.\n\n"
+        "1\\. Not a list.\n\n\\# Not a heading.\n"
+    )
+    book = load_book(root)  # each paragraph reads as it was written
+    assert [block.content for block in book.chapters[0].blocks] == [
+        ("<p>An arrow and a sheet here.</p>",),
+        ("<p>E=mc<sup>2</sup></p>",),
+        ("<p>*stars* _under_ [brackets] &lt;tags&gt; &amp; 100% @home #1 ^up^ ~down~.</p>",),
+        ("<p>1. Not a list.</p>",),
+        ("<p># Not a heading.</p>",),
+    ]
+    report = (root / "import-report.md").read_text(encoding="utf-8")
+    assert "- manuscript/01-marks.md:3 (“An arrow and a sheet here.”): a shape: not imported\n" in report
+    assert (
+        "- manuscript/01-marks.md:3 (“An arrow and a sheet here.”): an embedded object (a spreadsheet, "
+        "an equation of Word 2003...): not imported\n"
+    ) in report
