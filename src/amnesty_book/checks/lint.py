@@ -726,6 +726,9 @@ _TYPOGRAPHY: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
 )
 
 
+# The patterns alone, by code: what `amnesty-book import` mends in a Word document's text.
+HOUSE_STYLE = {code: pattern for code, pattern, _, _ in _TYPOGRAPHY}
+
 _MARKDOWN_SPACING = re.compile(r"[ \t]*[:|]")
 
 

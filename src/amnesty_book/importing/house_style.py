@@ -1,32 +1,28 @@
 """The builder's house style, mended in a Word document's text as it is imported: typographic
 quotes, one space between words, en dashes in ranges and for spaced hyphens, the ellipsis
-character. What lint would flag (Y001-Y006) is mended, and counted for the report."""
+character. What lint would flag (Y001-Y006, by lint's own patterns) is mended, and counted
+for the report."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
+from amnesty_book.checks.lint import HOUSE_STYLE
 from amnesty_book.model.text import quotation_marks
 
-# The same patterns as lint's Y003-Y006 (checks/lint.py).
-_DOUBLE_SPACE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
-_RANGE = re.compile(r"(?<![\w\-–.,/])(\d+(?:[.,]\d+)*)-(\d+(?:[.,]\d+)*)(?![\w\-–/])")
-_SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
-_THREE_DOTS = re.compile(r"\.\.\.")
 # A quote opens after a space, an opening bracket or dash, or at the start.
 _OPENS_AFTER = set(" \u00a0([{–—-/\n") | {""}
 
 
 def mend(text: str, before: str, language: str, counts: Counter[str]) -> str:
     """The text mended; `before` is the character that precedes it in its paragraph."""
-    for pattern, replacement, what in (
-        (_DOUBLE_SPACE, " ", "double spaces"),
-        (_RANGE, r"\1–\2", "hyphens in ranges"),
-        (_SPACED_HYPHEN, " – ", "spaced hyphens"),
-        (_THREE_DOTS, "…", "three dots"),
+    for code, replacement, what in (
+        ("Y003", " ", "double spaces"),
+        ("Y004", r"\1–\2", "hyphens in ranges"),
+        ("Y005", " – ", "spaced hyphens"),
+        ("Y006", "…", "three dots"),
     ):
-        text, found = pattern.subn(replacement, text)
+        text, found = HOUSE_STYLE[code].subn(replacement, text)
         counts[what] += found
     if '"' not in text and "'" not in text:
         return text

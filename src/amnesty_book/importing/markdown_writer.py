@@ -19,7 +19,6 @@ from amnesty_book.importing.markers import (
     Citation,
     Dropped,
     Markers,
-    NoteStart,
     Reference,
     Unmapped,
     split,
@@ -112,7 +111,6 @@ class _Writer:
         # where each bookmark a reference names stands:
         # ("sec", heading number), ("plate", id) or ("note", label)
         self.bookmarks: dict[str, tuple[str, str]] = {}
-        self.note_labels: dict[tuple[str, str], str] = {}
         self.headings: list[str] = []  # plain text of every heading, in order
         self.in_note: int | None = None
         self.pending: list[str] = []  # bookmarks waiting for the next note call or heading
@@ -574,9 +572,6 @@ class _Writer:
             else:
                 self.pending.append(marker.name)
             return ""
-        if isinstance(marker, NoteStart):
-            self.note_labels[(marker.kind, marker.number)] = str(self.in_note)
-            return ""
         if isinstance(marker, Unmapped):
             self.finding(marker.what, marker.detail)
             return ""
@@ -660,12 +655,14 @@ def _lone_image(block: Node) -> Node | None:
         return None
     images = [node for node in block["c"] if node["t"] == "Image"]
     rest = [node for node in block["c"] if node["t"] not in ("Image", "Space", "SoftBreak", "LineBreak")]
-    if len(images) == 1 and all(node["t"] == "Str" and not _MARKLESS(node["c"]).strip() for node in rest):
+    if len(images) == 1 and all(
+        node["t"] == "Str" and not _without_marks(node["c"]).strip() for node in rest
+    ):
         return images[0]
     return None
 
 
-def _MARKLESS(text: str) -> str:
+def _without_marks(text: str) -> str:
     return "".join(part for part in split(text) if isinstance(part, str))
 
 

@@ -52,14 +52,6 @@ class Bookmark:
 
 
 @dataclass(frozen=True)
-class NoteStart:
-    """The start of a footnote's or endnote's text: which of the document's notes it is."""
-
-    kind: str  # footnote, endnote
-    number: str
-
-
-@dataclass(frozen=True)
 class CaptionNumber:
     """A caption's SEQ field: the label and number before it ("Figure 3. ") are the builder's."""
 
@@ -86,7 +78,7 @@ class Unmapped:
     detail: str = ""
 
 
-Marker = Citation | Reference | Bookmark | NoteStart | CaptionNumber | CaptionStart | Dropped | Unmapped
+Marker = Citation | Reference | Bookmark | CaptionNumber | CaptionStart | Dropped | Unmapped
 
 
 @dataclass

@@ -14,7 +14,7 @@ from PIL import Image, UnidentifiedImageError
 
 from amnesty_book.importing.markdown_writer import PlateDraft, escape
 from amnesty_book.project.scaffold import ALT_TO_COME, CREDIT_TO_COME, stand_in
-from amnesty_book.readers.plates import MAX_IMAGE_PIXELS, PLATE_MODES
+from amnesty_book.readers.plates import MAX_IMAGE_PIXELS, PLATE_MODES, comparable
 
 # The long side a scan needs to print sharp at any plate size (docs/authoring.md).
 _PRINT_PIXELS = 2400
@@ -46,7 +46,7 @@ def save(plates: list[PlateDraft], folder: Path, source_name: str) -> tuple[str,
         if detail:
             problems.append(Problem(plate.id, detail))
         alt = plate.alt
-        if not alt or _comparable(alt) == _comparable(plate.caption):
+        if not alt or comparable(alt) == comparable(plate.caption):
             problems.append(
                 Problem(plate.id, "no description in the document (Word's alt text): write its 'alt'")
             )
@@ -119,7 +119,3 @@ def _picture(plate: PlateDraft, folder: Path) -> tuple[str, str]:
         )
         detail = f"{detail}; {low}" if detail else low
     return name, detail
-
-
-def _comparable(text: str) -> str:
-    return " ".join(text.replace("*", "").split()).rstrip(".").casefold()

@@ -78,7 +78,7 @@ def _write(reading: Reading, source: Path, made: Path, folder: Path) -> Imported
         reading.tree, facts.markers, language, title or _UNTITLED, facts.descriptions
     )
     if not title and len(written.chapters) == 1 and written.chapters[0].title != _UNTITLED:
-        title = markdown_writer_plain(written.chapters[0].title)  # an article's one heading
+        title = _plain_title(written.chapters[0].title)  # an article's one heading
     author = _meta_text(meta.get("author")) or facts.author
     config = _config(
         source,
@@ -160,8 +160,8 @@ def _write(reading: Reading, source: Path, made: Path, folder: Path) -> Imported
     )
 
 
-def markdown_writer_plain(markdown: str) -> str:
-    """A heading's Markdown as plain text, for book.toml."""
+def _plain_title(markdown: str) -> str:
+    """A heading's Markdown as plain text, for book.toml and file names."""
     return re.sub(r"\\(.)", r"\1", re.sub(r"\[\^\d+\]|[*]", "", markdown)).strip()
 
 
@@ -269,7 +269,7 @@ def _file_names(chapters: list[Chapter]) -> list[str]:
     names = []
     for number, chapter in enumerate(chapters, start=1):
         words = re.sub(
-            r"[^a-z0-9]+", "-", markdown_writer.ascii_text(markdown_writer_plain(chapter.title)).lower()
+            r"[^a-z0-9]+", "-", markdown_writer.ascii_text(_plain_title(chapter.title)).lower()
         ).strip("-")
         names.append(f"{number:0{width}d}-{words[:40].rstrip('-') or 'chapter'}.md")
     return names

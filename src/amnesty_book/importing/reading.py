@@ -19,8 +19,6 @@ from amnesty_book.support.errors import BookError
 # An OLE compound file: a Word 97-2003 .doc, or an Office document encrypted with a password.
 _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODT = "application/vnd.oasis.opendocument.text"
-# How tracked changes are decided: accept, reject, or stop when there are some.
-CHANGES = ("stop", "accept", "reject")
 _PANDOC_SECONDS = 300
 
 

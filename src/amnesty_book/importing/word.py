@@ -18,7 +18,6 @@ from amnesty_book.importing.markers import (
     CaptionStart,
     Dropped,
     Markers,
-    NoteStart,
     Reference,
     Unmapped,
 )
@@ -303,21 +302,11 @@ class _Mender:
                 anchor = paragraph
 
     def _notes(self, root: etree._Element) -> None:
-        for kind in ("footnote", "endnote"):
-            for note in root.iter(w(kind)):
-                if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
-                    continue
-                paragraph = note.find(w("p"))
-                if paragraph is None:
-                    continue
-                if kind == "endnote":
-                    self.facts.endnotes += 1
-                mark = _run(self.markers.mark(NoteStart(kind, note.get(w("id"), ""))))
-                call = paragraph.find(f"w:r/w:{kind}Ref", _NAMES)
-                if call is not None:
-                    call.getparent().addnext(mark)
-                else:
-                    self._insert_at_start(paragraph, mark)
+        self.facts.endnotes += sum(
+            1
+            for note in root.iter(w("endnote"))
+            if note.get(w("type")) not in ("separator", "continuationSeparator", "continuationNotice")
+        )
 
     def _bookmarks(self, root: etree._Element) -> None:
         for start in list(root.iter(w("bookmarkStart"))):
