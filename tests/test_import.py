@@ -343,7 +343,7 @@ def test_an_odt_becomes_a_project_its_title_page_book_toml(tmp_path: Path) -> No
         "pl",
     )
     assert manuscript(root) == {
-        "01-rozdzial.md": "# Rozdział\n\nTekst z “cudzysłowem” i przypisem.[^1]\n\n"
+        "01-rozdzial.md": "# Rozdział\n\nTekst z „cudzysłowem” i przypisem.[^1]\n\n"
         "::: plate podpis-zdjecia\n\n[^1]: Przypis.\n"
     }
     plates = yaml.safe_load((root / "images" / "plates.yaml").read_text(encoding="utf-8"))

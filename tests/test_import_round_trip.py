@@ -18,7 +18,7 @@ from amnesty_book.citing.style import packaged
 from amnesty_book.importing.project import import_document
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
-from conftest import REPO
+from conftest import REPO, sample_project
 
 _DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
@@ -111,7 +111,7 @@ def read_back(index: Path) -> dict[str, list[str]]:
         )
     ]
     notes = [
-        _words(note) for chapter in chapters for note in chapter.xpath(f".//section[{_class('notes')}]//li")
+        _words(note) for chapter in chapters for note in chapter.xpath(f".//section[{_class('notes')}]/ol/li")
     ]
     captions = [_words(caption) for caption in page.xpath(f"//figcaption//*[{_class('caption')}]")]
     return {"text": [t for t in text if t], "notes": notes, "captions": captions}
@@ -139,3 +139,53 @@ def test_the_article_exported_to_word_and_imported_reads_as_the_original(tmp_pat
     assert (len(before["text"]), len(before["notes"]), len(before["captions"])) == (17, 8, 4)
     plates = yaml.safe_load((tmp_path / "imported" / "images" / "plates.yaml").read_text(encoding="utf-8"))
     assert [plate["alt"] for plate in plates] == [plate.alt for plate in original.plates]
+
+
+def sample_book_as_word(root: Path, target: Path) -> Path:
+    """A sample book's chapter files as one .docx: each file's note labels made its own."""
+    book = load_book(root)
+    files = sorted(
+        (root / "manuscript").glob("*.md"), key=lambda path: int(re.match(r"\d*", path.name).group() or 0)
+    )
+    text = "\n\n".join(
+        re.sub(
+            r"\[\^([^\]\s]+)\]", lambda match, n=number: f"[^f{n}-{match.group(1)}]", path.read_text("utf-8")
+        )
+        for number, path in enumerate(files)
+    )
+    config = book.config
+    subprocess.run(
+        [
+            *(pandoc(), "-f", "markdown", "-t", "docx", "-o", str(target)),
+            *(
+                "-M",
+                f"title={config.title}",
+                "-M",
+                f"author={config.author}",
+                "-M",
+                f"lang={config.language}",
+            ),
+        ],
+        input=text.encode("utf-8"),
+        check=True,
+    )
+    return target
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["diary", "letters", "polish"])
+def test_a_sample_book_exported_to_word_and_imported_reads_as_the_original(tmp_path: Path, name: str) -> None:
+    """Chapters in several files, notes in a heading and a table cell, notes of several
+    paragraphs, a table with its columns' alignment, a definition list, a section break, and
+    Polish: the same words in each paragraph, note and heading (pandoc's reader gives a note's
+    quotation and list as paragraphs)."""
+    root = sample_project(name, tmp_path)
+    source = sample_book_as_word(root, tmp_path / f"{name}.docx")
+    import_document(source, tmp_path / "imported")
+    original = load_book(root)
+    build(root, None, ["web"])
+    build(tmp_path / "imported", None, ["web"])  # read back and checked
+    before = read_back(root / "dist" / f"{original.config.slug}-web" / "index.html")
+    after = read_back(tmp_path / "imported" / "dist" / "imported-web" / "index.html")
+    assert after == before
+    assert len(before["text"]) >= 10 and len(before["notes"]) >= 3

@@ -24,9 +24,12 @@ def mend(text: str, before: str, language: str, counts: Counter[str]) -> str:
     ):
         text, found = HOUSE_STYLE[code].subn(replacement, text)
         counts[what] += found
+    opening, closing, single_opening, single_closing = quotation_marks(language)
+    if opening != "“" and "“" in text:  # English quotes, typed in a Polish text by Word: „…”
+        counts["quotation marks made the language's"] += text.count("“")
+        text = text.replace("“", opening)
     if '"' not in text and "'" not in text:
         return text
-    opening, closing, single_opening, single_closing = quotation_marks(language)
     out = []
     for index, character in enumerate(text):
         previous = text[index - 1] if index else before[-1:]

@@ -20,6 +20,7 @@ from amnesty_book.importing.markers import (
     Dropped,
     Markers,
     Reference,
+    Rule,
     Unmapped,
     split,
 )
@@ -276,6 +277,9 @@ class _Writer:
     def paragraph(self, inlines: list[Node]) -> None:
         if _only_marks(inlines, self.markers, Dropped):
             self.dropped(inlines)
+            return
+        if _only_marks(inlines, self.markers, Rule):
+            self.add("***")
             return
         images = _images(inlines)
         text = self.inlines(inlines).strip()

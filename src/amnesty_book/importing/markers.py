@@ -62,6 +62,11 @@ class CaptionStart:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """Word's horizontal line (a shape marked as one): a section break, `***`."""
+
+
+@dataclass(frozen=True)
 class Dropped:
     """A part of the document left out on purpose, where it stood (a bibliography field, whose
     entries the book's Sources replace; a table of contents)."""
@@ -78,7 +83,7 @@ class Unmapped:
     detail: str = ""
 
 
-Marker = Citation | Reference | Bookmark | CaptionNumber | CaptionStart | Dropped | Unmapped
+Marker = Citation | Reference | Bookmark | CaptionNumber | CaptionStart | Rule | Dropped | Unmapped
 
 
 @dataclass

@@ -19,6 +19,7 @@ from amnesty_book.importing.markers import (
     Dropped,
     Markers,
     Reference,
+    Rule,
     Unmapped,
 )
 
@@ -29,6 +30,7 @@ _NAMES = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "v": "urn:schemas-microsoft-com:vml",
     "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "o": "urn:schemas-microsoft-com:office:office",
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
     "dcterms": "http://purl.org/dc/terms/",
@@ -438,7 +440,13 @@ class _Mender:
             run.getparent().remove(run)
 
     def _objects(self, root: etree._Element) -> None:
-        """Embedded objects, charts, diagrams and shapes without text: reported where they stood."""
+        """Embedded objects, charts, diagrams and shapes without text: reported where they stood;
+        a horizontal line, a section break."""
+        for line in root.xpath(".//w:pict/v:rect[@o:hr='t']", namespaces=_NAMES):
+            run = next(line.iterancestors(w("r")), None)
+            if run is not None and run.getparent() is not None:
+                run.addprevious(_run(self.markers.mark(Rule())))
+                run.getparent().remove(run)
         kinds = (
             (".//w:object", "an embedded object (a spreadsheet, an equation of Word 2003...)"),
             (".//a:graphicData[@uri='http://schemas.openxmlformats.org/drawingml/2006/chart']", "a chart"),
