@@ -350,3 +350,20 @@ def test_an_odt_becomes_a_project_its_title_page_book_toml(tmp_path: Path) -> No
     assert [(plate["file"], plate["caption"]) for plate in plates] == [
         ("podpis-zdjecia.jpg", "Podpis zdjęcia.")
     ]
+
+
+def test_an_abstract_opens_the_text(tmp_path: Path) -> None:
+    document = WordDocument(title="With an abstract", author="Ada Author")
+    document.paragraph(text("What the article argues."), style="Abstract")
+    document.heading(1, "Introduction")
+    document.paragraph(text("The text."))
+    import_document(document.save(tmp_path / "abstract.docx"), tmp_path / "book")
+    assert manuscript(tmp_path / "book") == {
+        "01-with-an-abstract.md": "# With an abstract\n\nWhat the article argues.\n",
+        "02-introduction.md": "# Introduction\n\nThe text.\n",
+    }
+    report = (tmp_path / "book" / "import-report.md").read_text(encoding="utf-8")
+    assert (
+        "- manuscript/01-with-an-abstract.md:3 (“What the article argues.”): abstract: "
+        "the document's abstract is set as its first paragraphs\n"
+    ) in report

@@ -46,6 +46,7 @@ _STYLES = {
     "FootnoteText": ("footnote text", "paragraph"),
     "EndnoteText": ("endnote text", "paragraph"),
     "Bibliography": ("Bibliography", "paragraph"),
+    "Abstract": ("Abstract", "paragraph"),
     "FootnoteReference": ("footnote reference", "character"),
     "EndnoteReference": ("endnote reference", "character"),
     "Hyperlink": ("Hyperlink", "character"),

@@ -123,14 +123,18 @@ class _Writer:
     def document(self, document: Node, title: str) -> None:
         blocks = document["blocks"]
         abstract = document.get("meta", {}).get("abstract")
-        if abstract and abstract["t"] == "MetaBlocks":
-            blocks = abstract["c"] + blocks
-            self.finding("abstract", "the document's abstract is set as its first paragraphs", excerpt="")
+        if abstract and abstract["t"] == "MetaInlines":
+            abstract = [{"t": "Para", "c": abstract["c"]}]
+        else:
+            abstract = abstract["c"] if abstract and abstract["t"] == "MetaBlocks" else []
+        blocks = abstract + blocks  # pandoc takes Word's Abstract paragraphs for metadata
         levels = [block["c"][0] for block in blocks if block["t"] == "Header"]
         self.shift = min(levels) - 1 if levels else 0
         if not blocks or blocks[0]["t"] != "Header" or blocks[0]["c"][0] - self.shift != 1:
             self.chapters.append(Chapter(escape(title)))
             self.headings.append(title)
+        if abstract:
+            self.finding("abstract", "the document's abstract is set as its first paragraphs")
         self.blocks(self._captioned(blocks))
 
     def finish(self) -> Written:
