@@ -6,12 +6,16 @@ field left out for the book's Sources."""
 from __future__ import annotations
 
 import json
+import subprocess
 import tomllib
+import zipfile
+from html import escape
 from pathlib import Path
 
 import pytest
 from lxml import html
 
+from amnesty_book.citing.pandoc_program import pandoc
 from amnesty_book.importing.project import import_document
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
@@ -151,3 +155,32 @@ def test_the_cited_book_builds_with_its_sources(tmp_path: Path) -> None:
     assert "Davies (2005) says so. Notes 1. On the army, (Sword, 1994, Chapter 3) and Anders himself" in body
     assert "Sources Anders, W. (1949). An Army in Exile. Macmillan. Davies, N. (2005)." in body
     assert "References" not in body
+
+
+def test_zoteros_citations_in_an_odt_are_its_reference_marks(tmp_path: Path) -> None:
+    """Zotero's LibreOffice plug-in keeps a citation as a reference mark named by its JSON."""
+    subprocess.run(
+        [pandoc(), "-f", "markdown", "-o", "cited.odt", "-M", "title=Exile", "-M", "author=Ada Author"],
+        input=b"# Exile\n\nTold at length CITATION here.\n",
+        cwd=tmp_path,
+        check=True,
+    )
+    code = {"citationItems": [cited(11, DAVIES, locator="45", label="page")], "properties": {}}
+    name = f"ZOTERO_ITEM CSL_CITATION {json.dumps(code)} RNDa1b2c3"
+    with zipfile.ZipFile(tmp_path / "cited.odt") as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    mark = (
+        f'<text:reference-mark-start text:name="{escape(name)}"/>(Davies, 2005, p. 45)'
+        f'<text:reference-mark-end text:name="{escape(name)}"/>'
+    )
+    parts["content.xml"] = parts["content.xml"].replace(b"CITATION", mark.encode())
+    with zipfile.ZipFile(tmp_path / "cited.odt", "w") as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)
+    imported = import_document(tmp_path / "cited.odt", tmp_path / "book")
+    assert (imported.citations, imported.works) == (1, 1)
+    assert (tmp_path / "book" / "manuscript" / "01-exile.md").read_text(encoding="utf-8") == (
+        "# Exile\n\nTold at length [@davies2005, 45] here.\n"
+    )
+    works = json.loads((tmp_path / "book" / "manuscript" / "sources.json").read_text(encoding="utf-8"))
+    assert works == [{**DAVIES, "id": "davies2005"}]
