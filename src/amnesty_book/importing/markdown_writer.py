@@ -49,9 +49,8 @@ class Finding:
     what: str
     detail: str
     chapter: int | None = None
-    block: int | None = None  # in the chapter's blocks; or a note's number with `note`
-    note: int | None = None
-    excerpt: str = ""
+    block: int | None = None  # its place among the chapter's blocks
+    note: int | None = None  # or the number of the note it is in
 
 
 @dataclass
@@ -243,12 +242,12 @@ class _Writer:
         chapter = self.chapter()
         return len(self.chapters) - 1, len(chapter.blocks)
 
-    def finding(self, what: str, detail: str, excerpt: str = "") -> None:
+    def finding(self, what: str, detail: str) -> None:
         if self.in_note is not None:
-            self.findings.append(Finding(what, detail, len(self.chapters) - 1, None, self.in_note, excerpt))
+            self.findings.append(Finding(what, detail, len(self.chapters) - 1, None, self.in_note))
         else:
             chapter, block = self.here()
-            self.findings.append(Finding(what, detail, chapter, block, None, excerpt))
+            self.findings.append(Finding(what, detail, chapter, block, None))
 
     def header(self, block: Node) -> None:
         level, _, inlines = block["c"]
@@ -263,7 +262,6 @@ class _Writer:
                 "heading",
                 f"a heading of level {level + self.shift} set as a bold paragraph: "
                 f"the book's go down to {_DEEPEST}",
-                plain[:60],
             )
             self.add(f"**{text}**")
             return
@@ -293,11 +291,8 @@ class _Writer:
                 self.finding(
                     "possible heading",
                     "a paragraph all in bold, kept as it is: make it a heading ('## ') if it is one",
-                    _plain(inlines, self.markers)[:60],
                 )
-            self.add(_line_safe(text))
-        elif text:  # marks alone: the findings were made, nothing to print
-            pass
+            self.add(_line_safe(text))  # (marks alone print nothing: their findings are made)
         for image in images:
             self.plate(image, [], inline=bool(_plain(inlines, self.markers).strip()))
 
