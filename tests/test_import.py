@@ -74,7 +74,7 @@ def an_article() -> WordDocument:
     document.heading(2, "A section")
     document.paragraph(text("A quoted passage."), style="Quote")
     document.table([["Year", "Event"], ["1941", "Release"]])
-    document.heading(1, "The army")
+    document.heading(1, "The army", document.footnote("Formed in the USSR."))
     document.paragraph(text("Map of the camps"), style="Caption")
     document.paragraph(document.picture(picture((800, 600)), ""))
     document.paragraph(text("Link to "), bookmark("_Ref1", text("the end"), 1), text("."))
@@ -85,7 +85,7 @@ def test_a_word_article_becomes_chapters_notes_and_plates(tmp_path: Path) -> Non
     source = an_article().save(tmp_path / "article.docx")
     imported = import_document(source, tmp_path / "book")
     root = tmp_path / "book"
-    assert (imported.chapters, imported.notes, imported.plates) == (2, 3, 2)
+    assert (imported.chapters, imported.notes, imported.plates) == (2, 4, 2)
     assert manuscript(root) == {
         "01-the-release.md": (
             "# The release\n\n"
@@ -101,7 +101,9 @@ def test_a_word_article_becomes_chapters_notes_and_plates(tmp_path: Path) -> Non
             "[^2]: An endnote.\n\n"
             "[^3]: Photographed in Buzuluk.\n"
         ),
-        "02-the-army.md": "# The army\n\n::: plate map-of-the-camps\n\nLink to the end.\n",
+        "02-the-army.md": (
+            "# The army[^4]\n\n::: plate map-of-the-camps\n\nLink to the end.\n\n[^4]: Formed in the USSR.\n"
+        ),
     }
     plates = yaml.safe_load((root / "images" / "plates.yaml").read_text(encoding="utf-8"))
     assert plates == [
@@ -134,7 +136,7 @@ def test_a_word_article_becomes_chapters_notes_and_plates(tmp_path: Path) -> Non
     assert "bibliography" not in config["sources"]
     book = load_book(root)  # the book the builder reads
     assert [chapter.title.anchor for chapter in book.chapters] == ["the-release", "the-army"]
-    assert len(book.notes) == 3
+    assert len(book.notes) == 4
     assert [plate.id for plate in book.plates] == ["soldiers-after-the-amnesty", "map-of-the-camps"]
     report = (root / "import-report.md").read_text(encoding="utf-8")
     assert "- straight quotes: 2\n" in report and "- manual line breaks: 1\n" in report
@@ -182,7 +184,7 @@ def test_the_import_command_builds_the_web_edition_runs_lint_and_says_what_is_ne
     lines = done.stdout.splitlines()
     assert (
         lines[0]
-        == "imported article.docx into book: 2 chapter(s), 3 note(s), 2 plate(s), 0 citation(s) of 0 work(s)"
+        == "imported article.docx into book: 2 chapter(s), 4 note(s), 2 plate(s), 0 citation(s) of 0 work(s)"
     )
     assert lines[1] == "built the web edition: book/dist/"
     assert (tmp_path / "book" / "dist" / "book-web" / "index.html").is_file()

@@ -116,6 +116,7 @@ class _Writer:
         self.pending: list[str] = []  # bookmarks waiting for the next note call or heading
         self.caption_of: str | None = None  # the plate whose caption is being written
         self.descriptions: dict[str, str] = {}
+        self.at_title = False  # a chapter's title is being written: its findings are about line 1
 
     # --- the document ---
 
@@ -247,12 +248,11 @@ class _Writer:
             self.findings.append(Finding(what, detail, len(self.chapters) - 1, None, self.in_note))
         else:
             chapter, block = self.here()
-            self.findings.append(Finding(what, detail, chapter, block, None))
+            self.findings.append(Finding(what, detail, chapter, None if self.at_title else block, None))
 
     def header(self, block: Node) -> None:
         level, _, inlines = block["c"]
         level -= self.shift
-        text = self.inlines(inlines).strip()
         plain = _plain(inlines, self.markers).strip()
         if not plain:
             self.take_images(inlines)
@@ -263,15 +263,20 @@ class _Writer:
                 f"a heading of level {level + self.shift} set as a bold paragraph: "
                 f"the book's go down to {_DEEPEST}",
             )
-            self.add(f"**{text}**")
+            self.add(f"**{self.inlines(inlines).strip()}**")
             return
+        if level == 1:  # the chapter first: a note its title calls is defined in its file
+            self.chapters.append(Chapter(""))
+        self.at_title = True
+        text = self.inlines(inlines).strip()
+        self.at_title = False
         heading = len(self.headings)
         self.headings.append(plain)
         for name in self.pending:
             self.bookmarks[name] = ("sec", str(heading))
         self.pending.clear()
         if level == 1:
-            self.chapters.append(Chapter(text))
+            self.chapters[-1].title = text
         else:
             self.add(f"{'#' * level} {text}")
         self.take_images(inlines)
