@@ -359,3 +359,12 @@ def test_a_phrase_in_another_language_is_a_span_with_its_language() -> None:
         'was the <em><span lang="la" xml:lang="la">conditio sine qua non</span></em> for it, '
         '<span lang="pl-PL" xml:lang="pl-PL">tak</span>',
     )
+
+
+def test_superscripts_subscripts_and_small_caps_in_pandocs_syntax() -> None:
+    assert inline_markup("the 2^nd^ of H~2~O, [UNESCO]{.smallcaps}, ~300 or ~400, \\^x\\^ \\~y\\~", HERE) == (
+        'the 2<sup>nd</sup> of H<sub>2</sub>O, <span class="smallcaps">UNESCO</span>, ~300 or ~400, ^x^ ~y~',
+    )
+    assert inline_markup("^*it*^", HERE) == ("<sup><em>it</em></sup>",)
+    with pytest.raises(BookError, match="attributes like"):
+        inline_markup("[a]{.other}", HERE)

@@ -125,6 +125,29 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--title", default="A New Book", help="the book's title")
     new.add_argument("--author", default="The Author", help="the author's name")
     new.add_argument("--language", default="en", help="the book's language: en or pl (default en)")
+    imported = commands.add_parser(
+        "import",
+        help="start a book from a Word (.docx) or OpenDocument (.odt) manuscript",
+        description="Make a new book project in DIR (new or empty) from SOURCE: book.toml from the "
+        "document's properties, the manuscript (one file per top-level heading) with its notes, "
+        "its pictures as plates, its Zotero or Mendeley citations with their bibliography. What "
+        "could not be mapped is listed in DIR/import-report.md. Then the web edition is built "
+        "and lint run, and what to do next is printed.",
+    )
+    imported.add_argument("source", type=Path, metavar="SOURCE", help="the .docx or .odt to import")
+    imported.add_argument("folder", type=Path, metavar="DIR", help="the new project's folder")
+    deciding = imported.add_mutually_exclusive_group()
+    deciding.add_argument(
+        "--accept-changes",
+        dest="changes",
+        action="store_const",
+        const="accept",
+        default="stop",
+        help="accept the document's tracked changes (by default, a document with some is refused)",
+    )
+    deciding.add_argument(
+        "--reject-changes", dest="changes", action="store_const", const="reject", help="reject them"
+    )
     editions = commands.add_parser(
         "editions",
         help="list the editions of the book",
@@ -192,6 +215,8 @@ def _run(arguments: argparse.Namespace) -> int:
     try:
         if arguments.command == "new":
             return _new(arguments.folder, arguments.title, arguments.author, arguments.language)
+        if arguments.command == "import":
+            return _import(arguments.source, arguments.folder, arguments.changes)
         if not arguments.project.is_dir():
             print(f"amnesty-book: project folder '{arguments.project}' does not exist", file=sys.stderr)
             return EXIT_USAGE
@@ -337,6 +362,55 @@ def _new(folder: Path, title: str, author: str, language: str) -> int:
     shown = _shown(folder)
     print(f"a new book in {shown}: 'cd {shown}' then 'amnesty-book build'; its README says what to edit")
     return EXIT_OK
+
+
+def _import(source: Path, folder: Path, changes: str) -> int:
+    """The project made, then its web edition built and lint run: what to do next is printed."""
+    from amnesty_book.importing.project import REPORT, import_document
+    from amnesty_book.project.scaffold import check_new_folder
+
+    try:
+        check_new_folder(folder)
+    except BookError as error:
+        print(f"amnesty-book: {error.problems[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        imported = import_document(source, folder, changes)
+    except BookError as error:  # the document: damaged, protected, with changes to decide
+        for problem in error.problems:
+            print(f"amnesty-book: {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    shown = _shown(folder)
+    print(
+        f"imported {source.name} into {shown}: {imported.chapters} chapter(s), {imported.notes} note(s), "
+        f"{imported.plates} plate(s), {imported.citations} citation(s) of {imported.works} work(s)"
+    )
+    require_pinned_versions()
+    from amnesty_book.checks.lint import lint_project
+    from amnesty_book.publish import build
+
+    built = True
+    try:
+        build(folder, None, ["web"], "fast", False)
+        print(f"built the web edition: {shown}/dist/")
+    except BookError as error:
+        built = False
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("amnesty-book: the imported book does not build yet; fix the problems above", file=sys.stderr)
+    findings = lint_project(folder.resolve())
+    print(f"lint: {len(findings)} finding(s)")
+    for finding in findings[:20]:
+        print(f"  {finding}")
+    if len(findings) > 20:
+        print(f"  ... and {len(findings) - 20} more: run 'amnesty-book lint --project {shown}'")
+    print("next:")
+    for line in imported.to_do:
+        print(f"  - {line}")
+    if imported.findings:
+        print(f"  - read {shown}/{REPORT}: {imported.findings} thing(s) imported otherwise or not at all")
+    print(f"  - then 'amnesty-book build --project {shown}' builds every edition")
+    return EXIT_OK if built else EXIT_FAILED
 
 
 def _editions(project: Path) -> int:

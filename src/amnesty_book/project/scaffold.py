@@ -13,6 +13,11 @@ from amnesty_book.project.labels import SUPPORTED_LANGUAGES
 from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.support.errors import BookError
 
+# What `amnesty-book import` writes in a plate's entry where the document says nothing: text
+# that builds, and that lint reports as missing (P003, P001) until the editor writes it.
+CREDIT_TO_COME = "[credit to come]"
+ALT_TO_COME = "[description to come]"
+
 _CONFIG = """\
 # The book's metadata: the title page, the colophon, the EPUB's package and the PDFs'
 # properties are made from it. Every key is checked; `amnesty-book build` names any mistake
@@ -62,7 +67,7 @@ _PLATES = """\
   source: Made by amnesty-book new.
 """
 
-_README = """\
+README = """\
 # {title}
 
 A book project for amnesty-book. Build every edition into `dist/` with
@@ -88,13 +93,12 @@ def new_project(folder: Path, title: str, author: str, language: str) -> list[Pa
         raise BookError.at(
             None, f"language '{language}' is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}"
         )
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise BookError.at(SourceLocation(folder), "this folder is not empty; name a new folder for the book")
-    slug = re.sub(r"[^a-z0-9]+", "-", folder.resolve().name.lower()).strip("-") or "book"
+    check_new_folder(folder)
+    slug = slug_of(folder)
     texts = {
         "book.toml": _CONFIG.format(
-            title=_toml_text(title),
-            author=_toml_text(author),
+            title=toml_text(title),
+            author=toml_text(author),
             language=language,
             languages=" or ".join(SUPPORTED_LANGUAGES),
             identifier=uuid.uuid4(),
@@ -103,7 +107,7 @@ def new_project(folder: Path, title: str, author: str, language: str) -> list[Pa
         ),
         "manuscript/01-first-chapter.md": _CHAPTER,
         "images/plates.yaml": _PLATES,
-        "README.md": _README.format(title=title),
+        "README.md": README.format(title=title),
     }
     written = []
     for relative, text in texts.items():
@@ -111,20 +115,31 @@ def new_project(folder: Path, title: str, author: str, language: str) -> list[Pa
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
-    written.append(_stand_in(folder / "images" / "stand-in.jpg"))
+    written.append(stand_in(folder / "images" / "stand-in.jpg"))
     return written
 
 
-def _toml_text(text: str) -> str:
+def check_new_folder(folder: Path) -> None:
+    """A book is made in a new or empty folder, never over another's files."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise BookError.at(SourceLocation(folder), "this folder is not empty; name a new folder for the book")
+
+
+def slug_of(folder: Path) -> str:
+    """The book's slug (the name of its files in dist/), from its folder's name."""
+    return re.sub(r"[^a-z0-9]+", "-", folder.resolve().name.lower()).strip("-") or "book"
+
+
+def toml_text(text: str) -> str:
     """The text inside a TOML basic string."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _stand_in(path: Path) -> Path:
-    """A grey plate, large enough to print sharp at any plate size."""
+def stand_in(path: Path, words: str = "stand-in plate") -> Path:
+    """A grey plate, large enough to print sharp at any plate size, with `words` on it."""
     image = Image.new("RGB", (1800, 1200), (150, 150, 150))
     draw = ImageDraw.Draw(image)
     draw.rectangle((40, 40, 1760, 1160), outline=(90, 90, 90), width=8)
-    draw.text((900, 600), "stand-in plate", fill=(40, 40, 40), anchor="mm", font_size=120)
+    draw.text((900, 600), words, fill=(40, 40, 40), anchor="mm", font_size=120)
     image.save(path, "JPEG", quality=85)
     return path

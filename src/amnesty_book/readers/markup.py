@@ -12,7 +12,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import markdown
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 
 from amnesty_book.model import CiteRef, CrossRef, Inline, NoteRef
 from amnesty_book.model.text import SAFE_LINK, quotation_marks, typeset
@@ -57,7 +57,8 @@ _ALLOWED = {
     "br": (),
     "hr": (),
     "a": ("href", "title"),
-    "span": ("lang", "xml:lang"),  # a phrase in another language: [conditio sine qua non]{lang=la}
+    # a phrase in another language, [conditio sine qua non]{lang=la}; small caps, [UNESCO]{.smallcaps}
+    "span": ("lang", "xml:lang", "class"),
     # GFM tables (a cell's alignment becomes a class) and definition lists.
     "table": (),
     "thead": (),
@@ -170,6 +171,12 @@ def _markdown(language: str, phrases: ForeignPhrases) -> markdown.Markdown:
     converter.inlinePatterns.deregister("html")
     # Before links (160) and references (170): "[...]{lang=la}" is neither.
     converter.inlinePatterns.register(_LanguageSpan(_LANGUAGE_SPAN, converter), "language span", 175)
+    converter.inlinePatterns.register(_SmallCaps(_SMALL_CAPS, converter), "small caps", 176)
+    # pandoc's superscript and subscript, 2^nd^ and H~2~O, with no space inside; after emphasis,
+    # so that ^*x*^ sets both. \^ and \~ write the characters themselves.
+    converter.inlinePatterns.register(SimpleTagInlineProcessor(_SUPERSCRIPT, "sup"), "superscript", 65)
+    converter.inlinePatterns.register(SimpleTagInlineProcessor(_SUBSCRIPT, "sub"), "subscript", 64)
+    converter.ESCAPED_CHARS += ["^", "~"]
     if phrases:
         converter.inlinePatterns.register(_ForeignPhrase(phrases, converter), "foreign phrase", 174)
     return converter
@@ -177,6 +184,23 @@ def _markdown(language: str, phrases: ForeignPhrases) -> markdown.Markdown:
 
 # A phrase in another language, as pandoc marks it: [conditio sine qua non]{lang=la} (a BCP 47 tag).
 _LANGUAGE_SPAN = rf"\[([^\[\]]+)\]\{{lang=({LANGUAGE_TAG.pattern})\}}"
+
+
+# Small caps, as pandoc marks them: [UNESCO]{.smallcaps}.
+_SMALL_CAPS = r"\[([^\[\]]+)\]\{\.smallcaps\}"
+# group 2 is what SimpleTagInlineProcessor sets inside the tag.
+_SUPERSCRIPT = r"(\^)([^\s^]+)\^"
+_SUBSCRIPT = r"(?<!~)(~)([^\s~]+)~(?!~)"
+
+
+class _SmallCaps(InlineProcessor):
+    """Small capitals: a span of the class the stylesheets set in the font's small caps."""
+
+    def handleMatch(self, match: re.Match[str], data: str) -> tuple[Any, int, int]:
+        span = ElementTree.Element("span")
+        span.set("class", "smallcaps")
+        span.text = match.group(1)
+        return span, match.start(0), match.end(0)
 
 
 class _LanguageSpan(InlineProcessor):
@@ -383,7 +407,7 @@ class _Sanitiser(HTMLParser):
             # A column's head, for the tagged PDF's TH (GFM tables have no row heads).
             kept += [' scope="col"'] if tag == "th" else []
         for name, value in attrs:
-            if name not in _ALLOWED[tag] or value is None:
+            if name not in _ALLOWED[tag] or value is None or (name == "class" and value != "smallcaps"):
                 continue
             if name == "href" and not SAFE_LINK.match(value):
                 raise BookError.at(

@@ -108,7 +108,7 @@ def used_twice(record: Record, plate_id: str, first: SourceLocation) -> Diagnost
 def alt_problem(record: Record, alt: str, caption: str) -> Diagnostic | None:
     """Alt text that repeats the caption (an error) or is part of it (a warning), as a reader
     hears them: regardless of case, quotes, spacing and a closing full stop (P002)."""
-    said, shown = _comparable(alt), _comparable(caption)
+    said, shown = comparable(alt), comparable(caption)
     if said == shown:
         return Diagnostic.coded(
             "P002",
@@ -128,7 +128,7 @@ def alt_problem(record: Record, alt: str, caption: str) -> Diagnostic | None:
     return None
 
 
-def _comparable(text: str) -> str:
+def comparable(text: str) -> str:
     """Text as a reader hears it: no case, quotes or spacing differences, no closing full stop."""
     folded = text.translate(str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "}))
     folded = folded.replace("…", "...")
