@@ -187,6 +187,27 @@ def test_an_image_and_a_rule_out_of_the_text_block(book: Book) -> None:
     ]
 
 
+def test_a_plate_drawn_over_text_or_over_another_plate(book: Book) -> None:
+    """As a float page with more plates than room drew its last over the notes."""
+    over_text = f"<img src='{png(60, 20)}' style='display: block; width: 60mm; margin-top: -4mm'/>"
+    findings = audit_pdf(pdf(f"<h1>A part</h1>{fill(3)}{over_text}"), READER, book)
+    assert [f.said.split(";")[0] for f in findings if f.severity == ERROR] == [
+        "L202 a plate over the text “Line 2 of the filling text.”"
+    ]
+    over_plate = f"<img src='{png(60, 20)}' style='display: block; width: 60mm; margin-top: -5mm'/>"
+    plates = f"<img src='{png(60, 20)}' style='display: block; width: 60mm'/>{over_plate}"
+    findings = audit_pdf(pdf(f"<h1>A part</h1>{plates}{fill(3)}"), READER, book)
+    assert [f.said.split(";")[0] for f in findings if f.severity == ERROR] == [
+        "L202 two plates over each other"
+    ]
+    beside = f"<img src='{png(60, 20)}' style='display: block; width: 60mm'/>"
+    assert [
+        f
+        for f in audit_pdf(pdf(f"<h1>A part</h1>{fill(3)}{beside}{beside}{fill(3)}"), READER, book)
+        if code(f) == "L202"
+    ] == []
+
+
 def test_running_heads_and_folios_may_stand_in_the_margins_but_not_two_lines(book: Book) -> None:
     body = page_full() + f"<p>{SENTENCE * 3}</p>"
     assert problems(audit_pdf(pdf(body), READER, book)) == []

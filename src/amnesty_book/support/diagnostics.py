@@ -215,6 +215,7 @@ CODES: dict[str, Code] = {
                     ERROR,
                     "ink outside the text block (other than a running head or a folio in its margin)",
                 ),
+                "L202": (ERROR, "ink set over other ink: a plate over a line of text or another plate"),
                 "L301": (INFO, "characters per line of the body text, the notes and the captions"),
                 "L302": (
                     WARNING,

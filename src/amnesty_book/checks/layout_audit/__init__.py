@@ -31,6 +31,7 @@ from amnesty_book.checks.layout_audit.sizes import sizes_of
 from amnesty_book.checks.layout_audit.space import (
     float_pages,
     ink_outside,
+    ink_over_ink,
     sheet_edge,
     underfull,
     white_above_plates,
@@ -61,6 +62,7 @@ def audit_layout(layout: Layout, edition: Edition, book: Book) -> list[Diagnosti
     sizes = sizes_of(layout, book)
     return [
         *ink_outside(layout, edition),
+        *ink_over_ink(layout, edition),
         *underfull(layout, edition, sizes),
         *float_pages(layout, edition, sizes),
         *white_above_plates(layout, edition, sizes),

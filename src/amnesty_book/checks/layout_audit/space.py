@@ -1,5 +1,5 @@
-"""Checks of space: ink outside the text block, underfull pages, float pages, white above a plate,
-ink near an imposed sheet's edge."""
+"""Checks of space: ink outside the text block, ink over ink, underfull pages, float pages, white
+above a plate, ink near an imposed sheet's edge."""
 
 from __future__ import annotations
 
@@ -52,6 +52,46 @@ def ink_outside(layout: Layout, edition: Edition) -> Iterator[Diagnostic]:
             "(a table, a fixed-width image, an unbreakable word), and no plate with its caption "
             "taller than the page (shorten the caption)",
         )
+
+
+def ink_over_ink(layout: Layout, edition: Edition) -> Iterator[Diagnostic]:
+    """No plate stands over a line of text or over another plate: a float pushed past the room
+    its page had is drawn over the notes."""
+    for page in layout.pages:
+        images = page.images
+        over = [
+            f"a plate over the text {line.shown()}"
+            for line in page.inside
+            for image in images
+            if _overlap(line.body, image)
+        ]
+        over += [
+            "two plates over each other"
+            for number, image in enumerate(images)
+            for other in images[number + 1 :]
+            if _overlap(image, other)
+        ]
+        if not over:
+            continue
+        more = f" (and {len(over) - 1} more on this page)" if len(over) > 1 else ""
+        yield Diagnostic.in_edition(
+            edition.name,
+            page.where,
+            "L202",
+            f"{over[0]}{more}",
+            "a page's plates and pull quotes must fit beside its text and notes "
+            "(weasyprint/page_floats.py): set the plate smaller, or shorten its caption",
+        )
+
+
+def _overlap(box: Box, other: Box) -> bool:
+    """The boxes share more than the tolerance's width each way."""
+    shared = box.clipped(other.left, other.bottom, other.right, other.top)
+    return (
+        shared is not None
+        and shared.right - shared.left > TOLERANCE_PT
+        and shared.top - shared.bottom > TOLERANCE_PT
+    )
 
 
 def _overshoot(box: Box, page: Page) -> tuple[float, str]:
