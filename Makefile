@@ -26,12 +26,16 @@ build: $(STAMP)
 	@$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/amnesty-book build
 
+# The tests run in as many processes as the machine has cores, up to four (pytest-xdist), each
+# test file in one process: its fixtures (a built book, an installed validator) are made once.
+PARALLEL := -n auto --maxprocesses 4 --dist loadfile
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # The edit loop: every test not marked slow (tests that build whole books), in under a minute.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m 'not slow'
+	$(BIN)/python -m pytest $(PARALLEL) -m 'not slow'
 
 preview: $(STAMP)
 	$(BIN)/amnesty-book serve

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -120,7 +122,14 @@ MAY_INSTALL = os.geteuid() == 0 and shutil.which("apt-get") is not None
 
 def apt_install(package: str) -> str | None:
     """Installs Debian's `package` with apt-get: None once done, else what failed. The package
-    lists are updated only when an install without that fails."""
+    lists are updated only when an install without that fails. One install at a time: the
+    suite's workers (pytest-xdist) would otherwise meet on dpkg's lock."""
+    with open(Path(tempfile.gettempdir()) / "amnesty-book-tests-apt.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _apt_install(package)
+
+
+def _apt_install(package: str) -> str | None:
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
 
     def run(*command: str) -> subprocess.CompletedProcess[str]:
