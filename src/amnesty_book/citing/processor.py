@@ -41,6 +41,8 @@ _DASHES = "\u2013\u2014"
 _MARK = re.compile(r"c\d+")
 # A full stop that stands alone after a citation (pandoc's Str "."): before a space, a tag or the end.
 _LONE_STOP = re.compile(r"\.(?![^\s<])")
+# The first letter of markup, after its tags.
+_FIRST_LETTER = re.compile(r"^((?:<[^>]*>|\s)*)(\w)")
 # Markup with no words: a note's paragraph tags, spaces.
 _BLANK = re.compile(r"(?:\s|</?p>)*")
 # A citation that ends a sentence: a full stop, perhaps inside closing quotation marks.
@@ -92,6 +94,7 @@ def set_citations(book: Book, bibliography: Bibliography, style: Style, list_unc
     tell(f"citations: {cited} set in {style.path.stem} in {time.perf_counter() - start:.2f} s")
     language = book.config.language
     cites = _marked_cites(output["blocks"], order.unmarked)
+    beginning = set(order.unmarked)
     settings: dict[int, _Set] = {}
     for index, cite in enumerate(order.cites):
         if cite is None:
@@ -102,7 +105,12 @@ def set_citations(book: Book, bibliography: Bibliography, style: Style, list_unc
         setting = found["c"][1]
         in_text = [each for each in setting if each["t"] != "Note"]
         note = "".join(block_markup(each["c"], language) for each in setting if each["t"] == "Note")
-        settings[id(cite)] = _Set(inline_markup(in_text, language).strip(), note)
+        words = inline_markup(in_text, language).strip()
+        if index in beginning:
+            # It begins a note: capitalized, as pandoc capitalizes a note the style makes
+            # ("Ibid.", not "ibid.", CMOS 14.34), though not a note that begins with it.
+            words = _FIRST_LETTER.sub(lambda found: found.group(1) + found.group(2).upper(), words, count=1)
+        settings[id(cite)] = _Set(words, note)
     generated = {cite.note.number: settings[id(cite)].note for cite in order.cites if cite and cite.note}
 
     def note_content(note: Note) -> Inline:
