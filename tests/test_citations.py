@@ -345,11 +345,12 @@ def test_an_unknown_style_is_located_in_book_toml(small_project: SmallProject) -
 
 
 def test_a_citation_in_a_credit_is_set_in_the_text_in_the_short_form(small_project: SmallProject) -> None:
+    """As pandoc sets a citation inside a note's words: in parentheses (test_citations_apart)."""
     _with_bibliography(small_project, WORKS)
     small_project.replace("images/plates.yaml", "credit: A credit.", "credit: 'Drawn after [@doe2001, 12].'")
     book = load_book(small_project.root)
     (plate,) = book.plates
-    assert plain_text(plate.credit) == "Drawn after Doe, A Book, 12."
+    assert plain_text(plate.credit) == "Drawn after (Doe, A Book, 12)."
     assert [entry.key for entry in book.bibliography] == ["doe2001"]
 
 

@@ -29,6 +29,7 @@ from amnesty_book.model import (
     Prose,
 )
 from amnesty_book.model.rewriting import rewrite_text
+from amnesty_book.model.text import plain_text
 from amnesty_book.support.cache import DerivedFiles
 from amnesty_book.support.errors import BookError, Problems, tell, warn
 
@@ -38,6 +39,14 @@ _SEPARATOR = "amnesty-book-separator"
 # The dashes that end the punctuation a note call moves after (pandoc leaves them after it).
 _DASHES = "\u2013\u2014"
 _MARK = re.compile(r"c\d+")
+# A full stop that stands alone after a citation (pandoc's Str "."): before a space, a tag or the end.
+_LONE_STOP = re.compile(r"\.(?![^\s<])")
+# The first letter of markup, after its tags.
+_FIRST_LETTER = re.compile(r"^((?:<[^>]*>|\s)*)(\w)")
+# Markup with no words: a note's paragraph tags, spaces.
+_BLANK = re.compile(r"(?:\s|</?p>)*")
+# A citation that ends a sentence: a full stop, perhaps inside closing quotation marks.
+_ENDS_WITH_STOP = re.compile(r"\.[\u201d\u2019\u00bb]*$")
 # How pandoc's citeproc begins its complaint about a style (not about the bibliography).
 _STYLE_ERROR = "CiteprocParseError"
 
@@ -66,7 +75,7 @@ def check_keys(book: Book, bibliography: Bibliography | None) -> None:
     """Every cited key is in the bibliography: else a problem at the citation."""
     problems = Problems()
     order = _Order(book)
-    citations = [cite for cite in order.cites if cite is not None] + order.apart
+    citations = [cite for cite in order.cites if cite is not None]
     # A key cited twice on a line is reported once.
     cited = {(str(cite.location), key): (cite, key) for cite in citations for key in cite.keys}
     for cite, key in cited.values():
@@ -84,17 +93,24 @@ def set_citations(book: Book, bibliography: Bibliography, style: Style, list_unc
     cited = sum(cite is not None for cite in order.cites)
     tell(f"citations: {cited} set in {style.path.stem} in {time.perf_counter() - start:.2f} s")
     language = book.config.language
-    cites = _marked_cites(output["blocks"])
+    cites = _marked_cites(output["blocks"], order.unmarked)
+    beginning = set(order.unmarked)
     settings: dict[int, _Set] = {}
     for index, cite in enumerate(order.cites):
         if cite is None:
             continue  # a separator, or an entry made cited before the citations that stand apart
-        if f"c{index}" not in cites:
+        found = cites.get(f"c{index}")
+        if found is None or tuple(each["citationId"] for each in found["c"][0]) != cite.keys:
             raise BookError.at(cite.location, f"pandoc reads no citation in {cite.source}; check its syntax")
-        setting = cites[f"c{index}"]["c"][1]
+        setting = found["c"][1]
         in_text = [each for each in setting if each["t"] != "Note"]
         note = "".join(block_markup(each["c"], language) for each in setting if each["t"] == "Note")
-        settings[id(cite)] = _Set(inline_markup(in_text, language).strip(), note)
+        words = inline_markup(in_text, language).strip()
+        if index in beginning:
+            # It begins a note: capitalized, as pandoc capitalizes a note the style makes
+            # ("Ibid.", not "ibid.", CMOS 14.34), though not a note that begins with it.
+            words = _FIRST_LETTER.sub(lambda found: found.group(1) + found.group(2).upper(), words, count=1)
+        settings[id(cite)] = _Set(words, note)
     generated = {cite.note.number: settings[id(cite)].note for cite in order.cites if cite and cite.note}
 
     def note_content(note: Note) -> Inline:
@@ -105,23 +121,25 @@ def set_citations(book: Book, bibliography: Bibliography, style: Style, list_unc
     def rewrite(content: Inline) -> Inline:
         parts: list[Any] = []
         made: list[NoteCall] = []
-        set_in_text = False  # the last part is a citation set in the text
+        ends_with_stop = False  # the last part is a citation set in the text, ending a sentence
         for part in content:
             if not isinstance(part, CiteRef):
-                if set_in_text and isinstance(part, str) and part[:1] in ".,;:" and parts[-1].endswith("."):
-                    # The sentence's punctuation, not the style's full stop, follows the citation.
-                    parts[-1] = parts[-1][:-1]
+                if ends_with_stop and isinstance(part, str) and _LONE_STOP.match(part):
+                    # The citation's full stop ends the sentence (pandoc's, and after a closing
+                    # quotation mark, ours: pandoc would print “Title.”.).
+                    part = part[1:]
                 parts.append(part)
-                set_in_text = False
+                ends_with_stop = False
                 continue
             setting = settings[id(part)]
             if part.note is None:
-                # A citation that makes no note; in a caption or the timeline, a note style's
-                # note stands in the text. A superscript takes the place of its space, as pandoc's.
+                # A citation that makes no note (in a note style: one in a note or a text that
+                # stands apart, set by pandoc as in a note). A superscript takes the place of its
+                # space, as pandoc's.
                 if setting.in_text.startswith("<sup>") and parts and isinstance(parts[-1], str):
                     parts[-1] = parts[-1].rstrip(" \n")
-                parts.append(" ".join(text for text in (setting.in_text, _unwrapped(setting.note)) if text))
-                set_in_text = True
+                parts.append(setting.in_text)
+                ends_with_stop = bool(_ENDS_WITH_STOP.search(plain_text((setting.in_text,))))
                 continue
             if setting.in_text:
                 parts.append(setting.in_text)
@@ -175,23 +193,21 @@ def _leading_punctuation(markup: str) -> int:
     return len(markup)
 
 
-def _unwrapped(paragraphs: str) -> str:
-    return paragraphs.replace("</p><p>", " ").removeprefix("<p>").removesuffix("</p>")
-
-
 def _first_paragraph(blocks: list[Node]) -> list[Node]:
     return next((block["c"] for block in blocks if block["t"] in ("Para", "Plain")), [])
 
 
 class _Order:
     """The book's citations in the order the style must see them: the running text and the
-    notes in reading order, each note at its number; then those that stand apart (captions,
-    credits, the appendices), each set as a later citation of its work, never as "ibid."."""
+    notes in reading order, each note at its number; then the texts that stand apart (captions,
+    credits, plates' sources, the appendices), each set as a note of its own (as pandoc sets a
+    citation in a note) whose citations are later citations of their works, never "ibid."."""
 
     def __init__(self, book: Book) -> None:
         self.book = book
         self.cites: list[CiteRef | None] = []
-        self.apart: list[CiteRef] = []
+        self.unmarked: list[int] = []  # the citations that begin a note, where no mark may stand
+        self.apart: list[Inline] = []
         self.text: list[str] = []
         self.notes: list[str] = []
         self.last_note = 0
@@ -202,35 +218,56 @@ class _Order:
                     self.running(block.content)
                 elif isinstance(block, PlatePlacement) and block.plate is not None:
                     self.running(block.plate.caption, apart=True)
-                    self.apart += _citations(block.plate.credit) + _citations(block.plate.source)
+                    self.apart += [block.plate.caption, block.plate.credit, block.plate.source]
         for appendix in book.appendices:
             for entry in appendix.entries:
-                for text in entry.texts().values():
-                    self.apart += _citations(text)
+                self.apart += entry.texts().values()
+        self.apart = [text for text in self.apart if _citations(text)]
+        self.apart_notes = [self.note_text(text) for text in self.apart]
 
     def running(self, content: Inline, apart: bool = False) -> None:
         for part in content:
             if isinstance(part, NoteCall):
                 self.note(part.note)
-            elif isinstance(part, CiteRef) and apart:
-                self.apart.append(part)
-            elif isinstance(part, CiteRef):
+            elif isinstance(part, CiteRef) and not apart:
                 if part.note is not None:
                     self.numbered(part.note)
                 self.text.append(self.cite(part))
 
-    def cite(self, cite: CiteRef | None, written: str = "") -> str:
+    def cite(self, cite: CiteRef | None, written: str = "", marked: bool = True) -> str:
         """The citation as the skeleton writes it, after a mark that names it: `[]{#c7}[@key]`.
-        (Inside a span, pandoc would set it as a sentence's end.)"""
+        (Inside a span, pandoc would set it as a sentence's end.) One that begins a note has
+        none (pandoc would parenthesize it): it is the note's first citation."""
         self.cites.append(cite)
         source = " ".join(cite.source.split()) if cite else written
+        if not marked:
+            self.unmarked.append(len(self.cites) - 1)
+            return source
         return f"[]{{#c{len(self.cites) - 1}}}{source}"
 
     def note(self, note: Note) -> None:
         self.numbered(note)
-        body = " x ".join(self.cite(cite) for cite in _citations(note.content))
         self.text.append(f"[^n{note.number}]")
-        self.notes.append(f"[^n{note.number}]: x {body} x")
+        self.notes.append(f"[^n{note.number}]: {self.note_text(note.content)}")
+
+    def note_text(self, content: Inline) -> str:
+        """A note's text as the skeleton writes it: its citations, and around each what decides
+        how pandoc's citeproc sets a citation in a note of a note style: whether it begins the
+        note (then it is set unparenthesized, else in parentheses or, written `@key`, with a
+        comma after the author), whether a full stop follows it alone, and whether what follows
+        begins with a capital (a narrative citation then keeps its full stop)."""
+        parts = [part for part in content if not isinstance(part, str) or not _BLANK.fullmatch(part)]
+        one_paragraph = sum(part.count("<p>") for part in content if isinstance(part, str)) <= 1
+        written = ""
+        for index, part in enumerate(parts):
+            if not isinstance(part, CiteRef):
+                continue
+            if index == 0 and one_paragraph:
+                written = self.cite(part, marked=False)
+            else:
+                written += f"{' ' if written else 'x '}{self.cite(part)}"
+            written += _what_follows(parts[index + 1 :])
+        return written or "x"
 
     def numbered(self, note: Note) -> None:
         """The style counts notes as pandoc does, in their order: the book's numbers."""
@@ -239,10 +276,12 @@ class _Order:
         self.last_note = note.number
 
     def skeleton(self, list_uncited: bool) -> str:
-        for key in dict.fromkeys(key for cite in self.apart for key in cite.keys):
+        apart = [cite for text in self.apart for cite in _citations(text)]
+        for key in dict.fromkeys(key for cite in apart for key in cite.keys):
             self.text += [self.cite(None, f"[@{key}]"), self.cite(None, f"[@{_SEPARATOR}]")]
-        for cite in self.apart:
-            self.text += [self.cite(None, f"[@{_SEPARATOR}]"), self.cite(cite)]
+        for number, body in enumerate(self.apart_notes, 1):
+            self.text += [self.cite(None, f"[@{_SEPARATOR}]"), f"[^a{number}]"]
+            self.notes.append(f"[^a{number}]: {body}")
         header = {
             "references": [{"id": _SEPARATOR, "type": "book", "title": "-", "author": [{"literal": "-"}]}],
             **({"nocite": "@*"} if list_uncited else {}),
@@ -255,11 +294,24 @@ def _citations(content: Inline) -> list[CiteRef]:
     return [part for part in content if isinstance(part, CiteRef)]
 
 
-def _marked_cites(blocks: list[Node]) -> dict[str, Node]:
+def _what_follows(parts: list[Any]) -> str:
+    """What the skeleton writes after a citation in a note for what follows it (`parts`): as
+    much as pandoc's citeproc looks at, a full stop alone, or a word with or without a capital."""
+    if not parts or isinstance(parts[0], CiteRef):
+        return ""
+    if not isinstance(parts[0], str):
+        return " x"
+    if _LONE_STOP.match(parts[0]):
+        return "."
+    return " X" if parts[0].lstrip()[:1].isupper() else " x"
+
+
+def _marked_cites(blocks: list[Node], unmarked: list[int]) -> dict[str, Node]:
     """The Cite elements of pandoc's output by the mark (an empty span `c0`, `c1`, ...) that
-    stands before each."""
+    stands before each; one with no mark begins a note, and is the next of `unmarked`."""
     found: dict[str, Node] = {}
     mark = ""
+    first = iter(unmarked)
 
     def walk(node: Any) -> None:
         nonlocal mark
@@ -270,8 +322,7 @@ def _marked_cites(blocks: list[Node]) -> dict[str, Node]:
             if node["t"] == "Span" and _MARK.fullmatch(node["c"][0][0]):
                 mark = node["c"][0][0]
             elif node["t"] == "Cite":
-                if mark:
-                    found[mark], mark = node, ""
+                found[mark or f"c{next(first, -1)}"], mark = node, ""
             elif node["t"] != "Div" or node["c"][0][0] != "refs":
                 walk(node["c"])
 

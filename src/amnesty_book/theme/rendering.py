@@ -255,8 +255,10 @@ def _innermost_line(error: BaseException, project: Project, folder: Path) -> Sou
 
 
 def _full_stop(text: str) -> str:
-    """The text ended as a sentence: a full stop unless it already ends with one, ? or !."""
-    return text if text.rstrip().endswith((".", "?", "!", "…")) else text + "."  # Markup stays Markup
+    """The text ended as a sentence: a full stop unless it already ends with one, ? or !, in
+    its markup or before closing quotation marks (a citation's “Title.”)."""
+    ended = plain_text((str(text),)).rstrip().rstrip("\u201d\u2019\u00bb")
+    return text if ended.endswith((".", "?", "!", "…")) else text + "."  # Markup stays Markup
 
 
 def _with_id(markup: str, anchor: str, classes: str = "") -> Markup:
