@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 from functools import cache
-from html import escape
 from pathlib import Path
 
 import pyphen
@@ -228,14 +227,10 @@ def test_a_line_that_ends_a_page_is_not_hyphenated_when_the_paragraph_can_avoid_
 def test_a_name_is_not_parted_at_a_pages_end_where_the_paragraph_can_avoid_it() -> None:
     """Between a name's words (total_fit's `_spaces_in_names`) a line may end, but told that the
     line ends a page, the breaker ends it elsewhere, within the tolerance."""
-    text = (
-        "and so "
-        + (
-            "the general Władysław Sikorski met the ambassador Ivan Mayski in London, and the prisoners "
-            "were released from the camps of the east after a long and difficult winter of negotiations. "
-        )
-        * 2
-    )
+    text = "and so " + (
+        "the general Władysław Sikorski met the ambassador Ivan Mayski in London, and the prisoners "
+        "were released from the camps of the east after a long and difficult winter of negotiations. "
+    ) * 2
     items = _items(text, names=True)
     assert sum(isinstance(item, kp.Penalty) and item.in_a_name for item in items) == 4
     narrow = 290.0
@@ -347,52 +342,3 @@ def test_a_projects_hyphenation_exceptions_replace_the_dictionarys() -> None:
     assert not _hyphenated_words(names, {})
     assert _hyphenated_words(names, {"constantinople": (6, 8)}) <= {"Consta" + HYPHEN, "Constant" + HYPHEN}
     assert _hyphenated_words(names, {"constantinople": (6, 8)})
-
-
-def _long_paragraph_lines(text: str) -> tuple[list[str], list[int]]:
-    """The lines of a justified paragraph set on small pages, and the items of each plan made."""
-    patches.apply()
-    patches.start_layout({})
-    planned: list[int] = []
-    break_lines = kp.break_lines
-
-    def counted(items: list[kp.Item], *rest: object) -> kp.Breaking | None:
-        planned.append(len(items))
-        return break_lines(items, *rest)  # type: ignore[arg-type]
-
-    kp.break_lines = counted  # type: ignore[assignment]
-    try:
-        style = (
-            "@page { size: 60mm 120mm; margin: 5mm } "
-            "p { font-size: 10pt; hyphens: auto; text-align: justify }"
-        )
-        markup = f"<html lang='en'><style>{style}</style><body><p>{text}</p></body></html>"
-        document = HTML(string=markup).render()
-    finally:
-        kp.break_lines = break_lines
-    lines = [
-        "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox))
-        for page in document.pages
-        for line in page._page_box.descendants()
-        if isinstance(line, boxes.LineBox)
-    ]
-    return lines, planned
-
-
-@pytest.mark.slow
-def test_a_long_paragraph_is_planned_a_window_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A paragraph of 50,000 characters (some 20,000 items, 50 small pages) is planned a window
-    at a time, and set as when it is planned whole, but for the work: then every page whose last
-    line would end on a hyphen planned the rest of the paragraph again (total_fit.py)."""
-    text = " ".join(paragraph for paragraph, language in _sample_paragraphs() if language == "en_US") + " "
-    text = escape((text * (50_000 // len(text) + 1))[:50_000].rsplit(" ", 1)[0] + ".")
-    window = total_fit.WINDOW
-    windowed, plans = _long_paragraph_lines(text)
-    assert max(plans) <= window + 100 * total_fit.ITEMS_A_LINE  # the first plan, of the first window
-    monkeypatch.setattr(total_fit, "WINDOW", 10**9)
-    whole, plans = _long_paragraph_lines(text)
-    items = max(plans)  # the whole paragraph
-    assert items > 2 * window
-    assert sum(plans) > 5 * items  # planned again and again
-    assert len(windowed) == len(whole) > 700
-    assert sum(a != b for a, b in zip(windowed, whole, strict=True)) < len(whole) / 20

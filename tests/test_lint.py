@@ -649,19 +649,6 @@ def test_s005_markup_beyond_the_builders_limits(small_project: SmallProject) -> 
     ]
 
 
-@pytest.mark.parametrize(
-    "deep",
-    ["- " * 13 + "Deep.", "1. " * 13 + "Deep.", "".join("    " * level + "- item\n" for level in range(14))],
-)
-def test_s005_lists_nested_on_one_line_or_many(small_project: SmallProject, deep: str) -> None:
-    """A block that could nest past the limits is read as the build reads it (a plainer one is
-    only measured: readers/markup.py's may_nest_too_deep): lists in lists, on one line too."""
-    small_project.replace(ARTICLE, "More text.", deep)
-    assert [finding for finding in lint(small_project) if " S005 " in finding] == [
-        "manuscript/article.md:9: S005 this text nests lists or quotations more than 12 deep; flatten it",
-    ]
-
-
 def test_an_at_that_cites_nothing_is_no_citation(small_project: SmallProject) -> None:
     """No bibliography, and an @ only in an address, escaped or in code: nothing to report."""
     small_project.replace(
