@@ -31,7 +31,7 @@ from weasyprint.layout import block
 from amnesty_book import theme
 from amnesty_book.cli import main
 from amnesty_book.layout import weasyprint as patches
-from amnesty_book.layout.weasyprint import versions
+from amnesty_book.layout.weasyprint import long_texts, versions
 from amnesty_book.support.errors import BookError
 from amnesty_book.support.exit_codes import EXIT_FAILED
 from conftest import REPO
@@ -196,6 +196,28 @@ def a_justified_column() -> list[float]:
     return added
 
 
+def a_long_paragraph() -> dict[str, Any]:
+    """A paragraph of 60,000 characters in one text box, ragged and justified: its lines, and the
+    longest text WeasyPrint was given to split a line from (long_texts.py)."""
+    from weasyprint.layout import inline
+
+    longest = 0
+    split_first_line = inline.split_first_line
+
+    def measured(text: str, *arguments: Any, **keywords: Any) -> Any:
+        nonlocal longest
+        longest = max(longest, len(text))
+        return split_first_line(text, *arguments, **keywords)
+
+    inline.split_first_line = measured
+    words = (ARTICLE_WORDS * 200)[:60_000]
+    style = (
+        "@page { size: 120mm 300mm } p { width: 90mm; hyphens: auto; margin: 0 } .j { text-align: justify }"
+    )
+    lines = _lines(_document(f"<p>{words}</p><p class=j>{words}</p>", style))
+    return {"lines": lines, "longest": longest}
+
+
 def a_heading_in_a_column() -> list[list[float]]:
     """The widths of the lines of two headings three lines long, in pixels."""
     headings = (
@@ -342,6 +364,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         names_in_a_narrow_column,
         a_hyphenated_column,
         a_justified_column,
+        a_long_paragraph,
         a_heading_in_a_column,
         comparisons_with_none,
         note_layouts,
@@ -438,6 +461,16 @@ def test_a_justified_paragraph_is_broken_whole() -> None:
     assert sum(added > 0.16 for added in planned) <= 2 and max(planned) < 0.35 and min(planned) < 0
     first_fit = _probe(a_justified_column, "total-fit lines")
     assert sum(added > 0.16 for added in first_fit) > len(first_fit) / 4 and min(first_fit) == 0
+
+
+@pytest.mark.slow
+def test_a_long_texts_lines_are_split_from_a_window_of_it() -> None:
+    """The same lines, each split from a few thousand characters rather than from all the text
+    still to set (which made a paragraph's time grow as the square of its length)."""
+    windowed = _probe(a_long_paragraph)
+    whole = _probe(a_long_paragraph, "long texts")
+    assert windowed["lines"] == whole["lines"] and len(whole["lines"]) > 1000
+    assert windowed["longest"] <= long_texts.WINDOW < 50_000 < whole["longest"]
 
 
 @pytest.mark.slow

@@ -218,7 +218,9 @@ def digest(documents: dict[str, etree._Element], entries: Iterable[str] = ()) ->
                     for name in ("plate-label", "caption", "credit")
                 )
             )
-        for element in tree.xpath("//*[@id]") if wanted else ():
+        # Walked, not sought by XPath: libxml2 takes '//*[@id]' of a book of 10,000 notes (30,000
+        # ids) in 15 s, merging the node sets of every element's children one by one.
+        for element in tree.iter(etree.Element) if wanted else ():
             if element.get("id") in wanted:
                 found.entries[element.get("id")] = (text_of(element),)
         found.bibliography += [

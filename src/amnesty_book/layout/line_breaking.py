@@ -101,6 +101,7 @@ class _Node:
     width: float = 0.0
     stretch: float = 0.0
     shrink: float = 0.0
+    target: float = 0.0  # the width of the line after the break
 
 
 @dataclass(slots=True)
@@ -126,9 +127,10 @@ def break_lines(
         (settings.emergency_stretch, inf),
     ]
     sums = _sums(items)  # once for every pass
+    breaks = [index for index in range(len(items)) if is_legal_break(items, index)]
     found: Breaking | None = None
     for extra_stretch, tolerance in dict.fromkeys(passes):  # the emergency pass once, if there is one
-        best = _best_breaks(items, sums, line_width, settings, extra_stretch, tolerance)
+        best = _best_breaks(items, breaks, sums, line_width, settings, extra_stretch, tolerance)
         if best is None:
             continue
         emergency = extra_stretch > 0 or tolerance == inf
@@ -208,41 +210,56 @@ def is_legal_break(items: Sequence[Item], index: int) -> bool:
 
 def _best_breaks(
     items: Sequence[Item],
+    breaks: Sequence[int],
     sums: _Sums,
     line_width: Callable[[int], float],
     settings: Settings,
     extra_stretch: float,
     tolerance: float,
 ) -> _Node | None:
-    active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, None)]
+    """The node of least demerits at the paragraph's end, over the legal `breaks`.
+
+    Written for speed (a paragraph of a million characters is planned a window at a time, but
+    every break of it is tried against every line that may end there): a line's ratio is worked
+    out here rather than by `_ratio`, and a node too short yet to end a line is passed over
+    before anything else is reckoned; the same sums in the same order as `_ratio`, `_badness`
+    and `_demerits` make them."""
+    active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, None, target=line_width(0))]
     most_hyphens = settings.most_hyphens_in_a_row
     # A line that would stretch further than this has a badness past the tolerance.
     widest_ratio = inf if tolerance >= AWFUL_BADNESS else (tolerance / 100) ** (1 / 3)
     last = len(items) - 1
-    for index, item in enumerate(items):
-        if not is_legal_break(items, index):
-            continue
+    widths, stretches, shrinks = sums.width, sums.stretch, sums.shrink
+    for index in breaks:
+        item = items[index]
         is_penalty = isinstance(item, Penalty)
         penalty = item.cost if is_penalty else 0.0
         flagged = is_penalty and item.flagged
         forced = penalty <= -INFINITE_PENALTY
-        width_here = sums.width[index] + (item.width if is_penalty else 0.0)
-        stretch_here = sums.stretch[index] + extra_stretch
-        shrink_here = sums.shrink[index]
+        width_here = widths[index] + (item.width if is_penalty else 0.0)
+        stretch_here = stretches[index] + extra_stretch
+        shrink_here = shrinks[index]
         # The best way to this break in each fitness class, after each count of hyphens in a row.
         candidates: dict[tuple[int, int], _Node] = {}
-        still_active: list[_Node] = []
+        gone: set[int] = set()  # nodes whose line is too long already: no later break can end it
         for node in active:
             natural = width_here - node.width
-            ratio = _ratio(
-                natural, line_width(node.line), stretch_here - node.stretch, shrink_here - node.shrink
-            )
-            if ratio < -1:
-                continue  # too long already: no later break can end this line
-            if not forced:
-                still_active.append(node)
-            if abs(ratio) > widest_ratio:
-                continue  # too short yet, or too tight for the tolerance
+            target = node.target
+            if natural < target:
+                stretch = stretch_here - node.stretch
+                ratio = (target - natural) / stretch if stretch > 0 else inf
+                if ratio > widest_ratio:
+                    continue  # too short yet
+            elif natural > target:
+                shrink = shrink_here - node.shrink
+                ratio = (target - natural) / shrink if shrink > 0 else -inf
+                if ratio < -1:
+                    gone.add(id(node))
+                    continue
+                if -ratio > widest_ratio:
+                    continue  # too tight for the tolerance
+            else:
+                ratio = 0.0
             badness = _badness(ratio)
             hyphens = node.hyphens + 1 if flagged else 0
             if most_hyphens is not None and hyphens > most_hyphens:
@@ -270,11 +287,17 @@ def _best_breaks(
                     demerits,
                     ratio,
                     node,
-                    sums.width[start],
-                    sums.stretch[start],
-                    sums.shrink[start],
+                    widths[start],
+                    stretches[start],
+                    shrinks[start],
+                    line_width(node.line + 1),
                 )
-        active = still_active + [candidates[key] for key in sorted(candidates)]
+        if forced:
+            active = []
+        elif gone:
+            active = [node for node in active if id(node) not in gone]
+        if candidates:
+            active += [candidates[key] for key in sorted(candidates)]
         if not active:
             return None
     finals = [node for node in active if node.position == last]

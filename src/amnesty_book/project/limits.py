@@ -20,8 +20,11 @@ MAX_NESTING = 50
 # Lists or quotations inside one another: Python-Markdown recurses on them.
 MAX_LIST_NESTING = 12
 # Characters of one paragraph: the article's longest has 785, the long sample book's 1,650
-# (bench/long_book.py); one of 100,000 is set in the A4 reader in about 5 s.
-MAX_PARAGRAPH = 100_000
+# (bench/long_book.py). A paragraph costs what as many characters of shorter ones cost, its
+# lines set a window at a time (layout/weasyprint/long_texts.py, total_fit.py): one of
+# 1,000,000 is about 330 pages of the A4 reader, some 45 s of processor time (bench/cost.py,
+# docs/performance.md); past it a build takes minutes.
+MAX_PARAGRAPH = 1_000_000
 # Notes of the whole book: the long sample book has 816; a book of 10,000 builds.
 MAX_NOTES = 10_000
 # Characters of any text of book.toml (a title, a label, a path): a long title has 200.

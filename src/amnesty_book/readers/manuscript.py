@@ -13,7 +13,7 @@ from amnesty_book.model.drafts import DraftChapter, Manuscript, NoteDefinition
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.limits import LimitError, check_notes, check_paragraphs
 from amnesty_book.project.sources import Project
-from amnesty_book.readers.markup import block_markup, inline_markup, without_runt
+from amnesty_book.readers.markup import block_markup, inline_markup, may_nest_too_deep, without_runt
 from amnesty_book.support import cores
 from amnesty_book.support.diagnostics import Diagnostic, SourceLocation
 from amnesty_book.support.errors import BookError, Problems
@@ -55,6 +55,7 @@ def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
     problems: list[Diagnostic] = []
     chapters: list[tuple[Heading, list[Block]]] = []
     notes: list[NoteDefinition] = []
+    check_notes(note_definitions(project, paths))  # before any block is converted
     processes = min(cores.spare(), len(paths))
     if processes > 1 and sum(path.stat().st_size for path in paths) > _BYTES_TO_SHARE:
         with cores.worker_pool(processes) as pool:
@@ -65,10 +66,6 @@ def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
         chapters += file_chapters
         notes += file_notes
         problems += file_problems
-    try:
-        check_notes([note.location for note in notes])
-    except LimitError as error:
-        problems += error.problems
     if problems:
         raise BookError(problems)
     return Manuscript(
@@ -76,6 +73,27 @@ def read_manuscript(project: Project, paths: Sequence[Path]) -> Manuscript:
         notes=tuple(notes),
         files=tuple(project.location(path).path for path in paths),
     )
+
+
+def note_definitions(project: Project, paths: Sequence[Path]) -> list[SourceLocation]:
+    """Where each note of the manuscript is defined (a block that begins '[^label]:', not in
+    code), found without converting any block: a book past the limit of notes is refused at
+    once. A file that cannot be read is left to its reading, which says why."""
+    found: list[SourceLocation] = []
+    for path in paths:
+        try:
+            text = project.read_text(path)
+        except BookError:
+            continue
+        file = project.location(path).path
+        found += [
+            SourceLocation(file, chunk.first_line)
+            for chunk in chunks(text.split("\n"))
+            if chunk.closed
+            and not (chunk.fence and chunk.fence != ":::")
+            and NOTE_DEFINITION.match(chunk.lines[0])
+        ]
+    return found
 
 
 def _read_file(
@@ -236,7 +254,15 @@ def _read_chunk(
 
 def limit_problems(chunk: Chunk, where: SourceLocation) -> tuple[Diagnostic, ...]:
     """What of a block (at `where`) is beyond the builder's limits, found by reading it as the
-    build does: lint's S005. The build's other problems are left to lint's own checks."""
+    build does: lint's S005. The build's other problems are left to lint's own checks. A block
+    too plain to nest past the limits is only measured (converting each block made lint of a
+    book of 10,000 notes take ten seconds)."""
+    if not may_nest_too_deep("\n".join(chunk.lines)):
+        try:
+            check_paragraphs(chunk.lines, where)
+        except LimitError as error:
+            return error.problems
+        return ()
     any_chapter = Heading(1, (), "", "", where)
     try:
         _read_chunk(chunk, where, [(any_chapter, [])], {}, 0)

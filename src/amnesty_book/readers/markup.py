@@ -17,7 +17,13 @@ from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from amnesty_book.model import CiteRef, CrossRef, Inline, NoteRef
 from amnesty_book.model.text import SAFE_LINK, quotation_marks, typeset
 from amnesty_book.project.config import LANGUAGE_TAG
-from amnesty_book.project.limits import TOO_DEEP_LISTS, LimitError, check_nesting
+from amnesty_book.project.limits import (
+    MAX_LIST_NESTING,
+    MAX_NESTING,
+    TOO_DEEP_LISTS,
+    LimitError,
+    check_nesting,
+)
 from amnesty_book.readers.citation_syntax import Found
 from amnesty_book.readers.citation_syntax import find as find_citations
 from amnesty_book.support.diagnostics import SourceLocation
@@ -236,6 +242,27 @@ class _ForeignPhrase(InlineProcessor):
 
 
 _CONVERTERS: dict[tuple[str, ForeignPhrases], markdown.Markdown] = {}
+
+
+# What opens a list, a quotation or a definition inside another (a marker before a space, or '>').
+_LIST_MARKERS = re.compile(r"(?:[-*+:]|\d+[.)])(?=\s)|>")
+# The characters with which Markdown opens an element inside a line (emphasis, code, links,
+# images, automatic links, tables, headings, rules).
+_INLINE_OPENERS = re.compile(r"[*_`\[!<~|#=]")
+# Elements a block may hold that no character of it opens: its paragraph, a foreign phrase's
+# span, an indented code block's pre and code, a table's four.
+_UNMARKED_DEPTH = 8
+
+
+def may_nest_too_deep(text: str) -> bool:
+    """Whether a block of Markdown could hold elements nested past the limits (project/limits.py).
+    Each list or quotation inside another takes a marker, each element inside a line a character
+    of Markdown's syntax, and a list item at most three elements (list, item, paragraph): a
+    block with few of them cannot, and need not be converted to be sure (lint's S005)."""
+    markers = len(_LIST_MARKERS.findall(text))
+    if markers > MAX_LIST_NESTING:
+        return True
+    return _UNMARKED_DEPTH + 2 * len(_INLINE_OPENERS.findall(text)) + 3 * markers > MAX_NESTING
 
 
 def block_markup(

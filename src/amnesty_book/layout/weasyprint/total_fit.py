@@ -35,9 +35,10 @@ Upstream: none filed (first-fit since WeasyPrint began; https://www.w3.org/TR/cs
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyphen
@@ -49,6 +50,7 @@ from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 from amnesty_book.layout import line_breaking as kp
 from amnesty_book.layout.weasyprint.hyphenation import LADDER, book_positions, may_split
+from amnesty_book.layout.weasyprint.long_texts import characters
 
 ffi.cdef(
     "void pango_glyph_string_get_logical_widths (PangoGlyphString *glyphs, const char *text, int length,"
@@ -76,6 +78,18 @@ PAGE_END_HYPHEN_DEMERITS = 100_000
 # ... and on a right-hand page, where the word runs on overleaf, more than any line TeX's
 # tolerance lets through: the paragraph is set as loose as it may be rather than break it there.
 OVERLEAF_HYPHEN_DEMERITS = 10_000_000
+# A paragraph longer than WINDOW + MARGIN (in items: words, spaces, hyphenation points; about
+# 25,000 characters, 300 lines of the A4 reader) is planned a window at a time: the breaks of
+# the lines that start in a window's first WINDOW - MARGIN items are kept, and the rest planned
+# again from the first line left. Each plan is then as long as a window, not the rest of the
+# paragraph: a paragraph of a million characters was planned whole, and again at every page
+# that ended on a hyphen. The MARGIN's sixty lines let the window's end weigh nothing on the
+# breaks kept: paragraphs of 200,000 and 500,000 characters are set line for line as planned
+# whole (a window of 4,000 items and a margin of 1,000 set 1.3 % more lines, a few loose).
+WINDOW = 8_000
+MARGIN = 2_000
+# ... and a window holds this many items more for each line to the page's last, where that is known.
+ITEMS_A_LINE = 60
 
 _split_inline_box = inline.split_inline_box
 _text_align = inline.text_align
@@ -96,11 +110,15 @@ class _Paragraph:
     """A paragraph as boxes, glue and penalties, with where each break leaves the text."""
 
     items: list[kp.Item]
-    item_offsets: list[int]  # each item's first character in the paragraph's text
+    item_offsets: list[int]  # each item's first character in the paragraph's text (never decreasing)
     runs: list[_Run]
     text: str
     space: float  # the widest natural space, for the emergency stretch
     trailing: float  # the width of the spaces after its last word, which WeasyPrint sets in its last line
+
+    def __post_init__(self) -> None:
+        self.paths = [run.path for run in self.runs]  # in the order of the runs, ascending
+        self.run_at = {run.path: run for run in self.runs}
 
 
 @dataclass(frozen=True)
@@ -120,11 +138,13 @@ class _NotModelled(Exception):
     """The paragraph holds something the plan does not model: WeasyPrint sets it alone."""
 
 
-# Paragraph models, by what a paragraph's line box holds (its texts, their styles, its tree):
-# WeasyPrint copies a note's boxes each time it lays the note out, and fills in a page number
-# when it makes a page again. Plans by (model, first line's width, measure, first character,
-# lines from there to the page's last where that is known).
-_models: dict[tuple[Any, ...], _Paragraph | None] = {}
+# Paragraph models, by what a paragraph's line box holds (its texts, their styles, its tree),
+# each such content numbered once (a long paragraph's is long to compare): WeasyPrint copies a
+# note's boxes each time it lays the note out, and fills in a page number when it makes a page
+# again. Plans by (model, first line's width, measure, first character, lines from there to the
+# page's last where that is known).
+_contents: dict[tuple[Any, ...], int] = {}
+_models: dict[int, _Paragraph | None] = {}
 _plans: dict[tuple[Any, ...], _Plan | None] = {}
 # A planned line is being split: None, or whether the plan ends it on a hyphen it adds.
 _planned_line: list[bool | None] = [None]
@@ -138,6 +158,9 @@ class _OnPage:
     new_lines: list[boxes.Box]
     known_last: int | None
     right_hand: bool  # the page: a word broken at its end runs on overleaf
+    # What each paragraph's line box holds (`_held`, as a number), read at its first line on
+    # the page: a paragraph of a thousand inline boxes is not walked again for each of its lines.
+    held: dict[int, tuple[boxes.LineBox, int]] = field(default_factory=dict)
 
     def lines_to_last(self) -> int | None:
         """How many lines after the next one set the page's last is; None where not known."""
@@ -167,6 +190,7 @@ _underfull: dict[str, None] = {}
 
 
 def start_layout() -> None:
+    _contents.clear()
     _models.clear()
     _plans.clear()
     _underfull.clear()
@@ -282,7 +306,7 @@ def _planned_line_of(
 ) -> tuple[_PlannedLine, _Paragraph] | None:
     """The natural width of the planned line that starts at `skip_stack` and where the next one
     starts, with the paragraph's model; None where there is no plan."""
-    held = (id(linebox.style), _held(linebox))
+    held = _held_on_page(linebox)
     if held not in _models:
         try:
             _models[held] = _model(context, linebox)
@@ -312,6 +336,20 @@ def _planned_line_of(
     return None if line is None else (line, paragraph)
 
 
+def _held_on_page(linebox: boxes.LineBox) -> int:
+    """The number of what the line box holds, with its style: read once while its lines are set
+    on a page (WeasyPrint fills in a page number between two makings of a page, never while it
+    sets a paragraph's lines)."""
+    if not _on_page:
+        return _contents.setdefault((id(linebox.style), _held(linebox)), len(_contents))
+    known = _on_page[-1].held
+    found = known.get(id(linebox))
+    if found is None or found[0] is not linebox:
+        content = _contents.setdefault((id(linebox.style), _held(linebox)), len(_contents))
+        found = known[id(linebox)] = linebox, content
+    return found[1]
+
+
 def _plan(
     paragraph: _Paragraph,
     start: int,
@@ -325,13 +363,20 @@ def _plan(
     `to_last` (or the one before, should the widows rule move that one overleaf) expected to be
     the last of a page, `right_hand` or not; `balanced`, its lines as near each other in length
     as its words let them."""
-    try:
-        begin = paragraph.item_offsets.index(start)
-    except ValueError:
+    begin = bisect_left(paragraph.item_offsets, start)
+    if begin == len(paragraph.items) or paragraph.item_offsets[begin] != start:
         return None  # set elsewhere than planned, within a word: WeasyPrint goes on alone
     while begin < len(paragraph.items) and not isinstance(paragraph.items[begin], kp.Box):
         begin += 1
-    items, offsets = paragraph.items[begin:], paragraph.item_offsets[begin:]
+    window = None if balanced else _window(paragraph.items, begin, WINDOW + ITEMS_A_LINE * (to_last or 0))
+    if window is None:
+        items, offsets = paragraph.items[begin:], paragraph.item_offsets[begin:]
+    else:
+        items = [*paragraph.items[begin:window], *_PARAGRAPH_END]
+        offsets = [
+            *paragraph.item_offsets[begin:window],
+            *[paragraph.item_offsets[window]] * len(_PARAGRAPH_END),
+        ]
     if balanced:
         items, offsets = _balanced_items(items, offsets, measure)
     settings = kp.Settings(
@@ -349,8 +394,11 @@ def _plan(
         _underfull[" ".join(paragraph.text.split()[:6])] = None
     plan: _Plan = {}
     starts = [offsets[line.start] for line in breaking.lines]
+    kept = breaking.lines
+    if window is not None:  # the lines that start before the window's margin, at least one
+        kept = kept[: max(1, sum(line.start < len(items) - MARGIN for line in kept))]
     for number, (line, line_start, next_start) in enumerate(
-        zip(breaking.lines, starts, [*starts[1:], None], strict=True)
+        zip(kept, starts[: len(kept)], [*starts[1:], None][: len(kept)], strict=True)
     ):
         natural = sum(item.width for item in items[line.start : line.end] if not isinstance(item, kp.Penalty))
         ending = items[line.end]
@@ -361,6 +409,25 @@ def _plan(
         lines_after = len(breaking.lines) - number - 1
         plan[line_start] = _PlannedLine(natural, next_start, adds_hyphen, parts_a_name, lines_after)
     return plan
+
+
+# How a window of a paragraph is ended: as the paragraph ends (its last line filled with white).
+_PARAGRAPH_END = (
+    kp.Penalty(0, kp.INFINITE_PENALTY),
+    kp.Glue(0, kp.FILL, 0),
+    kp.Penalty(0, -kp.INFINITE_PENALTY),
+)
+
+
+def _window(items: list[kp.Item], begin: int, size: int) -> int | None:
+    """Where a window of about `size` items from `begin` ends (before a space at which a line
+    may break); None where the rest of the paragraph is not much longer than a window."""
+    if len(items) - begin <= size + MARGIN:
+        return None
+    for end in range(begin + size, len(items) - MARGIN):
+        if kp.is_legal_break(items, end) and isinstance(items[end], kp.Glue):
+            return end
+    return None
 
 
 def _balanced_items(
@@ -399,14 +466,14 @@ def _offset(linebox: boxes.LineBox, skip_stack: dict[int, Any] | None, paragraph
     while stack:
         ((index, stack),) = stack.items()
         if isinstance(box, boxes.TextBox):  # the index is a byte offset in its text
-            run = next(run for run in paragraph.runs if run.path == tuple(path))
-            return run.start + len(box.text.encode()[:index].decode(errors="ignore"))
+            return paragraph.run_at[tuple(path)].start + characters(box.text, index)
         path.append(index)
         box = box.children[index]
-    for run in paragraph.runs:  # the start of a box: its first text
-        if run.path[: len(path)] >= tuple(path):
-            return run.start
-    return sum(len(run.box.text) for run in paragraph.runs)
+    # The start of a box: its first text (the first run whose path is not before the box's).
+    first = bisect_left(paragraph.paths, tuple(path))
+    if first < len(paragraph.runs):
+        return paragraph.runs[first].start
+    return len(paragraph.text)
 
 
 def _held(box: boxes.ParentBox) -> tuple[Any, ...]:
@@ -601,27 +668,49 @@ def _edges(text: str, points: set[int]) -> set[int]:
 def _x_positions(context: LayoutContext, text: str, style: Any, edges: set[int]) -> dict[int, float]:
     """The x of the leading edge of the characters `edges` in one unwrapped shaping of the text
     (the text's end at its length): each run's glyph widths shared among its characters, as
-    Pango shares a cluster's, read once per run rather than sought for each edge."""
-    layout = line_break.create_layout(text, style, context, None, 0)
-    first_line, _ = layout.get_first_line()
-    encoded = ffi.new("char[]", text.encode())
-    x, char = 0.0, 0
+    Pango shares a cluster's, read once per run rather than sought for each edge. A text longer
+    than PIECE is shaped a piece at a time, each ending after a space (no kerning nor ligature
+    crosses one): Pango's widths are 32-bit integers of 1/1024 px, and a line of a million
+    characters is wider than they reach."""
+    x, char, end = 0.0, 0, 0.0
     starts = [0.0] * (len(text) + 1)
-    run = first_line.runs
-    while run != ffi.NULL:
-        item, glyphs = run.data.item, run.data.glyphs
-        widths = ffi.new("int[]", item.num_chars)
-        pango.pango_glyph_string_get_logical_widths(glyphs, encoded + item.offset, item.length, 0, widths)
-        for width in widths:
-            starts[char] = x
-            x += width * FROM_UNITS
-            char += 1
-        run = run.next
-    starts[len(text)] = line_break.line_size(first_line, style)[0] if text else 0.0
-    layout.deactivate()
+    for piece in _pieces(text):
+        layout = line_break.create_layout(piece, style, context, None, 0)
+        first_line, _ = layout.get_first_line()
+        encoded = ffi.new("char[]", piece.encode())
+        piece_x = x
+        run = first_line.runs
+        while run != ffi.NULL:
+            item, glyphs = run.data.item, run.data.glyphs
+            widths = ffi.new("int[]", item.num_chars)
+            pango.pango_glyph_string_get_logical_widths(glyphs, encoded + item.offset, item.length, 0, widths)
+            for width in widths:
+                starts[char] = x
+                x += width * FROM_UNITS
+                char += 1
+            run = run.next
+        end = piece_x + (line_break.line_size(first_line, style)[0] if piece else 0.0)
+        layout.deactivate()
+    starts[len(text)] = end
     if char != len(text):
         raise _NotModelled  # Pango shaped other characters than the box holds
     return {index: starts[index] for index in edges}
+
+
+PIECE = 20_000  # characters shaped at once: about 120,000 px of a book's text, Pango reaching 2,000,000
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """The text in pieces of at most PIECE characters, each but the last ending after a space
+    where it has one."""
+    start = 0
+    while len(text) - start > PIECE:
+        end = text.rfind(" ", start + 1, start + PIECE) + 1
+        if end <= start:
+            end = start + PIECE
+        yield text[start:end]
+        start = end
+    yield text[start:]
 
 
 _hyphen_widths: dict[str, float] = {}
