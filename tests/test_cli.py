@@ -78,12 +78,19 @@ def test_lint_command(small_project: SmallProject, capsys: pytest.CaptureFixture
 def test_verbose_says_how_often_each_edition_was_laid_out(
     small_project: SmallProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--verbose tells, per paged edition, the layouts made and their times, and the time of
-    the read-back checks; a plain build does not."""
+    """--verbose tells where a build's time went: reading the sources, making the model,
+    and per paged edition the templates, the layouts made and their times, the writing and
+    the read-back checks, and each edition's whole making; a plain build does not."""
     root = str(small_project.root)
     assert main(["build", "--project", root, "--edition", "reader-a4", "--edition", "web", "--verbose"]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"(?m)^    reader-a4: laid out 1 time\(s\) \(\d+\.\d s\), \d+ pages$", out), out
-    assert re.search(r"(?m)^    reader-a4: read back and checked in \d+\.\d s$", out), out
+    seconds = r"\d+\.\d s"
+    assert re.search(rf"(?m)^    reading: the sources read in {seconds}$", out), out
+    assert re.search(rf"(?m)^    model: the book numbered, .* in {seconds}$", out), out
+    assert re.search(rf"(?m)^    reader-a4: templated in {seconds}$", out), out
+    assert re.search(rf"(?m)^    reader-a4: laid out 1 time\(s\) \({seconds}\), \d+ pages$", out), out
+    assert re.search(rf"(?m)^    reader-a4: written in {seconds}$", out), out
+    assert re.search(rf"(?m)^    reader-a4: read back and checked in {seconds}$", out), out
+    assert re.search(rf"(?m)^    web: made in {seconds}$", out), out
     assert main(["build", "--project", root, "--edition", "reader-a4", "--force"]) == 0
     assert "laid out" not in capsys.readouterr().out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import zipfile
+from dataclasses import dataclass
 from itertools import takewhile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 
 from amnesty_book.checks.layout_audit import audit_pdf
 from amnesty_book.checks.readback import PrintedText, pdf_pages
+from amnesty_book.model import Book
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
@@ -30,14 +32,32 @@ long_book = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(long_book)
 
 
-def test_a_long_note_heavy_book_builds_with_its_checks(tmp_path: Path) -> None:
-    root = tmp_path / "long"
+@dataclass(frozen=True)
+class LongBook:
+    """The long book, built once for this module's tests (reader-a4 and EPUB, checks on)."""
+
+    root: Path
+    out: Path
+    book: Book
+
+    @property
+    def pdf(self) -> Path:
+        return self.out / "amnesty-1941-reader-a4.pdf"
+
+
+@pytest.fixture(scope="module")
+def long(tmp_path_factory: pytest.TempPathFactory) -> LongBook:
+    root = tmp_path_factory.mktemp("long") / "long"
     assert long_book.make_long_book(REPO, root) == "12 chapters, 816 notes"
-    out = tmp_path / "dist"
+    out = root.parent / "dist"
     build(root, out, editions=["reader-a4", "epub"])  # the read-back check raises on any difference
-    book = load_book(root)
+    return LongBook(root, out, load_book(root))
+
+
+def test_a_long_note_heavy_book_builds_with_its_checks(long: LongBook) -> None:
+    book = long.book
     assert len(book.notes) == 816 and len(book.chapters) == 12
-    with zipfile.ZipFile(out / "amnesty-1941.epub") as archive:
+    with zipfile.ZipFile(long.out / "amnesty-1941.epub") as archive:
         asides = [
             aside
             for name in archive.namelist()
@@ -45,32 +65,40 @@ def test_a_long_note_heavy_book_builds_with_its_checks(tmp_path: Path) -> None:
             for aside in etree.fromstring(archive.read(name)).iter("{http://www.w3.org/1999/xhtml}aside")
         ]
     assert len(asides) == 816
-    pages = pdf_pages(out / "amnesty-1941-reader-a4.pdf")
+    pages = pdf_pages(long.pdf)
     last = book.notes[-1]
     assert f"{last.number}. {last.text}" in PrintedText(pages)
-    # Its justified text read back as test_texture.py reads the article's: even, and no word
-    # broken over a page but on one page in 20 at most, none overleaf.
-    assert_even(body_texture(out / "amnesty-1941-reader-a4.pdf", 10.5), "long book")
     # Its parts, joined, are labelled as one book: roman front matter, arabic text from 1.
-    labels = PdfReader(out / "amnesty-1941-reader-a4.pdf").page_labels
+    labels = PdfReader(long.pdf).page_labels
     front = len(list(takewhile(lambda label: not label.isdigit(), labels)))
     assert front >= 3 and labels[:3] == ["i", "ii", "iii"]
     assert labels[front:] == [str(number) for number in range(1, len(labels) - front + 1)]
     # Each note's number whole at the head of its first line, three figures as one or two.
     text = "\n".join(pages)
     assert [note.number for note in book.notes if not re.search(rf"(?m)^{note.number}\. ", text)] == []
-    # No page holds a hole where a note too long for it went overleaf with its call's line
-    # (L101: 33 of its 185 pages did before notes were split, up to 29 % empty): the notes run
-    # on overleaf. A heading that calls a note still takes it, its text's first lines and the
-    # note to the next page where they do not fit together: one page in 50 at most, a fifth
-    # empty at most.
-    reader = next(edition for edition in book.config.editions if edition.name == "reader-a4")
+
+
+def test_the_long_books_text_is_set_evenly(long: LongBook) -> None:
+    """Its justified text read back as test_texture.py reads the article's: even, and no word
+    broken over a page but on one page in 20 at most, none overleaf (pdfminer, a tenth of a
+    second a page, reads the pages in two processes)."""
+    assert_even(body_texture(long.pdf, 10.5, processes=2), "long book")
+
+
+def test_no_page_of_the_long_book_keeps_a_hole_for_a_note(long: LongBook) -> None:
+    """No page holds a hole where a note too long for it went overleaf with its call's line
+    (L101: 33 of its 185 pages did before notes were split, up to 29 % empty): the notes run
+    on overleaf. A heading that calls a note still takes it, its text's first lines and the
+    note to the next page where they do not fit together: one page in 50 at most, a fifth
+    empty at most."""
+    reader = next(edition for edition in long.book.config.editions if edition.name == "reader-a4")
+    pages = len(PdfReader(long.pdf).pages)
     holes = [
         int(empty[1])
-        for finding in audit_pdf(out / "amnesty-1941-reader-a4.pdf", reader, book)
+        for finding in audit_pdf(long.pdf, reader, long.book)
         if finding.code == "L101" and (empty := re.search(r"is (\d+)% empty", finding.message))
     ]
-    assert len(holes) <= len(pages) / 50 and all(hole <= 20 for hole in holes), holes
+    assert len(holes) <= pages / 50 and all(hole <= 20 for hole in holes), holes
 
 
 def test_a_long_manuscript_read_side_by_side_reports_each_files_problems_in_order(

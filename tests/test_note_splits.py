@@ -149,3 +149,27 @@ def test_the_check_does_not_take_a_few_letters_for_a_part_of_a_note() -> None:
     assert not printed.holds(
         "1. The book of rules. A sentence that is printed nowhere at all, coast.", continued=True
     )
+
+
+def test_a_line_holding_the_notes_number_counts_once() -> None:
+    """The note's number is an inline block with a line box of its own inside the line that
+    holds it. Counted as a second line, a note opening with a quotation (its number alone on
+    the first line) was split after the number, which stood alone at the page's foot, the
+    quotation overleaf (a diary's note in issue 27's real books)."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    from amnesty_book.layout.weasyprint.note_splits import lines_of
+
+    html = (
+        '<div id="lead"><span style="display: inline-block">144.</span></div>'
+        '<div id="two">One line<br>and another</div>'
+    )
+    page = HTML(string=html).render().pages[0]._page_box
+    blocks = {
+        box.element.get("id"): box
+        for box in page.descendants()
+        if isinstance(box, boxes.BlockBox) and box.element is not None and box.element.get("id")
+    }
+    assert len(lines_of(blocks["lead"])) == 1
+    assert len(lines_of(blocks["two"])) == 2

@@ -126,8 +126,11 @@ def render_edition(
 ) -> tuple[Document, bytes]:
     """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build."""
     document = laid_out(book, edition)
+    start = time.perf_counter()
     with _failing_on_weasyprint_errors():
-        return document, _written(book, edition, document, variant, attachments)
+        pdf = _written(book, edition, document, variant, attachments)
+    tell(f"{edition.name}: written in {time.perf_counter() - start:.1f} s")
+    return document, pdf
 
 
 def _written(
@@ -240,13 +243,17 @@ def layout_pdf(
     # A part links to, and prints the folios of, the anchors it does not hold (book_parts.py).
     own = set(_ID.findall(html(breaks, plan, None))) if placement is not None else None
     layouts: list[float] = []  # the seconds of each layout, for --verbose
+    templating = 0.0  # the seconds of the templates' rendering, for --verbose
     for _ in range(_MAX_LAYOUTS):
         start = time.perf_counter()
+        source = html(breaks, plan, own)
+        templated = time.perf_counter()
+        templating += templated - start
         patches.start_layout(dict(book.hyphenation))
-        document = HTML(string=html(breaks, plan, own), url_fetcher=fetcher).render(
+        document = HTML(string=source, url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=decoded_images
         )
-        layouts.append(time.perf_counter() - start)
+        layouts.append(time.perf_counter() - templated)
         pages = anchor_pages(page_facts(document))
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
@@ -259,6 +266,7 @@ def layout_pdf(
         breaks, plan = frozenset(more_breaks), revised
     times = ", ".join(f"{seconds:.1f} s" for seconds in layouts)
     name = f"{edition.name}, {part.name}" if placement else edition.name
+    tell(f"{name}: templated in {templating:.1f} s")
     tell(f"{name}: laid out {len(layouts)} time(s) ({times}), {len(document.pages)} pages")
     problems += [
         Diagnostic(

@@ -222,6 +222,7 @@ def _write(book: Book, edition: Edition, staging: Path, result: GroupResult) -> 
     start = time.perf_counter()
     writer(edition.kind)(book, edition, staging)
     seconds = time.perf_counter() - start
+    tell(f"{edition.name}: made in {seconds:.1f} s")
     result.built.append(Built(edition, edition.output_name(book.config.slug), seconds))
 
 

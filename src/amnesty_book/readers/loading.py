@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,10 +21,11 @@ from amnesty_book.readers.hyphenation import exceptions_file, read_exceptions
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import typeset_in
 from amnesty_book.readers.plates import read_plates
-from amnesty_book.support.errors import BookError, Problems
+from amnesty_book.support.errors import BookError, Problems, tell
 
 
 def load_book(root: Path) -> Book:
+    start = time.perf_counter()
     project = Project(root.resolve())
     config = load_config(project)
     files = source_files(project, config)
@@ -79,6 +81,8 @@ def load_book(root: Path) -> Book:
             problems.extend(error)
     problems.raise_if_any()
     assert manuscript is not None  # else a problem was raised
+    read = time.perf_counter()
+    tell(f"reading: the sources read in {read - start:.1f} s")
     sources = (project.root / CONFIG_NAME, *files.all)
     makes_notes = citation_style is not None and citation_style.makes_notes
     book = number_book(config, manuscript, plates, tuple(appendices), tuple(fonts), sources, makes_notes)
@@ -87,4 +91,6 @@ def load_book(root: Path) -> Book:
     if bibliography and citation_style:
         book = set_citations(book, bibliography, citation_style, config.citations.list_uncited)
     check_glyphs(book)
+    seconds = time.perf_counter() - read
+    tell(f"model: the book numbered, its citations set and its glyphs checked in {seconds:.1f} s")
     return book

@@ -101,7 +101,17 @@ def fragment(box: boxes.Box) -> Fragment | None:
 
 
 def lines_of(box: boxes.Box) -> list[boxes.LineBox]:
-    return [each for each in box.descendants() if isinstance(each, boxes.LineBox)]
+    """The note's lines as a reader counts them: a line box inside another (the note's number,
+    an inline block with a line of its own) is part of its line, not another line."""
+    lines: list[boxes.LineBox] = []
+    boxes_left = [box]
+    while boxes_left:
+        each = boxes_left.pop()
+        if isinstance(each, boxes.LineBox):
+            lines.append(each)
+        elif isinstance(each, boxes.ParentBox):
+            boxes_left.extend(reversed(each.children))
+    return lines
 
 
 def _splits(context: LayoutContext) -> _PageSplits:
