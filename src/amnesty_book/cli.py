@@ -189,9 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     _print_warnings()
     # --verbose adds the notes of this command only: a caller of main (a test, the preview
-    # server) gets the level back as it was.
+    # server) gets the level back as it was. A JSON report is all its output holds.
     level = WARNINGS.level
-    WARNINGS.setLevel(logging.INFO if getattr(arguments, "verbose", False) else logging.WARNING)
+    telling = getattr(arguments, "verbose", False) and getattr(arguments, "format", "text") != "json"
+    WARNINGS.setLevel(logging.INFO if telling else logging.WARNING)
     try:
         return _run(arguments)
     except KeyboardInterrupt:
