@@ -12,7 +12,7 @@ from lxml import etree
 
 from amnesty_book.importing.citations import CITATION_FIELD
 from amnesty_book.importing.markers import CaptionStart, Dropped, Unmapped
-from amnesty_book.importing.word import WordFacts
+from amnesty_book.importing.word import WordFacts, xml_part
 
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -39,10 +39,10 @@ def mend(source: Path, target: Path) -> WordFacts:
     facts = WordFacts()
     with zipfile.ZipFile(source) as archive:
         names = set(archive.namelist())
-        content = _part(archive, "content.xml")
-        styles = _part(archive, "styles.xml") if "styles.xml" in names else None
+        content = xml_part(archive, "content.xml")
+        styles = xml_part(archive, "styles.xml") if "styles.xml" in names else None
         if "meta.xml" in names:
-            _properties(_part(archive, "meta.xml"), facts)
+            _properties(xml_part(archive, "meta.xml"), facts)
         if not facts.language and styles is not None:
             facts.language = _language(styles)
         parents = _style_parents(content, styles)
@@ -62,15 +62,6 @@ def mend(source: Path, target: Path) -> WordFacts:
                 )
                 copy.writestr(info, data, compress_type=kind)
     return facts
-
-
-def _part(archive: zipfile.ZipFile, name: str) -> etree._Element:
-    try:
-        return etree.fromstring(
-            archive.read(name), etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
-        )
-    except etree.XMLSyntaxError:
-        raise ValueError(f"its part {name} is not well-formed XML") from None
 
 
 def _properties(meta: etree._Element, facts: WordFacts) -> None:

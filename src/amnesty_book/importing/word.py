@@ -83,11 +83,11 @@ def mend(source: Path, target: Path, changes: str) -> WordFacts:
     facts = WordFacts()
     with zipfile.ZipFile(source) as archive:
         names = set(archive.namelist())
-        trees = {name: _part(archive, name) for name in _PARTS if name in names}
+        trees = {name: xml_part(archive, name) for name in _PARTS if name in names}
         if "word/document.xml" not in trees:
             raise KeyError("word/document.xml")
-        styles = _part(archive, "word/styles.xml") if "word/styles.xml" in names else None
-        comments = _comments(_part(archive, "word/comments.xml")) if "word/comments.xml" in names else {}
+        styles = xml_part(archive, "word/styles.xml") if "word/styles.xml" in names else None
+        comments = _comments(xml_part(archive, "word/comments.xml")) if "word/comments.xml" in names else {}
         _properties(archive, names, facts)
         if not facts.language and styles is not None:
             facts.language = _default_language(styles)
@@ -116,15 +116,14 @@ def mend(source: Path, target: Path, changes: str) -> WordFacts:
     return facts
 
 
-def _part(archive: zipfile.ZipFile, name: str) -> etree._Element:
+def xml_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
+    """A part of the document's zip (.docx or .odt) as XML, read safely (no entities, nothing
+    fetched); a part that is not XML is a damaged document."""
     try:
-        return _parse(archive.read(name))
+        parser = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
+        return etree.fromstring(archive.read(name), parser)
     except etree.XMLSyntaxError:
         raise ValueError(f"its part {name} is not well-formed XML") from None
-
-
-def _parse(data: bytes) -> etree._Element:
-    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True))
 
 
 def _styles(root: etree._Element) -> dict[str, str]:
@@ -149,7 +148,7 @@ def _comments(root: etree._Element) -> dict[str, tuple[str, str]]:
 
 def _properties(archive: zipfile.ZipFile, names: set[str], facts: WordFacts) -> None:
     if "docProps/core.xml" in names:
-        core = _part(archive, "docProps/core.xml")
+        core = xml_part(archive, "docProps/core.xml")
         for attribute, path in (
             ("title", "dc:title"),
             ("author", "dc:creator"),
@@ -160,7 +159,7 @@ def _properties(archive: zipfile.ZipFile, names: set[str], facts: WordFacts) -> 
             if found is not None and (found.text or "").strip():
                 setattr(facts, attribute, found.text.strip())
     if "docProps/custom.xml" in names:
-        custom = _part(archive, "docProps/custom.xml")
+        custom = xml_part(archive, "docProps/custom.xml")
         # Zotero keeps its preferences, the style among them, in ZOTERO_PREF_1, _2...; Mendeley
         # names the style in "Mendeley Citation Style_1".
         values = {
