@@ -8,11 +8,12 @@ import shutil
 from pathlib import Path
 
 import yaml
+from long_book import NOT_THE_BOOK
 
 
 def make_big_book(project: Path, target: Path, copies: int) -> str:
     """Writes the big book's project into `target` and says how large it is."""
-    shutil.copytree(project, target, ignore=shutil.ignore_patterns(".cache", "dist"))
+    shutil.copytree(project, target, ignore=NOT_THE_BOOK)
     article = (project / "manuscript" / "article.md").read_text(encoding="utf-8")
     body, _, notes = article.partition("\n[^")
     notes = "[^" + notes

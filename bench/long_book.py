@@ -15,11 +15,18 @@ SECTIONS = 4  # a chapter's sections
 PARAGRAPHS = 4  # a section's paragraphs
 NOTES_A_PARAGRAPH = 4  # 12 × 4 × 4 × 4 = 768 notes from paragraphs, and one from each heading
 
+# What a copy of a book's project leaves out: the builder's code, environment and history, and
+# what builds wrote (the .venv alone is 1.4 GB).
+NOT_THE_BOOK = shutil.ignore_patterns(
+    ".git", ".venv", ".cache", ".hypothesis", "dist", "src", "tests", "bench", "docs", "scripts", "real"
+)
+
 
 def make_long_book(project: Path, target: Path) -> str:
-    """Writes the long book's project into `target` (the article project's config and fonts,
+    """Writes the long book's project into `target` (the article project's config and styles,
     its manuscript replaced) and says how large it is."""
-    shutil.copytree(project, target, ignore=shutil.ignore_patterns(".cache", "dist", "images", "manuscript"))
+    shutil.copytree(project / "styles", target / "styles")
+    shutil.copyfile(project / "book.toml", target / "book.toml")
     article = (project / "manuscript" / "article.md").read_text(encoding="utf-8")
     prose = re.sub(r"\[\^[^\]]+\]|^(#|:::|\[\^).*$", "", article, flags=re.MULTILINE)
     sentences = itertools.cycle(re.findall(r"[A-Z][^.?!\n>“”]{30,}[.?!]", prose))

@@ -118,13 +118,22 @@ def small_project(tmp_path: Path) -> SmallProject:
 
 # Whether the tests may install what they need with apt-get: as root, as CI runs.
 MAY_INSTALL = os.geteuid() == 0 and shutil.which("apt-get") is not None
+# The lock of the suite's workers' apt-get, in the system's temporary folder, which they share.
+APT_LOCK = Path(tempfile.gettempdir()) / "amnesty-book-tests-apt.lock"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def temporary_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """What the tests make through tempfile goes under pytest's own folder, cleared with it:
+    layouts made outside a build leave WeasyPrint's copies of the fonts (3 MB each) behind."""
+    tempfile.tempdir = str(tmp_path_factory.mktemp("temporary"))
 
 
 def apt_install(package: str) -> str | None:
     """Installs Debian's `package` with apt-get: None once done, else what failed. The package
     lists are updated only when an install without that fails. One install at a time: the
     suite's workers (pytest-xdist) would otherwise meet on dpkg's lock."""
-    with open(Path(tempfile.gettempdir()) / "amnesty-book-tests-apt.lock", "w") as lock:
+    with open(APT_LOCK, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         return _apt_install(package)
 
@@ -201,12 +210,18 @@ def cmyk_profile() -> Path:
     return CMYK_PROFILE
 
 
+def book_copy(root: Path) -> Path:
+    """A copy of this book's project (its config and sources, not the builder's code or
+    environment) in the new folder `root`."""
+    for part in ("manuscript", "images", "styles"):
+        shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns(".cache"))
+    shutil.copyfile(REPO / "book.toml", root / "book.toml")
+    return root
+
+
 def press_project(folder: Path, press: str) -> Path:
     """A copy of this book's project with `press` as its book.toml's [press] section."""
-    root = folder / "book"
-    shutil.copytree(
-        REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "dist", ".cache", "src", "tests", "bench")
-    )
+    root = book_copy(folder / "book")
     config = root / "book.toml"
     config.write_text(config.read_text(encoding="utf-8") + f"\n[press]\n{press}\n", encoding="utf-8")
     return root

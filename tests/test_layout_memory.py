@@ -11,7 +11,7 @@ import pytest
 
 from amnesty_book.cli import main
 from amnesty_book.support.cache import CACHE_FOLDER
-from conftest import REPO
+from conftest import book_copy
 
 pytestmark = pytest.mark.slow
 
@@ -20,11 +20,7 @@ EDITIONS = ["--edition", "reader-a4", "--edition", "handout-a4", "--edition", "h
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "book"
-    shutil.copytree(
-        REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "dist", ".cache", "src", "tests", "bench")
-    )
-    return root
+    return book_copy(tmp_path / "book")
 
 
 def _built(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -164,6 +166,27 @@ def test_check_finds_a_build_killed_while_publishing_and_the_next_build_repairs_
     assert unfinished(dist) is None and not (dist / JOURNAL).exists()
     assert sorted(path.name for path in dist.iterdir()) == ["small-web", "small.epub"]
     assert main(["check", "--project", str(root), "--edition", "web"]) == 0
+
+
+def test_a_build_leaves_no_temporary_file(small_project: SmallProject, tmp_path: Path) -> None:
+    """WeasyPrint copies the fonts into a temporary folder of each layout's (3 MB), which a
+    worker process never removed: 17,000 builds filled a disk. Two PDF editions, laid out in
+    two workers where there are two cores, and a build that fails."""
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    command = [sys.executable, "-m", "amnesty_book", "build", "--project", str(small_project.root)]
+    editions = ["--edition", "reader-a4", "--edition", "handout-a4"]
+    built = subprocess.run([*command, *editions], env=environment, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert (small_project.root / "dist" / "small-handout-a4.pdf").is_file()
+    small_project.replace("manuscript/article.md", "[^n]:", "[^m]:")
+    failed = subprocess.run([*command, *editions, "--force"], env=environment, capture_output=True, text=True)
+    assert failed.returncode == 1, failed.stderr
+    assert list(temporary.iterdir()) == []
+    assert [path.name for path in (small_project.root / "dist").iterdir()] == sorted(
+        ["small-handout-a4.pdf", "small-reader-a4.pdf"]
+    )
 
 
 def test_a_dist_on_another_file_system_builds(small_project: SmallProject) -> None:

@@ -28,7 +28,7 @@ from amnesty_book.project.config import Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.publish.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
 from amnesty_book.publish.publishing import publish
-from amnesty_book.publish.scratch import scratch_folder
+from amnesty_book.publish.scratch import scratch_folder, temporary_files_in
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.collector import long_lived
 from amnesty_book.support.cores import available, share, worker_pool
@@ -84,7 +84,7 @@ def _disk_problem(error: OSError, out: Path, shown: str) -> BookError | None:
 def _produce(
     book: Book, editions: Sequence[Edition], out: Path, check: str, progress: Progress | None
 ) -> list[Path]:
-    with long_lived(), scratch_folder(out) as scratch:
+    with long_lived(), scratch_folder(out) as scratch, temporary_files_in(scratch / "temporary"):
         staging = scratch / "staging"
         staging.mkdir()
         findings = _write_all(book, editions, staging, check, progress)
