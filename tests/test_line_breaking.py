@@ -227,10 +227,14 @@ def test_a_line_that_ends_a_page_is_not_hyphenated_when_the_paragraph_can_avoid_
 def test_a_name_is_not_parted_at_a_pages_end_where_the_paragraph_can_avoid_it() -> None:
     """Between a name's words (total_fit's `_spaces_in_names`) a line may end, but told that the
     line ends a page, the breaker ends it elsewhere, within the tolerance."""
-    text = "and so " + (
-        "the general Władysław Sikorski met the ambassador Ivan Mayski in London, and the prisoners "
-        "were released from the camps of the east after a long and difficult winter of negotiations. "
-    ) * 2
+    text = (
+        "and so "
+        + (
+            "the general Władysław Sikorski met the ambassador Ivan Mayski in London, and the prisoners "
+            "were released from the camps of the east after a long and difficult winter of negotiations. "
+        )
+        * 2
+    )
     items = _items(text, names=True)
     assert sum(isinstance(item, kp.Penalty) and item.in_a_name for item in items) == 4
     narrow = 290.0

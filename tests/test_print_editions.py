@@ -10,9 +10,11 @@ import pytest
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTCurve, LTTextContainer
 from pypdf import PageObject, PdfReader
+from weasyprint import HTML
 
+from amnesty_book.checks.readback import PrintedText, pdf_pages
 from amnesty_book.cli import main
-from amnesty_book.prepress.imposition import saddle_stitch_order
+from amnesty_book.prepress.imposition import impose_booklet, pages_of_booklet, saddle_stitch_order
 from amnesty_book.project.config import Edition
 from amnesty_book.readers.loading import load_book
 from amnesty_book.theme.page_geometry import plate_width_mm
@@ -170,6 +172,21 @@ def test_saddle_stitch_order_of_eight_pages() -> None:
         (6, 3),
         (4, 5),
     ]
+
+
+def test_a_booklet_is_read_back_in_the_order_of_its_pages(tmp_path: Path) -> None:
+    """The check reads a booklet's sheets half by half in reading order: a note continued from
+    page 6 to page 7 of eight runs on, where reading whole sheets (6|3, then 2|7) put page 3
+    between them and 33 notes of a long book's handout were "not found"."""
+    words = {number: f"Page {number}." for number in range(1, 9)}
+    words[6], words[7] = "Page 6, a note begun", "and continued."
+    pages = "".join(f'<p style="break-before: page">{text}</p>' for text in words.values())
+    booklet = tmp_path / "booklet.pdf"
+    booklet.write_bytes(impose_booklet(HTML(string=pages).write_pdf(), A4))
+    read = pdf_pages(pages_of_booklet(booklet))
+    assert [text.strip() for text in read] == list(words.values())
+    assert PrintedText(read).holds("Page 6, a note begun and continued.", continued=True)
+    assert not PrintedText(read).holds("Page 3. and continued.", continued=True)
 
 
 @pytest.mark.slow

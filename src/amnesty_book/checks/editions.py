@@ -34,6 +34,7 @@ from amnesty_book.checks.readback import (
 )
 from amnesty_book.model import Book, CrossLink, Heading, Inline, NoteCall
 from amnesty_book.model.text import plain_text
+from amnesty_book.prepress.imposition import pages_of_booklet
 from amnesty_book.project.config import MINIMUM_PPI, Edition
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.project.labels import title_key
@@ -224,7 +225,7 @@ def _check_pdf(
     # An imposed edition's pages are audited before imposition, by the build
     # (publish/production.py); here, its sheets.
     if kind.imposed_pages:
-        audit, text = audit_sheets(path, edition), PrintedText(pdf_pages(path))
+        audit, text = audit_sheets(path, edition), PrintedText(pdf_pages(pages_of_booklet(path)))
     else:  # the pages are read once, for their shapes and their text
         layout = read_layout(path, edition)
         audit, text = audit_layout(layout, edition, book), PrintedText([page.text for page in layout.pages])

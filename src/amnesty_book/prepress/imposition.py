@@ -7,8 +7,12 @@ the middle give the pages in reading order; blank pages fill the booklet to a mu
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pikepdf
+
+# The names of the two pages' forms on a sheet side, left of the fold and right of it.
+_SIDES = ("/Left", "/Right")
 
 
 def saddle_stitch_order(pages: int) -> list[tuple[int, int]]:
@@ -37,7 +41,7 @@ def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
         for left, right in saddle_stitch_order(len(forms)):
             side = pikepdf.Page(sheets.add_blank_page(page_size=(sheet_width, sheet_height)))
             placed, drawn = pikepdf.Dictionary(), []
-            for name, index, at_left in (("/Left", left, True), ("/Right", right, False)):
+            for name, index, at_left in ((_SIDES[0], left, True), (_SIDES[1], right, False)):
                 if index < len(forms):
                     x0, y0, x1, _ = (float(value) for value in forms[index].BBox)
                     x = sheet_width / 2 - (x1 - x0) if at_left else sheet_width / 2
@@ -50,4 +54,27 @@ def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
             sheets.Root.Lang = pages.Root.Lang
         output = io.BytesIO()
         sheets.save(output, deterministic_id=True)
+    return output.getvalue()
+
+
+def pages_of_booklet(booklet: Path) -> bytes:
+    """The pages of a booklet imposed by impose_booklet, one to a sheet again and in reading
+    order (the blanks that filled it left out), for reading their text back: PDFium reads a
+    whole side's text as one, and puts the characters of placed pages where no crop finds them."""
+    with pikepdf.open(booklet) as sheets:
+        placed: dict[int, pikepdf.Object] = {}
+        for side, indices in zip(sheets.pages, saddle_stitch_order(2 * len(sheets.pages)), strict=True):
+            forms = side.Resources.get("/XObject", pikepdf.Dictionary())
+            placed |= {
+                index: forms[name] for name, index in zip(_SIDES, indices, strict=True) if name in forms
+            }
+        pages = pikepdf.new()
+        for index in sorted(placed):
+            form = pages.copy_foreign(placed[index])
+            x0, y0, x1, y1 = (float(value) for value in form.BBox)
+            page = pikepdf.Page(pages.add_blank_page(page_size=(x1 - x0, y1 - y0)))
+            page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Page=form))
+            page.obj.Contents = pages.make_stream(f"q 1 0 0 1 {-x0:.3f} {-y0:.3f} cm /Page Do Q".encode())
+        output = io.BytesIO()
+        pages.save(output)
     return output.getvalue()

@@ -34,6 +34,8 @@ FORMATS = ("html", "epub", "pdf")
 PLATE_SOURCES = ("prepared", "scan", "press")
 # Characters a line of body text, as the layout audit wants them (Bringhurst).
 MEASURE = (45, 75)
+
+
 @dataclass(frozen=True, kw_only=True)
 class EditionKind:
     name: str
