@@ -20,7 +20,7 @@ from amnesty_book.project.config import Edition
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.diagnostics import SourceLocation
-from amnesty_book.theme.page_geometry import TextBlock, text_block
+from amnesty_book.theme.page_geometry import TextBlock, measure_mm, text_block
 from conftest import REPO, SmallProject
 from readback import pdf_layout
 
@@ -249,6 +249,17 @@ def test_a_chapters_last_plate_alone_on_its_page_is_centred_on_the_text_block(
         assert above > 3 * LINE and abs(above - below) < LINE, (
             f"page {index + 1}: {above:.0f} pt white above its plates, {below:.0f} pt below"
         )
+
+
+@pytest.mark.slow
+def test_a_chapters_last_plate_alone_on_its_page_fills_the_measure(built_book: dict[str, Path]) -> None:
+    """Alone on its float page, the article's last plate (a scan 2400 px wide) is set the
+    measure wide, no longer at the size that shares a page with text (68 mm)."""
+    contents = page_contents(built_book["pdf"])
+    measure = measure_mm(READERS["pdf"]) * 72 / 25.4
+    for index, _, _ in _white_around_plates_alone(built_book["pdf"]):
+        (image,) = contents[index].images
+        assert image.right - image.left == pytest.approx(measure, abs=1), f"page {index + 1}"
 
 
 def test_a_plate_on_a_page_of_its_own_is_centred_on_the_text_block(

@@ -13,10 +13,10 @@ from amnesty_book.layout.plate_plan import (
     revised_plan,
     room_beside_text,
 )
-from amnesty_book.model import Book
+from amnesty_book.model import Book, Prose
 from amnesty_book.project.config import Edition
 from amnesty_book.readers.loading import load_book
-from amnesty_book.theme.page_geometry import DESIGNS, plate_width_mm, text_block
+from amnesty_book.theme.page_geometry import DESIGNS, measure_mm, plate_width_mm, text_block
 from amnesty_book.theme.page_plan import CHAPTER_END, FLOAT, PlatePlan
 from conftest import REPO
 
@@ -117,7 +117,11 @@ def test_a_plate_too_tall_to_share_a_page_takes_one_of_its_own(book: Book) -> No
     revised = revised_plan(unscaled(book), book, A4, pages_where(book), heights, {})
     assert revised.own_page == {katyn}
     assert revised.scales == {}, "it fits its own page at its size"
-    assert revised_plan(revised, book, A4, pages_where(book), heights, {}) is revised, "and it keeps it"
+    alone = revised_plan(revised, book, A4, pages_where(book), heights, {})
+    assert alone.scales == {katyn: pytest.approx(1.1)}, (
+        "alone on its page, it is set as large as the page allows"
+    )
+    assert revised_plan(alone, book, A4, pages_where(book), heights, {}) is alone, "and it keeps that size"
 
 
 def test_a_plate_taller_than_its_own_page_is_set_smaller(book: Book) -> None:
@@ -136,3 +140,36 @@ def test_a_plate_taller_than_its_own_page_is_set_smaller(book: Book) -> None:
         plan, book, A4, pages_where(book), {katyn: PlateHeight(whole=2 * block, image=100)}, {}
     )
     assert hopeless.scales == {}, "a caption taller than the page is an error, not a smaller plate"
+
+
+def _closing_alone(book: Book, heights: dict[str, PlateHeight]) -> PlatePlan:
+    """The plan revised after a layout in which the last plate closes the chapter alone on
+    the page after its last paragraph."""
+    stalins = next(plate.anchor for plate in book.plates if plate.id == "stalins-paradise")
+    last_paragraph = [block.anchor for block in book.chapters[-1].blocks if isinstance(block, Prose)][-1]
+    plan = PlatePlan(unscaled(book).positions | {stalins: CHAPTER_END})
+    pages = pages_where(book, **{"stalins-paradise": 11}) | {last_paragraph: 10}
+    return revised_plan(plan, book, A4, pages, heights, {})
+
+
+def test_a_plate_alone_on_a_page_is_set_as_large_as_the_measure_and_its_scan_allow(book: Book) -> None:
+    """The article's last plate closes it on a float page: 2400 px wide, it may fill the measure
+    (120 mm at 508 ppi); from a scan 900 px wide, only as far as 300 ppi lets it (76.2 mm)."""
+    stalins = next(plate for plate in book.plates if plate.id == "stalins-paradise")
+    heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
+    width = _closing_alone(book, heights).widths_mm[stalins.anchor]
+    assert width == pytest.approx(measure_mm(A4), abs=0.1)
+    small_scan = replace(stalins, width=900, height=1125)
+    coarse = replace(book, plates=tuple(small_scan if plate is stalins else plate for plate in book.plates))
+    width = _closing_alone(coarse, heights).widths_mm[stalins.anchor]
+    assert width == pytest.approx(900 / 300 * 25.4, abs=0.1)
+    tall_caption = heights | {stalins.anchor: PlateHeight(whole=text_block(A4, 0).height - 10, image=250)}
+    assert _closing_alone(book, tall_caption).scales == {}, "no larger where its caption leaves no room"
+
+
+def test_plates_sharing_a_page_are_not_set_larger(book: Book) -> None:
+    heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
+    stalins, after = (plate for plate in book.plates if plate.id in ("stalins-paradise", "after-amnesty"))
+    plan = PlatePlan(unscaled(book).positions | {stalins.anchor: CHAPTER_END, after.anchor: CHAPTER_END})
+    pages = pages_where(book, **{"stalins-paradise": 11, "after-amnesty": 11})
+    assert revised_plan(plan, book, A4, pages, heights, {}).scales == {}

@@ -7,7 +7,8 @@ typesetter would: plates held more than a page behind their markers are set smal
 together; a plate held over onto the page where the next part opens closes its own chapter
 instead (as LaTeX's \\clearpage sets the floats still waiting); a plate or pull quote at a
 page's foot under white the text could not fill waits for the next page's head; a plate too
-tall to share a page with a few lines of text takes a page of its own.
+tall to share a page with a few lines of text takes a page of its own; a plate that stands
+alone on a page (a float page) is set as large as the page and its scan allow.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from amnesty_book.model import Block, Book, Inline, NoteCall, PlatePlacement, Prose, PullQuote
+from amnesty_book.model import Block, Book, Inline, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from amnesty_book.model.text import plain_text
-from amnesty_book.project.config import POINTS_PER_MM, Edition
+from amnesty_book.project.config import MINIMUM_PPI, POINTS_PER_MM, Edition
 from amnesty_book.theme.page_geometry import (
     TEXT_BESIDE_PLATES_EM,
     design,
@@ -30,6 +31,8 @@ from amnesty_book.theme.page_plan import CHAPTER_END, FLOAT, LEFT_OUT, PlatePlan
 
 # A page's text block may be left this white above a plate at its foot (as the audit's L101).
 _MOST_WHITE = 0.15
+# A plate alone on a page is set larger when it can be by this much at least (its height in steps of this).
+_LARGER, _LARGER_STEP = 1.1, 0.05
 # Each revision sets a late plate this much smaller, down to the smallest scale.
 _SHRINK, _SMALLEST = 0.85, 0.5
 # The rule over a page's notes, with its space, in ems.
@@ -108,6 +111,11 @@ def revised_plan(
         if heights[anchor].whole > text_block(edition, 0).height and smaller >= _SMALLEST:
             scales[anchor] = smaller
     shrunk = {anchor for anchor in scales if scales[anchor] != plan.scales.get(anchor)}
+    plates = {plate.anchor: plate for plate in book.plates}
+    for anchor in (_alone_on_a_page(plan, book, pages) & heights.keys()) - scales.keys():
+        larger = _largest_scale(edition, plates[anchor], heights[anchor])
+        if larger >= _LARGER:
+            scales[anchor] = larger
     positions = dict(plan.positions)
     positions.update(dict.fromkeys(set(_stranded(plan, book, pages)) - shrunk, CHAPTER_END))
     pull_quotes = {
@@ -216,6 +224,38 @@ def _stranded(plan: PlatePlan, book: Book, pages: Mapping[str, int]) -> list[str
             and pages.get(block.anchor, 0) >= next_opening
         ]
     return stranded
+
+
+def _alone_on_a_page(plan: PlatePlan, book: Book, pages: Mapping[str, int]) -> set[str]:
+    """Plates standing alone on a page: each taking a page to itself, and each closing its
+    chapter on a page after its last text with no other plate."""
+    alone = set(plan.own_page)
+    plate_pages = [pages[plate.anchor] for plate in book.plates if plate.anchor in pages]
+    for chapter in book.chapters:
+        text = [
+            pages[anchor]
+            for block in chapter.blocks
+            if not isinstance(block, PlatePlacement) and (anchor := getattr(block, "anchor", "")) in pages
+        ]
+        alone |= {
+            block.anchor
+            for block in chapter.blocks
+            if isinstance(block, PlatePlacement)
+            and plan.positions.get(block.anchor) == CHAPTER_END
+            and block.anchor in pages
+            and pages[block.anchor] > max(text, default=-1)
+            and plate_pages.count(pages[block.anchor]) == 1
+        }
+    return alone
+
+
+def _largest_scale(edition: Edition, plate: Plate, height: PlateHeight) -> float:
+    """The scale at which a plate alone on a page is as large as the measure and its scan at
+    MINIMUM_PPI allow, and the text block's height with its caption (in steps of _LARGER_STEP:
+    the caption, measured at the last size, is shorter at a larger one)."""
+    widest = min(measure_mm(edition), plate.width / MINIMUM_PPI * 25.4)
+    tallest = math.floor(_alone_scale(edition, height) / _LARGER_STEP) * _LARGER_STEP
+    return min(widest / plate_width_mm(edition, plate.width, plate.height), tallest)
 
 
 def _late_runs(plan: PlatePlan, book: Book, pages: Mapping[str, int]) -> list[list[str]]:
