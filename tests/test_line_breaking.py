@@ -346,3 +346,18 @@ def test_a_projects_hyphenation_exceptions_replace_the_dictionarys() -> None:
     assert not _hyphenated_words(names, {})
     assert _hyphenated_words(names, {"constantinople": (6, 8)}) <= {"Consta" + HYPHEN, "Constant" + HYPHEN}
     assert _hyphenated_words(names, {"constantinople": (6, 8)})
+
+
+def test_the_names_of_months_and_days_break_where_names_do_not() -> None:
+    """English capitalises its months and days, which are no names: "Novem-ber", in justified
+    and ragged text, where "Constantinople" stays whole; a language without such capitals
+    changes nothing."""
+    dates = "on Wednesday November seventeenth and on Saturday December twentieth " * 6
+    body = f"<p class=justified>{dates}</p><p class=ragged>{dates}</p>"
+    ends = _hyphenated_words(body, {})
+    capitalised = {end.removesuffix(HYPHEN) for end in ends if end[0].isupper()}
+    calendar = ("Wednesday", "November", "Saturday", "December")
+    assert capitalised and all(any(name.startswith(part) for name in calendar) for part in capitalised)
+    names = "<p class=justified>" + "Constantinople and Czechoslovakia met again " * 8 + "</p>"
+    assert not _hyphenated_words(names, {})
+    assert not _hyphenated_words(names, {}, language="pl")

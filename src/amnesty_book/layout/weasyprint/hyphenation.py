@@ -1,7 +1,8 @@
 """Hyphenation as a book allows it: no name split, and no third hyphenated line in a row.
 
 Replaces `weasyprint.text.line_break.pyphen`, the module WeasyPrint asks for its dictionaries,
-with one whose `Pyphen` offers no break in a word that begins with a capital, nor in any word
+with one whose `Pyphen` offers no break in a word that begins with a capital (but the names of
+the months and days, which English capitalises: "Novem-ber" is no name split), nor in any word
 once the last two lines set ended with a hyphen. WeasyPrint hyphenates every word its dictionary
 knows, on every line: it splits proper names (Bri-tain, Sikor-ski) and sets ladders of four or
 five hyphens in a narrow column, where a book sets none and no more than two. CSS has the rule
@@ -19,9 +20,13 @@ and `pyphen.language_fallback`) and Pyphen 0.18.1.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from types import SimpleNamespace
+from typing import Any
 
 import pyphen
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_day_names, get_month_names
 from weasyprint.formatting_structure import boxes
 from weasyprint.text import line_break
 
@@ -41,8 +46,8 @@ class Ladder:
         ends = last is not None and last.text.endswith(last.style["hyphenate_character"])
         self.run = self.run + 1 if ends else 0
 
-    def allows(self, word: str) -> bool:
-        return may_split(word) and (self.planned or self.run < self.LONGEST)
+    def allows(self, word: str, language: str) -> bool:
+        return may_split(word, language) and (self.planned or self.run < self.LONGEST)
 
 
 # The project's exceptions (styles/hyphenation.txt), as TeX's \\hyphenation{}: a word in lower
@@ -50,9 +55,25 @@ class Ladder:
 EXCEPTIONS: dict[str, tuple[int, ...]] = {}
 
 
-def may_split(word: str) -> bool:
-    """A book splits no name (no word that begins with a capital), but one the project lists."""
-    return word.lower() in EXCEPTIONS or not word[:1].isupper()
+def may_split(word: str, language: str) -> bool:
+    """A book splits no name (no word that begins with a capital), but one the project lists
+    and the language's names of the months and days."""
+    return word.lower() in EXCEPTIONS or not word[:1].isupper() or word in _calendar_names(language)
+
+
+@cache
+def _calendar_names(language: str) -> frozenset[str]:
+    """The names of the months and days in the language (CLDR, through Babel), as they stand in
+    a date and alone."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return frozenset()
+    names: set[str] = set()
+    for context in ("format", "stand-alone"):
+        names.update(get_month_names("wide", context, locale).values())
+        names.update(get_day_names("wide", context, locale).values())
+    return frozenset(names)
 
 
 def book_positions(dictionary: pyphen.Pyphen, word: str) -> list[int]:
@@ -68,11 +89,15 @@ LADDER = Ladder()
 
 
 class _PyphenAsABookDoes(pyphen.Pyphen):
+    def __init__(self, *arguments: Any, **options: Any) -> None:
+        super().__init__(*arguments, **options)
+        self.language = options.get("lang") or ""
+
     def positions(self, word: str) -> list[int]:
         return book_positions(self, word)
 
     def iterate(self, word: str) -> Iterator[tuple[str, str]]:
-        return super().iterate(word) if LADDER.allows(word) else iter(())
+        return super().iterate(word) if LADDER.allows(word, self.language) else iter(())
 
 
 def start_layout(exceptions: dict[str, tuple[int, ...]]) -> None:

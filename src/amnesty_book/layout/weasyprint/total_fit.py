@@ -745,7 +745,7 @@ def _hyphenation_points(text: str, style: Any) -> set[int]:
         for word in _WORD.finditer(piece.group()):
             if len(word.group()) < total:
                 continue
-            if may_split(word.group()):
+            if may_split(word.group(), lang):
                 start = piece.start() + word.start()
                 points.update(start + position for position in book_positions(dictionary, word.group()))
             break
