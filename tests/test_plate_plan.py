@@ -173,3 +173,15 @@ def test_plates_sharing_a_page_are_not_set_larger(book: Book) -> None:
     plan = PlatePlan(unscaled(book).positions | {stalins.anchor: CHAPTER_END, after.anchor: CHAPTER_END})
     pages = pages_where(book, **{"stalins-paradise": 11, "after-amnesty": 11})
     assert revised_plan(plan, book, A4, pages, heights, {}).scales == {}
+
+
+def test_a_plate_set_larger_takes_its_own_size_again_when_no_longer_alone(book: Book) -> None:
+    """A layout that moves the text (a plate before it waiting for the next page) may bring
+    the chapter's last plate back beside the text: set larger, it would not fit there."""
+    heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
+    larger = _closing_alone(book, heights)
+    stalins = next(plate.anchor for plate in book.plates if plate.id == "stalins-paradise")
+    assert larger.scales[stalins] > 1
+    last_paragraph = [block.anchor for block in book.chapters[-1].blocks if isinstance(block, Prose)][-1]
+    beside_text = pages_where(book, **{"stalins-paradise": 11}) | {last_paragraph: 11}
+    assert revised_plan(larger, book, A4, beside_text, heights, {}).scales == {}

@@ -111,11 +111,9 @@ def revised_plan(
         if heights[anchor].whole > text_block(edition, 0).height and smaller >= _SMALLEST:
             scales[anchor] = smaller
     shrunk = {anchor for anchor in scales if scales[anchor] != plan.scales.get(anchor)}
-    plates = {plate.anchor: plate for plate in book.plates}
-    for anchor in (_alone_on_a_page(plan, book, pages) & heights.keys()) - scales.keys():
-        larger = _largest_scale(edition, plates[anchor], heights[anchor])
-        if larger >= _LARGER:
-            scales[anchor] = larger
+    alone = _alone_on_a_page(plan, book, pages)
+    # A plate set larger when it stood alone, and no longer does, takes its own size again.
+    scales = {anchor: scale for anchor, scale in scales.items() if scale <= 1 or anchor in alone}
     positions = dict(plan.positions)
     positions.update(dict.fromkeys(set(_stranded(plan, book, pages)) - shrunk, CHAPTER_END))
     pull_quotes = {
@@ -147,7 +145,16 @@ def revised_plan(
         plan.own_page,
         plan.pull_quotes_after,
     ):
-        return plan
+        # Settled: a plate alone on a page is set larger, once nothing else moves it.
+        plates = {plate.anchor: plate for plate in book.plates}
+        larger = {
+            anchor: scale
+            for anchor in (alone & heights.keys()) - scales.keys()
+            if (scale := _largest_scale(edition, plates[anchor], heights[anchor])) >= _LARGER
+        }
+        if not larger:
+            return plan
+        scales |= larger
     return PlatePlan(
         positions,
         _widths(book, edition, scales),
