@@ -194,7 +194,8 @@ def _cross_links(book: Book) -> list[CrossLink]:
 def _printed_pages(path: Path, links: list[CrossLink]) -> list[tuple[str, str, str]]:
     """(words, page printed beside them, folio printed on the target's page), per link."""
     reader = PdfReader(path)
-    text = " ".join(page.extract_text() for page in reader.pages)
+    # A word hyphenated at a line's end ("Novem‐ber 14") is read whole.
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\u2010\n", "")
     pages = destination_pages(reader)
     found = []
     for link in links:
