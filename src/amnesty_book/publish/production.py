@@ -28,12 +28,13 @@ from amnesty_book.project.config import Edition, page_source
 from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.publish.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
 from amnesty_book.publish.publishing import publish
-from amnesty_book.publish.scratch import scratch_folder, temporary_files_in
+from amnesty_book.publish.scratch import scratch_folder
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.collector import long_lived
 from amnesty_book.support.cores import available, share, worker_pool
 from amnesty_book.support.diagnostics import INFO, Diagnostic
 from amnesty_book.support.errors import WARNINGS, BookError, collected, tell, warn
+from amnesty_book.support.temporary import temporary_files_in
 from amnesty_book.writers import imposed_pages, writer
 
 

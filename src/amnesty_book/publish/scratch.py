@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -48,27 +47,6 @@ def scratch_folder(out: Path) -> Iterator[Path]:
         if made:
             with suppress(OSError):  # not empty: the build published into it
                 out.rmdir()
-
-
-_TEMPORARY = threading.Lock()  # tempfile.tempdir is one for the whole process
-
-
-@contextmanager
-def temporary_files_in(folder: Path) -> Iterator[None]:
-    """The temporary files that libraries make while a build runs go into `folder`, a new folder
-    inside its scratch folder, and go with it. WeasyPrint copies the book's fonts into a folder
-    of its own for each layout (3 MB) and removes it only when that layout is collected, which
-    never happens in a worker, ended by os._exit, nor for a layout still cached at exit."""
-    folder.mkdir()
-    with _TEMPORARY:
-        before = tempfile.tempdir
-        tempfile.tempdir = str(folder)
-    try:
-        yield
-    finally:
-        with _TEMPORARY:
-            if tempfile.tempdir == str(folder):  # not another build's since, in another thread
-                tempfile.tempdir = before if before is None or Path(before).is_dir() else None
 
 
 def remove_abandoned_scratch(out: Path) -> None:
