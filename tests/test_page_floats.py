@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from amnesty_book.checks.layout_audit import audit_pdf
 from amnesty_book.checks.readback import destination_pages, pdf_pages, squash
+from amnesty_book.layout import plate_plan
 from amnesty_book.layout.plate_plan import pull_quote_sources
 from amnesty_book.model import Prose, PullQuote
 from amnesty_book.model.text import plain_text
@@ -21,7 +22,7 @@ from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.theme.page_geometry import TextBlock, measure_mm, text_block
-from conftest import REPO, SmallProject
+from conftest import REPO, SmallProject, book_copy
 from readback import pdf_layout
 
 READERS = {
@@ -260,6 +261,26 @@ def test_a_chapters_last_plate_alone_on_its_page_fills_the_measure(built_book: d
     for index, _, _ in _white_around_plates_alone(built_book["pdf"]):
         (image,) = contents[index].images
         assert image.right - image.left == pytest.approx(measure, abs=1), f"page {index + 1}"
+
+
+@pytest.mark.slow
+def test_a_chapters_last_plate_that_does_not_fit_beside_a_pages_floats_goes_to_the_next_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the plan's white threshold at 5 %, Plate 4 waits for folio 5, which also receives a
+    pull quote: the article's last plate, closing its chapter after the text, no longer fits
+    there. It was set over Plate 4's note as on an empty page, its caption sent overleaf (the
+    audit's L201 and L202 failed the build); it goes to the next page whole."""
+    monkeypatch.setattr(plate_plan, "_MOST_WHITE", 0.05)
+    root = book_copy(tmp_path / "book")
+    build(root, root / "dist", editions=["reader-a4"])
+    pdf = root / "dist" / "amnesty-1941-reader-a4.pdf"
+    targets, texts = destinations(pdf), pdf_pages(pdf)
+    after, last = targets["plate-after-amnesty"], targets["plate-stalins-paradise"]
+    assert last == after + 1, f"Plate 4 on page {after + 1}, Plate 5 on page {last + 1}"
+    book = load_book(root)
+    (plate,) = [plate for plate in book.plates if plate.id == "stalins-paradise"]
+    assert squash(plain_text(plate.caption)) in squash(texts[last]), "Plate 5's caption is not on its page"
 
 
 def test_a_plate_on_a_page_of_its_own_is_centred_on_the_text_block(

@@ -138,7 +138,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch(
         "page floats",
         "page_floats",
-        "LayoutContext.layout_footnote, report_footnote, unlayout_footnote; layout.page.make_page",
+        "LayoutContext.layout_footnote, report_footnote, unlayout_footnote; layout.page.make_page and "
+        "its block_level_layout",
         "plates at the foot of their marker's page or the head of the next: WeasyPrint has no page floats",
         "https://github.com/Kozea/WeasyPrint/issues/1098",
         written_for("weasyprint"),

@@ -21,9 +21,16 @@ A plate too tall to share a page with a few lines of text is held back at once, 
 that receives it is made with no running text, as WeasyPrint makes a blank page: the text
 runs on, past the plate's own page, to the next.
 
+A page that receives plates is no empty page to the running text (`layout.page`'s call of
+`block_level_layout` for the page's root is told so): a block that does not fit beside them
+(a chapter's last plate, a table) goes to the next page whole, rather than being set over the
+plates' notes as on an empty page; where nothing of the text fits, the page holds its plates
+alone, as WeasyPrint makes a page of floats broken over from the page before. The plates a
+page receives stay on it whatever of its text is taken back.
+
 Upstream: https://github.com/Kozea/WeasyPrint/issues/1098 (page floats, css-page-floats-3).
 Written for WeasyPrint 70.0 (layout/__init__.py: the note methods and their lists of notes;
-layout/page.py: make_page and context.page_maker).
+layout/page.py: make_page, its in-flow layout and context.page_maker).
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ _layout_footnote = LayoutContext.layout_footnote
 _unlayout_footnote = LayoutContext.unlayout_footnote
 _report_footnote = LayoutContext.report_footnote
 _make_page = page_layout.make_page
+_block_level_layout = page_layout.block_level_layout
 
 
 def is_page_float(box: boxes.Box) -> bool:
@@ -117,7 +125,10 @@ def hold_back(context: LayoutContext, plate: boxes.Box) -> bool:
 
 
 def unlayout_footnote(self: LayoutContext, footnote: boxes.Box) -> None:
-    """The block calling it was taken back: so is the plate, with the notes of its caption."""
+    """The block calling it was taken back: so is the plate, with the notes of its caption; but a
+    plate the page received from the page before, whose marker stood there."""
+    if footnote in getattr(self, "carried_floats", ()):
+        return
     if is_page_float(footnote):
         held = self.held_back_floats
         if footnote in held:
@@ -168,6 +179,37 @@ def make_page(
     _lift_floats(page, {box.element for box in carried})
     _centre_a_float_page(page)
     return page, next_resume_at, next_page
+
+
+def block_level_layout(
+    context: LayoutContext,
+    box: boxes.Box,
+    bottom_space: float,
+    skip_stack: dict[int, Any] | None,
+    containing_block: Any,
+    page_is_empty: bool = True,
+    *rest: Any,
+    **options: Any,
+) -> tuple[Any, ...]:
+    """`layout.page`'s block_level_layout: the page's root, on a page that receives plates,
+    laid out as on a page that is not empty; where nothing of it fits, an empty root covering
+    the page, the text resumed on the next (as WeasyPrint's make_page does for a page of
+    floats broken over from the page before)."""
+    arguments = (context, box, bottom_space, skip_stack, containing_block)
+    if not (box.is_for_root_element and page_is_empty and getattr(context, "carried_floats", None)):
+        return _block_level_layout(*arguments, page_is_empty, *rest, **options)
+    laid_out = _block_level_layout(*arguments, False, *rest, **options)
+    if laid_out[0] is not None:
+        return laid_out
+    root = descendant = parent = box.deepcopy()
+    stack = skip_stack
+    while stack and len(stack) == 1:
+        ((skip, stack),) = stack.items()
+        descendant, parent = descendant.children[skip], descendant
+    parent.children = []
+    parent.force_fragmentation = True
+    empty = _block_level_layout(*arguments[:1], root, *arguments[2:], True, *rest, **options)
+    return (empty[0], skip_stack, *empty[2:])
 
 
 def _own_page_split(carried: list[boxes.Box]) -> tuple[list[boxes.Box], list[boxes.Box]]:
@@ -273,6 +315,7 @@ def _blocks(box: boxes.Box) -> Iterator[boxes.Box]:
 
 
 def apply() -> None:
+    page_layout.block_level_layout = block_level_layout
     LayoutContext.layout_footnote = layout_footnote
     LayoutContext.report_footnote = report_footnote
     LayoutContext.unlayout_footnote = unlayout_footnote
