@@ -4,16 +4,15 @@ article with its own note labels and plate ids (the plate scans themselves are s
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import yaml
-from long_book import NOT_THE_BOOK
+from long_book import copy_book
 
 
 def make_big_book(project: Path, target: Path, copies: int) -> str:
     """Writes the big book's project into `target` and says how large it is."""
-    shutil.copytree(project, target, ignore=NOT_THE_BOOK)
+    copy_book(project, target)
     article = (project / "manuscript" / "article.md").read_text(encoding="utf-8")
     body, _, notes = article.partition("\n[^")
     notes = "[^" + notes

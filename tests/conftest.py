@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -21,6 +22,12 @@ FONT_FILES = sorted((REPO / "src" / "amnesty_book" / "theme" / "fonts").glob("*.
 
 
 SAMPLE_BOOKS = Path(__file__).resolve().parent / "books"
+
+# bench/long_book.py, which makes the long sample book and copies a book's project.
+_LONG_BOOK = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")
+assert _LONG_BOOK and _LONG_BOOK.loader
+long_book = importlib.util.module_from_spec(_LONG_BOOK)
+_LONG_BOOK.loader.exec_module(long_book)
 
 
 def sample_project(name: str, folder: Path) -> Path:
@@ -213,10 +220,7 @@ def cmyk_profile() -> Path:
 def book_copy(root: Path) -> Path:
     """A copy of this book's project (its config and sources, not the builder's code or
     environment) in the new folder `root`."""
-    for part in ("manuscript", "images", "styles"):
-        shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns(".cache"))
-    shutil.copyfile(REPO / "book.toml", root / "book.toml")
-    return root
+    return long_book.copy_book(REPO, root)
 
 
 def press_project(folder: Path, press: str) -> Path:

@@ -6,7 +6,6 @@ page list taken from the layout."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import logging
 from pathlib import Path
@@ -27,14 +26,9 @@ from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
-from conftest import REPO, sample_project
+from conftest import REPO, long_book, sample_project
 
 pytestmark = pytest.mark.slow
-
-_SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")
-assert _SPEC and _SPEC.loader
-long_book = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(long_book)
 
 
 def _short_long_book(folder: Path) -> Path:

@@ -3,7 +3,6 @@ to three paragraphs, some with a quotation, some called from headings) builds wi
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import zipfile
 from dataclasses import dataclass
@@ -21,15 +20,10 @@ from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
 from amnesty_book.support.errors import BookError
-from conftest import REPO
+from conftest import REPO, long_book
 from readback import assert_even, body_texture
 
 pytestmark = pytest.mark.slow
-
-_SPEC = importlib.util.spec_from_file_location("long_book", REPO / "bench" / "long_book.py")
-assert _SPEC and _SPEC.loader
-long_book = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(long_book)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ above a plate, ink near an imposed sheet's edge."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pypdfium2
 
@@ -41,12 +41,11 @@ def ink_outside(layout: Layout, edition: Edition) -> Iterator[Diagnostic]:
         if not strays:
             continue
         distance, margin, what = max(strays)
-        more = f" (and {len(strays) - 1} more on this page)" if len(strays) > 1 else ""
         yield Diagnostic.in_edition(
             edition.name,
             page.where,
             "L201",
-            f"{what} stands {_mm(distance)} into the {margin} margin{more}",
+            f"{what} stands {_mm(distance)} into the {margin} margin{_and_more(strays)}",
             "only the running head and the folio may stand in the margins: the stylesheet's @page "
             "margins must be those of page_geometry.py, nothing may be wider than the measure "
             "(a table, a fixed-width image, an unbreakable word), and no plate with its caption "
@@ -73,12 +72,11 @@ def ink_over_ink(layout: Layout, edition: Edition) -> Iterator[Diagnostic]:
         ]
         if not over:
             continue
-        more = f" (and {len(over) - 1} more on this page)" if len(over) > 1 else ""
         yield Diagnostic.in_edition(
             edition.name,
             page.where,
             "L202",
-            f"{over[0]}{more}",
+            f"{over[0]}{_and_more(over)}",
             "a page's plates and pull quotes must fit beside its text and notes "
             "(weasyprint/page_floats.py): set the plate smaller, or shorten its caption",
         )
@@ -106,6 +104,11 @@ def _overshoot(box: Box, page: Page) -> tuple[float, str]:
     }
     margin = max(reach, key=lambda side: reach[side])
     return reach[margin], margin
+
+
+def _and_more(found: Sequence[object]) -> str:
+    """What a finding names beside the first of a page's `found`."""
+    return f" (and {len(found) - 1} more on this page)" if len(found) > 1 else ""
 
 
 def _mm(points: float) -> str:
