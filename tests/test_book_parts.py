@@ -192,6 +192,28 @@ def test_a_second_build_lays_each_part_out_once(
     assert len([line for line in caplog.messages if "laid out" in line]) == len(split(book, 2))
 
 
+def test_a_first_build_moves_a_parts_folios_rather_than_lay_it_out_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A first build does not know where the parts stand: each is laid out once all the same,
+    opening with a blank page, and once the parts before it are laid out its folios are moved
+    and its blank page dropped where it needs none. Its PDF is the one a second build makes
+    from the places it remembers, byte for byte."""
+    book = load_book(sample_project("diary", tmp_path))
+    edition = _edition(book, "reader-a4")
+    with caplog.at_level(logging.INFO, logger="amnesty_book"):
+        first = _paged(book, edition, 2)
+    told = caplog.messages[:]
+    assert len([line for line in told if "laid out" in line]) == len(split(book, 2))
+    assert any("chapters 1–2: the blank page it opened with dropped" in line for line in told), told
+    assert any("its folios moved by" in line for line in told), told
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="amnesty_book"):
+        second = _paged(book, edition, 2)
+    assert not [line for line in caplog.messages if "without a new layout" in line]
+    assert second.pdf == first.pdf
+
+
 def test_the_parts_read_back_where_they_are_written_are_the_joined_books_pages(
     short_long_book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,9 +12,12 @@ the parts' layouts showed, until nothing changes.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
@@ -45,12 +48,32 @@ class PartLayout:
 
     pdf: bytes
     pages: list[PageFacts]
-    referred: frozenset[str]  # the anchors in other parts whose folios it prints
     said: list[tuple[int, str]]  # what it logged (level, text), to be logged by the build
     read: object = None  # its pages as the build's PartReading read them back, if any
 
 
-LayOutPart = Callable[[Book, Edition, BookPart, Placement], PartLayout]
+@dataclass(frozen=True)
+class PartShape:
+    """What a part's layout tells the whole, before it is written."""
+
+    pages: list[PageFacts]
+    referred: frozenset[str]  # the anchors in other parts whose folios it prints
+    own_folios: bool  # whether it prints the folio of one of its own pages (a page reference)
+
+
+class PartWork(Protocol):
+    """A part of the book, laid out in one process and kept there until the whole has told it
+    where it stands; then written."""
+
+    def lay_out(self, placement: Placement) -> PartShape: ...
+
+    def finish(self, placement: Placement) -> PartLayout:
+        """Written as it stands at `placement`: as laid out, or with its folios moved and the
+        blank page it opened with dropped, where `refits` allows that."""
+        ...
+
+
+StartPart = Callable[[BookPart], PartWork]
 
 
 class PartReading(Protocol):
@@ -96,56 +119,150 @@ def _length(book: Book, index: int) -> int:
 
 
 def laid_out_in_parts(
-    book: Book, edition: Edition, parts: Sequence[BookPart], processes: int, lay_out: LayOutPart
+    book: Book, edition: Edition, parts: Sequence[BookPart], processes: int, start: StartPart
 ) -> list[PartLayout]:
-    """Each part laid out as in the whole book, in `processes` parallel processes (and the
-    first, the front matter, in this one)."""
+    """Each part laid out as in the whole book, each in a worker process of its own (the
+    first, the front matter, in this one), and kept there until no part moves; then written
+    there."""
     memory = _Memory(book.root, edition.name)
-    guess = memory.recall(len(parts))
-    layouts: list[PartLayout] = []
-    given: list[Placement] = []
-    with cores.worker_pool(processes) as pool:  # the book is read once, in this process
-        for _ in range(_MOST_ROUNDS):
-            todo = _stale(layouts, given, guess) if layouts else list(range(len(parts)))
-            if not todo:
-                break
-            futures = {
-                index: pool.submit(lay_out, book, edition, parts[index], guess[index])
-                for index in todo
-                if index
-            }
-            # The front matter, a few pages, is laid out here meanwhile.
-            done = {0: lay_out(book, edition, parts[0], guess[0])} if 0 in todo else {}
-            done |= {index: future.result() for index, future in futures.items()}
-            layouts = [done.get(index) or layouts[index] for index in range(len(parts))]
-            given = [guess[index] if index in done else given[index] for index in range(len(parts))]
-            guess = _placements(layouts)
-    if _stale(layouts, given, guess):
-        warn(
-            None,
-            f"{edition.name}: the parts of the book still moved after {_MOST_ROUNDS} layouts; "
-            "a page number printed across parts may be wrong: build again",
-        )
-    memory.record(guess)
+    channels = [multiprocessing.Pipe() for _ in parts]
+    global _worker_ends
+    _worker_ends = [worker for _, worker in channels]  # the pool's workers are forked with them
+    try:
+        with cores.worker_pool(max(1, len(parts) - 1)) as pool:
+            try:
+                layouts, placements = _parts_settled(
+                    book, edition, parts, memory.recall(parts), start, pool, [end for end, _ in channels]
+                )
+            except BaseException:
+                cores.stop(pool)  # a worker may wait for a placement, or to send its part's shape
+                raise
+    finally:
+        for ends in channels:
+            for end in ends:
+                end.close()
+    memory.record(placements)
     return layouts
 
 
-def _stale(layouts: Sequence[PartLayout], given: Sequence[Placement], now: Sequence[Placement]) -> list[int]:
-    """The parts to lay out again."""
-    return [index for index, layout in enumerate(layouts) if _moved(given[index], now[index], layout)]
+def _parts_settled(
+    book: Book,
+    edition: Edition,
+    parts: Sequence[BookPart],
+    given: list[Placement],
+    start: StartPart,
+    pool: ProcessPoolExecutor,
+    channels: Sequence[Connection],
+) -> tuple[list[PartLayout], list[Placement]]:
+    """The parts laid out at `given`, laid out again where they moved, then written where they
+    stand; with their placements."""
+    workers = {
+        index: (channels[index], pool.submit(_work_on, start, index, parts[index], given[index]))
+        for index in range(1, len(parts))
+    }
+    front = start(parts[0])  # a few pages, laid out here meanwhile
+    shapes = [front.lay_out(given[0]), *(_shape_from(*workers[index]) for index in workers)]
+    for layouts in range(1, _MOST_ROUNDS + 1):  # of the part laid out most often
+        now = _placements(book, parts, shapes)
+        moved = [
+            index
+            for index, part in enumerate(parts)
+            if not refits(book, part, given[index], now[index], shapes[index])
+        ]
+        if not moved:
+            break
+        if layouts == _MOST_ROUNDS:
+            warn(
+                None,
+                f"{edition.name}: the parts of the book still moved after {_MOST_ROUNDS} layouts; "
+                "a page number printed across parts may be wrong: build again",
+            )
+            now = [given[index] if index in moved else now[index] for index in range(len(parts))]
+            break
+        for index in moved:
+            if index:
+                channels[index].send(now[index])
+            else:
+                shapes[0] = front.lay_out(now[0])
+            given[index] = now[index]
+        for index in moved:
+            if index:
+                shapes[index] = _shape_from(*workers[index])
+    for index, (channel, _) in workers.items():
+        channel.send(_WRITE)
+        channel.send(now[index])
+    written = [front.finish(now[0])]
+    for _, future in workers.values():
+        layout = future.result()
+        assert layout is not None  # it was told to write
+        written.append(layout)
+    return written, now
 
 
-def _moved(given: Placement, now: Placement, layout: PartLayout) -> bool:
-    """Whether what a part was given is not what the whole now shows."""
-    if (given.first_page % 2, given.first_folio) != (now.first_page % 2, now.first_folio):
-        return True
-    return any(given.folios.get(anchor) != now.folios.get(anchor) for anchor in layout.referred)
+# The workers' ends of the channels of a build's parts (laid_out_in_parts), which the pool's
+# workers inherit; and what the build sends on them before the placement to write a part at.
+_worker_ends: list[Connection] = []
+_WRITE = "write"
 
 
-def _placements(layouts: Sequence[PartLayout]) -> list[Placement]:
-    """Where each part stands in the whole made of these layouts."""
-    pages = [page for layout in layouts for page in layout.pages]
-    starts = [sum(len(layout.pages) for layout in layouts[:index]) for index in range(len(layouts))]
+def _work_on(start: StartPart, index: int, part: BookPart, placement: Placement) -> PartLayout:
+    """A worker's part: laid out, its shape sent, laid out again at each placement sent back,
+    until it is told to be written, at a last placement."""
+    channel = _worker_ends[index]
+    work = start(part)
+    channel.send(work.lay_out(placement))
+    while (order := channel.recv()) != _WRITE:
+        channel.send(work.lay_out(order))
+    return work.finish(channel.recv())
+
+
+def _shape_from(channel: Connection, future: Future[PartLayout]) -> PartShape:
+    """The shape a worker sends, or the error that ended it."""
+    while not channel.poll(0.05):
+        if future.done():
+            future.result()  # raises what ended the worker
+            raise RuntimeError("a part's worker ended without laying it out")
+    shape: PartShape = channel.recv()
+    return shape
+
+
+def refits(book: Book, part: BookPart, given: Placement, now: Placement, shape: PartShape) -> bool:
+    """Whether a part laid out at `given` is the part at `now` once its folios are moved (and
+    the blank page it opened with dropped): its pages stand on the same sides and print the
+    same folios of other parts' pages, and none of its own, or its folios stay."""
+    blank_given, blank_now = opens_after_blank(book, part, given), opens_after_blank(book, part, now)
+    return (
+        (given.first_page + blank_given) % 2 == (now.first_page + blank_now) % 2
+        and blank_given >= blank_now
+        and (given.first_folio == now.first_folio or not shape.own_folios)
+        and all(given.folios.get(anchor) == now.folios.get(anchor) for anchor in shape.referred)
+    )
+
+
+def opens_after_blank(book: Book, part: BookPart, placement: Placement | None) -> bool:
+    """A part laid out alone opens with a blank page: its first chapter opens a right-hand
+    page (the book's first always; the others where [layout] chapters_open asks), and the part
+    would start on a left-hand one. (A book laid out whole has WeasyPrint leave the blank page
+    where the stylesheet asks it: print.css, styles.py.)"""
+    if placement is None or not part.chapters or placement.first_page % 2 == 0:
+        return False
+    return part.chapters[0] == 0 or book.config.layout.chapters_open == "right"
+
+
+def _placements(book: Book, parts: Sequence[BookPart], shapes: Sequence[PartShape]) -> list[Placement]:
+    """Where each part stands in the whole made of these layouts, each part opening with the
+    blank page its place asks for, or without."""
+    pages: list[PageFacts] = []
+    starts = []
+    for part, shape in zip(parts, shapes, strict=True):
+        starts.append(len(pages))
+        own = shape.pages
+        blank = opens_after_blank(book, part, Placement(len(pages), 1))
+        if own and own[0].blank and not blank:
+            own = own[1:]
+        elif blank and not (own and own[0].blank):
+            own = [PageFacts((), front=False, blank=True), *own]
+        pages += own
     return [placement_at(pages, first) for first in starts]
 
 
@@ -172,7 +289,10 @@ class _Memory:
     def __init__(self, project: Path, edition: str) -> None:
         self.path = project / CACHE_FOLDER / "parts" / f"{edition}.json"
 
-    def recall(self, count: int) -> list[Placement]:
+    def recall(self, parts: Sequence[BookPart]) -> list[Placement]:
+        """The parts' places at the last build; else each part after the front matter on a
+        left-hand page, so that a part whose chapter opens on the right opens with a blank page,
+        which is dropped where it proves needless (refits)."""
         try:
             kept = json.loads(self.path.read_text(encoding="utf-8"))
             folios = dict(kept["folios"])
@@ -181,7 +301,9 @@ class _Memory:
             ]
         except (OSError, ValueError, TypeError, KeyError):
             placements = []
-        return placements if len(placements) == count else [Placement(0, 1)] * count
+        if len(placements) == len(parts):
+            return placements
+        return [Placement(0, 1), *(Placement(1, 1) for _ in parts[1:])]
 
     def record(self, placements: Sequence[Placement]) -> None:
         kept = {

@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -25,8 +25,10 @@ from amnesty_book.layout import book_parts
 from amnesty_book.layout import weasyprint as patches
 from amnesty_book.layout.book_parts import (
     PartLayout,
+    PartShape,
     Placement,
     laid_out_in_parts,
+    opens_after_blank,
     placement_at,
     split,
 )
@@ -36,7 +38,7 @@ from amnesty_book.layout.page_cut import cut, cut_source
 from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts, page_labels, with_page_labels
 from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
-from amnesty_book.layout.weasyprint import total_fit
+from amnesty_book.layout.weasyprint import margin_boxes, total_fit
 from amnesty_book.layout.weasyprint.image_resolution import images_at_most
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
 from amnesty_book.model import Book, Note, NoteCall, PlatePlacement, Prose, PullQuote
@@ -82,39 +84,68 @@ def paged(book: Book, edition: Edition) -> Paged:
         return Paged(pdf, page_facts(document))
     # The images are made before the processes part from this one: none waits for a file
     # another thread of it was making when it parted.
-    lay_out = partial(_part_laid_out, print_images(book, edition))
-    layouts = laid_out_in_parts(book, edition, split(book, processes), processes, lay_out)
+    start = partial(_PartInWorker, print_images(book, edition), book, edition)
+    layouts = laid_out_in_parts(book, edition, split(book, processes), processes, start)
     for layout in layouts:
         for level, line in layout.said:
             WARNINGS.log(level, line)
         if book_parts.part_reading is not None and layout.read is not None:
             book_parts.part_reading.keep(edition, layout.read)
-    start = time.perf_counter()
+    start_join = time.perf_counter()
     pages = [page for layout in layouts for page in layout.pages]
     joined = join_parts([layout.pdf for layout in layouts], page_labels(pages))
-    tell(f"{edition.name}: {len(layouts)} parts joined in {time.perf_counter() - start:.1f} s")
+    tell(f"{edition.name}: {len(layouts)} parts joined in {time.perf_counter() - start_join:.1f} s")
     return Paged(joined, pages)
 
 
-def _part_laid_out(
-    image_files: Mapping[str, Path], book: Book, edition: Edition, part: BookPart, placement: Placement
-) -> PartLayout:
-    """One part of the book laid out and written as a tagged PDF, in a worker process; what
-    it says is logged by the build, in the order of the parts (paged)."""
-    referred: set[str] = set()
-    with collected() as said, _failing_on_weasyprint_errors() as problems:
-        document = layout_pdf(
-            book, edition, problems, image_files, part=part, placement=placement, referred=referred
-        )
-        start = time.perf_counter()
-        pdf = _written(book, edition, document, PDF_UA, (), labelled=False)  # the join labels the whole
-        tell(f"{edition.name}, {part.name}: written in {time.perf_counter() - start:.1f} s")
-        reading, read = book_parts.part_reading, None
-        if reading is not None:
+class _PartInWorker:
+    """One part of the book, laid out in a worker process and kept there until the whole tells
+    it where it stands, then written as a tagged PDF; what it says is logged by the build, in
+    the order of the parts (paged)."""
+
+    def __init__(self, image_files: Mapping[str, Path], book: Book, edition: Edition, part: BookPart) -> None:
+        self.image_files, self.book, self.edition, self.part = image_files, book, edition, part
+
+    def lay_out(self, placement: Placement) -> PartShape:
+        self.placement, self.references = placement, PageReferences()
+        self.memory = LayoutMemory(self.book, self.edition, _memory_key(self.part, placement))
+        with collected() as self.said, _failing_on_weasyprint_errors() as problems:
+            self.document = layout_pdf(
+                self.book,
+                self.edition,
+                problems,
+                self.image_files,
+                part=self.part,
+                placement=placement,
+                references=self.references,
+                memory=self.memory,
+            )
+        return PartShape(page_facts(self.document), frozenset(self.references.referred), self.references.own)
+
+    def finish(self, placement: Placement) -> PartLayout:
+        name = f"{self.edition.name}, {self.part.name}"
+        document = self.document
+        with collected() as said, _failing_on_weasyprint_errors():
+            if placement != self.placement:  # where it refits (book_parts.py)
+                self.memory.record_as(_memory_key(self.part, placement))
+                moved = placement.first_folio - self.placement.first_folio
+                if moved:
+                    margin_boxes.move_folios(document, moved)
+                    tell(f"{name}: its folios moved by {moved}, without a new layout")
+                if opens_after_blank(self.book, self.part, self.placement) > opens_after_blank(
+                    self.book, self.part, placement
+                ):
+                    document = document.copy(document.pages[1:])
+                    tell(f"{name}: the blank page it opened with dropped, without a new layout")
             start = time.perf_counter()
-            read = reading.read(pdf, edition, placement.first_page)
-            tell(f"{edition.name}, {part.name}: read back in {time.perf_counter() - start:.1f} s")
-    return PartLayout(pdf, page_facts(document), frozenset(referred), said, read)
+            pdf = _written(self.book, self.edition, document, PDF_UA, (), labelled=False)  # the join labels
+            tell(f"{name}: written in {time.perf_counter() - start:.1f} s")
+            reading, read = book_parts.part_reading, None
+            if reading is not None:
+                start = time.perf_counter()
+                read = reading.read(pdf, self.edition, placement.first_page)
+                tell(f"{name}: read back in {time.perf_counter() - start:.1f} s")
+        return PartLayout(pdf, page_facts(document), self.said + said, read)
 
 
 def render_edition(
@@ -194,8 +225,9 @@ def layout_pdf(
     image_files: Mapping[str, Path],
     part: BookPart | None = None,
     placement: Placement | None = None,
-    referred: set[str] | None = None,
+    references: PageReferences | None = None,
     one_document: bool = False,
+    memory: LayoutMemory | None = None,
 ) -> Document:
     """Lays the book out on the edition's paper, every note at the foot of its call's page
     and every plate floated by the plate plan.
@@ -204,9 +236,10 @@ def layout_pdf(
     and where the plates went wrong the plan is mended (plate_plan.py); then the book is laid
     out again. A note that fits nowhere is reported in `problems`. `image_files` gives the
     image each plate is printed from, by plate id. A `part` of the book is laid out as it
-    stands in the whole (`placement`); the anchors in other parts whose folios it prints
-    are added to `referred`. Its links lead to other parts' PDFs, joined later (pdf_join.py),
-    unless its pages make `one_document` with theirs.
+    stands in the whole (`placement`); the folios of pages it prints are told to
+    `references`. Its links lead to other parts' PDFs, joined later (pdf_join.py), unless its
+    pages make `one_document` with theirs. The layout starts where the last from the same
+    inputs ended, and its end is kept (`memory`, by default that of the part at its placement).
     """
     patches.apply()
     styles = book.root / STYLES  # the fonts and images the project's stylesheets use
@@ -234,11 +267,11 @@ def layout_pdf(
             plate_plan=plan,
             part=part,
             opens_after_blank=opens_after_blank(book, part, placement),
-            known_page=partial(_known_page, own, placement.folios if placement else {}, referred),
+            known_page=partial(_known_page, own, placement.folios if placement else {}, references),
         )
 
     blocks = _block_anchors(book)
-    memory = LayoutMemory(book, edition, repr((part, placement, one_document)))
+    memory = memory or LayoutMemory(book, edition, _memory_key(part, placement, one_document))
     breaks, plan = memory.recall() or (frozenset(), first_plan(book, edition))
     # A part links to, and prints the folios of, the anchors it does not hold (book_parts.py).
     own = set(_ID.findall(html(breaks, plan, None))) if placement is not None else None
@@ -303,15 +336,33 @@ def _href(own: set[str] | None, anchor: str) -> str:
     return f"#{anchor}" if own is None or anchor in own else f"./#{anchor}"
 
 
+@dataclass
+class PageReferences:
+    """The folios of pages a part of the book prints (cross-references, the contents)."""
+
+    referred: set[str] = field(default_factory=set)  # the anchors in other parts it prints the folios of
+    own: bool = False  # whether it prints the folio of one of its own pages
+
+
 def _known_page(
-    own: set[str] | None, folios: Mapping[str, str], referred: set[str] | None, anchor: str
+    own: set[str] | None, folios: Mapping[str, str], references: PageReferences | None, anchor: str
 ) -> Markup:
-    """The attribute that prints the folio of a page in another part (print.css)."""
-    if own is None or anchor in own:
+    """The attribute that prints the folio of a page in another part (print.css); the folio of
+    a page of the part's own is printed by WeasyPrint's target-counter()."""
+    if own is None:
         return Markup("")
-    if referred is not None:
-        referred.add(anchor)
+    if anchor in own:
+        if references is not None:
+            references.own = True
+        return Markup("")
+    if references is not None:
+        references.referred.add(anchor)
     return Markup(' data-page="{}"').format(folios.get(anchor, "?"))
+
+
+def _memory_key(part: BookPart, placement: Placement | None, one_document: bool = False) -> str:
+    """What the end of a layout is remembered by, besides the edition's inputs (memory.py)."""
+    return repr((part, placement, one_document))
 
 
 def part_css(book: Book, part: BookPart, placement: Placement) -> str:
@@ -329,16 +380,6 @@ def part_css(book: Book, part: BookPart, placement: Placement) -> str:
         first = ":nth(2)" if opens_after_blank(book, part, placement) else ":first"
         rules.append(f"@page {first} {{ counter-reset: page {placement.first_folio}; }}")
     return "\n".join(rules)
-
-
-def opens_after_blank(book: Book, part: BookPart, placement: Placement | None) -> bool:
-    """A part laid out alone opens with a blank page: its first chapter opens a right-hand
-    page (the book's first always; the others where [layout] chapters_open asks), and the part
-    would start on a left-hand one. (A book laid out whole has WeasyPrint leave the blank page
-    where the stylesheet asks it: print.css, styles.py.)"""
-    if placement is None or not part.chapters or placement.first_page % 2 == 0:
-        return False
-    return part.chapters[0] == 0 or book.config.layout.chapters_open == "right"
 
 
 def _plates_too_tall(book: Book, edition: Edition, heights: Mapping[str, PlateHeight]) -> list[Diagnostic]:

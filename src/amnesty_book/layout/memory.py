@@ -9,6 +9,7 @@ several. Any change of input starts afresh, and forgets the rest.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -27,7 +28,8 @@ class LayoutMemory:
     def __init__(self, book: Book, edition: Edition, what: str) -> None:
         key = edition_key(book.root, book.config, edition)
         self.folder = None if key is None else book.root / CACHE_FOLDER / "layouts" / edition.name / key
-        self.name = f"{hashlib.sha256(what.encode()).hexdigest()[:32]}.json"
+        self.name = _file_name(what)
+        self.ended: tuple[frozenset[str], PlatePlan] | None = None  # what record() was given
 
     def recall(self) -> tuple[frozenset[str], PlatePlan] | None:
         if self.folder is None:
@@ -47,6 +49,7 @@ class LayoutMemory:
             return None
 
     def record(self, breaks: frozenset[str], plan: PlatePlan) -> None:
+        self.ended = breaks, plan
         if self.folder is None:
             return
         kept = {
@@ -67,3 +70,15 @@ class LayoutMemory:
         for other in self.folder.parent.iterdir():  # the ends of layouts from other inputs
             if other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
+
+    def record_as(self, what: str) -> None:
+        """The end recorded, kept for `what` too: the same layout stands for it (a part whose
+        folios alone moved, book_parts.py)."""
+        if self.ended is not None:
+            also = copy.copy(self)
+            also.name = _file_name(what)
+            also.record(*self.ended)
+
+
+def _file_name(what: str) -> str:
+    return f"{hashlib.sha256(what.encode()).hexdigest()[:32]}.json"

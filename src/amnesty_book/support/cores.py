@@ -90,3 +90,10 @@ def _exit_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:  # an orphan's parent becomes init (or a subreaper)
         time.sleep(1)
     os._exit(1)
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Ends the pool's workers at once: their work is no longer wanted, and one may be waiting
+    for its build to answer."""
+    for worker in list(pool._processes.values()):  # the executor exposes no public list of them
+        worker.terminate()

@@ -172,6 +172,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "folios moved",
+        "margin_boxes",
+        "weasyprint.document.layout_document (wrapped: each page box keeps its layout context)",
+        "a part of a book laid out before its first folio was known was laid out again for its folios "
+        "alone: a first build of a long book laid a part out twice; its margin boxes are made again",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "baseline grid",
         "baseline_grid",
         "block.block_level_layout (wrapping note layouts')",
