@@ -71,32 +71,6 @@ def test_a_layout_with_every_plate_by_its_marker_needs_no_mending(book: Book) ->
     assert revised_plan(plan, book, A4, pages_where(book), {}, {}) is plan
 
 
-def test_a_plate_under_a_hole_the_text_could_not_fill_takes_a_narrower_image(book: Book) -> None:
-    """A plate at a page's foot 1.3 lines lower than a float's own space keeps it (the
-    paragraph's last two lines kept together, and the room for one): its image is set as much
-    narrower, and so shorter, as the second line needs, and a point more; its caption keeps
-    its width. Not under a hole of less than a line, nor on the chapter's last page of text,
-    nor where the image would lose more than a tenth."""
-    katyn = next(plate.anchor for plate in book.plates if plate.id == "katyn")
-    last_paragraph = [block.anchor for block in book.chapters[-1].blocks if isinstance(block, Prose)][-1]
-    pages = pages_where(book) | {last_paragraph: 30}
-    pitch, room = 10.5 * 1.45, text_block(A4, 0).height
-    plan = unscaled(book)
-
-    def white(lines: float) -> dict[str, float]:  # from the last line, as white_above_floats gives it
-        return {katyn: (2 * 10.5 + lines * pitch) / room}
-
-    tall = {katyn: PlateHeight(whole=300, image=200)}
-    revised = revised_plan(plan, book, A4, pages, tall, white(1.3))
-    assert revised.image_shares == {katyn: pytest.approx((200 - 0.7 * pitch - 1) / 200)}
-    assert (revised.scales, revised.positions) == (plan.scales, plan.positions)
-    assert revised_plan(plan, book, A4, pages, tall, white(0.8)) is plan
-    last_page = pages | {last_paragraph: pages[katyn]}
-    assert revised_plan(plan, book, A4, last_page, tall, white(1.3)) is plan
-    small = {katyn: PlateHeight(whole=100, image=60)}
-    assert revised_plan(plan, book, A4, pages, small, white(1.3)) is plan
-
-
 def test_plates_called_together_are_set_smaller_to_share_a_page(book: Book) -> None:
     heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
     revised = revised_plan(

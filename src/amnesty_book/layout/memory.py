@@ -44,7 +44,6 @@ class LayoutMemory:
                 frozenset(plan["to_next_page"]),
                 frozenset(plan["own_page"]),
                 dict(plan["pull_quotes_after"]),
-                dict(plan["image_shares"]),
             )
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
@@ -62,7 +61,6 @@ class LayoutMemory:
                 "to_next_page": sorted(plan.to_next_page),
                 "own_page": sorted(plan.own_page),
                 "pull_quotes_after": dict(plan.pull_quotes_after),
-                "image_shares": dict(plan.image_shares),
             },
         }
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -37,9 +37,6 @@ _LARGER, _LARGER_STEP = 1.1, 0.05
 _SHRINK, _SMALLEST = 0.85, 0.5
 # The rule over a page's notes, with its space, in ems.
 _NOTES_RULE_EM = 2
-# The body text's leading, in ems (base.css); a plate's image over a hole is set narrower by
-# what one more line needs, and a little more, down to this share of the plate's width.
-_BODY_LEADING, _ROUNDING_PT, _CLOSING_SHRINK = 1.45, 1.0, 0.9
 # For estimating a caption's lines: its type and its notes' (print.css), an average
 # character's width and the leading, in ems, and the space around a floated figure.
 _CAPTION_EM, _NOTE_EM, _AVERAGE_CHARACTER_EM, _LEADING, _FIGURE_SPACE_EM = 0.85, 0.81, 0.45, 1.35, 1.8
@@ -141,7 +138,6 @@ def revised_plan(
         for anchor, height in heights.items()
         if positions.get(anchor) == FLOAT and height.whole > room_beside_text(edition)
     }
-    closing: dict[str, float] = {}
     if (scales, positions, waiting, own_page, quotes_after) == (
         plan.scales,
         plan.positions,
@@ -149,16 +145,14 @@ def revised_plan(
         plan.own_page,
         plan.pull_quotes_after,
     ):
-        # Settled: a plate alone on a page is set larger, and one under a hole smaller, once
-        # nothing else moves them.
+        # Settled: a plate alone on a page is set larger, once nothing else moves it.
         plates = {plate.anchor: plate for plate in book.plates}
         larger = {
             anchor: scale
             for anchor in (alone & heights.keys()) - scales.keys()
             if (scale := _largest_scale(edition, plates[anchor], heights[anchor])) >= _LARGER
         }
-        closing = _closing_holes(plan, book, edition, pages, heights, white_above)
-        if not larger and not closing:
+        if not larger:
             return plan
         scales |= larger
     return PlatePlan(
@@ -168,55 +162,7 @@ def revised_plan(
         frozenset(waiting),
         frozenset(own_page),
         quotes_after,
-        {**plan.image_shares, **closing},
     )
-
-
-def _closing_holes(
-    plan: PlatePlan,
-    book: Book,
-    edition: Edition,
-    pages: Mapping[str, int],
-    heights: Mapping[str, PlateHeight],
-    white_above: Mapping[str, float],
-) -> dict[str, float]:
-    """Plates at a page's foot under a hole of more than a line, which the text did not fill
-    because what comes next needs one more line than the hole holds (the last lines of a
-    paragraph kept together, a heading kept with its paragraph) -> the share of the plate's
-    width its image takes, so much narrower, and so shorter, as one more line needs, when that
-    leaves it at least _CLOSING_SHRINK of the plate's width: the lines come up. Its caption
-    keeps its width (narrower, it would take more lines than the image gives back). The last
-    page of a chapter's running text has nothing more to bring up."""
-    size = design(edition).font_size_pt
-    pitch = _BODY_LEADING * size
-    room = text_block(edition, 0).height
-    last_text_page = {
-        block.anchor: max(
-            (
-                pages[other.anchor]
-                for other in chapter.blocks
-                if isinstance(other, Prose) and other.anchor in pages
-            ),
-            default=0,
-        )
-        for chapter in book.chapters
-        for block in chapter.blocks
-    }
-    shares = {}
-    for anchor, white in white_above.items():
-        if plan.positions.get(anchor) != FLOAT or anchor in plan.own_page or anchor not in heights:
-            continue
-        if pages.get(anchor, 0) >= last_text_page.get(anchor, 0):
-            continue
-        hole = white * room - _NOTES_RULE_EM * size  # the space a float keeps above it is no hole
-        if hole <= pitch:
-            continue
-        need = (math.floor(hole / pitch) + 1) * pitch - hole + _ROUNDING_PT
-        share = plan.image_shares.get(anchor, 1.0)
-        narrower = share * (heights[anchor].image - need) / heights[anchor].image
-        if narrower >= _CLOSING_SHRINK:
-            shares[anchor] = narrower
-    return shares
 
 
 def _pull_quotes_moved(

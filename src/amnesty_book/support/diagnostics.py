@@ -204,8 +204,8 @@ CODES: dict[str, Code] = {
                 ),
                 "L103": (
                     WARNING,
-                    "a plate at a page's foot stands more than a line lower than a float's own space "
-                    "keeps it (2.6 lines under the text's last baseline)",
+                    "a plate at a page's foot stands more than three and a half lines under the text's "
+                    "last baseline",
                 ),
                 "L104": (
                     INFO,

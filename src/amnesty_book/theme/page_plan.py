@@ -57,6 +57,3 @@ class PlatePlan:
     # Pull quotes moved off the spread of the sentence they repeat: anchor -> the block they
     # now follow, or LEFT_OUT where none of their chapter starts on a later spread.
     pull_quotes_after: Mapping[str, str] = field(default_factory=dict)
-    # anchor -> the share of its plate's width its image takes, where less than all: a plate
-    # over a hole its text could not fill, its caption kept as wide.
-    image_shares: Mapping[str, float] = field(default_factory=dict)

@@ -20,9 +20,8 @@ WHITE_GAP_LINES = 3
 # A float page's plates may stand this many lines off its text block's centre.
 FLOAT_PAGE_OFF_CENTRE_LINES = 2
 # From the last line's baseline to a plate at the page's foot: the float's own space (about a
-# line and a half from the baseline), and at most a line more; a deeper hole, left where the
-# text could not bring up the lines it needed, the plate plan closes (a narrower image).
-MOST_WHITE_ABOVE_PLATE_LINES = 2.6
+# line and a quarter), the rest of a line, and a line spared for a widow or a hyphen.
+MOST_WHITE_ABOVE_PLATE_LINES = 3.5
 SHEET_MARGIN_MM = 10
 OVERHANG_EM = 0.1
 
