@@ -119,7 +119,7 @@ def _length(book: Book, index: int) -> int:
 
 
 def laid_out_in_parts(
-    book: Book, edition: Edition, parts: Sequence[BookPart], processes: int, start: StartPart
+    book: Book, edition: Edition, parts: Sequence[BookPart], start: StartPart
 ) -> list[PartLayout]:
     """Each part laid out as in the whole book, each in a worker process of its own (the
     first, the front matter, in this one), and kept there until no part moves; then written
@@ -185,18 +185,13 @@ def _parts_settled(
             else:
                 shapes[0] = front.lay_out(now[0])
             given[index] = now[index]
-        for index in moved:
+        for index in moved:  # once every worker has been sent its placement: they lay out side by side
             if index:
                 shapes[index] = _shape_from(*workers[index])
     for index, (channel, _) in workers.items():
         channel.send(_WRITE)
         channel.send(now[index])
-    written = [front.finish(now[0])]
-    for _, future in workers.values():
-        layout = future.result()
-        assert layout is not None  # it was told to write
-        written.append(layout)
-    return written, now
+    return [front.finish(now[0]), *(future.result() for _, future in workers.values())], now
 
 
 # The workers' ends of the channels of a build's parts (laid_out_in_parts), which the pool's

@@ -85,7 +85,7 @@ def paged(book: Book, edition: Edition) -> Paged:
     # The images are made before the processes part from this one: none waits for a file
     # another thread of it was making when it parted.
     start = partial(_PartInWorker, print_images(book, edition), book, edition)
-    layouts = laid_out_in_parts(book, edition, split(book, processes), processes, start)
+    layouts = laid_out_in_parts(book, edition, split(book, processes), start)
     for layout in layouts:
         for level, line in layout.said:
             WARNINGS.log(level, line)
