@@ -32,6 +32,7 @@ from amnesty_book import theme
 from amnesty_book.cli import main
 from amnesty_book.layout import weasyprint as patches
 from amnesty_book.layout.weasyprint import long_texts, versions
+from amnesty_book.layout.weasyprint.letter_spacing import LETTER_MOST
 from amnesty_book.support.errors import BookError
 from amnesty_book.support.exit_codes import EXIT_FAILED
 from conftest import REPO
@@ -196,6 +197,25 @@ def a_justified_column() -> list[float]:
     return added
 
 
+def a_loose_justified_column() -> list[tuple[float, float]]:
+    """Each justified line's white added to each word space and to each gap between two letters
+    of a word, in em: a narrow column of names, which no breaking sets within the tolerance
+    (letter_spacing.py)."""
+    from amnesty_book.layout.weasyprint.letter_spacing import _letter_gaps
+
+    style = "p { width: 40mm; text-align: justify; hyphens: auto; margin: 0 }"
+    lines = []
+    for page in _document(f"<p>{NAMES}</p>", style).pages:
+        for line in page._page_box.descendants():
+            if isinstance(line, boxes.LineBox):
+                texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+                size = texts[0].style["font_size"]
+                words = max(box.justification_spacing for box in texts) / size
+                letters = sum(getattr(box, "letter_spread", 0.0) for box in texts) / size
+                lines.append((words, letters / max(1, sum(_letter_gaps(box.text) for box in texts))))
+    return lines
+
+
 def a_long_paragraph() -> dict[str, Any]:
     """A paragraph of 60,000 characters in one text box, ragged and justified: its lines, and the
     longest text WeasyPrint was given to split a line from (long_texts.py)."""
@@ -332,6 +352,7 @@ def glyph_runs() -> list[Any]:
     from weasyprint.draw import text
 
     from amnesty_book.layout.weasyprint import glyph_runs as patch
+    from amnesty_book.layout.weasyprint import letter_spacing
 
     own = patch._draw_first_line  # WeasyPrint's, which the patch leaves some lines to
     drawn_by_own = Counter[str]()
@@ -340,9 +361,12 @@ def glyph_runs() -> list[Any]:
         drawn_by_own["lines"] += 1
         return own(*arguments)
 
-    patch._draw_first_line = counted
-    if text.draw_first_line is own:  # not patched
-        text.draw_first_line = counted
+    # Wherever WeasyPrint's own is called from: the patch, the letter spacing's patch that wraps
+    # it (or wraps WeasyPrint's own when this patch is left out), or WeasyPrint.
+    callers = ((patch, "_draw_first_line"), (letter_spacing, "_draw_first_line"), (text, "draw_first_line"))
+    for holder, name in callers:
+        if getattr(holder, name) is own:
+            setattr(holder, name, counted)
     body = (
         "<p>AVATAR office waffles, “Tea” at 10 o’clock.<sup>12</sup> " + "Waffle fi ffl. " * 40 + "</p>"
         "<p style='white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 6em'>"
@@ -364,6 +388,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         names_in_a_narrow_column,
         a_hyphenated_column,
         a_justified_column,
+        a_loose_justified_column,
         a_long_paragraph,
         a_heading_in_a_column,
         comparisons_with_none,
@@ -461,6 +486,20 @@ def test_a_justified_paragraph_is_broken_whole() -> None:
     assert sum(added > 0.16 for added in planned) <= 2 and max(planned) < 0.35 and min(planned) < 0
     first_fit = _probe(a_justified_column, "total-fit lines")
     assert sum(added > 0.16 for added in first_fit) > len(first_fit) / 4 and min(first_fit) == 0
+
+
+@pytest.mark.slow
+def test_a_line_looser_than_the_tolerance_widens_its_letters() -> None:
+    """Its word spaces stretch by what the tolerance lets them (0.16 em) and its letters take the
+    rest, a hundredth of an em a gap at most; without the patch, the spaces take it all."""
+    spaced = _probe(a_loose_justified_column)
+    assert any(letters > 0 for _, letters in spaced)
+    for words, letters in spaced:
+        assert letters <= LETTER_MOST + 1e-9
+        assert letters == 0 or words <= 0.16 or letters == pytest.approx(LETTER_MOST), (words, letters)
+    spaces_alone = _probe(a_loose_justified_column, "letter spacing")
+    assert all(letters == 0 for _, letters in spaces_alone)
+    assert max(words for words, _ in spaces_alone) > max(words for words, _ in spaced)
 
 
 @pytest.mark.slow

@@ -250,6 +250,7 @@ def split_inline_box(
                 gathered.clear()
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
     result[0].total_fit = True
+    result[0].space = paragraph.space  # for letter_spacing.py
     result[0].parts_a_name = line.parts_a_name
     result[0].lines_after = line.lines_after
     return result
