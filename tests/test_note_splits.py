@@ -14,6 +14,8 @@ from amnesty_book.checks.readback import PrintedText, epub_documents, squash, te
 from amnesty_book.model.text import plain_text
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_geometry import design
+from amnesty_book.writers import imposed_pages
 from conftest import sample_project
 from readback import LaidOutPage, pdf_layout
 
@@ -173,3 +175,36 @@ def test_a_line_holding_the_notes_number_counts_once() -> None:
     }
     assert len(lines_of(blocks["lead"])) == 1
     assert len(lines_of(blocks["two"])) == 2
+
+
+@pytest.mark.slow
+def test_a_note_whose_tail_would_be_one_line_is_split_a_line_earlier(tmp_path: Path) -> None:
+    """The Polish book's handout: under the line that calls the postman's note, four of its five
+    lines fit, which would leave its tail a single line; the note went overleaf whole with its
+    call and left the page six lines short (L101). Its head is now a line shorter (its first
+    paragraph: the second's two lines keep together), its tail three lines overleaf."""
+    root = sample_project("polish", tmp_path)
+    book = load_book(root)
+    (handout,) = [edition for edition in book.config.editions if edition.name == "handout-a4"]
+    pages = pdf_layout(imposed_pages(handout.kind)(book, handout))
+    body = design(handout).font_size_pt
+
+    def notes(page: LaidOutPage) -> list[str]:
+        """The page's lines smaller than its text and below it (not its folio), top to bottom;
+        Polish binds one-letter words to the next."""
+        lines = sorted(page.lines, key=lambda entry: -entry[0].y1)
+        lowest = min(line.y0 for line, size in lines if abs(size - body) < 0.3 and len(text(line)) > 3)
+        notes = [line for line, size in lines if size < body - 0.5 and line.y1 < lowest]
+        return [text(line).replace("\u00a0", " ") for line in notes]
+
+    call = next(
+        index for index, page in enumerate(pages) if any("na zaspy" in text(line) for line, _ in page.lines)
+    )
+    here = notes(pages[call])
+    head = here[next(index for index, line in enumerate(here) if "Poczta przychodziła saniami" in line) :]
+    assert len(head) == 2 and head[-1].endswith("dwa razy w tygodniu."), head
+    assert notes(pages[call + 1])[:3] == [
+        "Listonosz prowadził książkę, w której zapisywał, co przywiózł. Pod datą",
+        "9 grudnia czytamy:",
+        "Jeden list do domu przy młynie. Droga za brodem zła.",
+    ]

@@ -173,18 +173,20 @@ def _split(context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | N
         head = _part(note, made)
         context.current_page_footnotes.append(head)
         context._update_footnote_area()  # lays the head out: `made` records what it holds
-        splits_here = made.resume_at is not None and made.lines >= 2 and whole - before - made.lines >= 2
+        splits_here = made.resume_at is not None and made.lines >= 2
+        leaves_a_tail = whole - before - made.lines >= 2
         fits = _fits(context, at)
-        if splits_here and fits and not (made.hyphenated and made.lines > 2):
+        if splits_here and leaves_a_tail and fits and not (made.hyphenated and made.lines > 2):
             tail = _part(note, Fragment(made.resume_at, None, before + made.lines))
             tail.style = tail.style.copy()
             tail.style["anchor"] = None  # the note's number and links are its head's
             return _Split(note, head, tail)
         overrun = _overrun(context, at, room)
         _take_out(context, head)
-        if not splits_here:
+        if not splits_here or not (leaves_a_tail or made.lines > 2):
             break  # all of it fits, or it cannot be split there
-        # Too tall, or ending on a hyphen where a line less spares the word (TeX's \brokenpenalty).
+        # Too tall, leaving a single line for the tail, or ending on a hyphen where a line less
+        # spares the word (TeX's \brokenpenalty): a line less.
         room = made.last_line_top - 1.0 if fits else room - overrun
     context.current_page_footnotes.append(note)
     context._update_footnote_area()
