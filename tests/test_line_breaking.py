@@ -224,6 +224,32 @@ def test_a_line_that_ends_a_page_is_not_hyphenated_when_the_paragraph_can_avoid_
     assert all(line.ratio <= 1.26 for line in turned.lines[:-1])
 
 
+def test_a_right_hand_pages_last_line_is_set_whole_past_the_tolerance_rather_than_hyphenated() -> None:
+    """A paragraph no breaking sets within the tolerance, even with the emergency stretch: told
+    that its line 2 (or 3, should the widows rule move it) ends a right-hand page, where a
+    hyphen sends the word overleaf, its emergency setting still hyphenated that line (the long
+    book's handout, folio 43); the last pass, any stretch at all, sets it whole for fewer
+    demerits than the word broken over the leaf costs."""
+    text = (
+        "For Stalin, as it seems, the fact he was forced to release Polish political prisoners was a tough "
+        "pill to swallow for a long time. Poles were released from prison could not be further from the "
+        "truth. Polish historians write the word in quotation marks because Constantinopolitanus "
+        "Wojciechowskiego Czechoslovakiansky reasons were given by the Representatives of both governments."
+    )
+    items = _items(text)
+    settings = kp.Settings(
+        emergency_stretch=3 * _width(" "),
+        page_end_lines=frozenset({2, 3}),
+        page_end_hyphen_demerits=total_fit.OVERLEAF_HYPHEN_DEMERITS,
+    )
+    unconstrained = kp.break_lines(items, lambda line: 288.0, kp.Settings(emergency_stretch=3 * _width(" ")))
+    assert unconstrained is not None and unconstrained.emergency  # nothing within the tolerance
+    spared = kp.break_lines(items, lambda line: 288.0, settings)
+    assert spared is not None and spared.emergency
+    assert not spared.lines[2].hyphenated and not spared.lines[3].hyphenated
+    assert spared.demerits < total_fit.OVERLEAF_HYPHEN_DEMERITS
+
+
 def test_a_name_is_not_parted_at_a_pages_end_where_the_paragraph_can_avoid_it() -> None:
     """Between a name's words (total_fit's `_spaces_in_names`) a line may end, but told that the
     line ends a page, the breaker ends it elsewhere, within the tolerance."""
@@ -361,3 +387,29 @@ def test_the_names_of_months_and_days_break_where_names_do_not() -> None:
     names = "<p class=justified>" + "Constantinople and Czechoslovakia met again " * 8 + "</p>"
     assert not _hyphenated_words(names, {})
     assert not _hyphenated_words(names, {}, language="pl")
+
+
+PARENTHESIS = (
+    "After a few days, it managed to get the Soviet authorities to agree to the release of political "
+    "prisoners, although it was to be included in the secret part of the pact (the Polish authorities "
+    "assumed it was for propaganda reasons)."
+)
+
+
+@pytest.mark.parametrize("width", [91, 122.5])
+def test_a_paragraph_does_not_end_on_the_stub_of_a_hyphenated_word(width: float) -> None:
+    """At these widths (mm) the breaks of least demerits ended the paragraph on "reas-" | "ons).":
+    the short last line's demerits weigh its width, which the parenthesis and full stop make
+    look longer than a stub (the long book's handout did so three times, a note's number after
+    it). No hyphen that leaves the last line fewer than four letters is offered."""
+    patches.apply()
+    patches.start_layout({})
+    style = (
+        f"@font-face {{ font-family: Charis; src: url({FONT.as_uri()}) }} "
+        f"p {{ font: 10.5pt Charis; width: {width}mm; text-align: justify; hyphens: auto; "
+        "hyphenate-limit-chars: 6 3 3 }"
+    )
+    document = HTML(string=f"<html lang='en'><style>{style}</style><p>{PARENTHESIS}</p></html>").render()
+    lines = [line for line in document.pages[0]._page_box.descendants() if isinstance(line, boxes.LineBox)]
+    last = "".join(box.text for box in lines[-1].descendants() if isinstance(box, boxes.TextBox))
+    assert last == "reasons).", last

@@ -20,6 +20,8 @@ from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
 from amnesty_book.support.errors import BookError
+from amnesty_book.theme.page_geometry import design
+from amnesty_book.writers import imposed_pages
 from conftest import REPO, long_book
 from readback import assert_even, body_texture
 
@@ -117,3 +119,16 @@ def test_a_long_manuscript_read_side_by_side_reports_each_files_problems_in_orde
         f"manuscript/{name}:{line}: '::: pullquote' is never closed; add a line with ':::' after its text"
         for name, line in (("05.md", 5), ("09.md", 3))
     ]
+
+
+def test_the_long_books_handout_is_set_evenly(long: LongBook) -> None:
+    """Its narrower handout too, read from its pages before they go on sheets: even, no word
+    broken over the leaf (a right-hand page's last line that calls a note stayed hyphenated,
+    folio 43, where even the emergency stretch kept the hyphen: the last pass now sets it
+    whole), no paragraph ending on the stub of a word ("reas-|ons)." and a note's number, three
+    times) and no river (L413)."""
+    (handout,) = [edition for edition in long.book.config.editions if edition.name == "handout-a4"]
+    pages = imposed_pages(handout.kind)(long.book, handout)
+    assert_even(body_texture(pages, design(handout).font_size_pt, processes=2), "long book, handout")
+    codes = {finding.code for finding in audit_pdf(pages, handout, long.book)}
+    assert not codes & {"L413", "L421", "L422"}, codes

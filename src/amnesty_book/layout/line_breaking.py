@@ -118,9 +118,10 @@ def break_lines(
 
     Three passes, as TeX makes them: within the tolerance; then with the emergency stretch; then,
     so that no paragraph is left to a first-fit, with any stretch at all. A paragraph whose
-    breaks within the tolerance end a page's line on a hyphen is given the emergency stretch
-    too, if that spares the page its hyphen. None only when some box is wider than its line
-    (no break makes the paragraph fit)."""
+    breaks end a page's line on a hyphen is given the next pass too: the emergency stretch if
+    that spares the page its hyphen, then any stretch if that spares it for fewer demerits than
+    the hyphen's. None only when some box is wider than its line (no break makes the paragraph
+    fit)."""
     passes = [
         (0.0, settings.tolerance),
         (settings.emergency_stretch, settings.tolerance),
@@ -136,9 +137,12 @@ def break_lines(
         emergency = extra_stretch > 0 or tolerance == inf
         lines = _lines(items, best)
         breaking = Breaking(lines, best.demerits, emergency, _worst_badness(items, sums, lines, line_width))
-        if found is None or not _ends_a_page_badly(items, lines, settings):
-            found = breaking  # the first pass that succeeds, as TeX's; a later one to spare the page
-        if emergency or not _ends_a_page_badly(items, found.lines, settings):
+        # The first pass that succeeds, as TeX's; a later one to spare the page, past the
+        # tolerance only where its demerits are fewer than those of the page's hyphen.
+        spares_the_page = not _ends_a_page_badly(items, lines, settings)
+        if found is None or (spares_the_page and (tolerance < inf or best.demerits < found.demerits)):
+            found = breaking
+        if not _ends_a_page_badly(items, found.lines, settings):
             return found
     return found
 

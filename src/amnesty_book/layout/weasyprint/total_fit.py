@@ -69,6 +69,7 @@ SLASHES, SLASH_PENALTY = "/", 100
 BREAKS_AFTER = DASHES + SLASHES
 NO_ZONE = Dimension(0, "px")
 SHORT_LAST_LINE = 8  # in spaces: a last line narrower than about four letters costs demerits
+STUB_LETTERS = 4  # letters at least on a last line that holds only the rest of a hyphenated word
 EMERGENCY_STRETCH = 3  # in spaces: added to each line of a paragraph that cannot be set otherwise
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 HBADNESS = 1000  # TeX's \\hbadness: a line looser than this is reported, as TeX reports an underfull box
@@ -519,9 +520,24 @@ def _model(context: LayoutContext, linebox: boxes.LineBox) -> _Paragraph:
         trailing += items[-1].width if isinstance(items[-1], kp.Glue) else 0.0
         items.pop()
         offsets.pop()
+    _spare_the_last_line_a_stub(items, offsets, text)
     items += [kp.Penalty(0, kp.INFINITE_PENALTY), kp.Glue(0, kp.FILL, 0), kp.Penalty(0, -kp.INFINITE_PENALTY)]
     offsets += [len(text)] * 3
     return _Paragraph(items, offsets, runs, text, widest_space or 1.0, trailing)
+
+
+def _spare_the_last_line_a_stub(items: list[kp.Item], offsets: list[int], text: str) -> None:
+    """Drops the hyphenation points of the paragraph's last word that would leave fewer than
+    STUB_LETTERS letters to its last line ("reas-|ons)." and its note's number): the short last
+    line's demerits weigh its width, which punctuation and a note's number make look longer."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if isinstance(item, kp.Glue):
+            return  # the words before the last
+        if isinstance(item, kp.Penalty) and item.flagged and item.width > 0:  # a hyphen it adds
+            if sum(char.isalpha() for char in text[offsets[index] :]) >= STUB_LETTERS:
+                return
+            del items[index], offsets[index]
 
 
 def _collect(
