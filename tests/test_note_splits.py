@@ -5,6 +5,7 @@ of a note over two pages."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -34,12 +35,14 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, P
     }
 
 
-def note_lines(page: LaidOutPage) -> list[str]:
-    """The page's foot area, top to bottom: the lines at the notes' size below its running text."""
+def note_lines(page: LaidOutPage, note_size: float = NOTE_SIZE) -> list[str]:
+    """The page's foot area, top to bottom: the lines at the notes' size below its running text
+    (not its folio); no-break spaces read as spaces."""
     lines = sorted(page.lines, key=lambda entry: -entry[0].y1)
-    body = [line for line, size in lines if size > NOTE_SIZE + 1]
+    body = [line for line, size in lines if size > note_size + 0.5 and len(text(line)) > 3]
     lowest = min((line.y0 for line in body), default=float("inf"))
-    return [text(line) for line, size in lines if abs(size - NOTE_SIZE) < 0.3 and line.y1 < lowest]
+    notes = [line for line, size in lines if abs(size - note_size) < 0.3 and line.y1 < lowest]
+    return [text(line).replace("\u00a0", " ") for line in notes]
 
 
 def text(line: LTTextLine) -> str:
@@ -187,15 +190,7 @@ def test_a_note_whose_tail_would_be_one_line_is_split_a_line_earlier(tmp_path: P
     book = load_book(root)
     (handout,) = [edition for edition in book.config.editions if edition.name == "handout-a4"]
     pages = pdf_layout(imposed_pages(handout.kind)(book, handout))
-    body = design(handout).font_size_pt
-
-    def notes(page: LaidOutPage) -> list[str]:
-        """The page's lines smaller than its text and below it (not its folio), top to bottom;
-        Polish binds one-letter words to the next."""
-        lines = sorted(page.lines, key=lambda entry: -entry[0].y1)
-        lowest = min(line.y0 for line, size in lines if abs(size - body) < 0.3 and len(text(line)) > 3)
-        notes = [line for line, size in lines if size < body - 0.5 and line.y1 < lowest]
-        return [text(line).replace("\u00a0", " ") for line in notes]
+    notes = partial(note_lines, note_size=design(handout).font_size_pt - 1)  # a point under the text
 
     call = next(
         index for index, page in enumerate(pages) if any("na zaspy" in text(line) for line, _ in page.lines)

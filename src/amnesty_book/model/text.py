@@ -40,6 +40,8 @@ _NO_BREAK = (
     # A number and its unit.
     (re.compile(r"(\d) (?=(km|kg|cm|mm|m|ha|t|%|per cent)(?!\w))"), "\\1\u00a0"),
 )
+# A paragraph's last line after a hyphen holds at least this many letters of the broken word.
+STUB_LETTERS = 4
 _RANGE = re.compile(r"\b\d+–\d+\b")
 # ... and where a language's own rules forbid it: Polish typesetting leaves no one-letter
 # word (a, i, o, u, w, z) at a line's end.

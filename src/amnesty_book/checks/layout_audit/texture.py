@@ -16,7 +16,7 @@ from itertools import pairwise
 from amnesty_book.checks.layout_audit.pages import TOLERANCE_PT, Layout, Line, Page
 from amnesty_book.checks.layout_audit.sizes import Sizes
 from amnesty_book.checks.layout_audit.text import HYPHENS
-from amnesty_book.model.text import bound
+from amnesty_book.model.text import STUB_LETTERS, bound
 from amnesty_book.project.config import Edition
 from amnesty_book.support.diagnostics import Diagnostic
 
@@ -24,7 +24,6 @@ LOOSE_EM = 0.5  # a word space wider than this is loose
 RIVER_EM = 0.75  # ... and wider than this, a hole no reader misses
 LOOSE_SHARE = 0.03  # of the justified lines, at most, a well-set book lets be loose
 _MEASURED_LINES = 30  # fewer justified lines than this are no sample of a book's texture
-STUB_LETTERS = 4  # a paragraph's last line after a hyphen holds at least this many letters
 _LEADER = ". . ."  # a contents entry's dots to its page number
 _ROOM_EM = 0.5  # the width of a space, and of any letter, at most, in ems
 

@@ -51,6 +51,7 @@ from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 from amnesty_book.layout import line_breaking as kp
 from amnesty_book.layout.weasyprint.hyphenation import LADDER, book_positions, may_split
 from amnesty_book.layout.weasyprint.long_texts import characters
+from amnesty_book.model.text import STUB_LETTERS
 
 ffi.cdef(
     "void pango_glyph_string_get_logical_widths (PangoGlyphString *glyphs, const char *text, int length,"
@@ -69,7 +70,6 @@ SLASHES, SLASH_PENALTY = "/", 100
 BREAKS_AFTER = DASHES + SLASHES
 NO_ZONE = Dimension(0, "px")
 SHORT_LAST_LINE = 8  # in spaces: a last line narrower than about four letters costs demerits
-STUB_LETTERS = 4  # letters at least on a last line that holds only the rest of a hyphenated word
 EMERGENCY_STRETCH = 3  # in spaces: added to each line of a paragraph that cannot be set otherwise
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 HBADNESS = 1000  # TeX's \\hbadness: a line looser than this is reported, as TeX reports an underfull box
