@@ -197,6 +197,66 @@ def a_justified_column() -> list[float]:
     return added
 
 
+def a_justified_column_split_twice() -> dict[str, Any]:
+    """A justified paragraph with italic words (a line ends in one text box or another), laid out
+    with each planned line's last text box split from the line's own text (total_fit.py's
+    `split_text_box`) and again from the rest of the box, as WeasyPrint splits it: each line's
+    boxes (text, width, height, baseline, justification) and the characters Pango was given to
+    shape to split the lines, each way."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from amnesty_book.layout.weasyprint import total_fit
+
+    shaped, splitting = 0, False
+    set_text, split_first_line = line_break.Layout.set_text, inline.split_first_line
+
+    def counted(layout: line_break.Layout, text: str, *arguments: Any) -> None:
+        nonlocal shaped
+        shaped += len(text) if splitting else 0
+        set_text(layout, text, *arguments)
+
+    def splitting_a_line(*arguments: Any, **keywords: Any) -> Any:
+        nonlocal splitting
+        splitting = True
+        try:
+            return split_first_line(*arguments, **keywords)
+        finally:
+            splitting = False
+
+    line_break.Layout.set_text = counted  # type: ignore[method-assign]
+    inline.split_first_line = splitting_a_line
+    style = "p { width: 90mm; text-align: justify; hyphens: auto; margin: 0 }"
+    words = ARTICLE_WORDS.replace("Polish", "<i>Polish</i>").replace("speech", "<i>speech</i>")
+    results: dict[str, Any] = {}
+    for way, split_text_box in (
+        ("from the line", inline.split_text_box),
+        ("from the box", total_fit._split_text_box),
+    ):
+        inline.split_text_box, shaped = split_text_box, 0
+        document = _document(f"<p>{words * 2}</p>", style)
+        results[way] = {
+            "lines": [
+                [
+                    (
+                        box.text,
+                        round(box.width, 6),
+                        round(box.height, 6),
+                        round(box.baseline, 6),
+                        round(box.justification_spacing, 6),
+                    )
+                    for box in line.descendants()
+                    if isinstance(box, boxes.TextBox)
+                ]
+                for page in document.pages
+                for line in page._page_box.descendants()
+                if isinstance(line, boxes.LineBox)
+            ],
+            "shaped": shaped,
+        }
+    return results
+
+
 def a_loose_justified_column() -> list[tuple[float, float]]:
     """Each justified line's white added to each word space and to each gap between two letters
     of a word, in em: a narrow column of names, which no breaking sets within the tolerance
@@ -388,6 +448,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         names_in_a_narrow_column,
         a_hyphenated_column,
         a_justified_column,
+        a_justified_column_split_twice,
         a_loose_justified_column,
         a_long_paragraph,
         a_heading_in_a_column,
@@ -486,6 +547,17 @@ def test_a_justified_paragraph_is_broken_whole() -> None:
     assert sum(added > 0.16 for added in planned) <= 2 and max(planned) < 0.35 and min(planned) < 0
     first_fit = _probe(a_justified_column, "total-fit lines")
     assert sum(added > 0.16 for added in first_fit) > len(first_fit) / 4 and min(first_fit) == 0
+
+
+@pytest.mark.slow
+def test_a_planned_lines_last_text_box_is_split_from_the_lines_text() -> None:
+    """The same boxes, line for line, as WeasyPrint makes splitting the box from all its rest, for
+    much less text shaped: the line's alone, not a draft, the line with its next word, the line."""
+    ways = _probe(a_justified_column_split_twice)
+    from_the_line, from_the_box = ways["from the line"], ways["from the box"]
+    assert from_the_line["lines"] == from_the_box["lines"] and len(from_the_line["lines"]) > 10
+    assert any(len(line) > 1 for line in from_the_line["lines"])  # lines of several text boxes
+    assert from_the_line["shaped"] < 0.7 * from_the_box["shaped"]
 
 
 @pytest.mark.slow

@@ -74,15 +74,6 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint", "pyphen"),
     ),
     Patch(
-        "total-fit lines",
-        "total_fit",
-        "inline.split_inline_box, inline.text_align, inline.split_first_line (wrapped)",
-        "a justified paragraph broken first-fit, line by line, sets loose lines (3.8 em spaces) where "
-        "breaking the whole paragraph at once, as TeX does, sets none",
-        "none filed (https://www.w3.org/TR/css-text-4/#text-wrap-style leaves the algorithm to the engine)",
-        written_for("weasyprint", "pyphen"),
-    ),
-    Patch(
         "long texts",
         "long_texts",
         "inline.split_text_box",
@@ -90,6 +81,17 @@ PATCHES: tuple[Patch, ...] = (
         "a paragraph of 1 MB was copied 14,000 times",
         "none filed",
         written_for("weasyprint"),
+    ),
+    Patch(
+        "total-fit lines",
+        "total_fit",
+        "inline.split_inline_box, inline.text_align, inline.split_first_line (wrapped), "
+        "inline.split_text_box (wrapping long texts')",
+        "a justified paragraph broken first-fit, line by line, sets loose lines (3.8 em spaces) where "
+        "breaking the whole paragraph at once, as TeX does, sets none; the text box a planned line ends "
+        "in is split from the line's text alone, not shaped three times over to find the known break",
+        "none filed (https://www.w3.org/TR/css-text-4/#text-wrap-style leaves the algorithm to the engine)",
+        written_for("weasyprint", "pyphen"),
     ),
     Patch(
         "structure tags",

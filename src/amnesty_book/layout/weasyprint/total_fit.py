@@ -12,8 +12,11 @@ is split (hyphenation.py).
 WeasyPrint then sets each line itself, told as its width the planned line's natural width
 and a hair more (`split_inline_box`'s `max_x`), so that its own first-fit breaks exactly at
 the planned point; `text_align` justifies it to the real measure, shrinking its spaces where
-the plan shrinks them (WeasyPrint alone never shrinks). A heading's lines are balanced by
-the same plan, the white at each line's end (the last's too) stretching as far as the measure.
+the plan shrinks them (WeasyPrint alone never shrinks). The text box in which a line ends at a
+space or after a dash is split from the line's own text (`split_text_box`): WeasyPrint would
+shape the line and more three times over to find the break the plan already knows. A
+heading's lines are balanced by the same plan, the white at each line's end (the last's too)
+stretching as far as the measure.
 Other ragged text (notes, captions) is left to WeasyPrint: planned, its notes made a long
 book's layout a fifth slower for a right edge barely more even. A line WeasyPrint breaks
 elsewhere than planned (it reads a break otherwise) is set again first-fit, and the rest of
@@ -95,6 +98,9 @@ ITEMS_A_LINE = 60
 _split_inline_box = inline.split_inline_box
 _text_align = inline.text_align
 _split_first_line = inline.split_first_line
+# WeasyPrint's own until `apply`, then what the patches before this one made of it (long texts').
+_split_text_box = inline.split_text_box
+_split_one_text_box = inline.split_text_box  # WeasyPrint's own, for a line's text alone
 
 
 @dataclass
@@ -147,8 +153,18 @@ class _NotModelled(Exception):
 _contents: dict[tuple[Any, ...], int] = {}
 _models: dict[int, _Paragraph | None] = {}
 _plans: dict[tuple[Any, ...], _Plan | None] = {}
-# A planned line is being split: None, or whether the plan ends it on a hyphen it adds.
-_planned_line: list[bool | None] = [None]
+
+
+@dataclass(frozen=True)
+class _LineBeingSplit:
+    """The planned line WeasyPrint is splitting, and where each of its paragraph's text boxes starts."""
+
+    line: _PlannedLine
+    run_starts: dict[int, int]  # by the id of each text box of the line box: its first character
+
+
+# A planned line is being split, or None.
+_planned_line: list[_LineBeingSplit | None] = [None]
 
 
 @dataclass
@@ -162,6 +178,8 @@ class _OnPage:
     # What each paragraph's line box holds (`_held`, as a number), read at its first line on
     # the page: a paragraph of a thousand inline boxes is not walked again for each of its lines.
     held: dict[int, tuple[boxes.LineBox, int]] = field(default_factory=dict)
+    # ... and where each of its text boxes starts in the paragraph's text (`_run_starts`).
+    run_starts: dict[int, tuple[boxes.LineBox, dict[int, int]]] = field(default_factory=dict)
 
     def lines_to_last(self) -> int | None:
         """How many lines after the next one set the page's last is; None where not known."""
@@ -236,7 +254,7 @@ def split_inline_box(
     if planned is None:
         return _split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack, *rest)
     line, paragraph = planned
-    _planned_line[0] = line.hyphenated
+    _planned_line[0] = _LineBeingSplit(line, _run_starts_on_page(box, paragraph))
     try:
         # A space more: where the line ends with the last word of a text box, WeasyPrint measures
         # that box with its trailing space, finds it a hair too long and sets its first word
@@ -287,7 +305,7 @@ def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> tuple[
     if planned is None or style["hyphens"] != "auto":
         return _split_first_line(text, style, *args, **kwargs)
     saved = style["hyphenate_limit_zone"], style["hyphens"]
-    if planned:
+    if planned.line.hyphenated:
         style["hyphenate_limit_zone"] = NO_ZONE
     else:
         style["hyphens"] = "manual"  # the paragraph has no soft hyphen (_model): none is tried
@@ -297,6 +315,58 @@ def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> tuple[
     finally:
         style["hyphenate_limit_zone"], style["hyphens"] = saved
         LADDER.planned = False
+
+
+def split_text_box(
+    context: LayoutContext,
+    box: boxes.TextBox,
+    available_width: float | None,
+    skip: int,
+    is_line_start: bool = True,
+) -> tuple[Any, ...]:
+    """Long texts' `split_text_box`; the text box in which a planned line ends at a space or
+    after a dash is split from the line's own text, which WeasyPrint finds fits: from the rest
+    of the box, WeasyPrint shapes the line and more three times over (a draft, the line with the
+    next word, the line) to find the break the plan knows. The same box as WeasyPrint makes
+    there (its text, width and metrics from the same shaping of the same text); where the text
+    does not fit, WeasyPrint splits the box as it would."""
+    planned = _planned_line[0]
+    if planned is not None and not planned.line.hyphenated and planned.line.next_start is not None:
+        run_start = planned.run_starts.get(id(box))
+        if run_start is not None:
+            start = characters(box.text, skip)
+            end = planned.line.next_start - run_start  # where the next line starts, in the box's text
+            line = box.text[start:end].rstrip(" ")
+            if start < end < len(box.text) and line:
+                alone = box.copy_with_text(line)
+                new_box, resume_at, _ = _split_one_text_box(context, alone, available_width, 0, is_line_start)
+                if new_box is not None and resume_at is None:
+                    return new_box, skip + len(box.text[start:end].encode()), False
+    return _split_text_box(context, box, available_width, skip, is_line_start)
+
+
+def _run_starts_on_page(linebox: boxes.LineBox, paragraph: _Paragraph) -> dict[int, int]:
+    """Where each text box of the line box starts in its paragraph's text, found once while its
+    lines are set on a page."""
+    if not _on_page:
+        return _run_starts(linebox, paragraph)
+    known = _on_page[-1].run_starts
+    found = known.get(id(linebox))
+    if found is None or found[0] is not linebox:
+        found = known[id(linebox)] = linebox, _run_starts(linebox, paragraph)
+    return found[1]
+
+
+def _run_starts(linebox: boxes.LineBox, paragraph: _Paragraph) -> dict[int, int]:
+    """Each run's text box in this line box (the model may be another's of the same content), by
+    its id: its first character in the paragraph's text."""
+    starts: dict[int, int] = {}
+    for run in paragraph.runs:
+        box: boxes.Box = linebox
+        for index in run.path:
+            box = box.children[index]
+        starts[id(box)] = run.start
+    return starts
 
 
 def _planned_line_of(
@@ -770,6 +840,9 @@ def _hyphenation_points(text: str, style: Any) -> set[int]:
 
 
 def apply() -> None:
+    global _split_text_box
+    _split_text_box = inline.split_text_box
     inline.split_inline_box = split_inline_box
     inline.text_align = text_align
     inline.split_first_line = split_first_line
+    inline.split_text_box = split_text_box
