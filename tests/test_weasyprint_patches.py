@@ -257,6 +257,29 @@ def a_justified_column_split_twice() -> dict[str, Any]:
     return results
 
 
+def pango_contexts() -> dict[str, Any]:
+    """The lines of a justified paragraph with italic words, how many Pango layouts were made to
+    split them, and on how many Pango contexts (each kept alive, so that none is made again
+    where another was freed)."""
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import pango
+
+    from amnesty_book.layout.weasyprint import pango_layouts  # noqa: F401  (declares pango_layout_get_context)
+
+    made: list[Any] = []
+    create_layout = line_break.create_layout
+
+    def kept(*arguments: Any) -> Any:
+        layout = create_layout(*arguments)
+        made.append((layout.layout, pango.pango_layout_get_context(layout.layout)))
+        return layout
+
+    line_break.create_layout = kept
+    words = ARTICLE_WORDS.replace("Polish", "<i>Polish</i>")
+    lines = _lines(_document(f"<p>{words}</p>", "p { width: 90mm; text-align: justify; hyphens: auto }"))
+    return {"lines": lines, "layouts": len(made), "contexts": len({context for _, context in made})}
+
+
 def a_loose_justified_column() -> list[tuple[float, float]]:
     """Each justified line's white added to each word space and to each gap between two letters
     of a word, in em: a narrow column of names, which no breaking sets within the tolerance
@@ -449,6 +472,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         a_hyphenated_column,
         a_justified_column,
         a_justified_column_split_twice,
+        pango_contexts,
         a_loose_justified_column,
         a_long_paragraph,
         a_heading_in_a_column,
@@ -558,6 +582,16 @@ def test_a_planned_lines_last_text_box_is_split_from_the_lines_text() -> None:
     assert from_the_line["lines"] == from_the_box["lines"] and len(from_the_line["lines"]) > 10
     assert any(len(line) > 1 for line in from_the_line["lines"])  # lines of several text boxes
     assert from_the_line["shaped"] < 0.7 * from_the_box["shaped"]
+
+
+@pytest.mark.slow
+def test_a_styles_pango_context_is_made_once() -> None:
+    """The same lines from one Pango context for each style (the paragraph's and its italics'),
+    where WeasyPrint makes one for every layout."""
+    kept = _probe(pango_contexts)
+    anew = _probe(pango_contexts, "pango layouts")
+    assert kept["lines"] == anew["lines"] and kept["layouts"] == anew["layouts"] > 20
+    assert kept["contexts"] <= 3 and anew["contexts"] == anew["layouts"]
 
 
 @pytest.mark.slow

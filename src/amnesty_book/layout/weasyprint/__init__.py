@@ -83,6 +83,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "pango layouts",
+        "pango_layouts",
+        "weasyprint.text.line_break.Layout.setup",
+        "each text shaped (every try at a line, every line drawn) made its style's Pango context, font "
+        "description and features anew: a fifth of the cost of shaping a line",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "total-fit lines",
         "total_fit",
         "inline.split_inline_box, inline.text_align, inline.split_first_line (wrapped), "
@@ -216,7 +225,8 @@ def apply() -> None:
 def start_layout(hyphenation_exceptions: Mapping[str, tuple[int, ...]]) -> None:
     """A layout starts afresh, whatever the last one in this process ended with, with the
     book's hyphenation exceptions."""
-    from amnesty_book.layout.weasyprint import hyphenation, total_fit
+    from amnesty_book.layout.weasyprint import hyphenation, pango_layouts, total_fit
 
     hyphenation.start_layout(dict(hyphenation_exceptions))
+    pango_layouts.start_layout()
     total_fit.start_layout()
