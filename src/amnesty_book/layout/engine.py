@@ -33,6 +33,7 @@ from amnesty_book.layout.book_parts import (
     split,
 )
 from amnesty_book.layout.fetcher import ProjectFetcher, plate_url
+from amnesty_book.layout.hyphenation_patterns import load_patterns
 from amnesty_book.layout.memory import LayoutMemory
 from amnesty_book.layout.page_cut import cut, cut_source
 from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts, page_labels, with_page_labels
@@ -78,6 +79,7 @@ def paged(book: Book, edition: Edition) -> Paged:
     if source != edition:
         laid = paged(book, source)
         return Paged(cut(laid.pdf, edition), laid.pages)
+    load_patterns(book.config.language, book.root)  # before any worker is forked: each has them
     processes = cores.spare()
     if processes < 2 or len(book.chapters) < 2:
         document, pdf = render_edition(book, edition)
