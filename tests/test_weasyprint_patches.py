@@ -430,8 +430,9 @@ def _deflated(level: int) -> str:
 
 
 def glyph_runs() -> list[Any]:
-    """A page's content streams (kerned pairs, ligatures, a superscript, a line cut with an
-    ellipsis), and how many lines WeasyPrint's own `draw_first_line` drew."""
+    """A page's content streams (kerned pairs, ligatures, accents set off their letters' places,
+    a superscript, a line cut with an ellipsis), and how many lines WeasyPrint's own
+    `draw_first_line` drew."""
     from weasyprint.draw import text
 
     from amnesty_book.layout.weasyprint import glyph_runs as patch
@@ -451,7 +452,9 @@ def glyph_runs() -> list[Any]:
         if getattr(holder, name) is own:
             setattr(holder, name, counted)
     body = (
-        "<p>AVATAR office waffles, “Tea” at 10 o’clock.<sup>12</sup> " + "Waffle fi ffl. " * 40 + "</p>"
+        "<p>AVATAR office waffles, “Tea” at 10 o’clock.<sup>12</sup> "
+        + "Waffle fi ffl. " * 40
+        + "Cafe\u0301 x\u0323\u0301 cafe\u0301.</p>"
         "<p style='white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 6em'>"
         "A line too long for its box</p>"
     )

@@ -4,7 +4,10 @@ Replaces `weasyprint.draw.text.draw_first_line` for the lines of ordinary text: 
 walks each glyph's C structure attribute by attribute through cffi, which was a tenth of a
 long book's writing. Here each run's glyph array is read at once as integers, and the
 operators written are WeasyPrint's own, byte for byte (the same arithmetic in the same
-order). A line with anything else — an ellipsis, an empty, missing or raised glyph, a colour,
+order). What a glyph is written as is kept with its font, by the glyph and its advance (a
+book draws the same few hundred pairs a hundred thousand times), and the stream's font of each
+Pango font is asked for once a page (WeasyPrint describes and hashes the font for every run).
+A line with anything else — an ellipsis, an empty, missing or raised glyph, a colour,
 bitmap or emoji font — is drawn by WeasyPrint's own function.
 
 Upstream: none filed. Written for WeasyPrint 70.0 (draw/text.py: `draw_first_line`).
@@ -62,32 +65,73 @@ def draw_first_line(
             parts = []
             stream.set_font_size(font.hash, font_size)
         parts.append("<")
-        widths, to_unicode = font.widths, font.to_unicode
-        glyphs = zip(
-            values[_GLYPH::_STRIDE], values[_WIDTH::_STRIDE], values[_X_OFFSET::_STRIDE], strict=True
-        )
-        for index, (glyph_id, width, x_offset) in enumerate(glyphs):
-            if glyph_id not in to_unicode:
-                to_unicode[glyph_id] = _characters(glyph_item, index, utf8_text)
-            offset = x_offset / font_size
-            if offset:
-                parts.append(f">{-offset}<")
-            parts.append(f"{glyph_id:04x}")
-            logical_width = widths.get(glyph_id)
-            if logical_width is None:
-                pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
-                logical_width = widths[glyph_id] = round(
-                    stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+        if any(values[_X_OFFSET::_STRIDE]):  # a glyph set off its place: each written as it comes
+            for index in range(len(values) // _STRIDE):
+                parts.append(
+                    _operands(stream, glyph_item, index, values, pango_font, font, font_size, utf8_text)
                 )
-            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
-            if kerning:
-                parts.append(f">{int(kerning)}<")
+        else:
+            written = _written(font, font_size)
+            glyphs = list(zip(values[_GLYPH::_STRIDE], values[_WIDTH::_STRIDE], strict=True))
+            operands = list(map(written.get, glyphs))
+            if None in operands:
+                for index, glyph in enumerate(glyphs):
+                    if operands[index] is None:
+                        operands[index] = written.get(glyph) or written.setdefault(
+                            glyph,
+                            _operands(
+                                stream, glyph_item, index, values, pango_font, font, font_size, utf8_text
+                            ),
+                        )
+            parts += operands
         if parts[-1].endswith("<"):  # an empty list of glyphs closes the run: it is dropped
             parts[-1] = parts[-1][:-1]
         else:
             parts.append(">")
     stream.show_text("".join(parts))
     return []
+
+
+def _written(font: Any, font_size: float) -> dict[tuple[int, int], str]:
+    """What each glyph of the font at this size is written as, by its id and advance, kept with
+    the font: a book draws the same few hundred pairs a hundred thousand times. A pair is kept
+    once the font has mapped its glyph to characters (its first drawing, `_operands`)."""
+    kept: dict[float, dict[tuple[int, int], str]] = font.__dict__.setdefault("written_glyphs", {})
+    return kept.setdefault(font_size, {})
+
+
+def _operands(
+    stream: Any,
+    glyph_item: Any,
+    index: int,
+    values: memoryview,
+    pango_font: Any,
+    font: Any,
+    font_size: float,
+    utf8_text: bytes,
+) -> str:
+    """The operands of the run's glyph `index` in its string of glyphs and adjustments, as
+    WeasyPrint writes them (the same arithmetic in the same order); the font told which
+    characters the glyph stands for, and its advance in the font, the first time."""
+    at = index * _STRIDE
+    glyph_id, width, x_offset = values[at + _GLYPH], values[at + _WIDTH], values[at + _X_OFFSET]
+    if glyph_id not in font.to_unicode:
+        font.to_unicode[glyph_id] = _characters(glyph_item, index, utf8_text)
+    operands = []
+    offset = x_offset / font_size
+    if offset:
+        operands.append(f">{-offset}<")
+    operands.append(f"{glyph_id:04x}")
+    logical_width = font.widths.get(glyph_id)
+    if logical_width is None:
+        pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+        logical_width = font.widths[glyph_id] = round(
+            stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+        )
+    kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+    if kerning:
+        operands.append(f">{int(kerning)}<")
+    return "".join(operands)
 
 
 def _runs(stream: Any, layout: Any) -> list[_Run] | None:
@@ -102,7 +146,7 @@ def _runs(stream: Any, layout: Any) -> list[_Run] | None:
         glyph_item = run.data
         run = run.next
         pango_font = glyph_item.item.analysis.font
-        font, font_size = stream.add_font(pango_font)
+        font, font_size = _font(stream, pango_font)
         if font.bitmap or font.svg or font.png or font.colr:
             return None
         glyph_string = glyph_item.glyphs
@@ -113,6 +157,16 @@ def _runs(stream: Any, layout: Any) -> list[_Run] | None:
             return None
         runs.append((glyph_item, pango_font, font, font_size, values))
     return runs
+
+
+def _font(stream: Any, pango_font: Any) -> tuple[Any, float]:
+    """The stream's font for the Pango font, and its size: asked of the stream once for each
+    Pango font (it describes the font and hashes the description each time)."""
+    fonts: dict[Any, tuple[Any, float]] = stream.__dict__.setdefault("fonts_by_pango_font", {})
+    found = fonts.get(pango_font)
+    if found is None:
+        found = fonts[pango_font] = stream.add_font(pango_font)
+    return found
 
 
 def _characters(glyph_item: Any, index: int, utf8_text: bytes) -> str:
