@@ -83,6 +83,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "computed styles",
+        "computed_styles",
+        "weasyprint.css.ComputedStyle.__missing__",
+        "a property no rule sets (an element's padding, width, anchor: 150,000 of the article's) took "
+        "the general path of var(), calc() and logical properties to its parent's or initial value",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "pango layouts",
         "pango_layouts",
         "weasyprint.text.line_break.Layout.setup",
