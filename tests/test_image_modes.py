@@ -177,7 +177,10 @@ PLATES: dict[str, Plate] = {
         "rgba.png", png(lambda size: with_alpha(scene(size))), lambda size: on_white(with_alpha(scene(size)))
     ),
     "cmyk": Plate("cmyk.jpg", cmyk_jpeg, lambda size: Image.open(io.BytesIO(cmyk_jpeg(size))).convert("RGB")),
-    "adobe-rgb": Plate("adobe-rgb.png", png(scene, icc_profile=ADOBE_RGB.read_bytes()), adobe_rgb_looks),
+    # Its profile read when the plate is made (the book's fixture installs it), not on import.
+    "adobe-rgb": Plate(
+        "adobe-rgb.png", lambda size: png(scene, icc_profile=ADOBE_RGB.read_bytes())(size), adobe_rgb_looks
+    ),
     "turned": Plate("turned.jpg", turned, scene),
     "big": Plate("big.jpg", jpeg, scene),
 }
