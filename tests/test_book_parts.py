@@ -222,7 +222,7 @@ def test_the_parts_read_back_where_they_are_written_are_the_joined_books_pages(
     itself where it does not, and finds what it would have found reading every page."""
     book = load_book(short_long_book)
     edition = _edition(book, "reader-a4")
-    with reading_parts_ahead():
+    with reading_parts_ahead(short_long_book):
         parts = _paged(book, edition, 2)
         read_here: list[int] = []
         read_page = reading._read_page

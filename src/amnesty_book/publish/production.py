@@ -181,7 +181,7 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
     it has, they run as soon as another group's core is free."""
     result = GroupResult()
     # The parts of a book laid out in parts are read back as they are written, when they are.
-    with reading_parts_ahead() if check != NO_CHECKS else nullcontext():
+    with reading_parts_ahead(book.root) if check != NO_CHECKS else nullcontext():
         # The group's prepared images are made meanwhile: Pillow works outside the interpreter
         # lock, so importing the writers and laying out pure-Python are not slowed by it; a
         # writer asking for an image not yet made waits for it (DerivedFiles).

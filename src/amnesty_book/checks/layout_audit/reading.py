@@ -24,6 +24,7 @@ import pikepdf
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from amnesty_book.checks.layout_audit.kept_readings import KeptReadings
 from amnesty_book.checks.layout_audit.pages import Box, Layout, Line, Mark, Page, Run
 from amnesty_book.checks.readback import page_text
 from amnesty_book.layout import book_parts
@@ -51,15 +52,23 @@ def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
     processes the build may run (cores.py)."""
     with opened(pdf) as document:
         count = len(document)
-        pages = _read_ahead.taken(pdf, edition) if _read_ahead.pages else {}
+        contents = _contents(pdf) if _read_ahead.pages or _kept[0] is not None else {}
+        pages = _read_ahead.taken(contents, edition)
+        pages |= {
+            index: page
+            for index, content in contents.items()
+            if index not in pages and (page := _kept_page(content, index, edition)) is not None
+        }
         todo = [index for index in range(count) if index not in pages]
         processes = min(cores.spare(), len(todo) // _PAGES_TO_SHARE)
         if processes < 2 or isinstance(pdf, pypdfium2.PdfDocument):
-            pages |= {index: _read_page(document[index], index, edition) for index in todo}
+            pages |= {
+                index: _read_and_kept(document, index, index, edition, contents.get(index)) for index in todo
+            }
         else:
             shares = [todo[start::processes] for start in range(processes)]
             with cores.worker_pool(processes) as pool:
-                for share in pool.map(_read_share, repeat(pdf), repeat(edition), shares):
+                for share in pool.map(_read_share, repeat(pdf), repeat(edition), shares, repeat(contents)):
                     pages |= {page.index: page for page in share}
         labels = [document.get_page_label(index) for index in range(count)]
         return Layout(
@@ -67,10 +76,40 @@ def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
         )
 
 
-def _read_share(pdf: bytes | Path, edition: Edition, indices: Sequence[int]) -> list[Page]:
+def _read_share(
+    pdf: bytes | Path, edition: Edition, indices: Sequence[int], contents: dict[int, bytes]
+) -> list[Page]:
     """Some of the pages, read in a worker process."""
     with opened(pdf) as document:
-        return [_read_page(document[index], index, edition) for index in indices]
+        return [_read_and_kept(document, index, index, edition, contents.get(index)) for index in indices]
+
+
+def _contents(pdf: PdfSource) -> dict[int, bytes]:
+    """The digest of what reading each page depends on (`_content`), by index; none for a PDF
+    open in PDFium (a page cut from another's layout, read as it is)."""
+    if isinstance(pdf, pypdfium2.PdfDocument):
+        return {}
+    with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as whole:
+        return {index: _content(page) for index, page in enumerate(whole.pages)}
+
+
+def _kept_page(content: bytes, index: int, edition: Edition) -> Page | None:
+    """The page as an earlier build read it, where the build keeps its readings."""
+    kept = _kept[0]
+    return None if kept is None else kept.get(content, index, text_block(edition, index))
+
+
+def _read_and_kept(
+    document: pypdfium2.PdfDocument, at: int, index: int, edition: Edition, content: bytes | None
+) -> Page:
+    """The document's page `at`, page `index` of its book: as kept, else read (and kept)."""
+    found = None if content is None else _kept_page(content, index, edition)
+    if found is not None:
+        return found
+    page = _read_page(document[at], index, edition)
+    if content is not None and _kept[0] is not None:
+        _kept[0].keep(content, page)
+    return page
 
 
 class _ReadAhead:
@@ -83,10 +122,11 @@ class _ReadAhead:
         self.pages: dict[tuple[str, int, bytes], Page] = {}
 
     def read(self, pdf: bytes, edition: Edition, first_page: int) -> list[tuple[bytes, Page]]:
-        with opened(pdf) as document, pikepdf.open(io.BytesIO(pdf)) as same:
+        contents = _contents(pdf)
+        with opened(pdf) as document:
             return [
-                (_content(same.pages[index]), _read_page(document[index], first_page + index, edition))
-                for index in range(len(document))
+                (content, _read_and_kept(document, index, first_page + index, edition, content))
+                for index, content in contents.items()
             ]
 
     def keep(self, edition: Edition, read: object) -> None:
@@ -94,31 +134,35 @@ class _ReadAhead:
         for content, page in read:
             self.pages[edition.name, page.index % 2, content] = page
 
-    def taken(self, pdf: PdfSource, edition: Edition) -> dict[int, Page]:
-        """The pages of `pdf` read ahead, by index."""
-        if isinstance(pdf, pypdfium2.PdfDocument):
-            return {}
-        with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as whole:
-            found = {}
-            for index, page in enumerate(whole.pages):
-                read = self.pages.get((edition.name, index % 2, _content(page)))
-                if read is not None:
-                    found[index] = replace(read, index=index)
-            return found
+    def taken(self, contents: dict[int, bytes], edition: Edition) -> dict[int, Page]:
+        """The pages read ahead, by index, of a PDF whose pages hold `contents`."""
+        found = {}
+        for index, content in contents.items():
+            read = self.pages.get((edition.name, index % 2, content))
+            if read is not None:
+                found[index] = replace(read, index=index)
+        return found
 
 
 _read_ahead = _ReadAhead()
 
 
+# The readings a build keeps (kept_readings.py), while it lasts; forked workers have it too.
+_kept: list[KeptReadings | None] = [None]
+
+
 @contextmanager
-def reading_parts_ahead() -> Iterator[None]:
+def reading_parts_ahead(project: Path) -> Iterator[None]:
     """While it lasts, each part of a book laid out in parts is read back in the worker that
-    wrote it, in parallel with the others, and read_layout takes those pages."""
+    wrote it, in parallel with the others, and read_layout takes those pages; and a page read
+    back by an earlier build of the project, and unchanged, is taken as it was read."""
     book_parts.part_reading = _read_ahead
+    _kept[0] = KeptReadings(project)
     try:
         yield
     finally:
         book_parts.part_reading = None
+        _kept[0] = None
         _read_ahead.pages.clear()
 
 
