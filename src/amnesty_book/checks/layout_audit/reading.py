@@ -63,7 +63,7 @@ def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
         processes = min(cores.spare(), len(todo) // _PAGES_TO_SHARE)
         if processes < 2 or isinstance(pdf, pypdfium2.PdfDocument):
             pages |= {
-                index: _read_and_kept(document, index, index, edition, contents.get(index)) for index in todo
+                index: _read_and_keep(document, index, index, edition, contents.get(index)) for index in todo
             }
         else:
             shares = [todo[start::processes] for start in range(processes)]
@@ -81,7 +81,7 @@ def _read_share(
 ) -> list[Page]:
     """Some of the pages, read in a worker process."""
     with opened(pdf) as document:
-        return [_read_and_kept(document, index, index, edition, contents.get(index)) for index in indices]
+        return [_read_and_keep(document, index, index, edition, contents.get(index)) for index in indices]
 
 
 def _contents(pdf: PdfSource) -> dict[int, bytes]:
@@ -99,13 +99,11 @@ def _kept_page(content: bytes, index: int, edition: Edition) -> Page | None:
     return None if kept is None else kept.get(content, index, text_block(edition, index))
 
 
-def _read_and_kept(
+def _read_and_keep(
     document: pypdfium2.PdfDocument, at: int, index: int, edition: Edition, content: bytes | None
 ) -> Page:
-    """The document's page `at`, page `index` of its book: as kept, else read (and kept)."""
-    found = None if content is None else _kept_page(content, index, edition)
-    if found is not None:
-        return found
+    """The document's page `at`, page `index` of its book, read with PDFium; kept where the
+    build keeps its readings."""
     page = _read_page(document[at], index, edition)
     if content is not None and _kept[0] is not None:
         _kept[0].keep(content, page)
@@ -125,7 +123,11 @@ class _ReadAhead:
         contents = _contents(pdf)
         with opened(pdf) as document:
             return [
-                (content, _read_and_kept(document, index, first_page + index, edition, content))
+                (
+                    content,
+                    _kept_page(content, first_page + index, edition)
+                    or _read_and_keep(document, index, first_page + index, edition, content),
+                )
                 for index, content in contents.items()
             ]
 

@@ -74,15 +74,13 @@ def draw_first_line(
             written = _written(font, font_size)
             glyphs = list(zip(values[_GLYPH::_STRIDE], values[_WIDTH::_STRIDE], strict=True))
             operands = list(map(written.get, glyphs))
-            if None in operands:
-                for index, glyph in enumerate(glyphs):
-                    if operands[index] is None:
-                        operands[index] = written.get(glyph) or written.setdefault(
-                            glyph,
-                            _operands(
-                                stream, glyph_item, index, values, pango_font, font, font_size, utf8_text
-                            ),
-                        )
+            for index in [index for index, found in enumerate(operands) if found is None]:
+                glyph = glyphs[index]
+                if glyph not in written:  # else written since, by the same glyph earlier in the run
+                    written[glyph] = _operands(
+                        stream, glyph_item, index, values, pango_font, font, font_size, utf8_text
+                    )
+                operands[index] = written[glyph]
             parts += operands
         if parts[-1].endswith("<"):  # an empty list of glyphs closes the run: it is dropped
             parts[-1] = parts[-1][:-1]

@@ -62,7 +62,7 @@ def setup(self: line_break.Layout, style: Any) -> None:
     found = _found.get(id(style))
     if found is None or found.style is not style:
         _setup(self, style)
-        found = _found[id(style)] = _found_in(self, style)
+        _found[id(style)] = _found_in(self, style)
         return
     self.style = style
     for name, value in found.values.items():
