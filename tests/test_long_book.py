@@ -16,6 +16,8 @@ from pypdf import PdfReader
 from amnesty_book.checks.layout_audit import audit_pdf
 from amnesty_book.checks.readback import PrintedText, pdf_pages
 from amnesty_book.model import Book
+from amnesty_book.model.text import plain_text
+from amnesty_book.project.config import Edition
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
@@ -121,14 +123,58 @@ def test_a_long_manuscript_read_side_by_side_reports_each_files_problems_in_orde
     ]
 
 
-def test_the_long_books_handout_is_set_evenly(long: LongBook) -> None:
+@dataclass(frozen=True)
+class Handout:
+    """The long book's handout: its edition and its pages before they go on sheets."""
+
+    edition: Edition
+    pages: bytes
+
+
+@pytest.fixture(scope="module")
+def handout(long: LongBook) -> Handout:
+    (edition,) = [edition for edition in long.book.config.editions if edition.name == "handout-a4"]
+    return Handout(edition, imposed_pages(edition.kind)(long.book, edition))
+
+
+def test_the_long_books_handout_is_set_evenly(long: LongBook, handout: Handout) -> None:
     """Its narrower handout too, read from its pages before they go on sheets: even, no word
     broken over the leaf (a right-hand page's last line that calls a note stayed hyphenated,
     folio 43, where even the emergency stretch kept the hyphen: the last pass now sets it
     whole), no paragraph ending on the stub of a word ("reas-|ons)." and a note's number, three
     times), no river (L413) and no bound words parted (L423)."""
-    (handout,) = [edition for edition in long.book.config.editions if edition.name == "handout-a4"]
-    pages = imposed_pages(handout.kind)(long.book, handout)
-    assert_even(body_texture(pages, design(handout).font_size_pt, processes=2), "long book, handout")
-    codes = {finding.code for finding in audit_pdf(pages, handout, long.book)}
+    font_size = design(handout.edition).font_size_pt
+    assert_even(body_texture(handout.pages, font_size, processes=2), "long book, handout")
+    codes = {finding.code for finding in audit_pdf(handout.pages, handout.edition, long.book)}
     assert not codes & {"L413", "L421", "L422", "L423"}, codes
+
+
+@pytest.mark.parametrize(
+    ("number", "head"),
+    [
+        (47, "There was no additional point on the release of political prisoners."),
+        (304, "Polish citizens was born in pain."),
+    ],
+)
+def test_a_note_whose_first_paragraph_is_one_line_is_broken_mid_sentence(
+    long: LongBook, handout: Handout, number: int, head: str
+) -> None:
+    """In the handout, two lines of each of these notes fit under its call: its first paragraph,
+    one line, and the first line of its second. The note went overleaf whole with its call's
+    line and left the page 16 % empty (L101), since no split kept the paragraphs' orphans; it
+    is now broken after that line, mid-sentence (as the Chicago Manual would break it), its
+    tail opening the next page's notes. (Note 304's first try at a head ended on a hyphen, and
+    the try a line shorter was two lines shorter, the note's margin not counted.)"""
+    words = plain_text(next(note for note in long.book.notes if note.number == number).content).split()
+    pages = [page.splitlines() for page in pdf_pages(handout.pages)]
+    call = next(index for index, lines in enumerate(pages) if f"{number}. {head}" in lines)
+    lines = pages[call]
+    first = lines.index(f"{number}. {head}")
+    in_head = f"{head} {lines[first + 1]}".split()
+    assert words[: len(in_head)] == in_head, "the head: the first paragraph and the second's first line"
+    after_head = " ".join(lines[first + 2 :]).split()  # the running head and the folio
+    assert after_head[:3] != words[len(in_head) :][:3], "a head of two lines"
+    overleaf = " ".join(" ".join(pages[call + 1]).split())
+    assert " ".join(words[len(in_head) :][:8]) in overleaf, "the tail opens the next page's notes"
+    audit = audit_pdf(handout.pages, handout.edition, long.book)
+    assert not [found for found in audit if found.code == "L101" and f"page {call + 1} " in str(found)]

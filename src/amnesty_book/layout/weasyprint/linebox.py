@@ -25,6 +25,11 @@ the next page with the rest, as it does for widows, and the page runs a line sho
 would leave fewer than `orphans` lines, WeasyPrint moves the paragraph's lines on the page too,
 as it does for orphans. Not when the line calls a note (its note would stay behind).
 
+A note's head. Where a note split over two pages can keep two lines on each side only by
+ending its head on the first line of a paragraph (note_splits.py), its head is laid out with
+`orphans: 1` (`club_lines_allowed`): a note broken mid-sentence, as the Chicago Manual of Style
+would break it, rather than its calling line sent overleaf with a hole above the notes.
+
 The line being set. While a line's notes are placed, note_splits.py asks how low the line
 reaches and how far down the page lets it (`line_being_set`): a note that does not fit under
 it may then be split.
@@ -46,6 +51,7 @@ came with https://github.com/Kozea/WeasyPrint/issues/2432. Written for WeasyPrin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +70,21 @@ _iter_line_boxes = block.iter_line_boxes
 # The new lines of each paragraph under way, the innermost last (a note's paragraph is laid
 # out while the line calling it is set).
 _setting: list[list[boxes.Box]] = []
+
+
+# Whether the paragraphs being set may leave their first line alone at the page's foot: a note's
+# head laid out with club lines allowed.
+_club_lines: list[bool] = [False]
+
+
+@contextmanager
+def club_lines_allowed() -> Iterator[None]:
+    """While a note's head is laid out, its paragraphs' `orphans` is 1."""
+    _club_lines.append(True)
+    try:
+        yield
+    finally:
+        _club_lines.pop()
 
 
 @dataclass
@@ -111,6 +132,16 @@ def linebox_layout(
     """WeasyPrint's `_linebox_layout`, its paragraph's new lines kept while it runs. Where the
     page's last line ends on a hyphen, the paragraph's lines on the page are set again, that
     line known to be the page's last."""
+    if _club_lines[-1] and box.style["orphans"] > 1:
+        style = box.style
+        box.style = style.copy()
+        box.style["orphans"] = 1
+        try:
+            return linebox_layout(
+                context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes, *rest
+            )
+        finally:
+            box.style = style
     set_before, ladder = len(new_children), LADDER.run
     arguments = (context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes, *rest)
     known_last = None

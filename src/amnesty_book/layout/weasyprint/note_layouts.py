@@ -10,7 +10,8 @@ afresh in each note, so that a note's lines do not depend on the running text se
 (nor the running text on the notes).
 
 A note split over two pages (note_splits.py) is laid out here in its parts: its head paginated
-at the room it may fill, as a page paginates a block, and its tail resumed where the head
+at the room it may fill, as a page paginates a block (its paragraphs' first lines let stand
+alone at its foot where the split asks it: linebox.py), and its tail resumed where the head
 stopped. What each head's layout found is told to its fragment, and the foot area is given the
 head as a whole box. Each note's count of lines, laid out whole, is kept for the splits.
 
@@ -21,12 +22,13 @@ arguments and results).
 from __future__ import annotations
 
 from collections.abc import Hashable
+from contextlib import nullcontext
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext, block
 
-from amnesty_book.layout.weasyprint import note_splits
+from amnesty_book.layout.weasyprint import linebox, note_splits
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
 
 _block_level_layout = block.block_level_layout
@@ -70,6 +72,7 @@ def block_level_layout(
     ):
         return _block_level_layout(*arguments)
     part = note_splits.fragment(box)
+    top = box.position_y  # where a head's room is measured from: the layout moves the box by its margins
     layouts: dict[Hashable, tuple[Any, ...]] = context.__dict__.setdefault("note_layouts", {})
     key = (
         box.element,
@@ -85,13 +88,14 @@ def block_level_layout(
         tuple(adjoining_margins or ()),
         discard,
         max_lines,
-        None if part is None else (repr(part.resume_from), part.height),
+        None if part is None else (repr(part.resume_from), part.height, part.club_lines),
     )
     if key not in layouts:
         run, LADDER.run = LADDER.run, 0
         try:
             # A head or a tail: resumed where the head stopped, paginated at its room.
-            result = _block_level_layout(*(arguments if part is None else _as_part(arguments, part)))
+            with linebox.club_lines_allowed() if part is not None and part.club_lines else nullcontext():
+                result = _block_level_layout(*(arguments if part is None else _as_part(arguments, part)))
             if result[0] is None and part is not None and part.height is not None:
                 part.record(None, None)  # no head fits: the note is not split
                 return _block_level_layout(*arguments)
@@ -113,7 +117,7 @@ def block_level_layout(
     if part is None:
         context.__dict__.setdefault("note_lines", {})[box.element] = len(note_splits.lines_of(new_box))
     elif part.height is not None:  # a head: the foot area takes it as a whole box
-        part.record(new_box, resume_at)
+        part.record(new_box, resume_at, top)
         resume_at = None
     next_page = dict(next_page) if isinstance(next_page, dict) else next_page
     return new_box, resume_at, next_page, list(next_margins), collapsing_through, max_lines

@@ -5,10 +5,12 @@ not fit under the line that calls it goes to the next page with that line
 (`footnote-policy: line`), and leaves a hole as tall as itself. LaTeX splits it instead, and
 so does this patch. Where a note does not fit, its head, as much of it as the room under the
 calling line holds, stays at the foot of the call's page, and its tail opens the foot of the
-next page, before that page's own notes. Each part keeps at least two lines (its paragraphs'
-`orphans` and `widows`, and the note's whole lines counted), or the note is not split and
-WeasyPrint moves it as before. No other note follows a split one on its page: a later call's
-line goes to the next page, as WeasyPrint moves it.
+next page, before that page's own notes. Each part keeps at least two lines (the note's whole
+lines counted), and each paragraph its `orphans` and `widows`; where only a head ending on a
+paragraph's first line keeps two lines on each side, the note is broken there, mid-sentence
+(as the Chicago Manual of Style would break it), rather than leave a hole over the notes; where
+none does, the note is not split and WeasyPrint moves it as before. No other note follows a
+split one on its page: a later call's line goes to the next page, as WeasyPrint moves it.
 
 A tail may open the first page of the next chapter, whose notes' pages are named otherwise
 (print.css names each chapter's pages), and WeasyPrint breaks a flow between two boxes whose
@@ -57,6 +59,8 @@ _block_level_page_name = block.block_level_page_name
 # A head is laid out again this many times at most, each time a little shorter, until the
 # calling line fits above it.
 _TRIES = 4
+# Less than any line, more than the rounding of two sums of the same heights, in points.
+_HAIR = 0.01
 
 
 @dataclass
@@ -66,18 +70,20 @@ class Fragment:
     resume_from: dict[int, Any] | None = None  # a tail's start, in the note's skip stack
     height: float | None = None  # a head's room
     lines_before: int = 0  # the note's lines set on earlier pages
+    club_lines: bool = False  # a head may end on the first line of a paragraph
     # Found by the head's layout (note_layouts.py): where it stopped, and how many lines it holds.
     resume_at: dict[int, Any] | None = None
     lines: int = 0
     hyphenated: bool = False  # its last line ends on a hyphen: the word would run on overleaf
-    last_line_top: float = 0.0  # below the head's top
+    last_line_top: float = 0.0  # below where its room is measured from
 
-    def record(self, head: boxes.Box | None, resume_at: dict[int, Any] | None) -> None:
-        """What the head's layout made: `head`, laid out, or None where no head fits."""
+    def record(self, head: boxes.Box | None, resume_at: dict[int, Any] | None, top: float = 0.0) -> None:
+        """What the head's layout made: `head`, laid out from `top` (where its room starts: the
+        note's margins may set it lower), or None where no head fits."""
         lines = [] if head is None else lines_of(head)
         self.resume_at, self.lines = resume_at, len(lines)
         self.hyphenated = bool(lines) and linebox.ends_on_a_hyphen(lines[-1])
-        self.last_line_top = lines[-1].position_y - head.position_y if lines and head is not None else 0.0
+        self.last_line_top = lines[-1].position_y - top if lines else 0.0
 
 
 @dataclass
@@ -162,14 +168,29 @@ def _fits(context: LayoutContext, at: linebox.LineBeingSet | None) -> bool:
 def _split(context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | None) -> _Split | None:
     """The note, already in the foot area, split into a head that fits and a tail for the next
     page; None, and the note left whole, where no split keeps two lines on each side."""
+    _take_out(context, note)
+    for club_lines in (False, True):
+        split = _split_with(context, note, at, club_lines)
+        if split is not None:
+            return split
+    context.current_page_footnotes.append(note)
+    context._update_footnote_area()
+    return None
+
+
+def _split_with(
+    context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | None, club_lines: bool
+) -> _Split | None:
+    """The note, out of the foot area, split into a head that fits there (ending on a
+    paragraph's first line if `club_lines`) and a tail; None where no split keeps two lines on
+    each side, the foot area left without it."""
     whole = context.note_lines.get(note.element, 0) if "note_lines" in context.__dict__ else 0
     before = fragment(note).lines_before if fragment(note) else 0
-    _take_out(context, note)
     room = _room(context, at)
     for _ in range(_TRIES):
         if room <= 0:
             break
-        made = Fragment(_start(note), room, before)
+        made = Fragment(_start(note), room, before, club_lines)
         head = _part(note, made)
         context.current_page_footnotes.append(head)
         context._update_footnote_area()  # lays the head out: `made` records what it holds
@@ -186,10 +207,9 @@ def _split(context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | N
         if not splits_here or not (leaves_a_tail or made.lines > 2):
             break  # all of it fits, or it cannot be split there
         # Too tall, leaving a single line for the tail, or ending on a hyphen where a line less
-        # spares the word (TeX's \brokenpenalty): a line less.
-        room = made.last_line_top - 1.0 if fits else room - overrun
-    context.current_page_footnotes.append(note)
-    context._update_footnote_area()
+        # spares the word (TeX's \brokenpenalty): a line less, the head ending where its last
+        # line starts (the line before ends there: any less would take that line too).
+        room = made.last_line_top + _HAIR if fits else room - overrun
     return None
 
 
