@@ -133,15 +133,10 @@ def linebox_layout(
     page's last line ends on a hyphen, the paragraph's lines on the page are set again, that
     line known to be the page's last."""
     if _club_lines[-1] and box.style["orphans"] > 1:
-        style = box.style
-        box.style = style.copy()
-        box.style["orphans"] = 1
-        try:
+        with _one_orphan(box):  # set as below, WeasyPrint reading the paragraph's `orphans` as 1
             return linebox_layout(
                 context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes, *rest
             )
-        finally:
-            box.style = style
     set_before, ladder = len(new_children), LADDER.run
     arguments = (context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes, *rest)
     known_last = None
@@ -160,6 +155,18 @@ def linebox_layout(
             block.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
         del new_children[set_before:]
         LADDER.run = ladder
+
+
+@contextmanager
+def _one_orphan(box: boxes.BlockContainerBox) -> Iterator[None]:
+    """The paragraph's style, while it is set, with `orphans: 1` (the lines set keep that copy)."""
+    style = box.style
+    box.style = style.copy()
+    box.style["orphans"] = 1
+    try:
+        yield
+    finally:
+        box.style = style
 
 
 def _ends_the_page_badly(lines: list[boxes.Box]) -> bool:
