@@ -13,6 +13,7 @@ from amnesty_book.model.drafts import DraftChapter, Manuscript, NoteDefinition
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.limits import LimitError, check_notes, check_paragraphs
 from amnesty_book.project.sources import Project
+from amnesty_book.readers.kept_markup import kept_for
 from amnesty_book.readers.markup import block_markup, inline_markup, may_nest_too_deep, without_runt
 from amnesty_book.support import cores
 from amnesty_book.support.diagnostics import Diagnostic, SourceLocation
@@ -111,18 +112,20 @@ def _read_file(
     except BookError as error:
         problems.extend(error)
         return [], [], list(problems.problems)
-    for chunk in chunks(text.split("\n")):
-        where = SourceLocation(file.path, chunk.first_line)
-        if not chunk.closed:
-            problems.add(
-                where,
-                f"'{chunk.lines[0].strip()}' is never closed; add a line with '{chunk.fence}' after its text",
-            )
-            continue
-        try:
-            _read_chunk(chunk, where, chapters, notes, 0)
-        except BookError as error:
-            problems.extend(error)
+    with kept_for(project.root, file.path.as_posix()):
+        for chunk in chunks(text.split("\n")):
+            where = SourceLocation(file.path, chunk.first_line)
+            if not chunk.closed:
+                problems.add(
+                    where,
+                    f"'{chunk.lines[0].strip()}' is never closed; "
+                    f"add a line with '{chunk.fence}' after its text",
+                )
+                continue
+            try:
+                _read_chunk(chunk, where, chapters, notes, 0)
+            except BookError as error:
+                problems.extend(error)
     return chapters, list(notes.values()), list(problems.problems)
 
 

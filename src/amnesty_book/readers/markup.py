@@ -26,6 +26,7 @@ from amnesty_book.project.limits import (
 )
 from amnesty_book.readers.citation_syntax import Found
 from amnesty_book.readers.citation_syntax import find as find_citations
+from amnesty_book.readers.kept_markup import being_kept
 from amnesty_book.support.diagnostics import SourceLocation
 from amnesty_book.support.errors import BookError
 
@@ -295,8 +296,13 @@ def _convert(
     _refuse_raw_html(tokenised, location)
     setting = _LANGUAGE.get(), _PHRASES.get()
     converter = _CONVERTERS.get(setting) or _CONVERTERS.setdefault(setting, _markdown(*setting))
+    kept = being_kept()  # a manuscript file's blocks, as its last reading converted them
+
+    def convert() -> str:
+        return str(converter.reset().convert(tokenised))
+
     try:
-        html = converter.reset().convert(tokenised)
+        html = convert() if kept is None else kept.html(f"{setting!r}\0{tokenised}", convert)
     except RecursionError:
         del _CONVERTERS[setting]  # its parser state is left halfway: never reuse it
         raise LimitError.at(location, TOO_DEEP_LISTS) from None
