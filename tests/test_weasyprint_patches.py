@@ -358,6 +358,32 @@ def a_long_paragraph() -> dict[str, Any]:
     return {"lines": lines, "longest": longest}
 
 
+def widowed_pages() -> dict[str, list[list[int]]]:
+    """Two justified paragraphs of the article's words, the second running a line past a page of
+    seven lines: for each page, the lines of each paragraph on it. Where the first paragraph has
+    47 words, it can take a line more; where it has 48, the second can."""
+    words = (ARTICLE_WORDS * 6).split()
+    style = (
+        "@page { size: 130mm 60mm; margin: 10mm } html { line-height: 20px } "
+        "p { text-align: justify; hyphens: auto; margin: 0 } p + p { text-indent: 1.2em }"
+    )
+    found = {}
+    for name, first, second in (("the first longer", 47, 37), ("the second longer", 48, 35)):
+        paragraphs = (
+            f"<p id='a'>{' '.join(words[:first])}</p><p id='b'>{' '.join(words[first : first + second])}</p>"
+        )
+        document = _document(paragraphs, style)
+        found[name] = [
+            [
+                sum(isinstance(line, boxes.LineBox) for line in paragraph.descendants())
+                for paragraph in page._page_box.descendants()
+                if paragraph.element_tag == "p" and isinstance(paragraph, boxes.BlockBox)
+            ]
+            for page in document.pages
+        ]
+    return found
+
+
 def a_heading_in_a_column() -> list[list[float]]:
     """The widths of the lines of two headings three lines long, in pixels."""
     headings = (
@@ -504,6 +530,7 @@ PROBES: dict[str, Callable[[], Any]] = {
     probe.__name__: probe
     for probe in (
         a_note_that_fits,
+        widowed_pages,
         a_paragraph_after_a_heading,
         a_plate_and_a_note_at_the_foot,
         a_plate_that_does_not_fit,
@@ -574,6 +601,20 @@ def test_widows_never_move_a_note_off_its_calls_page() -> None:
     assert (call, note, paragraph) == (1, 1, 2)
     call, note, paragraph = _probe(a_paragraph_past_a_note, "line boxes")
     assert (call, note, paragraph) == (1, 2, 1)
+
+
+def test_a_page_the_widows_rule_would_leave_a_line_short_is_filled_by_a_paragraph_set_a_line_longer() -> None:
+    """Lines of the two paragraphs on each page of seven: WeasyPrint moves a line overleaf to keep
+    the second's last company, or the whole of a second paragraph of three lines, and the page runs
+    short; a paragraph set a line longer (the first, or the second itself) fills it instead."""
+    assert _probe(widowed_pages, "widow control") == {
+        "the first longer": [[4, 2], [2]],  # a line short
+        "the second longer": [[5], [3]],  # two lines short
+    }
+    assert _probe(widowed_pages) == {
+        "the first longer": [[5, 2], [2]],
+        "the second longer": [[5, 2], [2]],
+    }
 
 
 def _hyphenated(lines: list[str]) -> list[str]:

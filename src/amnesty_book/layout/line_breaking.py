@@ -10,7 +10,9 @@ row, for a hyphenated line before the last, for a hyphen or a name parted at a p
 for a line whose tightness is more than one class away from the line before it. A line may
 not shrink its glue beyond the shrink given, nor stretch it so far that its badness passes the
 tolerance; a paragraph that cannot be set so is set again with an emergency stretch added to
-every line, as TeX's \\emergencystretch, and told as such in the result.
+every line, as TeX's \\emergencystretch, and told as such in the result. A paragraph may be
+asked for a line more or fewer than its best breaks make (TeX's \\looseness), as a page asks
+it to fill its last line rather than leave a widow.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class Settings:
     # word broken over a page turn, which TeX's \\brokenpenalty weighs when it breaks the page.
     page_end_lines: frozenset[int] = frozenset()
     page_end_hyphen_demerits: float = 0.0  # ... and of a name parted there (`Penalty.in_a_name`)
+    # Lines more (or fewer, below 0) than the breaks of least demerits make: TeX's \\looseness.
+    looseness: int = 0
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,9 @@ def break_lines(
     breaks end a page's line on a hyphen is given the next pass too: the emergency stretch if
     that spares the page its hyphen, then any stretch if that spares it for fewer demerits than
     the hyphen's. None only when some box is wider than its line (no break makes the paragraph
-    fit)."""
+    fit). With a `looseness`, see `_loose`."""
+    if settings.looseness:
+        return _loose(items, line_width, settings)
     passes = [
         (0.0, settings.tolerance),
         (settings.emergency_stretch, settings.tolerance),
@@ -131,9 +137,10 @@ def break_lines(
     breaks = [index for index in range(len(items)) if is_legal_break(items, index)]
     found: Breaking | None = None
     for extra_stretch, tolerance in dict.fromkeys(passes):  # the emergency pass once, if there is one
-        best = _best_breaks(items, breaks, sums, line_width, settings, extra_stretch, tolerance)
-        if best is None:
+        finals = _final_nodes(items, breaks, sums, line_width, settings, extra_stretch, tolerance)
+        if not finals:
             continue
+        best = min(finals, key=lambda node: node.demerits)
         emergency = extra_stretch > 0 or tolerance == inf
         lines = _lines(items, best)
         breaking = Breaking(lines, best.demerits, emergency, _worst_badness(items, sums, lines, line_width))
@@ -144,6 +151,39 @@ def break_lines(
             found = breaking
         if not _ends_a_page_badly(items, found.lines, settings):
             return found
+    return found
+
+
+def _loose(items: Sequence[Item], line_width: Callable[[int], float], settings: Settings) -> Breaking | None:
+    """The breaks as TeX makes them under \\looseness: of the ways to the paragraph's end within
+    the tolerance, one whose count of lines is as near as can be to the least demerits' count
+    plus the looseness (never beyond it), and of those the one of least demerits; where no way
+    within the tolerance reaches that count, the pass with the emergency stretch is tried too.
+    TeX's passes alone: no pass past the tolerance, nor one to spare a page's hyphen."""
+    passes = dict.fromkeys([(0.0, settings.tolerance), (settings.emergency_stretch, settings.tolerance)])
+    sums = _sums(items)
+    breaks = [index for index in range(len(items)) if is_legal_break(items, index)]
+    found: Breaking | None = None
+    for extra_stretch, tolerance in passes:
+        finals = _final_nodes(
+            items, breaks, sums, line_width, settings, extra_stretch, tolerance, by_line=True
+        )
+        if not finals:
+            continue
+        best = min(finals, key=lambda node: node.demerits)
+        fewest, difference = best.line, 0
+        for node in sorted(finals, key=lambda node: node.demerits):  # TeX's order of preference
+            to_go = node.line - fewest
+            if (difference < to_go <= settings.looseness) or (settings.looseness <= to_go < difference):
+                best, difference = node, to_go
+            elif to_go == difference and node.demerits < best.demerits:
+                best = node
+        lines = _lines(items, best)
+        found = Breaking(
+            lines, best.demerits, extra_stretch > 0, _worst_badness(items, sums, lines, line_width)
+        )
+        if difference == settings.looseness:
+            break
     return found
 
 
@@ -212,7 +252,7 @@ def is_legal_break(items: Sequence[Item], index: int) -> bool:
     return isinstance(item, Glue) and index > 0 and isinstance(items[index - 1], Box)
 
 
-def _best_breaks(
+def _final_nodes(
     items: Sequence[Item],
     breaks: Sequence[int],
     sums: _Sums,
@@ -220,8 +260,11 @@ def _best_breaks(
     settings: Settings,
     extra_stretch: float,
     tolerance: float,
-) -> _Node | None:
-    """The node of least demerits at the paragraph's end, over the legal `breaks`.
+    by_line: bool = False,
+) -> list[_Node]:
+    """The nodes at the paragraph's end, over the legal `breaks`: the best way there in each
+    class of fitness (and, `by_line`, for each count of lines: TeX keeps them apart under a
+    looseness).
 
     Written for speed (a paragraph of a million characters is planned a window at a time, but
     every break of it is tried against every line that may end there): a line's ratio is worked
@@ -244,7 +287,7 @@ def _best_breaks(
         stretch_here = stretches[index] + extra_stretch
         shrink_here = shrinks[index]
         # The best way to this break in each fitness class, after each count of hyphens in a row.
-        candidates: dict[tuple[int, int], _Node] = {}
+        candidates: dict[tuple[int, int, int], _Node] = {}
         gone: set[int] = set()  # nodes whose line is too long already: no later break can end it
         for node in active:
             natural = width_here - node.width
@@ -280,10 +323,11 @@ def _best_breaks(
                 demerits += settings.short_last_line_demerits
             if abs(fitness - node.fitness) > 1:
                 demerits += settings.adjacent_demerits
-            best = candidates.get((fitness, hyphens))
+            key = (fitness, hyphens, node.line if by_line else 0)
+            best = candidates.get(key)
             if best is None or demerits < best.demerits:
                 start = _next_line_start(items, index)
-                candidates[fitness, hyphens] = _Node(
+                candidates[key] = _Node(
                     index,
                     node.line + 1,
                     fitness,
@@ -303,9 +347,8 @@ def _best_breaks(
         if candidates:
             active += [candidates[key] for key in sorted(candidates)]
         if not active:
-            return None
-    finals = [node for node in active if node.position == last]
-    return min(finals, key=lambda node: node.demerits) if finals else None
+            return []
+    return [node for node in active if node.position == last]
 
 
 def _ratio(natural: float, target: float, stretch: float, shrink: float) -> float:

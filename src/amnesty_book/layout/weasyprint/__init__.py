@@ -185,6 +185,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "widow control",
+        "widow_control",
+        "layout.page.make_page (wrapping note splits')",
+        "a page whose last line the widows rule sent overleaf ran a line short, white above a plate at "
+        "its foot: a paragraph on it is set a line longer instead, as lua-widow-control does for LaTeX",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "note layouts",
         "note_layouts",
         "block.block_level_layout (wrapped)",

@@ -25,6 +25,14 @@ the next page with the rest, as it does for widows, and the page runs a line sho
 would leave fewer than `orphans` lines, WeasyPrint moves the paragraph's lines on the page too,
 as it does for orphans. Not when the line calls a note (its note would stay behind).
 
+A widow spared. Where the paragraph runs past the page with fewer than `widows` lines left (so
+WeasyPrint moves lines of the page overleaf to join them, and the page runs short), and the
+widow control patch is applied, its lines on the page are set again a line longer (TeX's
+\\looseness, total_fit.py): kept where that puts more of it on the page, the paragraph's lines on
+the next page then following the longer plan; else set as they were. A paragraph the page being
+made again asks for a line more (widow_control.py) is set so from its first setting. Each
+planned paragraph's last setting is told to widow_control.py.
+
 A note's head. Where a note split over two pages can keep two lines on each side only by
 ending its head on the first line of a paragraph (note_splits.py), its head is laid out with
 `orphans: 1` (`club_lines_allowed`): a note broken mid-sentence, as the Chicago Manual of Style
@@ -58,7 +66,7 @@ from typing import Any
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext, block
 
-from amnesty_book.layout.weasyprint import total_fit
+from amnesty_book.layout.weasyprint import total_fit, widow_control
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
 
 # A line, and where the paragraph resumes after it.
@@ -67,9 +75,19 @@ Line = tuple[boxes.LineBox, Any]
 _linebox_layout = block._linebox_layout
 _iter_line_boxes = block.iter_line_boxes
 
-# The new lines of each paragraph under way, the innermost last (a note's paragraph is laid
-# out while the line calling it is set).
-_setting: list[list[boxes.Box]] = []
+
+@dataclass
+class _Setting:
+    """A paragraph's lines being set on a page: those set so far, and how many of its lines were
+    left for the next page, where the paragraph ended within the lines read past the page's last."""
+
+    new_lines: list[boxes.Box]
+    lines_left: int | None = None
+
+
+# The paragraphs under way, the innermost last (a note's paragraph is laid out while the line
+# calling it is set).
+_setting: list[_Setting] = []
 
 
 # Whether the paragraphs being set may leave their first line alone at the page's foot: a note's
@@ -131,7 +149,7 @@ def linebox_layout(
 ) -> tuple[Any, ...]:
     """WeasyPrint's `_linebox_layout`, its paragraph's new lines kept while it runs. Where the
     page's last line ends on a hyphen, the paragraph's lines on the page are set again, that
-    line known to be the page's last."""
+    line known to be the page's last; where it leaves a widow, set again a line longer."""
     if _club_lines[-1] and box.style["orphans"] > 1:
         with _one_orphan(box):  # set as below, WeasyPrint reading the paragraph's `orphans` as 1
             return linebox_layout(
@@ -140,17 +158,34 @@ def linebox_layout(
     set_before, ladder = len(new_children), LADDER.run
     arguments = (context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes, *rest)
     known_last = None
+    # Lines more asked of the paragraph (by the page, or to spare it a widow); and, once asked, the
+    # lines it must set on the page to be kept so, and known_last without.
+    looseness = widow_control.lines_more(box)
+    plainly: tuple[int, int | None] | None = (0, None) if looseness else None
     while True:
-        _setting.append(new_children)
+        setting = _Setting(new_children)
+        _setting.append(setting)
         try:
-            with total_fit.setting_lines(new_children, known_last, _right_hand(context)):
+            with total_fit.setting_lines(
+                new_children, known_last, _right_hand(context), looseness
+            ) as planned:
                 result = _linebox_layout(*arguments)
         finally:
             _setting.pop()
         lines = new_children[set_before:]
-        if known_last is not None or not _ends_the_page_badly(lines):
+        on_page = 0 if result[0] else len(lines)  # an aborted paragraph goes overleaf whole
+        if plainly is not None and looseness and not (planned.loosened and on_page > plainly[0]):
+            looseness, known_last = 0, plainly[1]  # no looser breaking filled the page: set as it was
+        elif known_last is None and _ends_the_page_badly(lines):
+            known_last = len(lines) - 1
+        elif plainly is None and widow_control.spares_widows() and _leaves_a_widow(box, lines, setting):
+            plainly = on_page, known_last
+            looseness = box.style["widows"] - (setting.lines_left or 0)
+        else:
+            if looseness:
+                total_fit.keep_plans(planned, on_page)
+            widow_control.paragraph_set(box, planned, lines, _leaves_a_widow(box, lines, setting))
             return result
-        known_last = len(lines) - 1
         for line in lines:  # unset, as WeasyPrint unsets the lines it moves to the next page
             block.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
         del new_children[set_before:]
@@ -167,6 +202,17 @@ def _one_orphan(box: boxes.BlockContainerBox) -> Iterator[None]:
         yield
     finally:
         box.style = style
+
+
+def _leaves_a_widow(box: boxes.BlockContainerBox, lines: list[boxes.Box], setting: _Setting) -> bool:
+    """The paragraph's planned lines ran past the page with fewer than `widows` lines left, so
+    WeasyPrint moved lines overleaf to join them (or the paragraph, where too few were left)."""
+    return (
+        setting.lines_left is not None
+        and setting.lines_left < box.style["widows"]
+        and bool(lines)
+        and getattr(lines[0], "total_fit", False)
+    )
 
 
 def _ends_the_page_badly(lines: list[boxes.Box]) -> bool:
@@ -214,7 +260,7 @@ def iter_line_boxes(
 
 def _as_set(
     lines: Iterator[Line],
-    new_lines: list[boxes.Box],
+    setting: _Setting,
     context: LayoutContext,
     widows_and_orphans: tuple[int, int],
     absolute_boxes: list[boxes.Box],
@@ -223,8 +269,10 @@ def _as_set(
 ) -> Iterator[Line]:
     """The lines, each told to the hyphenation once set, and kept as the line being set while
     it is; after the first read ahead of, at most `widows - 1` more, or `widows - 2` to move a
-    word broken over the leaf."""
+    word broken over the leaf. Where the paragraph ends within those, the lines left past the
+    page's last are told to `setting`."""
     widows, orphans = widows_and_orphans
+    new_lines = setting.new_lines
     _at.append(at)
     try:
         for line in lines:
@@ -240,11 +288,15 @@ def _as_set(
     given = widows - 1
     if widows >= 2 and len(new_lines) >= orphans and _breaks_a_word_over_the_leaf(context, new_lines[-1]):
         given -= 1
+    read = 0
     for count, line in enumerate(lines, start=1):
         if count > given:  # held back, and cleared as WeasyPrint clears what it reads ahead
             block.remove_placeholders(context, line[0].children, absolute_boxes, fixed_boxes)
             return
+        read = count
         yield line
+    if given == widows - 1:  # the paragraph ended: the line read ahead of and those after it
+        setting.lines_left = 1 + read
 
 
 def _breaks_a_word_over_the_leaf(context: LayoutContext, line: boxes.Box) -> bool:

@@ -25,9 +25,12 @@ the words of a name, linebox.py sets the paragraph's lines on that page again, a
 then weighs such an end of that line (or of the line before, should the widows rule move it
 overleaf) with PAGE_END_HYPHEN_DEMERITS; on a right-hand page, where the word would run on
 overleaf, with OVERLEAF_HYPHEN_DEMERITS, and the emergency stretch if that spares the page its
-hyphen. Paragraphs the plan does not model (a float beside them, an image or inline block in a
-line, a forced line break, a soft hyphen, a percentage inline margin, a leader) are left to
-WeasyPrint as they are.
+hyphen. Where a page asks a paragraph for a line more than its best breaks make, to spare the
+page a widow (linebox.py, widow_control.py), it is planned so from its first line on the page,
+as TeX's \\looseness, within the tolerance and without the emergency stretch; kept, the lines
+it leaves for the next page follow that plan. Paragraphs the plan does not model (a float
+beside them, an image or inline block in a line, a forced line break, a soft hyphen, a
+percentage inline margin, a leader) are left to WeasyPrint as they are.
 
 Upstream: none filed (first-fit since WeasyPrint began; https://www.w3.org/TR/css-text-4/
 #text-wrap-style leaves the algorithm to the engine). Written for WeasyPrint 70.0
@@ -39,9 +42,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyphen
@@ -149,10 +152,12 @@ class _NotModelled(Exception):
 # each such content numbered once (a long paragraph's is long to compare): WeasyPrint copies a
 # note's boxes each time it lays the note out, and fills in a page number when it makes a page
 # again. Plans by (model, first line's width, measure, first character, lines from there to the
-# page's last where that is known).
+# page's last where that is known, the page a right-hand one, lines asked more than the best).
 _contents: dict[tuple[Any, ...], int] = {}
 _models: dict[int, _Paragraph | None] = {}
 _plans: dict[tuple[Any, ...], _Plan | None] = {}
+# ... of those, the keys of plans made a line or more longer than the best (OnPage.looseness).
+_loosened: set[tuple[Any, ...]] = set()
 
 
 @dataclass(frozen=True)
@@ -168,13 +173,25 @@ _planned_line: list[_LineBeingSplit | None] = [None]
 
 
 @dataclass
-class _OnPage:
+class OnPage:
     """A paragraph's lines being set on a page: those set so far, and which of them ends the
     page, where a first setting of the paragraph on the page found it to end on a hyphen."""
 
     new_lines: list[boxes.Box]
     known_last: int | None
     right_hand: bool  # the page: a word broken at its end runs on overleaf
+    # Lines more than its best breaks make, asked of the paragraph from the page's first line
+    # (TeX's \\looseness), so that it fills the page rather than leave a widow (linebox.py).
+    looseness: int = 0
+    # Whether a plan of that many lines more was found within the tolerance (else the lines
+    # are set to the best breaks, as without it).
+    loosened: bool = False
+    # The plans made under that looseness, by the keys the paragraph's lines on the next pages
+    # will look them up by, with the number of the line each key starts: taken up
+    # (`keep_plans`) once the looser setting is kept.
+    continued: dict[tuple[Any, ...], tuple[int, _Plan | None]] = field(default_factory=dict)
+    # Where its plan on the page began (its first line's).
+    opening: Opening | None = None
     # What each paragraph's line box holds (`_held`, as a number), read at its first line on
     # the page: a paragraph of a thousand inline boxes is not walked again for each of its lines.
     held: dict[int, tuple[boxes.LineBox, int]] = field(default_factory=dict)
@@ -190,18 +207,59 @@ class _OnPage:
 
 # The paragraphs whose lines are being set, the innermost last (a note's paragraph is set while
 # the line calling it is).
-_on_page: list[_OnPage] = []
+_on_page: list[OnPage] = []
 
 
 @contextmanager
-def setting_lines(new_lines: list[boxes.Box], known_last: int | None, right_hand: bool) -> Iterator[None]:
+def setting_lines(
+    new_lines: list[boxes.Box], known_last: int | None, right_hand: bool, looseness: int = 0
+) -> Iterator[OnPage]:
     """While a paragraph's lines are set on a page, its plan knows which line ends the page,
-    if that is known (linebox.py), and whether the page is a right-hand one."""
-    _on_page.append(_OnPage(new_lines, known_last, right_hand))
+    if that is known (linebox.py), whether the page is a right-hand one, and how many lines
+    more than its best the paragraph is asked for from there."""
+    on_page = OnPage(new_lines, known_last, right_hand, looseness)
+    _on_page.append(on_page)
     try:
-        yield
+        yield on_page
     finally:
         _on_page.pop()
+
+
+def keep_plans(setting: OnPage, lines_on_page: int) -> None:
+    """A setting under a looseness is kept: the paragraph's lines on the next pages follow its
+    plan, not the plan of its best breaks that a first setting left under the same keys. (Told
+    to the journal, where a page being made again may take it back.)"""
+    for key, (number, plan) in setting.continued.items():
+        if number >= lines_on_page:
+            if _journal:
+                _journal[-1].append((key, _plans.get(key, _MISSING)))
+            _plans[key] = plan
+
+
+_MISSING = object()
+# The plans kept while a page is made again, with what their keys held before, innermost last.
+_journal: list[list[tuple[tuple[Any, ...], Any]]] = []
+
+
+@contextmanager
+def plans_kept_on_trial() -> Iterator[Callable[[], None]]:
+    """While a page is made again on trial (widow_control.py): what it keeps of looser plans, and
+    a function that takes it back should the page be made as it was."""
+    kept: list[tuple[tuple[Any, ...], Any]] = []
+    _journal.append(kept)
+
+    def take_back() -> None:
+        for key, before in reversed(kept):
+            if before is _MISSING:
+                _plans.pop(key, None)
+            else:
+                _plans[key] = before
+        kept.clear()
+
+    try:
+        yield take_back
+    finally:
+        _journal.remove(kept)
 
 
 # The paragraphs (their first words) with a line set looser than HBADNESS lets it be.
@@ -212,6 +270,7 @@ def start_layout() -> None:
     _contents.clear()
     _models.clear()
     _plans.clear()
+    _loosened.clear()
     _underfull.clear()
 
 
@@ -390,17 +449,33 @@ def _planned_line_of(
     start = _offset(linebox, skip_stack, paragraph)
     first = max_x - position_x
     measure = first + linebox.text_indent
-    to_last = _on_page[-1].lines_to_last() if _on_page else None
-    right_hand = to_last is not None and _on_page[-1].right_hand
-    key = (held, round(first, 3), round(measure, 3), start, to_last, right_hand)
+    on_page = _on_page[-1] if _on_page else None
+    to_last = on_page.lines_to_last() if on_page else None
+    right_hand = to_last is not None and on_page is not None and on_page.right_hand
+    looseness = on_page.looseness if on_page else 0
+    key = (held, round(first, 3), round(measure, 3), start, to_last, right_hand, looseness)
+    opening = Opening(paragraph, start, first, measure, _balanced(linebox))
     if key not in _plans:
-        _plans[key] = _plan(paragraph, start, first, measure, to_last, right_hand, _balanced(linebox))
+        made, loosened = _plan(opening, to_last, right_hand, looseness)
+        _plans[key] = made
         # The plan's other lines, reached from their own starts, as many lines from the page's last.
-        for number, later_start in enumerate(_plans[key] or ()):
+        for number, later_start in enumerate(made or ()):
             later_to_last = to_last - number if to_last is not None and to_last >= number else None
             later_right_hand = later_to_last is not None and right_hand
             later = (held, round(measure, 3), round(measure, 3), later_start, later_to_last, later_right_hand)
-            _plans.setdefault(later, _plans[key])
+            _plans.setdefault((*later, looseness), made)
+            if loosened:
+                _loosened.add((*later, looseness))
+        if loosened:
+            _loosened.add(key)
+    if on_page is not None and on_page.opening is None:  # the paragraph's first line on the page
+        on_page.opening = opening
+        if key in _loosened:
+            on_page.loosened = True
+            # The lines of the looser plan, reached from their own starts on the next pages.
+            for number, later_start in enumerate(_plans[key] or ()):
+                later = (held, round(measure, 3), round(measure, 3), later_start, None, False, 0)
+                on_page.continued[later] = number, _plans[key]
     plan = _plans[key]
     if plan is None:
         return None
@@ -422,25 +497,45 @@ def _held_on_page(linebox: boxes.LineBox) -> int:
     return found[1]
 
 
-def _plan(
-    paragraph: _Paragraph,
-    start: int,
-    first: float,
-    measure: float,
-    to_last: int | None,
-    right_hand: bool,
-    balanced: bool,
-) -> _Plan | None:
-    """Breaks of the paragraph from its character `start`, the first line `first` wide, its line
-    `to_last` (or the one before, should the widows rule move that one overleaf) expected to be
-    the last of a page, `right_hand` or not; `balanced`, its lines as near each other in length
-    as its words let them."""
-    begin = bisect_left(paragraph.item_offsets, start)
-    if begin == len(paragraph.items) or paragraph.item_offsets[begin] != start:
+@dataclass(frozen=True)
+class Opening:
+    """Where a paragraph's lines on a page begin, as its plan from there is made: its model, the
+    character its first line there starts at, that line's width, the measure, and whether its
+    lines are balanced (a heading's)."""
+
+    paragraph: _Paragraph
+    start: int
+    first: float
+    measure: float
+    balanced: bool
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """What the line breaker is given for a paragraph from its opening on a page."""
+
+    items: list[kp.Item]
+    offsets: list[int]  # each item's first character in the paragraph's text
+    window: int | None  # where the items of a window of a long paragraph end in the paragraph's
+    settings: kp.Settings
+
+    def widths(self, opening: Opening) -> Callable[[int], float]:
+        return lambda line: opening.first if line == 0 else opening.measure
+
+
+def _problem(opening: Opening, to_last: int | None, right_hand: bool) -> _Problem | None:
+    """The items from the opening (a window of them in a long paragraph), its line `to_last` (or
+    the one before, should the widows rule move that one overleaf) expected to end a page,
+    `right_hand` or not; None where the opening falls within a word."""
+    paragraph = opening.paragraph
+    begin = bisect_left(paragraph.item_offsets, opening.start)
+    if begin == len(paragraph.items) or paragraph.item_offsets[begin] != opening.start:
         return None  # set elsewhere than planned, within a word: WeasyPrint goes on alone
     while begin < len(paragraph.items) and not isinstance(paragraph.items[begin], kp.Box):
         begin += 1
-    window = None if balanced else _window(paragraph.items, begin, WINDOW + ITEMS_A_LINE * (to_last or 0))
+    window = None
+    if not opening.balanced:
+        window = _window(paragraph.items, begin, WINDOW + ITEMS_A_LINE * (to_last or 0))
     if window is None:
         items, offsets = paragraph.items[begin:], paragraph.item_offsets[begin:]
     else:
@@ -449,8 +544,8 @@ def _plan(
             *paragraph.item_offsets[begin:window],
             *[paragraph.item_offsets[window]] * len(_PARAGRAPH_END),
         ]
-    if balanced:
-        items, offsets = _balanced_items(items, offsets, measure)
+    if opening.balanced:
+        items, offsets = _balanced_items(items, offsets, opening.measure)
     settings = kp.Settings(
         emergency_stretch=EMERGENCY_STRETCH * paragraph.space,
         short_last_line=SHORT_LAST_LINE * paragraph.space,
@@ -459,9 +554,47 @@ def _plan(
         page_end_lines=frozenset() if to_last is None else frozenset({to_last - 1, to_last}),
         page_end_hyphen_demerits=OVERLEAF_HYPHEN_DEMERITS if right_hand else PAGE_END_HYPHEN_DEMERITS,
     )
-    breaking = kp.break_lines(items, lambda line: first if line == 0 else measure, settings)
-    if breaking is None:
+    return _Problem(items, offsets, window, settings)
+
+
+def _looser(opening: Opening, problem: _Problem, best: kp.Breaking, looseness: int) -> kp.Breaking | None:
+    """The breaks of `looseness` lines more than the `best`, within the tolerance and without the
+    emergency stretch; None where there are none."""
+    loose = kp.break_lines(
+        problem.items, problem.widths(opening), replace(problem.settings, looseness=looseness)
+    )
+    if loose is None or loose.emergency or len(loose.lines) != len(best.lines) + looseness:
         return None
+    return loose
+
+
+def loosening_cost(opening: Opening, looseness: int = 1) -> float | None:
+    """The demerits the paragraph's lines from its opening on a page take on when it is set
+    `looseness` lines longer (widow_control.py weighs its paragraphs by them); None where it
+    cannot be within the tolerance."""
+    problem = _problem(opening, None, False)
+    if problem is None:
+        return None
+    best = kp.break_lines(problem.items, problem.widths(opening), problem.settings)
+    loose = None if best is None else _looser(opening, problem, best, looseness)
+    return None if best is None or loose is None else loose.demerits - best.demerits
+
+
+def _plan(
+    opening: Opening, to_last: int | None, right_hand: bool, looseness: int = 0
+) -> tuple[_Plan | None, bool]:
+    """Breaks of the paragraph from its opening on a page, its line `to_last` expected to end the
+    page, `right_hand` or not; `looseness` lines more than its best breaks make, where that can
+    be done within the tolerance without the emergency stretch (and whether it could be)."""
+    problem = _problem(opening, to_last, right_hand)
+    if problem is None:
+        return None, False
+    paragraph, items, offsets, window = opening.paragraph, problem.items, problem.offsets, problem.window
+    breaking = kp.break_lines(items, problem.widths(opening), problem.settings)
+    loose = _looser(opening, problem, breaking, looseness) if breaking is not None and looseness else None
+    breaking = loose or breaking
+    if breaking is None:
+        return None, False
     if breaking.worst_badness > HBADNESS:
         _underfull[" ".join(paragraph.text.split()[:6])] = None
     plan: _Plan = {}
@@ -480,7 +613,7 @@ def _plan(
         parts_a_name = isinstance(ending, kp.Penalty) and ending.in_a_name
         lines_after = len(breaking.lines) - number - 1
         plan[line_start] = _PlannedLine(natural, next_start, adds_hyphen, parts_a_name, lines_after)
-    return plan
+    return plan, loose is not None
 
 
 # How a window of a paragraph is ended: as the paragraph ends (its last line filled with white).
