@@ -21,7 +21,7 @@ from amnesty_book.project.config import Edition
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.theme.page_geometry import measure_mm, text_block
-from conftest import REPO, SmallProject
+from conftest import REPO, SmallProject, sample_project
 from readback import pdf_layout
 
 READERS = {
@@ -171,6 +171,35 @@ def test_calls_of_notes_side_by_side_are_parted_in_every_edition(tmp_path: Path)
     )
     build(project.root, out, editions=["web"])
     assert "disputed.2\u20093 Then." in _web_paragraph(out, "disputed")
+
+
+def test_a_note_that_opens_with_a_quotation_has_its_number_on_the_quotations_first_line(
+    tmp_path: Path,
+) -> None:
+    """The mill book's note on the miller's account, made to open with the line it quotes: its
+    number stands on that line, the quotation indented after it, not alone on a line above it
+    (the Pepys diary's notes quoting Rugge's Diurnal); the build's check reads the note whole
+    after its number."""
+    root = sample_project("mill", tmp_path)
+    manuscript = root / "manuscript" / "1-mill.md"
+    quotation = "Ground no corn from the flood to Michaelmas."
+    manuscript.write_text(
+        manuscript.read_text(encoding="utf-8").replace(
+            "[^account]: The account survives", f"[^account]:\n    > {quotation}\n\n    The account survives"
+        ),
+        encoding="utf-8",
+    )
+    build(root, root / "dist", editions=["reader-a4"])  # read back and checked, or it fails
+    note = next(note for note in load_book(root).notes if note.label == "account")
+    lines = [
+        (number, " ".join(line.get_text().split()), line)
+        for number, page in enumerate(pdf_layout(root / "dist" / "mill-road-reader-a4.pdf"))
+        for line, _ in page.lines
+    ]
+    ((page, _, numbered),) = [entry for entry in lines if entry[1] == f"{note.number}."]
+    ((quoted_page, _, quoted),) = [entry for entry in lines if entry[1] == quotation]
+    assert quoted_page == page and abs(quoted.y0 - numbered.y0) < 0.5, "on one line"
+    assert quoted.x0 > numbered.x1
 
 
 def _web_paragraph(out: Path, words: str) -> str:

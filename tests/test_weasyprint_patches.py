@@ -358,6 +358,19 @@ def a_long_paragraph() -> dict[str, Any]:
     return {"lines": lines, "longest": longest}
 
 
+def an_emptied_foot_area() -> float:
+    """How much room a page's foot area takes from its text once the one note in it is taken
+    back off the page (its calling line moved on, or set again), in CSS px."""
+    style = "@page { size: 100mm 100mm; margin: 10mm; @footnote { border-top: 1px solid; margin-top: 12px } }"
+    document = _document("<p>A line that calls a note.<span class='note'>The note.</span></p>", style)
+    page = document.pages[0]._page_box
+    context = page.layout_context  # kept by margin_boxes.py
+    (note,) = context.current_page_footnotes
+    context.unlayout_footnote(note)
+    room: float = page.content_box_y() + page.height - context.page_bottom
+    return room
+
+
 def widowed_pages() -> dict[str, list[list[int]]]:
     """Two justified paragraphs of the article's words, the second running a line past a page of
     seven lines: for each page, the lines of each paragraph on it. Where the first paragraph has
@@ -530,6 +543,7 @@ PROBES: dict[str, Callable[[], Any]] = {
     probe.__name__: probe
     for probe in (
         a_note_that_fits,
+        an_emptied_foot_area,
         widowed_pages,
         a_paragraph_after_a_heading,
         a_plate_and_a_note_at_the_foot,
@@ -576,6 +590,13 @@ def _probe(probe: Callable[[], Any], without: str = "") -> Any:
 def test_a_note_that_fits_stays_on_its_calls_page() -> None:
     assert _probe(a_note_that_fits) == [1, 1]
     assert _probe(a_note_that_fits, "foot area") == [1, 2]
+
+
+def test_a_foot_area_left_with_no_note_takes_no_room() -> None:
+    """WeasyPrint kept the rule's margin and border (13 px here) off the page after its last note
+    left the foot area, and the text set again there ran short of them."""
+    assert _probe(an_emptied_foot_area) == 0
+    assert _probe(an_emptied_foot_area, "foot area") == 13
 
 
 @pytest.mark.slow

@@ -42,8 +42,8 @@ PATCHES: tuple[Patch, ...] = (
         "foot area",
         "footnote_area",
         "LayoutContext._update_footnote_area",
-        "a note that fits was taken as overflowing by ~1e-13 px and moved off its call's page; plates "
-        "stand above the notes",
+        "a note that fits was taken as overflowing by ~1e-13 px and moved off its call's page; a foot "
+        "area left empty kept its rule's room off the page; plates stand above the notes",
         "none filed (a like rounding trap: https://github.com/Kozea/WeasyPrint/issues/2100)",
         written_for("weasyprint"),
     ),

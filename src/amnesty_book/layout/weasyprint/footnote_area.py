@@ -8,6 +8,11 @@ Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for 
   note_splits.py where it need not be), and every later note with it. The
   comparison goes through `LayoutContext.overflows`, with the tolerance WeasyPrint's own page
   overflow checks use.
+- A foot area whose last note leaves it (reported to the next page, or taken back with its
+  calling line) takes no room, as before the note joined it: WeasyPrint set its height to 0 and
+  kept its margin and border (the rule over the notes, 26 px in the readers) off the page, whose
+  text then ran short, or lost a paragraph to the next page where its last line overflowed the
+  page by 0.1 px.
 - The plates floated to the page's foot (page_floats.py) are put before its notes, whatever
   order they joined the page in: page_floats lifts them off the top of the area. The height of
   those carried to the page's head is kept (`head_floats_height`): the baseline grid starts
@@ -52,10 +57,10 @@ def update_footnote_area(self: LayoutContext) -> bool:
         last_child_bottom = last_child.position_y + last_child.margin_height() - last_child.margin_bottom
         area_bottom = footnote_area.position_y + footnote_area.margin_height() - footnote_area.margin_bottom
         return bool(self.overflows(area_bottom, last_child_bottom))
-    self.current_footnote_area.height = 0
+    # Empty, it takes no room (WeasyPrint's height 0 kept its rule's margin and border off the
+    # page after the last note left it), as before any note joined it.
+    self.current_footnote_area.height = "auto"
     self.head_floats_height = 0.0
-    if not self.in_column:
-        self.page_bottom -= self.current_footnote_area.margin_height()
     return False
 
 
