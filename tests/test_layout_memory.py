@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -63,3 +64,25 @@ def test_a_changed_input_starts_afresh(project: Path, capsys: pytest.CaptureFixt
     )
     shutil.rmtree(project / CACHE_FOLDER / "layouts")
     assert _built(project, "afresh", capsys)[0] == changed
+
+
+def test_folios_remembered_wrongly_are_laid_out_again_and_printed_right(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A book laid out whole prints the folios of the pages it refers to (its contents, its
+    cross-references) as its last layout from the same inputs found them, rather than make again
+    each page that refers to a later one; folios remembered wrongly (here each moved on by one)
+    are found in the layout that printed them, which is laid out again: the same files as a first
+    build's."""
+    first, _ = _built(project, "first", capsys)
+    for kept in (project / CACHE_FOLDER / "layouts" / "reader-a4").glob("*/*.json"):
+        ended = json.loads(kept.read_text(encoding="utf-8"))
+        assert ended["folios"]
+        ended["folios"] = {
+            anchor: str(int(folio) + 1) if folio.isdigit() else folio
+            for anchor, folio in ended["folios"].items()
+        }
+        kept.write_text(json.dumps(ended), encoding="utf-8")
+    again, layouts = _built(project, "again", capsys)
+    assert layouts["reader-a4"] == 2
+    assert again == first

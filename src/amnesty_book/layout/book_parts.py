@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
-from amnesty_book.layout.pagination import PageFacts, folios, in_front_matter
+from amnesty_book.layout.pagination import PageFacts, anchor_folios, folios, in_front_matter
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 from amnesty_book.support import cores
@@ -264,10 +264,7 @@ def _placements(book: Book, parts: Sequence[BookPart], shapes: Sequence[PartShap
 def placement_at(pages: Sequence[PageFacts], first: int) -> Placement:
     """Where a part beginning at page index `first` of the whole made of `pages` stands."""
     numbers = folios(pages)
-    every: dict[str, str] = {}
-    for page, folio in zip(pages, numbers, strict=True):
-        for anchor in page.anchors:
-            every.setdefault(anchor, folio)
+    every = anchor_folios(pages)
     body = [
         number
         for page, number, front in zip(

@@ -36,7 +36,14 @@ from amnesty_book.layout.fetcher import ProjectFetcher, plate_url
 from amnesty_book.layout.hyphenation_patterns import load_patterns
 from amnesty_book.layout.memory import LayoutMemory
 from amnesty_book.layout.page_cut import cut, cut_source
-from amnesty_book.layout.pagination import PageFacts, anchor_pages, page_facts, page_labels, with_page_labels
+from amnesty_book.layout.pagination import (
+    PageFacts,
+    anchor_folios,
+    anchor_pages,
+    page_facts,
+    page_labels,
+    with_page_labels,
+)
 from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
 from amnesty_book.layout.weasyprint import margin_boxes, total_fit
@@ -256,7 +263,9 @@ def layout_pdf(
     )
     part = part or BookPart.whole(book)
 
-    def html(breaks: frozenset[str], plan: PlatePlan, own: set[str] | None) -> str:
+    def html(
+        breaks: frozenset[str], plan: PlatePlan, own: set[str] | None, printed: PrintedFolios | None = None
+    ) -> str:
         return render(
             "book.html.j2",
             book,
@@ -269,19 +278,25 @@ def layout_pdf(
             plate_plan=plan,
             part=part,
             opens_after_blank=opens_after_blank(book, part, placement),
-            known_page=partial(_known_page, own, placement.folios if placement else {}, references),
+            known_page=(
+                partial(_known_page, own, placement.folios, references)
+                if placement is not None
+                else (printed or PrintedFolios(None)).known_page
+            ),
         )
 
     blocks = _block_anchors(book)
     memory = memory or LayoutMemory(book, edition, _memory_key(part, placement, one_document))
-    breaks, plan = memory.recall() or (frozenset(), first_plan(book, edition))
+    breaks, plan, last_folios = memory.recall() or (frozenset(), first_plan(book, edition), None)
     # A part links to, and prints the folios of, the anchors it does not hold (book_parts.py).
     own = set(_ID.findall(html(breaks, plan, None))) if placement is not None else None
     layouts: list[float] = []  # the seconds of each layout, for --verbose
     templating = 0.0  # the seconds of the templates' rendering, for --verbose
-    for _ in range(_MAX_LAYOUTS):
+    for count in range(1, _MAX_LAYOUTS + 1):
         start = time.perf_counter()
-        source = html(breaks, plan, own)
+        # The last layout allowed prints its own folios, whatever the one before put where.
+        printed = PrintedFolios(last_folios if count < _MAX_LAYOUTS else None)
+        source = html(breaks, plan, own, printed)
         templated = time.perf_counter()
         templating += templated - start
         patches.start_layout(dict(book.hyphenation))
@@ -289,14 +304,16 @@ def layout_pdf(
             stylesheets=[css], font_config=fonts, cache=decoded_images
         )
         layouts.append(time.perf_counter() - templated)
-        pages = anchor_pages(page_facts(document))
+        facts = page_facts(document)
+        pages, last_folios = anchor_pages(facts), anchor_folios(facts)
         misplaced = _misplaced_notes(book, document, pages)
         more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
         heights = plate_heights(document)
         first_page = placement.first_page if placement else 0
         revised = revised_plan(plan, book, edition, pages, heights, white_above_floats(document), first_page)
-        if (not misplaced or more_breaks == breaks) and revised == plan:
-            memory.record(breaks, plan)
+        settled = (not misplaced or more_breaks == breaks) and revised == plan
+        if settled and printed.agree_with(last_folios):
+            memory.record(breaks, plan, last_folios)
             break
         breaks, plan = frozenset(more_breaks), revised
     times = ", ".join(f"{seconds:.1f} s" for seconds in layouts)
@@ -346,12 +363,37 @@ class PageReferences:
     own: bool = False  # whether it prints the folio of one of its own pages
 
 
+@dataclass
+class PrintedFolios:
+    """The folios a book laid out whole prints of its pages (a contents entry, a cross-reference):
+    where each anchor stood in the last layout of the same inputs, as a part prints another part's
+    folio (print.css); WeasyPrint's target-counter() where none is known yet. target-counter()
+    makes every page that refers to a later one again once its folio is known: a fifth of the
+    pages of the article, each layout. A layout whose anchors stand elsewhere than it printed is
+    laid out again."""
+
+    folios: Mapping[str, str] | None
+    asked: set[str] = field(default_factory=set)
+
+    def known_page(self, anchor: str) -> Markup:
+        if self.folios is None:
+            return Markup("")
+        self.asked.add(anchor)
+        return Markup(' data-page="{}"').format(self.folios.get(anchor, "?"))
+
+    def agree_with(self, laid_out: Mapping[str, str]) -> bool:
+        """Every folio printed is that of its anchor's page in the layout."""
+        return self.folios is None or all(
+            self.folios.get(anchor) == laid_out.get(anchor) for anchor in self.asked
+        )
+
+
 def _known_page(
     own: set[str] | None, folios: Mapping[str, str], references: PageReferences | None, anchor: str
 ) -> Markup:
     """The attribute that prints the folio of a page in another part (print.css); the folio of
     a page of the part's own is printed by WeasyPrint's target-counter()."""
-    if own is None:
+    if own is None:  # not known yet
         return Markup("")
     if anchor in own:
         if references is not None:

@@ -1,5 +1,6 @@
 """Where a layout ended at the edition's last build from the very same inputs: the blocks it
-moved to new pages and its plate plan, from which the next build starts.
+moved to new pages, its plate plan and the folio of each anchor's page, from which the next
+build starts.
 
 A layout runs until its plate plan and its moved blocks no longer change (engine.layout_pdf).
 From the same inputs (project/inputs.py: sources, look, the builder's code) it always ends at
@@ -14,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Mapping
 
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
@@ -29,31 +31,37 @@ class LayoutMemory:
         key = edition_key(book.root, book.config, edition)
         self.folder = None if key is None else book.root / CACHE_FOLDER / "layouts" / edition.name / key
         self.name = _file_name(what)
-        self.ended: tuple[frozenset[str], PlatePlan] | None = None  # what record() was given
+        # What record() was given.
+        self.ended: tuple[frozenset[str], PlatePlan, Mapping[str, str]] | None = None
 
-    def recall(self) -> tuple[frozenset[str], PlatePlan] | None:
+    def recall(self) -> tuple[frozenset[str], PlatePlan, dict[str, str]] | None:
         if self.folder is None:
             return None
         try:
             kept = json.loads((self.folder / self.name).read_text(encoding="utf-8"))
             plan = kept["plan"]
-            return frozenset(kept["breaks"]), PlatePlan(
-                dict(plan["positions"]),
-                dict(plan["widths_mm"]),
-                dict(plan["scales"]),
-                frozenset(plan["to_next_page"]),
-                frozenset(plan["own_page"]),
-                dict(plan["pull_quotes_after"]),
+            return (
+                frozenset(kept["breaks"]),
+                PlatePlan(
+                    dict(plan["positions"]),
+                    dict(plan["widths_mm"]),
+                    dict(plan["scales"]),
+                    frozenset(plan["to_next_page"]),
+                    frozenset(plan["own_page"]),
+                    dict(plan["pull_quotes_after"]),
+                ),
+                {str(anchor): str(folio) for anchor, folio in kept["folios"].items()},
             )
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
-    def record(self, breaks: frozenset[str], plan: PlatePlan) -> None:
-        self.ended = breaks, plan
+    def record(self, breaks: frozenset[str], plan: PlatePlan, folios: Mapping[str, str]) -> None:
+        self.ended = breaks, plan, folios
         if self.folder is None:
             return
         kept = {
             "breaks": sorted(breaks),
+            "folios": dict(folios),
             "plan": {
                 "positions": dict(plan.positions),
                 "widths_mm": dict(plan.widths_mm),

@@ -101,6 +101,15 @@ def anchor_pages(pages: Sequence[PageFacts]) -> dict[str, int]:
     return first
 
 
+def anchor_folios(pages: Sequence[PageFacts]) -> dict[str, str]:
+    """The folio printed on the page on which each anchor first stands."""
+    found: dict[str, str] = {}
+    for page, folio in zip(pages, folios(pages), strict=True):
+        for anchor in page.anchors:
+            found.setdefault(anchor, folio)
+    return found
+
+
 def folios(pages: Sequence[PageFacts]) -> list[str]:
     """The number printed on each page: roman in the front matter, arabic from 1 after it."""
     numbers = []
