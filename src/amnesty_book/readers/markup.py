@@ -133,10 +133,11 @@ def as_phrasing(markup: str) -> str:
 
 def with_lead(markup: str, lead: str) -> str:
     """Block-level markup with `lead` (a note's number, linking back) opening its first
-    paragraph, or in a paragraph of its own when the markup opens with another block."""
+    paragraph, or in a paragraph of its own when the markup opens with another block (a
+    quotation, a list), which the stylesheets set beside that block's first line."""
     if markup.startswith("<p>"):
         return f"<p>{lead} {markup.removeprefix('<p>')}"
-    return f"<p>{lead}</p>{markup}"
+    return f'<p class="note-lead">{lead}</p>{markup}'
 
 
 # ... as Python-Markdown's smarty makes them from straight quotes.
