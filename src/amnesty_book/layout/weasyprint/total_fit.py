@@ -454,33 +454,51 @@ def _planned_line_of(
     right_hand = to_last is not None and on_page is not None and on_page.right_hand
     looseness = on_page.looseness if on_page else 0
     key = (held, round(first, 3), round(measure, 3), start, to_last, right_hand, looseness)
-    opening = Opening(paragraph, start, first, measure, _balanced(linebox))
+    opening = None  # made where a plan is made, or the paragraph's first line on the page is set
     if key not in _plans:
+        opening = Opening(paragraph, start, first, measure, _balanced(linebox))
         made, loosened = _plan(opening, to_last, right_hand, looseness)
         _plans[key] = made
         # The plan's other lines, reached from their own starts, as many lines from the page's last.
         for number, later_start in enumerate(made or ()):
             later_to_last = to_last - number if to_last is not None and to_last >= number else None
-            later_right_hand = later_to_last is not None and right_hand
-            later = (held, round(measure, 3), round(measure, 3), later_start, later_to_last, later_right_hand)
-            _plans.setdefault((*later, looseness), made)
+            later = _later_key(held, measure, later_start, later_to_last, right_hand, looseness)
+            _plans.setdefault(later, made)
             if loosened:
-                _loosened.add((*later, looseness))
+                _loosened.add(later)
         if loosened:
             _loosened.add(key)
     if on_page is not None and on_page.opening is None:  # the paragraph's first line on the page
-        on_page.opening = opening
+        on_page.opening = opening or Opening(paragraph, start, first, measure, _balanced(linebox))
         if key in _loosened:
             on_page.loosened = True
             # The lines of the looser plan, reached from their own starts on the next pages.
             for number, later_start in enumerate(_plans[key] or ()):
-                later = (held, round(measure, 3), round(measure, 3), later_start, None, False, 0)
-                on_page.continued[later] = number, _plans[key]
+                on_page.continued[_later_key(held, measure, later_start, None, False, 0)] = (
+                    number,
+                    _plans[key],
+                )
     plan = _plans[key]
     if plan is None:
         return None
     line = plan.get(start)
     return None if line is None else (line, paragraph)
+
+
+def _later_key(
+    held: int, measure: float, start: int, to_last: int | None, right_hand: bool, looseness: int
+) -> tuple[Any, ...]:
+    """The key of a plan's line after its first, reached from its own start at the full measure
+    (a right-hand page counts only where the page's last line is known)."""
+    return (
+        held,
+        round(measure, 3),
+        round(measure, 3),
+        start,
+        to_last,
+        to_last is not None and right_hand,
+        looseness,
+    )
 
 
 def _held_on_page(linebox: boxes.LineBox) -> int:
@@ -514,13 +532,14 @@ class Opening:
 class _Problem:
     """What the line breaker is given for a paragraph from its opening on a page."""
 
+    opening: Opening
     items: list[kp.Item]
     offsets: list[int]  # each item's first character in the paragraph's text
-    window: int | None  # where the items of a window of a long paragraph end in the paragraph's
+    window: int | None  # in a long paragraph, the index of the item its window ends before
     settings: kp.Settings
 
-    def widths(self, opening: Opening) -> Callable[[int], float]:
-        return lambda line: opening.first if line == 0 else opening.measure
+    def widths(self, line: int) -> float:
+        return self.opening.first if line == 0 else self.opening.measure
 
 
 def _problem(opening: Opening, to_last: int | None, right_hand: bool) -> _Problem | None:
@@ -554,15 +573,13 @@ def _problem(opening: Opening, to_last: int | None, right_hand: bool) -> _Proble
         page_end_lines=frozenset() if to_last is None else frozenset({to_last - 1, to_last}),
         page_end_hyphen_demerits=OVERLEAF_HYPHEN_DEMERITS if right_hand else PAGE_END_HYPHEN_DEMERITS,
     )
-    return _Problem(items, offsets, window, settings)
+    return _Problem(opening, items, offsets, window, settings)
 
 
-def _looser(opening: Opening, problem: _Problem, best: kp.Breaking, looseness: int) -> kp.Breaking | None:
+def _looser(problem: _Problem, best: kp.Breaking, looseness: int) -> kp.Breaking | None:
     """The breaks of `looseness` lines more than the `best`, within the tolerance and without the
     emergency stretch; None where there are none."""
-    loose = kp.break_lines(
-        problem.items, problem.widths(opening), replace(problem.settings, looseness=looseness)
-    )
+    loose = kp.break_lines(problem.items, problem.widths, replace(problem.settings, looseness=looseness))
     if loose is None or loose.emergency or len(loose.lines) != len(best.lines) + looseness:
         return None
     return loose
@@ -575,8 +592,8 @@ def loosening_cost(opening: Opening, looseness: int = 1) -> float | None:
     problem = _problem(opening, None, False)
     if problem is None:
         return None
-    best = kp.break_lines(problem.items, problem.widths(opening), problem.settings)
-    loose = None if best is None else _looser(opening, problem, best, looseness)
+    best = kp.break_lines(problem.items, problem.widths, problem.settings)
+    loose = None if best is None else _looser(problem, best, looseness)
     return None if best is None or loose is None else loose.demerits - best.demerits
 
 
@@ -590,8 +607,8 @@ def _plan(
     if problem is None:
         return None, False
     paragraph, items, offsets, window = opening.paragraph, problem.items, problem.offsets, problem.window
-    breaking = kp.break_lines(items, problem.widths(opening), problem.settings)
-    loose = _looser(opening, problem, breaking, looseness) if breaking is not None and looseness else None
+    breaking = kp.break_lines(items, problem.widths, problem.settings)
+    loose = _looser(problem, breaking, looseness) if breaking is not None and looseness else None
     breaking = loose or breaking
     if breaking is None:
         return None, False
