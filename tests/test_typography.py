@@ -12,7 +12,7 @@ import lxml.html
 import pypdfium2
 import pytest
 from lxml import etree
-from pdfminer.layout import LTTextLine
+from pdfminer.layout import LTChar, LTTextLine
 from weasyprint import HTML
 
 from amnesty_book.layout import weasyprint as patches
@@ -210,3 +210,22 @@ def test_a_note_that_opens_with_a_quotation_has_its_number_on_the_quotations_fir
 def _web_paragraph(out: Path, words: str) -> str:
     web = lxml.html.parse(str(out / "small-web" / "index.html")).getroot()
     return next(p.text_content() for p in web.iter("p") if words in p.text_content())
+
+
+def test_a_notes_number_of_two_figures_stands_a_space_from_its_text(tmp_path: Path) -> None:
+    """The citations book's notes run past nine (its citations become notes): each number of two
+    figures, hanging in the margin of the note area, ends a space before its note's first word,
+    as "9." does (it touched it: "10.Nowak")."""
+    root = sample_project("citations", tmp_path)
+    build(root, root / "dist", editions=["reader-a4"])
+    pdf = root / "dist" / f"{load_book(root).config.slug}-reader-a4.pdf"
+    gaps = {}  # by note number, in ems of the note's type (a later line may open with "40.")
+    for page in pdf_layout(pdf):
+        for line, size in page.lines:
+            chars = [char for char in line if isinstance(char, LTChar)]
+            number = re.match(r"(\d+)\. ?\S", line.get_text())
+            if number and size < BODY_SIZE - 1 and int(number.group(1)) == len(gaps) + 1:
+                figures = len(number.group(1))
+                gaps[len(gaps) + 1] = (chars[figures + 1].x0 - chars[figures].x1) / size
+    assert len(gaps) >= 10
+    assert min(gaps.values()) >= 0.15, gaps

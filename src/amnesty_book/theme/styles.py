@@ -31,7 +31,7 @@ class Stylesheet:
 
 
 # The width of a figure in the note's type, in ems (lining figures are about half an em),
-# and the space a number longer than two figures wants before its note's text.
+# and the space a number of two figures or more wants before its note's text.
 _FIGURE_EM, _GAP_EM = 0.6, 0.2
 
 
@@ -88,10 +88,11 @@ def _chapter_openings(book: Book) -> str:
 
 def _note_hang(book: Book) -> str:
     """The page-bottom notes' numbers hang in the margin of the note area (print.css), in
-    room for two figures; a book of a hundred notes or more widens it to its longest number,
-    which would otherwise break in two ("40" over "5.")."""
+    room for one figure and its point; a book of ten notes or more widens it to its longest
+    number and a space, which would otherwise touch the note ("10.Nowak") or break in two
+    ("40" over "5.")."""
     figures = len(str(len(book.notes)))
-    if figures <= 2:
+    if figures < 2:
         return ""
     hang = f"{1.4 + _FIGURE_EM * (figures - 2) + _GAP_EM:.2f}em"
     return (
