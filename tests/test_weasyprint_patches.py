@@ -397,6 +397,40 @@ def widowed_pages() -> dict[str, list[list[int]]]:
     return found
 
 
+def a_page_short_of_a_note() -> list[int]:
+    """The pages of a paragraph's one line and of the note it calls, after five lines that call a
+    note of their own, on a page of 167 px: the page needs 172 px for them with the 12 px above
+    the notes' rule, 166 px with half of them."""
+    style = (
+        "@page { size: 100mm 167px; margin: 0 10mm; @footnote { border-top: 1px solid; margin-top: 12px } } "
+        "html { line-height: 20px } p { margin: 0 } .note { line-height: 16px; footnote-policy: line }"
+    )
+    body = (
+        "<p>One<span class=note>A note.</span><br>two<br>three<br>four<br>five</p>"
+        "<p>The line that calls<span class=note>Its note.</span></p>"
+    )
+    return _pages_of(_document(body, style), "The line that calls", "Its note.")
+
+
+def a_widow_or_a_hole() -> list[int]:
+    """The pages of a paragraph's last two lines, each calling a note, the first a note too long
+    for the page (begun under it, note_splits.py), the second a note of a line, which may not
+    follow a note continued overleaf: the widows rule takes both lines overleaf, and leaves nearly
+    half of the page white."""
+    style = (
+        "@page { size: 100mm 300px; margin: 0 10mm } html { line-height: 20px } p { margin: 0 } "
+        ".note { line-height: 16px; footnote-policy: line }"
+    )
+    long_note = "<br>".join(f"Its line {number}." for number in range(1, 13))
+    body = (
+        "<p>One<span class=note>A first note.</span><br>"
+        + "<br>".join(("two", "three", "four", "five", "six", "seven", "eight"))
+        + "<br>"
+        + f"Next to last<span class=note>{long_note}</span><br>Last<span class=note>A short note.</span></p>"
+    )
+    return _pages_of(_document(body, style), "Next to last", "Last", "Its line 1.", "A short note.")
+
+
 def a_heading_in_a_column() -> list[list[float]]:
     """The widths of the lines of two headings three lines long, in pixels."""
     headings = (
@@ -545,6 +579,8 @@ PROBES: dict[str, Callable[[], Any]] = {
         a_note_that_fits,
         an_emptied_foot_area,
         widowed_pages,
+        a_page_short_of_a_note,
+        a_widow_or_a_hole,
         a_paragraph_after_a_heading,
         a_plate_and_a_note_at_the_foot,
         a_plate_that_does_not_fit,
@@ -628,7 +664,7 @@ def test_a_page_the_widows_rule_would_leave_a_line_short_is_filled_by_a_paragrap
     """Lines of the two paragraphs on each page of seven: WeasyPrint moves a line overleaf to keep
     the second's last company, or the whole of a second paragraph of three lines, and the page runs
     short; a paragraph set a line longer (the first, or the second itself) fills it instead."""
-    assert _probe(widowed_pages, "widow control") == {
+    assert _probe(widowed_pages, "short pages") == {
         "the first longer": [[4, 2], [2]],  # a line short
         "the second longer": [[5], [3]],  # two lines short
     }
@@ -636,6 +672,22 @@ def test_a_page_the_widows_rule_would_leave_a_line_short_is_filled_by_a_paragrap
         "the first longer": [[5, 2], [2]],
         "the second longer": [[5, 2], [2]],
     }
+
+
+def test_a_page_that_would_run_short_of_a_line_and_its_note_lets_them_nearer_its_notes_rule() -> None:
+    """The page, a fifth of it white, is made again with the running text allowed half of the
+    margin above the notes' rule (TeX's \\skip\\footins shrinks so), and takes the line and its
+    note."""
+    assert _probe(a_page_short_of_a_note, "short pages") == [2, 2]
+    assert _probe(a_page_short_of_a_note, "foot area") == [2, 2]
+    assert _probe(a_page_short_of_a_note) == [1, 1]
+
+
+def test_a_page_that_would_be_left_a_fifth_empty_for_a_widow_takes_the_widow() -> None:
+    """As TeX weighs a widow against an underfull page, the paragraph leaves its last line alone
+    overleaf rather than the page nearly half white (the long note begun under the line before)."""
+    assert _probe(a_widow_or_a_hole, "short pages") == [2, 2, 2, 2]
+    assert _probe(a_widow_or_a_hole) == [1, 2, 1, 2]
 
 
 def _hyphenated(lines: list[str]) -> list[str]:

@@ -185,11 +185,13 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
-        "widow control",
-        "widow_control",
+        "short pages",
+        "short_pages",
         "layout.page.make_page (wrapping note splits')",
         "a page whose last line the widows rule sent overleaf ran a line short, white above a plate at "
-        "its foot: a paragraph on it is set a line longer instead, as lua-widow-control does for LaTeX",
+        "its foot: a paragraph on it is set a line longer instead, as lua-widow-control does for LaTeX; "
+        "a page whose next line and note did not fit under its notes left their room white: its text "
+        "may take half of the margin above the notes' rule, as TeX's \\skip\\footins shrinks",
         "none filed",
         written_for("weasyprint"),
     ),

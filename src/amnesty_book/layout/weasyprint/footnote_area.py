@@ -17,6 +17,8 @@ Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for 
   order they joined the page in: page_floats lifts them off the top of the area. The height of
   those carried to the page's head is kept (`head_floats_height`): the baseline grid starts
   under them (baseline_grid.py).
+- While a page left short is made again (short_pages.py), the area keeps off the text all of its
+  height but half of its top margin (`giving`), as TeX's \\skip\\footins shrinks.
 
 Upstream: none filed (a like rounding trap in page breaks:
 https://github.com/Kozea/WeasyPrint/issues/2100). Written for WeasyPrint 70.0 (layout/__init__.py).
@@ -24,9 +26,11 @@ https://github.com/Kozea/WeasyPrint/issues/2100). Written for WeasyPrint 70.0 (l
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from math import inf
 
-from weasyprint.formatting_structure import build
+from weasyprint.formatting_structure import boxes, build
 from weasyprint.layout import LayoutContext
 
 # WeasyPrint's own, as its method calls it (note_layouts.py wraps block's name, for the notes).
@@ -34,10 +38,31 @@ from weasyprint.layout.block import block_level_layout
 
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
 
+# The share of the foot area's top margin the running text may take, while a page left short is
+# made again (short_pages.py): as TeX's \skip\footins shrinks (9pt minus 2pt in LaTeX's
+# article), the rule comes nearer the last line rather than let the page run short.
+GIVE = 0.5
+_giving = [False]
+
+
+@contextmanager
+def giving() -> Iterator[None]:
+    """While a page is made, the text may take GIVE of the foot area's top margin."""
+    _giving[0] = True
+    try:
+        yield
+    finally:
+        _giving[0] = False
+
+
+def _reserved(area: boxes.FootnoteAreaBox) -> float:
+    """The room the foot area keeps off the page's text."""
+    return area.margin_height() - (GIVE * area.margin_top if _giving[0] else 0.0)
+
 
 def update_footnote_area(self: LayoutContext) -> bool:
     if self.current_footnote_area.height != "auto" and not self.in_column:
-        self.page_bottom += self.current_footnote_area.margin_height()
+        self.page_bottom += _reserved(self.current_footnote_area)
     self.current_footnote_area.children = sorted(
         self.current_page_footnotes, key=lambda box: not is_page_float(box)
     )
@@ -52,7 +77,7 @@ def update_footnote_area(self: LayoutContext) -> bool:
             child.margin_height() for child in footnote_area.children if child.element in carried
         )
         if not self.in_column:
-            self.page_bottom -= footnote_area.margin_height()
+            self.page_bottom -= _reserved(footnote_area)
         last_child = footnote_area.children[-1]
         last_child_bottom = last_child.position_y + last_child.margin_height() - last_child.margin_bottom
         area_bottom = footnote_area.position_y + footnote_area.margin_height() - footnote_area.margin_bottom

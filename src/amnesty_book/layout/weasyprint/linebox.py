@@ -27,11 +27,11 @@ as it does for orphans. Not when the line calls a note (its note would stay behi
 
 A widow spared. Where the paragraph runs past the page with fewer than `widows` lines left (so
 WeasyPrint moves lines of the page overleaf to join them, and the page runs short), and the
-widow control patch is applied, its lines on the page are set again a line longer (TeX's
+short pages patch is applied, its lines on the page are set again a line longer (TeX's
 \\looseness, total_fit.py): kept where that puts more of it on the page, the paragraph's lines on
 the next page then following the longer plan; else set as they were. A paragraph the page being
-made again asks for a line more (widow_control.py) is set so from its first setting. Each
-planned paragraph's last setting is told to widow_control.py.
+made again asks for a line more (short_pages.py) is set so from its first setting. Each
+planned paragraph's last setting is told to short_pages.py.
 
 A note's head. Where a note split over two pages can keep two lines on each side only by
 ending its head on the first line of a paragraph (note_splits.py), its head is laid out with
@@ -66,7 +66,7 @@ from typing import Any
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext, block
 
-from amnesty_book.layout.weasyprint import total_fit, widow_control
+from amnesty_book.layout.weasyprint import short_pages, total_fit
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
 
 # A line, and where the paragraph resumes after it.
@@ -150,17 +150,26 @@ def linebox_layout(
     """WeasyPrint's `_linebox_layout`, its paragraph's new lines kept while it runs. Where the
     page's last line ends on a hyphen, the paragraph's lines on the page are set again, that
     line known to be the page's last; where it leaves a widow, set again a line longer."""
-    if _club_lines[-1] and box.style["orphans"] > 1:
-        with _one_orphan(box):  # set as below, WeasyPrint reading the paragraph's `orphans` as 1
-            return linebox_layout(
-                context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes, *rest
-            )
+    for rule, relaxed in (("orphans", _club_lines[-1]), ("widows", short_pages.allows_a_widow(box))):
+        if relaxed and box.style[rule] > 1:
+            with _one_line(box, rule):  # set as below, WeasyPrint reading the paragraph's rule as 1
+                return linebox_layout(
+                    context,
+                    box,
+                    index,
+                    child,
+                    new_children,
+                    page_is_empty,
+                    absolute_boxes,
+                    fixed_boxes,
+                    *rest,
+                )
     set_before, ladder = len(new_children), LADDER.run
     arguments = (context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes, *rest)
     known_last = None
     # Lines more asked of the paragraph (by the page, or to spare it a widow); and, once asked, the
     # lines it must set on the page to be kept so, and known_last without.
-    looseness = widow_control.lines_more(box)
+    looseness = short_pages.lines_more(box)
     plainly: tuple[int, int | None] | None = (0, None) if looseness else None
     while True:
         setting = _Setting(new_children)
@@ -178,13 +187,18 @@ def linebox_layout(
             looseness, known_last = 0, plainly[1]  # no looser breaking filled the page: set as it was
         elif known_last is None and _ends_the_page_badly(lines):
             known_last = len(lines) - 1
-        elif plainly is None and widow_control.spares_widows() and _leaves_a_widow(box, lines, setting):
+        elif (
+            plainly is None
+            and short_pages.spares_widows()
+            and _leaves_a_widow(box, lines, setting)
+            and getattr(lines[0], "total_fit", False)  # planned: it may be set a line longer
+        ):
             plainly = on_page, known_last
             looseness = box.style["widows"] - (setting.lines_left or 0)
         else:
             if looseness:
                 total_fit.keep_plans(planned, on_page)
-            widow_control.paragraph_set(box, planned, lines, _leaves_a_widow(box, lines, setting))
+            short_pages.paragraph_set(box, planned, lines, _leaves_a_widow(box, lines, setting))
             return result
         for line in lines:  # unset, as WeasyPrint unsets the lines it moves to the next page
             block.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
@@ -193,11 +207,12 @@ def linebox_layout(
 
 
 @contextmanager
-def _one_orphan(box: boxes.BlockContainerBox) -> Iterator[None]:
-    """The paragraph's style, while it is set, with `orphans: 1` (the lines set keep that copy)."""
+def _one_line(box: boxes.BlockContainerBox, rule: str) -> Iterator[None]:
+    """The paragraph's style, while it is set, with `orphans` or `widows` 1 (the lines set keep
+    that copy)."""
     style = box.style
     box.style = style.copy()
-    box.style["orphans"] = 1
+    box.style[rule] = 1
     try:
         yield
     finally:
@@ -205,14 +220,9 @@ def _one_orphan(box: boxes.BlockContainerBox) -> Iterator[None]:
 
 
 def _leaves_a_widow(box: boxes.BlockContainerBox, lines: list[boxes.Box], setting: _Setting) -> bool:
-    """The paragraph's planned lines ran past the page with fewer than `widows` lines left, so
-    WeasyPrint moved lines overleaf to join them (or the paragraph, where too few were left)."""
-    return (
-        setting.lines_left is not None
-        and setting.lines_left < box.style["widows"]
-        and bool(lines)
-        and getattr(lines[0], "total_fit", False)
-    )
+    """The paragraph ran past the page with fewer than `widows` lines left, so WeasyPrint moved
+    lines of the page overleaf to join them (or the paragraph, where too few were left)."""
+    return setting.lines_left is not None and setting.lines_left < box.style["widows"] and bool(lines)
 
 
 def _ends_the_page_badly(lines: list[boxes.Box]) -> bool:

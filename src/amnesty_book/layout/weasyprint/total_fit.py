@@ -26,7 +26,7 @@ then weighs such an end of that line (or of the line before, should the widows r
 overleaf) with PAGE_END_HYPHEN_DEMERITS; on a right-hand page, where the word would run on
 overleaf, with OVERLEAF_HYPHEN_DEMERITS, and the emergency stretch if that spares the page its
 hyphen. Where a page asks a paragraph for a line more than its best breaks make, to spare the
-page a widow (linebox.py, widow_control.py), it is planned so from its first line on the page,
+page a widow (linebox.py, short_pages.py), it is planned so from its first line on the page,
 as TeX's \\looseness, within the tolerance and without the emergency stretch; kept, the lines
 it leaves for the next page follow that plan. Paragraphs the plan does not model (a float
 beside them, an image or inline block in a line, a forced line break, a soft hyphen, a
@@ -243,7 +243,7 @@ _journal: list[list[tuple[tuple[Any, ...], Any]]] = []
 
 @contextmanager
 def plans_kept_on_trial() -> Iterator[Callable[[], None]]:
-    """While a page is made again on trial (widow_control.py): what it keeps of looser plans, and
+    """While a page is made again on trial (short_pages.py): what it keeps of looser plans, and
     a function that takes it back should the page be made as it was."""
     kept: list[tuple[tuple[Any, ...], Any]] = []
     _journal.append(kept)
@@ -587,7 +587,7 @@ def _looser(problem: _Problem, best: kp.Breaking, looseness: int) -> kp.Breaking
 
 def loosening_cost(opening: Opening, looseness: int = 1) -> float | None:
     """The demerits the paragraph's lines from its opening on a page take on when it is set
-    `looseness` lines longer (widow_control.py weighs its paragraphs by them); None where it
+    `looseness` lines longer (short_pages.py weighs its paragraphs by them); None where it
     cannot be within the tolerance."""
     problem = _problem(opening, None, False)
     if problem is None:
