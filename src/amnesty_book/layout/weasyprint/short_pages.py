@@ -16,8 +16,8 @@ Two things leave a page of running text short where a book's page is full:
 - A foot too full for what follows. Where the next line calls a note that does not fit under it
   (nor begins there, note_splits.py), the line and its note go overleaf and leave their room
   white. TeX lets the space above its notes shrink (LaTeX's \\skip\\footins, 9pt minus 2pt):
-  a page that leaves more than SHORT of its height white above its notes, when what follows is
-  not broken before by force, is made again with the running text allowed half of the margin
+  a page that leaves more than SHORT of its height white above its notes (and no plate, which
+  keeps its distance), when what follows is not broken before by force, is made again with the running text allowed half of the margin
   above the notes' rule (footnote_area.py), and kept where it then holds more, less of it white,
   with no widow the first one had not. Where the page is left more than VERY_SHORT white, and
   the widows rule moved lines of it overleaf (a line calling a note that must be continued
@@ -50,7 +50,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import page as page_layout
 
-from amnesty_book.layout.weasyprint import footnote_area, total_fit
+from amnesty_book.layout.weasyprint import footnote_area, page_floats, total_fit
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
 
 _make_page = page_layout.make_page
@@ -231,13 +231,15 @@ def _holds_more(
 
 
 def _left_short(made: tuple[boxes.PageBox, Any, Any], root_box: boxes.BlockBox) -> bool:
-    """The page, notes at its foot, leaves more than SHORT of it white, and what follows could
-    have come on it (it is not broken before by force: a chapter that opens a new page)."""
+    """The page, notes and no plate at its foot, leaves more than SHORT of it white, and what
+    follows could have come on it (it is not broken before by force: a chapter that opens a new
+    page)."""
     page, resume_at = made[0], made[1]
-    if resume_at is None or not any(
-        isinstance(child, boxes.FootnoteAreaBox) and child.children for child in page.children
-    ):
-        return False
+    foot = [
+        box for child in page.children if isinstance(child, boxes.FootnoteAreaBox) for box in child.children
+    ]
+    if resume_at is None or not foot or any(page_floats.is_page_float(box) for box in foot):
+        return False  # the running text ends, or no notes; or a plate at the foot, kept its distance
     if _white(page) <= SHORT * page.height:
         return False
     box, skip = root_box, resume_at
