@@ -15,15 +15,15 @@ Two things leave a page of running text short where a book's page is full:
   first one did, with the same notes and plates at its foot and no widow.
 - A foot too full for what follows. Where the next line calls a note that does not fit under it
   (nor begins there, note_splits.py), the line and its note go overleaf and leave their room
-  white. TeX lets the space above its notes shrink (LaTeX's \\skip\\footins, 9pt minus 2pt):
-  a page that leaves more than SHORT of its height white above its notes (and no plate, which
-  keeps its distance), when what follows is not broken before by force, is made again with the running text allowed half of the margin
-  above the notes' rule (footnote_area.py), and kept where it then holds more, less of it white,
-  with no widow the first one had not. Where the page is left more than VERY_SHORT white, and
-  the widows rule moved lines of it overleaf (a line calling a note that must be continued
-  overleaf, followed by the paragraph's last line calling another note, which may not follow
-  a continued one), that paragraph is also allowed its widow: TeX too would rather leave a
-  widow than a page a fifth empty.
+  white. TeX lets the space above its notes shrink (LaTeX's \\skip\\footins, 9pt minus 2pt): a
+  page that leaves more than SHORT of its height white above its notes (and no plate, which keeps
+  its distance), when what follows is not broken before by force, is made again with the running
+  text allowed half of the margin above the notes' rule (footnote_area.py), and kept where it then
+  holds more, less of it white, with no widow the first one had not. Where the page is left more
+  than VERY_SHORT white, and the widows rule moved lines of it overleaf (a line calling a note
+  that must be continued overleaf, followed by the paragraph's last line calling another note,
+  which may not follow a continued one), that paragraph is also allowed its widow: TeX too would
+  rather leave a widow than a page a fifth empty.
 
 Where the page made again is not kept, the page is made as it was, and what the trial kept of
 plans is taken back.
