@@ -401,15 +401,38 @@ def a_page_short_of_a_note() -> list[int]:
     """The pages of a paragraph's one line and of the note it calls, after five lines that call a
     note of their own, on a page of 167 px: the page needs 172 px for them with the 12 px above
     the notes' rule, 166 px with half of them."""
-    style = (
-        "@page { size: 100mm 167px; margin: 0 10mm; @footnote { border-top: 1px solid; margin-top: 12px } } "
-        "html { line-height: 20px } p { margin: 0 } .note { line-height: 16px; footnote-policy: line }"
-    )
-    body = (
-        "<p>One<span class=note>A note.</span><br>two<br>three<br>four<br>five</p>"
-        "<p>The line that calls<span class=note>Its note.</span></p>"
-    )
-    return _pages_of(_document(body, style), "The line that calls", "Its note.")
+    return _pages_of(_document(*SHORT_OF_A_NOTE), "The line that calls", "Its note.")
+
+
+SHORT_OF_A_NOTE = (
+    "<p>One<span class=note>A note.</span><br>two<br>three<br>four<br>five</p>"
+    "<p>The line that calls<span class=note>Its note.</span></p>",
+    "@page { size: 100mm 167px; margin: 0 10mm; @footnote { border-top: 1px solid; margin-top: 12px } } "
+    "html { line-height: 20px } p { margin: 0 } .note { line-height: 16px; footnote-policy: line }",
+)
+
+
+def a_page_short_of_a_note_laid_out_again() -> list[Any]:
+    """The document of `a_page_short_of_a_note` laid out twice, the second time told how the first
+    made its pages (memory.py keeps it between builds): how many times each layout made a page,
+    and whether the two came out the same."""
+    from amnesty_book.layout.weasyprint import short_pages
+
+    makings = 0
+    make_page = short_pages._make_page
+
+    def counted(*arguments: Any) -> Any:
+        nonlocal makings
+        makings += 1
+        return make_page(*arguments)
+
+    short_pages._make_page = counted
+    patches.start_layout({}, {})
+    first = _lines(_document(*SHORT_OF_A_NOTE))
+    first_makings, makings = makings, 0
+    patches.start_layout({}, short_pages.pages_made())
+    again = _lines(_document(*SHORT_OF_A_NOTE))
+    return [first_makings, makings, again == first]
 
 
 def a_widow_or_a_hole() -> list[int]:
@@ -580,6 +603,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         an_emptied_foot_area,
         widowed_pages,
         a_page_short_of_a_note,
+        a_page_short_of_a_note_laid_out_again,
         a_widow_or_a_hole,
         a_paragraph_after_a_heading,
         a_plate_and_a_note_at_the_foot,
@@ -681,6 +705,12 @@ def test_a_page_that_would_run_short_of_a_line_and_its_note_lets_them_nearer_its
     assert _probe(a_page_short_of_a_note, "short pages") == [2, 2]
     assert _probe(a_page_short_of_a_note, "foot area") == [2, 2]
     assert _probe(a_page_short_of_a_note) == [1, 1]
+
+
+def test_a_layout_told_how_the_last_made_its_pages_makes_each_once() -> None:
+    """The first layout makes its one page twice (as first made, then nearer its notes, where the
+    line and its note fit), the next once; both set the same lines."""
+    assert _probe(a_page_short_of_a_note_laid_out_again) == [2, 1, True]
 
 
 def test_a_page_that_would_be_left_a_fifth_empty_for_a_widow_takes_the_widow() -> None:

@@ -46,7 +46,7 @@ from amnesty_book.layout.pagination import (
 )
 from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
-from amnesty_book.layout.weasyprint import margin_boxes, total_fit
+from amnesty_book.layout.weasyprint import margin_boxes, short_pages, total_fit
 from amnesty_book.layout.weasyprint.image_resolution import images_at_most
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
 from amnesty_book.model import Book, Note, NoteCall, PlatePlacement, Prose, PullQuote
@@ -287,7 +287,12 @@ def layout_pdf(
 
     blocks = _block_anchors(book)
     memory = memory or LayoutMemory(book, edition, _memory_key(part, placement, one_document))
-    breaks, plan, last_folios = memory.recall() or (frozenset(), first_plan(book, edition), None)
+    breaks, plan, last_folios, pages_made = memory.recall() or (
+        frozenset(),
+        first_plan(book, edition),
+        None,
+        {},
+    )
     # A part links to, and prints the folios of, the anchors it does not hold (book_parts.py).
     own = set(_ID.findall(html(breaks, plan, None))) if placement is not None else None
     layouts: list[float] = []  # the seconds of each layout, for --verbose
@@ -299,7 +304,8 @@ def layout_pdf(
         source = html(breaks, plan, own, printed)
         templated = time.perf_counter()
         templating += templated - start
-        patches.start_layout(dict(book.hyphenation))
+        # The pages of the layout recalled are made as it made them; a revised one tries them again.
+        patches.start_layout(dict(book.hyphenation), pages_made if count == 1 else {})
         document = HTML(string=source, url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=decoded_images
         )
@@ -313,7 +319,7 @@ def layout_pdf(
         revised = revised_plan(plan, book, edition, pages, heights, white_above_floats(document), first_page)
         settled = (not misplaced or more_breaks == breaks) and revised == plan
         if settled and printed.agree_with(last_folios):
-            memory.record(breaks, plan, last_folios)
+            memory.record(breaks, plan, last_folios, short_pages.pages_made())
             break
         breaks, plan = frozenset(more_breaks), revised
     times = ", ".join(f"{seconds:.1f} s" for seconds in layouts)

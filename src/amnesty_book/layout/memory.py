@@ -1,6 +1,6 @@
 """Where a layout ended at the edition's last build from the very same inputs: the blocks it
-moved to new pages, its plate plan and the folio of each anchor's page, from which the next
-build starts.
+moved to new pages, its plate plan, the folio of each anchor's page and how it made the pages
+that would run short (short_pages.py), from which the next build starts.
 
 A layout runs until its plate plan and its moved blocks no longer change (engine.layout_pdf).
 From the same inputs (project/inputs.py: sources, look, the builder's code) it always ends at
@@ -32,9 +32,9 @@ class LayoutMemory:
         self.folder = None if key is None else book.root / CACHE_FOLDER / "layouts" / edition.name / key
         self.name = _file_name(what)
         # What record() was given.
-        self.ended: tuple[frozenset[str], PlatePlan, Mapping[str, str]] | None = None
+        self.ended: tuple[frozenset[str], PlatePlan, Mapping[str, str], Mapping[str, str]] | None = None
 
-    def recall(self) -> tuple[frozenset[str], PlatePlan, dict[str, str]] | None:
+    def recall(self) -> tuple[frozenset[str], PlatePlan, dict[str, str], dict[str, str]] | None:
         if self.folder is None:
             return None
         try:
@@ -51,17 +51,25 @@ class LayoutMemory:
                     dict(plan["pull_quotes_after"]),
                 ),
                 {str(anchor): str(folio) for anchor, folio in kept["folios"].items()},
+                {str(page): str(made) for page, made in kept["short_pages"].items()},
             )
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
-    def record(self, breaks: frozenset[str], plan: PlatePlan, folios: Mapping[str, str]) -> None:
-        self.ended = breaks, plan, folios
+    def record(
+        self,
+        breaks: frozenset[str],
+        plan: PlatePlan,
+        folios: Mapping[str, str],
+        short_pages: Mapping[str, str],
+    ) -> None:
+        self.ended = breaks, plan, folios, short_pages
         if self.folder is None:
             return
         kept = {
             "breaks": sorted(breaks),
             "folios": dict(folios),
+            "short_pages": dict(short_pages),
             "plan": {
                 "positions": dict(plan.positions),
                 "widths_mm": dict(plan.widths_mm),

@@ -242,11 +242,15 @@ def apply() -> None:
         apply_patch()
 
 
-def start_layout(hyphenation_exceptions: Mapping[str, tuple[int, ...]]) -> None:
+def start_layout(
+    hyphenation_exceptions: Mapping[str, tuple[int, ...]], pages_made: Mapping[str, str] | None = None
+) -> None:
     """A layout starts afresh, whatever the last one in this process ended with, with the
-    book's hyphenation exceptions."""
-    from amnesty_book.layout.weasyprint import hyphenation, pango_layouts, total_fit
+    book's hyphenation exceptions, and how the last layout of the same document made the pages
+    that would run short (short_pages.py), if known."""
+    from amnesty_book.layout.weasyprint import hyphenation, pango_layouts, short_pages, total_fit
 
     hyphenation.start_layout(dict(hyphenation_exceptions))
     pango_layouts.start_layout()
     total_fit.start_layout()
+    short_pages.start_layout(pages_made or {})

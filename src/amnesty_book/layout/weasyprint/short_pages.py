@@ -23,10 +23,14 @@ Two things leave a page of running text short where a book's page is full:
   than VERY_SHORT white, and the widows rule moved lines of it overleaf (a line calling a note
   that must be continued overleaf, followed by the paragraph's last line calling another note,
   which may not follow a continued one), that paragraph is also allowed its widow: TeX too would
-  rather leave a widow than a page a fifth empty.
+  rather leave a widow than a page a fifth empty. Where that is not kept either, the page is made
+  again with the paragraph set whole on it that takes a line more for the fewest demerits set
+  so, kept where it ends where the first one did, with the same foot: a line less of it white.
 
-Where the page made again is not kept, the page is made as it was, and what the trial kept of
-plans is taken back.
+Where no page made again is kept, the page is made as it was, and what the trials kept of plans
+is taken back. How each page that would run short was made (as first made, or nearer its notes)
+is told to the next layout of the same document (memory.py keeps it between builds), which makes
+it so at once.
 
 Making a page again starts it from what WeasyPrint's context held when the page began: the
 notes still to place, those reported from the page before, the floats broken over it, the
@@ -41,7 +45,7 @@ for WeasyPrint 70.0 (layout/page.py: make_page, remake_page; layout/__init__.py:
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,32 +135,77 @@ def make_page(
     page_state: Any,
 ) -> tuple[boxes.PageBox, dict[int, Any] | None, Any]:
     """The page as the patches before this one make it; where it runs short, made again with a
-    paragraph before a widow set a line longer, or its running text nearer its notes."""
+    paragraph on it set a line longer, or its running text nearer its notes, where that is better."""
     arguments = (context, root_box, page_type, resume_at, page_number, page_state)
+    made_so = f"{page_number} {resume_at!r}"  # the page, by its number and where it begins
+    if made_so in _remembered:  # as the last layout of the same document made it
+        with _making(_Page(nearer_the_notes=_remembered[made_so] == _NEARER)):
+            return _made(made_so, _remembered[made_so], _make_page(*arguments))
     start = _Start.of(context, page_state)
     with _making(_Page()) as page:
         made = _make_page(*arguments)
-    asked = _cheapest(page, made[0])
-    if asked is not None:
-        trial_page = _Page(asked.box)
-    elif _left_short(made, root_box):
-        trial_page = _Page(nearer_the_notes=True, widow_allowed=_widow_to_allow(page, made[0]))
-    else:
+    tried = False
+    for trial_page, better in _trials(page, made, root_box):
+        tried = True
+        with total_fit.plans_kept_on_trial() as take_back:
+            start.restore(context, page_state)
+            with _making(trial_page):
+                trial = _make_page(*arguments)
+            if better(trial_page, trial, page, made):
+                plainly_nearer = trial_page.nearer_the_notes and trial_page.widow_allowed is None
+                return _made(made_so, _NEARER, trial) if plainly_nearer else trial
+            take_back()
+    if not tried:
         return made
-    with total_fit.plans_kept_on_trial() as take_back:
-        start.restore(context, page_state)
-        with _making(trial_page):
-            trial = _make_page(*arguments)
-        if (
-            _fills(trial_page, trial, made)
-            if asked is not None
-            else _holds_more(trial_page, trial, page, made)
-        ):
-            return trial
-        take_back()
     start.restore(context, page_state)
     with _making(_Page()):
-        return _make_page(*arguments)
+        return _made(made_so, _AS_FIRST, _make_page(*arguments))
+
+
+# How a page that would run short was made, by its number and where it began: as it was first
+# made, every trial failing, or with its text nearer its notes (no paragraph asked otherwise). A
+# layout of the same document from the same inputs makes each page the same, so the next build
+# (memory.py) makes it so at once, not twice or three times.
+_AS_FIRST, _NEARER = "as first made", "nearer its notes"
+_remembered: dict[str, str] = {}
+_pages_made: dict[str, str] = {}
+
+
+def start_layout(pages_made: Mapping[str, str]) -> None:
+    """A layout starts, remembering how the last layout of the same document made its pages."""
+    _remembered.clear()
+    _remembered.update(pages_made)
+    _pages_made.clear()
+
+
+def pages_made() -> dict[str, str]:
+    """How this layout made the pages that would run short, where that can be told again."""
+    return dict(_pages_made)
+
+
+def _made(page: str, how: str, made: tuple[boxes.PageBox, Any, Any]) -> tuple[boxes.PageBox, Any, Any]:
+    _pages_made[page] = how
+    return made
+
+
+_Better = Callable[[_Page, tuple[boxes.PageBox, Any, Any], _Page, tuple[boxes.PageBox, Any, Any]], bool]
+
+
+def _trials(
+    page: _Page, made: tuple[boxes.PageBox, Any, Any], root_box: boxes.BlockBox
+) -> Iterator[tuple[_Page, _Better]]:
+    """The makings of a page that runs short to try, in turn, with what each must do better: for a
+    widow, a paragraph before it a line longer; for a page left short, its text nearer its notes
+    (and the paragraph that ran over it allowed a widow, where the page is very short), then the
+    paragraph on it that takes a line more for the fewest demerits."""
+    widowed = _cheapest(page, made[0], widowed=True)
+    if widowed is not None:
+        yield _Page(widowed.box), _fills
+    if _left_short(made, root_box):
+        yield _Page(nearer_the_notes=True, widow_allowed=_widow_to_allow(page, made[0])), _holds_more
+        longer = _cheapest(page, made[0], widowed=False)
+        if longer is not None:
+            yield _Page(longer.box), _fills
 
 
 @contextmanager
@@ -169,12 +218,12 @@ def _making(page: _Page) -> Iterator[_Page]:
         _page[0] = before
 
 
-def _cheapest(page: _Page, made: boxes.PageBox) -> _Paragraph | None:
-    """Where a paragraph on the page is widowed: of the paragraphs set whole before it on the
-    page, the one that takes a line more for the fewest demerits; None where none can."""
+def _cheapest(page: _Page, made: boxes.PageBox, widowed: bool) -> _Paragraph | None:
+    """Of the paragraphs set whole on the page (where a paragraph on it is `widowed`, or none
+    is), the one that takes a line more for the fewest demerits; None where none can."""
     on_page = _in_the_flow(made)
     set_on_page = [paragraph for paragraph in page.paragraphs.values() if paragraph.box.element in on_page]
-    if not any(paragraph.widowed for paragraph in set_on_page):
+    if any(paragraph.widowed for paragraph in set_on_page) != widowed:
         return None
     costs = [
         (cost, number, paragraph)
@@ -201,7 +250,10 @@ def _in_the_flow(page: boxes.PageBox) -> set[Any]:
 
 
 def _fills(
-    trial_page: _Page, trial: tuple[boxes.PageBox, Any, Any], made: tuple[boxes.PageBox, Any, Any]
+    trial_page: _Page,
+    trial: tuple[boxes.PageBox, Any, Any],
+    made_page: _Page,
+    made: tuple[boxes.PageBox, Any, Any],
 ) -> bool:
     """The page made again ends where the first one did, with the same foot, the paragraph asked
     a line longer, and no widow."""
