@@ -160,18 +160,23 @@ def test_ctrl_c_says_so_and_leaves_dist_unchanged(
     root = small_project.root
     build(root)
     dist = root / "dist"
-    before = {path: path.read_bytes() if path.is_file() else None for path in dist.rglob("*")}
     lengthen(small_project)
-    interrupted = start_build(root, tmp_path / "stderr.txt")
-    ended.append(identify(interrupted.pid))
-    workers = at_work(interrupted, root)
-    ended.extend(workers)
-
-    if sent_to == "terminal":  # Ctrl-C: the build and its workers share the terminal's process group
-        os.killpg(interrupted.pid, signal.SIGINT)
-    else:
-        os.kill(interrupted.pid, signal.SIGINT)
-    assert interrupted.wait(timeout=120) == 130
+    # On a loaded machine the workers may still be seen as the editions are published, which a
+    # build finishes whatever Ctrl-C says (production._uninterrupted): it then ends with 0, and
+    # the build is started again.
+    for _attempt in range(3):
+        before = {path: path.read_bytes() if path.is_file() else None for path in dist.rglob("*")}
+        interrupted = start_build(root, tmp_path / "stderr.txt")
+        ended.append(identify(interrupted.pid))
+        workers = at_work(interrupted, root)
+        ended.extend(workers)
+        if sent_to == "terminal":  # Ctrl-C: the build and its workers share the terminal's process group
+            os.killpg(interrupted.pid, signal.SIGINT)
+        else:
+            os.kill(interrupted.pid, signal.SIGINT)
+        if interrupted.wait(timeout=120) != 0:
+            break
+    assert interrupted.returncode == 130
     wait_for(lambda: not any(running(worker) for worker in workers), "the workers to end with their build")
     stderr = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
     assert "Traceback" not in stderr
