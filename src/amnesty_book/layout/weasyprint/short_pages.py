@@ -59,6 +59,9 @@ from amnesty_book.layout.weasyprint.hyphenation import LADDER
 
 _make_page = page_layout.make_page
 
+# A page as WeasyPrint's make_page returns it: its box, where the next page resumes, its state.
+_Made = tuple[boxes.PageBox, dict[int, Any] | None, Any]
+
 # The share of its height a page may leave white above its foot before it is made again with
 # the space above its notes shrunk, to make room for what it left overleaf.
 SHORT = 0.05
@@ -133,7 +136,7 @@ def make_page(
     resume_at: dict[int, Any] | None,
     page_number: int,
     page_state: Any,
-) -> tuple[boxes.PageBox, dict[int, Any] | None, Any]:
+) -> _Made:
     """The page as the patches before this one make it; where it runs short, made again with a
     paragraph on it set a line longer, or its running text nearer its notes, where that is better."""
     arguments = (context, root_box, page_type, resume_at, page_number, page_state)
@@ -183,17 +186,15 @@ def pages_made() -> dict[str, str]:
     return dict(_pages_made)
 
 
-def _made(page: str, how: str, made: tuple[boxes.PageBox, Any, Any]) -> tuple[boxes.PageBox, Any, Any]:
+def _made(page: str, how: str, made: _Made) -> _Made:
     _pages_made[page] = how
     return made
 
 
-_Better = Callable[[_Page, tuple[boxes.PageBox, Any, Any], _Page, tuple[boxes.PageBox, Any, Any]], bool]
+_Better = Callable[[_Page, _Made, _Page, _Made], bool]
 
 
-def _trials(
-    page: _Page, made: tuple[boxes.PageBox, Any, Any], root_box: boxes.BlockBox
-) -> Iterator[tuple[_Page, _Better]]:
+def _trials(page: _Page, made: _Made, root_box: boxes.BlockBox) -> Iterator[tuple[_Page, _Better]]:
     """The makings of a page that runs short to try, in turn, with what each must do better: for a
     widow, a paragraph before it a line longer; for a page left short, its text nearer its notes
     (and the paragraph that ran over it allowed a widow, where the page is very short), then the
@@ -251,9 +252,9 @@ def _in_the_flow(page: boxes.PageBox) -> set[Any]:
 
 def _fills(
     trial_page: _Page,
-    trial: tuple[boxes.PageBox, Any, Any],
+    trial: _Made,
     made_page: _Page,
-    made: tuple[boxes.PageBox, Any, Any],
+    made: _Made,
 ) -> bool:
     """The page made again ends where the first one did, with the same foot, the paragraph asked
     a line longer, and no widow."""
@@ -269,9 +270,9 @@ def _fills(
 
 def _holds_more(
     trial_page: _Page,
-    trial: tuple[boxes.PageBox, Any, Any],
+    trial: _Made,
     made_page: _Page,
-    made: tuple[boxes.PageBox, Any, Any],
+    made: _Made,
 ) -> bool:
     """The page made again ends later than the first one did, less of it white, and leaves no
     widow where the first left none."""
@@ -282,7 +283,7 @@ def _holds_more(
     )
 
 
-def _left_short(made: tuple[boxes.PageBox, Any, Any], root_box: boxes.BlockBox) -> bool:
+def _left_short(made: _Made, root_box: boxes.BlockBox) -> bool:
     """The page, notes and no plate at its foot, leaves more than SHORT of it white, and what
     follows could have come on it (it is not broken before by force: a chapter that opens a new
     page)."""
