@@ -13,7 +13,7 @@ from amnesty_book.layout.plate_plan import (
     revised_plan,
     room_beside_text,
 )
-from amnesty_book.model import Book, Prose
+from amnesty_book.model import Book, Prose, PullQuote
 from amnesty_book.project.config import Edition
 from amnesty_book.readers.loading import load_book
 from amnesty_book.theme.page_geometry import DESIGNS, measure_mm, plate_width_mm, text_block
@@ -165,6 +165,20 @@ def test_a_plate_alone_on_a_page_is_set_as_large_as_the_measure_and_its_scan_all
     assert width == pytest.approx(900 / 300 * 25.4, abs=0.1)
     tall_caption = heights | {stalins.anchor: PlateHeight(whole=text_block(A4, 0).height - 10, image=250)}
     assert _closing_alone(book, tall_caption).scales == {}, "no larger where its caption leaves no room"
+
+
+def test_a_plate_alone_is_set_larger_in_the_revision_that_mends_the_rest(book: Book) -> None:
+    """Not a layout later, once all else has settled: a first build of the article lays it out
+    three times, not four."""
+    heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
+    quote = next(block.anchor for block in book.chapters[-1].blocks if isinstance(block, PullQuote))
+    stalins = next(plate.anchor for plate in book.plates if plate.id == "stalins-paradise")
+    last_paragraph = [block.anchor for block in book.chapters[-1].blocks if isinstance(block, Prose)][-1]
+    plan = PlatePlan(unscaled(book).positions | {stalins: CHAPTER_END})
+    pages = pages_where(book, **{"stalins-paradise": 11}) | {last_paragraph: 10, quote: 3}
+    revised = revised_plan(plan, book, A4, pages, heights, {quote: 0.3})
+    assert revised.to_next_page == {quote}, "the pull quote under white waits for the next page"
+    assert revised.scales[stalins] > 1, "and the plate alone is set larger at once"
 
 
 def test_plates_sharing_a_page_are_not_set_larger(book: Book) -> None:

@@ -299,8 +299,9 @@ def layout_pdf(
     templating = 0.0  # the seconds of the templates' rendering, for --verbose
     for count in range(1, _MAX_LAYOUTS + 1):
         start = time.perf_counter()
-        # The last layout allowed prints its own folios, whatever the one before put where.
-        printed = PrintedFolios(last_folios if count < _MAX_LAYOUTS else None)
+        # A layout recalled prints the folios its inputs gave last time; one revised moves
+        # pages, and prints its own folios (else it would take another layout to print them).
+        printed = PrintedFolios(last_folios if count == 1 else None)
         source = html(breaks, plan, own, printed)
         templated = time.perf_counter()
         templating += templated - start
@@ -376,7 +377,7 @@ class PrintedFolios:
     folio (print.css); WeasyPrint's target-counter() where none is known yet. target-counter()
     makes every page that refers to a later one again once its folio is known: a fifth of the
     pages of the article, each layout. A layout whose anchors stand elsewhere than it printed is
-    laid out again."""
+    laid out again, printing with target-counter(), as every layout revised does."""
 
     folios: Mapping[str, str] | None
     asked: set[str] = field(default_factory=set)

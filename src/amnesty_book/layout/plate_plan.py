@@ -98,7 +98,8 @@ def revised_plan(
     smaller, down to half its size. A pull quote on the spread of the sentence it repeats
     follows the first paragraph of its chapter that starts on a later spread, or is left out
     of the edition's pages where none does; one at the foot of a page with notes, in its last
-    third, waits for the next page's head."""
+    third, waits for the next page's head. A plate alone on a page is set as large as the page
+    and its scan allow."""
     scales = dict(plan.scales)
     for run in _late_runs(plan, book, pages):
         run = [anchor for anchor in run if anchor not in plan.own_page]
@@ -138,6 +139,9 @@ def revised_plan(
         for anchor, height in heights.items()
         if positions.get(anchor) == FLOAT and height.whole > room_beside_text(edition)
     }
+    # A plate alone on a page is set larger, with whatever else is mended (and takes its own
+    # size again when it no longer stands alone).
+    scales |= _larger(book, edition, alone, heights, scales)
     if (scales, positions, waiting, own_page, quotes_after) == (
         plan.scales,
         plan.positions,
@@ -145,16 +149,7 @@ def revised_plan(
         plan.own_page,
         plan.pull_quotes_after,
     ):
-        # Settled: a plate alone on a page is set larger, once nothing else moves it.
-        plates = {plate.anchor: plate for plate in book.plates}
-        larger = {
-            anchor: scale
-            for anchor in (alone & heights.keys()) - scales.keys()
-            if (scale := _largest_scale(edition, plates[anchor], heights[anchor])) >= _LARGER
-        }
-        if not larger:
-            return plan
-        scales |= larger
+        return plan
     return PlatePlan(
         positions,
         _widths(book, edition, scales),
@@ -256,6 +251,23 @@ def _alone_on_a_page(plan: PlatePlan, book: Book, pages: Mapping[str, int]) -> s
             and plate_pages.count(pages[block.anchor]) == 1
         }
     return alone
+
+
+def _larger(
+    book: Book,
+    edition: Edition,
+    alone: set[str],
+    heights: Mapping[str, PlateHeight],
+    scales: Mapping[str, float],
+) -> dict[str, float]:
+    """The scale of each plate standing alone on a page, not set at another, that can be set
+    larger."""
+    plates = {plate.anchor: plate for plate in book.plates}
+    return {
+        anchor: scale
+        for anchor in (alone & heights.keys()) - scales.keys()
+        if (scale := _largest_scale(edition, plates[anchor], heights[anchor])) >= _LARGER
+    }
 
 
 def _largest_scale(edition: Edition, plate: Plate, height: PlateHeight) -> float:
