@@ -29,7 +29,6 @@ from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.publish.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
 from amnesty_book.publish.publishing import publish
 from amnesty_book.publish.scratch import scratch_folder
-from amnesty_book.readers.loading import load_book
 from amnesty_book.support.collector import long_lived
 from amnesty_book.support.cores import available, share, worker_pool
 from amnesty_book.support.diagnostics import INFO, Diagnostic
@@ -53,13 +52,11 @@ _REFUSED = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def produce(
-    root: Path, editions: Sequence[Edition], out: Path, shown: str, check: str, progress: Progress | None
+    book: Book, editions: Sequence[Edition], out: Path, shown: str, check: str, progress: Progress | None
 ) -> list[Path]:
-    """Writes, checks and publishes the editions into `out` (`shown`: its name in messages);
-    returns what was published. Nothing in `out` changes unless every edition was written and
-    passed."""
-    share(available())  # nothing else runs while the book is read
-    book = load_book(root)
+    """Writes, checks and publishes the book's editions into `out` (`shown`: its name in
+    messages); returns what was published. Nothing in `out` changes unless every edition was
+    written and passed."""
     try:
         return _produce(book, editions, out, check, progress)
     except OSError as error:
