@@ -144,6 +144,17 @@ def test_a_well_set_part_has_nothing_but_its_measure(book: Book) -> None:
     assert texture.severity == INFO and texture.said.startswith("L411 word spaces: 0.0 % of ")
 
 
+def test_the_grid_is_the_leading_to_a_hundredth_of_a_point(book: Book) -> None:
+    """Lines 15.225 pt apart, the readers' leading: rounded to 15.2 pt, a page's last lines would
+    stand a point off the grid its first lines make (a book of one long paragraph: 1 of its 322
+    pages on the grid)."""
+    heading = f"<h1 id='{book.chapters[0].title.anchor}'>A part</h1>"
+    css = "body { line-height: 15.225pt; } h1 { line-height: 30.45pt; }"
+    findings = audit_pdf(pdf(heading + fill(45 * 4), css), READER, book)
+    said = only(findings, "L104").said
+    assert said.startswith("L104 baseline grid: 4 of 4 pages of the chapters have every body line")
+
+
 def test_every_finding_has_its_code_its_edition_and_a_hint(book: Book) -> None:
     body = (
         "<h1>A part</h1>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Iterator
 
@@ -53,14 +54,19 @@ def _body_lines(page: Page, sizes: Sizes) -> list[Line]:
 
 
 def _leading(pages: list[Page], sizes: Sizes) -> float | None:
-    """The commonest step between consecutive body lines."""
-    steps = Counter(
-        round(upper.baseline - lower.baseline, 1)
+    """The commonest step between consecutive body lines, to a tenth of a point, then as the mean
+    of the steps of that tenth: rounded, 15.225 pt would be 15.2, and a page's 43rd line would
+    stand a point off the grid the first line makes."""
+    steps = [
+        upper.baseline - lower.baseline
         for page in pages
         for upper, lower in zip(_body_lines(page, sizes), _body_lines(page, sizes)[1:], strict=False)
         if sizes.body < upper.baseline - lower.baseline < 2 * sizes.body
-    )
-    return steps.most_common(1)[0][0] if steps else None
+    ]
+    if not steps:
+        return None
+    commonest = Counter(round(step, 1) for step in steps).most_common(1)[0][0]
+    return statistics.fmean(step for step in steps if round(step, 1) == commonest)
 
 
 def _residue(page: Page, line: Line, leading: float) -> float:
