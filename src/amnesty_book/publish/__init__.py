@@ -1,8 +1,9 @@
-"""Builds editions: finds those whose inputs changed since they were last built, and has them
-written, checked and published (production.py, which imports nothing from here but the
-progress it reports: progress.py).
+"""Builds editions: finds those whose inputs changed since they were last built, reads the book,
+and has them written, checked and published (production.py, which imports nothing from here but
+the progress it reports: progress.py).
 
-Only what decides that is imported here: a build with nothing to do answers at once.
+Only what decides that is imported here: a build with nothing to do answers at once. A build
+with something to do imports the writers in another thread while it reads the book.
 """
 
 from __future__ import annotations

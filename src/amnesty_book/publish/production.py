@@ -1,4 +1,4 @@
-"""Produces the editions a build found stale: reads the book, writes the editions into a
+"""Produces the editions a build found stale, from the book it read: writes them into a
 staging folder and reads them back to check them (in parallel processes, the EPUB together
 with the reader edition whose layout gives its page numbers), then publishes them
 (publishing.py). A build killed half-way leaves neither its staging folder nor its processes
