@@ -87,3 +87,32 @@ def test_folios_remembered_wrongly_are_laid_out_again_and_printed_right(
     again, layouts = _built(project, "again", capsys)
     assert layouts["reader-a4"] == 2
     assert again == first
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_first_build_that_guesses_ahead_makes_the_same_files(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
+    """With a core to spare, a first build guesses the layout after the next and makes it while
+    a forked process makes the next, to confirm the guess (layout/engine.py): the article's reader
+    in two layouts of its own, not three, and the very files a build with one core makes."""
+    monkeypatch.setattr("amnesty_book.support.cores.available", lambda: cores)
+    monkeypatch.setattr("amnesty_book.publish.production.available", lambda: cores)
+    editions = ["--edition", "reader-a4", "--edition", "epub"]
+    out = project / f"cores-{cores}"
+    command = ["build", "--project", str(project), "--force", *editions]
+    assert main([*command, "--out", str(out), "--verbose"]) == 0
+    said = capsys.readouterr()
+    (laid_out,) = re.findall(r"reader-a4: laid out .*", said.out + said.err)
+    if cores == 1:
+        assert laid_out.startswith("reader-a4: laid out 3 time(s)") and "guessed" not in laid_out
+        return
+    assert laid_out.startswith("reader-a4: laid out 2 time(s)")
+    assert "1 of them guessed while another process made the one before" in laid_out
+    shutil.rmtree(project / CACHE_FOLDER / "layouts")
+    monkeypatch.setattr("amnesty_book.support.cores.available", lambda: 1)
+    monkeypatch.setattr("amnesty_book.publish.production.available", lambda: 1)
+    alone = project / "one-core"
+    assert main([*command, "--out", str(alone)]) == 0
+    for name in ("amnesty-1941-reader-a4.pdf", "amnesty-1941.epub"):
+        assert (out / name).read_bytes() == (alone / name).read_bytes(), name

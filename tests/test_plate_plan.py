@@ -8,6 +8,7 @@ import pytest
 
 from amnesty_book.layout.plate_plan import (
     PlateHeight,
+    anticipated_plan,
     first_plan,
     marker_anchor,
     revised_plan,
@@ -199,3 +200,34 @@ def test_a_plate_set_larger_takes_its_own_size_again_when_no_longer_alone(book: 
     last_paragraph = [block.anchor for block in book.chapters[-1].blocks if isinstance(block, Prose)][-1]
     beside_text = pages_where(book, **{"stalins-paradise": 11}) | {last_paragraph: 11}
     assert revised_plan(larger, book, A4, beside_text, heights, {}).scales == {}
+
+
+def test_a_plate_sent_alone_to_close_its_chapter_is_guessed_larger(book: Book) -> None:
+    """The revision that sends a plate to close its chapter (it was held over into the back
+    matter) cannot yet know it will stand alone there: the guess sets it larger at once."""
+    heights = {plate.anchor: PlateHeight(whole=330, image=250) for plate in book.plates}
+    stalins = next(plate.anchor for plate in book.plates if plate.id == "stalins-paradise")
+    plan = unscaled(book)
+    revised = PlatePlan(plan.positions | {stalins: CHAPTER_END})
+    guess = anticipated_plan(plan, revised, book, A4, pages_where(book), heights)
+    assert set(guess.scales) == {stalins} and guess.scales[stalins] > 1
+    assert guess.widths_mm[stalins] == pytest.approx(measure_mm(A4), abs=0.1)
+    after = next(plate.anchor for plate in book.plates if plate.id == "after-amnesty")
+    both = PlatePlan(plan.positions | {stalins: CHAPTER_END, after: CHAPTER_END})
+    assert anticipated_plan(plan, both, book, A4, pages_where(book), heights) is both, (
+        "two plates closing the chapter share its last page: neither is guessed larger"
+    )
+
+
+def test_a_pull_quote_moved_onto_a_page_with_notes_is_guessed_to_wait(book: Book) -> None:
+    """Moved after a paragraph whose page has notes, a pull quote would stand at that page's
+    foot, which the next revision sends to the next page's head: the guess sends it at once."""
+    chapter = book.chapters[-1]
+    quote = next(block.anchor for block in chapter.blocks if isinstance(block, PullQuote))
+    paragraph = [block.anchor for block in chapter.blocks if isinstance(block, Prose)][-1]
+    plan = unscaled(book)
+    revised = PlatePlan(plan.positions, pull_quotes_after={quote: paragraph})
+    with_notes = pages_where(book) | {paragraph: 7, book.notes[0].anchor: 7}
+    assert anticipated_plan(plan, revised, book, A4, with_notes, {}).to_next_page == {quote}
+    without_notes = pages_where(book) | {paragraph: 7, book.notes[0].anchor: 6}
+    assert anticipated_plan(plan, revised, book, A4, without_notes, {}) is revised

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -44,7 +44,7 @@ from amnesty_book.layout.pagination import (
     page_labels,
     with_page_labels,
 )
-from amnesty_book.layout.plate_plan import PlateHeight, first_plan, revised_plan
+from amnesty_book.layout.plate_plan import PlateHeight, anticipated_plan, first_plan, revised_plan
 from amnesty_book.layout.sharing import same_layout
 from amnesty_book.layout.weasyprint import margin_boxes, short_pages, total_fit
 from amnesty_book.layout.weasyprint.image_resolution import images_at_most
@@ -54,6 +54,7 @@ from amnesty_book.prepress.pdf_join import join_parts
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.source_files import STYLES
 from amnesty_book.support import cores
+from amnesty_book.support.cores import worker_pool
 from amnesty_book.support.diagnostics import Diagnostic
 from amnesty_book.support.errors import WARNINGS, BookError, collected, tell, warn
 from amnesty_book.theme.page_geometry import text_block
@@ -243,7 +244,12 @@ def layout_pdf(
 
     Where a note does not fit under its call, the block holding the call starts a new page,
     and where the plates went wrong the plan is mended (plate_plan.py); then the book is laid
-    out again. A note that fits nowhere is reported in `problems`. `image_files` gives the
+    out again. A book laid out whole with a core to spare guesses what the revision after the
+    next will mend (plate_plan.anticipated_plan) and lays the guess out while a forked process
+    lays out the next, to confirm it: where the next calls for the guess, the guess's layout is
+    the one after it, made at the same time; else it is dropped, and what the next called for
+    is laid out. Either way the layouts are those one core would make, one after the other.
+    A note that fits nowhere is reported in `problems`. `image_files` gives the
     image each plate is printed from, by plate id. A `part` of the book is laid out as it
     stands in the whole (`placement`); the folios of pages it prints are told to
     `references`. Its links lead to other parts' PDFs, joined later (pdf_join.py), unless its
@@ -297,36 +303,63 @@ def layout_pdf(
     own = set(_ID.findall(html(breaks, plan, None))) if placement is not None else None
     layouts: list[float] = []  # the seconds of each layout, for --verbose
     templating = 0.0  # the seconds of the templates' rendering, for --verbose
-    for count in range(1, _MAX_LAYOUTS + 1):
+
+    def lay_out(step: _Step, recalled: bool) -> _Laid:
+        """The layout of the step's breaks and plan, and the step it calls for next: the same
+        step where it is settled. A layout `recalled` prints the folios its inputs gave last
+        time, and makes the pages that would run short as they were made; one revised moves
+        pages, and prints its own folios."""
+        nonlocal templating
         start = time.perf_counter()
-        # A layout recalled prints the folios its inputs gave last time; one revised moves
-        # pages, and prints its own folios (else it would take another layout to print them).
-        printed = PrintedFolios(last_folios if count == 1 else None)
-        source = html(breaks, plan, own, printed)
+        printed = PrintedFolios(last_folios if recalled else None)
+        source = html(step.breaks, step.plan, own, printed)
         templated = time.perf_counter()
         templating += templated - start
-        # The pages of the layout recalled are made as it made them; a revised one tries them again.
-        patches.start_layout(dict(book.hyphenation), pages_made if count == 1 else {})
+        patches.start_layout(dict(book.hyphenation), pages_made if recalled else {})
         document = HTML(string=source, url_fetcher=fetcher).render(
             stylesheets=[css], font_config=fonts, cache=decoded_images
         )
         layouts.append(time.perf_counter() - templated)
         facts = page_facts(document)
-        pages, last_folios = anchor_pages(facts), anchor_folios(facts)
+        pages, folios = anchor_pages(facts), anchor_folios(facts)
         misplaced = _misplaced_notes(book, document, pages)
-        more_breaks = breaks | {_block_to_move(note, blocks, pages, breaks) for note in misplaced}
+        more_breaks = step.breaks | {_block_to_move(note, blocks, pages, step.breaks) for note in misplaced}
         heights = plate_heights(document)
         first_page = placement.first_page if placement else 0
-        revised = revised_plan(plan, book, edition, pages, heights, white_above_floats(document), first_page)
-        settled = (not misplaced or more_breaks == breaks) and revised == plan
-        if settled and printed.agree_with(last_folios):
-            memory.record(breaks, plan, last_folios, short_pages.pages_made())
-            break
-        breaks, plan = frozenset(more_breaks), revised
+        revised = revised_plan(
+            step.plan, book, edition, pages, heights, white_above_floats(document), first_page
+        )
+        if not misplaced or more_breaks == step.breaks:
+            more_breaks = step.breaks  # a note that no moved block helps
+        after = _Step(frozenset(more_breaks), revised)
+        guess = _Step(after.breaks, anticipated_plan(step.plan, revised, book, edition, pages, heights))
+        return _Laid(step, document, folios, misplaced, heights, after, guess, printed.agree_with(folios))
+
+    laid = lay_out(_Step(breaks, plan), recalled=True)
+    count, guesses = 1, 0
+    while not (laid.settled and laid.printed_right) and count < _MAX_LAYOUTS:
+        step = laid.next
+        # With a core to spare, the layout after the next is guessed and made meanwhile; the
+        # next, made in another process, confirms the guess, or says what to lay out instead.
+        if placement is None and cores.spare() > 1 and laid.guess != step and count + 2 <= _MAX_LAYOUTS:
+            after, guessed = _confirmed(
+                partial(_step_after, lay_out, step), partial(lay_out, laid.guess, False)
+            )
+            count += 1
+            if after == laid.guess:
+                laid, count, guesses = guessed, count + 1, guesses + 1
+                continue
+            step = after
+        laid = lay_out(step, recalled=False)
+        count += 1
+    document, misplaced, heights = laid.document, laid.misplaced, laid.heights
+    if laid.settled and laid.printed_right:
+        memory.record(laid.next.breaks, laid.next.plan, laid.folios, short_pages.pages_made())
     times = ", ".join(f"{seconds:.1f} s" for seconds in layouts)
     name = f"{edition.name}, {part.name}" if placement else edition.name
     tell(f"{name}: templated in {templating:.1f} s")
-    tell(f"{name}: laid out {len(layouts)} time(s) ({times}), {len(document.pages)} pages")
+    guessed = f", {guesses} of them guessed while another process made the one before" if guesses else ""
+    tell(f"{name}: laid out {len(layouts)} time(s) ({times}){guessed}, {len(document.pages)} pages")
     problems += [
         Diagnostic(
             note.location,
@@ -340,6 +373,62 @@ def layout_pdf(
         found = underfull_paragraph(edition, words)
         warn(None, f"{found.edition}: {found.where}: {found.said}")
     return document
+
+
+@dataclass(frozen=True)
+class _Step:
+    """What a layout is made from: the blocks that start a new page, and the plate plan."""
+
+    breaks: frozenset[str]
+    plan: PlatePlan
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A layout, and what it calls for next (`next`, the same step where it is `settled`; `guess`,
+    the step after that, as plate_plan.anticipated_plan guesses it)."""
+
+    made_from: _Step
+    document: Document
+    folios: Mapping[str, str]
+    misplaced: list[Note]
+    heights: dict[str, PlateHeight]
+    next: _Step
+    guess: _Step
+    printed_right: bool  # every folio it printed is its anchor's
+
+    @property
+    def settled(self) -> bool:
+        return self.next == self.made_from
+
+
+# What a worker forked by _confirmed lays out: set before the fork, which copies it.
+_in_worker: Callable[[], _Step] | None = None
+
+
+def _step_after(lay_out: Callable[[_Step, bool], _Laid], step: _Step) -> _Step:
+    return lay_out(step, False).next
+
+
+def _next_in_worker() -> _Step:
+    assert _in_worker is not None, "set before the worker was forked"
+    return _in_worker()
+
+
+def _confirmed(next_step: Callable[[], _Step], guessed: Callable[[], _Laid]) -> tuple[_Step, _Laid]:
+    """`next_step` run in a process forked from this one, `guessed` here, side by side: the
+    step the next layout calls for, and the layout of the guess. Nothing but the step comes
+    back from the worker (a laid-out document does not cross processes)."""
+    global _in_worker
+    _in_worker = next_step
+    try:
+        with worker_pool(1) as pool:
+            confirming = pool.submit(_next_in_worker)  # forks the worker
+            _in_worker = None
+            laid = guessed()
+            return confirming.result(), laid
+    finally:
+        _in_worker = None
 
 
 def underfull_paragraph(edition: Edition, words: str) -> Diagnostic:
@@ -377,7 +466,8 @@ class PrintedFolios:
     folio (print.css); WeasyPrint's target-counter() where none is known yet. target-counter()
     makes every page that refers to a later one again once its folio is known: a fifth of the
     pages of the article, each layout. A layout whose anchors stand elsewhere than it printed is
-    laid out again, printing with target-counter(), as every layout revised does."""
+    laid out again; a layout revised (a block moved, a plate mended) prints with target-counter(),
+    since it moves pages: printing the folios of the layout before, it would take another."""
 
     folios: Mapping[str, str] | None
     asked: set[str] = field(default_factory=set)

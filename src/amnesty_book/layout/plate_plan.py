@@ -8,14 +8,16 @@ together; a plate held over onto the page where the next part opens closes its o
 instead (as LaTeX's \\clearpage sets the floats still waiting); a plate or pull quote at a
 page's foot under white the text could not fill waits for the next page's head; a plate too
 tall to share a page with a few lines of text takes a page of its own; a plate that stands
-alone on a page (a float page) is set as large as the page and its scan allow.
+alone on a page (a float page) is set as large as the page and its scan allow. What the
+revision after a mend will likely mend is guessed too, for a layout made ahead to confirm
+(layout/engine.py).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from amnesty_book.model import Block, Book, Inline, NoteCall, Plate, PlatePlacement, Prose, PullQuote
 from amnesty_book.model.text import plain_text
@@ -127,9 +129,7 @@ def revised_plan(
         and (positions.get(anchor) == FLOAT or anchor in pull_quotes)
         and anchor not in shrunk
     }
-    pages_with_notes = {
-        pages[note.anchor] for chapter in book.chapters for note in chapter.notes if note.anchor in pages
-    }
+    pages_with_notes = _pages_with_notes(book, pages)
     waiting |= {
         anchor for anchor in pull_quotes & white_above.keys() if pages.get(anchor) in pages_with_notes
     }
@@ -251,6 +251,53 @@ def _alone_on_a_page(plan: PlatePlan, book: Book, pages: Mapping[str, int]) -> s
             and plate_pages.count(pages[block.anchor]) == 1
         }
     return alone
+
+
+def anticipated_plan(
+    plan: PlatePlan,
+    revised: PlatePlan,
+    book: Book,
+    edition: Edition,
+    pages: Mapping[str, int],
+    heights: Mapping[str, PlateHeight],
+) -> PlatePlan:
+    """What the revision after `revised` (revised_plan of `plan` after a layout: `pages`,
+    `heights`) will likely mend, guessed from that layout: a plate sent alone to close its
+    chapter, which the chapter's last page had no room for as it floated, will stand alone and
+    be set larger; a pull quote moved after a paragraph on a page with notes will stand at that
+    page's foot and wait for the next page's head. A guess, which a layout confirms or not."""
+    closing = {
+        anchor
+        for anchor, position in revised.positions.items()
+        if position == CHAPTER_END and plan.positions.get(anchor) != CHAPTER_END
+    }
+    alone = set()
+    for chapter in book.chapters:
+        ours = [
+            block.anchor for block in chapter.blocks if revised.positions.get(block.anchor) == CHAPTER_END
+        ]
+        if len(ours) == 1 and ours[0] in closing:
+            alone.add(ours[0])
+    larger = _larger(book, edition, alone, heights, revised.scales)
+    pages_with_notes = _pages_with_notes(book, pages)
+    waiting = {
+        quote
+        for quote, after in revised.pull_quotes_after.items()
+        if quote not in plan.pull_quotes_after and pages.get(after) in pages_with_notes
+    }
+    if not larger and waiting <= revised.to_next_page:
+        return revised
+    scales = {**revised.scales, **larger}
+    return replace(
+        revised,
+        widths_mm=_widths(book, edition, scales),
+        scales=scales,
+        to_next_page=revised.to_next_page | waiting,
+    )
+
+
+def _pages_with_notes(book: Book, pages: Mapping[str, int]) -> set[int]:
+    return {pages[note.anchor] for chapter in book.chapters for note in chapter.notes if note.anchor in pages}
 
 
 def _larger(
