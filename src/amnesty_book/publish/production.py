@@ -30,7 +30,7 @@ from amnesty_book.publish.progress import ALL_CHECKS, NO_CHECKS, Built, Progress
 from amnesty_book.publish.publishing import publish
 from amnesty_book.publish.scratch import scratch_folder
 from amnesty_book.support.collector import long_lived
-from amnesty_book.support.cores import available, share, worker_pool
+from amnesty_book.support.cores import at_low_priority, available, share, worker_pool
 from amnesty_book.support.diagnostics import INFO, Diagnostic
 from amnesty_book.support.errors import WARNINGS, BookError, collected, tell, warn
 from amnesty_book.support.temporary import temporary_files_in
@@ -180,10 +180,11 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
     # The parts of a book laid out in parts are read back as they are written, when they are.
     with reading_parts_ahead(book.root) if check != NO_CHECKS else nullcontext():
         # The group's prepared images are made meanwhile: Pillow works outside the interpreter
-        # lock, so importing the writers and laying out pure-Python are not slowed by it; a
+        # lock, so laying out pure-Python is not slowed by it, and at a lower priority, so that
+        # a layout made ahead in a forked process (layout/engine.py) has the other core; a
         # writer asking for an image not yet made waits for it (DerivedFiles).
         with collected() as result.messages, ThreadPoolExecutor(max_workers=1) as background:
-            preparing = background.submit(prepare_images, book, group)
+            preparing = background.submit(at_low_priority, prepare_images, book, group)
             _write(book, group[0], staging, result)
             preparing.result()
         if len(group) == 1:

@@ -1,7 +1,7 @@
 """The processes a build runs: how many one group of editions may run at once (for the parts
 of a layout, the pages of a read-back, the files of a manuscript: all the cores when a build
-makes one group, one when its groups share the cores), and the pools that run them, whose
-workers end with their build."""
+makes one group, one when its groups share the cores), the pools that run them, whose
+workers end with their build, and the lower priority of work a thread does meanwhile."""
 
 from __future__ import annotations
 
@@ -12,13 +12,17 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import TypeVar
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# The niceness of a thread whose work may wait for the build's own (nice(1)'s default).
+_LOW_PRIORITY = 10
 
 _processes = 1
+T = TypeVar("T")
 
 
 def share(processes: int) -> None:
@@ -28,6 +32,16 @@ def share(processes: int) -> None:
 
 def spare() -> int:
     return _processes
+
+
+def at_low_priority(function: Callable[..., T], *arguments: object) -> T:
+    """The function run in this thread at a lower priority (on Linux each thread has a niceness
+    of its own): work that fills what the build's own leaves of the cores, as the images a
+    later edition needs are made while the book is laid out, yields to the layout."""
+    if sys.platform.startswith("linux"):  # elsewhere a thread's id is no process's: left as it is
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOW_PRIORITY)
+    return function(*arguments)
 
 
 def available() -> int:
