@@ -30,7 +30,7 @@ needs_workers = pytest.mark.skipif(
 
 # Enough pages that a build's workers are busy for several seconds: they are caught at work.
 PARAGRAPH = "A paragraph long enough to fill a line or two of a page, with some more words to set."
-LONG_TEXT = "\n".join(f"## Part {part}\n\n" + f"{PARAGRAPH}\n\n" * 10 for part in range(20))
+LONG_TEXT = "\n".join(f"## Part {part}\n\n" + f"{PARAGRAPH}\n\n" * 10 for part in range(60))
 
 
 def lengthen(project: SmallProject) -> None:
