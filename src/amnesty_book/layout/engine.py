@@ -332,8 +332,12 @@ def layout_pdf(
         if not misplaced or more_breaks == step.breaks:
             more_breaks = step.breaks  # a note that no moved block helps
         after = _Step(frozenset(more_breaks), revised)
-        guess = _Step(after.breaks, anticipated_plan(step.plan, revised, book, edition, pages, heights))
-        return _Laid(step, document, folios, misplaced, heights, after, guess, printed.agree_with(folios))
+        return _Laid(step, document, pages, folios, misplaced, heights, after, printed.agree_with(folios))
+
+    def guessed(laid: _Laid) -> _Step:
+        """The step after the one the layout calls for, as plate_plan guesses it."""
+        plan = anticipated_plan(laid.made_from.plan, laid.next.plan, book, edition, laid.pages, laid.heights)
+        return _Step(laid.next.breaks, plan)
 
     laid = lay_out(_Step(breaks, plan), recalled=True)
     count, guesses = 1, 0
@@ -341,13 +345,15 @@ def layout_pdf(
         step = laid.next
         # With a core to spare, the layout after the next is guessed and made meanwhile; the
         # next, made in another process, confirms the guess, or says what to lay out instead.
-        if placement is None and cores.spare() > 1 and laid.guess != step and count + 2 <= _MAX_LAYOUTS:
-            after, guessed = _confirmed(
-                partial(_step_after, lay_out, step), partial(lay_out, laid.guess, False)
+        ahead = placement is None and cores.spare() > 1 and count + 2 <= _MAX_LAYOUTS
+        guess = guessed(laid) if ahead else step
+        if guess != step:
+            after, laid_ahead = _confirmed(
+                partial(_step_after, lay_out, step), partial(lay_out, guess, False)
             )
             count += 1
-            if after == laid.guess:
-                laid, count, guesses = guessed, count + 1, guesses + 1
+            if after == guess:
+                laid, count, guesses = laid_ahead, count + 1, guesses + 1
                 continue
             step = after
         laid = lay_out(step, recalled=False)
@@ -385,16 +391,15 @@ class _Step:
 
 @dataclass(frozen=True)
 class _Laid:
-    """A layout, and what it calls for next (`next`, the same step where it is `settled`; `guess`,
-    the step after that, as plate_plan.anticipated_plan guesses it)."""
+    """A layout, and what it calls for next (`next`, the same step where it is `settled`)."""
 
     made_from: _Step
     document: Document
+    pages: Mapping[str, int]  # anchor -> its page
     folios: Mapping[str, str]
     misplaced: list[Note]
     heights: dict[str, PlateHeight]
     next: _Step
-    guess: _Step
     printed_right: bool  # every folio it printed is its anchor's
 
     @property
