@@ -55,8 +55,27 @@ def start_build(root: Path, stderr: Path) -> subprocess.Popen[bytes]:
 
 def stat_fields(pid: int) -> list[str] | None:
     """The fields of /proc/PID/stat after the command name (state, ppid, ...); None: no such process."""
+    return stat_fields_of(Path(f"/proc/{pid}/stat"))
+
+
+def lives(pid: int, fields: list[str]) -> bool:
+    """Whether a process, or any thread of it, still runs: a zombie leader whose threads are
+    still ending (a thread preparing images at a low priority ends last) still holds its files,
+    and so the lock of its build's staging folder."""
+    if fields[0] not in {"Z", "X"}:
+        return True
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        threads = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return False
+    return any(
+        (state := stat_fields_of(thread / "stat")) and state[0] not in {"Z", "X"} for thread in threads
+    )
+
+
+def stat_fields_of(path: Path) -> list[str] | None:
+    try:
+        return path.read_text().rpartition(")")[2].split()
     except OSError:
         return None
 
@@ -81,15 +100,16 @@ def in_session(session: int) -> set[Process]:
     found = set()
     for entry in Path("/proc").iterdir():
         fields = stat_fields(int(entry.name)) if entry.name.isdigit() else None
-        if fields and fields[3] == str(session) and fields[0] not in {"Z", "X"}:
+        if fields and fields[3] == str(session) and lives(int(entry.name), fields):
             found.add((int(entry.name), fields[19]))
     return found
 
 
 def running(process: Process) -> bool:
-    """Whether the process lives (a zombie does not: nothing may reap an orphan here)."""
+    """Whether the process lives (a zombie does not, once its threads have ended: nothing may
+    reap an orphan here)."""
     fields = stat_fields(process[0])
-    return fields is not None and fields[19] == process[1] and fields[0] not in {"Z", "X"}
+    return fields is not None and fields[19] == process[1] and lives(process[0], fields)
 
 
 def wait_for(condition: Callable[[], T], what: str, timeout: float = 120) -> T:
