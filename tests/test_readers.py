@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import struct
+import zlib
 from datetime import date
 from pathlib import Path
 
 import pytest
+from PIL import ExifTags, Image
 
 from amnesty_book.model import Heading, NoteCall, NoteRef, PlatePlacement, Prose, PullQuote
 from amnesty_book.model.text import plain_text
@@ -368,3 +372,28 @@ def test_superscripts_subscripts_and_small_caps_in_pandocs_syntax() -> None:
     assert inline_markup("^*it*^", HERE) == ("<sup><em>it</em></sup>",)
     with pytest.raises(BookError, match="attributes like"):
         inline_markup("[a]{.other}", HERE)
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+@pytest.mark.parametrize("exif_at", ["before the pixels", "after the pixels", "nowhere"])
+def test_a_png_plate_is_measured_as_its_exif_orientation_stands_it(
+    small_project: SmallProject, exif_at: str
+) -> None:
+    """A PNG's eXIf chunk may follow its pixels, where Pillow looks only by decoding it whole;
+    the reader lists the chunks instead, and still finds it."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # turn right to view: stored 60 wide, printed 40 wide
+    buffer = io.BytesIO()
+    lying = Image.new("RGB", (60, 40), (120, 90, 60))
+    lying.save(buffer, "PNG", **({"exif": exif.tobytes()} if exif_at == "before the pixels" else {}))
+    data = buffer.getvalue()
+    if exif_at == "after the pixels":
+        end = data.rindex(b"IEND") - 4
+        data = data[:end] + png_chunk(b"eXIf", exif.tobytes()[len(b"Exif\0\0") :]) + data[end:]
+    (small_project.root / "images" / "one.png").write_bytes(data)
+    small_project.replace("images/plates.yaml", "file: one.jpg", "file: one.png")
+    plate = load_book(small_project.root).plates[0]
+    assert (plate.width, plate.height) == ((60, 40) if exif_at == "nowhere" else (40, 60))

@@ -21,12 +21,18 @@ from amnesty_book.readers.hyphenation import exceptions_file, read_exceptions
 from amnesty_book.readers.manuscript import read_manuscript
 from amnesty_book.readers.markup import typeset_in
 from amnesty_book.readers.plates import read_plates
+from amnesty_book.readers.scan_checks import ScanChecks
 from amnesty_book.support.errors import BookError, Problems, tell
 
 
 def load_book(root: Path) -> Book:
-    start = time.perf_counter()
     project = Project(root.resolve())
+    with ScanChecks(project.root) as scans:
+        return _read_book(project, scans)
+
+
+def _read_book(project: Project, scans: ScanChecks) -> Book:
+    start = time.perf_counter()
     config = load_config(project)
     files = source_files(project, config)
     problems = Problems()
@@ -37,7 +43,7 @@ def load_book(root: Path) -> Book:
         except BookError as error:
             problems.extend(error)
         try:
-            plates = read_plates(project, files.plates) if files.plates else {}
+            plates = read_plates(project, files.plates, scans) if files.plates else {}
         except BookError as error:
             problems.extend(error)
         for kind, path in files.appendices:
@@ -79,6 +85,8 @@ def load_book(root: Path) -> Book:
             fonts.append(FontFace(path, style, weight))
         except BookError as error:
             problems.extend(error)
+    if problems:  # reported with the scans that do not decode
+        scans.wait(problems)
     problems.raise_if_any()
     assert manuscript is not None  # else a problem was raised
     read = time.perf_counter()
@@ -87,10 +95,15 @@ def load_book(root: Path) -> Book:
     makes_notes = citation_style is not None and citation_style.makes_notes
     book = number_book(config, manuscript, plates, tuple(appendices), tuple(fonts), sources, makes_notes)
     book = replace(book, hyphenation=hyphenation)
-    check_keys(book, bibliography)
-    if bibliography and citation_style:
-        book = set_citations(book, bibliography, citation_style, config.citations.list_uncited)
-    check_glyphs(book)
+    try:
+        check_keys(book, bibliography)
+        if bibliography and citation_style:
+            book = set_citations(book, bibliography, citation_style, config.citations.list_uncited)
+        check_glyphs(book)
+    except BookError as error:
+        problems.extend(error)
+    scans.wait(problems)  # decoded while pandoc set the citations
+    problems.raise_if_any()
     seconds = time.perf_counter() - read
     tell(f"model: the book numbered, its citations set and its glyphs checked in {seconds:.1f} s")
     return book

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import struct
 import warnings
 from pathlib import Path
 
@@ -12,8 +14,8 @@ from amnesty_book.model.drafts import PlateEntry
 from amnesty_book.model.text import plain_text
 from amnesty_book.project.sources import Project
 from amnesty_book.readers.markup import inline_markup
+from amnesty_book.readers.scan_checks import ScanChecks, unreadable
 from amnesty_book.readers.yaml_records import Record, load_records
-from amnesty_book.support.cache import CheckedScans
 from amnesty_book.support.diagnostics import ERROR, WARNING, Diagnostic, SourceLocation
 from amnesty_book.support.errors import BookError, Problems
 
@@ -38,8 +40,8 @@ _FORMATS = {"JPEG", "MPO", "PNG"}
 _QUARTER_TURNS = {5, 6, 7, 8}
 
 
-def read_plates(project: Project, path: Path) -> dict[str, PlateEntry]:
-    """Plates by id, in manifest order."""
+def read_plates(project: Project, path: Path, scans: ScanChecks) -> dict[str, PlateEntry]:
+    """Plates by id, in manifest order; their scans are left to `scans` to decode."""
     file = project.location(path)
     records = load_records(project.read_text(path), file, "plate", KEYS)
     problems = Problems()
@@ -50,7 +52,7 @@ def read_plates(project: Project, path: Path) -> dict[str, PlateEntry]:
             problems.extend(BookError(found))
             continue
         try:
-            entry = _read_entry(project, path.parent, record)
+            entry = _read_entry(project, path.parent, record, scans)
         except BookError as error:
             problems.extend(error)
             continue
@@ -144,11 +146,11 @@ def _text(record: Record, key: str, allow_empty: bool = False) -> str:
     return value.strip()
 
 
-def _read_entry(project: Project, folder: Path, record: Record) -> PlateEntry:
+def _read_entry(project: Project, folder: Path, record: Record, scans: ScanChecks) -> PlateEntry:
     plate_id = _text(record, "id")
     written = _text(record, "file")
     real = project.resolve(written, record.at("file"), "image", base=folder)
-    width, height = _image_size(real, record.at("file"), written, CheckedScans(project.root))
+    width, height = _image_size(real, record.at("file"), written, scans)
     caption = inline_markup(_text(record, "caption", allow_empty=True), record.at("caption"))
     alt = _text(record, "alt")
     repeated = alt_problem(record, alt, plain_text(caption))
@@ -167,10 +169,9 @@ def _read_entry(project: Project, folder: Path, record: Record) -> PlateEntry:
     )
 
 
-def _image_size(real: Path, where: SourceLocation, shown: str, checked: CheckedScans) -> tuple[int, int]:
+def _image_size(real: Path, where: SourceLocation, shown: str, scans: ScanChecks) -> tuple[int, int]:
+    """The scan's size as printed (upright), from its header; the scan is decoded whole meanwhile."""
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
-    # WeasyPrint, once imported, lets Pillow load truncated files for the whole process.
-    load_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -183,15 +184,7 @@ def _image_size(real: Path, where: SourceLocation, shown: str, checked: CheckedS
                         f"image '{shown}' holds pixels of mode {image.mode}, which cannot be printed; "
                         "save it as an 8- or 16-bit greyscale or colour image",
                     )
-                turned = image.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS
-                size = (image.height, image.width) if turned else image.size
-                if real not in checked:
-                    # Decoding finds a truncated or corrupt scan; at an eighth of the size it
-                    # still reads the whole file, for a fraction of the time.
-                    image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
-                    image.load()
-                    checked.add(real)
-                return size  # as printed, upright
+                size = (image.height, image.width) if _turned(image, real) else image.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise BookError.at(
             where, f"image '{shown}' has more than {MAX_IMAGE_PIXELS:,} pixels; scale it down"
@@ -199,7 +192,26 @@ def _image_size(real: Path, where: SourceLocation, shown: str, checked: CheckedS
     except UnidentifiedImageError:
         raise BookError.at(where, f"image '{shown}' is not a JPEG or PNG image; replace the file") from None
     except (OSError, SyntaxError, ValueError) as error:  # Pillow's words for a damaged file
-        reason = " ".join(str(error).replace(str(real), shown).split())
-        raise BookError.at(where, f"image '{shown}' cannot be read ({reason}); replace the file") from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = load_truncated
+        raise unreadable(real, where, shown, error) from None
+    scans.check(real, where, shown)
+    return size
+
+
+def _turned(image: ImageFile.ImageFile, real: Path) -> bool:
+    """Whether the scan's EXIF orientation turns it a quarter. To find an eXIf chunk after the
+    pixels Pillow decodes a whole PNG; its chunks are listed instead, and only a PNG that has
+    one there is decoded."""
+    if image.format == "PNG" and "exif" not in image.info and not _exif_after_pixels(real):
+        return False
+    return image.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS
+
+
+def _exif_after_pixels(png: Path) -> bool:
+    with png.open("rb") as stream:
+        stream.seek(8)  # past the signature
+        while len(header := stream.read(8)) == 8:
+            length, kind = struct.unpack(">I4s", header)
+            if kind in {b"eXIf", b"IEND"}:
+                return kind == b"eXIf"
+            stream.seek(length + 4, os.SEEK_CUR)  # the data and its CRC
+    return False  # a truncated file, which decoding it refuses
