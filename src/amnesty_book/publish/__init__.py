@@ -73,6 +73,12 @@ def build(
     share(available())  # nothing else runs while the book is read
     with _made_ready_meanwhile(config, root):
         book = load_book(root)
+        # The images the first layout asks for, made while the writers are still imported.
+        first_laid_out = next((edition for edition in stale if edition.paged), None)
+        if first_laid_out:
+            from amnesty_book.images.plates import print_images
+
+            print_images(book, first_laid_out)
     from amnesty_book.publish.production import produce
 
     published = produce(book, stale, out, folder_name(out, root), check, progress)
