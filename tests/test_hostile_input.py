@@ -11,6 +11,7 @@ import struct
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
@@ -385,6 +386,39 @@ def test_truncated_jpeg(small_project: SmallProject, capsys: pytest.CaptureFixtu
     assert refused(small_project, capsys) == [
         "images/plates.yaml:2: image 'one.jpg' cannot be read (image file is truncated "
         "(13 bytes not processed)); replace the file"
+    ]
+
+
+def flipped(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda data: data[: len(data) // 2], "Truncated File Read"),
+        (
+            lambda data: flipped(data, data.index(b"IDAT") + 24),
+            "broken PNG file (bad header checksum in b'IDAT')",
+        ),
+    ],
+    ids=["truncated", "a byte changed"],
+)
+def test_damaged_png(
+    small_project: SmallProject,
+    capsys: pytest.CaptureFixture[str],
+    damage: Callable[[bytes], bytes],
+    reason: str,
+) -> None:
+    """A PNG's chunks are checked against their checksums (it is not decoded to be checked)."""
+    import weasyprint  # noqa: F401  (it lets Pillow load truncated files)
+
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").save(buffer, "PNG")
+    (small_project.root / "images" / "one.png").write_bytes(damage(buffer.getvalue()))
+    small_project.replace(PLATES, "file: one.jpg", "file: one.png")
+    assert refused(small_project, capsys) == [
+        f"images/plates.yaml:2: image 'one.png' cannot be read ({reason}); replace the file"
     ]
 
 
