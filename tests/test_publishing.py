@@ -189,6 +189,22 @@ def test_a_build_leaves_no_temporary_file(small_project: SmallProject, tmp_path:
     )
 
 
+@pytest.mark.parametrize("broken", [False, True], ids=["built", "refused"])
+def test_a_build_leaves_the_interpreters_thread_switching_as_it_found_it(
+    small_project: SmallProject, broken: bool
+) -> None:
+    """The thread switch interval is shortened while the book is read beside the writers'
+    import (publish/__init__.py), for the build that runs in a preview server's process too."""
+    if broken:
+        small_project.replace("manuscript/article.md", "[^n]:", "[^m]:")
+    before = sys.getswitchinterval()
+    try:
+        build(small_project.root, editions=["web"], force=True)
+    except BookError:
+        assert broken
+    assert sys.getswitchinterval() == before
+
+
 def test_a_dist_on_another_file_system_builds(small_project: SmallProject) -> None:
     """dist/ a mount point: a rename into it from outside it fails, as across devices."""
     dist = small_project.root / "dist"
