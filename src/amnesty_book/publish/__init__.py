@@ -72,17 +72,18 @@ def build(
     from amnesty_book.support.cores import available, share
 
     share(available())  # nothing else runs while the book is read
-    with _made_ready_meanwhile(config, root):
-        book = load_book(root)
-        # The images the first layout asks for, made while the writers are still imported.
-        first_laid_out = next((edition for edition in stale if edition.paged), None)
-        if first_laid_out:
-            from amnesty_book.images.plates import print_images
+    with _threads_switched_often():
+        with _made_ready_meanwhile(config, root):
+            book = load_book(root)
+            # The images the first layout asks for, made while the writers are still imported.
+            first_laid_out = next((edition for edition in stale if edition.paged), None)
+            if first_laid_out:
+                from amnesty_book.images.plates import print_images
 
-            print_images(book, first_laid_out)
-    from amnesty_book.publish.production import produce
+                print_images(book, first_laid_out)
+        from amnesty_book.publish.production import produce
 
-    published = produce(book, stale, out, folder_name(out, root), check, progress)
+        published = produce(book, stale, out, folder_name(out, root), check, progress)
     if keys is not None:
         state.record({edition.name: keys[edition.name] for edition in stale})
     return published
@@ -106,18 +107,26 @@ def _unfinished_editions(out: Path, root: Path) -> list[str]:
 def _made_ready_meanwhile(config: BookConfig, root: Path) -> Iterator[None]:
     """While the block runs, another thread imports WeasyPrint and the writers and reads the
     book's hyphenation patterns: reading the book waits on pandoc and on Pillow's decoding for
-    much of its time (a first build of the article 0.2 s sooner). Meanwhile the interpreter
-    switches threads every 0.5 ms, not 5: Pillow decodes a PNG in chunks of 64 KB, and took
-    the interpreter back after each only once the import let it go (the article's document
-    scan decoded in 0.23 s instead of 0.12)."""
+    much of its time (a first build of the article 0.2 s sooner)."""
     thread = threading.Thread(target=_make_ready, args=(config.language, root), name="making ready")
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(0.0005)
     thread.start()
     try:
         yield
     finally:
         thread.join()
+
+
+@contextmanager
+def _threads_switched_often() -> Iterator[None]:
+    """The interpreter switches threads every 0.5 ms, not 5, while the block runs: Pillow
+    decodes an image in chunks (a PNG's of 64 KB), letting the interpreter go for each, and
+    took it back only once a thread running Python (the writers' import, a layout) let it go:
+    the article's document scan took 0.23 s to decode for its print image instead of 0.12."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        yield
+    finally:
         sys.setswitchinterval(interval)
 
 
