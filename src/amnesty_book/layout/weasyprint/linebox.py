@@ -35,8 +35,9 @@ planned paragraph's last setting is told to short_pages.py.
 
 A note's head. Where a note split over two pages can keep two lines on each side only by
 ending its head on the first line of a paragraph (note_splits.py), its head is laid out with
-`orphans: 1` (`club_lines_allowed`): a note broken mid-sentence, as the Chicago Manual of Style
-would break it, rather than its calling line sent overleaf with a hole above the notes.
+`orphans: 1`: a note broken mid-sentence, as the Chicago Manual of Style would break it, rather
+than its calling line sent overleaf with a hole above the notes; where only by ending it on a
+paragraph's last line but one, with `widows: 1` (`lines_alone_allowed`).
 
 The line being set. While a line's notes are placed, note_splits.py asks how low the line
 reaches and how far down the page lets it (`line_being_set`): a note that does not fit under
@@ -90,19 +91,23 @@ class _Setting:
 _setting: list[_Setting] = []
 
 
-# Whether the paragraphs being set may leave their first line alone at the page's foot: a note's
-# head laid out with club lines allowed.
+# Whether the paragraphs being set may leave their first line alone at the page's foot, or
+# their last line alone overleaf: a note's head laid out with club or widow lines allowed.
 _club_lines: list[bool] = [False]
+_widow_lines: list[bool] = [False]
 
 
 @contextmanager
-def club_lines_allowed() -> Iterator[None]:
-    """While a note's head is laid out, its paragraphs' `orphans` is 1."""
-    _club_lines.append(True)
+def lines_alone_allowed(club_lines: bool, widow_lines: bool) -> Iterator[None]:
+    """While a note's head is laid out, its paragraphs' `orphans` (`club_lines`) or `widows`
+    (`widow_lines`) is 1."""
+    _club_lines.append(club_lines)
+    _widow_lines.append(widow_lines)
     try:
         yield
     finally:
         _club_lines.pop()
+        _widow_lines.pop()
 
 
 @dataclass
@@ -150,7 +155,8 @@ def linebox_layout(
     """WeasyPrint's `_linebox_layout`, its paragraph's new lines kept while it runs. Where the
     page's last line ends on a hyphen, the paragraph's lines on the page are set again, that
     line known to be the page's last; where it leaves a widow, set again a line longer."""
-    for rule, relaxed in (("orphans", _club_lines[-1]), ("widows", short_pages.allows_a_widow(box))):
+    widow_lines = _widow_lines[-1] or short_pages.allows_a_widow(box)
+    for rule, relaxed in (("orphans", _club_lines[-1]), ("widows", widow_lines)):
         if relaxed and box.style[rule] > 1:
             with _one_line(box, rule):  # set as below, WeasyPrint reading the paragraph's rule as 1
                 return linebox_layout(

@@ -88,13 +88,14 @@ def block_level_layout(
         tuple(adjoining_margins or ()),
         discard,
         max_lines,
-        None if part is None else (repr(part.resume_from), part.height, part.club_lines),
+        None if part is None else (repr(part.resume_from), part.height, part.club_lines, part.widow_lines),
     )
     if key not in layouts:
         run, LADDER.run = LADDER.run, 0
         try:
             # A head or a tail: resumed where the head stopped, paginated at its room.
-            with linebox.club_lines_allowed() if part is not None and part.club_lines else nullcontext():
+            alone = part is not None and (part.club_lines or part.widow_lines)
+            with linebox.lines_alone_allowed(part.club_lines, part.widow_lines) if alone else nullcontext():
                 result = _block_level_layout(*(arguments if part is None else _as_part(arguments, part)))
             if result[0] is None and part is not None and part.height is not None:
                 part.record(None, None)  # no head fits: the note is not split

@@ -9,6 +9,8 @@ next page, before that page's own notes. Each part keeps at least two lines (the
 lines counted), and each paragraph its `orphans` and `widows`; where only a head ending on a
 paragraph's first line keeps two lines on each side, the note is broken there, mid-sentence
 (as the Chicago Manual of Style would break it), rather than leave a hole over the notes; where
+only one ending on a paragraph's last line but one does, there (that line then opens the next
+page's notes alone, as TeX, weighing a widow against a page left short, would set it); where
 none does, the note is not split and WeasyPrint moves it as before. No other note follows a
 split one on its page: a later call's line goes to the next page, as WeasyPrint moves it.
 
@@ -71,6 +73,7 @@ class Fragment:
     height: float | None = None  # a head's room
     lines_before: int = 0  # the note's lines set on earlier pages
     club_lines: bool = False  # a head may end on the first line of a paragraph
+    widow_lines: bool = False  # ... or on its last line but one
     # Found by the head's layout (note_layouts.py): where it stopped, and how many lines it holds.
     resume_at: dict[int, Any] | None = None
     lines: int = 0
@@ -169,8 +172,8 @@ def _split(context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | N
     """The note, already in the foot area, split into a head that fits and a tail for the next
     page; None, and the note left whole, where no split keeps two lines on each side."""
     _take_out(context, note)
-    for club_lines in (False, True):
-        split = _split_with(context, note, at, club_lines)
+    for alone in _LINES_ALONE:
+        split = _split_with(context, note, at, *alone)
         if split is not None:
             return split
     context.current_page_footnotes.append(note)
@@ -178,19 +181,28 @@ def _split(context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | N
     return None
 
 
+# The heads tried, in turn: each paragraph keeping its orphans and widows; one ending on a
+# paragraph's first line (a club line); one ending on its last line but one (a widow line).
+_LINES_ALONE = ((False, False), (True, False), (False, True))
+
+
 def _split_with(
-    context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | None, club_lines: bool
+    context: LayoutContext,
+    note: boxes.Box,
+    at: linebox.LineBeingSet | None,
+    club_lines: bool,
+    widow_lines: bool,
 ) -> _Split | None:
     """The note, out of the foot area, split into a head that fits there (ending on a
-    paragraph's first line if `club_lines`) and a tail; None where no split keeps two lines on
-    each side, the foot area left without it."""
+    paragraph's first line if `club_lines`, on its last line but one if `widow_lines`) and a
+    tail; None where no split keeps two lines on each side, the foot area left without it."""
     whole = context.note_lines.get(note.element, 0) if "note_lines" in context.__dict__ else 0
     before = fragment(note).lines_before if fragment(note) else 0
     room = _room(context, at)
     for _ in range(_TRIES):
         if room <= 0:
             break
-        made = Fragment(_start(note), room, before, club_lines)
+        made = Fragment(_start(note), room, before, club_lines, widow_lines)
         head = _part(note, made)
         context.current_page_footnotes.append(head)
         context._update_footnote_area()  # lays the head out: `made` records what it holds
