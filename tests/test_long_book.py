@@ -106,15 +106,17 @@ def test_no_page_of_the_long_books_reader_but_one_is_a_tenth_empty(
     10.7 % empty: the lines calling a note went overleaf with it, for its head could keep two
     lines only by leaving its first paragraph's last line alone overleaf. That line now opens the
     next page's notes. Folio 41 stays: its heading calls a note, and the heading, two lines of
-    text and the note need 111 pt where 83 pt are white (TeX would leave the page so too)."""
+    text and the note need 111 pt where 83 pt are white (TeX would leave the page so too): the
+    audit says so, and what the author may do."""
     monkeypatch.setattr(space, "MAX_EMPTY", 0.10)
     reader = next(edition for edition in long.book.config.editions if edition.name == "reader-a4")
-    short = [
-        re.search(r"folio (\d+)", str(finding))
-        for finding in audit_pdf(long.pdf, reader, long.book)
-        if finding.code == "L101"
-    ]
-    assert [found[1] for found in short if found] == ["41"]
+    short = [finding for finding in audit_pdf(long.pdf, reader, long.book) if finding.code == "L101"]
+    assert [re.findall(r"folio (\d+)", str(finding)) for finding in short] == [["41"]]
+    assert str(short[0]).endswith(
+        "; the heading that follows calls a note, which does not fit here with the heading and its "
+        "first lines: call the note from the section's text instead, as the Chicago Manual of Style "
+        "advises"
+    )
 
 
 def test_a_long_manuscript_read_side_by_side_reports_each_files_problems_in_order(

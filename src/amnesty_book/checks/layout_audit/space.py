@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 import pypdfium2
 
-from amnesty_book.checks.layout_audit.pages import TOLERANCE_PT, Box, Layout, Page
+from amnesty_book.checks.layout_audit.pages import TOLERANCE_PT, Box, Layout, Line, Page
 from amnesty_book.checks.layout_audit.reading import ink
 from amnesty_book.checks.layout_audit.sizes import Sizes
 from amnesty_book.project.config import POINTS_PER_MM, Edition
@@ -126,15 +126,27 @@ def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagno
         lines = foot / sizes.pitch
         where_white = [f"{lines:.0f} lines' white at its foot"] if lines > 1.5 else []
         where_white += [f"a gap of {gap / sizes.pitch:.0f} lines" for gap in gaps]
+        following = layout.pages[page.index + 1].inside if page.index + 1 < len(layout.pages) else []
         yield Diagnostic.in_edition(
             edition.name,
             page.where,
             "L101",
             f"the text block is {share:.0%} empty ({', '.join(where_white)}) and the page does not "
             "end a part",
-            "let what follows run on: a plate that does not fit may float to a later page, a forced "
-            "break may go, or the paragraphs before may gain or lose a line",
+            (
+                "the heading that follows calls a note, which does not fit here with the heading and "
+                "its first lines: call the note from the section's text instead, as the Chicago Manual "
+                "of Style advises"
+                if following and sizes.is_heading(following[0]) and _calls_a_note(following[0])
+                else "let what follows run on: a plate that does not fit may float to a later page, a "
+                "forced break may go, or the paragraphs before may gain or lose a line"
+            ),
         )
+
+
+def _calls_a_note(line: Line) -> bool:
+    """The line holds a note's call: figures set smaller than the line, as a superscript."""
+    return any(run.size < 0.8 * line.size and run.text.strip().isdigit() for run in line.runs)
 
 
 def float_pages(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
