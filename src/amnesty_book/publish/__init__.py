@@ -75,7 +75,8 @@ def build(
     with _threads_switched_often():
         with _made_ready_meanwhile(config, root):
             book = load_book(root)
-            # The images the first layout asks for, made while the writers are still imported.
+            # The print images of the first paged edition (a layout waits for its images), made
+            # while the writers are still imported.
             first_laid_out = next((edition for edition in stale if edition.paged), None)
             if first_laid_out:
                 from amnesty_book.images.plates import print_images

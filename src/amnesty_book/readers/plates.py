@@ -41,7 +41,7 @@ _QUARTER_TURNS = {5, 6, 7, 8}
 
 
 def read_plates(project: Project, path: Path, scans: ScanChecks) -> dict[str, PlateEntry]:
-    """Plates by id, in manifest order; their scans are left to `scans` to decode."""
+    """Plates by id, in manifest order; their scans are left to `scans` to check."""
     file = project.location(path)
     records = load_records(project.read_text(path), file, "plate", KEYS)
     problems = Problems()
@@ -170,7 +170,7 @@ def _read_entry(project: Project, folder: Path, record: Record, scans: ScanCheck
 
 
 def _image_size(real: Path, where: SourceLocation, shown: str, scans: ScanChecks) -> tuple[int, int]:
-    """The scan's size as printed (upright), from its header; the scan is decoded whole meanwhile."""
+    """The scan's size as printed (upright), from its header; `scans` checks the rest of it meanwhile."""
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():

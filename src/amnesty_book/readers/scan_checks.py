@@ -35,11 +35,11 @@ class ScanChecks:
         self._thread.shutdown(cancel_futures=True)
 
     def check(self, scan: Path, where: SourceLocation, shown: str) -> None:
-        """Decodes the scan (named `shown` at `where`) unless it was decoded whole before."""
+        """Checks the scan (named `shown` at `where`) in the background, unless it was before."""
         self._pending.append((self._thread.submit(self._decode, scan), scan, where, shown))
 
     def wait(self, problems: Problems) -> None:
-        """Waits for every scan's check; one that does not decode whole is a problem at its line."""
+        """Waits for every scan's check; one found damaged is a problem at its line."""
         for future, scan, where, shown in self._pending:
             try:
                 future.result()
@@ -52,7 +52,7 @@ class ScanChecks:
             return
         # Pillow pads a truncated file with grey while ImageFile.LOAD_TRUNCATED_IMAGES is set,
         # which importing WeasyPrint does for the whole process, maybe in another thread while
-        # a scan is decoded here: a scan decoded while it was set is decoded again, and the
+        # a scan is checked here: a scan checked while it was set is checked again, and the
         # setting WeasyPrint made is kept.
         lenient = ImageFile.LOAD_TRUNCATED_IMAGES
         try:

@@ -93,7 +93,8 @@ def block_level_layout(
     if key not in layouts:
         run, LADDER.run = LADDER.run, 0
         try:
-            # A head or a tail: resumed where the head stopped, paginated at its room.
+            # A head or a tail: resumed where the head stopped, paginated at its room. A part that
+            # relaxes neither rule keeps those it is laid out under (pushing both off moves lines).
             alone = part is not None and (part.club_lines or part.widow_lines)
             with linebox.lines_alone_allowed(part.club_lines, part.widow_lines) if alone else nullcontext():
                 result = _block_level_layout(*(arguments if part is None else _as_part(arguments, part)))
