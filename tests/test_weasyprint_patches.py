@@ -596,6 +596,36 @@ def glyph_runs() -> list[Any]:
     return [contents.hex(), drawn_by_own["lines"]]
 
 
+def justified_words() -> list[Any]:
+    """Where each letter of a justified paragraph is drawn (its left edge, in points, read back by
+    PDFium), and how many Pango runs its lines were drawn as."""
+    import pypdfium2
+
+    from amnesty_book.layout.weasyprint import glyph_runs
+
+    runs = Counter[str]()
+    read_runs = glyph_runs._runs
+
+    def counted(stream: Any, layout: Any) -> Any:
+        found = read_runs(stream, layout)
+        runs["drawn"] += len(found or ())
+        return found
+
+    glyph_runs._runs = counted
+    style = "p { width: 90mm; text-align: justify; hyphens: auto; overflow-wrap: break-word; margin: 0 }"
+    body = f"<p>{ARTICLE_WORDS * 2} <i>a phrase</i> in 1941, 30\u00a0July, {ARTICLE_WORDS}</p>"
+    pdf = pypdfium2.PdfDocument(_document(body, style).write_pdf())
+    lefts = []
+    for page in pdf:
+        text = page.get_textpage()
+        lefts += [
+            round(text.get_charbox(index)[0], 3)
+            for index in range(text.count_chars())
+            if text.get_text_range(index, 1).strip()
+        ]
+    return [lefts, runs["drawn"]]
+
+
 PROBES: dict[str, Callable[[], Any]] = {
     probe.__name__: probe
     for probe in (
@@ -625,6 +655,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         page_references,
         stream_bytes,
         glyph_runs,
+        justified_words,
     )
 }
 
@@ -870,6 +901,16 @@ def test_a_lines_glyphs_are_drawn_as_weasyprint_draws_them() -> None:
     weasyprints_contents, all_lines = _probe(glyph_runs, "glyph runs")
     assert contents == weasyprints_contents  # byte for byte
     assert drawn_by_weasyprint == 1 < all_lines  # the line cut with an ellipsis
+
+
+@pytest.mark.slow
+def test_a_justified_lines_letters_stand_where_pangos_word_spacing_put_them() -> None:
+    lefts, runs = _probe(justified_words)
+    weasyprints_lefts, weasyprints_runs = _probe(justified_words, "word spaces")
+    assert len(lefts) == len(weasyprints_lefts) > 1000
+    # Each glyph's advance is written in whole thousandths of an em either way (0.01 pt here).
+    assert max(abs(left - theirs) for left, theirs in zip(lefts, weasyprints_lefts, strict=True)) < 0.2
+    assert runs * 5 < weasyprints_runs  # a run a line (and one an italic phrase), not one a word
 
 
 @pytest.mark.slow

@@ -138,6 +138,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "word spaces",
+        "word_spaces",
+        "weasyprint.text.line_break.Layout.reactivate",
+        "a justified line was shaped again as it was drawn with an attribute on each space, which made "
+        "a run of each word: half of a long book's writing",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "letter spacing",
         "letter_spacing",
         "weasyprint.draw.text.draw_first_line (wrapping glyph runs')",
