@@ -205,6 +205,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "page lookback",
+        "page_lookback",
+        "weasyprint.layout.make_all_pages (wrapping note splits')",
+        "a page before a heading that calls a note, or a line whose notes cannot be split, was left up "
+        "to a fifth white: the pages before it give up some of their room to it",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "note layouts",
         "note_layouts",
         "block.block_level_layout (wrapped)",

@@ -19,6 +19,8 @@ Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for 
   under them (baseline_grid.py).
 - While a page left short is made again (short_pages.py), the area keeps off the text all of its
   height but half of its top margin (`giving`), as TeX's \\skip\\footins shrinks.
+- While the page before a page left white is made again to give up room to it (page_lookback.py),
+  the area keeps that much more off the text (`holding_back`).
 
 Upstream: none filed (a like rounding trap in page breaks:
 https://github.com/Kozea/WeasyPrint/issues/2100). Written for WeasyPrint 70.0 (layout/__init__.py).
@@ -55,9 +57,29 @@ def giving() -> Iterator[None]:
         _giving[0] = False
 
 
+# Room the foot area keeps off the text besides its own, while the page before a page left
+# white is made again to give up some of its room (page_lookback.py).
+_held_back = [0.0]
+
+
+@contextmanager
+def holding_back(room: float) -> Iterator[None]:
+    """While a page is made, the foot area keeps `room` more off the text (once it holds a note)."""
+    _held_back[0] = room
+    try:
+        yield
+    finally:
+        _held_back[0] = 0.0
+
+
+def holds_back() -> bool:
+    """Whether the page being made gives up room (page_lookback.py)."""
+    return _held_back[0] > 0
+
+
 def _reserved(area: boxes.FootnoteAreaBox) -> float:
     """The room the foot area keeps off the page's text."""
-    return area.margin_height() - (GIVE * area.margin_top if _giving[0] else 0.0)
+    return area.margin_height() - (GIVE * area.margin_top if _giving[0] else 0.0) + _held_back[0]
 
 
 def update_footnote_area(self: LayoutContext) -> bool:

@@ -27,6 +27,9 @@ Two things leave a page of running text short where a book's page is full:
   again with the paragraph set whole on it that takes a line more for the fewest demerits set
   so, kept where it ends where the first one did, with the same foot: a line less of it white.
 
+A page made again to give up room to the next (page_lookback.py) is made plainly, with no
+trial: its white is asked for.
+
 Where no page made again is kept, the page is made as it was, and what the trials kept of plans
 is taken back. How each page that would run short was made (as first made, or nearer its notes)
 is told to the next layout of the same document (memory.py keeps it between builds), which makes
@@ -140,6 +143,8 @@ def make_page(
     """The page as the patches before this one make it; where it runs short, made again with a
     paragraph on it set a line longer, or its running text nearer its notes, where that is better."""
     arguments = (context, root_box, page_type, resume_at, page_number, page_state)
+    if footnote_area.holds_back():  # made again to give up room to the next (page_lookback.py)
+        return _make_page(*arguments)
     made_so = f"{page_number} {resume_at!r}"  # the page, by its number and where it begins
     if made_so in _remembered:  # as the last layout of the same document made it
         with _making(_Page(nearer_the_notes=_remembered[made_so] == _NEARER)):
@@ -202,7 +207,7 @@ def _trials(page: _Page, made: _Made, root_box: boxes.BlockBox) -> Iterator[tupl
     widowed = _cheapest(page, made[0], widowed=True)
     if widowed is not None:
         yield _Page(widowed.box), _fills
-    if _left_short(made, root_box):
+    if left_short(made[0], made[1], root_box):
         yield _Page(nearer_the_notes=True, widow_allowed=_widow_to_allow(page, made[0])), _holds_more
         longer = _cheapest(page, made[0], widowed=False)
         if longer is not None:
@@ -279,21 +284,20 @@ def _holds_more(
     return (
         _widowed(trial_page) <= _widowed(made_page)
         and trial[1] != made[1]
-        and _white(trial[0]) < _white(made[0]) - 1
+        and white(trial[0]) < white(made[0]) - 1
     )
 
 
-def _left_short(made: _Made, root_box: boxes.BlockBox) -> bool:
+def left_short(page: boxes.PageBox, resume_at: dict[int, Any] | None, root_box: boxes.BlockBox) -> bool:
     """The page, notes and no plate at its foot, leaves more than SHORT of it white, and what
     follows could have come on it (it is not broken before by force: a chapter that opens a new
     page)."""
-    page, resume_at = made[0], made[1]
     foot = [
         box for child in page.children if isinstance(child, boxes.FootnoteAreaBox) for box in child.children
     ]
     if resume_at is None or not foot or any(page_floats.is_page_float(box) for box in foot):
         return False  # the running text ends, or no notes; or a plate at the foot, kept its distance
-    if _white(page) <= SHORT * page.height:
+    if white(page) <= SHORT * page.height:
         return False
     box, skip = root_box, resume_at
     while skip:  # down to the box the next page starts afresh
@@ -315,7 +319,7 @@ _FORCED = frozenset({"page", "left", "right", "recto", "verso"})
 def _widow_to_allow(page: _Page, made: boxes.PageBox) -> boxes.BlockContainerBox | None:
     """On a page that leaves more than VERY_SHORT of it white, the paragraph whose lines the
     widows rule moved overleaf; else None."""
-    if _white(made) <= VERY_SHORT * made.height:
+    if white(made) <= VERY_SHORT * made.height:
         return None
     return next((paragraph.box for paragraph in page.paragraphs.values() if paragraph.widowed), None)
 
@@ -324,7 +328,7 @@ def _widowed(page: _Page) -> bool:
     return any(paragraph.widowed for paragraph in page.paragraphs.values())
 
 
-def _white(page: boxes.PageBox) -> float:
+def white(page: boxes.PageBox) -> float:
     """The height left white between the page's last line of running text (or its top) and the
     notes and plates at its foot (or its bottom)."""
     lowest = page.content_box_y()

@@ -1,0 +1,206 @@
+"""A page that would be left more than a tenth white, filled from the pages before it.
+
+A page is left short where what follows cannot start on it: a heading that calls a note, with
+its first lines and the note, or a line whose notes cannot be split. short_pages.py makes the
+page again with what it holds set otherwise; where the white is more than can be taken up so,
+no page alone can help. TeX's page builder would leave it so (\\raggedbottom); a typesetter
+takes lines from the pages before: each ends a little earlier (its text, or the note it
+continues overleaf), and what they give up opens this one. Here, where a page made in the first
+pass of a layout leaves more than MOST_WHITE of its height white down to its notes' rule, and
+what follows is not broken before by force, the page before is made again with its notes' room
+grown (footnote_area.holding_back: it gives up that much, or the next line or note line it can
+give), then the page itself. What a page can give comes in lumps (a line of a note; a line that
+calls a note, with the note), so where the page before alone cannot fill it without being left
+too white itself, the one before that gives up room too, then the one before that. The pages
+are kept where none of them is left more than MOST_WHITE white; else they are made again as
+they were. Nothing is tried where the pages before have not together the room this one lacks
+(the end of a part, a page before a float page). A trial whose pages before end as an earlier
+trial's did is not followed by the page itself.
+
+The pages are made by WeasyPrint's `remake_page`, from the states it keeps for each page and the
+context's own (the notes to place and reported, the floats broken over the page, the
+hyphenation's ladder), restored as short_pages.py restores them; the states the other patches
+keep between pages are kept by page number, as for WeasyPrint's own remaking. Each page is
+given out once the next three are made.
+
+Upstream: none filed. Written for WeasyPrint 70.0 (layout/page.py: `make_all_pages`,
+`remake_page`; layout/__init__.py: `layout_document`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import weasyprint.layout
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import LayoutContext
+from weasyprint.layout import page as page_layout
+
+from amnesty_book.layout.weasyprint import footnote_area, short_pages
+from amnesty_book.layout.weasyprint.hyphenation import LADDER
+
+# The share of a page's height it may leave white down to its notes' rule: the audit's L101
+# counts more than a tenth as a defect, measured from the last line's ink, a little above the
+# bottom of its line box.
+MOST_WHITE = 0.095
+# Of the white the page before may take, the shares tried in turn: the least that fills this
+# page first; then the shares of it the page before that gives up.
+_TRIED = (0.0, 0.25, 0.5, 1.0)
+_SHARED = (1 / 3, 2 / 3, 1.0)
+# The pages before a page left white that may give up room to it.
+_MOST_BACK = 3
+
+_make_all_pages = weasyprint.layout.make_all_pages
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What WeasyPrint's context holds between two pages that `remake_page` does not restore."""
+
+    footnotes: list[boxes.Box]
+    reported: list[boxes.Box]
+    broken_out_of_flow: dict[Any, Any]
+    current_page: Any
+    ladder: int
+
+    @classmethod
+    def of(cls, context: LayoutContext) -> _Context:
+        return cls(
+            list(context.footnotes),
+            list(context.reported_footnotes),
+            dict(context.broken_out_of_flow),
+            getattr(context, "current_page", None),
+            LADDER.run,
+        )
+
+    def restore(self, context: LayoutContext) -> None:
+        context.footnotes[:] = self.footnotes
+        context.reported_footnotes = list(self.reported)
+        context.broken_out_of_flow = dict(self.broken_out_of_flow)
+        context.current_page = self.current_page
+        LADDER.run = self.ladder
+
+
+def make_all_pages(
+    context: LayoutContext, root_box: boxes.BlockBox, html: Any, pages: list[boxes.PageBox]
+) -> Iterator[boxes.PageBox]:
+    """The pages as the patches before this one make them, a page left more than MOST_WHITE
+    white filled from the pages before where that leaves none so. Each page is given out once
+    the next _MOST_BACK are made: the first pass of a layout only (a later pass keeps most pages)."""
+    if pages:
+        yield from _make_all_pages(context, root_box, html, pages)
+        return
+    held: list[boxes.PageBox] = []  # the last pages made, not yet given out
+    starts = [_Context.of(context)]  # the context at each page's start
+    for page in _make_all_pages(context, root_box, html, pages):
+        index = len(starts) - 1
+        starts.append(_Context.of(context))
+        if held and _left_too_white(context, root_box, index, page):
+            *held, page = _filled_from_before(context, root_box, html, starts, [*held, page])
+        held.append(page)
+        if len(held) > _MOST_BACK:
+            yield held.pop(0)
+    yield from held
+
+
+def _left_too_white(
+    context: LayoutContext, root_box: boxes.BlockBox, index: int, page: boxes.PageBox
+) -> bool:
+    resume_at = context.page_maker[index + 1][0]
+    return _white(page) > MOST_WHITE * page.height and short_pages.left_short(page, resume_at, root_box)
+
+
+def _white(page: boxes.PageBox) -> float:
+    """The white between the page's last line of running text and its notes' rule."""
+    areas = [child for child in page.children if isinstance(child, boxes.FootnoteAreaBox) and child.children]
+    return short_pages.white(page) + sum(area.margin_top for area in areas)
+
+
+def _filled_from_before(
+    context: LayoutContext,
+    root_box: boxes.BlockBox,
+    html: Any,
+    starts: list[_Context],
+    made: list[boxes.PageBox],
+) -> list[boxes.PageBox]:
+    """The last of the `made` pages (the ones before it held) filled from those before it: they
+    are made again giving up room, where that leaves none of them more than MOST_WHITE white;
+    else the pages are made as they were. The last page is not made again after pages before
+    it that end as in a trial already made (their room given up ends on the same line)."""
+    first = len(starts) - 1 - len(made)  # the index of made[0]
+    last = first + len(made) - 1
+    ends = [
+        (round(_white(page), 1), repr(context.page_maker[index + 1][0]))
+        for index, page in enumerate(made[:-1], start=first)
+    ]
+    seen = {(start, tuple(ends[start - first :])) for start in range(first, last)}
+    deepest = last
+    for holds in _holds(made):
+        start = last - len(holds)
+        deepest = min(deepest, start)
+        before = _remade(context, root_box, html, starts, start, holds)
+        end = tuple(
+            (round(_white(page), 1), repr(context.page_maker[index + 1][0]))
+            for index, page in enumerate(before, start=start)
+        )
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        remade = [*before, *_remade(context, root_box, html, starts, last, [0.0])]
+        if all(_white(page) <= MOST_WHITE * page.height for page in remade):
+            return [*made[: start - first], *remade]
+    if deepest < last:
+        _remade(context, root_box, html, starts, deepest, [0.0] * (last - deepest + 1))  # as they were
+    return made
+
+
+def _holds(made: list[boxes.PageBox]) -> Iterator[list[float]]:
+    """The room to give up tried by each page before the last (the nearest last): first the page
+    just before alone, the least that fills the last first; then with the one before it giving
+    up a share of its own room; then with the one before that too. None where the pages before
+    have not together the room the last lacks (the end of a part, a page before a float page)."""
+    lacking = _white(made[-1]) - MOST_WHITE * made[-1].height
+    spares = [MOST_WHITE * page.height - _white(page) for page in made[:-1]]
+    if spares[-1] >= lacking:
+        for share in _TRIED:
+            yield [lacking + share * (spares[-1] - lacking)]
+    if len(spares) > 1 and spares[-2] > 0 and spares[-2] + spares[-1] >= lacking:
+        for share in _SHARED:
+            given = share * spares[-2]
+            for held in dict.fromkeys((max(lacking - given, 0.0), lacking)):
+                yield [given, held]
+    if len(spares) > 2 and min(spares[-3:-1]) > 0 and sum(spares[-3:]) >= lacking:
+        for given_first in (spares[-3] / 2, spares[-3]):
+            for given in (spares[-2] / 2, spares[-2]):
+                yield [given_first, given, lacking]
+
+
+def _remade(
+    context: LayoutContext,
+    root_box: boxes.BlockBox,
+    html: Any,
+    starts: list[_Context],
+    first: int,
+    holds: list[float],
+) -> list[boxes.PageBox]:
+    """The pages from `first` made again, each giving up its room in `holds`, from the context
+    at the first's start."""
+    starts[first].restore(context)
+    remade = []
+    for index, held_back in enumerate(holds, start=first):
+        # As make_all_pages does before it makes a page: else the next pass makes it again.
+        context.page_maker[index][-1].update(
+            content_changed=False, pages_wanted=False, anchors=[], content_lookups=[]
+        )
+        with footnote_area.holding_back(held_back):
+            remade.append(page_layout.remake_page(index, context, root_box, html)[0])
+        starts[index + 1] = _Context.of(context)
+    return remade
+
+
+def apply() -> None:
+    global _make_all_pages
+    _make_all_pages = weasyprint.layout.make_all_pages
+    weasyprint.layout.make_all_pages = make_all_pages
