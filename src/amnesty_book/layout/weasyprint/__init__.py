@@ -142,7 +142,7 @@ PATCHES: tuple[Patch, ...] = (
         "word_spaces",
         "weasyprint.text.line_break.Layout.reactivate",
         "a justified line was shaped again as it was drawn with an attribute on each space, which made "
-        "a run of each word: half of a long book's writing",
+        "a run of each word: half of the writing of a 1 MB paragraph",
         "none filed",
         written_for("weasyprint"),
     ),

@@ -22,13 +22,13 @@ from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 _draw_first_line = text.draw_first_line
 
-_INT = ffi.sizeof("int")
+INT = ffi.sizeof("int")
 # PangoGlyphInfo as integers: its glyph, then its geometry's width, x and y offsets.
-_STRIDE = ffi.sizeof("PangoGlyphInfo") // _INT
+STRIDE = ffi.sizeof("PangoGlyphInfo") // INT
 _GEOMETRY = ffi.offsetof("PangoGlyphInfo", "geometry")
-_GLYPH = ffi.offsetof("PangoGlyphInfo", "glyph") // _INT
-_WIDTH, _X_OFFSET, _Y_OFFSET = (
-    (_GEOMETRY + ffi.offsetof("PangoGlyphGeometry", field)) // _INT
+_GLYPH = ffi.offsetof("PangoGlyphInfo", "glyph") // INT
+WIDTH, _X_OFFSET, _Y_OFFSET = (
+    (_GEOMETRY + ffi.offsetof("PangoGlyphGeometry", field)) // INT
     for field in ("width", "x_offset", "y_offset")
 )
 # Glyphs from here on are empty or missing from the font (a flag): WeasyPrint draws them otherwise.
@@ -65,14 +65,14 @@ def draw_first_line(
             parts = []
             stream.set_font_size(font.hash, font_size)
         parts.append("<")
-        if any(values[_X_OFFSET::_STRIDE]):  # a glyph set off its place: each written as it comes
-            for index in range(len(values) // _STRIDE):
+        if any(values[_X_OFFSET::STRIDE]):  # a glyph set off its place: each written as it comes
+            for index in range(len(values) // STRIDE):
                 parts.append(
                     _operands(stream, glyph_item, index, values, pango_font, font, font_size, utf8_text)
                 )
         else:
             written = _written(font, font_size)
-            glyphs = list(zip(values[_GLYPH::_STRIDE], values[_WIDTH::_STRIDE], strict=True))
+            glyphs = list(zip(values[_GLYPH::STRIDE], values[WIDTH::STRIDE], strict=True))
             operands = list(map(written.get, glyphs))
             for index in [index for index, found in enumerate(operands) if found is None]:
                 glyph = glyphs[index]
@@ -111,8 +111,8 @@ def _operands(
     """The operands of the run's glyph `index` in its string of glyphs and adjustments, as
     WeasyPrint writes them (the same arithmetic in the same order); the font told which
     characters the glyph stands for, and its advance in the font, the first time."""
-    at = index * _STRIDE
-    glyph_id, width, x_offset = values[at + _GLYPH], values[at + _WIDTH], values[at + _X_OFFSET]
+    at = index * STRIDE
+    glyph_id, width, x_offset = values[at + _GLYPH], values[at + WIDTH], values[at + _X_OFFSET]
     if glyph_id not in font.to_unicode:
         font.to_unicode[glyph_id] = _characters(glyph_item, index, utf8_text)
     operands = []
@@ -148,10 +148,10 @@ def _runs(stream: Any, layout: Any) -> list[_Run] | None:
         if font.bitmap or font.svg or font.png or font.colr:
             return None
         glyph_string = glyph_item.glyphs
-        size = glyph_string.num_glyphs * _STRIDE * _INT
+        size = glyph_string.num_glyphs * STRIDE * INT
         values = memoryview(ffi.buffer(glyph_string.glyphs, size)).cast("i")
-        glyphs = values[_GLYPH::_STRIDE]
-        if glyphs and (min(glyphs) < 0 or max(glyphs) >= _SPECIAL_GLYPHS or any(values[_Y_OFFSET::_STRIDE])):
+        glyphs = values[_GLYPH::STRIDE]
+        if glyphs and (min(glyphs) < 0 or max(glyphs) >= _SPECIAL_GLYPHS or any(values[_Y_OFFSET::STRIDE])):
             return None
         runs.append((glyph_item, pango_font, font, font_size, values))
     return runs

@@ -34,7 +34,7 @@ from amnesty_book.layout.weasyprint.total_fit import STRETCH
 # pdfTeX's default font expansion, and less than a reader sees as letter spacing.
 LETTER_MOST = 0.01
 _SPACES = " \u00a0"  # the spaces WeasyPrint widens to justify a line
-_SPACES_UTF8 = tuple(space.encode() for space in _SPACES)
+SPACES_UTF8 = tuple(space.encode() for space in _SPACES)
 # The most a word space stretches within the plan's tolerance, as a share of the space: the
 # stretch at TeX's badness of 200 (badness = 100 r³), about 0.47 em in Charis.
 LOOSEST_STRETCH = STRETCH * (line_breaking.Settings().tolerance / 100) ** (1 / 3)
@@ -125,7 +125,7 @@ def _advance_glyphs(layout: Any, spread: float, font_size: float) -> None:
         offset, glyph_string = glyph_item.item.offset, glyph_item.glyphs
         for index in range(glyph_string.num_glyphs):
             start = offset + glyph_string.log_clusters[index]
-            glyphs.append((glyph_string.glyphs[index].geometry, utf8_text.startswith(_SPACES_UTF8, start)))
+            glyphs.append((glyph_string.glyphs[index].geometry, utf8_text.startswith(SPACES_UTF8, start)))
     widened = [glyph for (glyph, space), (_, next_space) in pairwise(glyphs) if not space and not next_space]
     thousandths = spread * 1000 / font_size
     unit = font_size * TO_UNITS / 1000  # a thousandth of an em, in Pango's units

@@ -19,7 +19,7 @@ trial's did is not followed by the page itself.
 
 The pages are made by WeasyPrint's `remake_page`, from the states it keeps for each page and the
 context's own (the notes to place and reported, the floats broken over the page, the
-hyphenation's ladder), restored as short_pages.py restores them; the states the other patches
+hyphenation's ladder: short_pages.ContextState); the states the other patches
 keep between pages are kept by page number, as for WeasyPrint's own remaking. Each page is
 given out once the next three are made.
 
@@ -30,7 +30,6 @@ Upstream: none filed. Written for WeasyPrint 70.0 (layout/page.py: `make_all_pag
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import weasyprint.layout
@@ -39,7 +38,7 @@ from weasyprint.layout import LayoutContext
 from weasyprint.layout import page as page_layout
 
 from amnesty_book.layout.weasyprint import footnote_area, short_pages
-from amnesty_book.layout.weasyprint.hyphenation import LADDER
+from amnesty_book.layout.weasyprint.short_pages import ContextState
 
 # The share of a page's height it may leave white down to its notes' rule: the audit's L101
 # counts more than a tenth as a defect, measured from the last line's ink, a little above the
@@ -55,34 +54,6 @@ _MOST_BACK = 3
 _make_all_pages = weasyprint.layout.make_all_pages
 
 
-@dataclass(frozen=True)
-class _Context:
-    """What WeasyPrint's context holds between two pages that `remake_page` does not restore."""
-
-    footnotes: list[boxes.Box]
-    reported: list[boxes.Box]
-    broken_out_of_flow: dict[Any, Any]
-    current_page: Any
-    ladder: int
-
-    @classmethod
-    def of(cls, context: LayoutContext) -> _Context:
-        return cls(
-            list(context.footnotes),
-            list(context.reported_footnotes),
-            dict(context.broken_out_of_flow),
-            getattr(context, "current_page", None),
-            LADDER.run,
-        )
-
-    def restore(self, context: LayoutContext) -> None:
-        context.footnotes[:] = self.footnotes
-        context.reported_footnotes = list(self.reported)
-        context.broken_out_of_flow = dict(self.broken_out_of_flow)
-        context.current_page = self.current_page
-        LADDER.run = self.ladder
-
-
 def make_all_pages(
     context: LayoutContext, root_box: boxes.BlockBox, html: Any, pages: list[boxes.PageBox]
 ) -> Iterator[boxes.PageBox]:
@@ -93,10 +64,10 @@ def make_all_pages(
         yield from _make_all_pages(context, root_box, html, pages)
         return
     held: list[boxes.PageBox] = []  # the last pages made, not yet given out
-    starts = [_Context.of(context)]  # the context at each page's start
+    starts = [ContextState.of(context)]  # the context at each page's start
     for page in _make_all_pages(context, root_box, html, pages):
         index = len(starts) - 1
-        starts.append(_Context.of(context))
+        starts.append(ContextState.of(context))
         if held and _left_too_white(context, root_box, index, page):
             *held, page = _filled_from_before(context, root_box, html, starts, [*held, page])
         held.append(page)
@@ -122,7 +93,7 @@ def _filled_from_before(
     context: LayoutContext,
     root_box: boxes.BlockBox,
     html: Any,
-    starts: list[_Context],
+    starts: list[ContextState],
     made: list[boxes.PageBox],
 ) -> list[boxes.PageBox]:
     """The last of the `made` pages (the ones before it held) filled from those before it: they
@@ -131,29 +102,31 @@ def _filled_from_before(
     it that end as in a trial already made (their room given up ends on the same line)."""
     first = len(starts) - 1 - len(made)  # the index of made[0]
     last = first + len(made) - 1
-    ends = [
-        (round(_white(page), 1), repr(context.page_maker[index + 1][0]))
-        for index, page in enumerate(made[:-1], start=first)
-    ]
-    seen = {(start, tuple(ends[start - first :])) for start in range(first, last)}
+    ends = _ends(context, made[:-1], first)
+    seen = {(start, ends[start - first :]) for start in range(first, last)}
     deepest = last
     for holds in _holds(made):
         start = last - len(holds)
         deepest = min(deepest, start)
         before = _remade(context, root_box, html, starts, start, holds)
-        end = tuple(
-            (round(_white(page), 1), repr(context.page_maker[index + 1][0]))
-            for index, page in enumerate(before, start=start)
-        )
-        if (start, end) in seen:
+        end = (start, _ends(context, before, start))
+        if end in seen:
             continue
-        seen.add((start, end))
+        seen.add(end)
         remade = [*before, *_remade(context, root_box, html, starts, last, [0.0])]
         if all(_white(page) <= MOST_WHITE * page.height for page in remade):
             return [*made[: start - first], *remade]
     if deepest < last:
         _remade(context, root_box, html, starts, deepest, [0.0] * (last - deepest + 1))  # as they were
     return made
+
+
+def _ends(context: LayoutContext, pages: list[boxes.PageBox], first: int) -> tuple[Any, ...]:
+    """Where each of the pages from `first` ends (the next page's start) and how white it is."""
+    return tuple(
+        (round(_white(page), 1), repr(context.page_maker[index + 1][0]))
+        for index, page in enumerate(pages, start=first)
+    )
 
 
 def _holds(made: list[boxes.PageBox]) -> Iterator[list[float]]:
@@ -181,7 +154,7 @@ def _remade(
     context: LayoutContext,
     root_box: boxes.BlockBox,
     html: Any,
-    starts: list[_Context],
+    starts: list[ContextState],
     first: int,
     holds: list[float],
 ) -> list[boxes.PageBox]:
@@ -196,7 +169,7 @@ def _remade(
         )
         with footnote_area.holding_back(held_back):
             remade.append(page_layout.remake_page(index, context, root_box, html)[0])
-        starts[index + 1] = _Context.of(context)
+        starts[index + 1] = ContextState.of(context)
     return remade
 
 

@@ -356,36 +356,52 @@ def _foot(page: boxes.PageBox) -> list[Any]:
 
 
 @dataclass(frozen=True)
-class _Start:
-    """What WeasyPrint's context held when a page began, to make it again from there."""
+class ContextState:
+    """What WeasyPrint's context holds between two pages that making a page again does not set
+    afresh: the notes still to place, those reported from the page before, the floats broken
+    over the page, and the hyphenation's ladder (page_lookback.py restores it too)."""
 
     footnotes: list[boxes.Box]
     reported: list[boxes.Box]
     broken_out_of_flow: dict[Any, Any]
-    page_state: Any
     ladder: int
 
     @classmethod
-    def of(cls, context: LayoutContext, page_state: Any) -> _Start:
+    def of(cls, context: LayoutContext) -> ContextState:
         return cls(
             list(context.footnotes),
             list(context.reported_footnotes),
             dict(context.broken_out_of_flow),
-            copy.deepcopy(page_state),
             LADDER.run,
         )
 
-    def restore(self, context: LayoutContext, page_state: Any) -> None:
+    def restore(self, context: LayoutContext) -> None:
         context.footnotes[:] = self.footnotes
         context.reported_footnotes = list(self.reported)
         context.broken_out_of_flow = dict(self.broken_out_of_flow)
+        LADDER.run = self.ladder
+
+
+@dataclass(frozen=True)
+class _Start:
+    """What WeasyPrint's context held when a page began, and the page's counters, to make it
+    again from there."""
+
+    context: ContextState
+    page_state: Any
+
+    @classmethod
+    def of(cls, context: LayoutContext, page_state: Any) -> _Start:
+        return cls(ContextState.of(context), copy.deepcopy(page_state))
+
+    def restore(self, context: LayoutContext, page_state: Any) -> None:
+        self.context.restore(context)
         for kept, saved in zip(page_state, copy.deepcopy(self.page_state), strict=True):
             if isinstance(kept, dict):
                 kept.clear()
                 kept.update(saved)
             else:
                 kept[:] = saved
-        LADDER.run = self.ladder
 
 
 def apply() -> None:

@@ -5,7 +5,7 @@ with a Pango letter-spacing attribute on each of its spaces (and no-break spaces
 the text's first and last character, where Pango gives half. Each attribute ends a Pango item,
 so a line of ten words is shaped as ten runs and drawn as ten, each space's half of the
 spacing set on the next word's first glyph as an offset that glyph_runs.py writes glyph by
-glyph: half of a long book's writing. Here the line is shaped as it was measured, without
+glyph: half of the writing of a long justified paragraph. Here the line is shaped as it was measured, without
 attributes (one run), and each space glyph's advance is widened by the spacing: every glyph
 after it stands where Pango's spacing put it, within WeasyPrint's rounding of each advance to
 a thousandth of an em. A text with its own word or letter spacing (its attributes split its
@@ -23,12 +23,10 @@ from typing import Any
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
-_reactivate = line_break.Layout.reactivate
+from amnesty_book.layout.weasyprint.glyph_runs import INT, STRIDE, WIDTH
+from amnesty_book.layout.weasyprint.letter_spacing import SPACES_UTF8
 
-_SPACES_UTF8 = (b" ", "\u00a0".encode())  # the spaces WeasyPrint's `set_text` widens
-_INT = ffi.sizeof("int")
-_STRIDE = ffi.sizeof("PangoGlyphInfo") // _INT
-_WIDTH = (ffi.offsetof("PangoGlyphInfo", "geometry") + ffi.offsetof("PangoGlyphGeometry", "width")) // _INT
+_reactivate = line_break.Layout.reactivate
 
 
 def reactivate(self: Any, style: Any) -> None:
@@ -62,11 +60,11 @@ def _widen_spaces(layout: Any, spacing: int) -> None:
         glyph_item, run = run.data, run.next
         offset, glyph_string = glyph_item.item.offset, glyph_item.glyphs
         count = glyph_string.num_glyphs
-        clusters = memoryview(ffi.buffer(glyph_string.log_clusters, count * _INT)).cast("i")
-        values = memoryview(ffi.buffer(glyph_string.glyphs, count * _STRIDE * _INT)).cast("i")
+        clusters = memoryview(ffi.buffer(glyph_string.log_clusters, count * INT)).cast("i")
+        values = memoryview(ffi.buffer(glyph_string.glyphs, count * STRIDE * INT)).cast("i")
         for index, cluster in enumerate(clusters):
-            if utf8_text.startswith(_SPACES_UTF8, offset + cluster):
-                values[index * _STRIDE + _WIDTH] += spacing
+            if utf8_text.startswith(SPACES_UTF8, offset + cluster):
+                values[index * STRIDE + WIDTH] += spacing
 
 
 def apply() -> None:
