@@ -412,6 +412,15 @@ SHORT_OF_A_NOTE = (
 )
 
 
+def a_page_with_no_note_short_of_one() -> list[int]:
+    """The pages of a paragraph's one line and of the note it calls, after six lines that call
+    none, on a page of 167 px: the page needs 169 px for them with the 12 px above the notes'
+    rule, 163 px with half of them."""
+    text, style = SHORT_OF_A_NOTE
+    text = text.replace("One<span class=note>A note.</span>", "One").replace("five", "five<br>six")
+    return _pages_of(_document(text, style), "The line that calls", "Its note.")
+
+
 def a_page_short_of_a_note_laid_out_again() -> list[Any]:
     """The document of `a_page_short_of_a_note` laid out twice, the second time told how the first
     made its pages (memory.py keeps it between builds): how many times each layout made a page,
@@ -633,6 +642,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         an_emptied_foot_area,
         widowed_pages,
         a_page_short_of_a_note,
+        a_page_with_no_note_short_of_one,
         a_page_short_of_a_note_laid_out_again,
         a_widow_or_a_hole,
         a_paragraph_after_a_heading,
@@ -736,6 +746,12 @@ def test_a_page_that_would_run_short_of_a_line_and_its_note_lets_them_nearer_its
     assert _probe(a_page_short_of_a_note, "short pages") == [2, 2]
     assert _probe(a_page_short_of_a_note, "foot area") == [2, 2]
     assert _probe(a_page_short_of_a_note) == [1, 1]
+
+
+def test_a_page_with_no_note_of_its_own_lets_the_next_line_and_its_note_nearer_the_rule() -> None:
+    """The same where the page held no note before: the note the next line calls is its first."""
+    assert _probe(a_page_with_no_note_short_of_one, "short pages") == [2, 2]
+    assert _probe(a_page_with_no_note_short_of_one) == [1, 1]
 
 
 def test_a_layout_told_how_the_last_made_its_pages_makes_each_once() -> None:

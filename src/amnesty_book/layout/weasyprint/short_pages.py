@@ -15,11 +15,12 @@ Two things leave a page of running text short where a book's page is full:
   first one did, with the same notes and plates at its foot and no widow.
 - A foot too full for what follows. Where the next line calls a note that does not fit under it
   (nor begins there, note_splits.py), the line and its note go overleaf and leave their room
-  white. TeX lets the space above its notes shrink (LaTeX's \\skip\\footins, 9pt minus 2pt): a
-  page that leaves more than SHORT of its height white above its notes (and no plate, which keeps
-  its distance), when what follows is not broken before by force, is made again with the running
-  text allowed half of the margin above the notes' rule (footnote_area.py), and kept where it then
-  holds more, less of it white, with no widow the first one had not. Where the page is left more
+  white, on a page with notes or on one whose first note it would be. TeX lets the space above
+  its notes shrink (LaTeX's \\skip\\footins, 9pt minus 2pt): a page that leaves more than SHORT
+  of its height white above its notes, or its foot (and no plate, which keeps its distance),
+  when what follows is not broken before by force, is made again with the running text allowed
+  half of the margin above the notes' rule (footnote_area.py), and kept where it then holds
+  more, less of it white, with no widow the first one had not. Where the page is left more
   than VERY_SHORT white, and the widows rule moved lines of it overleaf (a line calling a note
   that must be continued overleaf, followed by the paragraph's last line calling another note,
   which may not follow a continued one), that paragraph is also allowed its widow: TeX too would
@@ -289,14 +290,14 @@ def _holds_more(
 
 
 def left_short(page: boxes.PageBox, resume_at: dict[int, Any] | None, root_box: boxes.BlockBox) -> bool:
-    """The page, notes and no plate at its foot, leaves more than SHORT of it white, and what
-    follows could have come on it (it is not broken before by force: a chapter that opens a new
-    page)."""
+    """The page, no plate at its foot (notes or none: the next line's note would be its first),
+    leaves more than SHORT of it white, and what follows could have come on it (it is not broken
+    before by force: a chapter that opens a new page)."""
     foot = [
         box for child in page.children if isinstance(child, boxes.FootnoteAreaBox) for box in child.children
     ]
-    if resume_at is None or not foot or any(page_floats.is_page_float(box) for box in foot):
-        return False  # the running text ends, or no notes; or a plate at the foot, kept its distance
+    if resume_at is None or any(page_floats.is_page_float(box) for box in foot):
+        return False  # the running text ends; or a plate at the foot, kept its distance
     if white(page) <= SHORT * page.height:
         return False
     box, skip = root_box, resume_at
