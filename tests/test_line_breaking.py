@@ -3,9 +3,11 @@ and in the paged editions, whose justified lines it sets."""
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 from functools import cache
+from math import inf
 from pathlib import Path
 
 import pyphen
@@ -106,12 +108,20 @@ TEX_SETTINGS = (
 
 
 def _tex_last_boxes(
-    tex: str, folder: Path, paragraphs: list[list[kp.Item]], looseness: int = 0
+    tex: str,
+    folder: Path,
+    paragraphs: list[list[kp.Item]],
+    looseness: int = 0,
+    widths: tuple[float, ...] = (),
 ) -> list[list[int]]:
+    """TeX's breaks of the paragraphs: each line's last box, by number. `widths`: the lines' own
+    widths (TeX's \\parshape, the last for every line after), else the measure."""
     source = [f"\\hsize={MEASURE}pt {TEX_SETTINGS}"]
+    shape = f"\\parshape={len(widths)} " + " ".join(f"0pt {width}pt" for width in widths) if widths else ""
     for items in paragraphs:
         source.append(
-            f"\\setbox0\\vbox{{\\looseness={looseness}\\noindent{_tex_paragraph(items)}\\par}}\\showbox0"
+            f"\\setbox0\\vbox{{\\looseness={looseness}{shape}\\noindent{_tex_paragraph(items)}\\par}}"
+            "\\showbox0"
         )
     source.append("\\end")
     (folder / "paragraphs.tex").write_text("\n".join(source), encoding="ascii")
@@ -156,7 +166,7 @@ def test_the_breaks_are_those_tex_chooses_for_the_same_paragraphs(tmp_path: Path
     settings = kp.Settings()  # plain TeX's, with none of the book's additions
     ours = []
     for items in paragraphs:
-        breaking = kp.break_lines(items, lambda line: MEASURE, settings)
+        breaking = kp.break_lines(items, (MEASURE,), settings)
         assert breaking is not None
         ours.append(_last_boxes(items, breaking))
     theirs = _tex_last_boxes(tex, tmp_path, paragraphs)
@@ -165,6 +175,87 @@ def test_the_breaks_are_those_tex_chooses_for_the_same_paragraphs(tmp_path: Path
         (mine, tex_breaks) for mine, tex_breaks in zip(ours, theirs, strict=True) if mine != tex_breaks
     ]
     assert sum(len(lines) for lines in ours) > 50  # paragraphs of several lines, not one-liners
+
+
+def test_lines_of_their_own_widths_break_where_tex_breaks_them(tmp_path: Path) -> None:
+    """Lines of widths that rise and fall, then the measure (TeX's \\parshape, as a paragraph beside
+    a plate or a first line of its own width): the breaker passes over the lines from later
+    breaks only where they are as wide, so the breaks are TeX's as at one measure."""
+    tex = plain_tex()
+    paragraphs = [_items(text, language) for text, language in _sample_paragraphs()]
+    widths = (0.9 * MEASURE, MEASURE, 0.95 * MEASURE, 0.85 * MEASURE, MEASURE)
+    ours = []
+    for items in paragraphs:
+        breaking = kp.break_lines(items, widths)
+        assert breaking is not None
+        ours.append(_last_boxes(items, breaking))
+    theirs = _tex_last_boxes(tex, tmp_path, paragraphs, widths=widths)
+    same = sum(mine == tex_breaks for mine, tex_breaks in zip(ours, theirs, strict=True))
+    assert same >= 0.9 * len(paragraphs), [
+        (mine, tex_breaks) for mine, tex_breaks in zip(ours, theirs, strict=True) if mine != tex_breaks
+    ]
+
+
+def _least_demerits(items: list[kp.Item], widths: tuple[float, ...], settings: kp.Settings) -> float:
+    """The least demerits of any breaking within the tolerance, every way to every legal break
+    kept apart by its count of lines, fitness and hyphens in a row (no node passed over, none
+    merged): slow, and plain enough to be right."""
+    sums = kp._sums(items)
+    best: dict[tuple[int, int, int, int], float] = {(-1, 0, 1, 0): 0.0}  # (break, lines, fitness, hyphens)
+    for end in (index for index in range(len(items)) if kp.is_legal_break(items, index)):
+        item = items[end]
+        penalty = item.cost if isinstance(item, kp.Penalty) else 0.0
+        flagged = isinstance(item, kp.Penalty) and item.flagged
+        for (position, lines, fitness, hyphens), demerits in list(best.items()):
+            if position >= end:
+                continue
+            start = kp._next_line_start(items, position) if position >= 0 else 0
+            natural = sums.width[end] - sums.width[start]
+            natural += item.width if isinstance(item, kp.Penalty) else 0
+            stretch, shrink = sums.stretch[end] - sums.stretch[start], sums.shrink[end] - sums.shrink[start]
+            ratio = kp._ratio(natural, widths[min(lines, len(widths) - 1)], stretch, shrink)
+            badness = kp._badness(ratio)
+            if ratio < -1 or badness > settings.tolerance:
+                continue
+            total = demerits + kp._demerits(badness, penalty, settings)
+            total += settings.double_hyphen_demerits if flagged and hyphens else 0
+            total += settings.final_hyphen_demerits if end == len(items) - 1 and hyphens else 0
+            total += settings.adjacent_demerits if abs(kp._fitness(ratio) - fitness) > 1 else 0
+            key = (end, lines + 1, kp._fitness(ratio), hyphens + 1 if flagged else 0)
+            best[key] = min(best.get(key, inf), total)
+    return min((value for key, value in best.items() if key[0] == len(items) - 1), default=inf)
+
+
+def _loose_words(seed: int) -> list[kp.Item]:
+    """Sixty words of four widths, their spaces stretching to four times their width: a line may
+    end at many breaks, and a break be reached after several counts of lines."""
+    widths = random.Random(seed).choices([12.0, 20.0, 31.0, 45.0], k=60)
+    items: list[kp.Item] = []
+    for width in widths:
+        items += [kp.Box(width), kp.Glue(6.0, 24.0, 2.0)]
+    items.pop()
+    ending = [kp.Penalty(0, kp.INFINITE_PENALTY), kp.Glue(0, kp.FILL, 0), kp.Penalty(0, -kp.INFINITE_PENALTY)]
+    return items + ending
+
+
+def test_lines_of_their_own_widths_are_broken_for_the_least_demerits() -> None:
+    """Lines that alternate narrow and wide: a way to a break after an odd count of lines goes on
+    otherwise than one after an even count, so neither may be dropped for the other (as TeX keeps
+    them apart before its easy_line), nor the lines from later breaks passed over as too short
+    where the next line is narrower. Merging the two dropped the least demerits in 50 of 165
+    paragraphs, passing over those lines in 122."""
+    widths = (90.0, 200.0) * 8 + (150.0,)
+    compared = 0
+    for seed in range(200):
+        items = _loose_words(seed)
+        least = _least_demerits(items, widths, kp.Settings())
+        if least == inf:
+            continue  # not within the tolerance: the breaker's later passes have no like here
+        breaking = kp.break_lines(items, widths)
+        assert breaking is not None and not breaking.emergency
+        assert breaking.demerits == pytest.approx(least), seed
+        compared += 1
+    assert compared > 100
 
 
 @pytest.mark.parametrize("looseness", [1, -1])
@@ -180,11 +271,11 @@ def test_a_paragraph_asked_for_a_line_more_or_fewer_is_broken_as_tex_breaks_it(
     paragraphs, plain, loose = [], [], []
     for text, language in _sample_paragraphs():
         items = _items(text, language)
-        breaking = kp.break_lines(items, lambda line: MEASURE)
+        breaking = kp.break_lines(items, (MEASURE,))
         if breaking and not breaking.emergency:
             paragraphs.append(items)
             plain.append(breaking)
-            loose.append(kp.break_lines(items, lambda line: MEASURE, settings))
+            loose.append(kp.break_lines(items, (MEASURE,), settings))
     assert len(paragraphs) >= 10 and all(loose)
     ours = [
         _last_boxes(items, breaking) for items, breaking in zip(paragraphs, loose, strict=True) if breaking
@@ -203,19 +294,19 @@ def test_a_paragraph_asked_for_a_line_more_or_fewer_is_broken_as_tex_breaks_it(
 def test_a_paragraph_that_cannot_be_set_within_the_tolerance_is_set_in_an_emergency_pass() -> None:
     items = _items("Constantinopolitan Czechoslovakia's representatives met the Mediterranean delegations")
     narrow = 160.0
-    within = kp.break_lines(items, lambda line: narrow, kp.Settings(tolerance=kp.AWFUL_BADNESS))
+    within = kp.break_lines(items, (narrow,), kp.Settings(tolerance=kp.AWFUL_BADNESS))
     assert within is not None and not within.emergency
-    assert kp.break_lines(items, lambda line: narrow, kp.Settings()).emergency  # not within 200
-    emergency = kp.break_lines(items, lambda line: narrow, kp.Settings(emergency_stretch=30))
+    assert kp.break_lines(items, (narrow,), kp.Settings()).emergency  # not within 200
+    emergency = kp.break_lines(items, (narrow,), kp.Settings(emergency_stretch=30))
     assert emergency is not None and emergency.emergency
     assert max(line.ratio for line in emergency.lines) < max(line.ratio for line in within.lines)
     # Its lines' badness is told as their own glue sets them, as TeX's underfull boxes are: past
     # the tolerance, where a paragraph set in the first pass keeps within it.
     assert emergency.worst_badness > 200 and within.worst_badness > 200
-    ordinary = kp.break_lines(items, lambda line: 3 * narrow)
+    ordinary = kp.break_lines(items, (3 * narrow,))
     assert ordinary is not None and not ordinary.emergency and ordinary.worst_badness <= 200
     assert (
-        kp.break_lines(_items("Constantinopolitanisation"), lambda line: 100.0) is None
+        kp.break_lines(_items("Constantinopolitanisation"), (100.0,)) is None
     )  # wider than any line
 
 
@@ -223,9 +314,9 @@ def test_no_third_hyphenated_line_in_a_row_when_the_book_says_two() -> None:
     words = "considerable disagreements concerning administrative responsibilities persisted throughout " * 6
     items = _items(words)
     narrow = 120.0
-    free = kp.break_lines(items, lambda line: narrow, kp.Settings(double_hyphen_demerits=0))
+    free = kp.break_lines(items, (narrow,), kp.Settings(double_hyphen_demerits=0))
     bounded = kp.break_lines(
-        items, lambda line: narrow, kp.Settings(double_hyphen_demerits=0, most_hyphens_in_a_row=2)
+        items, (narrow,), kp.Settings(double_hyphen_demerits=0, most_hyphens_in_a_row=2)
     )
     assert free is not None and bounded is not None
 
@@ -250,12 +341,12 @@ def test_a_line_that_ends_a_page_is_not_hyphenated_when_the_paragraph_can_avoid_
         "the administrative responsibilities of both governments. " * 2
     )
     narrow = 240.0
-    free = kp.break_lines(items, lambda line: narrow)
+    free = kp.break_lines(items, (narrow,))
     assert free is not None and not free.emergency
     hyphenated = [number for number, line in enumerate(free.lines) if line.hyphenated]
     assert hyphenated
     settings = kp.Settings(page_end_lines=frozenset({hyphenated[0]}), page_end_hyphen_demerits=100_000)
-    turned = kp.break_lines(items, lambda line: narrow, settings)
+    turned = kp.break_lines(items, (narrow,), settings)
     assert turned is not None and not turned.emergency
     assert not turned.lines[hyphenated[0]].hyphenated
     assert all(line.ratio <= 1.26 for line in turned.lines[:-1])
@@ -279,9 +370,9 @@ def test_a_right_hand_pages_last_line_is_set_whole_past_the_tolerance_rather_tha
         page_end_lines=frozenset({2, 3}),
         page_end_hyphen_demerits=total_fit.OVERLEAF_HYPHEN_DEMERITS,
     )
-    unconstrained = kp.break_lines(items, lambda line: 288.0, kp.Settings(emergency_stretch=3 * _width(" ")))
+    unconstrained = kp.break_lines(items, (288.0,), kp.Settings(emergency_stretch=3 * _width(" ")))
     assert unconstrained is not None and unconstrained.emergency  # nothing within the tolerance
-    spared = kp.break_lines(items, lambda line: 288.0, settings)
+    spared = kp.break_lines(items, (288.0,), settings)
     assert spared is not None and spared.emergency
     assert not spared.lines[2].hyphenated and not spared.lines[3].hyphenated
     assert spared.demerits < total_fit.OVERLEAF_HYPHEN_DEMERITS
@@ -301,13 +392,13 @@ def test_a_name_is_not_parted_at_a_pages_end_where_the_paragraph_can_avoid_it() 
     items = _items(text, names=True)
     assert sum(isinstance(item, kp.Penalty) and item.in_a_name for item in items) == 4
     narrow = 290.0
-    free = kp.break_lines(items, lambda line: narrow)
+    free = kp.break_lines(items, (narrow,))
     assert free is not None and not free.emergency
     parted = [number for number, line in enumerate(free.lines) if _parts_a_name(items, line)]
     assert parted == [0, 3]
     for number in parted:
         settings = kp.Settings(page_end_lines=frozenset({number}), page_end_hyphen_demerits=100_000)
-        turned = kp.break_lines(items, lambda line: narrow, settings)
+        turned = kp.break_lines(items, (narrow,), settings)
         assert turned is not None and not turned.emergency
         assert not _parts_a_name(items, turned.lines[number])
 
@@ -333,11 +424,11 @@ def test_a_short_last_line_costs_its_demerits() -> None:
     stubs = [
         measure
         for measure in range(150, 300)
-        if last_width(kp.break_lines(items, lambda line, measure=measure: measure)) < 30
+        if last_width(kp.break_lines(items, (measure,))) < 30
     ]
     assert len(stubs) > 5
     for measure in stubs:
-        breaking = kp.break_lines(items, lambda line, measure=measure: measure, book)
+        breaking = kp.break_lines(items, (measure,), book)
         assert breaking is not None
         assert breaking.emergency or last_width(breaking) >= 30, measure
 
@@ -347,7 +438,7 @@ def test_every_line_holds_its_measure_within_its_glue() -> None:
     -1 and the tolerance's, and its natural width plus that much glue is the measure."""
     for text, language in _sample_paragraphs()[:5]:
         items = _items(text, language)
-        breaking = kp.break_lines(items, lambda line: MEASURE, kp.Settings())
+        breaking = kp.break_lines(items, (MEASURE,), kp.Settings())
         assert breaking is not None
         for line in breaking.lines[:-1]:
             content = items[line.start : line.end]

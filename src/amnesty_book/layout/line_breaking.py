@@ -17,7 +17,7 @@ it to fill its last line rather than leave a widow.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import inf
 
@@ -116,9 +116,10 @@ class _Sums:
 
 
 def break_lines(
-    items: Sequence[Item], line_width: Callable[[int], float], settings: Settings = Settings()
+    items: Sequence[Item], widths: Sequence[float], settings: Settings = Settings()
 ) -> Breaking | None:
-    """The breaks of least demerits, the last item being the forced break that ends the paragraph.
+    """The breaks of least demerits, the last item being the forced break that ends the paragraph;
+    `widths` the lines' widths from the first, the last for every line after (TeX's \\parshape).
 
     Three passes, as TeX makes them: within the tolerance; then with the emergency stretch; then,
     so that no paragraph is left to a first-fit, with any stretch at all. A paragraph whose
@@ -127,7 +128,7 @@ def break_lines(
     the hyphen's. None only when some box is wider than its line (no break makes the paragraph
     fit). With a `looseness`, see `_loose`."""
     if settings.looseness:
-        return _loose(items, line_width, settings)
+        return _loose(items, widths, settings)
     passes = [
         (0.0, settings.tolerance),
         (settings.emergency_stretch, settings.tolerance),
@@ -137,13 +138,13 @@ def break_lines(
     breaks = [index for index in range(len(items)) if is_legal_break(items, index)]
     found: Breaking | None = None
     for extra_stretch, tolerance in dict.fromkeys(passes):  # the emergency pass once, if there is one
-        finals = _final_nodes(items, breaks, sums, line_width, settings, extra_stretch, tolerance)
+        finals = _final_nodes(items, breaks, sums, widths, settings, extra_stretch, tolerance)
         if not finals:
             continue
         best = min(finals, key=lambda node: node.demerits)
         emergency = extra_stretch > 0 or tolerance == inf
         lines = _lines(items, best)
-        breaking = Breaking(lines, best.demerits, emergency, _worst_badness(items, sums, lines, line_width))
+        breaking = Breaking(lines, best.demerits, emergency, _worst_badness(items, sums, lines, widths))
         # The first pass that succeeds, as TeX's; a later one to spare the page, past the
         # tolerance only where its demerits are fewer than those of the page's hyphen.
         spares_the_page = not _ends_a_page_badly(items, lines, settings)
@@ -154,7 +155,7 @@ def break_lines(
     return found
 
 
-def _loose(items: Sequence[Item], line_width: Callable[[int], float], settings: Settings) -> Breaking | None:
+def _loose(items: Sequence[Item], widths: Sequence[float], settings: Settings) -> Breaking | None:
     """The breaks as TeX makes them under \\looseness: of the ways to the paragraph's end within
     the tolerance, one whose count of lines is as near as can be to the least demerits' count
     plus the looseness (never beyond it), and of those the one of least demerits; where no way
@@ -166,7 +167,7 @@ def _loose(items: Sequence[Item], line_width: Callable[[int], float], settings: 
     found: Breaking | None = None
     for extra_stretch, tolerance in passes:
         finals = _final_nodes(
-            items, breaks, sums, line_width, settings, extra_stretch, tolerance, by_line=True
+            items, breaks, sums, widths, settings, extra_stretch, tolerance, by_line=True
         )
         if not finals:
             continue
@@ -180,7 +181,7 @@ def _loose(items: Sequence[Item], line_width: Callable[[int], float], settings: 
                 best = node
         lines = _lines(items, best)
         found = Breaking(
-            lines, best.demerits, extra_stretch > 0, _worst_badness(items, sums, lines, line_width)
+            lines, best.demerits, extra_stretch > 0, _worst_badness(items, sums, lines, widths)
         )
         if difference == settings.looseness:
             break
@@ -198,7 +199,7 @@ def _ends_a_page_badly(items: Sequence[Item], lines: Sequence[Line], settings: S
 
 
 def _worst_badness(
-    items: Sequence[Item], sums: _Sums, lines: Sequence[Line], line_width: Callable[[int], float]
+    items: Sequence[Item], sums: _Sums, lines: Sequence[Line], widths: Sequence[float]
 ) -> float:
     worst = 0.0
     for number, line in enumerate(lines):
@@ -207,7 +208,7 @@ def _worst_badness(
         natural += ending.width if isinstance(ending, Penalty) else 0.0
         stretch = sums.stretch[line.end] - sums.stretch[line.start]
         shrink = sums.shrink[line.end] - sums.shrink[line.start]
-        worst = max(worst, _badness(_ratio(natural, line_width(number), stretch, shrink)))
+        worst = max(worst, _badness(_ratio(natural, widths[min(number, len(widths) - 1)], stretch, shrink)))
     return worst
 
 
@@ -256,7 +257,7 @@ def _final_nodes(
     items: Sequence[Item],
     breaks: Sequence[int],
     sums: _Sums,
-    line_width: Callable[[int], float],
+    line_widths: Sequence[float],
     settings: Settings,
     extra_stretch: float,
     tolerance: float,
@@ -270,8 +271,15 @@ def _final_nodes(
     every break of it is tried against every line that may end there): a line's ratio is worked
     out here rather than by `_ratio`, and a node too short yet to end a line is passed over
     before anything else is reckoned; the same sums in the same order as `_ratio`, `_badness`
-    and `_demerits` make them."""
-    active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, None, target=line_width(0))]
+    and `_demerits` make them. The active nodes stand in the order of their breaks, so the lines
+    from the later ones are shorter: past the first too short yet, the rest are too, where their
+    lines are as wide (those after `mixed_until`), and are not looked at."""
+    active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, None, target=line_widths[0])]
+    # The lines from this one on have the last width: ways to a break after as many lines or more
+    # go on alike, and the best of them is kept (TeX's easy_line); before it, the best of each count.
+    easy_line = len(line_widths) - 1
+    # The lines after every node whose break comes after `mixed_until` have one width, `tail_target`.
+    tail_target, mixed_until = active[0].target, -2
     most_hyphens = settings.most_hyphens_in_a_row
     # A line that would stretch further than this has a badness past the tolerance.
     widest_ratio = inf if tolerance >= AWFUL_BADNESS else (tolerance / 100) ** (1 / 3)
@@ -296,6 +304,8 @@ def _final_nodes(
                 stretch = stretch_here - node.stretch
                 ratio = (target - natural) / stretch if stretch > 0 else inf
                 if ratio > widest_ratio:
+                    if node.position > mixed_until:
+                        break  # ... and so are the lines from the nodes after it
                     continue  # too short yet
             elif natural > target:
                 shrink = shrink_here - node.shrink
@@ -323,13 +333,17 @@ def _final_nodes(
                 demerits += settings.short_last_line_demerits
             if abs(fitness - node.fitness) > 1:
                 demerits += settings.adjacent_demerits
-            key = (fitness, hyphens, node.line if by_line else 0)
+            line = node.line + 1
+            key = (fitness, hyphens, line if by_line else min(line, easy_line))
             best = candidates.get(key)
             if best is None or demerits < best.demerits:
                 start = _next_line_start(items, index)
+                target = line_widths[min(line, easy_line)]
+                if target != tail_target:
+                    tail_target, mixed_until = target, index
                 candidates[key] = _Node(
                     index,
-                    node.line + 1,
+                    line,
                     fitness,
                     hyphens,
                     demerits,
@@ -338,7 +352,7 @@ def _final_nodes(
                     widths[start],
                     stretches[start],
                     shrinks[start],
-                    line_width(node.line + 1),
+                    target,
                 )
         if forced:
             active = []

@@ -268,6 +268,7 @@ _underfull: dict[str, None] = {}
 
 def start_layout() -> None:
     _contents.clear()
+    _last_read.clear()
     _models.clear()
     _plans.clear()
     _loosened.clear()
@@ -506,13 +507,35 @@ def _held_on_page(linebox: boxes.LineBox) -> int:
     on a page (WeasyPrint fills in a page number between two makings of a page, never while it
     sets a paragraph's lines)."""
     if not _on_page:
-        return _contents.setdefault((id(linebox.style), _held(linebox)), len(_contents))
+        return _content_number(linebox)
     known = _on_page[-1].held
     found = known.get(id(linebox))
     if found is None or found[0] is not linebox:
-        content = _contents.setdefault((id(linebox.style), _held(linebox)), len(_contents))
-        found = known[id(linebox)] = linebox, content
+        found = known[id(linebox)] = linebox, _content_number(linebox)
     return found[1]
+
+
+# The line boxes last read, by their ids, the newest last: each with the children lists read in
+# it (its own and its inline boxes') and the number of what they held. WeasyPrint fills in a
+# page number by giving a box a new list of children, never by changing a list: while each list
+# read is still its box's, the line box holds what it held, and a paragraph that runs over a
+# hundred pages is not walked again at each (a note's boxes are copied at each setting: few are
+# kept).
+_last_read: dict[int, tuple[boxes.LineBox, list[tuple[boxes.ParentBox, Any]], int]] = {}
+_MOST_READ = 16
+
+
+def _content_number(linebox: boxes.LineBox) -> int:
+    found = _last_read.get(id(linebox))
+    if found is not None and found[0] is linebox and all(box.children is read for box, read in found[1]):
+        return found[2]
+    lists: list[tuple[boxes.ParentBox, Any]] = []
+    number = _contents.setdefault((id(linebox.style), _held(linebox, lists)), len(_contents))
+    _last_read.pop(id(linebox), None)
+    _last_read[id(linebox)] = linebox, lists, number
+    if len(_last_read) > _MOST_READ:
+        del _last_read[next(iter(_last_read))]
+    return number
 
 
 @dataclass(frozen=True)
@@ -538,8 +561,10 @@ class _Problem:
     window: int | None  # in a long paragraph, the index of the item its window ends before
     settings: kp.Settings
 
-    def widths(self, line: int) -> float:
-        return self.opening.first if line == 0 else self.opening.measure
+    @property
+    def widths(self) -> tuple[float, float]:
+        """The first line's width, then every other line's."""
+        return self.opening.first, self.opening.measure
 
 
 def _problem(opening: Opening, to_last: int | None, right_hand: bool) -> _Problem | None:
@@ -698,15 +723,17 @@ def _offset(linebox: boxes.LineBox, skip_stack: dict[int, Any] | None, paragraph
     return len(paragraph.text)
 
 
-def _held(box: boxes.ParentBox) -> tuple[Any, ...]:
+def _held(box: boxes.ParentBox, lists: list[tuple[boxes.ParentBox, Any]]) -> tuple[Any, ...]:
     """What the box holds, as far as its lines are concerned: each child's place, its text and
-    style, or its kind; a note's body (set elsewhere) by its place only."""
+    style, or its kind; a note's body (set elsewhere) by its place only. Each box read, with its
+    list of children, is added to `lists`."""
+    lists.append((box, box.children))
     held: list[Any] = []
     for index, child in enumerate(box.children):
         if isinstance(child, boxes.TextBox):
             held.append((index, child.text, id(child.style)))
         elif isinstance(child, boxes.InlineBox) and child.is_in_normal_flow():
-            held.append((index, id(child.style), _held(child)))
+            held.append((index, id(child.style), _held(child, lists)))
         else:
             held.append((index, type(child).__name__))
     return tuple(held)
