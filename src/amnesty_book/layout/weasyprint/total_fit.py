@@ -45,6 +45,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from typing import Any
 
 import pyphen
@@ -829,6 +830,8 @@ def _edge(box: boxes.InlineBox, side: str) -> float:
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 # What lies between spaces and dashes (escaped: a bare "-" in a class would make a range).
 _PIECE = re.compile(f"[^ \u00a0{re.escape(DASHES)}]+")
+# The spaces, and the dashes and slashes a line may break after.
+_MARKS = re.compile(f"[ \u00a0{re.escape(BREAKS_AFTER)}]")
 
 
 def _run_items(
@@ -840,13 +843,16 @@ def _run_items(
     offsets: list[int],
 ) -> float:
     """The run's words, spaces and break points, appended; returns its widest space. A run that
-    may not wrap (`white-space: nowrap`, a number range) offers no break within it."""
+    may not wrap (`white-space: nowrap`, a number range) offers no break within it. Only the
+    spaces, dashes, slashes and hyphenation points are visited: any other character only opens a
+    word."""
     style = run.box.style
     text = run.box.text
     wraps = style["white_space"] in ("normal", "pre-wrap", "pre-line")
     hyphen = _hyphen_width(context, style)
     points = _hyphenation_points(text, style) if wraps else set()
-    positions = _x_positions(context, text, style, _edges(text, points))
+    marks = [match.start() for match in _MARKS.finditer(text)]
+    positions = _x_positions(context, text, style, _edges(text, points, marks))
     widest = 0.0
     word_start: int | None = None
 
@@ -857,7 +863,12 @@ def _run_items(
             offsets.append(run.start + word_start)
         word_start = None
 
-    for index, char in enumerate(text):
+    visited = -1  # the last character visited
+    for index in sorted({*marks, *points}):
+        if word_start is None and index > visited + 1:
+            word_start = visited + 1  # a character between the two visited opened a word
+        visited = index
+        char = text[index]
         if char in " \u00a0":
             close_word(index)
             width = positions[index + 1] - positions[index]
@@ -885,6 +896,8 @@ def _run_items(
             dash = char in DASHES
             items.append(kp.Penalty(0, HYPHEN_PENALTY if dash else SLASH_PENALTY, flagged=dash))
             offsets.append(run.start + index + 1)
+    if word_start is None and len(text) > visited + 1:
+        word_start = visited + 1
     close_word(len(text))
     return widest
 
@@ -917,15 +930,14 @@ _CLAUSE_ENDS = ".,;:!?)]”’\"'"
 _SENTENCE_ENDS = ".!?"
 
 
-def _edges(text: str, points: set[int]) -> set[int]:
+def _edges(text: str, points: set[int], marks: list[int]) -> set[int]:
     """The characters whose leading edge the items need: either side of each space, each
-    hyphenation point, and after each dash or slash."""
+    hyphenation point, and after each dash or slash (the `marks`)."""
     edges = {0, len(text), *points}
-    for index, char in enumerate(text):
-        if char in " \u00a0":
-            edges.update((index, index + 1))
-        elif char in BREAKS_AFTER:
-            edges.add(index + 1)
+    for index in marks:
+        if text[index] in " \u00a0":
+            edges.add(index)
+        edges.add(index + 1)
     return edges
 
 
@@ -948,10 +960,11 @@ def _x_positions(context: LayoutContext, text: str, style: Any, edges: set[int])
             item, glyphs = run.data.item, run.data.glyphs
             widths = ffi.new("int[]", item.num_chars)
             pango.pango_glyph_string_get_logical_widths(glyphs, encoded + item.offset, item.length, 0, widths)
-            for width in widths:
-                starts[char] = x
-                x += width * FROM_UNITS
-                char += 1
+            # The x before each character, then after the last: the same sums in the same order.
+            advances = [width * FROM_UNITS for width in ffi.unpack(widths, item.num_chars)]
+            lefts = list(accumulate(advances, initial=x))
+            starts[char : char + item.num_chars] = lefts[:-1]
+            x, char = lefts[-1], char + item.num_chars
             run = run.next
         end = piece_x + (line_break.line_size(first_line, style)[0] if piece else 0.0)
         layout.deactivate()
