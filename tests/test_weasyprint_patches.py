@@ -171,6 +171,18 @@ def a_hyphenated_column() -> list[str]:
     return _lines(_document(f"<p>{words * 8}</p>", style))
 
 
+def a_column_of_compounds() -> list[str]:
+    """The same column, its long words joined by hyphens of their own ("government-representatives"),
+    where a line may end: such a line counts in the ladder as a hyphenated one does."""
+    words = (
+        "the negotiations concerning the government-representatives continued throughout september "
+        "although considerable-disagreements persisted regarding compensation-arrangements and "
+        "administrative-responsibilities "
+    )
+    style = "p { width: 44mm; hyphens: auto; hyphenate-limit-chars: 7 3 3 }"
+    return _lines(_document(f"<p>{words * 8}</p>", style))
+
+
 ARTICLE_WORDS = (
     "The first step towards bringing back the freedom of Polish citizens repressed by the Soviet "
     "authorities was the radio speech by the Polish prime minister. He gave the speech a day after "
@@ -651,6 +663,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         a_paragraph_past_a_note,
         names_in_a_narrow_column,
         a_hyphenated_column,
+        a_column_of_compounds,
         a_justified_column,
         a_justified_column_split_twice,
         pango_contexts,
@@ -791,6 +804,13 @@ def test_no_third_hyphenated_line_in_a_row() -> None:
     assert _longest_ladder(_probe(a_hyphenated_column)) == 2
     assert _longest_ladder(_probe(a_hyphenated_column, "hyphenation")) > 2
     assert _longest_ladder(_probe(a_hyphenated_column, "line boxes")) > 2
+
+
+@pytest.mark.slow
+def test_a_line_ending_on_a_words_own_hyphen_counts_in_the_ladder() -> None:
+    """As TeX counts an explicit hyphen's break with a discretionary's: no third line in a row
+    ends on either."""
+    assert _longest_ladder(_probe(a_column_of_compounds)) == 2
 
 
 @pytest.mark.slow

@@ -31,6 +31,10 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text import line_break
 
 
+# The hyphens of a text itself that a line may end on (a compound's: "bursting-point").
+TEXT_HYPHENS = frozenset("-\u2010")
+
+
 class Ladder:
     """The hyphenated line ends in a row, up to the line last set, and what they allow."""
 
@@ -41,9 +45,15 @@ class Ladder:
         self.planned = False  # a line planned whole (total_fit.py): its hyphen is the plan's to choose
 
     def line_set(self, line: boxes.LineBox) -> None:
+        """A line is set: it adds to the run where it ends on a hyphen, the hyphenation's or the
+        text's own after a letter ("bursting-|point"), as TeX counts an explicit hyphen's break
+        with a discretionary's (\\doublehyphendemerits)."""
         texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
-        last = texts[-1] if texts else None
-        ends = last is not None and last.text.endswith(last.style["hyphenate_character"])
+        text = texts[-1].text if texts else ""
+        ends = bool(texts) and (
+            text.endswith(texts[-1].style["hyphenate_character"])
+            or (len(text) > 1 and text[-1] in TEXT_HYPHENS and text[-2].isalpha())
+        )
         self.run = self.run + 1 if ends else 0
 
     def allows(self, word: str, language: str) -> bool:
