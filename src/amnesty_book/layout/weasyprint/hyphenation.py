@@ -30,7 +30,6 @@ from babel.dates import get_day_names, get_month_names
 from weasyprint.formatting_structure import boxes
 from weasyprint.text import line_break
 
-
 # The hyphens of a text itself that a line may end on (a compound's: "bursting-point").
 TEXT_HYPHENS = frozenset("-\u2010")
 
