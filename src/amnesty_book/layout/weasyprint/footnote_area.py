@@ -9,7 +9,8 @@ Replaces `LayoutContext._update_footnote_area`, WeasyPrint's own method but for 
   comparison goes through `LayoutContext.overflows`, with the tolerance WeasyPrint's own page
   overflow checks use.
 - A foot area whose last note leaves it (reported to the next page, or taken back with its
-  calling line) takes no room, as before the note joined it: WeasyPrint set its height to 0 and
+  calling line) takes no room, as before the note joined it, and its page is marked so
+  (`note_left`): WeasyPrint set its height to 0 and
   kept its margin and border (the rule over the notes, 26 px in the readers) off the page, whose
   text then ran short, or lost a paragraph to the next page where its last line overflowed the
   page by 0.1 px.
@@ -105,8 +106,10 @@ def update_footnote_area(self: LayoutContext) -> bool:
         area_bottom = footnote_area.position_y + footnote_area.margin_height() - footnote_area.margin_bottom
         return bool(self.overflows(area_bottom, last_child_bottom))
     # Empty, it takes no room (WeasyPrint's height 0 kept its rule's margin and border off the
-    # page after the last note left it), as before any note joined it.
+    # page after the last note left it), as before any note joined it. The page is told a note
+    # left it: one that did not fit may have left the page short (short_pages.py).
     self.current_footnote_area.height = "auto"
+    self.current_footnote_area.page.note_left = True
     self.head_floats_height = 0.0
     return False
 

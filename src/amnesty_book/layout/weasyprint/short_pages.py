@@ -290,14 +290,17 @@ def _holds_more(
 
 
 def left_short(page: boxes.PageBox, resume_at: dict[int, Any] | None, root_box: boxes.BlockBox) -> bool:
-    """The page, no plate at its foot (notes or none: the next line's note would be its first),
-    leaves more than SHORT of it white, and what follows could have come on it (it is not broken
-    before by force: a chapter that opens a new page)."""
+    """The page, no plate at its foot, leaves more than SHORT of it white, and what follows could
+    have come on it (it is not broken before by force: a chapter that opens a new page). A page
+    with no note counts only where a note left it (footnote_area.py): the next line's, which
+    did not fit, would have been its first."""
     foot = [
         box for child in page.children if isinstance(child, boxes.FootnoteAreaBox) for box in child.children
     ]
     if resume_at is None or any(page_floats.is_page_float(box) for box in foot):
         return False  # the running text ends; or a plate at the foot, kept its distance
+    if not foot and not getattr(page, "note_left", False):
+        return False  # short for another reason than a note
     if white(page) <= SHORT * page.height:
         return False
     box, skip = root_box, resume_at
