@@ -171,6 +171,32 @@ def a_hyphenated_column() -> list[str]:
     return _lines(_document(f"<p>{words * 8}</p>", style))
 
 
+def a_page_reference_filled_in() -> list[Any]:
+    """A justified paragraph over several pages that refers to a page further on: WeasyPrint sets
+    the reference's number once that page is made, giving the reference a new list of children,
+    and makes the pages again. The lines as set with the paragraph's content read once, kept while
+    no list is new (total_fit.py), and read afresh at each page; and whether the final number is
+    in them."""
+    from amnesty_book.layout.weasyprint import total_fit
+
+    reference = "<a class=ref href='#far'>the list</a>"
+    body = (
+        f"<p>{ARTICLE_WORDS} {reference} {ARTICLE_WORDS} {reference} {ARTICLE_WORDS * 3}</p>"
+        + "<p style='break-before: page'>Between.</p>" * 9
+        + "<p id=far style='break-before: page'>Far.</p>"
+    )
+    style = (
+        "@page { size: 110mm 90mm; margin: 10mm } p { text-align: justify; margin: 0 } "
+        "a.ref::after { content: ' on page ' target-counter(attr(href url), page) }"
+    )
+    kept = []
+    for most_read in (total_fit._MOST_READ, 0):
+        total_fit._MOST_READ = most_read
+        patches.start_layout({}, {})
+        kept.append(_lines(_document(body, style)))
+    return [kept[0] == kept[1], any("on page 14" in line for line in kept[0]), len(kept[0])]
+
+
 def a_column_of_compounds() -> list[str]:
     """The same column, its long words joined by hyphens of their own ("government-representatives"),
     where a line may end: such a line counts in the ladder as a hyphenated one does."""
@@ -664,6 +690,7 @@ PROBES: dict[str, Callable[[], Any]] = {
         names_in_a_narrow_column,
         a_hyphenated_column,
         a_column_of_compounds,
+        a_page_reference_filled_in,
         a_justified_column,
         a_justified_column_split_twice,
         pango_contexts,
@@ -804,6 +831,12 @@ def test_no_third_hyphenated_line_in_a_row() -> None:
     assert _longest_ladder(_probe(a_hyphenated_column)) == 2
     assert _longest_ladder(_probe(a_hyphenated_column, "hyphenation")) > 2
     assert _longest_ladder(_probe(a_hyphenated_column, "line boxes")) > 2
+
+
+def test_a_paragraph_read_once_is_read_again_where_a_page_number_is_filled_in() -> None:
+    same, filled_in, lines = _probe(a_page_reference_filled_in)
+    assert filled_in and lines > 40
+    assert same  # as where the paragraph is read afresh at each page
 
 
 @pytest.mark.slow
