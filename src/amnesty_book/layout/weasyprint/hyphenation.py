@@ -31,7 +31,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text import line_break
 
 # The hyphens of a text itself that a line may end on (a compound's: "bursting-point").
-TEXT_HYPHENS = frozenset("-\u2010")
+TEXT_HYPHENS = "-\u2010"
 
 
 class Ladder:

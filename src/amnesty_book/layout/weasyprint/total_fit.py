@@ -56,7 +56,7 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 from amnesty_book.layout import line_breaking as kp
-from amnesty_book.layout.weasyprint.hyphenation import LADDER, book_positions, may_split
+from amnesty_book.layout.weasyprint.hyphenation import LADDER, TEXT_HYPHENS, book_positions, may_split
 from amnesty_book.layout.weasyprint.long_texts import characters
 from amnesty_book.model.text import STUB_LETTERS
 
@@ -71,7 +71,7 @@ HYPHEN_PENALTY = 50  # TeX's \hyphenpenalty and \exhyphenpenalty
 # How much wider than its natural width a line is offered to WeasyPrint: less than any letter,
 # more than the rounding between two shapings of the same text.
 HAIR = 0.05
-DASHES = "-\u2010\u2013\u2014"
+DASHES = TEXT_HYPHENS + "\u2013\u2014"  # and the en and em dashes
 # A path or an address breaks after a slash, as LaTeX's url package lets it, at a cost.
 SLASHES, SLASH_PENALTY = "/", 100
 BREAKS_AFTER = DASHES + SLASHES
