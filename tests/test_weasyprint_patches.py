@@ -546,6 +546,58 @@ def note_layouts() -> dict[str, int]:
     return dict(laid_out)
 
 
+PSEUDO_KINDS = ("marker", "footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback")
+
+
+def pseudo_styles() -> dict[str, Any]:
+    """How many styles of pseudo-elements a document of notes, a list and generated content
+    makes, by type; and its page's lines and content stream."""
+    from weasyprint import css
+
+    made: Counter[str] = Counter()
+    make = css.ComputedStyle.__init__
+
+    def counted(style: Any, parent: Any, cascaded: Any, pseudo_type: Any, *rest: Any) -> None:
+        if pseudo_type and not pseudo_type.startswith("@"):
+            made[pseudo_type] += 1
+        make(style, parent, cascaded, pseudo_type, *rest)
+
+    css.ComputedStyle.__init__ = counted
+    body = (
+        "".join(f"<p>Some <i>words</i> {n}<span class=note>Note {n}.</span></p>" for n in range(10))
+        + "<ul><li>One</li><li>Two</li></ul><p class=closing>Then.</p>"
+    )
+    style = ".closing::before { content: '\\2014 ' } .closing::after { content: '.' }"
+    document = _document(body, style)
+    pdf = pikepdf.open(io.BytesIO(document.write_pdf()))
+    contents = b"".join(page.Contents.read_bytes() for page in pdf.pages).hex()
+    return {"made": dict(made), "lines": _lines(document), "contents": contents}
+
+
+def kept_note_layouts(most: int = 0) -> dict[str, Any]:
+    """The lines of eight pages of notes, and how many note layouts their layout kept at its
+    end, with at most `most` kept (0: as many as the patch keeps)."""
+    from amnesty_book.layout.weasyprint import note_layouts as patch
+
+    patch._MOST_KEPT = most or patch._MOST_KEPT
+    contexts = []
+    layout = block.block_level_layout
+
+    def seen(context: Any, *rest: Any, **keywords: Any) -> Any:
+        contexts.append(context)
+        return layout(context, *rest, **keywords)
+
+    block.block_level_layout = seen
+    note = f"<span class=note>Note {{}}. {ARTICLE_WORDS[:200]}</span>"
+    body = "".join(f"<p>{ARTICLE_WORDS[:400]}{note.format(n)}</p>" for n in range(40))
+    lines = _lines(_document(body))
+    return {"lines": lines, "kept": len(contexts[-1].note_layouts)}
+
+
+def few_note_layouts_kept() -> dict[str, Any]:
+    return kept_note_layouts(most=8)
+
+
 def structure_tree() -> list[str]:
     """The structure types of a tagged PDF whose second paragraph is aria-hidden and whose first
     holds a Latin phrase, each with its language where it names one."""
@@ -700,6 +752,9 @@ PROBES: dict[str, Callable[[], Any]] = {
         a_heading_in_a_column,
         comparisons_with_none,
         note_layouts,
+        kept_note_layouts,
+        few_note_layouts_kept,
+        pseudo_styles,
         structure_tree,
         header_scopes,
         page_references,
@@ -942,6 +997,24 @@ def test_a_paragraph_after_a_heading_starts_on_the_baseline_grid() -> None:
 def test_each_note_is_laid_out_once() -> None:
     assert _probe(note_layouts) == {f"n{n}": 1 for n in range(6)}
     assert _probe(note_layouts, "note layouts")["n0"] == 7  # again for each note added, and the page
+
+def test_the_note_layouts_kept_are_the_last_given() -> None:
+    few, many = _probe(few_note_layouts_kept), _probe(kept_note_layouts)
+    assert few["kept"] == 8 < many["kept"]
+    assert few["lines"] == many["lines"]
+
+
+
+def test_a_pseudo_elements_style_is_made_only_where_a_box_asks_for_it() -> None:
+    patched, whole = _probe(pseudo_styles), _probe(pseudo_styles, "pseudo-element styles")
+    # 38 elements, each with six pseudo-elements WeasyPrint's own stylesheet reaches
+    assert whole["made"] == {**{kind: 38 for kind in PSEUDO_KINDS}, "before": 1, "after": 1}
+    # ten notes' calls and markers, two list items' markers, the paragraph's generated content
+    asked = {"footnote-call": 10, "footnote-marker": 10, "marker": 2, "before": 1, "after": 1}
+    assert patched["made"] == asked
+    assert patched["lines"] == whole["lines"]
+    assert "\u2014Then.." in patched["lines"]
+    assert patched["contents"] == whole["contents"]
 
 
 @pytest.mark.slow

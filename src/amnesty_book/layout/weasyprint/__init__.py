@@ -92,6 +92,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "pseudo-element styles",
+        "pseudo_styles",
+        "weasyprint.css.StyleFor.set_computed_styles and StyleFor.__call__",
+        "a style was made for six pseudo-elements of every element, though only a list item's marker and "
+        "a note's call and marker are asked for: most of a book's styles, each with its own declarations",
+        "none filed",
+        written_for("weasyprint"),
+    ),
+    Patch(
         "pango layouts",
         "pango_layouts",
         "weasyprint.text.line_break.Layout.setup",

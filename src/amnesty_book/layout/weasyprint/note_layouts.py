@@ -21,6 +21,7 @@ arguments and results).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Hashable
 from contextlib import nullcontext
 from typing import Any
@@ -32,6 +33,12 @@ from amnesty_book.layout.weasyprint import linebox, note_splits
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
 
 _block_level_layout = block.block_level_layout
+
+# The layouts kept, the least recently given dropped first: a page's foot area asks again for
+# the layouts of its own notes and of the page before it (made again), not of pages long made.
+# (Kept all, a chapter of 2,000 notes held 1,180 layouts per 500 notes to its end: 398 MB after
+# its layout, 358 MB with these.)
+_MOST_KEPT = 256
 
 
 def block_level_layout(
@@ -73,7 +80,8 @@ def block_level_layout(
         return _block_level_layout(*arguments)
     part = note_splits.fragment(box)
     top = box.position_y  # where a head's room is measured from: the layout moves the box by its margins
-    layouts: dict[Hashable, tuple[Any, ...]] = context.__dict__.setdefault("note_layouts", {})
+    layouts: OrderedDict[Hashable, tuple[Any, ...]]
+    layouts = context.__dict__.setdefault("note_layouts", OrderedDict())
     key = (
         box.element,
         box.element_tag,
@@ -112,7 +120,10 @@ def block_level_layout(
         lines = [line for line in kept.descendants() if isinstance(line, boxes.LineBox)]
         if all(hasattr(line, "position_y") for line in lines):
             layouts[key] = (kept, *result[1:])
+            if len(layouts) > _MOST_KEPT:
+                layouts.popitem(last=False)
     else:
+        layouts.move_to_end(key)
         kept_box, *kept_rest = layouts[key]
         result = (kept_box.deepcopy(), *kept_rest)
     new_box, resume_at, next_page, next_margins, collapsing_through, max_lines = result
