@@ -1,10 +1,12 @@
 """Editions whose layouts have the same inputs (paper, stylesheet, printed images) share one
 (layout_sharing.py): the press file and the archive take the reader's pages and set only
 their back matter, whose colophon names them; editions printing other images, or another
-stylesheet, are laid out on their own."""
+stylesheet, are laid out on their own. A layout that no edition still to be made needs (they
+take its PDF or its folios only) is dropped before the editions are read back."""
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import pikepdf
@@ -12,11 +14,14 @@ import pypdfium2
 import pytest
 
 from amnesty_book.checks.readback import destination_pages, link_targets
+from amnesty_book.layout.engine import laid_out, release_layouts
 from amnesty_book.layout.sharing import same_layout
+from amnesty_book.layout.weasyprint import total_fit
 from amnesty_book.project.config import Edition
 from amnesty_book.publish import build
+from amnesty_book.publish.production import _takes_pages_only
 from amnesty_book.readers.loading import load_book
-from conftest import REPO, sample_project
+from conftest import REPO, SmallProject, sample_project
 
 
 def _texts(path: Path) -> list[str]:
@@ -80,3 +85,28 @@ def test_editions_printing_other_images_are_laid_out_on_their_own() -> None:
     assert same_layout(book, archive) == press
     assert same_layout(book, _edition(editions, "reader-a4")) == _edition(editions, "reader-a4")
     assert same_layout(book, _edition(editions, "handout-a4")) == _edition(editions, "handout-a4")
+
+
+def test_a_groups_layout_is_released_where_the_others_take_only_its_pages() -> None:
+    """The EPUB marks the reader's pages and the Letter editions are cut from the A4 ones: they
+    need the reader's PDF and folios, not its layout. The archive sets its back matter on the
+    press file's layout."""
+    book = load_book(REPO)
+    editions = {edition.name: edition for edition in book.config.editions}
+    reader, handout, press = editions["reader-a4"], editions["handout-a4"], editions["press"]
+    assert _takes_pages_only(book, editions["epub"], reader)
+    assert _takes_pages_only(book, editions["reader-letter"], reader)
+    assert _takes_pages_only(book, editions["handout-letter"], handout)
+    assert not _takes_pages_only(book, editions["archive"], press)
+
+
+def test_a_released_layout_is_freed(small_project: SmallProject) -> None:
+    book = load_book(small_project.root)
+    edition = _edition(book.config.editions, "reader-a4")
+    document = laid_out(book, edition)
+    assert total_fit._models  # its paragraphs' models, kept for the pages made again
+    layout = weakref.ref(document)
+    del document
+    release_layouts()
+    assert layout() is None
+    assert not total_fit._models

@@ -54,6 +54,7 @@ from amnesty_book.prepress.pdf_join import join_parts
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.source_files import STYLES
 from amnesty_book.support import cores
+from amnesty_book.support.collector import give_back
 from amnesty_book.support.cores import worker_pool
 from amnesty_book.support.diagnostics import Diagnostic
 from amnesty_book.support.errors import WARNINGS, BookError, collected, tell, warn
@@ -206,6 +207,15 @@ def laid_out(book: Book, edition: Edition) -> Document:
         return _with_own_back_matter(book, edition, laid_out(book, source))
     with _failing_on_weasyprint_errors() as problems:
         return layout_pdf(book, edition, problems, print_images(book, edition))
+
+
+def release_layouts() -> None:
+    """The layouts kept for the build's other editions dropped, with what the patches kept of
+    the last, and their memory given back: for a process that from here on only reads its
+    editions back, or forks processes that need no layout."""
+    laid_out.cache_clear()
+    patches.forget_layout()
+    give_back()
 
 
 def _with_own_back_matter(book: Book, edition: Edition, whole: Document) -> Document:

@@ -21,6 +21,7 @@ from pathlib import Path
 from amnesty_book.checks.editions import check_editions, errors
 from amnesty_book.checks.layout_audit import audit_pdf, reading_parts_ahead
 from amnesty_book.images.plates import prepare_images
+from amnesty_book.layout.engine import release_layouts
 from amnesty_book.layout.page_cut import cut_source
 from amnesty_book.layout.sharing import layout_root
 from amnesty_book.model import Book
@@ -187,6 +188,8 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
             preparing = background.submit(at_low_priority, prepare_images, book, group)
             _write(book, group[0], staging, result)
             preparing.result()
+        if all(_takes_pages_only(book, edition, group[0]) for edition in group[1:]):
+            release_layouts()  # nor the read-back, nor the processes forked for it or the others, carry it
         if len(group) == 1:
             _check(book, group, staging, check, result)
             return result
@@ -202,6 +205,12 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
                 result.messages += done.messages
                 result.findings += done.findings
     return result
+
+
+def _takes_pages_only(book: Book, edition: Edition, source: Edition) -> bool:
+    """Whether `edition` takes from `source` no more than its PDF or its pages' folios, which are
+    kept apart from its layout (engine.paged): it marks the source's pages, or is cut from them."""
+    return bool(KINDS[edition.kind].marks_pages_of) or cut_source(book.config, edition) == source
 
 
 def _written_and_checked(

@@ -1,4 +1,5 @@
-"""Python's cyclic garbage collector, kept from walking a build's long-lived objects again and again.
+"""Python's cyclic garbage collector, kept from walking a build's long-lived objects again and
+again; and the memory of a layout no longer needed given back to the system.
 
 A layout makes millions of boxes that live as long as it does, and the book read before it
 lives as long as the build. At CPython's thresholds a full collection comes every hundred
@@ -10,6 +11,7 @@ times rarer, it took 0.6 s, and the peak memory stayed the same (309 MB against 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,3 +34,15 @@ def long_lived() -> Iterator[None]:
     finally:
         gc.set_threshold(young, middle, full)
         gc.unfreeze()
+
+
+def give_back() -> None:
+    """Garbage collected, and the free memory of the C heap returned to the system. Python
+    keeps the small blocks its objects leave in the heap's arenas, which glibc gives back only
+    from their top: a layout of 2,000 notes, dropped, left the process at 363 MB of the 425 MB
+    it had grown to; trimmed, at 264 MB, which the processes it forks then no longer carry.
+    (Where the C library is not glibc, the memory stays with the process.)"""
+    gc.collect()
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the process's own symbols: no search
+    if trim is not None:
+        trim(0)

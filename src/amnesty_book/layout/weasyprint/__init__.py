@@ -269,6 +269,12 @@ def apply() -> None:
         apply_patch()
 
 
+def forget_layout() -> None:
+    """What the last layout left in the patches' modules (its paragraphs' models and plans, the
+    line boxes last read, how it made its pages) dropped, as a new layout would drop it."""
+    start_layout({})
+
+
 def start_layout(
     hyphenation_exceptions: Mapping[str, tuple[int, ...]], pages_made: Mapping[str, str] | None = None
 ) -> None:
