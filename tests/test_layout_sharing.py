@@ -6,7 +6,9 @@ take its PDF or its folios only) is dropped before the editions are read back.""
 
 from __future__ import annotations
 
+import re
 import weakref
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -14,6 +16,7 @@ import pypdfium2
 import pytest
 
 from amnesty_book.checks.readback import destination_pages, link_targets
+from amnesty_book.cli import main
 from amnesty_book.layout.engine import laid_out, release_layouts
 from amnesty_book.layout.sharing import same_layout
 from amnesty_book.layout.weasyprint import total_fit
@@ -110,3 +113,22 @@ def test_a_released_layout_is_freed(small_project: SmallProject) -> None:
     release_layouts()
     assert layout() is None
     assert not total_fit._models
+
+
+def test_an_epub_built_alone_writes_no_pdf_of_the_readers_pages(
+    small_project: SmallProject, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = small_project.root
+    editions = '\n[editions.reader-a4]\nkind = "reader"\n\n[editions.epub]\nkind = "epub"\n'
+    small_project.write("book.toml", (root / "book.toml").read_text() + editions)
+    build = ["build", "--project", str(root), "--verbose", "--no-check"]
+    assert main([*build, "--edition", "epub"]) == 0
+    alone = capsys.readouterr().out
+    assert re.search(r"^    reader-a4: laid out ", alone, re.MULTILINE)
+    assert "reader-a4: written" not in alone
+    with zipfile.ZipFile(root / "dist" / "small.epub") as epub:
+        navigation = epub.read("EPUB/nav.xhtml").decode()
+    assert 'epub:type="page-list"' in navigation
+    assert main([*build, "--edition", "reader-a4", "--edition", "epub", "--force"]) == 0
+    assert re.search(r"^    reader-a4: written in ", capsys.readouterr().out, re.MULTILINE)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 from markupsafe import Markup
@@ -72,27 +72,31 @@ _MAX_LAYOUTS = 6
 
 @dataclass(frozen=True)
 class Paged:
-    """A tagged edition's PDF and its pages, laid out whole or in parts."""
+    """A tagged edition's pages, laid out whole or in parts, and its PDF, written when first
+    asked for: an EPUB built alone takes the reader's pages and no PDF of them."""
 
-    pdf: bytes
     pages: list[PageFacts]
+    write: Callable[[], bytes] = field(repr=False)
+
+    @cached_property
+    def pdf(self) -> bytes:
+        return self.write()
 
 
 @lru_cache(maxsize=4)
 def paged(book: Book, edition: Edition) -> Paged:
-    """The edition's tagged PDF, laid out once per build: the EPUB takes its print page
-    numbers from it. A book of several chapters is laid out in parts where there are cores
-    to share them (book_parts.py). An edition whose pages are the same as on another paper
-    is cut from that paper's layout (page_cut.py)."""
+    """The edition's pages and tagged PDF, laid out once per build: the EPUB takes its print
+    page numbers from the same pages. A book of several chapters is laid out in parts where
+    there are cores to share them (book_parts.py). An edition whose pages are the same as on
+    another paper is cut from that paper's layout (page_cut.py)."""
     source = cut_source(book.config, edition)
     if source != edition:
         laid = paged(book, source)
-        return Paged(cut(laid.pdf, edition), laid.pages)
+        return Paged(laid.pages, lambda: cut(laid.pdf, edition))
     load_patterns(book.config.language, book.root)  # before any worker is forked: each has them
     processes = cores.spare()
     if processes < 2 or len(book.chapters) < 2:
-        document, pdf = render_edition(book, edition)
-        return Paged(pdf, page_facts(document))
+        return Paged(page_facts(laid_out(book, edition)), lambda: render_edition(book, edition)[1])
     # The images are made before the processes part from this one: none waits for a file
     # another thread of it was making when it parted.
     start = partial(_PartInWorker, print_images(book, edition), book, edition)
@@ -106,7 +110,7 @@ def paged(book: Book, edition: Edition) -> Paged:
     pages = [page for layout in layouts for page in layout.pages]
     joined = join_parts([layout.pdf for layout in layouts], page_labels(pages))
     tell(f"{edition.name}: {len(layouts)} parts joined in {time.perf_counter() - start_join:.1f} s")
-    return Paged(joined, pages)
+    return Paged(pages, lambda: joined)
 
 
 class _PartInWorker:
