@@ -21,8 +21,6 @@ arguments and results).
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Hashable
 from contextlib import nullcontext
 from typing import Any
 
@@ -31,6 +29,7 @@ from weasyprint.layout import LayoutContext, block
 
 from amnesty_book.layout.weasyprint import linebox, note_splits
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
+from amnesty_book.support.last_used import LastUsed
 
 _block_level_layout = block.block_level_layout
 
@@ -80,8 +79,7 @@ def block_level_layout(
         return _block_level_layout(*arguments)
     part = note_splits.fragment(box)
     top = box.position_y  # where a head's room is measured from: the layout moves the box by its margins
-    layouts: OrderedDict[Hashable, tuple[Any, ...]]
-    layouts = context.__dict__.setdefault("note_layouts", OrderedDict())
+    layouts: LastUsed[tuple[Any, ...]] = context.__dict__.setdefault("note_layouts", LastUsed(_MOST_KEPT))
     key = (
         box.element,
         box.element_tag,
@@ -98,7 +96,8 @@ def block_level_layout(
         max_lines,
         None if part is None else (repr(part.resume_from), part.height, part.club_lines, part.widow_lines),
     )
-    if key not in layouts:
+    kept_layout = layouts.get(key)
+    if kept_layout is None:
         run, LADDER.run = LADDER.run, 0
         try:
             # A head or a tail: resumed where the head stopped, paginated at its room. A part that
@@ -119,12 +118,9 @@ def block_level_layout(
         # A list's outside markers are laid out with the page, not here: not kept.
         lines = [line for line in kept.descendants() if isinstance(line, boxes.LineBox)]
         if all(hasattr(line, "position_y") for line in lines):
-            layouts[key] = (kept, *result[1:])
-            if len(layouts) > _MOST_KEPT:
-                layouts.popitem(last=False)
+            layouts.put(key, (kept, *result[1:]))
     else:
-        layouts.move_to_end(key)
-        kept_box, *kept_rest = layouts[key]
+        kept_box, *kept_rest = kept_layout
         result = (kept_box.deepcopy(), *kept_rest)
     new_box, resume_at, next_page, next_margins, collapsing_through, max_lines = result
     if part is None:

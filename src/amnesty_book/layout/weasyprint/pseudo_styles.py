@@ -38,10 +38,10 @@ def set_computed_styles(
     target_collector: Any = None,
 ) -> None:
     """WeasyPrint's, but a document element's pseudo-element is only noted, to be made when asked."""
-    cascaded = self._cascaded_styles.get((element, pseudo_type), {})
     if pseudo_type is None or not hasattr(element, "tag"):
         _set_computed_styles(self, element, parent, root, pseudo_type, base_url, target_collector)
         return
+    cascaded = self._cascaded_styles.get((element, pseudo_type), {})
     # The values are the stylesheet's own objects, alive as long as the rules: their ids name them.
     alike: Hashable = tuple((name, id(values), weight) for name, (values, weight) in cascaded.items())
     shared: dict[Hashable, dict[str, Any]] = self.__dict__.setdefault("shared_declarations", {})

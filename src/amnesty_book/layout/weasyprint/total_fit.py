@@ -59,6 +59,7 @@ from amnesty_book.layout import line_breaking as kp
 from amnesty_book.layout.weasyprint.hyphenation import LADDER, TEXT_HYPHENS, book_positions, may_split
 from amnesty_book.layout.weasyprint.long_texts import characters
 from amnesty_book.model.text import STUB_LETTERS
+from amnesty_book.support.last_used import LastUsed
 
 ffi.cdef(
     "void pango_glyph_string_get_logical_widths (PangoGlyphString *glyphs, const char *text, int length,"
@@ -522,8 +523,7 @@ def _held_on_page(linebox: boxes.LineBox) -> int:
 # read is still its box's, the line box holds what it held, and a paragraph that runs over a
 # hundred pages is not walked again at each (a note's boxes are copied at each setting: few are
 # kept).
-_last_read: dict[int, tuple[boxes.LineBox, list[tuple[boxes.ParentBox, Any]], int]] = {}
-_MOST_READ = 16
+_last_read: LastUsed[tuple[boxes.LineBox, list[tuple[boxes.ParentBox, Any]], int]] = LastUsed(16)
 
 
 def _content_number(linebox: boxes.LineBox) -> int:
@@ -532,10 +532,7 @@ def _content_number(linebox: boxes.LineBox) -> int:
         return found[2]
     lists: list[tuple[boxes.ParentBox, Any]] = []
     number = _contents.setdefault((id(linebox.style), _held(linebox, lists)), len(_contents))
-    _last_read.pop(id(linebox), None)
-    _last_read[id(linebox)] = linebox, lists, number
-    if len(_last_read) > _MOST_READ:
-        del _last_read[next(iter(_last_read))]
+    _last_read.put(id(linebox), (linebox, lists, number))
     return number
 
 
