@@ -190,8 +190,8 @@ def a_page_reference_filled_in() -> list[Any]:
         "a.ref::after { content: ' on page ' target-counter(attr(href url), page) }"
     )
     kept = []
-    for most_read in (total_fit._MOST_READ, 0):
-        total_fit._MOST_READ = most_read
+    for most_read in (total_fit._last_read.most, 0):
+        total_fit._last_read.most = most_read
         patches.start_layout({}, {})
         kept.append(_lines(_document(body, style)))
     return [kept[0] == kept[1], any("on page 14" in line for line in kept[0]), len(kept[0])]
