@@ -6,6 +6,8 @@ take its PDF or its folios only) is dropped before the editions are read back.""
 
 from __future__ import annotations
 
+import gc
+import io
 import re
 import weakref
 import zipfile
@@ -17,7 +19,7 @@ import pytest
 
 from amnesty_book.checks.readback import destination_pages, link_targets
 from amnesty_book.cli import main
-from amnesty_book.layout.engine import laid_out, release_layouts
+from amnesty_book.layout.engine import laid_out, layout_used_once, release_layouts, render_edition
 from amnesty_book.layout.sharing import same_layout
 from amnesty_book.layout.weasyprint import total_fit
 from amnesty_book.project.config import Edition
@@ -113,6 +115,65 @@ def test_a_released_layout_is_freed(small_project: SmallProject) -> None:
     release_layouts()
     assert layout() is None
     assert not total_fit._models
+
+
+def _structure(pdf: bytes) -> list[tuple[object, ...]]:
+    """The tagged PDF's structure tree in reading order: each element's depth, type, page and
+    language, each marked content's number and page, each header cell its data cells name
+    (by its place among the header cells, not by its object's number)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pages = {page.objgen: index for index, page in enumerate(document.pages)}
+        cells: dict[str, int] = {}
+        found: list[tuple[object, ...]] = []
+
+        def walk(item: pikepdf.Object, depth: int) -> None:
+            if isinstance(item, pikepdf.Array):
+                for each in item:
+                    walk(each, depth)
+            elif not isinstance(item, pikepdf.Dictionary):
+                found.append((depth, "MCID", int(item)))
+            elif item.get("/Type") == "/OBJR":
+                found.append((depth, "OBJR", str(item.Obj.get("/Subtype"))))
+            else:
+                page = pages.get(item.Pg.objgen) if "/Pg" in item else None
+                attributes = item.get("/A", pikepdf.Dictionary())
+                named = [cells.get(str(header)) for header in attributes.get("/Headers", [])]
+                if "/ID" in item:
+                    cells.setdefault(str(item.ID), len(cells))
+                scope = str(attributes.get("/Scope", ""))
+                found.append((depth, str(item.S), page, str(item.get("/Lang", "")), scope, named))
+                walk(item.get("/K", pikepdf.Array()), depth + 1)
+
+        walk(document.Root.StructTreeRoot.K, 0)
+        mapped = document.Root.StructTreeRoot.ParentTree.Nums
+        found += [(int(mapped[index]), len(mapped[index + 1])) for index in range(0, len(mapped), 2)]
+        return found
+
+
+def test_a_layout_used_once_gives_up_each_pages_boxes_as_it_is_written(small_project: SmallProject) -> None:
+    """Written within layout_used_once(), each page's boxes are freed as soon as it is painted and
+    tagged (by their count of references: the collector is off), and the PDF's text and
+    structure tree are those of the same layout written with its boxes kept."""
+    book = load_book(small_project.root)
+    edition = _edition(book.config.editions, "reader-a4")
+    document = laid_out(book, edition)
+    page_boxes = [weakref.ref(page._page_box) for page in document.pages]
+    _, kept = render_edition(book, edition)
+    assert all(box() is not None for box in page_boxes)
+    gc.disable()
+    try:
+        with layout_used_once():
+            _, let_go = render_edition(book, edition)
+        assert [box() for box in page_boxes] == [None] * len(page_boxes)
+    finally:
+        gc.enable()
+        release_layouts()
+    assert _structure(let_go) == _structure(kept)
+    assert any(element[1] == "/TH" for element in _structure(kept))  # the timeline's header cells
+    texts = [pypdfium2.PdfDocument(pdf) for pdf in (kept, let_go)]
+    assert [page.get_textpage().get_text_range() for page in texts[0]] == [
+        page.get_textpage().get_text_range() for page in texts[1]
+    ]
 
 
 def test_an_epub_built_alone_writes_no_pdf_of_the_readers_pages(

@@ -9,7 +9,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
@@ -49,6 +49,7 @@ from amnesty_book.layout.sharing import same_layout
 from amnesty_book.layout.weasyprint import margin_boxes, short_pages, total_fit
 from amnesty_book.layout.weasyprint.image_resolution import images_at_most
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
+from amnesty_book.layout.weasyprint.painted_pages import pages_let_go
 from amnesty_book.model import Book, Note, NoteCall, PlatePlacement, Prose, PullQuote
 from amnesty_book.prepress.pdf_join import join_parts
 from amnesty_book.project.config import POINTS_PER_MM, Edition
@@ -170,11 +171,12 @@ def render_edition(
     variant: str = PDF_UA,
     attachments: Sequence[Attachment] = (),
 ) -> tuple[Document, bytes]:
-    """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build."""
+    """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build.
+    Within `layout_used_once()`, the document's pages have given up their boxes once written."""
     document = laid_out(book, edition)
     start = time.perf_counter()
     with _failing_on_weasyprint_errors():
-        pdf = _written(book, edition, document, variant, attachments)
+        pdf = _written(book, edition, document, variant, attachments, let_go=bool(_used_once))
     tell(f"{edition.name}: written in {time.perf_counter() - start:.1f} s")
     return document, pdf
 
@@ -186,10 +188,12 @@ def _written(
     variant: str,
     attachments: Sequence[Attachment],
     labelled: bool = True,
+    let_go: bool = False,
 ) -> bytes:
     """The document's PDF, its images no finer than the edition prints them; `labelled`, with
-    /PageLabels, so that a viewer shows the folios."""
-    with images_at_most(print_ppi(book, edition)):
+    /PageLabels, so that a viewer shows the folios; `let_go`, each page's boxes given up once it
+    is written (painted_pages.py), where nothing reads the document again."""
+    with images_at_most(print_ppi(book, edition)), pages_let_go() if let_go else nullcontext():
         pdf = document.write_pdf(
             finisher=with_page_labels(document) if labelled else None,
             pdf_variant=variant,
@@ -211,6 +215,20 @@ def laid_out(book: Book, edition: Edition) -> Document:
         return _with_own_back_matter(book, edition, laid_out(book, source))
     with _failing_on_weasyprint_errors() as problems:
         return layout_pdf(book, edition, problems, print_images(book, edition))
+
+
+_used_once: list[bool] = []  # within layout_used_once()
+
+
+@contextmanager
+def layout_used_once() -> Iterator[None]:
+    """While it lasts, a layout written by `render_edition` is read no more: no other edition
+    takes more than its PDF or its page facts, which are kept apart from it (Paged)."""
+    _used_once.append(True)
+    try:
+        yield
+    finally:
+        _used_once.pop()
 
 
 def release_layouts() -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from amnesty_book.checks.editions import check_editions, errors
 from amnesty_book.checks.layout_audit import audit_pdf, reading_parts_ahead
 from amnesty_book.images.plates import prepare_images
-from amnesty_book.layout.engine import release_layouts
+from amnesty_book.layout.engine import layout_used_once, release_layouts
 from amnesty_book.layout.page_cut import cut_source
 from amnesty_book.layout.sharing import layout_root
 from amnesty_book.model import Book
@@ -184,11 +184,13 @@ def _write_group(book: Book, group: Sequence[Edition], staging: Path, check: str
         # lock, so laying out pure-Python is not slowed by it, and at a lower priority, so that
         # a layout made ahead in a forked process (layout/engine.py) has the other core; a
         # writer asking for an image not yet made waits for it (DerivedFiles).
+        pages_only = all(_takes_pages_only(book, edition, group[0]) for edition in group[1:])
         with collected() as result.messages, ThreadPoolExecutor(max_workers=1) as background:
             preparing = background.submit(at_low_priority, prepare_images, book, group)
-            _write(book, group[0], staging, result)
+            with layout_used_once() if pages_only else nullcontext():
+                _write(book, group[0], staging, result)
             preparing.result()
-        if all(_takes_pages_only(book, edition, group[0]) for edition in group[1:]):
+        if pages_only:
             release_layouts()  # nor the read-back, nor the processes forked for it or the others, carry it
         if len(group) == 1:
             _check(book, group, staging, check, result)

@@ -18,7 +18,7 @@ import pikepdf
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 
-from amnesty_book.layout.engine import render_edition
+from amnesty_book.layout.engine import laid_out, render_edition
 from amnesty_book.layout.fetcher import plate_url
 from amnesty_book.model import Book
 from amnesty_book.prepress.pdf_x import as_pdf_x4
@@ -36,8 +36,10 @@ _CSS_PX_PER_INCH = 96
 
 
 def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
-    document, pdf = render_edition(book, edition)
-    for plate_id, ppi in placed_resolutions(document, book).items():
+    # Measured before the layout is written, which may give up its boxes (render_edition).
+    resolutions = placed_resolutions(laid_out(book, edition), book)
+    _, pdf = render_edition(book, edition)
+    for plate_id, ppi in resolutions.items():
         if ppi < MINIMUM_PPI:
             plate = next(plate for plate in book.plates if plate.id == plate_id)
             warn(

@@ -130,6 +130,15 @@ PATCHES: tuple[Patch, ...] = (
         written_for("weasyprint"),
     ),
     Patch(
+        "pages let go once painted",
+        "painted_pages",
+        "weasyprint.document.Page.paint and pydyf.PDF.add_page (wrapped), weasyprint.pdf.add_tags",
+        "every page's boxes were held until the last page was painted, to build the structure tree: "
+        "a tenth of the memory of writing a book of many notes",
+        "none filed",
+        written_for("weasyprint", "pydyf"),
+    ),
+    Patch(
         "page references",
         "page_references",
         "pydyf.PDF.page_references",
