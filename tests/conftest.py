@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import importlib.util
+import multiprocessing.util
 import os
 import shutil
 import subprocess
@@ -132,7 +133,10 @@ APT_LOCK = Path(tempfile.gettempdir()) / "amnesty-book-tests-apt.lock"
 @pytest.fixture(autouse=True, scope="session")
 def temporary_files(tmp_path_factory: pytest.TempPathFactory) -> None:
     """What the tests make through tempfile goes under pytest's own folder, cleared with it:
-    layouts made outside a build leave WeasyPrint's copies of the fonts (3 MB each) behind."""
+    layouts made outside a build leave WeasyPrint's copies of the fonts (3 MB each) behind.
+    Not multiprocessing's own folder (its fork server's socket), made first in the system's:
+    it outlives the session's folder, which pytest removes before that folder's finalizer runs."""
+    multiprocessing.util.get_temp_dir()
     tempfile.tempdir = str(tmp_path_factory.mktemp("temporary"))
 
 

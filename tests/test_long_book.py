@@ -4,6 +4,7 @@ to three paragraphs, some with a quotation, some called from headings) builds wi
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass
 from itertools import takewhile
@@ -14,6 +15,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from amnesty_book.checks.layout_audit import audit_pdf, space
+from amnesty_book.checks.layout_audit.reading import _contents, read_layout, reading_parts_ahead
 from amnesty_book.checks.readback import PrintedText, pdf_pages
 from amnesty_book.model import Book
 from amnesty_book.model.text import plain_text
@@ -21,6 +23,7 @@ from amnesty_book.project.config import Edition
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
+from amnesty_book.support.cache import CACHE_FOLDER
 from amnesty_book.support.errors import BookError
 from amnesty_book.theme.page_geometry import design
 from amnesty_book.writers import imposed_pages
@@ -121,6 +124,27 @@ def test_a_long_manuscript_read_side_by_side_reports_each_files_problems_in_orde
         f"manuscript/{name}:{line}: '::: pullquote' is never closed; add a line with ':::' after its text"
         for name, line in (("05.md", 5), ("09.md", 3))
     ]
+
+
+def test_a_long_pdfs_pages_are_read_back_in_fresh_workers_as_in_one_process(long: LongBook) -> None:
+    """A PDF of more than twice 64 pages laid out whole is read back in workers of the fork
+    server, which hold nothing of the build's memory: the pages they read are those one process
+    reads, and they keep them where the build keeps its readings."""
+    edition = next(edition for edition in long.book.config.editions if edition.name == "reader-a4")
+    pdf = long.pdf.read_bytes()
+    alone = read_layout(pdf, edition)
+    readings = long.root / CACHE_FOLDER / "readings"
+    shutil.rmtree(readings, ignore_errors=True)
+    cores.share(2)
+    try:
+        with reading_parts_ahead(long.root):
+            shared = read_layout(pdf, edition)
+    finally:
+        cores.share(1)
+    assert len(shared.pages) > 2 * 64
+    assert shared == alone
+    # A reading is kept once for pages of the same content (the blank ones).
+    assert len(list(readings.rglob("*.json"))) == len(set(_contents(pdf).values())) > 2 * 64
 
 
 @dataclass(frozen=True)

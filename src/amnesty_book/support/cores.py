@@ -50,15 +50,23 @@ def available() -> int:
 
 
 @contextmanager
-def worker_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(processes: int, fresh_from: str | None = None) -> Iterator[ProcessPoolExecutor]:
     """Worker processes forked from this one (what it has read, they have), which ignore
     Ctrl-C and end with it. If the work fails, no more of it starts; on Ctrl-C the workers
-    are stopped at once."""
+    are stopped at once.
+
+    With `fresh_from`, a module's name, the workers are forked instead from a fresh interpreter
+    that imported that module (Python's fork server, started at the first such pool): they
+    hold nothing of this process. A process that laid out a long book keeps its heap's size
+    after the layout is dropped, and a worker forked from it would count all of it as its own
+    and copy what its collector touches."""
+    if fresh_from is None:
+        context, parent = multiprocessing.get_context("fork"), os.getpid()
+    else:
+        context, parent = multiprocessing.get_context("forkserver"), None
+        context.set_forkserver_preload([fresh_from])
     pool = ProcessPoolExecutor(
-        max_workers=processes,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_worker,
-        initargs=(os.getpid(),),
+        max_workers=processes, mp_context=context, initializer=_start_worker, initargs=(parent,)
     )
     try:
         yield pool
@@ -78,11 +86,14 @@ def worker_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown()
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int | None) -> None:
     """Starts a worker: it ignores Ctrl-C, which the terminal sends it too (its build stops it,
     and a worker waiting for work would print a traceback), and it ends when its build process
-    does, even one killed by kill -9, whose workers would otherwise wait for work forever."""
+    does, even one killed by kill -9, whose workers would otherwise wait for work forever. A
+    worker of the fork server (`parent` None) ends with the server, which ends with the build."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is None:
+        parent = os.getppid()
     if not _killed_with_parent():
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the build died before the worker asked to follow it

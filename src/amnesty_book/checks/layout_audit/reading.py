@@ -67,8 +67,10 @@ def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
             }
         else:
             shares = [todo[start::processes] for start in range(processes)]
-            with cores.worker_pool(processes) as pool:
-                for share in pool.map(_read_share, repeat(pdf), repeat(edition), shares, repeat(contents)):
+            with cores.worker_pool(processes, fresh_from=__name__) as pool:
+                for share in pool.map(
+                    _read_share, repeat(pdf), repeat(edition), shares, repeat(contents), repeat(_kept[0])
+                ):
                     pages |= {page.index: page for page in share}
         labels = [document.get_page_label(index) for index in range(count)]
         return Layout(
@@ -77,9 +79,14 @@ def read_layout(pdf: PdfSource, edition: Edition) -> Layout:
 
 
 def _read_share(
-    pdf: bytes | Path, edition: Edition, indices: Sequence[int], contents: dict[int, bytes]
+    pdf: bytes | Path,
+    edition: Edition,
+    indices: Sequence[int],
+    contents: dict[int, bytes],
+    kept: KeptReadings | None,
 ) -> list[Page]:
-    """Some of the pages, read in a worker process."""
+    """Some of the pages, read in a worker process, which keeps them where the build does."""
+    _kept[0] = kept
     with opened(pdf) as document:
         return [_read_and_keep(document, index, index, edition, contents.get(index)) for index in indices]
 
@@ -149,7 +156,7 @@ class _ReadAhead:
 _read_ahead = _ReadAhead()
 
 
-# The readings a build keeps (kept_readings.py), while it lasts; forked workers have it too.
+# The readings a build keeps (kept_readings.py), while it lasts; its workers are given it.
 _kept: list[KeptReadings | None] = [None]
 
 
