@@ -152,8 +152,9 @@ def _structure(pdf: bytes) -> list[tuple[object, ...]]:
 
 def test_a_layout_used_once_gives_up_each_pages_boxes_as_it_is_written(small_project: SmallProject) -> None:
     """Written within layout_used_once(), each page's boxes are freed as soon as it is painted and
-    tagged (by their count of references: the collector is off), and the PDF's text and
-    structure tree are those of the same layout written with its boxes kept."""
+    tagged (by their count of references: the collector is off), what the patches kept of the
+    layout is dropped, and the PDF's text and structure tree are those of the same layout written
+    with its boxes kept."""
     book = load_book(small_project.root)
     edition = _edition(book.config.editions, "reader-a4")
     document = laid_out(book, edition)
@@ -162,9 +163,11 @@ def test_a_layout_used_once_gives_up_each_pages_boxes_as_it_is_written(small_pro
     assert all(box() is not None for box in page_boxes)
     gc.disable()
     try:
+        assert total_fit._models  # kept for pages made again, until the layout is written once
         with layout_used_once():
             _, let_go = render_edition(book, edition)
         assert [box() for box in page_boxes] == [None] * len(page_boxes)
+        assert not total_fit._models
     finally:
         gc.enable()
         release_layouts()

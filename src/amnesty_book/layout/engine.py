@@ -174,6 +174,8 @@ def render_edition(
     """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build.
     Within `layout_used_once()`, the document's pages have given up their boxes once written."""
     document = laid_out(book, edition)
+    if _used_once:
+        patches.forget_layout()  # what the patches kept of it, which writing does not read
     start = time.perf_counter()
     with _failing_on_weasyprint_errors():
         pdf = _written(book, edition, document, variant, attachments, let_go=bool(_used_once))
