@@ -133,10 +133,21 @@ def _flow(page: Page, sizes: Sizes) -> list[Line]:
 
 
 def _notes_top(page: Page, sizes: Sizes) -> float | None:
+    """The top of the page's notes: of its first numbered note, or of the note continued from the
+    page before that opens them (note-sized lines with no number over the first numbered one).
+    A page whose foot holds a continued note alone is read as before, its notes as text."""
     if sizes.notes is None:
         return None
-    markers = [line for line in page.inside if line.size == sizes.notes and NOTE_MARKER.match(line.text)]
-    return max((line.box.top for line in markers), default=None)
+    lines = page.inside
+    markers = [
+        index for index, line in enumerate(lines) if line.size == sizes.notes and NOTE_MARKER.match(line.text)
+    ]
+    if not markers:
+        return None
+    first = markers[0]
+    while first > 0 and lines[first - 1].size == sizes.notes:
+        first -= 1
+    return lines[first].box.top
 
 
 def _foot_line(page: Page, sizes: Sizes) -> Line | None:

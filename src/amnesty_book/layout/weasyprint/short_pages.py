@@ -21,10 +21,13 @@ Two things leave a page of running text short where a book's page is full:
   when what follows is not broken before by force, is made again with the running text allowed
   half of the margin above the notes' rule (footnote_area.py), and kept where it then holds
   more, less of it white, with no widow the first one had not. Where the page is left more
-  than VERY_SHORT white, and the widows rule moved lines of it overleaf (a line calling a note
-  that must be continued overleaf, followed by the paragraph's last line calling another note,
-  which may not follow a continued one), that paragraph is also allowed its widow: TeX too would
-  rather leave a widow than a page a fifth empty. Where that is not kept either, the page is made
+  than VERY_SHORT white, the paragraph that runs over it is also allowed its widow: the one whose
+  lines the widows rule moved overleaf (a line calling a note that must be continued overleaf,
+  followed by the paragraph's last line calling another note, which may not follow a continued
+  one), else the last one whose lines go on overleaf (a line calling a note that could begin
+  under it only if the paragraph's last line went overleaf alone): TeX too would rather leave a
+  widow than a page a tenth empty, which the audit reports (L101). Where that is not kept
+  either, the page is made
   again with the paragraph set whole on it that takes a line more for the fewest demerits set
   so, kept where it ends where the first one did, with the same foot: a line less of it white.
 
@@ -69,10 +72,10 @@ _Made = tuple[boxes.PageBox, dict[int, Any] | None, Any]
 # The share of its height a page may leave white above its foot before it is made again with
 # the space above its notes shrunk, to make room for what it left overleaf.
 SHORT = 0.05
-# ... and, where it leaves more than this white, with a widow allowed the paragraph whose lines
-# the widows rule moved overleaf: TeX weighs a widow (\widowpenalty, 150 in plain TeX) against
-# a page's badness, and a page a fifth empty is as bad as a page can be (10,000).
-VERY_SHORT = 0.20
+# ... and, where it leaves more than this white, with a widow allowed the paragraph that runs
+# over it: TeX weighs a widow (\widowpenalty, 150 in plain TeX) against a page's badness, and a
+# page a tenth empty, with no glue on a grid to stretch, is as bad as a page can be (10,000).
+VERY_SHORT = 0.10
 
 
 @dataclass
@@ -321,11 +324,19 @@ _FORCED = frozenset({"page", "left", "right", "recto", "verso"})
 
 
 def _widow_to_allow(page: _Page, made: boxes.PageBox) -> boxes.BlockContainerBox | None:
-    """On a page that leaves more than VERY_SHORT of it white, the paragraph whose lines the
-    widows rule moved overleaf; else None."""
+    """On a page that leaves more than VERY_SHORT of it white, the paragraph of its running text
+    that runs over it (the one whose lines the widows rule moved overleaf, else the last); else
+    None."""
     if white(made) <= VERY_SHORT * made.height:
         return None
-    return next((paragraph.box for paragraph in page.paragraphs.values() if paragraph.widowed), None)
+    in_flow = _in_the_flow(made)
+    running_over = [
+        paragraph
+        for paragraph in page.paragraphs.values()
+        if not paragraph.ends_on_page and paragraph.box.element in in_flow
+    ]
+    widowed = [paragraph for paragraph in running_over if paragraph.widowed]
+    return (widowed or running_over)[-1].box if running_over else None
 
 
 def _widowed(page: _Page) -> bool:
