@@ -174,11 +174,12 @@ def render_edition(
     """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build.
     Within `layout_used_once()`, the document's pages have given up their boxes once written."""
     document = laid_out(book, edition)
-    if _used_once:
+    let_go = bool(_used_once)
+    if let_go:
         patches.forget_layout()  # what the patches kept of it, which writing does not read
     start = time.perf_counter()
     with _failing_on_weasyprint_errors():
-        pdf = _written(book, edition, document, variant, attachments, let_go=bool(_used_once))
+        pdf = _written(book, edition, document, variant, attachments, let_go=let_go)
     tell(f"{edition.name}: written in {time.perf_counter() - start:.1f} s")
     return document, pdf
 

@@ -55,7 +55,7 @@ class _Tree:
 @dataclass
 class _Writing:
     pdf: pydyf.PDF | None = None  # the PDF whose page was added last
-    tree: _Tree | None = None
+    tree: _Tree | None = None  # its structure tree, once its first page is tagged
 
 
 _writing: list[_Writing] = []  # while pages are let go, the PDF being written
@@ -72,8 +72,8 @@ def pages_let_go() -> Iterator[None]:
 
 
 def add_page(self: pydyf.PDF, page: pydyf.Dictionary) -> None:
-    if _writing:
-        _writing[-1].pdf = self
+    if _writing and _writing[-1].pdf is not self:
+        _writing[-1].pdf, _writing[-1].tree = self, None
     _add_page(self, page)
 
 
@@ -85,7 +85,7 @@ def paint(self: Page, stream: Any, scale: float = 1) -> None:
         return
     writing = _writing[-1]
     if stream._tags is not None:
-        if writing.tree is None or writing.tree.pdf is not writing.pdf:
+        if writing.tree is None:
             writing.tree = _begun(writing.pdf)
         _tag_page(writing.tree, self._page_box, stream._tags)
     _cut_from_its_foot_areas(self._page_box)
@@ -138,8 +138,8 @@ def _tag_page(tree: _Tree, page_box: boxes.PageBox, marked: dict[Any, Any]) -> N
 def add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any, page_streams: list[Any]) -> None:
     """WeasyPrint's `add_tags`, or, for a PDF whose pages were tagged as they were painted,
     what it adds after its loop over the pages."""
-    tree = _writing[-1].tree if _writing else None
-    if tree is None or tree.pdf is not pdf:
+    tree = _writing[-1].tree if _writing and _writing[-1].pdf is pdf else None
+    if tree is None:
         _add_tags(pdf, document, pdf_version, page_streams)
         return
     if str(pdf_version) >= "2.0":  # as add_tags names PDF 2.0's namespace
