@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from amnesty_book.layout.pagination import PageFacts, anchor_folios, folios, in_front_matter
 from amnesty_book.model import Book
@@ -50,6 +50,7 @@ class PartLayout:
     pages: list[PageFacts]
     said: list[tuple[int, str]]  # what it logged (level, text), to be logged by the build
     read: object = None  # its pages as the build's PartReading read them back, if any
+    bookmark_levels: list[int] = field(default_factory=list)  # of its outline's items, in order
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,10 @@ class PartWork(Protocol):
 
     def lay_out(self, placement: Placement) -> PartShape: ...
 
-    def finish(self, placement: Placement) -> PartLayout:
+    def finish(self, placement: Placement, kept: int | None = None) -> PartLayout:
         """Written as it stands at `placement`: as laid out, or with its folios moved and the
-        blank page it opened with dropped, where `refits` allows that."""
+        blank page it opened with dropped, where `refits` allows that; its first `kept` pages
+        only, if given (book_slices.py)."""
         ...
 
 
@@ -124,7 +126,7 @@ def laid_out_in_parts(
     """Each part laid out as in the whole book, each in a worker process of its own (the
     first, the front matter, in this one), and kept there until no part moves; then written
     there."""
-    memory = _Memory(book.root, edition.name)
+    memory = Memory(book.root, edition.name)
     channels = [multiprocessing.Pipe() for _ in parts]
     global _worker_ends
     _worker_ends = [worker for _, worker in channels]  # the pool's workers are forked with them
@@ -238,8 +240,9 @@ def opens_after_blank(book: Book, part: BookPart, placement: Placement | None) -
     """A part laid out alone opens with a blank page: its first chapter opens a right-hand
     page (the book's first always; the others where [layout] chapters_open asks), and the part
     would start on a left-hand one. (A book laid out whole has WeasyPrint leave the blank page
-    where the stylesheet asks it: print.css, styles.py.)"""
-    if placement is None or not part.chapters or placement.first_page % 2 == 0:
+    where the stylesheet asks it: print.css, styles.py.) A slice that continues a chapter
+    (book_slices.py) never does."""
+    if placement is None or not part.chapters or part.continues_chapter or placement.first_page % 2 == 0:
         return False
     return part.chapters[0] == 0 or book.config.layout.chapters_open == "right"
 
@@ -275,8 +278,8 @@ def placement_at(pages: Sequence[PageFacts], first: int) -> Placement:
     return Placement(first, int(body[0]) if body else 1, every)
 
 
-class _Memory:
-    """Where the parts of an edition stood at its last build."""
+class Memory:
+    """Where the parts of an edition stood at its last build, and the folio of every anchor."""
 
     def __init__(self, project: Path, edition: str) -> None:
         self.path = project / CACHE_FOLDER / "parts" / f"{edition}.json"
@@ -285,17 +288,31 @@ class _Memory:
         """The parts' places at the last build; else each part after the front matter on a
         left-hand page, so that a part whose chapter opens on the right opens with a blank page,
         which is dropped where it proves needless (refits)."""
+        kept = self._kept()
         try:
-            kept = json.loads(self.path.read_text(encoding="utf-8"))
             folios = dict(kept["folios"])
             placements = [
                 Placement(first_page, first_folio, folios) for first_page, first_folio in kept["starts"]
             ]
-        except (OSError, ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError):
             placements = []
         if len(placements) == len(parts):
             return placements
         return [Placement(0, 1), *(Placement(1, 1) for _ in parts[1:])]
+
+    def folios(self) -> dict[str, str]:
+        """The folio of every anchor at the last build; none where there was none."""
+        try:
+            return dict(self._kept()["folios"])
+        except (ValueError, TypeError, KeyError):
+            return {}
+
+    def _kept(self) -> dict[str, Any]:
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return kept if isinstance(kept, dict) else {}
 
     def record(self, placements: Sequence[Placement]) -> None:
         kept = {

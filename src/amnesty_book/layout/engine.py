@@ -32,6 +32,7 @@ from amnesty_book.layout.book_parts import (
     placement_at,
     split,
 )
+from amnesty_book.layout.book_slices import laid_out_in_slices, needs_slices
 from amnesty_book.layout.fetcher import ProjectFetcher, plate_url
 from amnesty_book.layout.hyphenation_patterns import load_patterns
 from amnesty_book.layout.memory import LayoutMemory
@@ -50,7 +51,7 @@ from amnesty_book.layout.weasyprint import margin_boxes, short_pages, total_fit
 from amnesty_book.layout.weasyprint.image_resolution import images_at_most
 from amnesty_book.layout.weasyprint.page_floats import is_page_float
 from amnesty_book.layout.weasyprint.painted_pages import pages_let_go
-from amnesty_book.model import Book, Note, NoteCall, PlatePlacement, Prose, PullQuote
+from amnesty_book.model import Book, Heading, Note, NoteCall, PlatePlacement, Prose, PullQuote
 from amnesty_book.prepress.pdf_join import join_parts
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.project.source_files import STYLES
@@ -88,7 +89,8 @@ class Paged:
 def paged(book: Book, edition: Edition) -> Paged:
     """The edition's pages and tagged PDF, laid out once per build: the EPUB takes its print
     page numbers from the same pages. A book of several chapters is laid out in parts where
-    there are cores to share them (book_parts.py). An edition whose pages are the same as on
+    there are cores to share them (book_parts.py), a book with a chapter too long for one
+    process in slices (book_slices.py). An edition whose pages are the same as on
     another paper is cut from that paper's layout (page_cut.py)."""
     source = cut_source(book.config, edition)
     if source != edition:
@@ -96,20 +98,26 @@ def paged(book: Book, edition: Edition) -> Paged:
         return Paged(laid.pages, lambda: cut(laid.pdf, edition))
     load_patterns(book.config.language, book.root)  # before any worker is forked: each has them
     processes = cores.spare()
-    if processes < 2 or len(book.chapters) < 2:
+    sliced = needs_slices(book)
+    if not sliced and (processes < 2 or len(book.chapters) < 2):
         return Paged(page_facts(laid_out(book, edition)), lambda: render_edition(book, edition)[1])
     # The images are made before the processes part from this one: none waits for a file
     # another thread of it was making when it parted.
     start = partial(_PartInWorker, print_images(book, edition), book, edition)
-    layouts = laid_out_in_parts(book, edition, split(book, processes), start)
+    if sliced:
+        layouts = laid_out_in_slices(book, edition, start)
+    else:
+        layouts = laid_out_in_parts(book, edition, split(book, processes), start)
+    # Once each: a slice lays out again the pages after the next one's opening (book_slices.py).
+    for level, line in dict.fromkeys(said for layout in layouts for said in layout.said):
+        WARNINGS.log(level, line)
     for layout in layouts:
-        for level, line in layout.said:
-            WARNINGS.log(level, line)
         if book_parts.part_reading is not None and layout.read is not None:
             book_parts.part_reading.keep(edition, layout.read)
     start_join = time.perf_counter()
     pages = [page for layout in layouts for page in layout.pages]
-    joined = join_parts([layout.pdf for layout in layouts], page_labels(pages))
+    levels = [layout.bookmark_levels for layout in layouts]
+    joined = join_parts([layout.pdf for layout in layouts], page_labels(pages), levels)
     tell(f"{edition.name}: {len(layouts)} parts joined in {time.perf_counter() - start_join:.1f} s")
     return Paged(pages, lambda: joined)
 
@@ -138,9 +146,11 @@ class _PartInWorker:
             )
         return PartShape(page_facts(self.document), frozenset(self.references.referred), self.references.own)
 
-    def finish(self, placement: Placement) -> PartLayout:
+    def finish(self, placement: Placement, kept: int | None = None) -> PartLayout:
         name = f"{self.edition.name}, {self.part.name}"
         document = self.document
+        if kept is not None:  # a slice's pages before the next slice's (book_slices.py)
+            document = document.copy(document.pages[:kept])
         with collected() as said, _failing_on_weasyprint_errors():
             if placement != self.placement:  # where it refits (book_parts.py)
                 self.memory.record_as(_memory_key(self.part, placement))
@@ -153,15 +163,21 @@ class _PartInWorker:
                 ):
                     document = document.copy(document.pages[1:])
                     tell(f"{name}: the blank page it opened with dropped, without a new layout")
+            # What the build takes of its pages, before each page gives up its boxes once written
+            # (the read-back reads the PDF). A slice's first bookmarks are its chapter's
+            # sections, though they stand first in its own outline (pdf_join.py nests them).
+            facts = page_facts(document)
+            levels = [bookmark[0] for page in document.pages for bookmark in page.bookmarks]
+            patches.forget_layout()
             start = time.perf_counter()
-            pdf = _written(self.book, self.edition, document, PDF_UA, (), labelled=False)  # the join labels
+            pdf = _written(self.book, self.edition, document, PDF_UA, (), labelled=False, let_go=True)
             tell(f"{name}: written in {time.perf_counter() - start:.1f} s")
             reading, read = book_parts.part_reading, None
             if reading is not None:
                 start = time.perf_counter()
                 read = reading.read(pdf, self.edition, placement.first_page)
                 tell(f"{name}: read back in {time.perf_counter() - start:.1f} s")
-        return PartLayout(pdf, page_facts(document), self.said + said, read)
+        return PartLayout(pdf, facts, self.said + said, read, levels)
 
 
 def render_edition(
@@ -548,19 +564,39 @@ def _memory_key(part: BookPart, placement: Placement | None, one_document: bool 
 
 def part_css(book: Book, part: BookPart, placement: Placement) -> str:
     """What a part's pages take from the pages before it in the whole book: their side, the
-    count of folios, the running head of the title page."""
+    count of folios, the running heads."""
     rules = []
     if placement.first_page % 2:  # the first page of a book is a right-hand page
         rules.append(":root { break-before: left; }")
     if not part.front:
-        title = book.config.running_title.replace("\\", "\\\\").replace('"', '\\"')
-        rules.append(f':root {{ string-set: book-title "{title}"; }}')
-    if part.chapters and part.chapters[0] > 0:
+        rules.append(f':root {{ string-set: book-title "{_css_string(book.config.running_title)}"; }}')
+    if part.continues_chapter:
+        # The running head its chapter's last heading before it set, from its first block: the
+        # root's box stands on every page, and would set it on each.
+        heading = running_heading(book, part.chapters[0], part.first_block)
+        heading_set = f'string-set: section-title "{_css_string(heading)}";'
+        rules.append(f"main > .chapter.continued > :first-child {{ {heading_set} }}")
+    if part.chapters and part.chapters[0] > 0 and not part.continues_chapter:
         rules.append("main > .chapter:first-child { page: chapter; }")
     if not part.front:  # counted from its first page that prints a folio
         first = ":nth(2)" if opens_after_blank(book, part, placement) else ":first"
         rules.append(f"@page {first} {{ counter-reset: page {placement.first_folio}; }}")
     return "\n".join(rules)
+
+
+def _css_string(text: str) -> str:
+    """The text as the inside of a CSS string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+
+
+def running_heading(book: Book, chapter: int, block: int) -> str:
+    """The right-hand running head over the chapter's block: its last section heading up to
+    it, else the chapter's title (print.css: the headings that set section-title)."""
+    before = book.chapters[chapter].blocks[: block + 1]
+    return next(
+        (heading.text for heading in reversed(before) if isinstance(heading, Heading) and heading.level == 2),
+        book.chapters[chapter].title.text,
+    )
 
 
 def _plates_too_tall(book: Book, edition: Edition, heights: Mapping[str, PlateHeight]) -> list[Diagnostic]:

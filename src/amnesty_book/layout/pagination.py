@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pydyf
 from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
 
 from amnesty_book.model import Book
 
@@ -39,11 +40,15 @@ class PageFacts:
     """What the rest of the build needs of a laid-out page: the anchors on it, in order,
     whether it belongs to the front matter (numbered in roman figures), and whether it is a
     blank page left before a part that opens on the right (its folio counted, not printed: it
-    belongs to the matter of the page before it)."""
+    belongs to the matter of the page before it), whether its foot opens with the tail of a
+    note begun on the page before (weasyprint/note_splits.py), and whether it gave up room to
+    fill a later page (weasyprint/page_lookback.py)."""
 
     anchors: tuple[str, ...]
     front: bool
     blank: bool = False
+    note_tail: bool = False
+    gave_room: bool = False
 
 
 def page_facts(document: Document) -> list[PageFacts]:
@@ -55,9 +60,18 @@ def page_facts(document: Document) -> list[PageFacts]:
                 tuple(page.anchors),
                 page_type.name in _FRONT_PAGES,  # the names the print stylesheet gives
                 page_type.blank or page_type.name in _BLANK_PAGES,
+                _opens_with_note_tail(page._page_box),
+                getattr(page._page_box, "gave_room", False),
             )
         )
     return facts
+
+
+def _opens_with_note_tail(page: boxes.PageBox) -> bool:
+    """Whether the page's foot area opens with a note's tail: the one note box there with no
+    anchor (note_splits.py takes it from the tail, which the note's head keeps)."""
+    area = next((child for child in page.children if isinstance(child, boxes.FootnoteAreaBox)), None)
+    return bool(area and area.children and area.children[0].style["anchor"] is None)
 
 
 def in_front_matter(pages: Sequence[PageFacts]) -> list[bool]:

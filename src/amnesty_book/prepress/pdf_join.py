@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Pdf, String
@@ -26,15 +27,21 @@ _OTHER_PART = re.compile(r"(?:\./)?#(.+)", re.DOTALL)
 _SUBSET_TAG = re.compile(r"[A-Z]{6}\+")
 
 
-def join_parts(parts: Sequence[bytes], labels: Sequence[tuple[int, str]] = ()) -> bytes:
+def join_parts(
+    parts: Sequence[bytes],
+    labels: Sequence[tuple[int, str]] = (),
+    bookmark_levels: Sequence[Sequence[int]] = (),
+) -> bytes:
     """One PDF of the parts' pages in order, as if the book had been laid out whole: one
     structure tree, parent tree, outline and name tree of destinations, and the first part's
     catalogue entries, Info and XMP metadata.
 
     A later part's structure elements follow the earlier parts' in the Document element, its
     parent tree keys (and its pages' /StructParents and annotations' /StructParent) moved
-    past theirs; its top-level outline items follow theirs at the top level, so a part should
-    open with a top-level heading. A destination named in two parts keeps the first, as
+    past theirs; the parts' outline items make one outline, each item under the last before it
+    of a lower level: its level in its part's outline, or the level of its bookmark if
+    `bookmark_levels` gives each part's (a part that opens within a chapter, whose first items
+    are the chapter's sections: layout/book_slices.py). A destination named in two parts keeps the first, as
     WeasyPrint keeps an id's first anchor. A link to an id, written "./#id" (WeasyPrint keeps
     it as written when given no base URL), leads to that destination, wherever it is; a
     ValueError names an id that no part holds. `labels` are the whole's /PageLabels ranges
@@ -45,6 +52,8 @@ def join_parts(parts: Sequence[bytes], labels: Sequence[tuple[int, str]] = ()) -
     numbers = dict(_leaves(tree.ParentTree, "/Nums"))
     next_key = _next_key(tree, numbers)
     destinations = _destinations(book)
+    levels = [*bookmark_levels, *([None] * len(parts))]
+    items = _outline_items(book.Root.get("/Outlines"), levels[0])
     for index, part in enumerate(parts[1:], start=1):
         # Closed once copied: qpdf keeps what it still has to read of a part's streams.
         with Pdf.open(io.BytesIO(part)) as source:
@@ -63,10 +72,12 @@ def join_parts(parts: Sequence[bytes], labels: Sequence[tuple[int, str]] = ()) -
             next_key = offset + _next_key(their_tree, their_numbers)
             _append_structure(tree, their_tree)
             if "/Outlines" in source.Root:
-                _append_outline(book, book.copy_foreign(source.Root.Outlines))
+                items += _outline_items(book.copy_foreign(source.Root.Outlines), levels[index])
             for key, entry in _destinations(source, book).items():
                 destinations.setdefault(key, entry)
 
+    if items:
+        _set_outline(book, items)
     tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(_flat(sorted(numbers.items())))))
     tree.ParentTreeNextKey = next_key
     if destinations:
@@ -139,25 +150,67 @@ def _append_structure(tree: Object, theirs: Object) -> None:
             tree[key] = ours
 
 
-def _append_outline(book: Pdf, theirs: Object) -> None:
-    """`theirs`' top-level items after those of `book`'s outline, its open items counted in."""
-    if "/First" not in theirs:
-        return
-    if "/Outlines" not in book.Root:
-        book.Root.Outlines = book.make_indirect(Dictionary(Type=Name.Outlines))
-    outline = book.Root.Outlines
-    first = theirs.First
-    if "/Last" in outline:
-        outline.Last.Next = first
-        first.Prev = outline.Last
-    else:
-        outline.First = first
-    outline.Last = theirs.Last
-    outline.Count = int(outline.get("/Count", 0)) + int(theirs.get("/Count", 0))
-    item: Object | None = first
+@dataclass
+class _OutlineItem:
+    item: Object
+    level: int
+    open: bool
+    children: list[_OutlineItem] = field(default_factory=list)
+
+
+def _outline_items(
+    outline: Object | None, levels: Sequence[int] | None, depth: int = 1
+) -> list[_OutlineItem]:
+    """The outline's items in the order of the document (each before its children), each with
+    its level (`levels`, in that order, else its depth) and whether it is open."""
+    found: list[_OutlineItem] = []
+    item = outline.get("/First") if outline is not None else None
     while item is not None:
-        item.Parent = outline
+        found.append(_OutlineItem(item, depth, int(item.get("/Count", 0)) >= 0))
+        found += _outline_items(item, None, depth + 1)
         item = item.get("/Next")
+    if levels is not None:
+        if len(levels) != len(found):
+            raise ValueError(f"{len(levels)} bookmark levels given for an outline of {len(found)} items")
+        for entry, level in zip(found, levels, strict=True):
+            entry.level = level
+    return found
+
+
+def _set_outline(book: Pdf, items: Sequence[_OutlineItem]) -> None:
+    """The book's outline made of `items`, each under the last item before it of a lower level,
+    counted as WeasyPrint counts one document's (pdf/anchors.py: add_outlines)."""
+    top: list[_OutlineItem] = []
+    open_items: list[_OutlineItem] = []
+    for entry in items:
+        entry.children = []
+        while open_items and open_items[-1].level >= entry.level:
+            open_items.pop()
+        (open_items[-1].children if open_items else top).append(entry)
+        open_items.append(entry)
+    outline = book.make_indirect(Dictionary(Type=Name.Outlines))
+    outline.Count = _linked(top, outline)
+    book.Root.Outlines = outline
+
+
+def _linked(entries: Sequence[_OutlineItem], parent: Object) -> int:
+    """The entries made the children of `parent`, in order; the count of items they show."""
+    shown = len(entries)
+    if entries:
+        parent.First, parent.Last = entries[0].item, entries[-1].item
+    for index, entry in enumerate(entries):
+        item = entry.item
+        for key in ("/First", "/Last", "/Prev", "/Next"):
+            if key in item:
+                del item[key]
+        item.Parent = parent
+        if index:
+            item.Prev = entries[index - 1].item
+            entries[index - 1].item.Next = item
+        below = _linked(entry.children, item)
+        item.Count = below if entry.open else -below
+        shown += below if entry.open else 0
+    return shown
 
 
 def _link_across_parts(book: Pdf, names: dict[str, String]) -> None:

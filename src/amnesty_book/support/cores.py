@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
+from multiprocessing.connection import Connection
 from typing import TypeVar
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -122,3 +123,20 @@ def stop(pool: ProcessPoolExecutor) -> None:
     for its build to answer."""
     for worker in list(pool._processes.values()):  # the executor exposes no public list of them
         worker.terminate()
+
+
+def forked(work: Callable[[Connection], None]) -> tuple[multiprocessing.Process, Connection]:
+    """A process forked from this one, fresh for one piece of work (its heap is its own from
+    there on), that runs `work` with its end of a channel to this one, ignores Ctrl-C and ends
+    with this one, as a pool's worker does; and this one's end of the channel."""
+    context = multiprocessing.get_context("fork")
+    here, there = context.Pipe()
+    process = context.Process(target=_run_forked, args=(work, there, os.getpid()), daemon=True)
+    process.start()
+    there.close()
+    return process, here
+
+
+def _run_forked(work: Callable[[Connection], None], channel: Connection, parent: int) -> None:
+    _start_worker(parent)
+    work(channel)

@@ -23,18 +23,36 @@ class BookPart:
     front: bool  # the title page, imprint and contents
     chapters: tuple[int, ...]  # indices into book.chapters
     back: bool  # the back matter
+    # A slice of a long chapter (layout/book_slices.py): the first chapter's blocks from this
+    # index, the last chapter's up to this one (excluded; None: to its end).
+    first_block: int = 0
+    end_block: int | None = None
 
     @classmethod
     def whole(cls, book: Book) -> BookPart:
         return cls(True, tuple(range(len(book.chapters))), True)
 
     @property
+    def continues_chapter(self) -> bool:
+        """Whether it opens within a chapter begun in the part before it."""
+        return bool(self.chapters) and self.first_block > 0
+
+    def blocks(self, chapter: int) -> tuple[int, int | None]:
+        """The slice of the chapter's blocks it holds: (first, end), end None for all the rest."""
+        first = self.first_block if self.chapters and chapter == self.chapters[0] else 0
+        return first, self.end_block if self.chapters and chapter == self.chapters[-1] else None
+
+    @property
     def name(self) -> str:
-        """Its name in --verbose: "front matter", "chapters 7–12 and back matter"."""
+        """Its name in --verbose: "front matter", "chapters 7–12 and back matter", "chapter 1
+        (blocks 201–400)"."""
         named = ["front matter"] if self.front else []
         if self.chapters:
             first, last = self.chapters[0] + 1, self.chapters[-1] + 1
             named.append(f"chapter {first}" if first == last else f"chapters {first}–{last}")
+            if self.first_block or self.end_block is not None:
+                end = "" if self.end_block is None else str(self.end_block)
+                named[-1] += f" (from block {self.first_block + 1} to {end or 'the end'})"
         return " and ".join(named + (["back matter"] if self.back else []))
 
 

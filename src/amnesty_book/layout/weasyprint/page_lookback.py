@@ -115,6 +115,8 @@ def _filled_from_before(
         seen.add(end)
         remade = [*before, *_remade(context, root_box, html, starts, last, [0.0])]
         if all(_white(page) <= MOST_WHITE * page.height for page in remade):
+            for page in before:  # a layout cut before the last would not make them so (book_slices.py)
+                page.gave_room = True
             return [*made[: start - first], *remade]
     if deepest < last:
         _remade(context, root_box, html, starts, deepest, [0.0] * (last - deepest + 1))  # as they were

@@ -1,0 +1,164 @@
+"""A book with a chapter too long for one process, laid out in slices (layout/book_slices.py):
+where a slice may end, and a book laid out so against the same book laid out whole."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from amnesty_book.layout import book_slices, engine
+from amnesty_book.layout.book_slices import Position, chapter_length, next_opening, slice_from
+from amnesty_book.layout.pagination import PageFacts
+from amnesty_book.publish import build
+from amnesty_book.readers.loading import load_book
+from amnesty_book.theme.page_plan import BookPart
+from conftest import REPO, SmallProject
+
+PLATE_BOOK = """\
+# A chapter
+
+Block one.
+
+## A section
+
+Block two.
+
+::: plate one
+
+Block four.
+
+Block five.
+"""
+
+
+def _pages(*anchors: tuple[str, ...], tails: frozenset[int] = frozenset()) -> list[PageFacts]:
+    return [PageFacts(each, front=False, note_tail=index in tails) for index, each in enumerate(anchors)]
+
+
+@pytest.fixture
+def plate_book(small_project: SmallProject) -> object:
+    small_project.write("manuscript/article.md", PLATE_BOOK)
+    return load_book(small_project.root)
+
+
+def test_a_slice_ends_before_the_last_page_that_opens_a_block_with_nothing_carried_over(plate_book) -> None:
+    book = plate_book
+    chapter = book.chapters[0]
+    title, one, section, two, plate, four, five = [chapter.title.anchor, *(b.anchor for b in chapter.blocks)]
+    part = BookPart(False, (0,), True)
+    tail = ("x",)  # no anchor of the book's blocks: the overlap's pages
+    opens_four = _pages((title, one), (section, two), (plate,), (four,), *[tail] * 7)
+    assert next_opening(book, part, opens_four) == (3, Position(0, 4))
+    # The page that opens it too near the slice's end: the one before is taken.
+    assert next_opening(book, part, opens_four[:9]) == (2, Position(0, 3))
+    # A note's tail at the foot of the page, a paragraph run over onto it, or a page before it
+    # made to give up room to it: not there.
+    assert next_opening(book, part, _pages(*[p.anchors for p in opens_four], tails=frozenset({3}))) == (
+        2,
+        Position(0, 3),
+    )
+    gave_room = [*opens_four]
+    gave_room[2] = PageFacts(opens_four[2].anchors, front=False, gave_room=True)
+    assert next_opening(book, part, gave_room) == (2, Position(0, 3))  # it filled a later page
+    run_over = _pages((title, one), (section, two), (two, plate), (two, four), *[tail] * 7)
+    assert next_opening(book, part, run_over) == (1, Position(0, 1))
+    # A plate deferred past the page that would open the next slice, or left to the chapter's
+    # end, keeps the slice going.
+    deferred = _pages((title, one), (section, two), (four,), (plate, five), *[tail] * 7)
+    assert next_opening(book, part, deferred) == (1, Position(0, 1))
+    at_the_end = _pages((title, one), (section, two), (four,), (five,), *[tail] * 7)
+    assert next_opening(book, part, at_the_end) == (1, Position(0, 1))
+    one_page = _pages((title, one, section, two, plate, four, five), *[tail] * 7)
+    assert next_opening(book, part, one_page) is None
+
+
+def test_a_slice_runs_its_length_then_to_the_end_of_the_book_with_the_back_matter(plate_book) -> None:
+    book = plate_book
+    weights = [book_slices.block_length(block) for block in book.chapters[0].blocks]
+    part = slice_from(book, Position(0, 1), weights[1] + weights[2] - 1)
+    assert (part.chapters, part.first_block, part.end_block, part.back) == ((0,), 1, 3, False)
+    assert part.continues_chapter and part.blocks(0) == (1, 3)
+    rest = slice_from(book, Position(0, 3), chapter_length(book, 0))
+    assert (rest.first_block, rest.end_block, rest.back) == (3, None, True)
+
+
+def _short_paragraphs_book(root: Path) -> Path:
+    """A book of one chapter of 150 paragraphs of two to four of the article's sentences, a note
+    called from every other one, a plate after the fifth and a section every 40 (bench/cost.py's
+    project)."""
+    spec = importlib.util.spec_from_file_location("cost", REPO / "bench" / "cost.py")
+    assert spec and spec.loader
+    cost = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cost)
+    said = cost.sentences()
+    blocks, notes = ["# A chapter"], []
+    for number in range(150):
+        if number % 40 == 0:
+            blocks.append(f"## Section {number // 40 + 1}")
+        sentences = [next(said) for _ in range(2 + number % 3)]
+        if number % 2:
+            sentences[0] += f"[^n{number}]"
+            notes.append(f"[^n{number}]: {next(said)} {next(said)}")
+        blocks.append(" ".join(sentences))
+        if number == 5:
+            blocks.append("::: plate one")
+    return cost._project(root, "\n\n".join(blocks + notes) + "\n")
+
+
+@pytest.mark.slow
+def test_a_chapter_laid_out_in_slices_makes_the_pages_of_the_chapter_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-chapter book in slices of a quarter of its length, against the same laid out whole:
+    the same words on every page, the same page labels and the same outline; the build's
+    read-back check passes. (A paragraph that opens a slice may break a line otherwise than the
+    whole, whose layout tried it on the page before first: total_fit.py keeps its plans.)"""
+    root = _short_paragraphs_book(tmp_path / "book")
+    book = load_book(root)
+    build(root, tmp_path / "whole", editions=["reader-a4"])
+    openings: list[tuple[int, Position] | None] = []
+
+    def recorded(*arguments: object) -> tuple[int, Position] | None:
+        found = next_opening(*arguments)  # type: ignore[arg-type]
+        openings.append(found)
+        return found
+
+    engine.paged.cache_clear()  # the build's pages, kept for the EPUB: the book is the same
+    monkeypatch.setattr(book_slices, "SLICE_LENGTH", chapter_length(book, 0) // 4)
+    monkeypatch.setattr(book_slices, "next_opening", recorded)
+    build(root, tmp_path / "sliced", editions=["reader-a4"], force=True)
+    assert len([found for found in openings if found]) >= 2, openings
+    whole, sliced = (tmp_path / folder / "cost-reader-a4.pdf" for folder in ("whole", "sliced"))
+    pages = [_words(page.extract_text()) for page in PdfReader(whole).pages]
+    assert [_words(page.extract_text()) for page in PdfReader(sliced).pages] == pages
+    assert PdfReader(sliced).page_labels == PdfReader(whole).page_labels
+    assert _outline(sliced) == _outline(whole)
+    assert ("2", "Section 2") in _outline(whole)
+
+
+def _words(text: str) -> list[str]:
+    """The page's words, each whole where a line broke it."""
+    return re.sub("\u2010\n", "", text).split()
+
+
+def _outline(pdf: Path) -> list[tuple[str, str]]:
+    """Each outline item's depth and title, in order, each followed by its count of items shown."""
+    found: list[tuple[str, str]] = []
+
+    def walk(item: pikepdf.Object | None, depth: int) -> None:
+        while item is not None:
+            found.append((str(depth), str(item.Title).replace("\xa0", " ")))
+            found.append(("count", str(item.get("/Count", 0))))
+            walk(item.get("/First"), depth + 1)
+            item = item.get("/Next")
+
+    with pikepdf.open(io.BytesIO(pdf.read_bytes())) as document:
+        walk(document.Root.Outlines.get("/First"), 1)
+    return found
+
