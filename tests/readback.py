@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTComponent, LTContainer, LTFigure, LTImage, LTTextContainer, LTTextLine
@@ -221,3 +222,37 @@ def walk(container: LTContainer) -> Iterator[LTComponent]:
         yield element
         if isinstance(element, LTContainer):
             yield from walk(element)
+
+
+def outline_items(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(depth from 0, title, page) of every outline item, in order."""
+
+    def walk(items: list[Any], level: int) -> list[tuple[int, str, int]]:
+        found = []
+        for item in items:
+            if isinstance(item, list):
+                found += walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item)))
+        return found
+
+    return walk(reader.outline, 0)
+
+
+def destinations(reader: PdfReader) -> dict[str, int]:
+    """The page of each named destination."""
+    named = reader.named_destinations
+    return {name: reader.get_destination_page_number(destination) for name, destination in named.items()}
+
+
+def internal_links(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(page, destination name, its page) of every internal link, in page order."""
+    pages = destinations(reader)
+    links = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                name = str(annotation["/Dest"])
+                links.append((number, name, pages[name]))
+    return links

@@ -27,6 +27,7 @@ from amnesty_book.project.config import Edition
 from amnesty_book.readers.loading import load_book
 from amnesty_book.support import cores
 from conftest import REPO, long_book, sample_project
+from readback import destinations, internal_links, outline_items
 
 pytestmark = pytest.mark.slow
 
@@ -62,31 +63,6 @@ def _paged(book: Book, edition: Edition, processes: int) -> engine.Paged:
         engine.paged.cache_clear()
 
 
-def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
-    def walk(items: list[Any], level: int) -> list[tuple[int, str, int]]:
-        found = []
-        for item in items:
-            if isinstance(item, list):
-                found += walk(item, level + 1)
-            else:
-                found.append((level, item.title, reader.get_destination_page_number(item)))
-        return found
-
-    return walk(reader.outline, 0)
-
-
-def _links(reader: PdfReader, destinations: dict[str, int]) -> list[tuple[int, str, int]]:
-    """(page, destination name, its page) of every internal link, in page order."""
-    links = []
-    for number, page in enumerate(reader.pages):
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
-                name = str(annotation["/Dest"])
-                links.append((number, name, destinations[name]))
-    return links
-
-
 def _tags(reader: PdfReader) -> list[tuple[str, int | None]]:
     """Each structure element's type, and the page of each of its marked contents, in order."""
     pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
@@ -116,15 +92,12 @@ def _tags(reader: PdfReader) -> list[tuple[str, int | None]]:
 def _read(paged: engine.Paged, path: Path) -> dict[str, Any]:
     path.write_bytes(paged.pdf)
     reader = PdfReader(path)
-    destinations = {
-        name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
-    }
     root = reader.trailer["/Root"]
     return {
         "text": pdf_pages(path),
-        "outline": _outline(reader),
-        "destinations": destinations,
-        "links": _links(reader, destinations),
+        "outline": outline_items(reader),
+        "destinations": destinations(reader),
+        "links": internal_links(reader),
         "tags": _tags(reader),
         "labels": list(reader.page_labels),
         "lang": root.get("/Lang"),

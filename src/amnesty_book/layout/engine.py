@@ -151,6 +151,7 @@ class _PartInWorker:
         document = self.document
         if kept is not None:  # a slice's pages before the next slice's (book_slices.py)
             document = document.copy(document.pages[:kept])
+            _links_to_later_parts(document)
         with collected() as said, _failing_on_weasyprint_errors():
             if placement != self.placement:  # where it refits (book_parts.py)
                 self.memory.record_as(_memory_key(self.part, placement))
@@ -178,6 +179,19 @@ class _PartInWorker:
                 read = reading.read(pdf, self.edition, placement.first_page)
                 tell(f"{name}: read back in {time.perf_counter() - start:.1f} s")
         return PartLayout(pdf, facts, self.said + said, read, levels)
+
+
+def _links_to_later_parts(document: Document) -> None:
+    """The document's links to anchors it does not hold (a slice's, on the pages it leaves to
+    the next slice) made links to another part's, as the template writes those (`_href`), which
+    the join leads to their place."""
+    held = {anchor for page in document.pages for anchor in page.anchors}
+    for page in document.pages:
+        page.links = [
+            ("external", f"./#{target}", *rest) if kind == "internal" and target not in held else link
+            for link in page.links
+            for kind, target, *rest in [link]
+        ]
 
 
 def render_edition(
