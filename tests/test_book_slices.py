@@ -4,6 +4,7 @@ where a slice may end, and a book laid out so against the same book laid out who
 from __future__ import annotations
 
 import importlib.util
+import logging
 import re
 from pathlib import Path
 
@@ -109,35 +110,38 @@ def _short_paragraphs_book(root: Path) -> Path:
         blocks.append(" ".join(sentences))
         if number == 5:
             blocks.append("::: plate one")
-    return cost._project(root, "\n\n".join(blocks + notes) + "\n")
+    project = cost._project(root, "\n\n".join(blocks + notes) + "\n")
+    with (project / "book.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[editions.handout-a4]\nkind = "handout"\npaper = "A4"\n')
+    return project
 
 
 @pytest.mark.slow
 def test_a_chapter_laid_out_in_slices_makes_the_pages_of_the_chapter_laid_out_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A one-chapter book in slices of a third of its length, against the same laid out whole:
-    the same words on every page, the same page labels and the same outline; the build's
-    read-back check passes. (A paragraph that opens a slice may break a line otherwise than the
-    whole, whose layout tried it on the page before first: total_fit.py keeps its plans.)"""
+    the same words on every page of the reader and of the handout, the same page labels, outline
+    and links; the build's read-back check passes. (A paragraph that opens a slice may break a
+    line otherwise than the whole, whose layout tried it on the page before first: total_fit.py
+    keeps its plans.)"""
     root = _short_paragraphs_book(tmp_path / "book")
     book = load_book(root)
-    build(root, tmp_path / "whole", editions=["reader-a4"])
-    openings: list[tuple[int, Position] | None] = []
-
-    def recorded(*arguments: object) -> tuple[int, Position] | None:
-        found = next_opening(*arguments)  # type: ignore[arg-type]
-        openings.append(found)
-        return found
-
+    editions = ["reader-a4", "handout-a4"]  # the handout imposes the pages its slices make
+    build(root, tmp_path / "whole", editions=editions)
     engine.paged.cache_clear()  # the build's pages, kept for the EPUB: the book is the same
     monkeypatch.setattr(book_slices, "SLICE_LENGTH", chapter_length(book, 0) // 3)
-    monkeypatch.setattr(book_slices, "next_opening", recorded)
-    build(root, tmp_path / "sliced", editions=["reader-a4"], force=True)
-    assert len([found for found in openings if found]) >= 2, openings
+    with caplog.at_level(logging.INFO, logger="amnesty_book"):
+        build(root, tmp_path / "sliced", editions=editions, force=True)
+    for name in editions:  # each laid out in three slices at least, each in its process
+        opening = f"{name}, chapter 1 (from"
+        slices = {line.split(":")[0] for line in caplog.messages if line.startswith(opening)}
+        assert len(slices) >= 3, (name, slices)
+    for name in editions:
+        whole, sliced = (tmp_path / folder / f"cost-{name}.pdf" for folder in ("whole", "sliced"))
+        pages = [_words(page.extract_text()) for page in PdfReader(whole).pages]
+        assert [_words(page.extract_text()) for page in PdfReader(sliced).pages] == pages, name
     whole, sliced = (tmp_path / folder / "cost-reader-a4.pdf" for folder in ("whole", "sliced"))
-    pages = [_words(page.extract_text()) for page in PdfReader(whole).pages]
-    assert [_words(page.extract_text()) for page in PdfReader(sliced).pages] == pages
     joined, expected = PdfReader(sliced), PdfReader(whole)
     assert joined.page_labels == expected.page_labels
     assert outline_items(joined) == outline_items(expected)
