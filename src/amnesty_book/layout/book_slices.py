@@ -65,6 +65,7 @@ def needs_slices(book: Book) -> bool:
 
 
 def chapter_length(book: Book, index: int) -> int:
+    """What the chapter weighs in the layout (block_length)."""
     return sum(block_length(block) for block in book.chapters[index].blocks)
 
 
