@@ -114,6 +114,7 @@ def _short_paragraphs_book(root: Path) -> Path:
     project = cost._project(root, "\n\n".join(blocks + notes) + "\n")
     with (project / "book.toml").open("a", encoding="utf-8") as config:
         config.write('\n[editions.handout-a4]\nkind = "handout"\npaper = "A4"\n')
+        config.write('\n[editions.press]\nkind = "press"\n')
     return project
 
 
@@ -128,12 +129,19 @@ def test_a_chapter_laid_out_in_slices_makes_the_pages_of_the_chapter_laid_out_wh
     keeps its plans.)"""
     root = _short_paragraphs_book(tmp_path / "book")
     book = load_book(root)
-    editions = ["reader-a4", "handout-a4"]  # the handout imposes the pages its slices make
-    build(root, tmp_path / "whole", editions=editions, check=NO_CHECKS)  # what the slices are held to
+    # The handout imposes the pages its slices make; the press file marks them.
+    editions = ["reader-a4", "handout-a4", "press"]
+    with caplog.at_level(logging.INFO, logger="amnesty_book"):
+        build(root, tmp_path / "whole", editions=editions, check=NO_CHECKS)  # what the slices are held to
+    resolution = [line for line in caplog.messages if " ppi in the press edition" in line]
+    caplog.clear()
     engine.paged.cache_clear()  # the build's pages, kept for the EPUB: the book is the same
     monkeypatch.setattr(book_slices, "SLICE_LENGTH", chapter_length(book, 0) // 3)
     with caplog.at_level(logging.INFO, logger="amnesty_book"):
         build(root, tmp_path / "sliced", editions=editions, force=True)
+    # The press file's plate, measured where a slice laid it out: as small as in the whole.
+    assert [line for line in caplog.messages if " ppi in the press edition" in line] == resolution
+    assert len(resolution) == 1 and "Plate 1 ('one') prints at" in resolution[0]
     for name in editions:  # each laid out in three slices at least, each in its process
         opening = f"{name}, chapter 1 (from"
         slices = {line.split(":")[0] for line in caplog.messages if line.startswith(opening)}

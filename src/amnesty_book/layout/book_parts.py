@@ -51,6 +51,7 @@ class PartLayout:
     said: list[tuple[int, str]]  # what it logged (level, text), to be logged by the build
     read: object = None  # its pages as the build's PartReading read them back, if any
     bookmark_levels: list[int] = field(default_factory=list)  # of its outline's items, in order
+    plate_widths: dict[str, float] = field(default_factory=dict)  # engine.placed_plate_widths
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox
+from weasyprint.formatting_structure.boxes import BlockBox, Box, LineBox, ReplacedBox
 from weasyprint.text.fonts import FontConfiguration
 
 from amnesty_book.images.plates import print_images, print_ppi
@@ -79,6 +79,8 @@ class Paged:
 
     pages: list[PageFacts]
     write: Callable[[], bytes] = field(repr=False)
+    # Laid out in parts or slices: the width each plate is printed at (placed_plate_widths).
+    plate_widths: dict[str, float] = field(default_factory=dict)
 
     @cached_property
     def pdf(self) -> bytes:
@@ -119,7 +121,8 @@ def paged(book: Book, edition: Edition) -> Paged:
     levels = [layout.bookmark_levels for layout in layouts]
     joined = join_parts([layout.pdf for layout in layouts], page_labels(pages), levels)
     tell(f"{edition.name}: {len(layouts)} parts joined in {time.perf_counter() - start_join:.1f} s")
-    return Paged(pages, lambda: joined)
+    widths = {url: width for layout in layouts for url, width in layout.plate_widths.items()}
+    return Paged(pages, lambda: joined, widths)
 
 
 class _PartInWorker:
@@ -167,7 +170,7 @@ class _PartInWorker:
             # What the build takes of its pages, before each page gives up its boxes once written
             # (the read-back reads the PDF). A slice's first bookmarks are its chapter's
             # sections, though they stand first in its own outline (pdf_join.py nests them).
-            facts = page_facts(document)
+            facts, widths = page_facts(document), placed_plate_widths(document)
             levels = [bookmark[0] for page in document.pages for bookmark in page.bookmarks]
             patches.forget_layout()
             start = time.perf_counter()
@@ -178,7 +181,17 @@ class _PartInWorker:
                 start = time.perf_counter()
                 read = reading.read(pdf, self.edition, placement.first_page)
                 tell(f"{name}: read back in {time.perf_counter() - start:.1f} s")
-        return PartLayout(pdf, facts, self.said + said, read, levels)
+        return PartLayout(pdf, facts, self.said + said, read, levels, widths)
+
+
+def placed_plate_widths(document: Document) -> dict[str, float]:
+    """The width each image is printed at, in CSS pixels, by its URL (a plate's: plate_url)."""
+    return {
+        box.element.get("src", ""): box.width
+        for page in document.pages
+        for box in page._page_box.descendants()  # Page exposes no public list of images
+        if isinstance(box, ReplacedBox) and box.element is not None and box.width
+    }
 
 
 def _links_to_later_parts(document: Document) -> None:

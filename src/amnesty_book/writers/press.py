@@ -12,13 +12,13 @@ What a print shop's preflight flags is taken out (preflight.py): links, unused c
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 import pikepdf
-from weasyprint.document import Document
-from weasyprint.formatting_structure import boxes
 
-from amnesty_book.layout.engine import laid_out, render_edition
+from amnesty_book.layout.book_slices import needs_slices
+from amnesty_book.layout.engine import laid_out, paged, placed_plate_widths, render_edition
 from amnesty_book.layout.fetcher import plate_url
 from amnesty_book.model import Book
 from amnesty_book.prepress.pdf_x import as_pdf_x4
@@ -36,9 +36,13 @@ _CSS_PX_PER_INCH = 96
 
 
 def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
-    # Measured before the layout is written, which may give up its boxes (render_edition).
-    resolutions = placed_resolutions(laid_out(book, edition), book)
-    _, pdf = render_edition(book, edition)
+    if needs_slices(book):  # a chapter too long for one process, laid out in slices (book_slices.py)
+        laid = paged(book, edition)
+        resolutions, pdf = placed_resolutions(laid.plate_widths, book), laid.pdf
+    else:
+        # Measured before the layout is written, which may give up its boxes (render_edition).
+        resolutions = placed_resolutions(placed_plate_widths(laid_out(book, edition)), book)
+        _, pdf = render_edition(book, edition)
     for plate_id, ppi in resolutions.items():
         if ppi < MINIMUM_PPI:
             plate = next(plate for plate in book.plates if plate.id == plate_id)
@@ -94,14 +98,11 @@ def _set_bleed_boxes(pdf: pikepdf.Pdf, bleed_mm: float) -> None:
         page.bleedbox = pikepdf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
 
 
-def placed_resolutions(document: Document, book: Book) -> dict[str, int]:
-    """Plate id -> pixels per inch of its image at the size it is printed."""
-    by_url = {plate_url(plate.id): plate for plate in book.plates}
-    found = {}
-    for page in document.pages:
-        for box in page._page_box.descendants():  # Page exposes no public list of images
-            if isinstance(box, boxes.ReplacedBox) and box.element is not None:
-                plate = by_url.get(box.element.get("src", ""))
-                if plate is not None and box.width:
-                    found[plate.id] = round(plate.width / (box.width / _CSS_PX_PER_INCH))
-    return found
+def placed_resolutions(widths: Mapping[str, float], book: Book) -> dict[str, int]:
+    """Plate id -> pixels per inch of its image at the size it is printed (`widths`, in CSS
+    pixels by image URL: engine.placed_plate_widths)."""
+    return {
+        plate.id: round(plate.width / (widths[plate_url(plate.id)] / _CSS_PX_PER_INCH))
+        for plate in book.plates
+        if plate_url(plate.id) in widths
+    }
