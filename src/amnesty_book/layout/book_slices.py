@@ -156,6 +156,7 @@ def laid_out_in_slices(book: Book, edition: Edition, start: StartPart) -> list[P
     front_shape = front.lay_out(front_placement)
     pages = list(front_shape.pages)
     slices: list[_Slice] = []
+    laying_out: list[Process] = []  # the process of the slice being laid out
     try:
         position: Position | None = Position(0, 0)
         length = SLICE_LENGTH
@@ -165,24 +166,27 @@ def laid_out_in_slices(book: Book, edition: Edition, start: StartPart) -> list[P
             part = slice_from(book, position, length)
             placement = _placement(book, part, pages, recalled)
             process, channel = cores.forked(partial(_lay_out_and_write, start, part, placement))
+            laying_out.append(process)
             shape: PartShape = _received(process, channel, slices)
             opening = None if part.back else next_opening(book, part, shape.pages)
             if opening is None and not part.back:  # no page to open the next with: a longer slice
                 channel.send(None)
                 process.join()
+                laying_out.remove(process)
                 length *= 2
                 continue
             kept = len(shape.pages) if opening is None else opening[0]
             channel.send(kept)
             pages += shape.pages[:kept]
             slices.append(_Slice(part, placement, shape.referred, process, channel))
+            laying_out.remove(process)
             if cores.spare() < 2:  # no core to lay out the next meanwhile
                 _written(slices[-1])
             position, length = (None if opening is None else opening[1]), SLICE_LENGTH
         written = [_written(each) for each in slices]
-    except BaseException:
-        for each in slices:
-            each.process.terminate()
+    except BaseException:  # Ctrl-C, or a slice's failure: the others' work is not wanted
+        for process in [*laying_out, *(each.process for each in slices)]:
+            process.terminate()
         raise
     final = anchor_folios(pages)
     if any(front_placement.folios.get(anchor) != final.get(anchor) for anchor in front_shape.referred):
