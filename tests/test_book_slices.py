@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import multiprocessing
 import re
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from amnesty_book.layout.pagination import PageFacts
 from amnesty_book.publish import build
 from amnesty_book.publish.progress import NO_CHECKS
 from amnesty_book.readers.loading import load_book
+from amnesty_book.support.diagnostics import Diagnostic
+from amnesty_book.support.errors import BookError
 from amnesty_book.theme.page_plan import BookPart
 from conftest import REPO, SmallProject
 from readback import internal_links, outline_items
@@ -165,3 +168,22 @@ def test_a_chapter_laid_out_in_slices_makes_the_pages_of_the_chapter_laid_out_wh
 def _words(text: str) -> list[str]:
     """The page's words, each whole where a line broke it."""
     return re.sub("\u2010\n", "", text).split()
+
+
+def test_a_slice_that_fails_fails_the_build_with_its_error_and_leaves_no_process(
+    small_project: SmallProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_project.write("manuscript/article.md", PLATE_BOOK)
+    book = load_book(small_project.root)
+    edition = next(edition for edition in book.config.editions if edition.name == "reader-a4")
+
+    def failing(work: engine._PartInWorker, placement: object) -> object:
+        raise BookError([Diagnostic(None, "a slice could not be laid out")])
+
+    monkeypatch.setattr(book_slices, "SLICE_LENGTH", 1)
+    monkeypatch.setattr(engine._PartInWorker, "lay_out", failing)  # in the slices' processes
+    engine.paged.cache_clear()
+    before = set(multiprocessing.active_children())
+    with pytest.raises(BookError, match=r"^a slice could not be laid out$"):
+        engine.paged(book, edition)
+    assert set(multiprocessing.active_children()) - before == set()  # stopped and reaped

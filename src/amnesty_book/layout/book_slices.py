@@ -187,6 +187,7 @@ def laid_out_in_slices(book: Book, edition: Edition, start: StartPart) -> list[P
     except BaseException:  # Ctrl-C, or a slice's failure: the others' work is not wanted
         for process in [*laying_out, *(each.process for each in slices)]:
             process.terminate()
+            process.join()
         raise
     final = anchor_folios(pages)
     if any(front_placement.folios.get(anchor) != final.get(anchor) for anchor in front_shape.referred):
