@@ -118,7 +118,13 @@ def split(book: Book, count: int) -> list[BookPart]:
 
 def _length(book: Book, index: int) -> int:
     chapter = book.chapters[index]
-    return sum(len(repr(block)) for block in chapter.blocks) + sum(len(repr(note)) for note in chapter.notes)
+    notes = sum(len(repr(note)) for note in chapter.notes)
+    return sum(block_length(block) for block in chapter.blocks) + notes
+
+
+def block_length(block: object) -> int:
+    """What a block weighs in the layout: the characters of its model, its notes' included."""
+    return len(repr(block))
 
 
 def laid_out_in_parts(

@@ -34,6 +34,7 @@ from amnesty_book.layout.book_parts import (
     PartShape,
     Placement,
     StartPart,
+    block_length,
     opens_after_blank,
 )
 from amnesty_book.layout.pagination import PageFacts, anchor_folios, folios
@@ -67,11 +68,6 @@ def needs_slices(book: Book) -> bool:
 def chapter_length(book: Book, index: int) -> int:
     """What the chapter weighs in the layout (block_length)."""
     return sum(block_length(block) for block in book.chapters[index].blocks)
-
-
-def block_length(block: object) -> int:
-    """What a block weighs in the layout: the characters of its model, its notes' included."""
-    return len(repr(block))
 
 
 def slice_from(book: Book, position: Position, length: int) -> BookPart:
