@@ -54,6 +54,16 @@ kind = "epub"
 
 [editions.web]
 kind = "web"
+
+[editions.handout-a4]
+kind = "handout"
+paper = "A4"
+
+[editions.press]
+kind = "press"
+
+[editions.archive]
+kind = "archive"
 """
 
 
@@ -188,7 +198,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=textwrap.dedent(__doc__ or "").splitlines()[0])
     parser.add_argument("kind", choices=("paragraph", "notes"))
     parser.add_argument("sizes", type=int, nargs="+", help="characters of the paragraph, or notes")
-    parser.add_argument("--edition", action="append", default=[], help="reader-a4, epub, web")
+    parser.add_argument("--edition", action="append", default=[], help="reader-a4, epub, web, handout-a4, press, archive")
     parser.add_argument("--runs", type=int, default=1)
     arguments = parser.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -113,11 +114,7 @@ def _short_paragraphs_book(root: Path) -> Path:
         blocks.append(" ".join(sentences))
         if number == 5:
             blocks.append("::: plate one")
-    project = cost._project(root, "\n\n".join(blocks + notes) + "\n")
-    with (project / "book.toml").open("a", encoding="utf-8") as config:
-        config.write('\n[editions.handout-a4]\nkind = "handout"\npaper = "A4"\n')
-        config.write('\n[editions.press]\nkind = "press"\n')
-    return project
+    return cost._project(root, "\n\n".join(blocks + notes) + "\n")  # its editions: reader to archive
 
 
 @pytest.mark.slow
@@ -125,12 +122,14 @@ def test_a_chapter_laid_out_in_slices_makes_the_pages_of_the_chapter_laid_out_wh
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A one-chapter book in slices of a third of its length, against the same laid out whole:
-    the same lines on every page of the reader, the handout and the press file, the same page
-    labels, outline and links; the build's read-back check passes."""
+    the same lines on every page of the reader, the handout, the press file and the archive,
+    the same page labels, outline and links, the archive's standard and attachments; the
+    build's read-back check passes."""
     root = _short_paragraphs_book(tmp_path / "book")
     book = load_book(root)
-    # The handout imposes the pages its slices make; the press file marks them.
-    editions = ["reader-a4", "handout-a4", "press"]
+    # The handout imposes the pages its slices make; the press file marks them; the archive's
+    # are PDF/A, its sources attached to the first.
+    editions = ["reader-a4", "handout-a4", "press", "archive"]
     with caplog.at_level(logging.INFO, logger="amnesty_book"):
         build(root, tmp_path / "whole", editions=editions, check=NO_CHECKS)  # what the slices are held to
     resolution = [line for line in caplog.messages if " ppi in the press edition" in line]
@@ -160,6 +159,18 @@ def test_a_chapter_laid_out_in_slices_makes_the_pages_of_the_chapter_laid_out_wh
     ]
     # Every reference leads where the whole's does, those to pages a slice left to the next too.
     assert internal_links(joined) == internal_links(expected) and len(internal_links(expected)) > 100
+    whole, sliced = (tmp_path / folder / "cost-archive.pdf" for folder in ("whole", "sliced"))
+    with pikepdf.open(whole) as expected, pikepdf.open(sliced) as joined:
+        assert sorted(joined.Root.keys()) == sorted(expected.Root.keys())
+        assert "/OutputIntents" in joined.Root and "/AF" in joined.Root
+        assert joined.Root.Metadata.read_bytes() == expected.Root.Metadata.read_bytes()
+        assert b'pdfaid:part="3"' in joined.Root.Metadata.read_bytes()
+        assert joined.Root.OutputIntents[0].DestOutputProfile.read_bytes() == (
+            expected.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+        )
+        attached = {name: spec.get_file().read_bytes() for name, spec in joined.attachments.items()}
+        assert attached == {name: spec.get_file().read_bytes() for name, spec in expected.attachments.items()}
+        assert attached["manuscript/article.md"] == (root / "manuscript" / "article.md").read_bytes()
 
 
 def test_a_slice_that_fails_fails_the_build_with_its_error_and_leaves_no_process(

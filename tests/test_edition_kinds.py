@@ -47,6 +47,7 @@ def restored_registry() -> Iterator[None]:
         ({"output": "book.html"}, "its output does not name the book ('{slug}')"),
         ({"words": {"en": "Copy"}}, "it has no name (words) in pl"),
         ({"plates_from": "camera"}, "its plates_from 'camera' is none of prepared, scan, press"),
+        ({"pdf_variant": "pdf/x-4"}, "its pdf_variant 'pdf/x-4' is none of pdf/ua-1, pdf/a-3a"),
         (
             {"imposed_pages": "amnesty_book.writers.nowhere:pages"},
             "its imposed_pages's module 'amnesty_book.writers.nowhere' does not exist",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
@@ -54,6 +54,7 @@ from amnesty_book.layout.weasyprint.painted_pages import pages_let_go
 from amnesty_book.model import Book, Heading, Note, NoteCall, PlatePlacement, Prose, PullQuote
 from amnesty_book.prepress.pdf_join import join_parts
 from amnesty_book.project.config import POINTS_PER_MM, Edition
+from amnesty_book.project.edition_kinds import KINDS
 from amnesty_book.project.source_files import STYLES
 from amnesty_book.support import cores
 from amnesty_book.support.collector import give_back
@@ -62,10 +63,9 @@ from amnesty_book.support.diagnostics import Diagnostic
 from amnesty_book.support.errors import WARNINGS, BookError, collected, tell, warn
 from amnesty_book.theme.page_geometry import text_block
 from amnesty_book.theme.page_plan import BookPart, PlatePlan
-from amnesty_book.theme.rendering import render
+from amnesty_book.theme.rendering import built_at, render
 from amnesty_book.theme.styles import paged_stylesheet
 
-PDF_UA = "pdf/ua-1"
 _PT_PER_PX = 72 / 96  # CSS pixels, in which WeasyPrint lays out, to points
 # Each layout may push more blocks to a new page; a note that still does not fit after
 # this many layouts cannot be helped by moving its call.
@@ -174,7 +174,9 @@ class _PartInWorker:
             levels = [bookmark[0] for page in document.pages for bookmark in page.bookmarks]
             patches.forget_layout()
             start = time.perf_counter()
-            pdf = _written(self.book, self.edition, document, PDF_UA, (), labelled=False, let_go=True)
+            pdf = _written(
+                self.book, self.edition, document, front=self.part.front, labelled=False, let_go=True
+            )
             tell(f"{name}: written in {time.perf_counter() - start:.1f} s")
             reading, read = book_parts.part_reading, None
             if reading is not None:
@@ -207,22 +209,17 @@ def _links_to_later_parts(document: Document) -> None:
         ]
 
 
-def render_edition(
-    book: Book,
-    edition: Edition,
-    *,
-    variant: str = PDF_UA,
-    attachments: Sequence[Attachment] = (),
-) -> tuple[Document, bytes]:
-    """The laid-out document and its PDF; whatever WeasyPrint could not do fails the build.
-    Within `layout_used_once()`, the document's pages have given up their boxes once written."""
+def render_edition(book: Book, edition: Edition) -> tuple[Document, bytes]:
+    """The laid-out document and its PDF, written to the edition's standard (its kind's
+    pdf_variant); whatever WeasyPrint could not do fails the build. Within
+    `layout_used_once()`, the document's pages have given up their boxes once written."""
     document = laid_out(book, edition)
     let_go = bool(_used_once)
     if let_go:
         patches.forget_layout()  # what the patches kept of it, which writing does not read
     start = time.perf_counter()
     with _failing_on_weasyprint_errors():
-        pdf = _written(book, edition, document, variant, attachments, let_go=let_go)
+        pdf = _written(book, edition, document, let_go=let_go)
     tell(f"{edition.name}: written in {time.perf_counter() - start:.1f} s")
     return document, pdf
 
@@ -231,24 +228,44 @@ def _written(
     book: Book,
     edition: Edition,
     document: Document,
-    variant: str,
-    attachments: Sequence[Attachment],
+    front: bool = True,
     labelled: bool = True,
     let_go: bool = False,
 ) -> bytes:
-    """The document's PDF, its images no finer than the edition prints them; `labelled`, with
-    /PageLabels, so that a viewer shows the folios; `let_go`, each page's boxes given up once it
-    is written (painted_pages.py), where nothing reads the document again."""
+    """The document's PDF, to the standard of the edition's kind, its images no finer than the
+    edition prints them; `front`, the document holds the book's opening pages, whose PDF is the
+    catalogue of a book joined from parts (pdf_join.py): it carries the sources where the kind
+    attaches them. `labelled`, with /PageLabels, so that a viewer shows the folios; `let_go`,
+    each page's boxes given up once it is written (painted_pages.py), where nothing reads the
+    document again."""
+    kind = KINDS[edition.kind]
+    attached = _source_attachments(book) if front and kind.attaches_sources else []
     with images_at_most(print_ppi(book, edition)), pages_let_go() if let_go else nullcontext():
         pdf = document.write_pdf(
             finisher=with_page_labels(document) if labelled else None,
-            pdf_variant=variant,
+            pdf_variant=kind.pdf_variant,
             pdf_identifier=book.config.identifier.encode(),
             custom_metadata=True,
-            attachments=list(attachments),
+            attachments=attached,
         )
     assert pdf is not None
     return pdf
+
+
+def _source_attachments(book: Book) -> list[Attachment]:
+    """The book's sources as files attached to its PDF, by their paths in the project."""
+    built = built_at(book)
+    return [
+        Attachment(
+            filename=str(source),
+            name=source.relative_to(book.root).as_posix(),
+            description="Source of this book",
+            created=built,
+            modified=built,
+            relationship="Source",
+        )
+        for source in book.sources
+    ]
 
 
 @lru_cache(maxsize=4)

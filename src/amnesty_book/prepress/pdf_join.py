@@ -92,8 +92,15 @@ def join_parts(
         numbers = [item for start, style in labels for item in (start, Dictionary(S=Name(f"/{style}")))]
         book.Root.PageLabels = Dictionary(Nums=Array(numbers))
     out = io.BytesIO()
-    # Object streams, as WeasyPrint writes; an /ID that two joins of the same parts share.
-    book.save(out, object_stream_mode=ObjectStreamMode.generate, deterministic_id=True)
+    # Object streams, as WeasyPrint writes; an /ID that two joins of the same parts share; the
+    # first part's XMP metadata as it was written (pikepdf would write it anew, to set a version
+    # that it does not hold).
+    book.save(
+        out,
+        object_stream_mode=ObjectStreamMode.generate,
+        deterministic_id=True,
+        fix_metadata_version=False,
+    )
     return out.getvalue()
 
 

@@ -32,6 +32,9 @@ FORMATS = ("html", "epub", "pdf")
 # scan itself where it is ready to print (else prepared, losslessly from a PNG), or the scan in
 # the print shop's CMYK where the book names a profile (else as the scan).
 PLATE_SOURCES = ("prepared", "scan", "press")
+# The standards a paged edition's PDF may be written to (WeasyPrint's pdf_variant): the ones
+# the read-back check knows (a PDF/A's images in its output intent's space).
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a")
 # Characters a line of body text, as the layout audit wants them (Bringhurst).
 MEASURE = (45, 75)
 
@@ -52,6 +55,9 @@ class EditionKind:
     cost: int = 0  # how long it takes to make, as an order: the costliest is started first
     plates_from: str = "prepared"  # one of PLATE_SOURCES (paged editions)
     tagged: bool = True  # a paged edition's PDF has a structure tree and an outline to check
+    pdf_variant: str = "pdf/ua-1"  # one of PDF_VARIANTS: the standard its PDF is written to
+    # Its PDF carries the book's sources, from which the book can be built again.
+    attaches_sources: bool = False
     for_print: bool = False  # a print shop's file: its images' resolution is checked
     measure: tuple[int, int] = MEASURE  # characters a line of body text (the layout audit's L302)
     # An edition imposed on sheets: "module:function(book, edition) -> PDF bytes" gives the
@@ -91,6 +97,8 @@ def register(kind: EditionKind) -> EditionKind:
         wrong.append(f"it has no name (words) in {', '.join(lacking)}")
     if kind.plates_from not in PLATE_SOURCES:
         wrong.append(f"its plates_from '{kind.plates_from}' is none of {', '.join(PLATE_SOURCES)}")
+    if kind.pdf_variant not in PDF_VARIANTS:
+        wrong.append(f"its pdf_variant '{kind.pdf_variant}' is none of {', '.join(PDF_VARIANTS)}")
     if kind.imposed_pages:
         wrong += filter(None, [function_problem("imposed_pages", kind.imposed_pages)])
     if kind.marks_pages_of and not NAME.fullmatch(kind.marks_pages_of):
@@ -170,6 +178,8 @@ for builtin in (
         cost=2,
         plates_from="scan",
         for_print=True,
+        pdf_variant="pdf/a-3a",
+        attaches_sources=True,
         words={"en": "Archival edition (PDF/A-3a)", "pl": "Wydanie archiwalne (PDF/A-3a)"},
     ),
 ):
