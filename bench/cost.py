@@ -198,7 +198,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=textwrap.dedent(__doc__ or "").splitlines()[0])
     parser.add_argument("kind", choices=("paragraph", "notes"))
     parser.add_argument("sizes", type=int, nargs="+", help="characters of the paragraph, or notes")
-    parser.add_argument("--edition", action="append", default=[], help="reader-a4, epub, web, handout-a4, press, archive")
+    editions = "reader-a4, epub, web, handout-a4, press, archive"
+    parser.add_argument("--edition", action="append", default=[], help=editions)
     parser.add_argument("--runs", type=int, default=1)
     arguments = parser.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
