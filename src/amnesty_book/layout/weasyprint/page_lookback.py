@@ -12,10 +12,13 @@ grown (footnote_area.holding_back: it gives up that much, or the next line or no
 give), then the page itself. What a page can give comes in lumps (a line of a note; a line that
 calls a note, with the note), so where the page before alone cannot fill it without being left
 too white itself, the one before that gives up room too, then the one before that. The pages
-are kept where none of them is left more than MOST_WHITE white; else they are made again as
-they were. Nothing is tried where the pages before have not together the room this one lacks
-(the end of a part, a page before a float page). A trial whose pages before end as an earlier
-trial's did is not followed by the page itself.
+are kept where none of them is left more than MOST_WHITE white. Where the lumps leave this one
+whiter than that whatever is tried, the trial that leaves it least white is kept, if it takes a
+fifth of a line from it and leaves the pages before within MOST_WHITE: TeX's page builder
+weighs a page's badness so, a page a little short far better than one much shorter. Else the
+pages are made again as they were. Nothing is tried where the pages before have not together
+the room this one lacks (the end of a part, a page before a float page). A trial whose pages
+before end as an earlier trial's did is not followed by the page itself.
 
 The pages are made by WeasyPrint's `remake_page`, from the states it keeps for each page and the
 context's own (the notes to place and reported, the floats broken over the page, the
@@ -50,6 +53,9 @@ _TRIED = (0.0, 0.25, 0.5, 1.0)
 _SHARED = (1 / 3, 2 / 3, 1.0)
 # The pages before a page left white that may give up room to it.
 _MOST_BACK = 3
+# The least white (in CSS pixels, a fifth of a body line) a trial that leaves the page too
+# white must take from it to be kept: not worth the pages before made looser for less.
+_LEAST_GAIN = 3.0
 
 _make_all_pages = weasyprint.layout.make_all_pages
 
@@ -80,7 +86,7 @@ def _left_too_white(
     context: LayoutContext, root_box: boxes.BlockBox, index: int, page: boxes.PageBox
 ) -> bool:
     resume_at = context.page_maker[index + 1][0]
-    return _white(page) > MOST_WHITE * page.height and short_pages.left_short(page, resume_at, root_box)
+    return _over(page) > 0 and short_pages.left_short(page, resume_at, root_box)
 
 
 def _white(page: boxes.PageBox) -> float:
@@ -98,12 +104,17 @@ def _filled_from_before(
 ) -> list[boxes.PageBox]:
     """The last of the `made` pages (the ones before it held) filled from those before it: they
     are made again giving up room, where that leaves none of them more than MOST_WHITE white;
-    else the pages are made as they were. The last page is not made again after pages before
-    it that end as in a trial already made (their room given up ends on the same line)."""
+    else, where the room comes in lumps that leave the last page still too white, the trial
+    that leaves it least white, the pages before it within MOST_WHITE (a page a little short
+    is better than one much shorter, as TeX weighs them); else the pages are made as they were.
+    The last page is not made again after pages before it that end as in a trial already made
+    (their room given up ends on the same line)."""
     first = len(starts) - 1 - len(made)  # the index of made[0]
     last = first + len(made) - 1
     ends = _ends(context, made[:-1], first)
     seen = {(start, ends[start - first :]) for start in range(first, last)}
+    least_white = _over(made[-1]) - _LEAST_GAIN  # what a trial must leave the last page under
+    best: list[float] | None = None  # the holds of the trial that leaves it so
     deepest = last
     for holds in _holds(made):
         start = last - len(holds)
@@ -114,13 +125,34 @@ def _filled_from_before(
             continue
         seen.add(end)
         remade = [*before, *_remade(context, root_box, html, starts, last, [0.0])]
-        if all(_white(page) <= MOST_WHITE * page.height for page in remade):
-            for page in before:  # a layout cut before the last would not make them so (book_slices.py)
-                page.gave_room = True
-            return [*made[: start - first], *remade]
+        if all(_over(page) <= 0 for page in before):
+            if _over(remade[-1]) <= 0:
+                return _kept(made, first, start, remade, len(holds))
+            if _over(remade[-1]) < least_white:
+                least_white, best = _over(remade[-1]), holds
+    if best is not None:  # made again from the deepest page tried: later trials moved its start
+        holds = [0.0] * (last - len(best) - deepest) + [*best, 0.0]
+        remade = _remade(context, root_box, html, starts, deepest, holds)
+        return _kept(made, first, deepest, remade, len(best))
     if deepest < last:
         _remade(context, root_box, html, starts, deepest, [0.0] * (last - deepest + 1))  # as they were
     return made
+
+
+def _over(page: boxes.PageBox) -> float:
+    """How much whiter the page is than MOST_WHITE of its height."""
+    return _white(page) - MOST_WHITE * page.height
+
+
+def _kept(
+    made: list[boxes.PageBox], first: int, start: int, remade: list[boxes.PageBox], gave: int
+) -> list[boxes.PageBox]:
+    """The `made` pages from `first`, those from `start` on `remade`, the `gave` before the last
+    of which gave up room to it: a layout cut before the last would not make them so
+    (book_slices.py)."""
+    for page in remade[-1 - gave : -1]:
+        page.gave_room = True
+    return [*made[: start - first], *remade]
 
 
 def _ends(context: LayoutContext, pages: list[boxes.PageBox], first: int) -> tuple[Any, ...]:
@@ -136,8 +168,8 @@ def _holds(made: list[boxes.PageBox]) -> Iterator[list[float]]:
     just before alone, the least that fills the last first; then with the one before it giving
     up a share of its own room; then with the one before that too. None where the pages before
     have not together the room the last lacks (the end of a part, a page before a float page)."""
-    lacking = _white(made[-1]) - MOST_WHITE * made[-1].height
-    spares = [MOST_WHITE * page.height - _white(page) for page in made[:-1]]
+    lacking = _over(made[-1])
+    spares = [-_over(page) for page in made[:-1]]
     if spares[-1] >= lacking:
         for share in _TRIED:
             yield [lacking + share * (spares[-1] - lacking)]
