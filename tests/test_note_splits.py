@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pdfminer.layout import LTTextLine
 
 from amnesty_book.checks.readback import PrintedText, epub_documents, squash, text_of
+from amnesty_book.layout.weasyprint import linebox, note_splits
 from amnesty_book.model.text import plain_text
 from amnesty_book.publish import build
 from amnesty_book.readers.loading import load_book
@@ -203,3 +205,25 @@ def test_a_note_whose_tail_would_be_one_line_is_split_a_line_earlier(tmp_path: P
         "9 grudnia czytamy:",
         "Jeden list do domu przy młynie. Droga za brodem zła.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines_before", "lines_after", "kept"),
+    [
+        (0, 9, 1),  # the paragraph's first line on the page: the second keeps it company
+        (1, 9, 0),  # its second: the two lines the page needs are set
+        (0, 1, 1),  # one line left: a widow overleaf, so the page holds it
+        (0, 0, 0),  # the paragraph's last line
+    ],
+)
+def test_the_room_for_a_notes_head_keeps_the_lines_its_paragraph_needs_on_the_page(
+    lines_before: int, lines_after: int, kept: int
+) -> None:
+    """Pepys's diary (handout-a4, folio 145): a paragraph's first line called a note of ten lines
+    at a page's foot; its head took all the room under that line, so the line stood alone there
+    (orphans: 2), and the paragraph went overleaf with the note whole, leaving the page 27 %
+    empty. The head now leaves room for the lines the paragraph must set on the page."""
+    paragraph = SimpleNamespace(style={"orphans": 2, "widows": 2})
+    line = SimpleNamespace(lines_after=lines_after)
+    at = linebox.LineBeingSet(line, paragraph, 0.0, lines_before)  # type: ignore[arg-type]
+    assert note_splits._lines_to_keep(at) == kept

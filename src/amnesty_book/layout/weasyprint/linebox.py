@@ -79,10 +79,12 @@ _iter_line_boxes = block.iter_line_boxes
 
 @dataclass
 class _Setting:
-    """A paragraph's lines being set on a page: those set so far, and how many of its lines were
-    left for the next page, where the paragraph ended within the lines read past the page's last."""
+    """A paragraph's lines being set on a page: those set so far (from `first` in `new_lines`),
+    and how many of its lines were left for the next page, where the paragraph ended within the
+    lines read past the page's last."""
 
     new_lines: list[boxes.Box]
+    first: int = 0
     lines_left: int | None = None
 
 
@@ -117,6 +119,7 @@ class LineBeingSet:
     line: boxes.LineBox | None
     paragraph: boxes.BlockContainerBox
     bottom_space: float
+    lines_before: int = 0  # the paragraph's lines set on the page before this one
 
     def bottom(self, line: boxes.LineBox) -> float:
         """Where the line ends, with its paragraph's bottom edge if it is the last."""
@@ -178,7 +181,7 @@ def linebox_layout(
     looseness = short_pages.lines_more(box)
     plainly: tuple[int, int | None] | None = (0, None) if looseness else None
     while True:
-        setting = _Setting(new_children)
+        setting = _Setting(new_children, set_before)
         _setting.append(setting)
         try:
             with total_fit.setting_lines(
@@ -292,7 +295,7 @@ def _as_set(
     _at.append(at)
     try:
         for line in lines:
-            at.line = line[0]
+            at.line, at.lines_before = line[0], len(new_lines) - setting.first
             yield line
             if not new_lines or new_lines[-1] is not line[0]:
                 break  # asked for another line, this one not set: reading ahead

@@ -258,9 +258,13 @@ def _room(context: LayoutContext, at: linebox.LineBeingSet | None) -> float:
 def _lines_to_keep(at: linebox.LineBeingSet) -> int:
     """The paragraph's lines after the calling one that the page must hold too: all of them
     where fewer than `widows` would follow on the next page (as far as its plan knows them:
-    total_fit.py), or none."""
+    total_fit.py); else as many as make the paragraph's lines on the page its `orphans` (a head
+    as tall as the room under the calling line alone would leave the calling line an orphan,
+    and the paragraph, its note whole, would go overleaf)."""
     after: int = getattr(at.line, "lines_after", 0)
-    return after if after < at.paragraph.style["widows"] else 0
+    if after < at.paragraph.style["widows"]:
+        return after
+    return max(0, min(after, at.paragraph.style["orphans"] - 1 - at.lines_before))
 
 
 def _overrun(context: LayoutContext, at: linebox.LineBeingSet | None, room: float) -> float:
