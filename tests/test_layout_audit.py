@@ -610,3 +610,31 @@ def test_a_handouts_pages_are_audited_before_imposition(
     assert main(arguments) == 0
     measured = [line.strip() for line in capsys.readouterr().out.splitlines() if "L301" in line]
     assert len(measured) == 1 and measured[0].startswith("handout-a4: body text: L301 characters a line")
+
+
+def test_a_page_left_short_by_the_notes_the_next_line_calls_says_so(book: Book) -> None:
+    """Pepys's handout, folio 14: the next page's first line calls four notes of 24 lines, which
+    must begin under their call; the audit names them, not a plate or a forced break. Here 25
+    lines are white, and the notes 40 lines of 10 pt; where they would have fitted, it does not."""
+    note = "<div style='font-size: 8pt; line-height: 10pt'>{}</div>"
+    rule = "<div style='border-top: 0.5pt solid black; width: 30%; margin-top: 5pt'></div>"
+    call = "<sup style='font-size: 6pt'>{}</sup>"
+
+    def page_after(lines_of_notes: tuple[int, int]) -> str:
+        notes = "".join(
+            note.format(f"{number}. A note of {count} lines.")
+            + "".join(note.format(f"Its line {line}.") for line in range(count - 1))
+            for number, count in zip((1, 2), lines_of_notes, strict=True)
+        )
+        text = f"<div>Mr. Harrington,{call.format(1)} Poultny,{call.format(2)} and others came.</div>"
+        spacer = "<div style='height: 40pt'></div>"
+        return f"<div style='break-before: page'>{text}{fill(3)}</div>{spacer}{rule}{notes}"
+
+    short = "<h1>A part</h1>" + fill(20)
+    findings = audit_pdf(pdf(short + page_after((24, 16))), READER, book)
+    assert only(findings, "L101").said.endswith(
+        "; the next page's first lines call notes 1 and 2, 40 lines, which must begin under their "
+        "call and do not fit here with it: call some of them from a later line, or shorten them"
+    )
+    findings = audit_pdf(pdf(short + page_after((2, 2))), READER, book)
+    assert only(findings, "L101").said.endswith("or the paragraphs before may gain or lose a line")

@@ -9,7 +9,7 @@ import pypdfium2
 
 from amnesty_book.checks.layout_audit.pages import TOLERANCE_PT, Box, Layout, Line, Page
 from amnesty_book.checks.layout_audit.reading import ink
-from amnesty_book.checks.layout_audit.sizes import Sizes
+from amnesty_book.checks.layout_audit.sizes import NOTE_MARKER, Sizes
 from amnesty_book.project.config import POINTS_PER_MM, Edition
 from amnesty_book.support.diagnostics import Diagnostic
 
@@ -22,6 +22,8 @@ FLOAT_PAGE_OFF_CENTRE_LINES = 2
 # From the last line's baseline to a plate at the page's foot: the float's own space (about a
 # line and a quarter), the rest of a line, and a line spared for a widow or a hyphen.
 MOST_WHITE_ABOVE_PLATE_LINES = 3.5
+# The rule over a page's notes and the space around it, at least, in the body's lines.
+NOTES_RULE_LINES = 1
 SHEET_MARGIN_MM = 10
 OVERHANG_EM = 0.1
 
@@ -126,27 +128,80 @@ def underfull(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagno
         lines = foot / sizes.pitch
         where_white = [f"{lines:.0f} lines' white at its foot"] if lines > 1.5 else []
         where_white += [f"a gap of {gap / sizes.pitch:.0f} lines" for gap in gaps]
-        following = layout.pages[page.index + 1].inside if page.index + 1 < len(layout.pages) else []
+        following = layout.pages[page.index + 1] if page.index + 1 < len(layout.pages) else None
         yield Diagnostic.in_edition(
             edition.name,
             page.where,
             "L101",
             f"the text block is {share:.0%} empty ({', '.join(where_white)}) and the page does not "
             "end a part",
-            (
-                "the heading that follows calls a note, which does not fit here with the heading and "
-                "its first lines: call the note from the section's text instead, as the Chicago Manual "
-                "of Style advises"
-                if following and sizes.is_heading(following[0]) and _calls_a_note(following[0])
-                else "let what follows run on: a plate that does not fit may float to a later page, a "
-                "forced break may go, or the paragraphs before may gain or lose a line"
-            ),
+            _why_short(following, sizes, foot + sum(gaps)),
         )
 
 
-def _calls_a_note(line: Line) -> bool:
-    """The line holds a note's call: figures set smaller than the line, as a superscript."""
-    return any(run.size < 0.8 * line.size and run.text.strip().isdigit() for run in line.runs)
+def _why_short(following: Page | None, sizes: Sizes, white: float) -> str:
+    """What kept the page short, as far as the page after it shows, and what the author may do."""
+    if following is not None and following.inside:
+        first = following.inside[0]
+        if sizes.is_heading(first) and _calls(first):
+            return (
+                "the heading that follows calls a note, which does not fit here with the heading and "
+                "its first lines: call the note from the section's text instead, as the Chicago Manual "
+                "of Style advises"
+            )
+        too_tall = _notes_too_tall(following, sizes, white)
+        if too_tall:
+            numbers, lines = too_tall
+            if len(numbers) == 1:
+                return (
+                    f"the next page's first lines call note {numbers[0]}, {lines} lines, which must "
+                    "begin under its call and does not fit here with it: call it from a later line, "
+                    "or shorten it"
+                )
+            return (
+                f"the next page's first lines call notes {', '.join(numbers[:-1])} and {numbers[-1]}, "
+                f"{lines} lines, which must begin under their call and do not fit here with it: call "
+                "some of them from a later line, or shorten them"
+            )
+    return (
+        "let what follows run on: a plate that does not fit may float to a later page, a forced "
+        "break may go, or the paragraphs before may gain or lose a line"
+    )
+
+
+def _calls(line: Line) -> list[str]:
+    """The numbers of the notes the line calls: figures set smaller than the line, as superscripts."""
+    return [
+        run.text.strip() for run in line.runs if run.size < 0.8 * line.size and run.text.strip().isdigit()
+    ]
+
+
+def _notes_too_tall(following: Page, sizes: Sizes, white: float) -> tuple[list[str], int] | None:
+    """The notes called by the first line of `following` that calls any (of its first two: a
+    paragraph's first line stands on a page with its second), with the count of their lines,
+    where the lines down to it and the notes are taller than `white`; None where they are not,
+    or where a note called is not wholly at that page's foot."""
+    if sizes.notes is None:
+        return None
+    lines = [line for line in following.inside if sizes.is_body(line)][:2]
+    calling = next((index for index, line in enumerate(lines) if _calls(line)), None)
+    if calling is None:
+        return None
+    lines, numbers = lines[: calling + 1], _calls(lines[calling])
+    notes = [line for line in following.inside if line.size == sizes.notes]
+    markers = [(NOTE_MARKER.match(line.text), index) for index, line in enumerate(notes)]
+    starts = {marker[1]: index for marker, index in markers if marker}
+    if any(number not in starts for number in numbers):
+        return None
+    ends = sorted(starts.values())
+    height, count = 0.0, 0
+    for number in numbers:
+        start = starts[number]
+        end = next((index for index in ends if index > start), len(notes))
+        height += notes[start].box.top - notes[end - 1].box.bottom
+        count += end - start
+    needed = len(lines) * sizes.pitch + height + NOTES_RULE_LINES * sizes.pitch
+    return (numbers, count) if needed > white else None
 
 
 def float_pages(layout: Layout, edition: Edition, sizes: Sizes) -> Iterator[Diagnostic]:
