@@ -224,6 +224,24 @@ def render_edition(book: Book, edition: Edition) -> tuple[Document, bytes]:
     return document, pdf
 
 
+def edition_pdf(book: Book, edition: Edition) -> bytes:
+    """The PDF of an edition whose writer takes it whole (the handout imposes it, the press file
+    marks it, the archive is it): made of its slices where a chapter is too long for one
+    process (book_slices.py), else written from its one layout, which it may share with the
+    build's other editions (sharing.py)."""
+    if needs_slices(book):
+        return paged(book, edition).pdf
+    return render_edition(book, edition)[1]
+
+
+def plate_widths(book: Book, edition: Edition) -> dict[str, float]:
+    """The width each image of `edition_pdf` is printed at (placed_plate_widths): asked before
+    it, whose writing may give up the layout's boxes."""
+    if needs_slices(book):
+        return paged(book, edition).plate_widths
+    return placed_plate_widths(laid_out(book, edition))
+
+
 def _written(
     book: Book,
     edition: Edition,

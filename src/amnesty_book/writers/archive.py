@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from amnesty_book.layout.book_slices import needs_slices
-from amnesty_book.layout.engine import paged, render_edition
+from amnesty_book.layout.engine import edition_pdf
 from amnesty_book.model import Book
 from amnesty_book.project.config import Edition
 
 
 def write_archive(book: Book, edition: Edition, out: Path) -> list[Path]:
-    if needs_slices(book):  # a chapter too long for one process, laid out in slices (book_slices.py)
-        pdf = paged(book, edition).pdf
-    else:  # the reader's layout, where the build makes the reader too (sharing.py)
-        _, pdf = render_edition(book, edition)
     target = out / edition.output_name(book.config.slug)
-    target.write_bytes(pdf)
+    target.write_bytes(edition_pdf(book, edition))
     return [target]

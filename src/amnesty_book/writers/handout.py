@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from amnesty_book.layout.book_slices import needs_slices
-from amnesty_book.layout.engine import paged, render_edition
+from amnesty_book.layout.engine import edition_pdf
 from amnesty_book.layout.page_cut import cut, cut_source
 from amnesty_book.model import Book
 from amnesty_book.prepress.imposition import impose_booklet
@@ -29,7 +28,4 @@ def handout_pages(book: Book, edition: Edition) -> bytes:
     source = cut_source(book.config, edition)
     if source != edition:
         return cut(handout_pages(book, source), edition)
-    if needs_slices(book):  # a chapter too long for one process (book_slices.py)
-        return paged(book, edition).pdf
-    _, pages = render_edition(book, edition)  # grey images: the edition's colour says so
-    return pages
+    return edition_pdf(book, edition)  # grey images: the edition's colour says so

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pikepdf
 
-from amnesty_book.layout.book_slices import needs_slices
-from amnesty_book.layout.engine import laid_out, paged, placed_plate_widths, render_edition
+from amnesty_book.layout.engine import edition_pdf, plate_widths
 from amnesty_book.layout.fetcher import plate_url
 from amnesty_book.model import Book
 from amnesty_book.prepress.pdf_x import as_pdf_x4
@@ -36,13 +35,8 @@ _CSS_PX_PER_INCH = 96
 
 
 def write_press(book: Book, edition: Edition, out: Path) -> list[Path]:
-    if needs_slices(book):  # a chapter too long for one process, laid out in slices (book_slices.py)
-        laid = paged(book, edition)
-        resolutions, pdf = placed_resolutions(laid.plate_widths, book), laid.pdf
-    else:
-        # Measured before the layout is written, which may give up its boxes (render_edition).
-        resolutions = placed_resolutions(placed_plate_widths(laid_out(book, edition)), book)
-        _, pdf = render_edition(book, edition)
+    resolutions = placed_resolutions(plate_widths(book, edition), book)  # before the PDF is written
+    pdf = edition_pdf(book, edition)
     for plate_id, ppi in resolutions.items():
         if ppi < MINIMUM_PPI:
             plate = next(plate for plate in book.plates if plate.id == plate_id)
@@ -100,7 +94,7 @@ def _set_bleed_boxes(pdf: pikepdf.Pdf, bleed_mm: float) -> None:
 
 def placed_resolutions(widths: Mapping[str, float], book: Book) -> dict[str, int]:
     """Plate id -> pixels per inch of its image at the size it is printed (`widths`, in CSS
-    pixels by image URL: engine.placed_plate_widths)."""
+    pixels by image URL: engine.plate_widths)."""
     return {
         plate.id: round(plate.width / (widths[plate_url(plate.id)] / _CSS_PX_PER_INCH))
         for plate in book.plates
