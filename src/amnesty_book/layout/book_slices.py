@@ -44,8 +44,9 @@ from amnesty_book.support import cores
 from amnesty_book.support.errors import warn
 from amnesty_book.theme.page_plan import BookPart
 
-# A slice's length, in the characters of its blocks' model (block_length): about 200
-# pages of prose with notes, which WeasyPrint lays out in about 400 MB.
+# A slice's length, in the characters of its blocks' model (block_length): about 300
+# pages of prose with notes (bench/cost.py's 10,000 notes: slices of 325 pages, each process
+# at most 650 MB, laid out and written).
 SLICE_LENGTH = 2_400_000
 # Pages laid out past the page where the next slice opens: more than page_lookback.py remakes
 # before a short page (_MOST_BACK), and the short page itself.
