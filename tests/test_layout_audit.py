@@ -638,3 +638,25 @@ def test_a_page_left_short_by_the_notes_the_next_line_calls_says_so(book: Book) 
     )
     findings = audit_pdf(pdf(short + page_after((2, 2))), READER, book)
     assert only(findings, "L101").said.endswith("or the paragraphs before may gain or lose a line")
+
+
+def test_a_page_left_short_before_a_heading_that_calls_a_note_says_so(book: Book) -> None:
+    """A heading that calls a note must stand on a page with its first lines and the note: where
+    they do not fit under a page's text, the page is left short, and the audit says what the
+    author may do (the long book's handout had two such pages before page_lookback.py filled
+    them). A heading with no call gets the advice as before."""
+    note = "<div style='font-size: 8pt; line-height: 10pt'>1. The heading's note.</div>"
+    rule = "<div style='border-top: 0.5pt solid black; width: 30%; margin-top: 5pt'></div>"
+
+    def page_after(heading: str) -> str:
+        return f"<div style='break-before: page'><h2>{heading}</h2>{fill(3)}</div>{rule}{note}"
+
+    short = "<h1>A part</h1>" + fill(20)
+    findings = audit_pdf(pdf(short + page_after("A section<sup style='font-size: 6pt'>1</sup>")), READER, book)
+    assert only(findings, "L101").said.endswith(
+        "; the heading that follows calls a note, which does not fit here with the heading and its "
+        "first lines: call the note from the section's text instead, as the Chicago Manual of Style "
+        "advises"
+    )
+    findings = audit_pdf(pdf(short + page_after("A section")), READER, book)
+    assert only(findings, "L101").said.endswith("or the paragraphs before may gain or lose a line")

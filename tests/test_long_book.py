@@ -173,17 +173,17 @@ def test_the_long_books_handout_is_set_evenly(long: LongBook, handout: Handout) 
     assert not codes & {"L413", "L421", "L422", "L423"}, codes
 
 
-def test_no_page_of_the_long_books_reader_and_two_of_its_handout_are_a_tenth_empty(
+def test_no_page_of_the_long_books_reader_and_handout_is_a_tenth_empty(
     long: LongBook, handout: Handout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 24's measure, the audit's own (L101) held to a tenth. The reader's folio 41 was 14.6 %
     empty, and twelve of the handout's pages 10 to 21 % (folios 125 and 185: a heading that
     calls a note, the heading, two lines of text and the note taller than the white). The pages
-    before such a page now give up some of their room to it (page_lookback.py). Two of the
-    handout's stay, folios 50 and 65, each before a heading that calls a note: the audit says so,
-    and what the author may do. They were 15 and 16 % empty: what the pages before give comes in
-    lumps that leave them still a little too white, 10 and 11 %, which is now kept rather than
-    the page much shorter. Folio 14 was 12 % empty: the paragraph's last two lines call
+    before such a page now give up some of their room to it (page_lookback.py). Folios 50 and
+    65 were still 10 and 11 % empty, each before a heading that calls a note: what the pages
+    before give comes in lumps that left them a little too white. A page before now also sets a
+    paragraph a line longer (the one running over it, on folio 49), which gives up a line
+    without leaving it whiter. Folio 14 was 12 % empty: the paragraph's last two lines call
     notes of seven and five lines, and the first note could begin under its line only if the
     last line went overleaf alone. As TeX weighs a widow against a page left short, the page
     is now full, the first note continued overleaf, and the widow stands at the head of folio
@@ -194,16 +194,10 @@ def test_no_page_of_the_long_books_reader_and_two_of_its_handout_are_a_tenth_emp
     short = [
         finding for finding in audit_pdf(handout.pages, handout.edition, long.book) if finding.code == "L101"
     ]
-    assert [re.findall(r"folio (\d+)", str(finding)) for finding in short] == [["50"], ["65"]]
-    assert [int(re.findall(r"(\d+)% empty", str(finding))[0]) for finding in short] == [10, 11]
+    assert short == []
     audit = audit_pdf(handout.pages, handout.edition, long.book)
     widow = "page 21 (folio 15): warning: L603 widow: the line “Polish citizens"
     assert any(widow in str(finding) for finding in audit if finding.code == "L603")
-    assert str(short[1]).endswith(
-        "; the heading that follows calls a note, which does not fit here with the heading and its "
-        "first lines: call the note from the section's text instead, as the Chicago Manual of Style "
-        "advises"
-    )
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ Upstream: none filed. Written for WeasyPrint 70.0 (layout/page.py: `make_all_pag
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 import weasyprint.layout
@@ -40,7 +41,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import page as page_layout
 
-from amnesty_book.layout.weasyprint import footnote_area, short_pages
+from amnesty_book.layout.weasyprint import footnote_area, short_pages, total_fit
 from amnesty_book.layout.weasyprint.short_pages import ContextState
 
 # The share of a page's height it may leave white down to its notes' rule: the audit's L101
@@ -104,38 +105,46 @@ def _filled_from_before(
 ) -> list[boxes.PageBox]:
     """The last of the `made` pages (the ones before it held) filled from those before it: they
     are made again giving up room, where that leaves none of them more than MOST_WHITE white;
-    else, where the room comes in lumps that leave the last page still too white, the trial
-    that leaves it least white, the pages before it within MOST_WHITE (a page a little short
-    is better than one much shorter, as TeX weighs them); else the pages are made as they were.
-    The last page is not made again after pages before it that end as in a trial already made
-    (their room given up ends on the same line)."""
+    else, the same with a page before set with a paragraph a line longer; else, where
+    the room comes in lumps that leave the last page still too white, the trial giving up room
+    alone that leaves it least white, the pages before it within MOST_WHITE (a page a little
+    short is better than one much shorter, as TeX weighs them; a paragraph is set looser only
+    to fill it); else the pages are made as they were. The last page
+    is not made again after pages before it that end as in a trial already made (their room
+    given up ends on the same line)."""
     first = len(starts) - 1 - len(made)  # the index of made[0]
     last = first + len(made) - 1
     ends = _ends(context, made[:-1], first)
     seen = {(start, ends[start - first :]) for start in range(first, last)}
     least_white = _over(made[-1]) - _LEAST_GAIN  # what a trial must leave the last page under
-    best: list[float] | None = None  # the holds of the trial that leaves it so
+    best: _Trial | None = None  # the trial that leaves it so
     deepest = last
-    for holds in _holds(made):
-        start = last - len(holds)
-        deepest = min(deepest, start)
-        before = _remade(context, root_box, html, starts, start, holds)
-        end = (start, _ends(context, before, start))
-        if end in seen:
-            continue
-        seen.add(end)
-        remade = [*before, *_remade(context, root_box, html, starts, last, [0.0])]
-        if all(_over(page) <= 0 for page in before):
-            if _over(remade[-1]) <= 0:
-                return _kept(made, first, start, remade, len(holds))
-            if _over(remade[-1]) < least_white:
-                least_white, best = _over(remade[-1]), holds
+    for trial in _trials(made):
+        if last - len(trial.holds) > deepest:  # the pages an earlier trial made again: as they were
+            trial = replace(trial, holds=(0.0,) * (last - len(trial.holds) - deepest) + trial.holds)
+        start = last - len(trial.holds)
+        deepest = start
+        with total_fit.plans_kept_on_trial() as take_back:
+            before = _remade(context, root_box, html, starts, start, trial.holds, trial)
+            end = None if before is None else (start, _ends(context, before, start))
+            if before is None or end in seen:
+                take_back()
+                continue
+            seen.add(end)
+            remade = [*before, *_remade(context, root_box, html, starts, last, (0.0,))]
+            if all(_over(page) <= 0 for page in before):
+                if _over(remade[-1]) <= 0:
+                    return _kept(made, first, start, remade, len(trial.holds))
+                if _over(remade[-1]) < least_white and not trial.longer:
+                    least_white, best = _over(remade[-1]), trial
+            take_back()
     if best is not None:  # made again from the deepest page tried: later trials moved its start
-        holds = [0.0] * (last - len(best) - deepest) + [*best, 0.0]
-        remade = _remade(context, root_box, html, starts, deepest, holds)
-        return _kept(made, first, deepest, remade, len(best))
+        holds = (0.0,) * (last - len(best.holds) - deepest) + best.holds
+        remade = _remade(context, root_box, html, starts, deepest, (*holds, 0.0), replace(best, holds=holds))
+        assert remade is not None, "a trial made once is made again"
+        return _kept(made, first, deepest, remade, len(best.holds))
     if deepest < last:
-        _remade(context, root_box, html, starts, deepest, [0.0] * (last - deepest + 1))  # as they were
+        _remade(context, root_box, html, starts, deepest, (0.0,) * (last - deepest + 1))  # as they were
     return made
 
 
@@ -161,6 +170,34 @@ def _ends(context: LayoutContext, pages: list[boxes.PageBox], first: int) -> tup
         (round(_white(page), 1), repr(context.page_maker[index + 1][0]))
         for index, page in enumerate(pages, start=first)
     )
+
+
+@dataclass(frozen=True)
+class _Trial:
+    """The room given up by each page before the last (the nearest last), and which of them, if
+    any, is also set with a paragraph a line longer (TeX's \\looseness=1): the `longer`-th
+    from the last."""
+
+    holds: tuple[float, ...]
+    longer: int = 0
+
+    def sets_longer(self, index: int) -> bool:
+        """Whether the page at `index` in the holds is set with a paragraph a line longer."""
+        return self.longer > 0 and index == len(self.holds) - self.longer
+
+
+def _trials(made: list[boxes.PageBox]) -> Iterator[_Trial]:
+    """The ways the pages before the last may fill it, in turn: giving up room; then also a
+    paragraph a line longer on the page just before, then on the one before it, which gives up
+    a line and leaves the page no whiter. None where the pages before have not together the room
+    the last lacks (_holds)."""
+    holds = [tuple(held) for held in _holds(made)]
+    yield from (_Trial(held) for held in holds)
+    if not holds:  # the pages before have not the room together
+        return
+    for back in range(1, min(_MOST_BACK, len(made) - 1) + 1):
+        padded = [(0.0,) * max(0, back - len(held)) + held for held in [(), *holds]]
+        yield from (_Trial(held, longer=back) for held in dict.fromkeys(padded))
 
 
 def _holds(made: list[boxes.PageBox]) -> Iterator[list[float]]:
@@ -190,21 +227,56 @@ def _remade(
     html: Any,
     starts: list[ContextState],
     first: int,
-    holds: list[float],
-) -> list[boxes.PageBox]:
+    holds: tuple[float, ...],
+    longer: _Trial | None = None,
+) -> list[boxes.PageBox] | None:
     """The pages from `first` made again, each giving up its room in `holds`, from the context
-    at the first's start."""
+    at the first's start; the one the `longer` trial says with the paragraph on it that takes
+    a line more for the fewest demerits set so (None where none can)."""
     starts[first].restore(context)
     remade = []
     for index, held_back in enumerate(holds, start=first):
-        # As make_all_pages does before it makes a page: else the next pass makes it again.
-        context.page_maker[index][-1].update(
-            content_changed=False, pages_wanted=False, anchors=[], content_lookups=[]
-        )
-        with footnote_area.holding_back(held_back):
-            remade.append(page_layout.remake_page(index, context, root_box, html)[0])
+        if longer is not None and longer.sets_longer(index - first):
+            page = _set_longer(context, root_box, html, starts, index, held_back)
+            if page is None:
+                return None
+        else:
+            page = _remake(context, root_box, html, index, held_back)
+        remade.append(page)
         starts[index + 1] = ContextState.of(context)
     return remade
+
+
+def _remake(
+    context: LayoutContext, root_box: boxes.BlockBox, html: Any, index: int, held_back: float
+) -> boxes.PageBox:
+    # As make_all_pages does before it makes a page: else the next pass makes it again.
+    context.page_maker[index][-1].update(
+        content_changed=False, pages_wanted=False, anchors=[], content_lookups=[]
+    )
+    with footnote_area.holding_back(held_back):
+        return page_layout.remake_page(index, context, root_box, html)[0]
+
+
+def _set_longer(
+    context: LayoutContext,
+    root_box: boxes.BlockBox,
+    html: Any,
+    starts: list[ContextState],
+    index: int,
+    held_back: float,
+) -> boxes.PageBox | None:
+    """The page made again giving up `held_back`, with the paragraph set whole on it that takes a
+    line more for the fewest demerits set so; None where none can, or it leaves a widow."""
+    with short_pages.recording() as paragraphs:
+        page = _remake(context, root_box, html, index, held_back)
+    longer = short_pages.cheapest_longer(paragraphs, page)
+    if longer is None:
+        return None
+    starts[index].restore(context)
+    with short_pages.recording(longer) as paragraphs:
+        page = _remake(context, root_box, html, index, held_back)
+    return page if short_pages.set_longer(paragraphs) else None
 
 
 def apply() -> None:

@@ -147,7 +147,7 @@ def make_page(
     """The page as the patches before this one make it; where it runs short, made again with a
     paragraph on it set a line longer, or its running text nearer its notes, where that is better."""
     arguments = (context, root_box, page_type, resume_at, page_number, page_state)
-    if footnote_area.holds_back():  # made again to give up room to the next (page_lookback.py)
+    if footnote_area.holds_back() or _page[0] is not None:  # made again for the next (page_lookback.py)
         return _make_page(*arguments)
     made_so = f"{page_number} {resume_at!r}"  # the page, by its number and where it begins
     if made_so in _remembered:  # as the last layout of the same document made it
@@ -228,9 +228,10 @@ def _making(page: _Page) -> Iterator[_Page]:
         _page[0] = before
 
 
-def _cheapest(page: _Page, made: boxes.PageBox, widowed: bool) -> _Paragraph | None:
-    """Of the paragraphs set whole on the page (where a paragraph on it is `widowed`, or none
-    is), the one that takes a line more for the fewest demerits; None where none can."""
+def _cheapest(page: _Page, made: boxes.PageBox, widowed: bool, ending: bool = True) -> _Paragraph | None:
+    """Of the paragraphs set on the page (where a paragraph on it is `widowed`, or none is), and
+    `ending` on it or not, the one that takes a line more for the fewest demerits; None where
+    none can."""
     on_page = _in_the_flow(made)
     set_on_page = [paragraph for paragraph in page.paragraphs.values() if paragraph.box.element in on_page]
     if any(paragraph.widowed for paragraph in set_on_page) != widowed:
@@ -238,7 +239,7 @@ def _cheapest(page: _Page, made: boxes.PageBox, widowed: bool) -> _Paragraph | N
     costs = [
         (cost, number, paragraph)
         for number, paragraph in enumerate(set_on_page)
-        if paragraph.ends_on_page
+        if (paragraph.ends_on_page or not ending)
         and not paragraph.widowed
         and paragraph.opening is not None
         and not paragraph.opening.balanced
@@ -267,14 +268,29 @@ def _fills(
 ) -> bool:
     """The page made again ends where the first one did, with the same foot, the paragraph asked
     a line longer, and no widow."""
-    loosened = trial_page.paragraphs.get(id(trial_page.asked))
-    return (
-        loosened is not None
-        and loosened.loosened
-        and not _widowed(trial_page)
-        and trial[1:] == made[1:]
-        and _foot(trial[0]) == _foot(made[0])
-    )
+    return set_longer(trial_page) and trial[1:] == made[1:] and _foot(trial[0]) == _foot(made[0])
+
+
+def set_longer(page: _Page) -> bool:
+    """The paragraph the page asked for a line more took it, and the page leaves no widow."""
+    loosened = page.paragraphs.get(id(page.asked))
+    return loosened is not None and loosened.loosened and not _widowed(page)
+
+
+@contextmanager
+def recording(asked: boxes.BlockContainerBox | None = None) -> Iterator[_Page]:
+    """While a page is made again to give up room to the next (page_lookback.py), plainly: the
+    paragraphs set on it, `asked` for a line more."""
+    with _making(_Page(asked)) as page:
+        yield page
+
+
+def cheapest_longer(page: _Page, made: boxes.PageBox) -> boxes.BlockContainerBox | None:
+    """Of the paragraphs set on the page, none widowed, the one that takes a line more for the
+    fewest demerits (one that runs over the page too: a line more of it goes overleaf); None
+    where none can."""
+    paragraph = _cheapest(page, made, widowed=False, ending=False)
+    return None if paragraph is None else paragraph.box
 
 
 def _holds_more(

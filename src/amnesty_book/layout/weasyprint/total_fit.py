@@ -245,8 +245,8 @@ _journal: list[list[tuple[tuple[Any, ...], Any]]] = []
 
 @contextmanager
 def plans_kept_on_trial() -> Iterator[Callable[[], None]]:
-    """While a page is made again on trial (short_pages.py): what it keeps of looser plans, and
-    a function that takes it back should the page be made as it was."""
+    """While a page is made again on trial (short_pages.py, page_lookback.py): what it keeps of
+    looser plans, and a function that takes it back should the page be made as it was."""
     kept: list[tuple[tuple[Any, ...], Any]] = []
     _journal.append(kept)
 
@@ -261,7 +261,9 @@ def plans_kept_on_trial() -> Iterator[Callable[[], None]]:
     try:
         yield take_back
     finally:
-        _journal.remove(kept)
+        _journal.pop()
+        if _journal:  # a trial within a trial (page_lookback.py): the outer one may take it back too
+            _journal[-1].extend(kept)
 
 
 # The paragraphs (their first words) with a line set looser than HBADNESS lets it be.
