@@ -12,7 +12,10 @@ grown (footnote_area.holding_back: it gives up that much, or the next line or no
 give), then the page itself. What a page can give comes in lumps (a line of a note; a line that
 calls a note, with the note), so where the page before alone cannot fill it without being left
 too white itself, the one before that gives up room too, then the one before that. The pages
-are kept where none of them is left more than MOST_WHITE white. Where the lumps leave this one
+are kept where none of them is left more than MOST_WHITE white. Where giving up room alone
+cannot do that, a page before also sets a paragraph a line longer (TeX's \\looseness=1, the one
+that costs least, short_pages.cheapest_longer): it gives up a line and is left no whiter; such
+a trial is kept only where it fills the page. Where the lumps leave this one
 whiter than that whatever is tried, the trial that leaves it least white is kept, if it takes a
 fifth of a line from it and leaves the pages before within MOST_WHITE: TeX's page builder
 weighs a page's badness so, a page a little short far better than one much shorter. Else the

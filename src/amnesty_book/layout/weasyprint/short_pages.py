@@ -32,7 +32,7 @@ Two things leave a page of running text short where a book's page is full:
   so, kept where it ends where the first one did, with the same foot: a line less of it white.
 
 A page made again to give up room to the next (page_lookback.py) is made plainly, with no
-trial: its white is asked for.
+trial: its white, or a paragraph on it a line longer, is asked for.
 
 Where no page made again is kept, the page is made as it was, and what the trials kept of plans
 is taken back. How each page that would run short was made (as first made, or nearer its notes)
