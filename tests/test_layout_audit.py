@@ -652,7 +652,8 @@ def test_a_page_left_short_before_a_heading_that_calls_a_note_says_so(book: Book
         return f"<div style='break-before: page'><h2>{heading}</h2>{fill(3)}</div>{rule}{note}"
 
     short = "<h1>A part</h1>" + fill(20)
-    findings = audit_pdf(pdf(short + page_after("A section<sup style='font-size: 6pt'>1</sup>")), READER, book)
+    called = "A section<sup style='font-size: 6pt'>1</sup>"
+    findings = audit_pdf(pdf(short + page_after(called)), READER, book)
     assert only(findings, "L101").said.endswith(
         "; the heading that follows calls a note, which does not fit here with the heading and its "
         "first lines: call the note from the section's text instead, as the Chicago Manual of Style "
