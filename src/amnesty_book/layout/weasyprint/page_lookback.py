@@ -128,9 +128,13 @@ def _filled_from_before(
         start = last - len(trial.holds)
         deepest = start
         with total_fit.plans_kept_on_trial() as take_back:
-            before = _remade(context, root_box, html, starts, start, trial.holds, trial)
-            end = None if before is None else (start, _ends(context, before, start))
-            if before is None or end in seen:
+            try:
+                before = _remade(context, root_box, html, starts, start, trial.holds, trial)
+            except _NotLonger:
+                take_back()
+                continue
+            end = (start, _ends(context, before, start))
+            if end in seen:
                 take_back()
                 continue
             seen.add(end)
@@ -144,7 +148,6 @@ def _filled_from_before(
     if best is not None:  # made again from the deepest page tried: later trials moved its start
         holds = (0.0,) * (last - len(best.holds) - deepest) + best.holds
         remade = _remade(context, root_box, html, starts, deepest, (*holds, 0.0), replace(best, holds=holds))
-        assert remade is not None, "a trial made once is made again"
         return _kept(made, first, deepest, remade, len(best.holds))
     if deepest < last:
         _remade(context, root_box, html, starts, deepest, (0.0,) * (last - deepest + 1))  # as they were
@@ -231,18 +234,16 @@ def _remade(
     starts: list[ContextState],
     first: int,
     holds: tuple[float, ...],
-    longer: _Trial | None = None,
-) -> list[boxes.PageBox] | None:
+    trial: _Trial | None = None,
+) -> list[boxes.PageBox]:
     """The pages from `first` made again, each giving up its room in `holds`, from the context
-    at the first's start; the one the `longer` trial says with the paragraph on it that takes
-    a line more for the fewest demerits set so (None where none can)."""
+    at the first's start; the one the `trial` says with the paragraph on it that takes a line
+    more for the fewest demerits set so (_NotLonger where none can)."""
     starts[first].restore(context)
     remade = []
     for index, held_back in enumerate(holds, start=first):
-        if longer is not None and longer.sets_longer(index - first):
+        if trial is not None and trial.sets_longer(index - first):
             page = _set_longer(context, root_box, html, starts, index, held_back)
-            if page is None:
-                return None
         else:
             page = _remake(context, root_box, html, index, held_back)
         remade.append(page)
@@ -268,18 +269,24 @@ def _set_longer(
     starts: list[ContextState],
     index: int,
     held_back: float,
-) -> boxes.PageBox | None:
-    """The page made again giving up `held_back`, with the paragraph set whole on it that takes a
-    line more for the fewest demerits set so; None where none can, or it leaves a widow."""
+) -> boxes.PageBox:
+    """The page made again giving up `held_back`, with the paragraph on it that takes a line more
+    for the fewest demerits set so; _NotLonger where none can, or it leaves a widow."""
     with short_pages.recording() as paragraphs:
         page = _remake(context, root_box, html, index, held_back)
     longer = short_pages.cheapest_longer(paragraphs, page)
     if longer is None:
-        return None
+        raise _NotLonger
     starts[index].restore(context)
     with short_pages.recording(longer) as paragraphs:
         page = _remake(context, root_box, html, index, held_back)
-    return page if short_pages.set_longer(paragraphs) else None
+    if not short_pages.set_longer(paragraphs):
+        raise _NotLonger
+    return page
+
+
+class _NotLonger(Exception):
+    """No paragraph on the page a trial asks to set one a line longer can be, without a widow."""
 
 
 def apply() -> None:
