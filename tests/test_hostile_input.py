@@ -746,7 +746,10 @@ def test_long_word_and_url_stay_on_the_page(
 @pytest.mark.slow
 def test_extremely_long_footnote(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:
     """A note many pages long begins under its call and runs on at the foot of page after page,
-    as LaTeX sets it, every sentence of it printed once."""
+    as LaTeX sets it, every sentence of it printed once; a heading that opens a page over its
+    tail stands with its first lines (the tail left room for three lines, and "Plates and
+    credits" stood alone over it, its list overleaf), and once the text has ended the tail
+    fills its pages."""
     only_editions(small_project, "reader-a4")
     sentence = "This sentence of the note goes on and on."
     small_project.replace(MANUSCRIPT, "[^n]: The note text.", f"[^n]: {' '.join([sentence] * 900)}")
@@ -758,6 +761,10 @@ def test_extremely_long_footnote(small_project: SmallProject, capsys: pytest.Cap
     # Each page after the call's holds some of the note, up to the last, where it ends.
     holding = [index for index, text in enumerate(pages) if "goesonandon" in text]
     assert holding == list(range(call, call + len(holding))) and len(holding) > 5
+    lines = [page.extract_text().splitlines() for page in PdfReader(pdf).pages]
+    for heading, first in (("Plates and credits", "Plate 1, p.\xa01"), ("Timeline", "Entries marked")):
+        (opening,) = [page for page in lines if page[:1] == [heading]]
+        assert opening[1].startswith(first), opening[:3]
 
 
 def test_a_thousand_footnotes(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:

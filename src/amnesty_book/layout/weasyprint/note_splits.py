@@ -12,7 +12,10 @@ paragraph's first line keeps two lines on each side, the note is broken there, m
 only one ending on a paragraph's last line but one does, there (that line then opens the next
 page's notes alone, as TeX, weighing a widow against a page left short, would set it); where
 none does, the note is not split and WeasyPrint moves it as before. No other note follows a
-split one on its page: a later call's line goes to the next page, as WeasyPrint moves it.
+split one on its page: a later call's line goes to the next page, as WeasyPrint moves it. A
+tail taller than its page (a note of many pages) is split again there, leaving room above it
+for three lines of the page's text, or for a heading and its first lines where the page opens
+with one (else the heading stood alone over the tail); none once the text has ended.
 
 A tail may open the first page of the next chapter, whose notes' pages are named otherwise
 (print.css names each chapter's pages), and WeasyPrint breaks a flow between two boxes whose
@@ -47,6 +50,7 @@ from weasyprint.layout import LayoutContext, block
 from weasyprint.layout import page as page_layout
 
 from amnesty_book.layout.weasyprint import linebox, page_floats
+from amnesty_book.layout.weasyprint.total_fit import HEADINGS
 from amnesty_book.theme.page_geometry import TEXT_BESIDE_PLATES_EM
 
 # What these wrap, as they stand when this patch is applied: page_floats.py's, applied before it,
@@ -63,6 +67,12 @@ _block_level_page_name = block.block_level_page_name
 _TRIES = 4
 # Less than any line, more than the rounding of two sums of the same heights, in points.
 _HAIR = 0.01
+# The room a note carried to a page leaves above it for the running text, in ems of the notes'
+# type: three lines; where the page opens with a heading, the heading and the first lines it
+# must stand with (with room for three lines only, a note longer than a page left the heading
+# alone over its tail, the heading's text overleaf).
+_TEXT_ABOVE_A_TAIL_EM = TEXT_BESIDE_PLATES_EM
+_HEADING_ABOVE_A_TAIL_EM = 12.0
 
 
 @dataclass
@@ -102,6 +112,7 @@ class _PageSplits:
 
     split: _Split | None = None
     tails: dict[int, list[boxes.Box]] = field(default_factory=dict)  # by page number
+    text_above: float = TEXT_BESIDE_PLATES_EM  # the room, in ems, a tail leaves for the page's text
 
 
 def fragment(box: boxes.Box) -> Fragment | None:
@@ -165,7 +176,29 @@ def _fits(context: LayoutContext, at: linebox.LineBeingSet | None) -> bool:
         return at.fits(context)
     area = context.current_footnote_area
     room = context.page_bottom - area.page.content_box_y()
-    return room >= TEXT_BESIDE_PLATES_EM * area.style["font_size"]
+    return room >= _text_above_a_tail(context)
+
+
+def _text_above_a_tail(context: LayoutContext) -> float:
+    """The room a note carried to the page leaves above it for the page's running text."""
+    return _splits(context).text_above * float(context.current_footnote_area.style["font_size"])
+
+
+def _text_above(root_box: boxes.BlockBox, resume_at: dict[int, Any] | None) -> float:
+    """The room, in ems of the notes' type, a tail leaves for a page's running text that starts
+    at `resume_at`: none where no text is left, more where the page opens with a heading."""
+    if resume_at is None:
+        return 0.0
+    box: boxes.Box = root_box
+    skip: dict[int, Any] | None = resume_at
+    while skip:  # down to the box the page starts afresh
+        ((index, skip),) = skip.items()
+        if not isinstance(box, boxes.ParentBox) or index >= len(box.children):
+            return _TEXT_ABOVE_A_TAIL_EM  # within a text
+        box = box.children[index]
+    while box.element_tag not in HEADINGS and isinstance(box, boxes.BlockContainerBox) and box.children:
+        box = box.children[0]  # ... or its first block
+    return _HEADING_ABOVE_A_TAIL_EM if box.element_tag in HEADINGS else _TEXT_ABOVE_A_TAIL_EM
 
 
 def _split(context: LayoutContext, note: boxes.Box, at: linebox.LineBeingSet | None) -> _Split | None:
@@ -248,7 +281,7 @@ def _room(context: LayoutContext, at: linebox.LineBeingSet | None) -> float:
     if at is not None and at.line is not None:
         reach = at.bottom(at.line) + at.line.height * _lines_to_keep(at) + at.bottom_space
     else:
-        reach = area.page.content_box_y() + TEXT_BESIDE_PLATES_EM * area.style["font_size"]
+        reach = area.page.content_box_y() + _text_above_a_tail(context)
     room = context.page_bottom - reach
     if not context.current_page_footnotes:
         room -= area.margin_top + area.border_top_width + area.padding_top + area.padding_bottom
@@ -310,6 +343,7 @@ def make_page(
     tails = splits.tails.get(page_number, [])
     context.reported_footnotes = tails + [box for box in context.reported_footnotes if not _is_tail(box)]
     splits.split = None
+    splits.text_above = _text_above(root_box, resume_at)
     page, next_resume_at, next_page = _make_page(
         context, root_box, page_type, resume_at, page_number, page_state
     )
