@@ -748,8 +748,9 @@ def test_extremely_long_footnote(small_project: SmallProject, capsys: pytest.Cap
     """A note many pages long begins under its call and runs on at the foot of page after page,
     as LaTeX sets it, every sentence of it printed once; a heading that opens a page over its
     tail stands with its first lines (the tail left room for three lines, and "Plates and
-    credits" stood alone over it, its list overleaf), and once the text has ended the tail
-    fills its pages."""
+    credits" stood alone over it, its list overleaf); once the text has ended the tail fills
+    its pages, each printed with its folio and running head (WeasyPrint made them blank
+    pages, which print neither)."""
     only_editions(small_project, "reader-a4")
     sentence = "This sentence of the note goes on and on."
     small_project.replace(MANUSCRIPT, "[^n]: The note text.", f"[^n]: {' '.join([sentence] * 900)}")
@@ -765,6 +766,8 @@ def test_extremely_long_footnote(small_project: SmallProject, capsys: pytest.Cap
     for heading, first in (("Plates and credits", "Plate 1, p.\xa01"), ("Timeline", "Entries marked")):
         (opening,) = [page for page in lines if page[:1] == [heading]]
         assert opening[1].startswith(first), opening[:3]
+    folios = [page[-1] for page in lines[1:]]  # the title page has none
+    assert folios == list(PdfReader(pdf).page_labels)[1:]
 
 
 def test_a_thousand_footnotes(small_project: SmallProject, capsys: pytest.CaptureFixture[str]) -> None:

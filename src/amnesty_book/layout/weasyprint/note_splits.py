@@ -15,7 +15,9 @@ none does, the note is not split and WeasyPrint moves it as before. No other not
 split one on its page: a later call's line goes to the next page, as WeasyPrint moves it. A
 tail taller than its page (a note of many pages) is split again there, leaving room above it
 for three lines of the page's text, or for a heading and its first lines where the page opens
-with one (else the heading stood alone over the tail); none once the text has ended.
+with one (else the heading stood alone over the tail); none once the text has ended. The
+pages WeasyPrint makes for the notes left when the text has ended are blank ones, which
+print.css leaves without running head or folio: they are styled as the last page of text is.
 
 A tail may open the first page of the next chapter, whose notes' pages are named otherwise
 (print.css names each chapter's pages), and WeasyPrint breaks a flow between two boxes whose
@@ -113,6 +115,8 @@ class _PageSplits:
     split: _Split | None = None
     tails: dict[int, list[boxes.Box]] = field(default_factory=dict)  # by page number
     text_above: float = TEXT_BESIDE_PLATES_EM  # the room, in ems, a tail leaves for the page's text
+    html: Any = None  # the document laid out, to style a page of notes as a page of the book
+    page_name: str = ""  # the name of the last page of text made (print.css names its folios)
 
 
 def fragment(box: boxes.Box) -> Fragment | None:
@@ -347,6 +351,14 @@ def make_page(
     page, next_resume_at, next_page = _make_page(
         context, root_box, page_type, resume_at, page_number, page_state
     )
+    if not page_type.blank:
+        splits.page_name = page_type.name
+    elif _holds_notes(page):
+        # The notes left when the text has ended (WeasyPrint makes their pages blank, unnamed
+        # ones): a page of the book, named as the last page of text, its running head and folio
+        # printed.
+        page.page_type = page_type._replace(blank=False, name=splits.page_name)
+        page_layout.set_page_type_computed_styles(page.page_type, splits.html, context.style_for)
     sent = [splits.split.tail] if splits.split else []
     splits.tails[page_number + 1] = sent
     splits.split = None
@@ -373,6 +385,7 @@ def make_all_pages(
     of text. WeasyPrint goes on past that page for the notes it reports to the next, but only
     when it makes the page; when it keeps it from an earlier pass (a page-based counter made
     it lay the document out again), it stops there, and the tails would be lost."""
+    _splits(context).html = html
     count = 0
     for page in _make_all_pages(context, root_box, html, pages):
         count += 1
@@ -383,6 +396,10 @@ def make_all_pages(
         page, _ = page_layout.remake_page(count, context, root_box, html)
         count += 1
         yield page
+
+
+def _holds_notes(page: boxes.PageBox) -> bool:
+    return any(isinstance(child, boxes.FootnoteAreaBox) and child.children for child in page.children)
 
 
 def _is_tail(box: boxes.Box) -> bool:
