@@ -15,9 +15,10 @@ none does, the note is not split and WeasyPrint moves it as before. No other not
 split one on its page: a later call's line goes to the next page, as WeasyPrint moves it. A
 tail taller than its page (a note of many pages) is split again there, leaving room above it
 for three lines of the page's text, or for a heading and its first lines where the page opens
-with one (else the heading stood alone over the tail); none once the text has ended. The
-pages WeasyPrint makes for the notes left when the text has ended are blank ones, which
-print.css leaves without running head or folio: they are styled as the last page of text is.
+with one (else the heading stood alone over the tail); none once the text has ended. A
+blank page WeasyPrint makes (after the text's end, or a verso before a chapter that opens on
+the right) that holds notes carried to it is styled as the last page of text is: print.css
+leaves a blank page without running head or folio.
 
 A tail may open the first page of the next chapter, whose notes' pages are named otherwise
 (print.css names each chapter's pages), and WeasyPrint breaks a flow between two boxes whose
@@ -114,7 +115,7 @@ class _PageSplits:
 
     split: _Split | None = None
     tails: dict[int, list[boxes.Box]] = field(default_factory=dict)  # by page number
-    text_above: float = TEXT_BESIDE_PLATES_EM  # the room, in ems, a tail leaves for the page's text
+    text_above: float = _TEXT_ABOVE_A_TAIL_EM  # the room, in ems, a tail leaves for the page's text
     html: Any = None  # the document laid out, to style a page of notes as a page of the book
     page_name: str = ""  # the name of the last page of text made (print.css names its folios)
 
@@ -354,9 +355,9 @@ def make_page(
     if not page_type.blank:
         splits.page_name = page_type.name
     elif _holds_notes(page):
-        # The notes left when the text has ended (WeasyPrint makes their pages blank, unnamed
-        # ones): a page of the book, named as the last page of text, its running head and folio
-        # printed.
+        # Notes carried to a blank page (after the text's end, unnamed; or a verso before a
+        # chapter that opens on the right): a page of the book, named as the last page of text,
+        # its running head and folio printed.
         page.page_type = page_type._replace(blank=False, name=splits.page_name)
         page_layout.set_page_type_computed_styles(page.page_type, splits.html, context.style_for)
     sent = [splits.split.tail] if splits.split else []
