@@ -53,6 +53,7 @@ from weasyprint.layout import LayoutContext, block
 from weasyprint.layout import page as page_layout
 
 from amnesty_book.layout.weasyprint import linebox, page_floats
+from amnesty_book.layout.weasyprint.resume_points import box_resumed_at
 from amnesty_book.layout.weasyprint.total_fit import HEADINGS
 from amnesty_book.theme.page_geometry import TEXT_BESIDE_PLATES_EM
 
@@ -194,13 +195,9 @@ def _text_above(root_box: boxes.BlockBox, resume_at: dict[int, Any] | None) -> f
     at `resume_at`: none where no text is left, more where the page opens with a heading."""
     if resume_at is None:
         return 0.0
-    box: boxes.Box = root_box
-    skip: dict[int, Any] | None = resume_at
-    while skip:  # down to the box the page starts afresh
-        ((index, skip),) = skip.items()
-        if not isinstance(box, boxes.ParentBox) or index >= len(box.children):
-            return _TEXT_ABOVE_A_TAIL_EM  # within a text
-        box = box.children[index]
+    box = box_resumed_at(root_box, resume_at)
+    if box is None:
+        return _TEXT_ABOVE_A_TAIL_EM  # within a text
     while box.element_tag not in HEADINGS and isinstance(box, boxes.BlockContainerBox) and box.children:
         box = box.children[0]  # ... or its first block
     return _HEADING_ABOVE_A_TAIL_EM if box.element_tag in HEADINGS else _TEXT_ABOVE_A_TAIL_EM

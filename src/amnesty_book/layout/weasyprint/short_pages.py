@@ -63,6 +63,7 @@ from weasyprint.layout import page as page_layout
 
 from amnesty_book.layout.weasyprint import footnote_area, page_floats, total_fit
 from amnesty_book.layout.weasyprint.hyphenation import LADDER
+from amnesty_book.layout.weasyprint.resume_points import box_resumed_at
 
 _make_page = page_layout.make_page
 
@@ -322,12 +323,9 @@ def left_short(page: boxes.PageBox, resume_at: dict[int, Any] | None, root_box: 
         return False  # short for another reason than a note
     if white(page) <= SHORT * page.height:
         return False
-    box, skip = root_box, resume_at
-    while skip:  # down to the box the next page starts afresh
-        ((index, skip),) = skip.items()
-        if not isinstance(box, boxes.ParentBox) or index >= len(box.children):
-            return True  # within a text
-        box = box.children[index]
+    box = box_resumed_at(root_box, resume_at)  # the box the next page starts afresh
+    if box is None:
+        return True  # within a text
     while box.style["break_before"] not in _FORCED:  # ... which, or whose first child, may break before
         if not isinstance(box, boxes.ParentBox) or not box.children:
             return True
